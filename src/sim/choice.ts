@@ -1,0 +1,116 @@
+// Every nondeterministic decision of a run (where a host preemption lands,
+// which vcpu steps next, ...) is asked through one Chooser. A run replays
+// exactly from its seed; the explorer substitutes a Chooser that enumerates.
+
+/** Names a decision point so traces and the explorer can say what was chosen. */
+export type ChoiceKind = string;
+
+export interface Chooser {
+  /** Pick an option in [0, options). `options` >= 1; with 1 option the answer is 0. */
+  choose(kind: ChoiceKind, options: number): number;
+  save(): ChooserState;
+  restore(s: ChooserState): void;
+}
+
+export type ChooserState =
+  | { readonly kind: 'seeded'; readonly s: readonly [number, number, number, number] }
+  | { readonly kind: 'scripted'; readonly next: number };
+
+function checkOptions(options: number): void {
+  if (!Number.isInteger(options) || options < 1)
+    throw new RangeError(`choose: options must be >= 1, got ${options}`);
+}
+
+/** splitmix32: expands a seed into well-mixed state words. */
+function splitmix32(state: { x: number }): number {
+  state.x = (state.x + 0x9e3779b9) | 0;
+  let z = state.x;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return (z ^ (z >>> 16)) >>> 0;
+}
+
+/** xoshiro128** seeded by splitmix32: small state, fast, no allocation per draw. */
+export class SeededChooser implements Chooser {
+  private readonly s = new Uint32Array(4);
+
+  constructor(seed: number) {
+    const st = { x: seed | 0 };
+    for (let i = 0; i < 4; i++) this.s[i] = splitmix32(st);
+    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
+  }
+
+  /** Next raw 32-bit value. */
+  next(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+    const t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+
+  choose(_kind: ChoiceKind, options: number): number {
+    checkOptions(options);
+    if (options === 1) return 0;
+    // Rejection sampling: exact uniformity, deterministic.
+    const limit = 0x1_0000_0000 - (0x1_0000_0000 % options);
+    for (;;) {
+      const r = this.next();
+      if (r < limit) return r % options;
+    }
+  }
+
+  save(): ChooserState {
+    return { kind: 'seeded', s: [this.s[0], this.s[1], this.s[2], this.s[3]] };
+  }
+
+  restore(st: ChooserState): void {
+    if (st.kind !== 'seeded') throw new Error(`cannot restore ${st.kind} state into a SeededChooser`);
+    this.s.set(st.s);
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+export interface ChoiceRecord {
+  readonly kind: ChoiceKind;
+  readonly options: number;
+  readonly chosen: number;
+}
+
+/**
+ * Replays a prefix of decisions and then takes option 0; records every
+ * decision asked. The explorer's enumeration is built on this: run with a
+ * prefix, read the log, extend the prefix with the untried options.
+ */
+export class ScriptedChooser implements Chooser {
+  private pos = 0;
+  readonly log: ChoiceRecord[] = [];
+
+  constructor(private readonly script: readonly number[] = []) {}
+
+  choose(kind: ChoiceKind, options: number): number {
+    checkOptions(options);
+    const want = this.pos < this.script.length ? this.script[this.pos] : 0;
+    this.pos++;
+    const chosen = want < options ? want : options - 1;
+    this.log.push({ kind, options, chosen });
+    return chosen;
+  }
+
+  save(): ChooserState {
+    return { kind: 'scripted', next: this.pos };
+  }
+
+  restore(st: ChooserState): void {
+    if (st.kind !== 'scripted') throw new Error(`cannot restore ${st.kind} state into a ScriptedChooser`);
+    this.pos = st.next;
+  }
+}

@@ -1,0 +1,53 @@
+// Typed trace records. Every layer writes these; exporters (text, VCD,
+// Perfetto) read them. A record is (time, cpu, kind, fields). New kinds are
+// added here as layers grow, so the exporters see one closed union.
+
+import type { Ticks } from '../time.ts';
+
+interface Base {
+  /** virtual time in counter ticks */
+  readonly t: Ticks;
+  /** cpu (or vcpu) index; -1 when the event belongs to no cpu */
+  readonly cpu: number;
+}
+
+/** A named level signal changed (timer output, GIC input/output line, maintenance). */
+export interface LineRecord extends Base {
+  readonly kind: 'line';
+  readonly signal: string;
+  readonly level: boolean;
+}
+
+/** A register access worth seeing (GIC register writes, timer sysreg writes). */
+export interface RegRecord extends Base {
+  readonly kind: 'reg';
+  readonly block: string;
+  readonly reg: string;
+  readonly op: 'r' | 'w';
+  readonly value: string;
+}
+
+/** An interrupt changed state in a GIC (physical or virtual). */
+export interface IrqStateRecord extends Base {
+  readonly kind: 'irq';
+  readonly gic: 'phys' | 'virt';
+  readonly intid: number;
+  readonly pending: boolean;
+  readonly active: boolean;
+}
+
+/** The cpu interface handed out an interrupt (IAR read) or ended one (EOIR/DIR). */
+export interface AckRecord extends Base {
+  readonly kind: 'ack' | 'eoi' | 'dir';
+  readonly gic: 'phys' | 'virt';
+  readonly intid: number;
+}
+
+/** Free-form note (scenario markers, guest UART lines). */
+export interface NoteRecord extends Base {
+  readonly kind: 'note';
+  readonly text: string;
+}
+
+export type TraceRecord = LineRecord | RegRecord | IrqStateRecord | AckRecord | NoteRecord;
+export type TraceKind = TraceRecord['kind'];
