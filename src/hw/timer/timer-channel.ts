@@ -1,0 +1,246 @@
+// One timer of the generic timer (Arm ARM D11.2.4 "Timers"): CTL, CVAL and the
+// TVAL view, compared against one counter (CNTVCT for CNTV, CNTPCT for CNTP
+// and CNTHP), driving one level output line.
+//
+// Rules (Arm ARM D11.2.4 and the CNT*_CTL / CNT*_CVAL / CNT*_TVAL pages):
+// - timer condition met  <=>  CVAL <= counter, unsigned 64-bit compare.
+// - CTL.ISTATUS = ENABLE && condition met. With ENABLE = 0 the architecture
+//   makes ISTATUS UNKNOWN; this model reads 0.
+// - output = ENABLE && ISTATUS && !IMASK.
+// - TVAL reads (CVAL - counter)[31:0] as a signed 32-bit value (UNKNOWN while
+//   ENABLE = 0; this model returns the same formula). TVAL writes set
+//   CVAL = counter + SignExtend(value[31:0]) mod 2^64.
+//
+// Exact output timing. Over physical time t the compared counter is
+// (t - off) mod 2^64 (off = CNTVOFF for CNTV, 0 otherwise). It wraps to 0 at
+// t = off, so the condition holds exactly on [A, W) U [B, inf) with
+//   W = off, A = off + CVAL - 2^64, B = off + CVAL   (A < W <= B).
+// These three bounds are computed with BigInt whenever a register or the
+// offset changes and kept as tick Numbers (clamped to [0, NEVER]; beyond
+// MAX_SAFE_INTEGER is NEVER). The expiry event then only compares Numbers:
+// firing and rescheduling allocate nothing.
+
+import { fieldMask, getField, hex, setField } from '../../sim/bits.ts';
+import type { EventHandler, EventId, Kernel } from '../../sim/kernel.ts';
+import { Signal } from '../../sim/signal.ts';
+import { NEVER, type Ticks } from '../../sim/time.ts';
+import type { TraceSink } from '../../sim/trace/sink.ts';
+import { add64, hex64, signExtend32, sub64, toS32, toU64, TWO_POW_64, u64 } from '../../sim/u64.ts';
+import type { IntId } from '../gic/intid.ts';
+import { CTL, CTL_WRITABLE } from './sysregs.ts';
+
+export interface TimerChannelOptions {
+  readonly kernel: Kernel;
+  readonly cpu: number;
+  /** short name: 'cntv', 'cntp', 'cnthp'; the output signal is `cpu<N>.<name>` */
+  readonly name: string;
+  /** register name prefix and suffix, e.g. 'CNTV' and 'EL0' -> CNTV_CTL_EL0 */
+  readonly regPrefix: string;
+  readonly regSuffix: string;
+  /** the PPI this timer's output is wired to */
+  readonly intid: IntId;
+  readonly trace: TraceSink;
+}
+
+export interface TimerChannelState {
+  /** ENABLE and IMASK as stored (ISTATUS is computed, never stored) */
+  readonly ctl: number;
+  readonly cval: bigint;
+  /** output line level at save time */
+  readonly level: boolean;
+}
+
+const ENABLE_MASK = fieldMask(CTL.ENABLE);
+const IMASK_MASK = fieldMask(CTL.IMASK);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** A BigInt tick bound as a Number: below 0 -> 0, beyond MAX_SAFE_INTEGER -> NEVER. */
+function clampTicks(t: bigint): Ticks {
+  if (t <= 0n) return 0;
+  if (t > MAX_SAFE) return NEVER;
+  return Number(t);
+}
+
+export class TimerChannel implements EventHandler {
+  readonly output: Signal;
+  readonly intid: IntId;
+  readonly expiry: EventId;
+  readonly regCtl: string;
+  readonly regCval: string;
+  readonly regTval: string;
+
+  private ctl = 0;
+  private cval = 0n;
+  private offset = 0n;
+  // condition window in physical ticks: [condA, condW) U [condB, inf)
+  private condA: Ticks = 0;
+  private condW: Ticks = 0;
+  private condB: Ticks = 0;
+
+  constructor(private readonly opts: TimerChannelOptions) {
+    this.output = new Signal(`cpu${opts.cpu}.${opts.name}`);
+    this.intid = opts.intid;
+    this.expiry = opts.kernel.createEvent(`cpu${opts.cpu}.${opts.name}.expiry`, this);
+    this.regCtl = `${opts.regPrefix}_CTL_${opts.regSuffix}`;
+    this.regCval = `${opts.regPrefix}_CVAL_${opts.regSuffix}`;
+    this.regTval = `${opts.regPrefix}_TVAL_${opts.regSuffix}`;
+    this.computeWindow();
+  }
+
+  // ---- registers ----------------------------------------------------------
+
+  /** The counter this timer compares against, 64-bit. */
+  count(): bigint {
+    return sub64(BigInt(this.opts.kernel.now), this.offset);
+  }
+
+  /** CTL with ISTATUS computed now; RES0 bits read 0. */
+  readCtl(): number {
+    return setField(this.ctl, CTL.ISTATUS, this.istatus() ? 1 : 0);
+  }
+
+  /** CTL write: ENABLE and IMASK are stored; ISTATUS (read-only) and RES0 bits are ignored. */
+  writeCtl(value: number): void {
+    this.traceWrite(this.regCtl, hex(value >>> 0));
+    this.ctl = (value & CTL_WRITABLE) >>> 0;
+    this.update();
+  }
+
+  readCval(): bigint {
+    return this.cval;
+  }
+
+  writeCval(value: bigint): void {
+    this.traceWrite(this.regCval, hex64(u64(value)));
+    this.cval = u64(value);
+    this.computeWindow();
+    this.update();
+  }
+
+  /** TVAL as the signed 32-bit TimerValue: (CVAL - counter)[31:0]. */
+  readTval(): number {
+    return toS32(sub64(this.cval, this.count()));
+  }
+
+  /** TVAL write: CVAL = counter + SignExtend(value[31:0]); value[63:32] is RES0 and ignored. */
+  writeTval(value: bigint | number): void {
+    const v = toU64(value);
+    this.traceWrite(this.regTval, hex64(v));
+    this.cval = add64(this.count(), signExtend32(v));
+    this.computeWindow();
+    this.update();
+  }
+
+  get enabled(): boolean {
+    return getField(this.ctl, CTL.ENABLE) === 1;
+  }
+
+  get masked(): boolean {
+    return getField(this.ctl, CTL.IMASK) === 1;
+  }
+
+  /** ISTATUS: ENABLE && CVAL <= counter (0 while disabled, our choice for UNKNOWN). */
+  istatus(): boolean {
+    return this.enabled && this.conditionAt(this.opts.kernel.now);
+  }
+
+  /**
+   * Set the counter offset (CNTVOFF for the virtual timer). Owned by the
+   * GenericTimer; the line may rise or fall at once.
+   */
+  setOffset(offset: bigint): void {
+    this.offset = u64(offset);
+    this.computeWindow();
+    this.update();
+  }
+
+  // ---- output line --------------------------------------------------------
+
+  onEvent(_id: EventId, _arg: number, _now: Ticks): void {
+    this.update();
+  }
+
+  /** Timer condition (CVAL <= counter) at physical tick t >= now. */
+  private conditionAt(t: Ticks): boolean {
+    return (t >= this.condA && t < this.condW) || t >= this.condB;
+  }
+
+  private outputAt(t: Ticks): boolean {
+    return (this.ctl & (ENABLE_MASK | IMASK_MASK)) === ENABLE_MASK && this.conditionAt(t);
+  }
+
+  /** The first tick after `now` at which the output changes, or NEVER. */
+  private nextChange(now: Ticks): Ticks {
+    if ((this.ctl & (ENABLE_MASK | IMASK_MASK)) !== ENABLE_MASK) return NEVER;
+    if (this.condA > now) return this.condA; // rises (A < W: the window is not empty)
+    if (this.condW > now && this.condW < this.condB) return this.condW; // falls: counter wraps to 0
+    if (this.condB > now) return this.condB; // rises
+    return NEVER;
+  }
+
+  private computeWindow(): void {
+    const w = this.offset;
+    const b = w + this.cval;
+    this.condW = clampTicks(w);
+    this.condA = clampTicks(b - TWO_POW_64);
+    this.condB = clampTicks(b);
+  }
+
+  /** Drive the output to its value now and arm the event for the next change. */
+  private update(): void {
+    const k = this.opts.kernel;
+    const now = k.now;
+    this.setLevel(this.outputAt(now), now);
+    const next = this.nextChange(now);
+    if (next === NEVER) k.cancel(this.expiry);
+    else k.schedule(this.expiry, next);
+  }
+
+  private setLevel(level: boolean, now: Ticks): void {
+    if (level === this.output.level) return;
+    const tr = this.opts.trace;
+    if (tr.enabled) tr.emit({ kind: 'line', t: now, cpu: this.opts.cpu, signal: this.output.name, level });
+    this.output.set(level);
+  }
+
+  private traceWrite(reg: string, value: string): void {
+    const tr = this.opts.trace;
+    if (tr.enabled)
+      tr.emit({
+        kind: 'reg',
+        t: this.opts.kernel.now,
+        cpu: this.opts.cpu,
+        block: 'timer',
+        reg,
+        op: 'w',
+        value,
+      });
+  }
+
+  // ---- save / restore -----------------------------------------------------
+
+  save(): TimerChannelState {
+    return { ctl: this.ctl, cval: this.cval, level: this.output.level };
+  }
+
+  /**
+   * Restore registers, offset and output level (without notifying receivers:
+   * they restore their own view). The expiry event is armed where a running
+   * timer would have it: at `now` if the saved level is stale (a change due
+   * now had not fired yet), else at the next change. If the kernel was
+   * restored first the event is already there and is left alone, keeping
+   * its sequence number so same-tick ordering is preserved.
+   */
+  restore(s: TimerChannelState, offset: bigint): void {
+    this.ctl = (s.ctl & CTL_WRITABLE) >>> 0;
+    this.cval = u64(s.cval);
+    this.offset = u64(offset);
+    this.computeWindow();
+    this.output.restoreLevel(s.level);
+    const k = this.opts.kernel;
+    const now = k.now;
+    const want = s.level !== this.outputAt(now) ? now : this.nextChange(now);
+    if (want === NEVER) k.cancel(this.expiry);
+    else if (k.timeOf(this.expiry) !== want) k.schedule(this.expiry, want);
+  }
+}
