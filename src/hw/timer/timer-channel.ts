@@ -174,7 +174,8 @@ export class TimerChannel implements EventHandler {
     if ((this.ctl & (ENABLE_MASK | IMASK_MASK)) !== ENABLE_MASK) return NEVER;
     if (this.condA > now) return this.condA; // rises (A < W: the window is not empty)
     if (this.condW > now && this.condW < this.condB) return this.condW; // falls: counter wraps to 0
-    if (this.condB > now) return this.condB; // rises
+    // rises; B = W only when CVAL = 0, where the two windows join and nothing changes
+    if (this.condB > now && this.condB > this.condW) return this.condB;
     return NEVER;
   }
 
