@@ -1,12 +1,57 @@
-// STUB (being written by the GIC virtualization-extensions work): the
-// per-cpu virtual interface = GICH (hypervisor control, list registers) +
-// GICV (the guest's virtual CPU interface). The public shape below is the
-// contract the rest of hw/gic codes against; keep it.
+// The per-cpu GICv2 virtual interface (IHI 0048B chapter 5): the GICH
+// control registers the hypervisor programs (list registers, HCR, VMCR, APR)
+// and the virtual CPU interface the guest drives through GICV. This file
+// holds the state and the rules; gich-frame.ts and gicv-frame.ts decode
+// the two MMIO frames onto the methods below.
+//
+// Deterministic choices where the spec leaves freedom (documented here once):
+// - HPPI ties between LRs of equal priority go to the lowest LR index.
+// - A GICH_LR write with HW=1 and State=pending+active (not permitted for a
+//   hardware interrupt) is stored as State=active: the pending part of a
+//   hardware interrupt lives in the physical distributor, which re-signals
+//   it after the physical deactivation.
+// - Writes of a binary point below the minimum (VMBP < 2, VMABP < 3) store
+//   the minimum, through GICV_BPR/ABPR and GICH_VMCR alike.
+// - EOICount wraps modulo 32.
+// - GICV_EOIR/AEOIR/DIR writes of a special INTID (1020-1023) are ignored;
+//   GICV_DIR while EOImode=0 (UNPREDICTABLE) is ignored.
+// - An HW=1 deactivation forwards PhysicalID 16..1019 to the distributor;
+//   other PhysicalIDs (SGIs, special INTIDs: UNPREDICTABLE) forward nothing.
+// - GICH_HCR.En=0: GICV_IAR/AIAR/HPPIR/AHPPIR read 1023, no vIRQ/vFIQ and no
+//   maintenance interrupt (5.3.2).
+// - EOIR and AEOIR act on the INTID written whatever its group.
 
-import type { TraceSink } from '../../sim/trace/sink.ts';
+import { getField, setField, testBit } from '../../sim/bits.ts';
 import { Signal } from '../../sim/signal.ts';
-import type { AccessSize, Clock, MmioDevice } from '../mmio.ts';
+import type { TraceSink } from '../../sim/trace/sink.ts';
+import type { Clock, MmioDevice } from '../mmio.ts';
+import { GichFrame } from './gich-frame.ts';
+import { GicvFrame } from './gicv-frame.ts';
 import type { IntId } from './intid.ts';
+import type { VirtInterfaceOps } from './virt-ops.ts';
+import {
+  AckView,
+  FIRST_SPECIAL_INTID,
+  HCR,
+  HCR_WRITABLE,
+  IAR,
+  IDLE_PRIORITY,
+  INTID_SPURIOUS,
+  INTID_SPURIOUS_OTHER_GROUP,
+  LR,
+  LR_WRITABLE_HW,
+  LR_WRITABLE_SW,
+  LrState,
+  MIN_VABPR,
+  MIN_VBPR,
+  MISR,
+  VIRT_PREEMPTION_BITS,
+  VIRT_PRIORITY_BITS,
+  VMCR,
+  VMCR_CTLR_MASK,
+  VMCR_RESET,
+  VTR,
+} from './virt-regs.ts';
 
 /** What the virtual interface needs from the physical GIC. */
 export interface PhysicalGicPort {
@@ -26,10 +71,23 @@ export interface VirtInterfaceOptions {
   readonly phys: PhysicalGicPort;
 }
 
-// biome-ignore lint/suspicious/noEmptyInterface: filled in by the implementation
-export interface VirtInterfaceState {}
+export interface VirtInterfaceState {
+  readonly version: 1;
+  /** GICH_LRn raw values (EISR/ELRSR/MISR are derived from these and HCR/VMCR) */
+  readonly lr: readonly number[];
+  readonly hcr: number;
+  readonly vmcr: number;
+  readonly apr: number;
+  /** output levels as last signalled */
+  readonly virq: boolean;
+  readonly vfiq: boolean;
+  readonly maintenance: boolean;
+}
 
-export class VirtInterface {
+const NO_LR = -1;
+const PRIORITY_SHIFT = 8 - VIRT_PRIORITY_BITS;
+
+export class VirtInterface implements VirtInterfaceOps {
   /** virtual IRQ to this cpu (taken by the guest at EL1) */
   readonly virq: Signal;
   /** virtual FIQ (group 0 with GICV_CTLR.FIQEn) */
@@ -41,18 +99,377 @@ export class VirtInterface {
   /** GICV frame, 8 KiB: the GICC register layout backed by the LRs */
   readonly gicv: MmioDevice;
 
+  private readonly lr: Uint32Array;
+  private hcr = 0;
+  private vmcr = VMCR_RESET;
+  /** GICH_APR: bit k = preemption level k (group priority k << 3) is active */
+  private apr = 0;
+
   constructor(readonly opts: VirtInterfaceOptions) {
+    if (!Number.isInteger(opts.nLR) || opts.nLR < 1 || opts.nLR > 64)
+      throw new RangeError(`nLR must be 1..64, got ${opts.nLR}`);
+    this.lr = new Uint32Array(opts.nLR);
     this.virq = new Signal(`cpu${opts.cpu}.virq`);
     this.vfiq = new Signal(`cpu${opts.cpu}.vfiq`);
     this.maintenance = new Signal(`cpu${opts.cpu}.maintenance`);
-    const raz: MmioDevice = { read: (_o: number, _s: AccessSize) => 0, write: () => {} };
-    this.gich = raz;
-    this.gicv = raz;
+    this.gich = new GichFrame(this);
+    this.gicv = new GicvFrame(this);
   }
+
+  get nLR(): number {
+    return this.lr.length;
+  }
+
+  // ---- GICH registers -------------------------------------------------------
+
+  readHCR(): number {
+    return this.hcr;
+  }
+
+  writeHCR(v: number): void {
+    this.hcr = (v & HCR_WRITABLE) >>> 0;
+    this.update();
+  }
+
+  readVTR(): number {
+    let v = setField(0, VTR.ListRegs, this.lr.length - 1);
+    v = setField(v, VTR.PREbits, VIRT_PREEMPTION_BITS - 1);
+    return setField(v, VTR.PRIbits, VIRT_PRIORITY_BITS - 1);
+  }
+
+  readVMCR(): number {
+    return this.vmcr;
+  }
+
+  writeVMCR(v: number): void {
+    let m = v & VMCR_CTLR_MASK; // the GICV_CTLR alias bits; [8:5], [17:10], [26:24] are RES0
+    m = setField(m, VMCR.VMABP, Math.max(getField(v, VMCR.VMABP), MIN_VABPR));
+    m = setField(m, VMCR.VMBP, Math.max(getField(v, VMCR.VMBP), MIN_VBPR));
+    this.vmcr = setField(m, VMCR.VMPriMask, getField(v, VMCR.VMPriMask));
+    this.update();
+  }
+
+  readMISR(): number {
+    const hcr = this.hcr;
+    let m = 0;
+    let valid = 0;
+    let pending = false;
+    let eoi = false;
+    for (let n = 0; n < this.lr.length; n++) {
+      const v = this.lr[n];
+      const st = getField(v, LR.State);
+      if (st !== LrState.Invalid) valid++;
+      // "pending" = the pending bit is set (pending or pending+active)
+      if ((st & LrState.Pending) !== 0) pending = true;
+      if (isEoiMaintenance(v)) eoi = true;
+    }
+    const g0 = testBit(this.vmcr, VMCR.VMGrp0En.lsb);
+    const g1 = testBit(this.vmcr, VMCR.VMGrp1En.lsb);
+    if (eoi) m = setField(m, MISR.EOI, 1);
+    if (testBit(hcr, HCR.UIE.lsb) && valid <= 1) m = setField(m, MISR.U, 1);
+    if (testBit(hcr, HCR.LRENPIE.lsb) && getField(hcr, HCR.EOICount) !== 0) m = setField(m, MISR.LRENP, 1);
+    if (testBit(hcr, HCR.NPIE.lsb) && !pending) m = setField(m, MISR.NP, 1);
+    if (testBit(hcr, HCR.VGrp0EIE.lsb) && g0) m = setField(m, MISR.VGrp0E, 1);
+    if (testBit(hcr, HCR.VGrp0DIE.lsb) && !g0) m = setField(m, MISR.VGrp0D, 1);
+    if (testBit(hcr, HCR.VGrp1EIE.lsb) && g1) m = setField(m, MISR.VGrp1E, 1);
+    if (testBit(hcr, HCR.VGrp1DIE.lsb) && !g1) m = setField(m, MISR.VGrp1D, 1);
+    return m;
+  }
+
+  /** GICH_EISR0/1 (5.3.7): bit n = LRn has State=invalid, HW=0, EOI=1. */
+  readEISR(bank: 0 | 1): number {
+    let r = 0;
+    const end = Math.min(this.lr.length, 32 * bank + 32);
+    for (let n = 32 * bank; n < end; n++) if (isEoiMaintenance(this.lr[n])) r |= 1 << (n - 32 * bank);
+    return r >>> 0;
+  }
+
+  /**
+   * GICH_ELRSR0/1 (5.3.8): bit n = LRn is usable without losing anything:
+   * State=invalid and (HW=1 or EOI=0). An LR still owing an EOI maintenance
+   * interrupt is not empty. Unimplemented LRs read 0.
+   */
+  readELRSR(bank: 0 | 1): number {
+    let r = 0;
+    const end = Math.min(this.lr.length, 32 * bank + 32);
+    for (let n = 32 * bank; n < end; n++) {
+      const v = this.lr[n];
+      if (getField(v, LR.State) === LrState.Invalid && !isEoiMaintenance(v)) r |= 1 << (n - 32 * bank);
+    }
+    return r >>> 0;
+  }
+
+  readAPR(): number {
+    return this.apr;
+  }
+
+  /** GICH_APR and GICV_APR0 are one register: all 32 preemption levels are implemented. */
+  writeAPR(v: number): void {
+    this.apr = v >>> 0;
+    this.update();
+  }
+
+  readLR(n: number): number {
+    return n >= 0 && n < this.lr.length ? this.lr[n] : 0;
+  }
+
+  /** GICH_LRn write; an unimplemented n is WI (5.3.9). */
+  writeLR(n: number, v: number): void {
+    if (n < 0 || n >= this.lr.length) return;
+    const hw = testBit(v, LR.HW.lsb);
+    let w = (v & (hw ? LR_WRITABLE_HW : LR_WRITABLE_SW)) >>> 0;
+    if (hw && getField(w, LR.State) === LrState.PendingActive) w = setField(w, LR.State, LrState.Active);
+    this.setLr(n, w);
+    this.update();
+  }
+
+  // ---- GICV operations --------------------------------------------------------
+
+  /** GICV_IAR (view Primary) / GICV_AIAR (view Aliased) read. */
+  acknowledge(view: AckView): number {
+    const n = this.hppiLr();
+    if (n === NO_LR) return INTID_SPURIOUS;
+    const v = this.lr[n];
+    // an HPPI masked by PMR or the running priority is not acknowledged: 1023 (3.2.4)
+    if (!this.canSignal(v)) return INTID_SPURIOUS;
+    const id = this.viewFilter(v, view);
+    if (id !== 0) return id;
+    this.setLr(n, setField(v, LR.State, LrState.Active));
+    this.apr = (this.apr | (1 << (this.groupPriority(v) >>> PRIORITY_SHIFT))) >>> 0;
+    const ret = iarValue(v);
+    if (this.opts.trace.enabled)
+      this.opts.trace.emit({
+        kind: 'ack',
+        t: this.opts.clock.now,
+        cpu: this.opts.cpu,
+        gic: 'virt',
+        intid: getField(v, LR.VirtualID),
+      });
+    this.update();
+    return ret;
+  }
+
+  /** GICV_HPPIR / GICV_AHPPIR read: no side effects, ignores PMR and the running priority. */
+  highestPending(view: AckView): number {
+    const n = this.hppiLr();
+    if (n === NO_LR) return INTID_SPURIOUS;
+    const id = this.viewFilter(this.lr[n], view);
+    return id !== 0 ? id : iarValue(this.lr[n]);
+  }
+
+  /** GICV_EOIR / GICV_AEOIR write (5.4.1): priority drop, then deactivation if EOImode=0. */
+  endOfInterrupt(value: number): void {
+    const id = getField(value, IAR.InterruptID);
+    if (id >= FIRST_SPECIAL_INTID) return;
+    const dropped = this.apr !== 0;
+    if (dropped) this.apr = (this.apr & (this.apr - 1)) >>> 0; // clear the highest-priority (lowest) set bit
+    if (this.opts.trace.enabled)
+      this.opts.trace.emit({
+        kind: 'eoi',
+        t: this.opts.clock.now,
+        cpu: this.opts.cpu,
+        gic: 'virt',
+        intid: id,
+      });
+    if (!testBit(this.vmcr, VMCR.VEM.lsb)) {
+      const n = this.findActive(id, getField(value, IAR.CPUID));
+      if (n !== NO_LR) this.deactivateLr(n);
+      // GICH_HCR.EOICount counts EOIs with no LR, but only those that dropped a priority (5.3.2)
+      else if (dropped) this.bumpEoiCount();
+    }
+    this.update();
+  }
+
+  /** GICV_DIR write (5.4.1): deactivation only, meaningful with EOImode=1. */
+  deactivate(value: number): void {
+    const id = getField(value, IAR.InterruptID);
+    if (id >= FIRST_SPECIAL_INTID || !testBit(this.vmcr, VMCR.VEM.lsb)) return;
+    if (this.opts.trace.enabled)
+      this.opts.trace.emit({
+        kind: 'dir',
+        t: this.opts.clock.now,
+        cpu: this.opts.cpu,
+        gic: 'virt',
+        intid: id,
+      });
+    const n = this.findActive(id, getField(value, IAR.CPUID));
+    if (n !== NO_LR) this.deactivateLr(n);
+    else this.bumpEoiCount();
+    this.update();
+  }
+
+  /** GICV_RPR: group priority of the highest active priority; 0xFF when idle. */
+  runningPriority(): number {
+    return this.apr === 0 ? IDLE_PRIORITY : ctz32(this.apr) << PRIORITY_SHIFT;
+  }
+
+  // ---- save / restore ---------------------------------------------------------
 
   save(): VirtInterfaceState {
-    return {};
+    return {
+      version: 1,
+      lr: Array.from(this.lr),
+      hcr: this.hcr,
+      vmcr: this.vmcr,
+      apr: this.apr,
+      virq: this.virq.level,
+      vfiq: this.vfiq.level,
+      maintenance: this.maintenance.level,
+    };
   }
 
-  restore(_s: VirtInterfaceState): void {}
+  /** Restore without notifying listeners: the receivers restore their own view of the lines. */
+  restore(s: VirtInterfaceState): void {
+    if (s.version !== 1) throw new RangeError(`VirtInterfaceState version ${s.version}`);
+    if (s.lr.length !== this.lr.length)
+      throw new RangeError(`snapshot has ${s.lr.length} LRs, this interface ${this.lr.length}`);
+    for (let n = 0; n < this.lr.length; n++) this.lr[n] = s.lr[n] >>> 0;
+    this.hcr = s.hcr >>> 0;
+    this.vmcr = s.vmcr >>> 0;
+    this.apr = s.apr >>> 0;
+    this.virq.restoreLevel(s.virq);
+    this.vfiq.restoreLevel(s.vfiq);
+    this.maintenance.restoreLevel(s.maintenance);
+  }
+
+  // ---- internals ----------------------------------------------------------------
+
+  /** Highest-priority LR in the pending state whose group is enabled; ties -> lowest index. */
+  private hppiLr(): number {
+    if (!testBit(this.hcr, HCR.En.lsb)) return NO_LR;
+    let best = NO_LR;
+    let bestPrio = 0x100;
+    for (let n = 0; n < this.lr.length; n++) {
+      const v = this.lr[n];
+      // pending+active is not eligible: that interrupt is already active (5.4.1)
+      if (getField(v, LR.State) !== LrState.Pending || !this.groupEnabled(v)) continue;
+      const p = getField(v, LR.Priority);
+      if (p < bestPrio) {
+        bestPrio = p;
+        best = n;
+      }
+    }
+    return best;
+  }
+
+  /** 0 when `view` may take this LR's interrupt, else the special INTID it reads instead. */
+  private viewFilter(v: number, view: AckView): number {
+    const grp1 = testBit(v, LR.Grp1.lsb);
+    if (view === AckView.Aliased) return grp1 ? 0 : INTID_SPURIOUS;
+    return grp1 && !testBit(this.vmcr, VMCR.VMAckCtl.lsb) ? INTID_SPURIOUS_OTHER_GROUP : 0;
+  }
+
+  private groupEnabled(v: number): boolean {
+    return testBit(this.vmcr, testBit(v, LR.Grp1.lsb) ? VMCR.VMGrp1En.lsb : VMCR.VMGrp0En.lsb);
+  }
+
+  /** Priority beats GICV_PMR and the group priority beats the running priority. */
+  private canSignal(v: number): boolean {
+    const prio = getField(v, LR.Priority) << PRIORITY_SHIFT;
+    const pmr = getField(this.vmcr, VMCR.VMPriMask) << PRIORITY_SHIFT;
+    return prio < pmr && this.groupPriority(v) < this.runningPriority();
+  }
+
+  /**
+   * Group priority (3.3.3): group 0 uses GICV_BPR (priority bits [7:BPR+1]);
+   * group 1 uses GICV_ABPR (bits [7:ABPR]) unless CBPR=1, then GICV_BPR.
+   */
+  private groupPriority(v: number): number {
+    const prio = getField(v, LR.Priority) << PRIORITY_SHIFT;
+    const cbpr = testBit(this.vmcr, VMCR.VMCBPR.lsb);
+    const split =
+      testBit(v, LR.Grp1.lsb) && !cbpr ? getField(this.vmcr, VMCR.VMABP) : getField(this.vmcr, VMCR.VMBP) + 1;
+    return (prio >>> split) << split;
+  }
+
+  /** The LR holding active `id` (state active or pending+active); SGIs with HW=0 also match CPUID. */
+  private findActive(id: number, cpuid: number): number {
+    for (let n = 0; n < this.lr.length; n++) {
+      const v = this.lr[n];
+      if ((getField(v, LR.State) & LrState.Active) === 0 || getField(v, LR.VirtualID) !== id) continue;
+      if (id < 16 && !testBit(v, LR.HW.lsb) && getField(v, LR.CPUID) !== cpuid) continue;
+      return n;
+    }
+    return NO_LR;
+  }
+
+  private deactivateLr(n: number): void {
+    const v = this.lr[n];
+    this.setLr(n, setField(v, LR.State, getField(v, LR.State) & LrState.Pending));
+    if (testBit(v, LR.HW.lsb)) {
+      const pid = getField(v, LR.PhysicalID);
+      if (pid >= 16 && pid < FIRST_SPECIAL_INTID)
+        this.opts.phys.deactivatePhysical(this.opts.cpu, pid as IntId);
+    }
+  }
+
+  private bumpEoiCount(): void {
+    const c = (getField(this.hcr, HCR.EOICount) + 1) & 0x1f;
+    this.hcr = setField(this.hcr, HCR.EOICount, c);
+  }
+
+  /** Store an LR value, tracing a change of its interrupt's state. */
+  private setLr(n: number, w: number): void {
+    const old = this.lr[n];
+    this.lr[n] = w;
+    const st = getField(w, LR.State);
+    if (
+      this.opts.trace.enabled &&
+      (getField(old, LR.State) !== st || getField(old, LR.VirtualID) !== getField(w, LR.VirtualID))
+    )
+      this.opts.trace.emit({
+        kind: 'irq',
+        t: this.opts.clock.now,
+        cpu: this.opts.cpu,
+        gic: 'virt',
+        intid: getField(w, LR.VirtualID),
+        pending: (st & LrState.Pending) !== 0,
+        active: (st & LrState.Active) !== 0,
+      });
+  }
+
+  /** Recompute the three outputs from the state; called after every state change. */
+  private update(): void {
+    const en = testBit(this.hcr, HCR.En.lsb);
+    let irq = false;
+    let fiq = false;
+    const n = this.hppiLr();
+    if (n !== NO_LR && this.canSignal(this.lr[n])) {
+      const v = this.lr[n];
+      if (!testBit(v, LR.Grp1.lsb) && testBit(this.vmcr, VMCR.VMFIQEn.lsb)) fiq = true;
+      else irq = true;
+    }
+    this.drive(this.virq, irq);
+    this.drive(this.vfiq, fiq);
+    this.drive(this.maintenance, en && this.readMISR() !== 0);
+  }
+
+  private drive(s: Signal, level: boolean): void {
+    if (s.level === level) return;
+    s.set(level);
+    if (this.opts.trace.enabled)
+      this.opts.trace.emit({
+        kind: 'line',
+        t: this.opts.clock.now,
+        cpu: this.opts.cpu,
+        signal: s.name,
+        level,
+      });
+  }
+}
+
+/** EISR condition (5.3.7): no state, HW=0, EOI=1. */
+function isEoiMaintenance(v: number): boolean {
+  return getField(v, LR.State) === LrState.Invalid && !testBit(v, LR.HW.lsb) && testBit(v, LR.EOI.lsb);
+}
+
+/** GICV_IAR value for an LR: VirtualID, plus the source CPUID for an SGI with HW=0. */
+function iarValue(v: number): number {
+  const id = getField(v, LR.VirtualID);
+  if (id >= 16 || testBit(v, LR.HW.lsb)) return id;
+  return setField(id, IAR.CPUID, getField(v, LR.CPUID));
+}
+
+function ctz32(x: number): number {
+  return 31 - Math.clz32(x & -x);
 }

@@ -1,0 +1,30 @@
+// The operations the GICH and GICV frame decoders call on a virtual
+// interface. VirtInterface implements this; the frames depend on it alone,
+// so the frames and the interface do not import each other.
+
+import type { AckView } from './virt-regs.ts';
+
+export interface VirtInterfaceOps {
+  readHCR(): number;
+  writeHCR(v: number): void;
+  readVTR(): number;
+  readVMCR(): number;
+  writeVMCR(v: number): void;
+  readMISR(): number;
+  readEISR(bank: 0 | 1): number;
+  readELRSR(bank: 0 | 1): number;
+  readAPR(): number;
+  writeAPR(v: number): void;
+  readLR(n: number): number;
+  writeLR(n: number, v: number): void;
+  /** GICV_IAR / GICV_AIAR */
+  acknowledge(view: AckView): number;
+  /** GICV_HPPIR / GICV_AHPPIR */
+  highestPending(view: AckView): number;
+  /** GICV_EOIR / GICV_AEOIR */
+  endOfInterrupt(value: number): void;
+  /** GICV_DIR */
+  deactivate(value: number): void;
+  /** running priority, IDLE_PRIORITY when nothing is active */
+  runningPriority(): number;
+}
