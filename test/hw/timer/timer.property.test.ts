@@ -207,7 +207,10 @@ describe('GenericTimer properties', () => {
           a.kernel.runUntil(start);
           const times: number[] = [];
           let at = start;
-          for (const op of ops) times.push((at += op.dt));
+          for (const op of ops) {
+            at += op.dt;
+            times.push(at);
+          }
           const end = at + 60;
           const k = cut % ops.length; // snapshot just before ops[k]'s tick work
           const snapAt = times[k];
