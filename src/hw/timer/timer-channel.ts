@@ -187,14 +187,18 @@ export class TimerChannel implements EventHandler {
     this.condB = clampTicks(b);
   }
 
-  /** Drive the output to its value now and arm the event for the next change. */
+  /**
+   * Arm the event for the next change, then drive the output to its value
+   * now. The line is set last so that a receiver reacting synchronously (and
+   * perhaps writing this timer again) sees a consistent timer.
+   */
   private update(): void {
     const k = this.opts.kernel;
     const now = k.now;
-    this.setLevel(this.outputAt(now), now);
     const next = this.nextChange(now);
     if (next === NEVER) k.cancel(this.expiry);
     else k.schedule(this.expiry, next);
+    this.setLevel(this.outputAt(now), now);
   }
 
   private setLevel(level: boolean, now: Ticks): void {

@@ -321,3 +321,25 @@ describe('TimerChannel: CNTVOFF and counter wrap', () => {
     assert.deepEqual(log.log, ['0:1']);
   });
 });
+
+describe('TimerChannel: re-entrant receivers', () => {
+  it('a receiver that masks the timer when the line rises leaves a consistent timer', () => {
+    const { timer, kernel } = make();
+    const ch = timer.cntv;
+    ch.output.connect({
+      onSignal: (_a, level) => {
+        if (level) ch.writeCtl(ENABLE | IMASK);
+      },
+    });
+    ch.writeCval(10n);
+    ch.writeCtl(ENABLE);
+    kernel.runUntil(10);
+    assert.equal(ch.output.level, false);
+    assert.equal(ch.readCtl(), ENABLE | IMASK | ISTATUS);
+    assert.equal(kernel.isScheduled(ch.expiry), false);
+    ch.writeCtl(0);
+    ch.writeCval(20n);
+    ch.writeCtl(ENABLE);
+    assert.equal(kernel.timeOf(ch.expiry), 20);
+  });
+});
