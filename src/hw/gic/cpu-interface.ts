@@ -1,0 +1,350 @@
+// One physical GICv2 CPU interface (GICC frame, 8 KiB; GICv2 4.4), without
+// the Security Extensions. All accesses behave as Secure accesses of a GIC
+// with interrupt grouping: GICC_CTLR has the Secure layout (EnableGrp0,
+// EnableGrp1, AckCtl, FIQEn, CBPR, bypass-disable bits, EOImode at bit 9; bit
+// 10 EOImodeNS is RAZ/WI), and the aliased registers (ABPR, AIAR, AEOIR,
+// AHPPIR) are the group 1 views (GICv2 4.4.2, 4.4.5).
+//
+// Signalling (GICv2 3.2.2, 3.3): the highest priority pending interrupt from
+// the distributor is signalled when its priority is higher than GICC_PMR and
+// its group priority higher than the running priority; group 0 goes to FIQ
+// when FIQEn = 1, everything else to IRQ. The outputs are recomputed on every
+// state change. The bypass-disable bits are stored but have no effect (the
+// model has no legacy bypass inputs).
+//
+// Each CpuInterface is its own MMIO frame, so the `cpu` argument of an
+// access is ignored. Only aligned word accesses are defined; other widths are
+// UNPREDICTABLE and RAZ/WI here.
+
+import { getField, lowMask, setField, testBit } from '../../sim/bits.ts';
+import { Signal } from '../../sim/signal.ts';
+import type { TraceSink } from '../../sim/trace/sink.ts';
+import type { AccessSize, Clock, MmioDevice } from '../mmio.ts';
+import {
+  type Distributor,
+  type DistributorClient,
+  HPPI_GROUP,
+  HPPI_INTID,
+  HPPI_NONE,
+  HPPI_PRIORITY,
+  HPPI_SOURCE,
+} from './distributor.ts';
+import { SGI_COUNT, SPURIOUS } from './intid.ts';
+import {
+  aprIndex,
+  aprRunningPriority,
+  groupPriority,
+  IDLE_PRIORITY,
+  MIN_ABPR,
+  MIN_BPR,
+  PRIORITY_MASK,
+  RPR_IDLE,
+} from './priority.ts';
+import {
+  FIRST_SPECIAL_INTID,
+  GICC_ABPR,
+  GICC_AEOIR,
+  GICC_AHPPIR,
+  GICC_AIAR,
+  GICC_APR0,
+  GICC_BPR,
+  GICC_BPR_BinaryPoint,
+  GICC_CTLR,
+  GICC_CTLR_AckCtl,
+  GICC_CTLR_CBPR,
+  GICC_CTLR_EOImode,
+  GICC_CTLR_FIQEn,
+  GICC_DIR,
+  GICC_EOIR,
+  GICC_HPPIR,
+  GICC_IAR,
+  GICC_IAR_CPUID,
+  GICC_IAR_InterruptID,
+  GICC_IIDR,
+  GICC_IIDR_ArchVersion,
+  GICC_IIDR_ProductID,
+  GICC_NSAPR0,
+  GICC_PMR,
+  GICC_RPR,
+  IIDR_Revision,
+  INTID_GROUP1_ONLY,
+} from './registers.ts';
+
+/** GICC_IIDR: ProductID 0x056, ArchVersion 2 (GICv2), Revision 1, Implementer 0 (none claimed). */
+export const GICC_IIDR_VALUE = setField(
+  setField(setField(0, GICC_IIDR_ProductID, 0x56), GICC_IIDR_ArchVersion, 2),
+  IIDR_Revision,
+  1,
+);
+
+/** Writable GICC_CTLR bits [9:0]. */
+const CTLR_WRITABLE = lowMask(10);
+
+export interface CpuInterfaceOptions {
+  readonly cpu: number;
+  readonly dist: Distributor;
+  readonly clock: Clock;
+  readonly trace: TraceSink;
+}
+
+export interface CpuInterfaceState {
+  readonly version: 1;
+  readonly ctlr: number;
+  readonly pmr: number;
+  readonly bpr: number;
+  readonly abpr: number;
+  /** GICC_APR0: active priorities of group 0 (bit k = group priority k << 3) */
+  readonly apr: number;
+  /** GICC_NSAPR0: active priorities of group 1, same layout */
+  readonly nsapr: number;
+  readonly irq: boolean;
+  readonly fiq: boolean;
+}
+
+export class CpuInterface implements DistributorClient, MmioDevice {
+  readonly cpu: number;
+  readonly irq: Signal;
+  readonly fiq: Signal;
+  ctlr = 0;
+  pmr = 0;
+  bpr = MIN_BPR;
+  abpr = MIN_ABPR;
+  apr = 0;
+  nsapr = 0;
+  private readonly dist: Distributor;
+  private readonly clock: Clock;
+  private readonly trace: TraceSink;
+
+  constructor(opts: CpuInterfaceOptions) {
+    this.cpu = opts.cpu;
+    this.dist = opts.dist;
+    this.clock = opts.clock;
+    this.trace = opts.trace;
+    this.irq = new Signal(`cpu${opts.cpu}.irq`);
+    this.fiq = new Signal(`cpu${opts.cpu}.fiq`);
+    this.dist.attach(this.cpu, this);
+  }
+
+  distributorChanged(): void {
+    this.update();
+  }
+
+  // ---- prioritization ----
+
+  /** Group priority of `priority` for an interrupt of `group` (GICv2 3.3.3). */
+  groupPriorityOf(priority: number, group: number): number {
+    if (group === 0 || testBit(this.ctlr, GICC_CTLR_CBPR.lsb))
+      return groupPriority(priority, this.bpr, false);
+    return groupPriority(priority, this.abpr, true);
+  }
+
+  /** Running priority: the highest active group priority, or IDLE_PRIORITY (GICv2 3.3.5). */
+  runningPriority(): number {
+    return Math.min(aprRunningPriority(this.apr), aprRunningPriority(this.nsapr));
+  }
+
+  /** The distributor's HPPI for this cpu if it beats PMR and the running priority, else HPPI_NONE. */
+  private signalled(): number {
+    const h = this.dist.highestPending(this.cpu, this.ctlr & 3);
+    if (h === HPPI_NONE) return HPPI_NONE;
+    const prio = getField(h, HPPI_PRIORITY);
+    if (prio >= this.pmr) return HPPI_NONE;
+    if (this.groupPriorityOf(prio, getField(h, HPPI_GROUP)) >= this.runningPriority()) return HPPI_NONE;
+    return h;
+  }
+
+  /** Recompute the IRQ and FIQ outputs. */
+  update(): void {
+    const h = this.signalled();
+    let irq = false;
+    let fiq = false;
+    if (h !== HPPI_NONE) {
+      if (getField(h, HPPI_GROUP) === 0 && testBit(this.ctlr, GICC_CTLR_FIQEn.lsb)) fiq = true;
+      else irq = true;
+    }
+    this.drive(this.irq, irq);
+    this.drive(this.fiq, fiq);
+  }
+
+  private drive(s: Signal, level: boolean): void {
+    if (s.level === level) return;
+    if (this.trace.enabled)
+      this.trace.emit({ kind: 'line', t: this.clock.now, cpu: this.cpu, signal: s.name, level });
+    s.set(level);
+  }
+
+  // ---- acknowledge, EOI, deactivate ----
+
+  /**
+   * GICC_IAR (aliased = false) or GICC_AIAR (aliased = true), GICv2 4.4.4,
+   * 4.4.10. IAR: a group 1 HPPI with AckCtl = 0 reads 1022 and is not
+   * acknowledged (GICv2 3.2.5). AIAR: a group 0 HPPI reads 1023.
+   */
+  acknowledge(aliased: boolean): number {
+    const h = this.signalled();
+    if (h === HPPI_NONE) return SPURIOUS;
+    const group = getField(h, HPPI_GROUP);
+    if (aliased && group === 0) return SPURIOUS;
+    if (!aliased && group === 1 && !testBit(this.ctlr, GICC_CTLR_AckCtl.lsb)) return INTID_GROUP1_ONLY;
+    const id = getField(h, HPPI_INTID);
+    const source = id < SGI_COUNT ? getField(h, HPPI_SOURCE) : 0;
+    const bitIdx = aprIndex(this.groupPriorityOf(getField(h, HPPI_PRIORITY), group));
+    if (group === 0) this.apr = (this.apr | (1 << bitIdx)) >>> 0;
+    else this.nsapr = (this.nsapr | (1 << bitIdx)) >>> 0;
+    if (this.trace.enabled)
+      this.trace.emit({ kind: 'ack', t: this.clock.now, cpu: this.cpu, gic: 'phys', intid: id });
+    this.dist.acknowledge(this.cpu, id, source); // notifies us: outputs follow the new APR
+    return setField(id, GICC_IAR_CPUID, source);
+  }
+
+  /** GICC_HPPIR / GICC_AHPPIR (GICv2 4.4.8): PMR and running priority are not considered. */
+  highestPending(aliased: boolean): number {
+    const h = this.dist.highestPending(this.cpu, this.ctlr & 3);
+    if (h === HPPI_NONE) return SPURIOUS;
+    const group = getField(h, HPPI_GROUP);
+    if (aliased && group === 0) return SPURIOUS;
+    if (!aliased && group === 1 && !testBit(this.ctlr, GICC_CTLR_AckCtl.lsb)) return INTID_GROUP1_ONLY;
+    return setField(getField(h, HPPI_INTID), GICC_IAR_CPUID, getField(h, HPPI_SOURCE));
+  }
+
+  /**
+   * GICC_EOIR / GICC_AEOIR (GICv2 4.4.5, 4.4.11): priority drop of the highest
+   * active priority, plus deactivation when EOImode = 0. Special INTIDs
+   * (1020-1023) are ignored. An INTID that is not implemented, or a group 0
+   * INTID written to AEOIR (UNPREDICTABLE), is ignored. The written value is
+   * expected to match the last acknowledge (otherwise UNPREDICTABLE): the
+   * model drops the highest active priority whatever the INTID.
+   */
+  endOfInterrupt(value: number, aliased: boolean): void {
+    const id = getField(value, GICC_IAR_InterruptID);
+    if (id >= FIRST_SPECIAL_INTID || !this.dist.isImplemented(id)) return;
+    if (aliased && this.dist.groupOf(this.cpu, id) === 0) return;
+    // Priority drop: clear the highest active priority; group 0 first on a tie.
+    const rp0 = aprRunningPriority(this.apr);
+    const rp1 = aprRunningPriority(this.nsapr);
+    if (this.apr !== 0 && rp0 <= rp1) this.apr = (this.apr & (this.apr - 1)) >>> 0;
+    else if (this.nsapr !== 0) this.nsapr = (this.nsapr & (this.nsapr - 1)) >>> 0;
+    if (this.trace.enabled)
+      this.trace.emit({ kind: 'eoi', t: this.clock.now, cpu: this.cpu, gic: 'phys', intid: id });
+    if (!testBit(this.ctlr, GICC_CTLR_EOImode.lsb) && this.dist.isActive(this.cpu, id))
+      this.dist.setActive(this.cpu, id, false);
+    this.update();
+  }
+
+  /**
+   * GICC_DIR (GICv2 4.4.15): deactivate. With EOImode = 0 a write is
+   * UNPREDICTABLE; the model ignores it. The CPUID field is ignored: an SGI's
+   * active state is per target cpu, not per source.
+   */
+  deactivate(value: number): void {
+    if (!testBit(this.ctlr, GICC_CTLR_EOImode.lsb)) return;
+    const id = getField(value, GICC_IAR_InterruptID);
+    if (id >= FIRST_SPECIAL_INTID || !this.dist.isImplemented(id)) return;
+    if (this.trace.enabled)
+      this.trace.emit({ kind: 'dir', t: this.clock.now, cpu: this.cpu, gic: 'phys', intid: id });
+    if (this.dist.isActive(this.cpu, id)) this.dist.setActive(this.cpu, id, false);
+  }
+
+  // ---- MMIO ----
+
+  read(offset: number, size: AccessSize, _cpu: number): number {
+    if (size !== 4 || (offset & 3) !== 0) return 0;
+    switch (offset) {
+      case GICC_CTLR:
+        return this.ctlr;
+      case GICC_PMR:
+        return this.pmr;
+      case GICC_BPR:
+        return this.bpr;
+      case GICC_ABPR:
+        return this.abpr;
+      case GICC_IAR:
+        return this.acknowledge(false);
+      case GICC_AIAR:
+        return this.acknowledge(true);
+      case GICC_RPR: {
+        const rp = this.runningPriority();
+        return rp === IDLE_PRIORITY ? RPR_IDLE : rp;
+      }
+      case GICC_HPPIR:
+        return this.highestPending(false);
+      case GICC_AHPPIR:
+        return this.highestPending(true);
+      case GICC_APR0:
+        return this.apr;
+      case GICC_NSAPR0:
+        return this.nsapr;
+      case GICC_IIDR:
+        return GICC_IIDR_VALUE;
+      default:
+        return 0; // write-only (EOIR, AEOIR, DIR), APR1-3/NSAPR1-3 (32 levels fit APR0), reserved
+    }
+  }
+
+  write(offset: number, size: AccessSize, value: number, _cpu: number): void {
+    if (size !== 4 || (offset & 3) !== 0) return;
+    switch (offset) {
+      case GICC_CTLR:
+        this.ctlr = (value & CTLR_WRITABLE) >>> 0;
+        break;
+      case GICC_PMR:
+        this.pmr = value & PRIORITY_MASK;
+        break;
+      case GICC_BPR:
+        // A value below the minimum sets the minimum (GICv2 4.4.3).
+        this.bpr = Math.max(getField(value, GICC_BPR_BinaryPoint), MIN_BPR);
+        break;
+      case GICC_ABPR:
+        this.abpr = Math.max(getField(value, GICC_BPR_BinaryPoint), MIN_ABPR);
+        break;
+      case GICC_EOIR:
+        this.endOfInterrupt(value, false);
+        return;
+      case GICC_AEOIR:
+        this.endOfInterrupt(value, true);
+        return;
+      case GICC_DIR:
+        this.deactivate(value);
+        return;
+      case GICC_APR0:
+        // Software save/restore of the active priorities (GICv2 4.4.12).
+        this.apr = value >>> 0;
+        break;
+      case GICC_NSAPR0:
+        this.nsapr = value >>> 0;
+        break;
+      default:
+        return; // read-only (IAR, RPR, HPPIR, AIAR, AHPPIR, IIDR) and reserved: WI
+    }
+    this.update();
+  }
+
+  // ---- state is data ----
+
+  save(): CpuInterfaceState {
+    return {
+      version: 1,
+      ctlr: this.ctlr,
+      pmr: this.pmr,
+      bpr: this.bpr,
+      abpr: this.abpr,
+      apr: this.apr,
+      nsapr: this.nsapr,
+      irq: this.irq.level,
+      fiq: this.fiq.level,
+    };
+  }
+
+  /** Restore registers and output levels without notifying listeners (they restore their own view). */
+  restore(s: CpuInterfaceState): void {
+    if (s.version !== 1) throw new Error(`cpu interface snapshot version ${s.version} is not supported`);
+    this.ctlr = s.ctlr;
+    this.pmr = s.pmr;
+    this.bpr = s.bpr;
+    this.abpr = s.abpr;
+    this.apr = s.apr;
+    this.nsapr = s.nsapr;
+    this.irq.restoreLevel(s.irq);
+    this.fiq.restoreLevel(s.fiq);
+  }
+}

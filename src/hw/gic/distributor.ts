@@ -1,0 +1,400 @@
+// The GICv2 distributor's interrupt state machine (GICv2 chapter 3, 4.3),
+// without the Security Extensions. Holds per-INTID state (SGIs and PPIs
+// banked per cpu, SPIs shared), computes pending from line level, latch and
+// configuration, and picks each cpu's highest priority pending interrupt for
+// its CPU interface. Register decoding lives in distributor-mmio.ts.
+//
+// Pending (GICv2 3.2.4, 4.3.7, 4.3.8):
+// - level-sensitive: pending = line high OR latch (set by GICD_ISPENDR); the
+//   latch is cleared by acknowledge and by GICD_ICPENDR, which therefore
+//   cannot clear the pending state while the line is high;
+// - edge-triggered: a rising edge sets the latch; acknowledge or ICPENDR clears it;
+// - SGIs: one pending bit per source cpu (GICv2 3.2.4 "SGIs"; GICD_SPENDSGIRn).
+// An interrupt that is active (or active and pending) is not forwarded again
+// until it is deactivated (GICv2 3.2.4, the interrupt handling state machine: no
+// acknowledge transition out of active-and-pending).
+
+import { field, getField, testBit } from '../../sim/bits.ts';
+import type { SignalListener } from '../../sim/signal.ts';
+import type { TraceSink } from '../../sim/trace/sink.ts';
+import type { Clock } from '../mmio.ts';
+import { isSgi, PRIVATE_COUNT, SGI_COUNT } from './intid.ts';
+import { PRIORITY_MASK } from './priority.ts';
+
+export interface DistributorOptions {
+  readonly cpus: number;
+  readonly spis: number;
+  readonly clock: Clock;
+  readonly trace: TraceSink;
+}
+
+/** A CPU interface attached to the distributor; told when anything that could change its HPPI changed. */
+export interface DistributorClient {
+  distributorChanged(): void;
+}
+
+export interface DistributorState {
+  readonly version: 1;
+  readonly ctlr: number;
+  /** per slot (private: cpu*32 + intid; SPI: cpus*32 + intid - 32) */
+  readonly enabled: number[];
+  readonly group: number[];
+  readonly priority: number[];
+  readonly edge: number[];
+  readonly line: number[];
+  readonly latch: number[];
+  readonly active: number[];
+  /** SPI targets, indexed by intid - 32 */
+  readonly targets: number[];
+  /** pending sources per (cpu*16 + sgi) */
+  readonly sgiSources: number[];
+}
+
+/** Packed HPPI: what the distributor hands a CPU interface without allocating. */
+export const HPPI_NONE = -1;
+export const HPPI_INTID = field(0, 10);
+export const HPPI_SOURCE = field(10, 3);
+export const HPPI_PRIORITY = field(13, 8);
+export const HPPI_GROUP = field(21, 1);
+
+/** Signal-listener argument for an input line: cpu in bits [12:10] (ignored for SPIs), INTID in [9:0]. */
+export function lineArg(cpu: number, intid: number): number {
+  return (cpu << 10) | intid;
+}
+const LINE_ARG_INTID = field(0, 10);
+const LINE_ARG_CPU = field(10, 3);
+
+export class Distributor implements SignalListener {
+  readonly cpus: number;
+  /** Number of implemented INTIDs (32 + SPIs), capped at 1020. */
+  readonly numIrqs: number;
+  /** GICD_CTLR: EnableGrp0 (bit 0), EnableGrp1 (bit 1). */
+  ctlr = 0;
+  private readonly enabled: Uint8Array;
+  private readonly group: Uint8Array;
+  private readonly priority: Uint8Array;
+  private readonly edge: Uint8Array;
+  private readonly line: Uint8Array;
+  private readonly latch: Uint8Array;
+  private readonly active: Uint8Array;
+  private readonly targets: Uint8Array;
+  private readonly sgiSources: Uint8Array;
+  private readonly clients: (DistributorClient | undefined)[];
+  private readonly trace: TraceSink;
+  private readonly clock: Clock;
+
+  constructor(opts: DistributorOptions) {
+    this.cpus = opts.cpus;
+    this.numIrqs = Math.min(PRIVATE_COUNT + opts.spis, 1020);
+    this.trace = opts.trace;
+    this.clock = opts.clock;
+    const slots = this.cpus * PRIVATE_COUNT + (this.numIrqs - PRIVATE_COUNT);
+    this.enabled = new Uint8Array(slots);
+    this.group = new Uint8Array(slots);
+    this.priority = new Uint8Array(slots);
+    this.edge = new Uint8Array(slots);
+    this.line = new Uint8Array(slots);
+    this.latch = new Uint8Array(slots);
+    this.active = new Uint8Array(slots);
+    this.targets = new Uint8Array(this.numIrqs - PRIVATE_COUNT);
+    this.sgiSources = new Uint8Array(this.cpus * SGI_COUNT);
+    this.clients = new Array(this.cpus).fill(undefined);
+    this.reset();
+  }
+
+  /**
+   * Reset values (IMPLEMENTATION DEFINED where noted): SGIs enabled and
+   * edge-triggered; PPIs disabled, level-sensitive (read-only); SPIs
+   * disabled, level-sensitive, untargeted; priority 0; group 0.
+   */
+  private reset(): void {
+    for (let c = 0; c < this.cpus; c++)
+      for (let id = 0; id < SGI_COUNT; id++) {
+        this.enabled[c * PRIVATE_COUNT + id] = 1;
+        this.edge[c * PRIVATE_COUNT + id] = 1;
+      }
+  }
+
+  attach(cpu: number, client: DistributorClient): void {
+    this.clients[cpu] = client;
+  }
+
+  /** Index into the per-INTID arrays. The caller guarantees intid < numIrqs. */
+  slot(cpu: number, intid: number): number {
+    return intid < PRIVATE_COUNT
+      ? cpu * PRIVATE_COUNT + intid
+      : this.cpus * PRIVATE_COUNT + intid - PRIVATE_COUNT;
+  }
+
+  isImplemented(intid: number): boolean {
+    return intid >= 0 && intid < this.numIrqs;
+  }
+
+  /** Tell the CPU interfaces that may be affected (cpu < 0: all). */
+  private changed(cpu: number): void {
+    if (cpu >= 0) {
+      this.clients[cpu]?.distributorChanged();
+      return;
+    }
+    for (let c = 0; c < this.cpus; c++) this.clients[c]?.distributorChanged();
+  }
+
+  private owner(cpu: number, intid: number): number {
+    return intid < PRIVATE_COUNT ? cpu : -1;
+  }
+
+  // ---- queries ----
+
+  isPending(cpu: number, intid: number): boolean {
+    if (isSgi(intid)) return this.sgiSources[cpu * SGI_COUNT + intid] !== 0;
+    const s = this.slot(cpu, intid);
+    return this.latch[s] === 1 || (this.edge[s] === 0 && this.line[s] === 1);
+  }
+
+  isActive(cpu: number, intid: number): boolean {
+    return this.active[this.slot(cpu, intid)] === 1;
+  }
+
+  isEnabled(cpu: number, intid: number): boolean {
+    return this.enabled[this.slot(cpu, intid)] === 1;
+  }
+
+  lineLevel(cpu: number, intid: number): boolean {
+    return this.line[this.slot(cpu, intid)] === 1;
+  }
+
+  isEdge(cpu: number, intid: number): boolean {
+    return this.edge[this.slot(cpu, intid)] === 1;
+  }
+
+  groupOf(cpu: number, intid: number): number {
+    return this.group[this.slot(cpu, intid)];
+  }
+
+  priorityOf(cpu: number, intid: number): number {
+    return this.priority[this.slot(cpu, intid)];
+  }
+
+  /** GICD_ITARGETSR byte: private INTIDs read as the reading cpu's own bit (GICv2 4.3.12). */
+  targetsOf(cpu: number, intid: number): number {
+    return intid < PRIVATE_COUNT ? 1 << cpu : this.targets[intid - PRIVATE_COUNT];
+  }
+
+  sgiSourcesOf(cpu: number, sgi: number): number {
+    return this.sgiSources[cpu * SGI_COUNT + sgi];
+  }
+
+  // ---- configuration (register writes) ----
+
+  setCtlr(v: number): void {
+    this.ctlr = v & 3;
+    this.changed(-1);
+  }
+
+  setEnabled(cpu: number, intid: number, v: boolean): void {
+    this.enabled[this.slot(cpu, intid)] = v ? 1 : 0;
+    this.changed(this.owner(cpu, intid));
+  }
+
+  setGroup(cpu: number, intid: number, g: number): void {
+    this.group[this.slot(cpu, intid)] = g & 1;
+    this.changed(this.owner(cpu, intid));
+  }
+
+  setPriority(cpu: number, intid: number, p: number): void {
+    this.priority[this.slot(cpu, intid)] = p & PRIORITY_MASK;
+    this.changed(this.owner(cpu, intid));
+  }
+
+  /** SPI targets only (private targets are read-only); bits of absent cpus are RAZ/WI. */
+  setTargets(intid: number, mask: number): void {
+    if (intid < PRIVATE_COUNT) return;
+    this.targets[intid - PRIVATE_COUNT] = mask & ((1 << this.cpus) - 1);
+    this.changed(-1);
+  }
+
+  /** GICD_ICFGR Int_config[1] for SPIs (SGI and PPI configuration is read-only here). */
+  setEdge(intid: number, edge: boolean): void {
+    if (intid < PRIVATE_COUNT) return;
+    const s = this.slot(0, intid);
+    const tr = this.trace.enabled;
+    const p0 = tr && this.isPending(0, intid);
+    this.edge[s] = edge ? 1 : 0;
+    if (tr) this.traceState(0, intid, p0, this.active[s] === 1);
+    this.changed(-1);
+  }
+
+  // ---- state changes ----
+
+  /** Input line of an SPI (cpu ignored) or a PPI of `cpu`. */
+  setLine(cpu: number, intid: number, level: boolean): void {
+    const s = this.slot(cpu, intid);
+    const v = level ? 1 : 0;
+    if (this.line[s] === v) return;
+    const tr = this.trace.enabled;
+    const p0 = tr && this.isPending(cpu, intid);
+    this.line[s] = v;
+    if (level && this.edge[s] === 1) this.latch[s] = 1;
+    if (tr) {
+      this.trace.emit({
+        kind: 'line',
+        t: this.clock.now,
+        cpu: this.owner(cpu, intid),
+        signal: intid < PRIVATE_COUNT ? `gic.ppi${intid}` : `gic.spi${intid}`,
+        level,
+      });
+      this.traceState(cpu, intid, p0, this.active[s] === 1);
+    }
+    this.changed(this.owner(cpu, intid));
+  }
+
+  onSignal(arg: number, level: boolean): void {
+    const intid = getField(arg, LINE_ARG_INTID);
+    if (intid < SGI_COUNT || !this.isImplemented(intid)) return;
+    this.setLine(getField(arg, LINE_ARG_CPU), intid, level);
+  }
+
+  /**
+   * GICD_ISPENDR (v = true) / GICD_ICPENDR (v = false) for a non-SGI: sets or
+   * clears the latch. SGI pending is per source and changed through
+   * GICD_SPENDSGIR/CPENDSGIR; here SGIs are ignored (GICv2 4.3.7, 4.3.8).
+   */
+  setPending(cpu: number, intid: number, v: boolean): void {
+    if (isSgi(intid)) return;
+    const s = this.slot(cpu, intid);
+    const tr = this.trace.enabled;
+    const p0 = tr && this.isPending(cpu, intid);
+    this.latch[s] = v ? 1 : 0;
+    if (tr) this.traceState(cpu, intid, p0, this.active[s] === 1);
+    this.changed(this.owner(cpu, intid));
+  }
+
+  /** GICD_ISACTIVER / GICD_ICACTIVER. */
+  setActive(cpu: number, intid: number, v: boolean): void {
+    const s = this.slot(cpu, intid);
+    const tr = this.trace.enabled;
+    const a0 = this.active[s] === 1;
+    this.active[s] = v ? 1 : 0;
+    if (tr) this.traceState(cpu, intid, this.isPending(cpu, intid), a0);
+    this.changed(this.owner(cpu, intid));
+  }
+
+  /** Set (or clear) source bits of SGI `sgi` pending on `cpu` (GICD_SPENDSGIRn / CPENDSGIRn, SGIR). */
+  changeSgiSources(cpu: number, sgi: number, sources: number, set: boolean): void {
+    const i = cpu * SGI_COUNT + sgi;
+    const tr = this.trace.enabled;
+    const p0 = this.sgiSources[i] !== 0;
+    const m = sources & ((1 << this.cpus) - 1);
+    this.sgiSources[i] = set ? this.sgiSources[i] | m : this.sgiSources[i] & ~m;
+    if (tr) this.traceState(cpu, sgi, p0, this.active[cpu * PRIVATE_COUNT + sgi] === 1);
+    this.changed(cpu);
+  }
+
+  /** GICD_SGIR: make SGI `sgi` pending from `source` on every cpu in `targets`. */
+  sendSgi(source: number, sgi: number, targets: number): void {
+    for (let c = 0; c < this.cpus; c++)
+      if (testBit(targets, c)) this.changeSgiSources(c, sgi, 1 << source, true);
+  }
+
+  // ---- CPU interface side ----
+
+  /**
+   * The highest priority pending interrupt for `cpu`: pending and not
+   * active, enabled, targeted at `cpu`, its group enabled in GICD_CTLR and in
+   * `cpuGroupEnables` (the CPU interface's EnableGrp bits). Ties go to the
+   * lowest INTID, then to the lowest SGI source cpu (IMPLEMENTATION DEFINED,
+   * GICv2 3.3). Returns a packed HPPI_* value, or HPPI_NONE.
+   */
+  highestPending(cpu: number, cpuGroupEnables: number): number {
+    const groups = this.ctlr & cpuGroupEnables;
+    if (groups === 0) return HPPI_NONE;
+    let best = HPPI_NONE;
+    let bestPrio = 0x100;
+    for (let id = 0; id < this.numIrqs; id++) {
+      const s = this.slot(cpu, id);
+      if (this.enabled[s] === 0 || this.active[s] === 1 || this.priority[s] >= bestPrio) continue;
+      if (!testBit(groups, this.group[s])) continue;
+      if (id >= PRIVATE_COUNT && !testBit(this.targets[id - PRIVATE_COUNT], cpu)) continue;
+      let source = 0;
+      if (id < SGI_COUNT) {
+        const src = this.sgiSources[cpu * SGI_COUNT + id];
+        if (src === 0) continue;
+        source = 31 - Math.clz32(src & -src);
+      } else if (this.latch[s] === 0 && (this.edge[s] === 1 || this.line[s] === 0)) continue;
+      bestPrio = this.priority[s];
+      best =
+        id |
+        (source << HPPI_SOURCE.lsb) |
+        (bestPrio << HPPI_PRIORITY.lsb) |
+        (this.group[s] << HPPI_GROUP.lsb);
+    }
+    return best;
+  }
+
+  /**
+   * Acknowledge (GICC_IAR): pending -> active, or active-and-pending when a
+   * level line is still high (GICv2 3.2.4). Clears the latch, or the SGI's
+   * pending bit for `source`.
+   */
+  acknowledge(cpu: number, intid: number, source: number): void {
+    const s = this.slot(cpu, intid);
+    const tr = this.trace.enabled;
+    const p0 = tr && this.isPending(cpu, intid);
+    if (intid < SGI_COUNT) this.sgiSources[cpu * SGI_COUNT + intid] &= ~(1 << source);
+    else this.latch[s] = 0;
+    this.active[s] = 1;
+    if (tr) this.traceState(cpu, intid, p0, false);
+    // The interrupt left the pending set of every targeted cpu.
+    this.changed(this.owner(cpu, intid));
+  }
+
+  private traceState(cpu: number, intid: number, p0: boolean, a0: boolean): void {
+    const pending = this.isPending(cpu, intid);
+    const active = this.active[this.slot(cpu, intid)] === 1;
+    if (pending === p0 && active === a0) return;
+    this.trace.emit({
+      kind: 'irq',
+      t: this.clock.now,
+      cpu: this.owner(cpu, intid),
+      gic: 'phys',
+      intid,
+      pending,
+      active,
+    });
+  }
+
+  // ---- state is data ----
+
+  save(): DistributorState {
+    return {
+      version: 1,
+      ctlr: this.ctlr,
+      enabled: Array.from(this.enabled),
+      group: Array.from(this.group),
+      priority: Array.from(this.priority),
+      edge: Array.from(this.edge),
+      line: Array.from(this.line),
+      latch: Array.from(this.latch),
+      active: Array.from(this.active),
+      targets: Array.from(this.targets),
+      sgiSources: Array.from(this.sgiSources),
+    };
+  }
+
+  /** Restore into an identically configured distributor; clients are not notified (they restore themselves). */
+  restore(s: DistributorState): void {
+    if (s.version !== 1) throw new Error(`distributor snapshot version ${s.version} is not supported`);
+    if (s.enabled.length !== this.enabled.length || s.targets.length !== this.targets.length)
+      throw new Error('distributor snapshot is for a different configuration');
+    this.ctlr = s.ctlr;
+    this.enabled.set(s.enabled);
+    this.group.set(s.group);
+    this.priority.set(s.priority);
+    this.edge.set(s.edge);
+    this.line.set(s.line);
+    this.latch.set(s.latch);
+    this.active.set(s.active);
+    this.targets.set(s.targets);
+    this.sgiSources.set(s.sgiSources);
+  }
+}

@@ -1,0 +1,46 @@
+// Priority arithmetic of the physical GICv2 model (GICv2 3.3 "Interrupt
+// prioritization"). The model implements 5 priority bits (32 levels, like a
+// GIC-400 and like the GICv2 virtual interface): priority fields keep bits
+// [7:3]; bits [2:0] are RAZ/WI in GICD_IPRIORITYR and GICC_PMR (GICv2 3.3.1).
+
+import { lowMask } from '../../sim/bits.ts';
+
+export const PRIORITY_BITS = 5;
+/** Implemented bits of an 8-bit priority field. */
+export const PRIORITY_MASK = (0xff & ~lowMask(8 - PRIORITY_BITS)) >>> 0;
+/**
+ * Minimum GICC_BPR: with 5 priority bits a binary point below 2 would put the
+ * split inside the unimplemented bits (GICv2 3.3.3). Writes of a smaller
+ * value set the minimum (GICv2 4.4.3).
+ */
+export const MIN_BPR = 7 - PRIORITY_BITS;
+/** Minimum GICC_ABPR: the group 1 binary point is one greater (GICv2 3.3.3, Table 3-2). */
+export const MIN_ABPR = MIN_BPR + 1;
+/** Internal running priority when nothing is active: lower than any priority value. */
+export const IDLE_PRIORITY = 0x100;
+/** GICC_RPR value when idle (GICv2 4.4.6). */
+export const RPR_IDLE = 0xff;
+/** Width of one active-priority level in priority units (bit k of APR = group priority k << 3). */
+export const APR_LEVEL_SHIFT = 8 - PRIORITY_BITS;
+
+/**
+ * Group priority of `priority` given the binary point that applies to its
+ * group. Group 0 (and group 1 when GICC_CTLR.CBPR = 1) uses GICC_BPR: the
+ * group field is [7:BPR+1]. Group 1 with CBPR = 0 uses GICC_ABPR: the field
+ * is [7:ABPR] (GICv2 3.3.3, Table 3-2, "Group 1" column).
+ */
+export function groupPriority(priority: number, bpr: number, isAliased: boolean): number {
+  const subBits = isAliased ? bpr : bpr + 1;
+  return (priority & ~lowMask(subBits) & 0xff) >>> 0;
+}
+
+/** Index of the active-priority bit for a group priority (0..31). */
+export function aprIndex(gp: number): number {
+  return gp >>> APR_LEVEL_SHIFT;
+}
+
+/** Group priority represented by the lowest set bit of an APR value, or IDLE_PRIORITY. */
+export function aprRunningPriority(apr: number): number {
+  if (apr === 0) return IDLE_PRIORITY;
+  return (31 - Math.clz32(apr & -apr)) << APR_LEVEL_SHIFT;
+}
