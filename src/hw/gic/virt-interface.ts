@@ -234,9 +234,6 @@ export class VirtInterface implements VirtInterfaceOps {
     if (!this.canSignal(v)) return INTID_SPURIOUS;
     const id = this.viewFilter(v, view);
     if (id !== 0) return id;
-    this.setLr(n, setField(v, LR.State, LrState.Active));
-    this.apr = (this.apr | (1 << (this.groupPriority(v) >>> PRIORITY_SHIFT))) >>> 0;
-    const ret = iarValue(v);
     if (this.opts.trace.enabled)
       this.opts.trace.emit({
         kind: 'ack',
@@ -245,6 +242,9 @@ export class VirtInterface implements VirtInterfaceOps {
         gic: 'virt',
         intid: getField(v, LR.VirtualID),
       });
+    this.setLr(n, setField(v, LR.State, LrState.Active));
+    this.apr = (this.apr | (1 << (this.groupPriority(v) >>> PRIORITY_SHIFT))) >>> 0;
+    const ret = iarValue(v);
     this.update();
     return ret;
   }
