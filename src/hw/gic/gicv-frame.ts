@@ -10,6 +10,7 @@
 import { getField, setField } from '../../sim/bits.ts';
 import type { AccessSize, MmioDevice } from '../mmio.ts';
 import type { VirtInterfaceOps } from './virt-ops.ts';
+import { PRIORITY_SHIFT } from './virt-priority.ts';
 import {
   AckView,
   BPR_BinaryPoint,
@@ -17,12 +18,9 @@ import {
   GICV_IIDR_VALUE,
   IDLE_PRIORITY,
   PMR_Priority,
-  VIRT_PRIORITY_BITS,
   VMCR,
   VMCR_CTLR_MASK,
 } from './virt-regs.ts';
-
-const PRIORITY_SHIFT = 8 - VIRT_PRIORITY_BITS;
 
 export class GicvFrame implements MmioDevice {
   constructor(private readonly vif: VirtInterfaceOps) {}

@@ -28,14 +28,23 @@ import type { Clock, MmioDevice } from '../mmio.ts';
 import { GichFrame } from './gich-frame.ts';
 import { GicvFrame } from './gicv-frame.ts';
 import type { IntId } from './intid.ts';
+import { computeEISR, computeELRSR, computeMISR } from './gich-status.ts';
 import type { VirtInterfaceOps } from './virt-ops.ts';
+import {
+  NO_LR,
+  aprBit,
+  canSignal,
+  groupPriority,
+  hppiLr,
+  iarValue,
+  runningPriority,
+} from './virt-priority.ts';
 import {
   AckView,
   FIRST_SPECIAL_INTID,
   HCR,
   HCR_WRITABLE,
   IAR,
-  IDLE_PRIORITY,
   INTID_SPURIOUS,
   INTID_SPURIOUS_OTHER_GROUP,
   LR,
@@ -44,7 +53,6 @@ import {
   LrState,
   MIN_VABPR,
   MIN_VBPR,
-  MISR,
   VIRT_PREEMPTION_BITS,
   VIRT_PRIORITY_BITS,
   VMCR,
@@ -83,9 +91,6 @@ export interface VirtInterfaceState {
   readonly vfiq: boolean;
   readonly maintenance: boolean;
 }
-
-const NO_LR = -1;
-const PRIORITY_SHIFT = 8 - VIRT_PRIORITY_BITS;
 
 export class VirtInterface implements VirtInterfaceOps {
   /** virtual IRQ to this cpu (taken by the guest at EL1) */
@@ -150,53 +155,15 @@ export class VirtInterface implements VirtInterfaceOps {
   }
 
   readMISR(): number {
-    const hcr = this.hcr;
-    let m = 0;
-    let valid = 0;
-    let pending = false;
-    let eoi = false;
-    for (let n = 0; n < this.lr.length; n++) {
-      const v = this.lr[n];
-      const st = getField(v, LR.State);
-      if (st !== LrState.Invalid) valid++;
-      // "pending" = the pending bit is set (pending or pending+active)
-      if ((st & LrState.Pending) !== 0) pending = true;
-      if (isEoiMaintenance(v)) eoi = true;
-    }
-    const g0 = testBit(this.vmcr, VMCR.VMGrp0En.lsb);
-    const g1 = testBit(this.vmcr, VMCR.VMGrp1En.lsb);
-    if (eoi) m = setField(m, MISR.EOI, 1);
-    if (testBit(hcr, HCR.UIE.lsb) && valid <= 1) m = setField(m, MISR.U, 1);
-    if (testBit(hcr, HCR.LRENPIE.lsb) && getField(hcr, HCR.EOICount) !== 0) m = setField(m, MISR.LRENP, 1);
-    if (testBit(hcr, HCR.NPIE.lsb) && !pending) m = setField(m, MISR.NP, 1);
-    if (testBit(hcr, HCR.VGrp0EIE.lsb) && g0) m = setField(m, MISR.VGrp0E, 1);
-    if (testBit(hcr, HCR.VGrp0DIE.lsb) && !g0) m = setField(m, MISR.VGrp0D, 1);
-    if (testBit(hcr, HCR.VGrp1EIE.lsb) && g1) m = setField(m, MISR.VGrp1E, 1);
-    if (testBit(hcr, HCR.VGrp1DIE.lsb) && !g1) m = setField(m, MISR.VGrp1D, 1);
-    return m;
+    return computeMISR(this.lr, this.hcr, this.vmcr);
   }
 
-  /** GICH_EISR0/1 (5.3.7): bit n = LRn has State=invalid, HW=0, EOI=1. */
   readEISR(bank: 0 | 1): number {
-    let r = 0;
-    const end = Math.min(this.lr.length, 32 * bank + 32);
-    for (let n = 32 * bank; n < end; n++) if (isEoiMaintenance(this.lr[n])) r |= 1 << (n - 32 * bank);
-    return r >>> 0;
+    return computeEISR(this.lr, bank);
   }
 
-  /**
-   * GICH_ELRSR0/1 (5.3.8): bit n = LRn is usable without losing anything:
-   * State=invalid and (HW=1 or EOI=0). An LR still owing an EOI maintenance
-   * interrupt is not empty. Unimplemented LRs read 0.
-   */
   readELRSR(bank: 0 | 1): number {
-    let r = 0;
-    const end = Math.min(this.lr.length, 32 * bank + 32);
-    for (let n = 32 * bank; n < end; n++) {
-      const v = this.lr[n];
-      if (getField(v, LR.State) === LrState.Invalid && !isEoiMaintenance(v)) r |= 1 << (n - 32 * bank);
-    }
-    return r >>> 0;
+    return computeELRSR(this.lr, bank);
   }
 
   readAPR(): number {
@@ -227,11 +194,11 @@ export class VirtInterface implements VirtInterfaceOps {
 
   /** GICV_IAR (view Primary) / GICV_AIAR (view Aliased) read. */
   acknowledge(view: AckView): number {
-    const n = this.hppiLr();
+    const n = hppiLr(this.lr, this.hcr, this.vmcr);
     if (n === NO_LR) return INTID_SPURIOUS;
     const v = this.lr[n];
     // an HPPI masked by PMR or the running priority is not acknowledged: 1023 (3.2.4)
-    if (!this.canSignal(v)) return INTID_SPURIOUS;
+    if (!canSignal(v, this.vmcr, this.apr)) return INTID_SPURIOUS;
     const id = this.viewFilter(v, view);
     if (id !== 0) return id;
     if (this.opts.trace.enabled)
@@ -243,7 +210,7 @@ export class VirtInterface implements VirtInterfaceOps {
         intid: getField(v, LR.VirtualID),
       });
     this.setLr(n, setField(v, LR.State, LrState.Active));
-    this.apr = (this.apr | (1 << (this.groupPriority(v) >>> PRIORITY_SHIFT))) >>> 0;
+    this.apr = (this.apr | aprBit(groupPriority(v, this.vmcr))) >>> 0;
     const ret = iarValue(v);
     this.update();
     return ret;
@@ -251,7 +218,7 @@ export class VirtInterface implements VirtInterfaceOps {
 
   /** GICV_HPPIR / GICV_AHPPIR read: no side effects, ignores PMR and the running priority. */
   highestPending(view: AckView): number {
-    const n = this.hppiLr();
+    const n = hppiLr(this.lr, this.hcr, this.vmcr);
     if (n === NO_LR) return INTID_SPURIOUS;
     const id = this.viewFilter(this.lr[n], view);
     return id !== 0 ? id : iarValue(this.lr[n]);
@@ -300,7 +267,7 @@ export class VirtInterface implements VirtInterfaceOps {
 
   /** GICV_RPR: group priority of the highest active priority; 0xFF when idle. */
   runningPriority(): number {
-    return this.apr === 0 ? IDLE_PRIORITY : ctz32(this.apr) << PRIORITY_SHIFT;
+    return runningPriority(this.apr);
   }
 
   // ---- save / restore ---------------------------------------------------------
@@ -334,52 +301,11 @@ export class VirtInterface implements VirtInterfaceOps {
 
   // ---- internals ----------------------------------------------------------------
 
-  /** Highest-priority LR in the pending state whose group is enabled; ties -> lowest index. */
-  private hppiLr(): number {
-    if (!testBit(this.hcr, HCR.En.lsb)) return NO_LR;
-    let best = NO_LR;
-    let bestPrio = 0x100;
-    for (let n = 0; n < this.lr.length; n++) {
-      const v = this.lr[n];
-      // pending+active is not eligible: that interrupt is already active (5.4.1)
-      if (getField(v, LR.State) !== LrState.Pending || !this.groupEnabled(v)) continue;
-      const p = getField(v, LR.Priority);
-      if (p < bestPrio) {
-        bestPrio = p;
-        best = n;
-      }
-    }
-    return best;
-  }
-
   /** 0 when `view` may take this LR's interrupt, else the special INTID it reads instead. */
   private viewFilter(v: number, view: AckView): number {
     const grp1 = testBit(v, LR.Grp1.lsb);
     if (view === AckView.Aliased) return grp1 ? 0 : INTID_SPURIOUS;
     return grp1 && !testBit(this.vmcr, VMCR.VMAckCtl.lsb) ? INTID_SPURIOUS_OTHER_GROUP : 0;
-  }
-
-  private groupEnabled(v: number): boolean {
-    return testBit(this.vmcr, testBit(v, LR.Grp1.lsb) ? VMCR.VMGrp1En.lsb : VMCR.VMGrp0En.lsb);
-  }
-
-  /** Priority beats GICV_PMR and the group priority beats the running priority. */
-  private canSignal(v: number): boolean {
-    const prio = getField(v, LR.Priority) << PRIORITY_SHIFT;
-    const pmr = getField(this.vmcr, VMCR.VMPriMask) << PRIORITY_SHIFT;
-    return prio < pmr && this.groupPriority(v) < this.runningPriority();
-  }
-
-  /**
-   * Group priority (3.3.3): group 0 uses GICV_BPR (priority bits [7:BPR+1]);
-   * group 1 uses GICV_ABPR (bits [7:ABPR]) unless CBPR=1, then GICV_BPR.
-   */
-  private groupPriority(v: number): number {
-    const prio = getField(v, LR.Priority) << PRIORITY_SHIFT;
-    const cbpr = testBit(this.vmcr, VMCR.VMCBPR.lsb);
-    const split =
-      testBit(v, LR.Grp1.lsb) && !cbpr ? getField(this.vmcr, VMCR.VMABP) : getField(this.vmcr, VMCR.VMBP) + 1;
-    return (prio >>> split) << split;
   }
 
   /** The LR holding active `id` (state active or pending+active); SGIs with HW=0 also match CPUID. */
@@ -433,8 +359,8 @@ export class VirtInterface implements VirtInterfaceOps {
     const en = testBit(this.hcr, HCR.En.lsb);
     let irq = false;
     let fiq = false;
-    const n = this.hppiLr();
-    if (n !== NO_LR && this.canSignal(this.lr[n])) {
+    const n = hppiLr(this.lr, this.hcr, this.vmcr);
+    if (n !== NO_LR && canSignal(this.lr[n], this.vmcr, this.apr)) {
       const v = this.lr[n];
       if (!testBit(v, LR.Grp1.lsb) && testBit(this.vmcr, VMCR.VMFIQEn.lsb)) fiq = true;
       else irq = true;
@@ -456,20 +382,4 @@ export class VirtInterface implements VirtInterfaceOps {
         level,
       });
   }
-}
-
-/** EISR condition (5.3.7): no state, HW=0, EOI=1. */
-function isEoiMaintenance(v: number): boolean {
-  return getField(v, LR.State) === LrState.Invalid && !testBit(v, LR.HW.lsb) && testBit(v, LR.EOI.lsb);
-}
-
-/** GICV_IAR value for an LR: VirtualID, plus the source CPUID for an SGI with HW=0. */
-function iarValue(v: number): number {
-  const id = getField(v, LR.VirtualID);
-  if (id >= 16 || testBit(v, LR.HW.lsb)) return id;
-  return setField(id, IAR.CPUID, getField(v, LR.CPUID));
-}
-
-function ctz32(x: number): number {
-  return 31 - Math.clz32(x & -x);
 }
