@@ -265,7 +265,7 @@ export class VirtInterface implements VirtInterfaceOps {
     this.update();
   }
 
-  /** GICV_RPR: group priority of the highest active priority; 0xFF when idle. */
+  /** Group priority of the highest active priority; IDLE_PRIORITY (0x100) when idle (GICV_RPR reads 0xFF). */
   runningPriority(): number {
     return runningPriority(this.apr);
   }
