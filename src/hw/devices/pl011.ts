@@ -1,0 +1,361 @@
+// Arm PrimeCell UART (PL011), per the PL011 Technical Reference Manual
+// (DDI 0183, r1p5), as a 4 KiB MMIO frame at 0x0900_0000 on the virt board.
+//
+// Model choices (the TRM describes a serial line with real baud-rate timing;
+// here the line is infinitely fast and time does not pass inside the device):
+// - Transmission is instantaneous: a byte written to UARTDR leaves at once
+//   (captured in the output buffer and told to the listener). So the transmit
+//   FIFO is always empty: UARTFR.TXFE=1, TXFF=0, BUSY=0.
+// - The UART transmits and receives whatever UARTCR.UARTEN/TXE/RXE say. The
+//   virt board's UART is used by firmware-less guests and by Linux earlycon
+//   without any set-up, and CR's reset value has UARTEN=0; honouring it would
+//   make every such guest silent. Baud rate, word format, CTS/RTS flow
+//   control and IrDA have no effect. LBE (loopback) does: transmitted bytes
+//   go to the receive FIFO instead of the output.
+// - FIFO depth is 16 (LCR_H.FEN=1) or 1 (FEN=0, "character mode"). Depth and
+//   the revision in UARTPeriphID2 must agree because drivers size the FIFO
+//   from the revision: we report revision 1 (PeriphID2 = 0x14, 16-entry
+//   FIFOs, as the virt board's UART does). A true r1p5 reports revision 3
+//   (0x34) and has 32-entry FIFOs. Changing FEN empties the receive FIFO.
+// - TX interrupt (TRM "UARTTXINTR"): it fires on the FIFO level passing
+//   *down* through the trigger level, not on the level itself, so it is clear
+//   after reset and set after each write (the byte leaves at once, the FIFO
+//   drains past the trigger). Cleared by UARTICR.TXIC.
+// - RX interrupt: set when the receive FIFO reaches the trigger level (one
+//   byte with FIFOs off), cleared when reads take it below, or by UARTICR.
+// - Receive timeout: the "32-bit period" of silence has elapsed as soon as a
+//   pushInput() batch ends, so RTRIS is set whenever a batch leaves data in
+//   the FIFO; cleared when the FIFO becomes empty or by UARTICR.RTIC.
+// - Overrun: a byte arriving at a full FIFO is lost, RSR.OE and OERIS are set
+//   and the next byte that enters the FIFO carries DR.OE.
+// - Modem inputs (nUARTCTS, nUARTDSR, nUARTDCD, nUARTRI) are inactive: their
+//   UARTFR bits read 0 and modem-status interrupts never fire.
+// - Access widths: the PL011 is an APB slave that sees whole words. Reads of
+//   1 or 2 bytes return those bytes of the register (side effects of the word
+//   read happen, e.g. a byte read of UARTDR pops the FIFO); writes of 1 or 2
+//   bytes at a word-aligned offset write the zero-extended value (Linux's
+//   earlycon uses `strb` to UARTDR and its driver 16-bit accesses); writes at
+//   other offsets are ignored. Size 8 never reaches a device (mmio.ts) and is
+//   treated as 4. Reserved and test-register offsets are RAZ/WI.
+
+import { bit, field, getField, lowMask, testBit } from '../../sim/bits.ts';
+import { Signal } from '../../sim/signal.ts';
+import type { AccessSize, MmioDevice } from '../mmio.ts';
+
+export const PL011_FRAME_SIZE = 0x1000;
+
+// Register offsets (TRM, "Summary of registers")
+export const UARTDR = 0x000;
+export const UARTRSR = 0x004; // read; the same offset written is UARTECR
+export const UARTECR = 0x004;
+export const UARTFR = 0x018;
+export const UARTILPR = 0x020;
+export const UARTIBRD = 0x024;
+export const UARTFBRD = 0x028;
+export const UARTLCR_H = 0x02c;
+export const UARTCR = 0x030;
+export const UARTIFLS = 0x034;
+export const UARTIMSC = 0x038;
+export const UARTRIS = 0x03c;
+export const UARTMIS = 0x040;
+export const UARTICR = 0x044;
+export const UARTDMACR = 0x048;
+export const UARTPeriphID0 = 0xfe0;
+export const UARTPCellID0 = 0xff0;
+
+/** UARTPeriphID0-3 then UARTPCellID0-3 (TRM, "Peripheral/PrimeCell Identification Registers"): part 0x011, designer 0x41 (Arm), revision 1. */
+export const PL011_ID_BYTES = [0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1] as const;
+
+// UARTDR (TRM "Data Register"): data [7:0], FE 8, PE 9, BE 10, OE 11
+const DR_DATA = field(0, 8);
+export const DR_OE = 1 << 11;
+/** FE|PE|BE|OE in DR line up with RSR bits 0..3 after shifting right by 8 */
+const DR_ERROR_SHIFT = 8;
+const RSR_MASK = 0xf;
+export const RSR_OE = 1 << 3;
+
+// UARTFR (TRM "Flag Register")
+export const FR_BUSY = 1 << 3;
+export const FR_RXFE = 1 << 4;
+export const FR_TXFF = 1 << 5;
+export const FR_RXFF = 1 << 6;
+export const FR_TXFE = 1 << 7;
+
+// UARTLCR_H (TRM "Line Control Register")
+const LCR_H_FEN = bit(4);
+// UARTCR (TRM "Control Register"): bits [6:3] reserved
+const CR_LBE = bit(7);
+export const CR_RESET = 0x0300; // TXE | RXE
+const CR_WRITABLE = 0xff87;
+// UARTIFLS (TRM "Interrupt FIFO Level Select Register")
+const IFLS_RX = field(3, 3);
+export const IFLS_RESET = 0x12; // both trigger levels at 1/2
+const IFLS_WRITABLE = 0x3f;
+
+// Interrupt bits, shared by IMSC/RIS/MIS/ICR (TRM "Interrupt Mask Set/Clear Register")
+export const INT_RX = 1 << 4;
+export const INT_TX = 1 << 5;
+export const INT_RT = 1 << 6;
+export const INT_OE = 1 << 10;
+const INT_MASK = lowMask(11);
+
+const ILPR_WIDTH = 8;
+const IBRD_WIDTH = 16;
+const FBRD_WIDTH = 6;
+const LCR_H_WIDTH = 8;
+const DMACR_WIDTH = 3;
+
+export const FIFO_DEPTH = 16;
+/** RX trigger level in eighths of the FIFO for RXIFLSEL 0..4; reserved encodings act as 1/2. */
+const RX_TRIGGER_EIGHTHS = [1, 2, 4, 6, 7];
+const HALF_EIGHTHS = 4;
+
+export interface Pl011State {
+  /** receive FIFO, oldest first; entries are UARTDR read values (data + error bits) */
+  rx: number[];
+  rsr: number;
+  ilpr: number;
+  ibrd: number;
+  fbrd: number;
+  lcrH: number;
+  cr: number;
+  ifls: number;
+  imsc: number;
+  ris: number;
+  dmacr: number;
+  /** an overrun happened; the next byte entering the FIFO carries DR.OE */
+  overrun: boolean;
+  /** everything transmitted so far, one char per byte (latin1) */
+  tx: string;
+}
+
+export type TransmitListener = (byte: number) => void;
+
+export class Pl011 implements MmioDevice {
+  /** UARTINTR: OR of the masked interrupt status (UARTMIS != 0). INTID 33 on the virt board. */
+  readonly irq = new Signal('pl011.UARTINTR');
+  private s: Pl011State = Pl011.resetState();
+  private readonly listeners: TransmitListener[] = [];
+
+  static resetState(): Pl011State {
+    return {
+      rx: [],
+      rsr: 0,
+      ilpr: 0,
+      ibrd: 0,
+      fbrd: 0,
+      lcrH: 0,
+      cr: CR_RESET,
+      ifls: IFLS_RESET,
+      imsc: 0,
+      ris: 0,
+      dmacr: 0,
+      overrun: false,
+      tx: '',
+    };
+  }
+
+  /** Called with every transmitted byte (not for loopback). */
+  onTransmit(listener: TransmitListener): void {
+    this.listeners.push(listener);
+  }
+
+  /** Bytes transmitted so far. */
+  outputBytes(): Uint8Array {
+    return Uint8Array.from(this.s.tx, (c) => c.charCodeAt(0));
+  }
+
+  /** Transmitted bytes decoded as UTF-8 (what a terminal would show). */
+  outputText(): string {
+    return new TextDecoder().decode(this.outputBytes());
+  }
+
+  /** Bytes arriving on UARTRXD, back to back, then the line goes idle. Returns how many entered the FIFO. */
+  pushInput(bytes: Uint8Array | string): number {
+    const data = typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes;
+    let accepted = 0;
+    for (const b of data) if (this.receive(b)) accepted++;
+    if (this.s.rx.length > 0 && data.length > 0) this.s.ris |= INT_RT;
+    this.update();
+    return accepted;
+  }
+
+  read(offset: number, size: AccessSize, _cpu: number): number {
+    const lane = offset & 3;
+    const word = this.readWord(offset - lane);
+    const bytes = size === 8 ? 4 : size;
+    return ((word >>> (lane * 8)) & lowMask(bytes * 8)) >>> 0;
+  }
+
+  write(offset: number, size: AccessSize, value: number, _cpu: number): void {
+    if ((offset & 3) !== 0) return;
+    const bytes = size === 8 ? 4 : size;
+    this.writeWord(offset, (value & lowMask(bytes * 8)) >>> 0);
+  }
+
+  reset(): void {
+    this.s = Pl011.resetState();
+    this.update();
+  }
+
+  save(): Pl011State {
+    return { ...this.s, rx: [...this.s.rx] };
+  }
+
+  restore(state: Pl011State): void {
+    this.s = { ...state, rx: [...state.rx] };
+    this.irq.restoreLevel(this.mis() !== 0);
+  }
+
+  private depth(): number {
+    return getField(this.s.lcrH, LCR_H_FEN) === 1 ? FIFO_DEPTH : 1;
+  }
+
+  private rxTrigger(): number {
+    if (this.depth() === 1) return 1;
+    const sel = getField(this.s.ifls, IFLS_RX);
+    return ((RX_TRIGGER_EIGHTHS[sel] ?? HALF_EIGHTHS) * FIFO_DEPTH) / 8;
+  }
+
+  private mis(): number {
+    return this.s.ris & this.s.imsc;
+  }
+
+  private update(): void {
+    this.irq.set(this.mis() !== 0);
+  }
+
+  private flags(): number {
+    const n = this.s.rx.length;
+    let fr = FR_TXFE;
+    if (n === 0) fr |= FR_RXFE;
+    if (n >= this.depth()) fr |= FR_RXFF;
+    return fr;
+  }
+
+  /** One byte arrives. False if it was lost to an overrun. */
+  private receive(byte: number): boolean {
+    const s = this.s;
+    if (s.rx.length >= this.depth()) {
+      s.rsr |= RSR_OE;
+      s.ris |= INT_OE;
+      s.overrun = true;
+      return false;
+    }
+    s.rx.push(byte | (s.overrun ? DR_OE : 0));
+    s.overrun = false;
+    if (s.rx.length >= this.rxTrigger()) s.ris |= INT_RX;
+    return true;
+  }
+
+  private transmit(byte: number): void {
+    if (testBit(this.s.cr, CR_LBE.lsb)) {
+      this.receive(byte);
+      if (this.s.rx.length > 0) this.s.ris |= INT_RT;
+    } else {
+      this.s.tx += String.fromCharCode(byte);
+      for (const l of this.listeners) l(byte);
+    }
+    this.s.ris |= INT_TX;
+    this.update();
+  }
+
+  private readData(): number {
+    const s = this.s;
+    const v = s.rx.shift();
+    if (v === undefined) return 0; // empty FIFO: deterministic 0
+    // The error bits of the character just read are what UARTRSR shows (TRM "Receive Status Register").
+    s.rsr = (s.rsr & RSR_OE) | ((v >>> DR_ERROR_SHIFT) & RSR_MASK);
+    if (s.rx.length < this.rxTrigger()) s.ris &= ~INT_RX;
+    if (s.rx.length === 0) s.ris &= ~INT_RT;
+    this.update();
+    return v;
+  }
+
+  private readWord(offset: number): number {
+    const s = this.s;
+    switch (offset) {
+      case UARTDR:
+        return this.readData();
+      case UARTRSR:
+        return s.rsr;
+      case UARTFR:
+        return this.flags();
+      case UARTILPR:
+        return s.ilpr;
+      case UARTIBRD:
+        return s.ibrd;
+      case UARTFBRD:
+        return s.fbrd;
+      case UARTLCR_H:
+        return s.lcrH;
+      case UARTCR:
+        return s.cr;
+      case UARTIFLS:
+        return s.ifls;
+      case UARTIMSC:
+        return s.imsc;
+      case UARTRIS:
+        return s.ris;
+      case UARTMIS:
+        return this.mis();
+      case UARTDMACR:
+        return s.dmacr;
+    }
+    if (offset >= UARTPeriphID0 && offset < PL011_FRAME_SIZE)
+      return PL011_ID_BYTES[(offset - UARTPeriphID0) >> 2];
+    return 0; // UARTICR (write-only), reserved and test registers: RAZ
+  }
+
+  private writeWord(offset: number, v: number): void {
+    const s = this.s;
+    switch (offset) {
+      case UARTDR:
+        this.transmit(getField(v, DR_DATA));
+        return;
+      case UARTECR:
+        s.rsr = 0; // any value clears FE, PE, BE, OE (TRM "Error Clear Register")
+        return;
+      case UARTILPR:
+        s.ilpr = v & lowMask(ILPR_WIDTH);
+        return;
+      case UARTIBRD:
+        s.ibrd = v & lowMask(IBRD_WIDTH);
+        return;
+      case UARTFBRD:
+        s.fbrd = v & lowMask(FBRD_WIDTH);
+        return;
+      case UARTLCR_H: {
+        const old = s.lcrH;
+        s.lcrH = v & lowMask(LCR_H_WIDTH);
+        if (getField(old ^ s.lcrH, LCR_H_FEN) !== 0) this.flushRx();
+        return;
+      }
+      case UARTCR:
+        s.cr = v & CR_WRITABLE;
+        return;
+      case UARTIFLS:
+        s.ifls = v & IFLS_WRITABLE;
+        return;
+      case UARTIMSC:
+        s.imsc = v & INT_MASK;
+        this.update();
+        return;
+      case UARTICR:
+        s.ris &= ~(v & INT_MASK);
+        this.update();
+        return;
+      case UARTDMACR:
+        s.dmacr = v & lowMask(DMACR_WIDTH);
+        return;
+    }
+    // UARTFR, RIS, MIS, ID registers (read-only), reserved and test registers: WI
+  }
+
+  private flushRx(): void {
+    this.s.rx = [];
+    this.s.overrun = false;
+    this.s.ris &= ~(INT_RX | INT_RT);
+    this.update();
+  }
+}
