@@ -114,6 +114,8 @@ export class CpuInterface implements DistributorClient, MmioDevice {
   private readonly dist: Distributor;
   private readonly clock: Clock;
   private readonly trace: TraceSink;
+  private updating = false;
+  private updateAgain = false;
 
   constructor(opts: CpuInterfaceOptions) {
     this.cpu = opts.cpu;
@@ -153,17 +155,34 @@ export class CpuInterface implements DistributorClient, MmioDevice {
     return h;
   }
 
-  /** Recompute the IRQ and FIQ outputs. */
+  /**
+   * Recompute the IRQ and FIQ outputs. A receiver may react to an output
+   * change synchronously (read GICC_IAR from its listener); such nested
+   * updates are folded into this one, which repeats until the outputs are
+   * stable, so the last level driven is always the current one.
+   */
   update(): void {
-    const h = this.signalled();
-    let irq = false;
-    let fiq = false;
-    if (h !== HPPI_NONE) {
-      if (getField(h, HPPI_GROUP) === 0 && testBit(this.ctlr, GICC_CTLR_FIQEn.lsb)) fiq = true;
-      else irq = true;
+    if (this.updating) {
+      this.updateAgain = true;
+      return;
     }
-    this.drive(this.irq, irq);
-    this.drive(this.fiq, fiq);
+    this.updating = true;
+    try {
+      do {
+        this.updateAgain = false;
+        const h = this.signalled();
+        let irq = false;
+        let fiq = false;
+        if (h !== HPPI_NONE) {
+          if (getField(h, HPPI_GROUP) === 0 && testBit(this.ctlr, GICC_CTLR_FIQEn.lsb)) fiq = true;
+          else irq = true;
+        }
+        this.drive(this.irq, irq);
+        if (!this.updateAgain) this.drive(this.fiq, fiq);
+      } while (this.updateAgain);
+    } finally {
+      this.updating = false;
+    }
   }
 
   private drive(s: Signal, level: boolean): void {

@@ -250,8 +250,9 @@ export class Distributor implements SignalListener {
 
   onSignal(arg: number, level: boolean): void {
     const intid = getField(arg, LINE_ARG_INTID);
-    if (intid < SGI_COUNT || !this.isImplemented(intid)) return;
-    this.setLine(getField(arg, LINE_ARG_CPU), intid, level);
+    const cpu = getField(arg, LINE_ARG_CPU);
+    if (intid < SGI_COUNT || !this.isImplemented(intid) || cpu >= this.cpus) return;
+    this.setLine(cpu, intid, level);
   }
 
   /**

@@ -301,3 +301,26 @@ describe('GICC: groups and aliased registers', () => {
     assert.deepEqual([cif.irq.level, cif.fiq.level], [false, false]);
   });
 });
+
+describe('GICC: outputs with re-entrant receivers', () => {
+  it('a listener that acknowledges from inside the IRQ edge leaves the outputs consistent', () => {
+    const f = makeGic();
+    enableAll(f);
+    setupIrq(f, 40, 0x80);
+    setupIrq(f, 41, 0x40);
+    const cif = f.gic.cpuInterface(0);
+    const acked: number[] = [];
+    cif.irq.connect({
+      onSignal: (_arg, level) => {
+        if (level) acked.push(f.iar());
+      },
+    });
+    pend(f, 40);
+    assert.deepEqual(acked, [40]);
+    assert.equal(cif.irq.level, false, 'nothing else pending after the nested acknowledge');
+    pend(f, 41); // preempts 0x80: the listener acknowledges it too
+    assert.deepEqual(acked, [40, 41]);
+    assert.equal(cif.irq.level, false);
+    assert.equal(f.crd(0, R.GICC_RPR), 0x40);
+  });
+});
