@@ -1,0 +1,35 @@
+// The guest physical memory map and interrupt assignment of QEMU's `virt`
+// board (hw/arm/virt.c's a15memmap / irqmap, as documented for users), which
+// SCENARIOS.md fixes for vgicsim guests.
+
+import type { IntId } from '../gic/intid.ts';
+
+export interface Region {
+  readonly base: number;
+  readonly size: number;
+}
+
+export const MEMMAP = {
+  /** GIC distributor */
+  GICD: { base: 0x0800_0000, size: 0x1_0000 },
+  /** GIC CPU interface (under a hypervisor: the GICV frame mapped here by stage 2) */
+  GICC: { base: 0x0801_0000, size: 0x1_0000 },
+  /** GIC virtual interface control (hypervisor only) */
+  GICH: { base: 0x0803_0000, size: 0x1_0000 },
+  /** GIC virtual CPU interface as the hypervisor sees it */
+  GICV: { base: 0x0804_0000, size: 0x1_0000 },
+  /** PL011 UART */
+  UART: { base: 0x0900_0000, size: 0x1000 },
+  /** RAM (size is a machine parameter; 128 MiB by default) */
+  RAM: { base: 0x4000_0000, size: 128 * 1024 * 1024 },
+} as const satisfies Record<string, Region>;
+
+/** Where inline assembly is placed and starts (SCENARIOS.md). */
+export const DEFAULT_ENTRY = 0x4008_0000;
+
+/** SPI 1 of the virt board: the PL011. */
+export const UART_INTID = 33 as IntId;
+
+export function inRegion(r: Region, pa: number): boolean {
+  return pa >= r.base && pa < r.base + r.size;
+}

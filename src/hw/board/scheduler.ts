@@ -1,0 +1,165 @@
+// Runs the cpus of a machine against the sim kernel's clock.
+//
+// Every cpu keeps a local cycle count. A cpu runs in blocks whose budget is
+// exact: it stops at the cycle where the next kernel event falls due, so a
+// timer expiring at tick E is seen by the cpu before the instruction at E,
+// never one instruction late. With one runnable cpu that is the whole story.
+// With several, the cpus run in lockstep slices of at most `quantumTicks`:
+// each runs up to the slice end in turn (the order is a choice, asked
+// through the sim kernel's chooser), then the kernel catches up. Within a
+// slice a cpu that runs later may observe the shared clock already moved
+// by one that ran earlier (never backwards): the skew is bounded by the
+// quantum, as in QEMU's round-robin TCG, and the run stays deterministic.
+
+import type { Chooser } from '../../sim/choice.ts';
+import type { Kernel } from '../../sim/kernel.ts';
+import { type ClockRatio, NEVER, type Ticks } from '../../sim/time.ts';
+
+export interface Steppable {
+  /** Powered on and not blocked. */
+  runnable(): boolean;
+  /** Instructions retired so far (exact during a port call). */
+  instret(): number;
+  /**
+   * Run for at most `budget` cycles. Returns the cycles consumed: the
+   * instructions retired plus any cost the machine charges (exits).
+   */
+  step(budget: number): number;
+}
+
+export type SchedulerEnd = 'limit' | 'idle' | 'stopped';
+
+export interface SchedulerOptions {
+  /** Longest slice when several cpus are runnable (ticks). */
+  readonly quantumTicks?: number;
+}
+
+export interface SchedulerState {
+  readonly cycles: number[];
+  readonly retired: number;
+}
+
+export class Scheduler {
+  private readonly cycles: Float64Array;
+  private readonly stepStart: Float64Array;
+  private readonly stepInstret: Float64Array;
+  private readonly inStep: Uint8Array;
+  private stopRequested = false;
+  private retiredTotal = 0;
+  readonly quantumTicks: number;
+
+  constructor(
+    private readonly kernel: Kernel,
+    private readonly ratio: ClockRatio,
+    private readonly chooser: Chooser,
+    private readonly cpus: readonly Steppable[],
+    opts: SchedulerOptions = {},
+  ) {
+    const n = cpus.length;
+    this.cycles = new Float64Array(n);
+    this.stepStart = new Float64Array(n);
+    this.stepInstret = new Float64Array(n);
+    this.inStep = new Uint8Array(n);
+    this.quantumTicks = opts.quantumTicks ?? 64;
+  }
+
+  /** Instructions retired by all cpus (for the instruction limit). */
+  get retired(): number {
+    return this.retiredTotal;
+  }
+
+  /** Cpu `i`'s local time in cycles, exact mid-step. */
+  localCycles(i: number): number {
+    if (this.inStep[i]) return this.stepStart[i] + (this.cpus[i].instret() - this.stepInstret[i]);
+    return this.cycles[i];
+  }
+
+  localTicks(i: number): Ticks {
+    return this.ratio.cyclesToTicks(this.localCycles(i));
+  }
+
+  /**
+   * Bring the kernel clock up to cpu `i`'s local time, firing the events due
+   * on the way. Machines call this before a cpu's access to a device so the
+   * device sees the exact time (a CNTVCT read, a CVAL write).
+   */
+  syncTo(i: number): Ticks {
+    const t = this.localTicks(i);
+    if (t > this.kernel.now) this.kernel.runUntil(t);
+    return this.kernel.now;
+  }
+
+  /** End the run at the next opportunity (PSCI SYSTEM_OFF). */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  get stopped(): boolean {
+    return this.stopRequested;
+  }
+
+  /** Run until `limitTicks` of virtual time or `limitInstructions` retired, whichever first. */
+  run(limitTicks: Ticks, limitInstructions: number = NEVER): SchedulerEnd {
+    const k = this.kernel;
+    const n = this.cpus.length;
+    for (;;) {
+      if (this.stopRequested) return 'stopped';
+      if (k.now >= limitTicks || this.retiredTotal >= limitInstructions) return 'limit';
+      k.runUntil(k.now); // events due now
+      if (this.stopRequested) return 'stopped';
+
+      let runnable = 0;
+      for (let i = 0; i < n; i++) if (this.cpus[i].runnable()) runnable++;
+      if (runnable === 0) {
+        const t = k.nextEventTime();
+        if (t === NEVER) return 'idle';
+        k.runUntil(Math.min(t, limitTicks));
+        continue;
+      }
+
+      let sliceEnd = Math.min(k.nextEventTime(), limitTicks);
+      if (runnable > 1) sliceEnd = Math.min(sliceEnd, k.now + this.quantumTicks);
+      const first = runnable > 1 ? this.chooser.choose('slice-order', n) : 0;
+      for (let j = 0; j < n && !this.stopRequested; j++) {
+        const i = (first + j) % n;
+        const cpu = this.cpus[i];
+        // A cpu that was blocked or off did not advance with the clock.
+        const nowCycles = this.ratio.ticksToCycles(k.now);
+        if (this.cycles[i] < nowCycles) this.cycles[i] = nowCycles;
+        while (!this.stopRequested && cpu.runnable()) {
+          const endCycles = this.ratio.ticksToCycles(sliceEnd);
+          let budget = endCycles - this.cycles[i];
+          if (budget <= 0) break;
+          const left = limitInstructions - this.retiredTotal;
+          if (budget > left) budget = left;
+          if (budget <= 0) break;
+          this.stepStart[i] = this.cycles[i];
+          const before = cpu.instret();
+          this.stepInstret[i] = before;
+          this.inStep[i] = 1;
+          const used = cpu.step(budget);
+          this.inStep[i] = 0;
+          this.retiredTotal += cpu.instret() - before;
+          this.cycles[i] += used;
+          // Port calls may have scheduled something sooner.
+          const next = k.nextEventTime();
+          if (next < sliceEnd) sliceEnd = Math.max(next, k.now);
+          if (used === 0) break;
+        }
+      }
+      if (sliceEnd > k.now) k.runUntil(sliceEnd);
+    }
+  }
+
+  save(): SchedulerState {
+    return { cycles: Array.from(this.cycles), retired: this.retiredTotal };
+  }
+
+  restore(s: SchedulerState): void {
+    if (s.cycles.length !== this.cycles.length)
+      throw new RangeError('scheduler snapshot has a different cpu count');
+    this.cycles.set(s.cycles);
+    this.retiredTotal = s.retired;
+    this.stopRequested = false;
+  }
+}
