@@ -175,8 +175,13 @@ export class Distributor implements SignalListener {
     return this.priority[this.slot(cpu, intid)];
   }
 
-  /** GICD_ITARGETSR byte: private INTIDs read as the reading cpu's own bit (GICv2 4.3.12). */
+  /**
+   * GICD_ITARGETSR byte (GICv2 4.3.12): private INTIDs read as the reading
+   * cpu's own bit. In a uniprocessor GIC every interrupt targets cpu 0 and
+   * the registers are RAZ/WI.
+   */
   targetsOf(cpu: number, intid: number): number {
+    if (this.cpus === 1) return 0;
     return intid < PRIVATE_COUNT ? 1 << cpu : this.targets[intid - PRIVATE_COUNT];
   }
 
@@ -208,7 +213,7 @@ export class Distributor implements SignalListener {
 
   /** SPI targets only (private targets are read-only); bits of absent cpus are RAZ/WI. */
   setTargets(intid: number, mask: number): void {
-    if (intid < PRIVATE_COUNT) return;
+    if (intid < PRIVATE_COUNT || this.cpus === 1) return;
     this.targets[intid - PRIVATE_COUNT] = mask & ((1 << this.cpus) - 1);
     this.changed(-1);
   }
@@ -315,7 +320,7 @@ export class Distributor implements SignalListener {
       const s = this.slot(cpu, id);
       if (this.enabled[s] === 0 || this.active[s] === 1 || this.priority[s] >= bestPrio) continue;
       if (!testBit(groups, this.group[s])) continue;
-      if (id >= PRIVATE_COUNT && !testBit(this.targets[id - PRIVATE_COUNT], cpu)) continue;
+      if (id >= PRIVATE_COUNT && this.cpus > 1 && !testBit(this.targets[id - PRIVATE_COUNT], cpu)) continue;
       let source = 0;
       if (id < SGI_COUNT) {
         const src = this.sgiSources[cpu * SGI_COUNT + id];

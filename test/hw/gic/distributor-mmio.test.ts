@@ -322,3 +322,16 @@ describe('GICD: read-write fields read back (property)', () => {
     );
   });
 });
+
+describe('GICD: uniprocessor', () => {
+  it('ITARGETSR is RAZ/WI and every SPI targets cpu 0', () => {
+    const f = makeGic(1, 32);
+    enableAll(f);
+    assert.equal(f.rd(R.GICD_ITARGETSR), 0);
+    f.gic.gicd.write(R.GICD_ITARGETSR + 40, 1, 0xff, 0);
+    assert.equal(f.rd(R.GICD_ITARGETSR + 40), 0);
+    f.wr(R.GICD_ISENABLER + 4, 1 << 8);
+    f.gic.setSpiLine(40, true);
+    assert.equal(f.iar(), 40);
+  });
+});
