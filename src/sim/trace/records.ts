@@ -49,5 +49,49 @@ export interface NoteRecord extends Base {
   readonly text: string;
 }
 
-export type TraceRecord = LineRecord | RegRecord | IrqStateRecord | AckRecord | NoteRecord;
+/** hyp/vgic: an injection reached the vgic (kvm_vgic_inject_irq); `accepted` = it changed state. */
+export interface VgicInjectRecord extends Base {
+  readonly kind: 'vgic-inject';
+  readonly intid: number;
+  readonly level: boolean;
+  readonly accepted: boolean;
+}
+
+/** hyp/vgic: a list register written at flush (GICH_LRn), value as written. */
+export interface VgicLrRecord extends Base {
+  readonly kind: 'vgic-lr';
+  readonly lr: number;
+  readonly intid: number;
+  readonly value: number;
+}
+
+/** hyp/vgic: sync after an exit; `misr` and `eisr` as read before the LRs were cleared. */
+export interface VgicSyncRecord extends Base {
+  readonly kind: 'vgic-sync';
+  readonly usedLrs: number;
+  readonly misr: number;
+  readonly eisr: number;
+}
+
+/** hyp/vgic: a maintenance condition (GICH_MISR non-zero) observed at sync. */
+export interface VgicMaintenanceRecord extends Base {
+  readonly kind: 'vgic-maint';
+  readonly misr: number;
+}
+
+/** hyp/vgic: the hypervisor changed the physical active state of a mapped interrupt. */
+export interface VgicPhysActiveRecord extends Base {
+  readonly kind: 'vgic-phys-active';
+  readonly intid: number;
+  readonly active: boolean;
+}
+
+export type VgicRecord =
+  | VgicInjectRecord
+  | VgicLrRecord
+  | VgicSyncRecord
+  | VgicMaintenanceRecord
+  | VgicPhysActiveRecord;
+
+export type TraceRecord = LineRecord | RegRecord | IrqStateRecord | AckRecord | NoteRecord | VgicRecord;
 export type TraceKind = TraceRecord['kind'];

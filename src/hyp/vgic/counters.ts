@@ -1,0 +1,37 @@
+// Counters of the vgic: plain numbers, saved with the state.
+
+export interface VgicCounters {
+  /** GICH_LRn writes at flush */
+  lrWrites: number;
+  /** syncs that found a maintenance condition (GICH_MISR != 0) */
+  maintenance: number;
+  /** LRs that came back as EOI maintenance (level interrupt deactivated, GICH_EISR) */
+  eoiMaintenance: number;
+  /** injections that changed state (vgic_validate_injection passed) */
+  injections: number;
+  /** kvm_vcpu_kick calls */
+  kicks: number;
+  /** flushes that had more in flight than LRs and set GICH_HCR.UIE */
+  underflows: number;
+  /** physical active-state changes made by the vgic */
+  physActiveChanges: number;
+  /** vcpus halted and re-synced for a guest GICD_I[SC]ACTIVER write (kvm_arm_halt_guest) */
+  halts: number;
+  flushes: number;
+  syncs: number;
+}
+
+export function newCounters(): VgicCounters {
+  return {
+    lrWrites: 0,
+    maintenance: 0,
+    eoiMaintenance: 0,
+    injections: 0,
+    kicks: 0,
+    underflows: 0,
+    physActiveChanges: 0,
+    halts: 0,
+    flushes: 0,
+    syncs: 0,
+  };
+}

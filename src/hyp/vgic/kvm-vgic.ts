@@ -1,0 +1,84 @@
+// The vgic as the rest of the hypervisor uses it: KVM's kvm_vgic_* entry
+// points over the queueing core (vgic.ts), the GICv2 LR backend
+// (vgic-v2.ts) and the GICD emulation (vgic-mmio-v2.ts).
+
+import type { MmioDevice } from '../../hw/mmio.ts';
+import type { GichFrames } from './ports.ts';
+import { type InjectResult, VgicCore, type VgicCoreOptions } from './vgic.ts';
+import { VgicDistMmio } from './vgic-mmio-v2.ts';
+import { VgicV2 } from './vgic-v2.ts';
+
+export interface VgicOptions extends VgicCoreOptions {
+  readonly frames: GichFrames;
+}
+
+export class Vgic {
+  readonly core: VgicCore;
+  readonly v2: VgicV2;
+  /** the GICD frame as the guest sees it (trap-and-emulate); `cpu` of an access = the vcpu */
+  readonly dist: VgicDistMmio;
+
+  constructor(readonly opts: VgicOptions) {
+    this.core = new VgicCore(opts);
+    this.v2 = new VgicV2(this.core, opts.frames);
+    this.dist = new VgicDistMmio(this.core, this.v2);
+  }
+
+  get counters() {
+    return this.core.counters;
+  }
+
+  /** vgic_initialized() */
+  get initialized(): boolean {
+    return this.core.initialized;
+  }
+
+  /** kvm_vgic_init / KVM_DEV_ARM_VGIC_CTRL_INIT */
+  init(): void {
+    this.core.init();
+  }
+
+  /** kvm_vgic_inject_irq (SPIs: vcpu ignored, pass null; PPIs: the vcpu) */
+  injectIrq(vcpu: number | null, intid: number, level: boolean, owner: string | null = null): InjectResult {
+    return this.core.injectIrq(vcpu, intid, level, owner);
+  }
+
+  mapPhysIrq(vcpu: number, virtIntid: number, physIntid: number, useInputLevel = false): void {
+    this.core.mapPhysIrq(vcpu, virtIntid, physIntid, useInputLevel);
+  }
+
+  unmapPhysIrq(vcpu: number, virtIntid: number): void {
+    this.core.unmapPhysIrq(vcpu, virtIntid);
+  }
+
+  /** kvm_vgic_load */
+  vcpuLoad(vcpu: number, pcpu: number): void {
+    this.v2.load(vcpu, pcpu);
+  }
+
+  /** kvm_vgic_put */
+  vcpuPut(vcpu: number): void {
+    this.v2.put(vcpu);
+  }
+
+  /** kvm_vgic_flush_hwstate: before entering the guest */
+  flushHwstate(vcpu: number): void {
+    this.v2.flush(vcpu);
+  }
+
+  /** kvm_vgic_sync_hwstate: after the guest exits */
+  syncHwstate(vcpu: number): void {
+    this.v2.sync(vcpu);
+  }
+
+  /** kvm_vgic_vcpu_pending_irq: may a vcpu blocked in WFI run? */
+  pendingIrqFor(vcpu: number): boolean {
+    this.v2.vmcrSync(vcpu);
+    return this.core.pendingIrq(vcpu);
+  }
+
+  /** The GICD emulation as an MmioDevice (for a bus). */
+  get gicd(): MmioDevice {
+    return this.dist;
+  }
+}

@@ -1,0 +1,347 @@
+// The GICv2 list-register backend (KVM's vgic-v2.c plus the flush/sync
+// halves of vgic.c): vcpu load/put (GICH_HCR.En, VMCR, APR), flush before
+// entry (sort the ap_list, populate the LRs, underflow), sync after exit
+// (save the LRs, fold their state back, mapped-interrupt rules of the seed,
+// prune). All GICH accesses go through the GICH frame of the physical cpu
+// the vcpu is loaded on. flush/sync allocate nothing.
+//
+// Mapped (HW) interrupts, seed item 5: when a flush signals one to the guest
+// its physical interrupt is set active in the physical distributor. At sync
+// the physical active state is read: still active -> the guest has not
+// deactivated it; clear the physical active state (other users of the line
+// see it again), no re-injection. Inactive -> the guest deactivated it (the
+// HW LR forwarded the deactivation, GICv2 5.4.1): resample the line; a level
+// interrupt whose line is still high stays pending and the next flush
+// re-injects it. There is no software "mapped active" flag.
+//
+// Mapped edge interrupts (seed item 8, which the 2015 code left as a
+// WARN_ON): pending is the latch, as for any edge interrupt; deactivation
+// re-injects only edges latched meanwhile (no line to sample). An HW LR
+// cannot be pending+active (GICv2 5.3.9) and raises no EOI maintenance, so an
+// edge that arrives while the interrupt is active would wait for an
+// unrelated exit. Instead such an interrupt (active with a latched edge) is
+// written as a software LR (HW=0) in the pending+active state: the guest's
+// EOI of the first instance shows it the second at once; the physical
+// active state is still set at flush and cleared at sync, by the hypervisor.
+
+import { isSgi, isSpi, type IntId } from '../../hw/gic/intid.ts';
+import type { MmioDevice } from '../../hw/mmio.ts';
+import { fieldMask, getField, setField, testBit } from '../../sim/bits.ts';
+import {
+  GICH_APR,
+  GICH_EISR0,
+  GICH_EISR1,
+  GICH_ELRSR0,
+  GICH_ELRSR1,
+  GICH_HCR,
+  GICH_MISR,
+  GICH_VMCR,
+  GICH_VTR,
+  gichLrOffset,
+  HCR_EN_BIT,
+  HCR_UIE_BIT,
+  LR_CPUID,
+  LR_EOI_BIT,
+  LR_GROUP1_BIT,
+  LR_HW_BIT,
+  LR_PHYSICALID,
+  LR_PRIORITY,
+  LR_PRIORITY_SHIFT,
+  LR_STATE,
+  LR_STATE_ACTIVE,
+  LR_STATE_PENDING,
+  LR_VIRTUALID,
+  LRS_PER_STATUS_WORD,
+  MAX_LRS,
+  VTR_LISTREGS,
+} from './gich.ts';
+import type { GichFrames } from './ports.ts';
+import type { VgicCore } from './vgic.ts';
+import { irqIsPending, lowestBit, sortApList, VGIC_CONFIG_EDGE, type VgicIrq } from './vgic-irq.ts';
+
+const WORD = 4;
+const LR_STATE_MASK = fieldMask(LR_STATE);
+/** pcpu of a vcpu that is not loaded */
+export const NOT_LOADED = -1;
+
+/** Per-vcpu backend state (KVM's vgic_v2_cpu_if plus the LR shadow). */
+export class VgicV2Cpu {
+  gich: MmioDevice | null = null;
+  /** pcpu whose GICH frame is in use, NOT_LOADED if none */
+  loadedOn = NOT_LOADED;
+  /** GICH_VTR.ListRegs + 1 of that frame */
+  nrLr = 0;
+  /** LRs written by the last flush */
+  usedLrs = 0;
+  /** flushed and not yet synced: the LRs are live */
+  inGuest = false;
+  /** synced by a halt (GICD_I[SC]ACTIVER from another vcpu), to be re-flushed */
+  halted = false;
+  /** LR values as written at flush */
+  readonly lrVal = new Uint32Array(MAX_LRS);
+  /** LR values as read back at sync */
+  readonly lrRead = new Uint32Array(MAX_LRS);
+  /** the interrupt each used LR holds */
+  readonly lrIrq: (VgicIrq | null)[] = new Array<VgicIrq | null>(MAX_LRS).fill(null);
+}
+
+export class VgicV2 {
+  readonly cpus: VgicV2Cpu[] = [];
+
+  constructor(
+    readonly core: VgicCore,
+    readonly frames: GichFrames,
+  ) {
+    for (let v = 0; v < core.nrVcpus; v++) this.cpus.push(new VgicV2Cpu());
+  }
+
+  /** vgic_v2_load (kvm_vgic_load): attach to `pcpu`'s GICH frame; restore VMCR and APR; HCR.En = 1. */
+  load(vcpu: number, pcpu: number): void {
+    const b = this.cpus[vcpu];
+    if (b.gich !== null) throw new RangeError(`vcpu ${vcpu} is already loaded on pcpu ${b.loadedOn}`);
+    const c = this.core.cpus[vcpu];
+    const gich = this.frames.gich(pcpu);
+    b.gich = gich;
+    b.loadedOn = pcpu;
+    c.pcpu = pcpu;
+    b.nrLr = getField(gich.read(GICH_VTR, WORD, pcpu), VTR_LISTREGS) + 1;
+    gich.write(GICH_VMCR, WORD, c.vmcr, pcpu);
+    gich.write(GICH_APR, WORD, c.apr, pcpu);
+    gich.write(GICH_HCR, WORD, HCR_EN_BIT, pcpu);
+  }
+
+  /** vgic_v2_put: save VMCR and APR, disable the virtual interface. */
+  put(vcpu: number): void {
+    const b = this.cpus[vcpu];
+    const gich = this.loaded(vcpu);
+    if (b.inGuest) throw new RangeError(`vcpu ${vcpu}: put between flush and sync`);
+    const c = this.core.cpus[vcpu];
+    c.vmcr = gich.read(GICH_VMCR, WORD, b.loadedOn);
+    c.apr = gich.read(GICH_APR, WORD, b.loadedOn);
+    gich.write(GICH_HCR, WORD, 0, b.loadedOn);
+    b.gich = null;
+    b.loadedOn = NOT_LOADED;
+  }
+
+  /** The live VMCR (kvm_vgic_vmcr_sync), refreshing the core's shadow. */
+  vmcrSync(vcpu: number): void {
+    const b = this.cpus[vcpu];
+    if (b.gich !== null) this.core.cpus[vcpu].vmcr = b.gich.read(GICH_VMCR, WORD, b.loadedOn);
+  }
+
+  /**
+   * kvm_vgic_flush_hwstate: sort the ap_list (vgic_irq_cmp), write the best
+   * entries into the LRs, and request an underflow maintenance interrupt
+   * (GICH_HCR.UIE) when more are in flight than fit.
+   */
+  flush(vcpu: number): void {
+    const core = this.core;
+    if (!core.initialized) core.init();
+    const b = this.cpus[vcpu];
+    const gich = this.loaded(vcpu);
+    if (b.inGuest) throw new RangeError(`vcpu ${vcpu}: flush twice without a sync`);
+    core.counters.flushes++;
+    const list = core.cpus[vcpu].apList;
+    sortApList(list);
+    let count = 0;
+    let overflow = false;
+    for (let i = 0; i < list.length; i++) {
+      const irq = list[i];
+      if (core.oracle(irq) !== vcpu) continue; // the prune at the next sync moves or drops it
+      if (count === b.nrLr) {
+        overflow = true;
+        break;
+      }
+      count += this.populateLr(vcpu, irq, count, b.nrLr - count);
+      // an SGI with more sources than free LRs keeps the rest in `source`
+      if (isSgi(irq.intid) && irq.source !== 0 && this.showPending(irq)) overflow = true;
+    }
+    b.usedLrs = count;
+    b.inGuest = true;
+    if (overflow) core.counters.underflows++;
+    gich.write(GICH_HCR, WORD, overflow ? HCR_EN_BIT | HCR_UIE_BIT : HCR_EN_BIT, b.loadedOn);
+  }
+
+  /**
+   * kvm_vgic_sync_hwstate: read back every used LR (GICH_ELRSR says which
+   * are empty without a read), clear them, fold their state into the
+   * interrupts, clear UIE, then prune the ap_list.
+   */
+  sync(vcpu: number): void {
+    const core = this.core;
+    const b = this.cpus[vcpu];
+    const gich = this.loaded(vcpu);
+    const pcpu = b.loadedOn;
+    core.counters.syncs++;
+    const used = b.inGuest ? b.usedLrs : 0;
+    const misr = gich.read(GICH_MISR, WORD, pcpu);
+    const eisr = gich.read(GICH_EISR0, WORD, pcpu);
+    if (misr !== 0) core.counters.maintenance++;
+    const tr = core.opts.trace;
+    if (tr.enabled) {
+      if (misr !== 0) tr.emit({ kind: 'vgic-maint', t: core.opts.clock.now, cpu: vcpu, misr });
+      tr.emit({ kind: 'vgic-sync', t: core.opts.clock.now, cpu: vcpu, usedLrs: used, misr, eisr });
+    }
+    const elrsr0 = gich.read(GICH_ELRSR0, WORD, pcpu);
+    const elrsr1 = used > LRS_PER_STATUS_WORD ? gich.read(GICH_ELRSR1, WORD, pcpu) : 0;
+    if (used > LRS_PER_STATUS_WORD) gich.read(GICH_EISR1, WORD, pcpu);
+    for (let n = 0; n < used; n++) {
+      const empty = n < LRS_PER_STATUS_WORD ? testBit(elrsr0, n) : testBit(elrsr1, n - LRS_PER_STATUS_WORD);
+      b.lrRead[n] = empty ? (b.lrVal[n] & ~LR_STATE_MASK) >>> 0 : gich.read(gichLrOffset(n), WORD, pcpu);
+      gich.write(gichLrOffset(n), WORD, 0, pcpu);
+    }
+    // an interrupt's active state is what its LRs say (an SGI may hold several)
+    for (let n = 0; n < used; n++) b.lrIrq[n]!.active = false;
+    for (let n = 0; n < used; n++) {
+      this.foldLr(b.lrIrq[n]!, b.lrRead[n], b.lrVal[n]);
+      b.lrIrq[n] = null;
+    }
+    b.usedLrs = 0;
+    b.inGuest = false;
+    gich.write(GICH_HCR, WORD, HCR_EN_BIT, pcpu);
+    core.cpus[vcpu].vmcr = gich.read(GICH_VMCR, WORD, pcpu);
+    core.pruneApList(vcpu);
+  }
+
+  /**
+   * kvm_arm_halt_guest for a guest GICD_I[SC]ACTIVER write: every vcpu in
+   * the guest exits and syncs, so its LRs cannot race with the change (the
+   * requester trapped, so it has synced already).
+   */
+  haltGuest(): void {
+    for (let v = 0; v < this.cpus.length; v++) {
+      const b = this.cpus[v];
+      if (!b.inGuest) continue;
+      this.sync(v);
+      b.halted = true;
+      this.core.counters.halts++;
+    }
+  }
+
+  /** kvm_arm_resume_guest: the halted vcpus re-enter, flushing the changed state. */
+  resumeGuest(): void {
+    for (let v = 0; v < this.cpus.length; v++) {
+      const b = this.cpus[v];
+      if (!b.halted) continue;
+      b.halted = false;
+      this.flush(v);
+    }
+  }
+
+  // ---- LR population and folding -------------------------------------------
+
+  /** The pending part of `irq` may be shown to the guest (enabled, distributor on). */
+  private showPending(irq: VgicIrq): boolean {
+    return this.core.distEnabled && irq.enabled && irqIsPending(irq);
+  }
+
+  /**
+   * vgic_v2_populate_lr: write `irq` into LRs from `lr`, at most `budget` of
+   * them; returns how many were used. SGIs take one LR per source.
+   */
+  private populateLr(vcpu: number, irq: VgicIrq, lr: number, budget: number): number {
+    const showPending = this.showPending(irq);
+    if (isSgi(irq.intid)) {
+      let n = 0;
+      if (irq.active) {
+        let st = LR_STATE_ACTIVE;
+        const own = 1 << irq.activeSource;
+        if (showPending && (irq.source & own) !== 0) {
+          st |= LR_STATE_PENDING; // same source again: pending+active (edge, HW=0)
+          irq.source &= ~own;
+        }
+        this.writeLr(vcpu, lr + n++, irq, setField(lrBase(irq, st), LR_CPUID, irq.activeSource));
+      }
+      while (showPending && irq.source !== 0 && n < budget) {
+        const src = lowestBit(irq.source);
+        irq.source &= ~(1 << src);
+        this.writeLr(vcpu, lr + n++, irq, setField(lrBase(irq, LR_STATE_PENDING), LR_CPUID, src));
+      }
+      irq.pendingLatch = irq.source !== 0;
+      return n;
+    }
+    const edge = irq.config === VGIC_CONFIG_EDGE;
+    // mapped edge, active with a latched edge: software LR (see the file comment)
+    const hwLr = irq.hw && !(edge && irq.active && showPending);
+    let st = irq.active ? LR_STATE_ACTIVE : 0;
+    // never pending+active with HW=1 (5.3.9), nor for level interrupts: a level
+    // interrupt is re-presented after its EOI maintenance resamples the line
+    if (showPending && !(irq.active && (hwLr || !edge))) {
+      st |= LR_STATE_PENDING;
+      if (edge) irq.pendingLatch = false;
+    }
+    let val = lrBase(irq, st);
+    if (hwLr) val = setField(val | LR_HW_BIT, LR_PHYSICALID, irq.hwintid) >>> 0;
+    else if (!edge) val = (val | LR_EOI_BIT) >>> 0; // EOI maintenance: resample the line
+    this.writeLr(vcpu, lr, irq, val);
+    if (irq.hw) this.core.setPhysActive(irq, true);
+    return 1;
+  }
+
+  private writeLr(vcpu: number, n: number, irq: VgicIrq, val: number): void {
+    const b = this.cpus[vcpu];
+    b.gich!.write(gichLrOffset(n), WORD, val, b.loadedOn);
+    b.lrVal[n] = val;
+    b.lrIrq[n] = irq;
+    const core = this.core;
+    core.counters.lrWrites++;
+    if (core.opts.trace.enabled)
+      core.opts.trace.emit({
+        kind: 'vgic-lr',
+        t: core.opts.clock.now,
+        cpu: vcpu,
+        lr: n,
+        intid: irq.intid,
+        value: val,
+      });
+  }
+
+  /** vgic_v2_fold_lr: `v` as read back, `w` as written at flush. */
+  private foldLr(irq: VgicIrq, v: number, w: number): void {
+    const core = this.core;
+    const st = getField(v, LR_STATE);
+    const hwLr = (v & LR_HW_BIT) !== 0;
+    if ((st & LR_STATE_ACTIVE) !== 0) {
+      irq.active = true;
+      if (isSgi(irq.intid)) irq.activeSource = getField(v, LR_CPUID);
+    }
+    if (isSgi(irq.intid)) {
+      // not acknowledged yet: give the source back
+      if ((st & LR_STATE_PENDING) !== 0) {
+        irq.source |= 1 << getField(v, LR_CPUID);
+        irq.pendingLatch = true;
+      }
+    } else if (irq.config === VGIC_CONFIG_EDGE) {
+      if ((st & LR_STATE_PENDING) !== 0) irq.pendingLatch = true;
+    } else if ((getField(w, LR_STATE) & LR_STATE_PENDING) !== 0 && (st & LR_STATE_PENDING) === 0) {
+      // level: the guest acknowledged what was shown, which consumes a soft
+      // pend (ISPENDR); the LR's pending bit itself is never copied back
+      irq.pendingLatch = false;
+    }
+    if (st === 0 && (v & LR_EOI_BIT) !== 0 && !hwLr) {
+      core.counters.eoiMaintenance++;
+      if (isSpi(irq.intid)) core.opts.ackNotifier?.notifyAcked(irq.intid as IntId);
+    }
+    if (!irq.hw) return;
+    if (hwLr) {
+      if (core.opts.phys.isActive(core.physCpuOf(irq), irq.hwintid as IntId)) core.setPhysActive(irq, false);
+      else core.resampleLine(irq); // deactivated by the guest: sample the line again
+    } else {
+      core.setPhysActive(irq, false); // software LR of a mapped edge: the hypervisor deactivates
+    }
+  }
+
+  private loaded(vcpu: number): MmioDevice {
+    const g = this.cpus[vcpu].gich;
+    if (g === null) throw new RangeError(`vcpu ${vcpu} is not loaded`);
+    return g;
+  }
+}
+
+/** VirtualID, 5-bit priority, state and group of an LR for `irq`. */
+function lrBase(irq: VgicIrq, state: number): number {
+  let val = setField(0, LR_VIRTUALID, irq.intid);
+  val = setField(val, LR_PRIORITY, irq.priority >>> LR_PRIORITY_SHIFT);
+  val = setField(val, LR_STATE, state);
+  return irq.group !== 0 ? (val | LR_GROUP1_BIT) >>> 0 : val;
+}
