@@ -278,7 +278,7 @@ describe('PL011 save/restore', () => {
     assert.equal(r32(b, UARTDR), r32(a, UARTDR));
   });
 
-  it("restore does not alias the caller's state", () => {
+  it('save returns a copy, not the live state', () => {
     const a = new Pl011();
     const snap = a.save();
     a.pushInput('z');
