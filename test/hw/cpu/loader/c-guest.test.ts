@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { loadElf } from '../../../../src/hw/cpu/loader/elf.ts';
-import type { LoadResult } from '../../../../src/hw/cpu/loader/target.ts';
+import type { LoadResult, LoadTarget } from '../../../../src/hw/cpu/loader/target.ts';
+import { GuestRam } from '../../../../src/hw/mem/guest-ram.ts';
 import {
   type BuiltGuest,
   buildCGuest,
@@ -81,6 +82,15 @@ describe('C guest (guests/c) built with aarch64-linux-gnu-gcc', () => {
     let hvcs = 0;
     for (let i = 0; i < words.byteLength; i += 4) if (words.getUint32(i, true) === HVC_0) hvcs++;
     assert.ok(hvcs >= 1, 'PSCI SYSTEM_OFF via hvc #0');
+  });
+
+  it("loads the same way into the interpreter's GuestRam (which is a LoadTarget)", () => {
+    const guestRam = new GuestRam();
+    const target: LoadTarget = guestRam;
+    const r = loadElf(built.elf, new Uint8Array(readFileSync(built.elf)), target);
+    assert.deepEqual(r, result);
+    const text = guestRam.readBytes(r.segments[0].pa, r.segments[0].fileSize);
+    assert.ok(Buffer.from(text).includes(Buffer.from(C_GUEST_MESSAGE, 'latin1')));
   });
 
   it('expects the CRC that the host computes for the same input', () => {
