@@ -1,0 +1,51 @@
+// Runs GNU binutils (the oracle of the cross-check): as, ld, objcopy.
+// Missing tools are a failure naming the Debian package, never a skip.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const TOOLS = ['aarch64-linux-gnu-as', 'aarch64-linux-gnu-ld', 'aarch64-linux-gnu-objcopy'];
+const DEBIAN_PACKAGE = 'binutils-aarch64-linux-gnu';
+
+function run(tool: string, args: string[], cwd: string): void {
+  const r = spawnSync(tool, args, { cwd, encoding: 'utf8' });
+  if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
+    throw new Error(
+      `${tool} not found: install the Debian package '${DEBIAN_PACKAGE}' (apt-get install ${DEBIAN_PACKAGE})`,
+    );
+  }
+  if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed:\n${r.stderr}`);
+}
+
+export function checkTools(): void {
+  for (const t of TOOLS) run(t, ['--version'], tmpdir());
+}
+
+/** Assemble with GNU as, link .text at `textBase` and .data at `dataBase`, return the flat image. */
+export function gnuAssemble(source: string, textBase: number, dataBase: number): Uint8Array {
+  const dir = mkdtempSync(join(tmpdir(), 'vgicsim-asm-'));
+  try {
+    writeFileSync(join(dir, 'in.s'), source);
+    run(TOOLS[0], ['-o', 'in.o', 'in.s'], dir);
+    run(
+      TOOLS[1],
+      [
+        '-e',
+        '0',
+        '--no-warn-rwx-segments',
+        `-Ttext=0x${textBase.toString(16)}`,
+        `-Tdata=0x${dataBase.toString(16)}`,
+        '-o',
+        'out.elf',
+        'in.o',
+      ],
+      dir,
+    );
+    run(TOOLS[2], ['-O', 'binary', 'out.elf', 'out.bin'], dir);
+    return new Uint8Array(readFileSync(join(dir, 'out.bin')));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
