@@ -93,12 +93,12 @@ const logical =
   (ops, ctx, m) => {
     expectCount(ops, [3, 4], m);
     if (ops[2].kind === 'imm') {
+      // GNU as has no immediate form of BIC, ORN, EON, BICS.
+      if (invert) fail(`expected a register, found '${ops[2].text}'`, ops[2].col);
       expectCount(ops, [3], m);
       const rd = reg(ops[0], opc === OPC_ANDS ? 'zr' : 'sp');
       const rn = reg(ops[1], 'zr', rd.sf);
-      let v = immForWidth(ops[2], ctx, rd.sf);
-      if (invert) v = BigInt.asUintN(rd.sf ? 64 : 32, ~v); // BIC/BICS #imm = AND/ANDS #~imm
-      return logicalImm(opc, rd, rn, v, ops[2]);
+      return logicalImm(opc, rd, rn, immForWidth(ops[2], ctx, rd.sf), ops[2]);
     }
     const rd = reg(ops[0], 'zr');
     return logicalReg(opc, invert, rd, reg(ops[1], 'zr', rd.sf), ops.slice(2), ctx);
@@ -168,14 +168,18 @@ function singleChunk(v: bigint, width: number): number {
 /** MOV: register (ORR or, with SP, ADD #0), or immediate (MOVZ, MOVN, then ORR bitmask, as GNU as chooses). */
 const mov: Encoder = (ops, ctx, m) => {
   expectCount(ops, [2], m);
-  const rdAny = reg(ops[0], 'sp');
+  const isSp = (op: Operand): boolean => op.kind === 'reg' && op.num === 31 && op.sp;
   if (ops[1].kind === 'reg') {
-    const rm = reg(ops[1], 'sp', rdAny.sf);
-    if ((rdAny.num === 31 && rdAny.sp) || (rm.num === 31 && rm.sp)) {
-      return enc(ADD_IMM_BASE, [rdAny.sf, SF], [rm.num, RN], [rdAny.num, RD]);
+    if (isSp(ops[0]) || isSp(ops[1])) {
+      // MOV to/from SP is ADD Rd, Rn, #0; the other register cannot be ZR.
+      const rd = reg(ops[0], 'sp');
+      const rn = reg(ops[1], 'sp', rd.sf);
+      return enc(ADD_IMM_BASE, [rd.sf, SF], [rn.num, RN], [rd.num, RD]);
     }
-    return logicalReg(OPC_ORR, false, rdAny, zeroReg(rdAny), [ops[1]], ctx);
+    const rd = reg(ops[0], 'zr');
+    return logicalReg(OPC_ORR, false, rd, zeroReg(rd), [ops[1]], ctx);
   }
+  const rdAny = reg(ops[0], 'sp');
   const width = rdAny.sf ? 64 : 32;
   const v = immForWidth(ops[1], ctx, rdAny.sf);
   const mask = (1n << BigInt(width)) - 1n;
