@@ -93,6 +93,11 @@ class Assembler implements DirectiveHost {
     }
   }
 
+  /** The current line as reported (in the caller's file). */
+  private srcLine(): number {
+    return this.opts.line - 1 + this.line;
+  }
+
   section(): Section {
     return this.sections[this.sec];
   }
@@ -147,7 +152,7 @@ class Assembler implements DirectiveHost {
     } catch {
       value = null; // forward reference: resolved when used
     }
-    this.symbols.assign(name, expr, value, this.line, col);
+    this.symbols.assign(name, expr, value, this.srcLine(), col);
     this.items.push({
       kind: 'set',
       sec: this.sec,
@@ -227,7 +232,7 @@ class Assembler implements DirectiveHost {
         t.col,
       );
     } else {
-      this.symbols.defineLabel(t.text, t.text, this.sec, this.section().size, this.line, t.col);
+      this.symbols.defineLabel(t.text, t.text, this.sec, this.section().size, this.srcLine(), t.col);
     }
   }
 

@@ -35,7 +35,7 @@ export class SymbolTable {
       dot,
       lookup: (name, display, col) => {
         const s = this.syms.get(name);
-        if (s === undefined) fail(`undefined symbol '${display}'`, col);
+        if (s === undefined) fail(`undefined label '${display}'`, col);
         if (s.kind === 'label') {
           if (this.bases === null) return { v: BigInt(s.off), sec: s.sec };
           return { v: BigInt(this.bases[s.sec] + s.off), sec: null };
