@@ -1,0 +1,305 @@
+// The hypervisor's per-vcpu view of the generic timer (KVM's arch_timer_cpu
+// in the 2015 era of the seed): the guest's virtual timer runs on the
+// hardware CNTV while the vcpu is loaded and is saved here while it is not;
+// the guest's physical timer (CNTP) is emulated in software because its
+// accesses trap. This file is mechanism only: the level of each timer
+// output, the world-switch save/restore, the soft timers. What to tell the
+// vgic, and when, is the policy's decision (src/hyp/policy).
+
+import { fieldMask } from '../../sim/bits.ts';
+import type { EventHandler, EventId, Kernel } from '../../sim/kernel.ts';
+import { NEVER, type Ticks } from '../../sim/time.ts';
+import type { TraceSink } from '../../sim/trace/sink.ts';
+import { signExtend32, sub64, toS32, u64 } from '../../sim/u64.ts';
+import { type IntId, PPI } from '../../hw/gic/intid.ts';
+import { CTL, CTL_WRITABLE, TimerReg } from '../../hw/timer/sysregs.ts';
+import type { GenericTimer } from '../../hw/timer/timer.ts';
+import type { Vgic } from '../vgic/kvm-vgic.ts';
+import type { PhysIrqChip } from '../vgic/ports.ts';
+
+const ENABLE = fieldMask(CTL.ENABLE);
+const IMASK = fieldMask(CTL.IMASK);
+const ISTATUS = fieldMask(CTL.ISTATUS);
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Which of the guest's two EL1 timers. */
+export const TimerId = {
+  /** CNTV: hardware-backed, PPI 27 mapped to physical PPI 27 */
+  Virt: 0,
+  /** CNTP: emulated (accesses trap), PPI 30, unmapped */
+  Phys: 1,
+} as const;
+export type TimerId = (typeof TimerId)[keyof typeof TimerId];
+
+export interface TimerCounters {
+  /** calls from the timer into the vgic (kvm_vgic_inject_mapped_irq / inject_irq) */
+  vgicCalls: number;
+  /** background timer expiries that woke a blocked vcpu */
+  bgWakeups: number;
+  /** emulated physical timer expiries */
+  ptimerExpiries: number;
+  /** physical active-state writes of the timer PPI made by the timer code */
+  physActiveWrites: number;
+}
+
+export function newTimerCounters(): TimerCounters {
+  return { vgicCalls: 0, bgWakeups: 0, ptimerExpiries: 0, physActiveWrites: 0 };
+}
+
+/** Wakes a vcpu blocked in WFI (kvm_vcpu_kick from the soft timer). */
+export interface VcpuWaker {
+  wake(vcpu: number, why: 'bg-timer'): void;
+}
+
+export interface ArchTimerOptions {
+  readonly vcpu: number;
+  readonly kernel: Kernel;
+  readonly vgic: Vgic;
+  readonly phys: PhysIrqChip;
+  /** The hardware timer of the physical cpu this vcpu runs on (pinned 1:1). */
+  readonly hw: GenericTimer;
+  readonly waker: VcpuWaker;
+  readonly trace: TraceSink;
+  readonly counters: TimerCounters;
+}
+
+export interface ArchTimerState {
+  readonly version: 1;
+  readonly cntvCtl: number;
+  readonly cntvCval: bigint;
+  readonly cntvoff: bigint;
+  readonly cntpCtl: number;
+  readonly cntpCval: bigint;
+  readonly level: [boolean, boolean];
+  /** legacy-edge's software "mapped active" flag (map->active before the seed) */
+  readonly mappedActive: boolean;
+}
+
+export class ArchTimer implements EventHandler {
+  /** guest CNTV_CTL_EL0 (ENABLE|IMASK) while not loaded */
+  cntvCtl = 0;
+  cntvCval = 0n;
+  /** CNTVOFF_EL2 for this vcpu (the same VM-wide value on every vcpu) */
+  cntvoff = 0n;
+  /** emulated guest CNTP_CTL_EL0 (ENABLE|IMASK) */
+  cntpCtl = 0;
+  cntpCval = 0n;
+  /** `irq.level` of the seed: the last level signalled to the vgic, per timer */
+  readonly level: [boolean, boolean] = [false, false];
+  /** legacy-edge only: map->active, set on injection, cleared when the guest is done */
+  mappedActive = false;
+  /** the guest's CNTV is in the hardware timer */
+  loaded = false;
+
+  readonly intids: readonly [IntId, IntId] = [PPI.VIRT_TIMER, PPI.PHYS_TIMER];
+  private readonly bgTimer: EventId;
+  private readonly ptimerEvent: EventId;
+
+  constructor(readonly opts: ArchTimerOptions) {
+    this.bgTimer = opts.kernel.createEvent(`vcpu${opts.vcpu}.bg-timer`, this, 0);
+    this.ptimerEvent = opts.kernel.createEvent(`vcpu${opts.vcpu}.ptimer`, this, 1);
+  }
+
+  get vcpu(): number {
+    return this.opts.vcpu;
+  }
+
+  private get now(): Ticks {
+    return this.opts.kernel.now;
+  }
+
+  /** The physical count, CNTPCT. */
+  physCount(): bigint {
+    return BigInt(this.now);
+  }
+
+  /** The guest's virtual count, CNTVCT = CNTPCT - CNTVOFF (mod 2^64). */
+  virtCount(): bigint {
+    return sub64(this.physCount(), this.cntvoff);
+  }
+
+  private ctlOf(t: TimerId): number {
+    if (t === TimerId.Phys) return this.cntpCtl;
+    return this.loaded ? this.opts.hw.cntv.readCtl() & CTL_WRITABLE : this.cntvCtl;
+  }
+
+  private cvalOf(t: TimerId): bigint {
+    if (t === TimerId.Phys) return this.cntpCval;
+    return this.loaded ? this.opts.hw.cntv.readCval() : this.cntvCval;
+  }
+
+  private countOf(t: TimerId): bigint {
+    return t === TimerId.Phys ? this.physCount() : this.virtCount();
+  }
+
+  /** kvm_timer_irq_can_fire: enabled and not masked. */
+  canFire(t: TimerId): boolean {
+    return (this.ctlOf(t) & (ENABLE | IMASK)) === ENABLE;
+  }
+
+  /** kvm_timer_should_fire: can fire and CVAL <= count (64-bit unsigned). */
+  shouldFire(t: TimerId): boolean {
+    return this.canFire(t) && this.cvalOf(t) <= this.countOf(t);
+  }
+
+  /** Tick at which `t` will first satisfy CVAL <= count, from now; NEVER if beyond reach or it cannot fire. */
+  expiryTick(t: TimerId): Ticks {
+    if (!this.canFire(t)) return NEVER;
+    const count = this.countOf(t);
+    const cval = this.cvalOf(t);
+    if (cval <= count) return this.now;
+    const delta = cval - count;
+    return delta > MAX_SAFE - BigInt(this.now) ? NEVER : this.now + Number(delta);
+  }
+
+  /** kvm_vgic_map_is_active: the guest has the virtual timer interrupt active. */
+  virtActive(t: TimerId): boolean {
+    const irq = this.opts.vgic.core.getIrq(this.vcpu, this.intids[t]);
+    return irq !== null && irq.active;
+  }
+
+  /** Signal `level` for timer `t` to the vgic (kvm_timer_update_irq), recording it as irq.level. */
+  signal(t: TimerId, level: boolean): void {
+    this.level[t] = level;
+    this.opts.counters.vgicCalls++;
+    this.opts.vgic.injectIrq(this.vcpu, this.intids[t], level);
+  }
+
+  /**
+   * kvm_timer_update_state (the seed): tell the vgic about a change of the
+   * output level, both directions, and only on a change. Deferred while the
+   * vgic is not initialized: the level is not recorded, so the first flush
+   * after init catches up.
+   */
+  updateState(t: TimerId): void {
+    if (!this.opts.vgic.initialized) return;
+    const fire = this.shouldFire(t);
+    if (fire !== this.level[t]) this.signal(t, fire);
+  }
+
+  /** Write the physical active state of the hardware timer PPI (irq_set_irqchip_state). */
+  setPhysActive(active: boolean): void {
+    const pcpu = this.opts.hw.cpu;
+    if (this.opts.phys.isActive(pcpu, PPI.VIRT_TIMER) === active) return;
+    this.opts.counters.physActiveWrites++;
+    this.opts.phys.setActive(pcpu, PPI.VIRT_TIMER, active);
+  }
+
+  // --- world switch -------------------------------------------------------
+
+  /** timer_restore_state: CNTVOFF, CVAL, then CTL into the hardware timer. */
+  loadHw(): void {
+    const hw = this.opts.hw;
+    hw.setCntvoff(this.cntvoff);
+    hw.cntv.writeCval(this.cntvCval);
+    hw.cntv.writeCtl(this.cntvCtl);
+    this.loaded = true;
+  }
+
+  /** timer_save_state: read CTL/CVAL back, stop the hardware timer, CNTVOFF back to 0. */
+  saveHw(): void {
+    const hw = this.opts.hw;
+    this.cntvCtl = hw.cntv.readCtl() & CTL_WRITABLE;
+    this.cntvCval = hw.cntv.readCval();
+    this.loaded = false;
+    hw.cntv.writeCtl(0);
+    hw.setCntvoff(0n);
+  }
+
+  // --- the emulated physical timer (trapped CNTP_* accesses) ---------------
+
+  /** MRS of a trapped CNTP register (CTL reads ISTATUS computed, as KVM's kvm_arm_timer_read). */
+  readPtimer(reg: TimerReg): bigint {
+    switch (reg) {
+      case TimerReg.CNTP_CTL_EL0: {
+        const met = this.cntpCval <= this.physCount();
+        return BigInt((this.cntpCtl | ((this.cntpCtl & ENABLE) !== 0 && met ? ISTATUS : 0)) >>> 0);
+      }
+      case TimerReg.CNTP_CVAL_EL0:
+        return this.cntpCval;
+      case TimerReg.CNTP_TVAL_EL0:
+        return BigInt(toS32(sub64(this.cntpCval, this.physCount())) >>> 0);
+      default:
+        throw new RangeError(`${reg} is not an emulated physical timer register`);
+    }
+  }
+
+  /** MSR of a trapped CNTP register; the caller (the policy) re-evaluates the timer afterwards. */
+  writePtimer(reg: TimerReg, value: bigint): void {
+    switch (reg) {
+      case TimerReg.CNTP_CTL_EL0:
+        this.cntpCtl = Number(value & BigInt(CTL_WRITABLE));
+        break;
+      case TimerReg.CNTP_CVAL_EL0:
+        this.cntpCval = u64(value);
+        break;
+      case TimerReg.CNTP_TVAL_EL0:
+        this.cntpCval = u64(this.physCount() + signExtend32(value));
+        break;
+      default:
+        throw new RangeError(`${reg} is not an emulated physical timer register`);
+    }
+  }
+
+  /** Arm (or cancel) the emulated physical timer's soft timer for its next expiry (timer_emulate). */
+  armPtimer(): void {
+    const k = this.opts.kernel;
+    const at = this.shouldFire(TimerId.Phys) ? NEVER : this.expiryTick(TimerId.Phys);
+    if (at === NEVER) k.cancel(this.ptimerEvent);
+    else k.schedule(this.ptimerEvent, at);
+  }
+
+  // --- blocking -----------------------------------------------------------
+
+  /** kvm_timer_schedule: the vcpu blocks in WFI; arm the background timer for the earliest expiry. */
+  blocking(): void {
+    const at = Math.min(this.expiryTick(TimerId.Virt), this.expiryTick(TimerId.Phys));
+    if (at === NEVER) this.opts.kernel.cancel(this.bgTimer);
+    else this.opts.kernel.schedule(this.bgTimer, at);
+  }
+
+  /** kvm_timer_unschedule: the vcpu runs again. */
+  unblocking(): void {
+    this.opts.kernel.cancel(this.bgTimer);
+  }
+
+  /** Hook set by the policy: the emulated physical timer expired. */
+  onPtimerExpiry: (t: ArchTimer) => void = () => {};
+
+  onEvent(_id: EventId, arg: number): void {
+    if (arg === 0) {
+      this.opts.counters.bgWakeups++;
+      this.opts.waker.wake(this.vcpu, 'bg-timer');
+    } else {
+      this.opts.counters.ptimerExpiries++;
+      this.onPtimerExpiry(this);
+    }
+  }
+
+  save(): ArchTimerState {
+    if (this.loaded) throw new RangeError(`vcpu ${this.vcpu}: timer saved while loaded`);
+    return {
+      version: 1,
+      cntvCtl: this.cntvCtl,
+      cntvCval: this.cntvCval,
+      cntvoff: this.cntvoff,
+      cntpCtl: this.cntpCtl,
+      cntpCval: this.cntpCval,
+      level: [this.level[0], this.level[1]],
+      mappedActive: this.mappedActive,
+    };
+  }
+
+  restore(s: ArchTimerState): void {
+    if (s.version !== 1) throw new RangeError(`arch timer snapshot version ${s.version} is not supported`);
+    this.cntvCtl = s.cntvCtl & CTL_WRITABLE;
+    this.cntvCval = u64(s.cntvCval);
+    this.cntvoff = u64(s.cntvoff);
+    this.cntpCtl = s.cntpCtl & CTL_WRITABLE;
+    this.cntpCval = u64(s.cntpCval);
+    this.level[0] = s.level[0];
+    this.level[1] = s.level[1];
+    this.mappedActive = s.mappedActive;
+    this.loaded = false;
+  }
+}
