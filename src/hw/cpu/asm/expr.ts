@@ -170,7 +170,8 @@ function binary(op: string, a: Value, b: Value, col: number): Value {
     case '<<':
       return { v: y < 0n || y > 63n ? 0n : wrap(x << y), sec: null };
     case '>>':
-      return { v: y < 0n || y > 63n ? (x < 0n ? -1n : 0n) : x >> y, sec: null };
+      // GNU as shifts right logically (its values are unsigned).
+      return { v: y < 0n || y > 63n ? 0n : wrap(BigInt.asUintN(64, x) >> y), sec: null };
     case '|':
       return { v: x | y, sec: null };
     case '&':

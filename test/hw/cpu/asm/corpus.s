@@ -607,6 +607,7 @@ _start:
   .long -1
   .inst 0xd503201f
   .quad 0x123456789abcdef0, _start
+  .quad 1 << 4 + 1, 1 | 2 + 4, 0x10 - 1 & 0xf, -8 / 3, -8 % 3, -1 >> 60, 010, 0b101, ~0 ^ 5, (3 + 4) * -2
   .ascii "ab\n\t\\\"\x41\101"
   .asciz "z"
   .string "str", "two"
