@@ -6,6 +6,7 @@ import type { MmioDevice } from '../../hw/mmio.ts';
 import type { GichFrames } from './ports.ts';
 import { type InjectResult, VgicCore, type VgicCoreOptions } from './vgic.ts';
 import { VgicDistMmio } from './vgic-mmio-v2.ts';
+import { restoreVgic, saveVgic, type VgicState } from './vgic-save.ts';
 import { VgicV2 } from './vgic-v2.ts';
 
 export interface VgicOptions extends VgicCoreOptions {
@@ -80,5 +81,14 @@ export class Vgic {
   /** The GICD emulation as an MmioDevice (for a bus). */
   get gicd(): MmioDevice {
     return this.dist;
+  }
+
+  save(): VgicState {
+    return saveVgic(this.core, this.v2, this.dist);
+  }
+
+  /** Restore into this freshly built vgic (same configuration and ports). */
+  restore(s: VgicState): void {
+    restoreVgic(this.core, this.v2, this.dist, s);
   }
 }

@@ -1,0 +1,192 @@
+// Save and restore of the vgic, in the style of KVM's vgic device
+// attributes: the distributor registers are read by walking the GICD
+// register table (every region with a `uwrite`, banked words per vcpu),
+// plus what no register shows (line levels, latches, SGI active sources,
+// mappings, owners), the ap_lists in order, and per vcpu VMCR, APR and the
+// LR shadow of a vcpu that is in the guest (the GICH frames themselves are
+// hardware and saved by hw/gic). Restoring into a freshly built vgic with
+// the same configuration and ports and continuing gives the same trace.
+
+import { isPrivate, PRIVATE_COUNT } from '../../hw/gic/intid.ts';
+import { getField } from '../../sim/bits.ts';
+import type { VgicCounters } from './counters.ts';
+import { GICH_VTR, LR_VIRTUALID, VTR_LISTREGS } from './gich.ts';
+import type { VgicCore } from './vgic.ts';
+import { NO_VCPU, type VgicIrq } from './vgic-irq.ts';
+import { BITS_PER_WORD, WORD_BYTES } from './vgic-mmio.ts';
+import type { VgicDistMmio } from './vgic-mmio-v2.ts';
+import { NOT_LOADED, type VgicV2 } from './vgic-v2.ts';
+
+export const VGIC_STATE_VERSION = 1;
+
+/** Words of one table region as a 32-bit read by `vcpu` (NO_VCPU: shared words) sees them. */
+export interface VgicDistRegState {
+  readonly reg: string;
+  readonly vcpu: number;
+  readonly offset: number;
+  readonly values: number[];
+}
+
+/** State no GICD register shows; only interrupts with some of it are listed. */
+export interface VgicIrqExtraState {
+  /** owning vcpu for SGIs/PPIs, NO_VCPU for SPIs */
+  readonly bank: number;
+  readonly intid: number;
+  readonly lineLevel: boolean;
+  readonly pendingLatch: boolean;
+  readonly activeSource: number;
+  readonly hw: boolean;
+  readonly hwintid: number;
+  readonly useInputLevel: boolean;
+  readonly owner: string | null;
+}
+
+export interface VgicCpuState {
+  readonly vmcr: number;
+  readonly apr: number;
+  readonly pcpu: number;
+  /** pcpu whose GICH frame the vcpu is loaded on, or -1 */
+  readonly loadedOn: number;
+  readonly inGuest: boolean;
+  /** LR values written by the flush, while in the guest */
+  readonly lrs: number[];
+  /** INTIDs on the ap_list, in order */
+  readonly apList: number[];
+}
+
+export interface VgicState {
+  readonly version: typeof VGIC_STATE_VERSION;
+  readonly nrVcpus: number;
+  readonly nrSpis: number;
+  readonly initialized: boolean;
+  readonly dist: VgicDistRegState[];
+  readonly irqs: VgicIrqExtraState[];
+  readonly cpus: VgicCpuState[];
+  readonly counters: VgicCounters;
+}
+
+/** The words of each saved region: [vcpu, first word, word count] spans. */
+function forEachSpan(
+  core: VgicCore,
+  dist: VgicDistMmio,
+  fn: (reg: string, vcpu: number, offset: number, words: number) => void,
+): void {
+  for (const r of dist.table) {
+    if (r.uwrite === undefined) continue;
+    if (r.bitsPerIrq === 0) {
+      fn(r.name, NO_VCPU, r.offset, 1);
+      continue;
+    }
+    const total = Math.ceil((core.nrIrqs * r.bitsPerIrq) / BITS_PER_WORD);
+    const bankedWords = r.banked ? r.len / WORD_BYTES : (PRIVATE_COUNT * r.bitsPerIrq) / BITS_PER_WORD;
+    for (let v = 0; v < core.nrVcpus; v++) fn(r.name, v, r.offset, bankedWords);
+    if (!r.banked && total > bankedWords)
+      fn(r.name, NO_VCPU, r.offset + bankedWords * WORD_BYTES, total - bankedWords);
+  }
+}
+
+export function saveVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio): VgicState {
+  const regs: VgicDistRegState[] = [];
+  forEachSpan(core, dist, (reg, vcpu, offset, words) => {
+    const r = dist.table.find((x) => x.name === reg)!;
+    const values: number[] = [];
+    for (let w = 0; w < words; w++) values.push(r.read(Math.max(vcpu, 0), offset + w * WORD_BYTES, 4));
+    regs.push({ reg, vcpu, offset, values });
+  });
+  const irqs: VgicIrqExtraState[] = [];
+  core.forEachIrq((irq, bank) => {
+    if (irq.lineLevel || irq.pendingLatch || irq.activeSource !== 0 || irq.hw || irq.owner !== null)
+      irqs.push({
+        bank,
+        intid: irq.intid,
+        lineLevel: irq.lineLevel,
+        pendingLatch: irq.pendingLatch,
+        activeSource: irq.activeSource,
+        hw: irq.hw,
+        hwintid: irq.hwintid,
+        useInputLevel: irq.useInputLevel,
+        owner: irq.owner,
+      });
+  });
+  const cpus: VgicCpuState[] = core.cpus.map((c, v) => {
+    const b = v2.cpus[v];
+    return {
+      vmcr: c.vmcr,
+      apr: c.apr,
+      pcpu: c.pcpu,
+      loadedOn: b.loadedOn,
+      inGuest: b.inGuest,
+      lrs: b.inGuest ? Array.from(b.lrVal.subarray(0, b.usedLrs)) : [],
+      apList: c.apList.map((i) => i.intid),
+    };
+  });
+  return {
+    version: VGIC_STATE_VERSION,
+    nrVcpus: core.nrVcpus,
+    nrSpis: core.nrSpis,
+    initialized: core.initialized,
+    dist: regs,
+    irqs,
+    cpus,
+    counters: { ...core.counters },
+  };
+}
+
+/** Restore into a vgic built with the same nrVcpus/nrSpis and ports, never run. */
+export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: VgicState): void {
+  if (s.version !== VGIC_STATE_VERSION) throw new RangeError(`vgic snapshot version ${s.version}`);
+  if (s.nrVcpus !== core.nrVcpus || s.nrSpis !== core.nrSpis)
+    throw new RangeError(`snapshot is for ${s.nrVcpus} vcpus / ${s.nrSpis} SPIs`);
+  if (s.initialized) core.init();
+  core.initialized = s.initialized;
+  for (const r of s.dist) {
+    const region = dist.table.find((x) => x.name === r.reg);
+    if (region?.uwrite === undefined) throw new RangeError(`snapshot names unknown register ${r.reg}`);
+    for (let w = 0; w < r.values.length; w++)
+      region.uwrite(Math.max(r.vcpu, 0), r.offset + w * WORD_BYTES, r.values[w]);
+  }
+  for (const x of s.irqs) {
+    const irq = lookup(core, x.bank, x.intid);
+    irq.lineLevel = x.lineLevel;
+    irq.pendingLatch = x.pendingLatch;
+    irq.activeSource = x.activeSource;
+    irq.hw = x.hw;
+    irq.hwintid = x.hwintid;
+    irq.useInputLevel = x.useInputLevel;
+    irq.owner = x.owner;
+  }
+  core.forEachIrq((irq) => {
+    irq.vcpu = NO_VCPU;
+  });
+  s.cpus.forEach((cs, v) => {
+    const c = core.cpus[v];
+    c.vmcr = cs.vmcr;
+    c.apr = cs.apr;
+    c.pcpu = cs.pcpu;
+    c.apList.length = 0;
+    for (const id of cs.apList) {
+      const irq = lookup(core, v, id);
+      c.apList.push(irq);
+      irq.vcpu = v;
+    }
+    const b = v2.cpus[v];
+    b.loadedOn = cs.loadedOn;
+    b.gich = cs.loadedOn === NOT_LOADED ? null : v2.frames.gich(cs.loadedOn);
+    b.nrLr = b.gich === null ? 0 : getField(b.gich.read(GICH_VTR, WORD_BYTES, cs.loadedOn), VTR_LISTREGS) + 1;
+    b.inGuest = cs.inGuest;
+    b.usedLrs = cs.lrs.length;
+    b.halted = false;
+    b.lrIrq.fill(null);
+    cs.lrs.forEach((val, n) => {
+      b.lrVal[n] = val;
+      b.lrIrq[n] = lookup(core, v, getField(val, LR_VIRTUALID));
+    });
+  });
+  Object.assign(core.counters, s.counters);
+}
+
+function lookup(core: VgicCore, bank: number, intid: number): VgicIrq {
+  const irq = core.getIrq(isPrivate(intid) ? bank : 0, intid);
+  if (irq === null) throw new RangeError(`snapshot names unknown INTID ${intid} (bank ${bank})`);
+  return irq;
+}
