@@ -6,31 +6,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { assemble, DIRECTIVES, MNEMONICS } from '../../../../src/hw/cpu/asm/index.ts';
-import { checkTools, gnuAssemble } from './gnu-as.ts';
+import { checkTools, diffImages, gnuAssemble } from './gnu-as.ts';
 
 const CORPUS_PATH = new URL('./corpus.s', import.meta.url);
 const corpus = readFileSync(CORPUS_PATH, 'utf8');
-const WORD = 4;
-
-/** Words that differ, each with the source line that produced it. */
-export function diffImages(
-  src: string,
-  ours: Uint8Array,
-  theirs: Uint8Array,
-  lineOf: (a: number) => { line: number } | undefined,
-  base: number,
-): string[] {
-  const lines = src.split('\n');
-  const out: string[] = [];
-  const hex = (b: Uint8Array, i: number) => Buffer.from(b.subarray(i, i + WORD)).toString('hex');
-  for (let i = 0; i < Math.max(ours.length, theirs.length); i += WORD) {
-    if (hex(ours, i) === hex(theirs, i)) continue;
-    const at = lineOf(base + i);
-    const where = at === undefined ? '(no source)' : `line ${at.line}: ${lines[at.line - 1].trim()}`;
-    out.push(`+0x${i.toString(16)}: ours ${hex(ours, i)} gas ${hex(theirs, i)}  ${where}`);
-  }
-  return out;
-}
 
 /** Mnemonics and directives used by a source, by a light re-reading of its statements. */
 function usedWords(src: string): Set<string> {

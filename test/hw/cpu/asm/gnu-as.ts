@@ -49,3 +49,25 @@ export function gnuAssemble(source: string, textBase: number, dataBase: number):
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+const WORD = 4;
+
+/** Words that differ, each with the source line that produced it. */
+export function diffImages(
+  src: string,
+  ours: Uint8Array,
+  theirs: Uint8Array,
+  lineOf: (a: number) => { line: number } | undefined,
+  base: number,
+): string[] {
+  const lines = src.split('\n');
+  const out: string[] = [];
+  const hex = (b: Uint8Array, i: number) => Buffer.from(b.subarray(i, i + WORD)).toString('hex');
+  for (let i = 0; i < Math.max(ours.length, theirs.length); i += WORD) {
+    if (hex(ours, i) === hex(theirs, i)) continue;
+    const at = lineOf(base + i);
+    const where = at === undefined ? '(no source)' : `line ${at.line}: ${lines[at.line - 1].trim()}`;
+    out.push(`+0x${i.toString(16)}: ours ${hex(ours, i)} gas ${hex(theirs, i)}  ${where}`);
+  }
+  return out;
+}
