@@ -20,6 +20,7 @@ import {
   TEXT,
   writeFill,
 } from './layout.ts';
+import { makeLineOf, writeValue } from './image.ts';
 import { lex, type Token } from './lexer.ts';
 import { MNEMONICS } from './mnemonics.ts';
 import { parseOperands } from './operands.ts';
@@ -52,13 +53,6 @@ export const DEFAULT_BASE = 0x4008_0000;
 const INSN_BYTES = 4;
 const MAX_ADDRESS = 2 ** 48;
 const LOCAL_SEP = '\u0002';
-
-const DATA_RANGE: Record<number, [bigint, bigint]> = {
-  1: [-(1n << 7n), (1n << 8n) - 1n],
-  2: [-(1n << 15n), (1n << 16n) - 1n],
-  4: [-(1n << 31n), (1n << 32n) - 1n],
-  8: [-(1n << 63n), (1n << 64n) - 1n],
-};
 
 class Assembler implements DirectiveHost {
   readonly diags: AsmDiagnostic[] = [];
@@ -351,41 +345,6 @@ function bases(a: Assembler): number[] {
   return a.symbols.bases!;
 }
 
-function writeValue(view: DataView, at: number, width: number, v: bigint, col: number): void {
-  const [lo, hi] = DATA_RANGE[width];
-  if (v < lo || v > hi) fail(`value ${v} does not fit in ${width} byte${width > 1 ? 's' : ''}`, col);
-  const u = BigInt.asUintN(width * 8, v);
-  if (width === 1) view.setUint8(at, Number(u));
-  else if (width === 2) view.setUint16(at, Number(u), true);
-  else if (width === 4) view.setUint32(at, Number(u), true);
-  else view.setBigUint64(at, u, true);
-}
-
-function makeLineOf(a: Assembler, placed: number[]): AsmResult['lineOf'] {
-  const spans = a.items
-    .filter((i) => i.size > 0)
-    .map((i) => ({
-      start: placed[i.sec] + i.off,
-      end: placed[i.sec] + i.off + i.size,
-      line: i.line,
-      col: i.col,
-    }))
-    .sort((x, y) => x.start - y.start);
-  const { line: line0, column: col0 } = a.opts;
-  return (address) => {
-    let lo = 0;
-    let hi = spans.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = spans[mid];
-      if (address < s.start) hi = mid - 1;
-      else if (address >= s.end) lo = mid + 1;
-      else return { line: line0 - 1 + s.line, column: s.col + 1 + col0 };
-    }
-    return undefined;
-  };
-}
-
 export function assemble(source: string, options: AsmOptions = {}): AsmResult {
   const opts: Required<AsmOptions> = {
     base: options.base ?? DEFAULT_BASE,
@@ -430,6 +389,6 @@ export function assemble(source: string, options: AsmOptions = {}): AsmResult {
     bytes,
     entry: symbols.get('_start') ?? opts.base,
     symbols,
-    lineOf: makeLineOf(a, placed),
+    lineOf: makeLineOf(a.items, placed, opts.line, opts.column),
   };
 }
