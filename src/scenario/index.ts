@@ -1,0 +1,18 @@
+// Public API of src/scenario (loading and validation of scenario files).
+export {
+  type ScenarioDiagnostic,
+  ScenarioError,
+  formatDiagnostic,
+  formatDiagnostics,
+} from './diagnostics.ts';
+export { scenarioJsonSchema } from './json-schema.ts';
+export { type LoadOptions, loadScenarioFile, parseScenario } from './load.ts';
+export {
+  DEFAULT_MACHINE,
+  GIC_VERSIONS,
+  MAX_VCPUS,
+  POLICIES,
+  SCENARIO_VERSION,
+  scenarioSchema,
+} from './schema.ts';
+export type * from './types.ts';

@@ -1,0 +1,68 @@
+// Entry points: scenario text or file -> normalized Scenario, or one
+// ScenarioError listing every problem of the file, located.
+//
+// Order: YAML syntax first (when the YAML itself is broken the data is a
+// guess, and schema messages about a guess would mislead, so only the syntax
+// errors are reported); then the schema and the cross-value rules together,
+// so a file with several mistakes shows all of them in one run.
+
+import { readFileSync } from 'node:fs';
+import { type ScenarioDiagnostic, ScenarioError, sortDiagnostics } from './diagnostics.ts';
+import { expectedMessage, issuesToDiagnostics } from './issues.ts';
+import { normalize } from './normalize.ts';
+import { scenarioSchema } from './schema.ts';
+import { checkSemantics } from './semantics.ts';
+import type { Scenario } from './types.ts';
+import { parseYamlTree } from './yaml-tree.ts';
+
+export interface LoadOptions {
+  /** Check that binary/kernel/initrd/dtb files exist (default true). */
+  checkFiles?: boolean;
+}
+
+function dedupe(ds: ScenarioDiagnostic[]): ScenarioDiagnostic[] {
+  const seen = new Set<string>();
+  return ds.filter((d) => {
+    const key = `${d.line}:${d.column}:${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** Parses scenario text; `file` names it in messages and anchors relative paths. */
+export function parseScenario(text: string, file: string, options: LoadOptions = {}): Scenario {
+  const tree = parseYamlTree(text, file);
+  if (tree.syntax.length > 0) throw new ScenarioError(sortDiagnostics(tree.syntax));
+  if (tree.data === null || tree.data === undefined) {
+    throw new ScenarioError([
+      {
+        file,
+        line: 1,
+        column: 1,
+        message: 'the file is empty: expected a mapping with at least version: 1 and guest',
+      },
+    ]);
+  }
+  const result = scenarioSchema.safeParse(tree.data, { reportInput: true, error: expectedMessage });
+  const diagnostics = result.success ? [] : issuesToDiagnostics(result.error.issues, tree);
+  diagnostics.push(...checkSemantics(tree, { checkFiles: options.checkFiles ?? true }));
+  if (diagnostics.length > 0 || !result.success)
+    throw new ScenarioError(sortDiagnostics(dedupe(diagnostics)));
+  return normalize(result.data, tree);
+}
+
+/** Reads and parses a scenario file. */
+export function loadScenarioFile(path: string, options: LoadOptions = {}): Scenario {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const reason =
+      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message);
+    throw new ScenarioError([
+      { file: path, line: 1, column: 1, message: `cannot read the scenario file: ${reason}` },
+    ]);
+  }
+  return parseScenario(text, path, options);
+}

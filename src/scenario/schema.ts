@@ -1,0 +1,279 @@
+// The zod schema of scenario format version 1 (../../../shared/SCENARIOS.md):
+// the shape and the per-value rules. Rules that relate several values (vcpu
+// numbers vs machine.vcpus, `same` targets, event time order, exactly one
+// trigger and one action per host event, files that must exist) are in
+// semantics.ts, so that they are checked even when some other part of the
+// file is malformed. Descriptions come from SCENARIOS.md and end up in the
+// published JSON Schema.
+
+import * as z from 'zod';
+import { MAX_INTID, PRIVATE_COUNT, SGI_COUNT } from '../hw/gic/intid.ts';
+import { hertz, intKey, intSchema, smallInt, ticks, u32, u64, withJson } from './values.ts';
+
+export const SCENARIO_VERSION = 1;
+/** GIC versions that can be simulated. */
+export const GIC_VERSIONS = ['v2'] as const;
+/** Versions the format names but the simulator cannot run yet. */
+export const RESERVED_GIC_VERSIONS = ['v3'] as const;
+/** Timer/vgic policies; a new policy is one more entry here. */
+export const POLICIES = ['level', 'legacy-edge'] as const;
+export const START_MODES = ['boot', 'all'] as const;
+/** A GICv2 distributor serves at most 8 CPU interfaces (GICv2 1.4.2). */
+export const MAX_VCPUS = 8;
+/** GICH_VTR.ListRegs is 6 bits: 1..64 list registers. */
+export const MAX_LIST_REGISTERS = 64;
+/** SPIs come in groups of 32 (GICD_TYPER.ITLinesNumber). */
+export const SPI_GROUP = 32;
+/** INTIDs 32..1019: the largest GICv2 (ITLinesNumber 31) stops at 1019, not at a group boundary. */
+export const MAX_SPIS = MAX_INTID + 1 - PRIVATE_COUNT;
+export const EXIT_KINDS = ['poweroff', 'limit'] as const;
+export const DIVERGENCE_KINDS = ['none', 'allowed'] as const;
+export const GPR_NAMES: readonly string[] = [...Array.from({ length: 31 }, (_, i) => `x${i}`), 'sp', 'pc'];
+export const VCPU_KEYS: readonly string[] = Array.from({ length: MAX_VCPUS }, (_, i) => `vcpu${i}`);
+
+export const DEFAULT_MACHINE = {
+  gic: 'v2',
+  vcpus: 1,
+  spis: 64,
+  counterHz: 62_500_000,
+  cpuHz: 1_000_000_000,
+  policy: 'level',
+  nLR: 4,
+  hostTickHz: 0,
+  limits: { ticks: 10_000_000, instructions: 10_000_000 },
+  start: 'boot',
+} as const;
+
+/** A strict mapping whose unknown-key message lists the keys it accepts. */
+export function strict<S extends z.ZodRawShape>(shape: S) {
+  const keys = Object.keys(shape).join(', ');
+  return z.strictObject(shape, {
+    error: (iss) => (iss.code === 'unrecognized_keys' ? `expected one of: ${keys}` : undefined),
+  });
+}
+
+function perVcpu<T extends z.ZodType>(value: T) {
+  const shape: Record<string, z.ZodOptional<T>> = {};
+  for (const k of VCPU_KEYS) shape[k] = value.optional();
+  return strict(shape);
+}
+
+function union<T extends readonly [z.ZodType, ...z.ZodType[]]>(options: T, expected: string) {
+  return z.union(options, {
+    error: (iss) => (iss.code === 'invalid_union' ? `expected ${expected}` : undefined),
+  });
+}
+
+// ---- machine --------------------------------------------------------------
+
+const gic = z
+  .literal(GIC_VERSIONS[0], {
+    error: (iss) =>
+      (RESERVED_GIC_VERSIONS as readonly unknown[]).includes(iss.input)
+        ? `GIC ${String(iss.input)} is not supported yet (only ${GIC_VERSIONS.join(', ')})`
+        : undefined,
+  })
+  .describe('GIC version: v2 now (v3 is reserved for later)');
+
+const spisExpected = `a multiple of ${SPI_GROUP} in 0..${MAX_SPIS - (MAX_SPIS % SPI_GROUP)}, or ${MAX_SPIS} (the GICv2 maximum)`;
+const spis = intSchema(
+  {
+    min: 0n,
+    max: BigInt(MAX_SPIS),
+    expected: spisExpected,
+    reject: (n) =>
+      n % BigInt(SPI_GROUP) !== 0n && n !== BigInt(MAX_SPIS) ? `expected ${spisExpected}` : undefined,
+  },
+  'number of SPIs (a multiple of 32; 988 = the GICv2 maximum), INTIDs 32..',
+  Number,
+);
+
+export const machineSchema = strict({
+  gic: gic.optional(),
+  vcpus: smallInt(1, MAX_VCPUS, 'number of vcpus: 1..8 for v2').optional(),
+  spis: spis.optional(),
+  counterHz: hertz('system counter frequency (CNTFRQ_EL0), Hz').optional(),
+  cpuHz: hertz('guest instruction rate, Hz: 1 instruction = 1 cycle').optional(),
+  policy: z.enum(POLICIES).describe('timer/vgic policy: level | legacy-edge (more later)').optional(),
+  nLR: smallInt(1, MAX_LIST_REGISTERS, 'list registers per vcpu (GICH_VTR.ListRegs + 1)').optional(),
+  hostTickHz: hertz('periodic host interrupts forcing exits, Hz; 0 = none', 0).optional(),
+  limits: strict({
+    ticks: ticks('run budget in counter ticks; reaching it ends the run with exit: limit', 1).optional(),
+    instructions: ticks('run budget in guest instructions (all vcpus)', 1).optional(),
+  })
+    .describe('run budget: a run that reaches a limit stops cleanly and ends with exit: limit')
+    .optional(),
+  start: z
+    .enum(START_MODES)
+    .describe('boot: vcpus other than 0 start powered off (PSCI CPU_ON); all: every vcpu starts at the entry')
+    .optional(),
+});
+
+// ---- guest ----------------------------------------------------------------
+
+const path = (what: string) => z.string().min(1).describe(`${what} (relative to the scenario file)`);
+
+export const binaryGuestSchema = strict({
+  binary: path('guest image: ELF64 AArch64 or flat binary'),
+  entry: u64('entry address; default: the ELF entry, or the load address of a flat binary').optional(),
+});
+
+export const sameGuestSchema = strict({
+  same: z.string().describe('share the image of another vcpu (vcpuM); each vcpu starts at its entry'),
+});
+
+const vcpuGuest = union(
+  [
+    z.string().describe('AArch64 assembly (the documented subset), placed at 0x40080000'),
+    binaryGuestSchema,
+    sameGuestSchema,
+  ],
+  'assembly text, { binary: path, entry? } or { same: vcpuM }',
+)
+  .describe('code of one vcpu: inline assembly, a binary file, or { same: vcpuM }')
+  .meta({ id: 'vcpuGuest' });
+
+export const linuxGuestSchema = strict({
+  kernel: path('arm64 Image (header honoured) or raw binary'),
+  initrd: path('initial ramdisk').optional(),
+  bootargs: z.string().describe('kernel command line').optional(),
+  dtb: z
+    .string()
+    .min(1)
+    .describe("'auto' (generated from machine:) or a path to a .dtb (relative to the scenario file)")
+    .optional(),
+}).describe("boot a kernel as QEMU's virt board does (instead of vcpuN keys)");
+
+const vcpuGuestShape = Object.fromEntries(VCPU_KEYS.map((k) => [k, vcpuGuest.optional()])) as Record<
+  string,
+  z.ZodOptional<typeof vcpuGuest>
+>;
+export const guestSchema = strict({ ...vcpuGuestShape, linux: linuxGuestSchema.optional() }).describe(
+  'guest code: vcpuN keys, or linux',
+);
+
+// ---- host events ------------------------------------------------------------
+
+export const vcpuIndex = (description: string) =>
+  smallInt(0, MAX_VCPUS - 1, description, 'a vcpu number 0..7');
+
+const irqIntid = intSchema(
+  {
+    min: 0n,
+    max: BigInt(MAX_INTID),
+    expected: `an INTID ${SGI_COUNT}..${MAX_INTID}`,
+    reject: (n) =>
+      n < BigInt(SGI_COUNT)
+        ? `SGIs (0..${SGI_COUNT - 1}) cannot be raised by KVM_IRQ_LINE (a guest sends them by writing GICD_SGIR); expected an INTID ${SGI_COUNT}..${MAX_INTID}`
+        : undefined,
+    jsonMin: BigInt(SGI_COUNT),
+  },
+  'INTID: an SPI (32..) or a PPI (16..31, with vcpu)',
+  Number,
+);
+export const irqLineSchema = strict({
+  intid: irqIntid,
+  level: smallInt(0, 1, 'line level: 1 raised, 0 lowered', '0 or 1'),
+  vcpu: vcpuIndex('target vcpu: required for a PPI, not allowed for an SPI').optional(),
+}).describe('KVM_IRQ_LINE: set an SPI line by INTID, or a PPI of one vcpu');
+
+export const TRIGGER_KEYS = ['at', 'after'] as const;
+export const ACTION_KEYS = ['irqLine', 'exit', 'saveRestore', 'counterOffset'] as const;
+
+export const hostEventSchema = withJson(
+  strict({
+    at: ticks('counter ticks since start').optional(),
+    after: strict({
+      vcpu: vcpuIndex('the vcpu that executes the labelled instruction'),
+      label: z.string().min(1).describe('a label of that vcpu'),
+    })
+      .describe('right after the guest executes the instruction at this label')
+      .optional(),
+    irqLine: irqLineSchema.optional(),
+    exit: z.literal('host').describe('force an exit to the host').optional(),
+    saveRestore: z.literal(true).describe('save the whole VM, restore into a fresh one, go on').optional(),
+    counterOffset: u64('userspace sets CNTVOFF to this value').optional(),
+  }),
+  {
+    // Merged into the generated object schema (see json-schema.ts).
+    description: 'one host event: exactly one of at/after, and exactly one action',
+    allOf: [
+      { oneOf: TRIGGER_KEYS.map((k) => ({ required: [k] })) },
+      { oneOf: ACTION_KEYS.map((k) => ({ required: [k] })) },
+    ],
+  },
+);
+
+// ---- expectations -----------------------------------------------------------
+
+const ackIntid = smallInt(0, MAX_INTID, 'an INTID the guest acknowledged', 'an INTID 0..1019');
+const countKey = intKey({ min: 0n, max: BigInt(MAX_INTID), expected: 'an INTID 0..1019' }, 'INTID', Number);
+const countValue = smallInt(0, Number.MAX_SAFE_INTEGER, 'how many times', 'a count >= 0');
+
+const acknowledgedOfVcpu = union(
+  [
+    z.array(ackIntid).describe('INTIDs in the order IAR returned them'),
+    strict({ count: z.record(countKey, countValue).describe('INTID -> how many times, any order') }),
+  ],
+  'a list of INTIDs or { count: { intid: n } }',
+)
+  .describe(
+    'INTIDs this vcpu acknowledged: a list in order, or { count: { intid: n } } when order does not matter',
+  )
+  .meta({ id: 'acknowledgedOfVcpu' });
+
+const registersOfVcpu = strict(
+  Object.fromEntries(GPR_NAMES.map((r) => [r, u64(`${r} at the end of the run`).optional()])),
+)
+  .describe('register values of this vcpu: x0..x30, sp, pc')
+  .meta({ id: 'registersOfVcpu' });
+
+const addressKey = intKey(
+  { min: 0n, max: (1n << 64n) - 1n, expected: 'a 64-bit address' },
+  'guest physical address',
+  (_n, text) => text,
+);
+// (A record key must stay text, as written, so it still names its YAML node; normalize.ts makes the BigInt.)
+
+export const expectSchema = strict({
+  acknowledged: perVcpu(acknowledgedOfVcpu)
+    .describe("INTIDs the guest's IAR reads returned (1023 excluded), in order, per vcpu")
+    .optional(),
+  never: z.array(ackIntid).describe('INTIDs that must never be acknowledged, any vcpu').optional(),
+  registers: perVcpu(registersOfVcpu).describe('register values at the end of the run').optional(),
+  memory: z.record(addressKey, u32('32-bit word')).describe('32-bit words at the end of the run').optional(),
+  uart: union(
+    [
+      z.string().describe('exact PL011 output'),
+      strict({ contains: z.string().describe('a substring of the output') }),
+    ],
+    'a string or { contains: string }',
+  )
+    .describe('PL011 output: exact, or { contains }')
+    .optional(),
+  exit: z.enum(EXIT_KINDS).describe('how the run ends: poweroff (PSCI SYSTEM_OFF) | limit').optional(),
+  divergence: z
+    .enum(DIVERGENCE_KINDS)
+    .describe('vs the reference (bare-metal) machine: none | allowed')
+    .optional(),
+});
+
+// ---- the file ---------------------------------------------------------------
+
+export const scenarioSchema = strict({
+  version: smallInt(
+    SCENARIO_VERSION,
+    SCENARIO_VERSION,
+    'scenario format version: 1',
+    String(SCENARIO_VERSION),
+  ),
+  name: z.string().describe('scenario name (default: the file name)').optional(),
+  description: z.string().describe('free text').optional(),
+  machine: machineSchema.describe('the simulated machine; every key may be left out').optional(),
+  guest: guestSchema,
+  host: z.array(hostEventSchema).describe('events outside the guest, in order of time').optional(),
+  expect: expectSchema.describe('what must hold when the run ends').optional(),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioParsed = z.output<typeof scenarioSchema>;

@@ -1,0 +1,202 @@
+// Rules that relate several values of a scenario: vcpu numbers against
+// machine.vcpus, `same` targets, linux vs vcpuN, exactly one trigger and one
+// action per host event, PPI/SPI rules of KVM_IRQ_LINE, time order of events,
+// and files that must exist. They run on the raw data (each value parsed on
+// its own), so they are reported even when other parts of the file are
+// malformed: the user sees every problem in one run.
+
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type * as z from 'zod';
+import { isPpi, isSpi, PRIVATE_COUNT } from '../hw/gic/intid.ts';
+import type { ScenarioDiagnostic } from './diagnostics.ts';
+import { locate } from './issues.ts';
+import {
+  ACTION_KEYS,
+  DEFAULT_MACHINE,
+  irqLineSchema,
+  machineSchema,
+  TRIGGER_KEYS,
+  VCPU_KEYS,
+  vcpuIndex,
+} from './schema.ts';
+import { ticks } from './values.ts';
+import { type DataPath, formatPath, type YamlTree } from './yaml-tree.ts';
+
+type Dict = Record<string, unknown>;
+
+function dict(v: unknown): Dict | undefined {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Dict) : undefined;
+}
+
+function tryParse<T>(schema: z.ZodType<T>, v: unknown): T | undefined {
+  const r = schema.safeParse(v);
+  return r.success ? r.data : undefined;
+}
+
+/** A value that may be left out: its default when absent, undefined when invalid. */
+function field<T>(schema: z.ZodType<T>, v: unknown, dflt: T): T | undefined {
+  return v === undefined ? dflt : tryParse(schema, v);
+}
+
+const anyTicks = ticks('');
+const anyVcpu = vcpuIndex('');
+const VCPU_NAME = /^vcpu([0-9]+)$/;
+
+export function vcpuNumber(name: unknown): number | undefined {
+  const m = typeof name === 'string' ? VCPU_NAME.exec(name) : null;
+  return m ? Number(m[1]) : undefined;
+}
+
+/** Resolves a path written in the scenario against the scenario's directory. */
+export function resolvePath(scenarioFile: string, written: string): string {
+  return resolve(dirname(scenarioFile), written);
+}
+
+export interface SemanticOptions {
+  /** Check that referenced files exist (default true). */
+  checkFiles: boolean;
+}
+
+export function checkSemantics(tree: YamlTree, options: SemanticOptions): ScenarioDiagnostic[] {
+  const out: ScenarioDiagnostic[] = [];
+  const emit = (path: DataPath, message: string, preferKey = false) =>
+    out.push({ file: tree.file, ...locate(tree, path, preferKey), message });
+  const top = dict(tree.data);
+  if (top === undefined) return out;
+
+  const machine = dict(top.machine) ?? {};
+  const vcpus = field(machineSchema.shape.vcpus.unwrap(), machine.vcpus, DEFAULT_MACHINE.vcpus);
+  const spis = field(machineSchema.shape.spis.unwrap(), machine.spis, DEFAULT_MACHINE.spis);
+  /** Reports a vcpu number the machine does not have; `path` points at it. */
+  const checkVcpu = (n: number | undefined, path: DataPath, preferKey = false) => {
+    if (n !== undefined && vcpus !== undefined && n >= vcpus) {
+      emit(
+        path,
+        `${formatPath(path)}: the machine has ${vcpus} vcpu(s) (machine.vcpus), so vcpu${n} does not exist`,
+        preferKey,
+      );
+    }
+  };
+  const checkFile = (path: DataPath, written: unknown) => {
+    if (!options.checkFiles || typeof written !== 'string' || written === '') return;
+    const resolved = resolvePath(tree.file, written);
+    let ok = false;
+    try {
+      ok = statSync(resolved).isFile();
+    } catch {
+      ok = false;
+    }
+    if (!ok) emit(path, `${formatPath(path)}: file not found: '${written}' (looked for ${resolved})`);
+  };
+
+  checkGuest(top, emit, checkVcpu, checkFile);
+  checkHost(top, emit, checkVcpu, spis);
+  checkExpect(top, checkVcpu);
+  return out;
+}
+
+type Emit = (path: DataPath, message: string, preferKey?: boolean) => void;
+type CheckVcpu = (n: number | undefined, path: DataPath, preferKey?: boolean) => void;
+type CheckFile = (path: DataPath, written: unknown) => void;
+
+function checkGuest(top: Dict, emit: Emit, checkVcpu: CheckVcpu, checkFile: CheckFile): void {
+  const guest = dict(top.guest);
+  if (guest === undefined) return;
+  const names = VCPU_KEYS.filter((k) => guest[k] !== undefined);
+  const linux = dict(guest.linux);
+  if (guest.linux !== undefined) {
+    for (const k of names)
+      emit(['guest', k], `guest.${k}: vcpuN keys cannot be combined with guest.linux`, true);
+  } else if (guest.vcpu0 === undefined) {
+    emit(['guest'], 'guest: expected code for vcpu0 (the boot vcpu): add guest.vcpu0 or guest.linux', true);
+  }
+  for (const k of names) {
+    checkVcpu(vcpuNumber(k), ['guest', k], true);
+    const same = dict(guest[k])?.same;
+    if (typeof same === 'string') {
+      const target = VCPU_KEYS.includes(same) ? guest[same] : undefined;
+      const path = ['guest', k, 'same'];
+      if (same === k) emit(path, `guest.${k}.same: a vcpu cannot share its own image, found '${same}'`);
+      else if (target === undefined)
+        emit(
+          path,
+          `guest.${k}.same: expected the name of a vcpu with code (${names.join(', ')}), found '${same}'`,
+        );
+      else if (dict(target)?.same !== undefined)
+        emit(path, `guest.${k}.same: '${same}' is itself { same: ... }; name the vcpu that has the code`);
+    }
+    const binary = dict(guest[k])?.binary;
+    checkFile(['guest', k, 'binary'], binary);
+  }
+  if (linux !== undefined) {
+    checkFile(['guest', 'linux', 'kernel'], linux.kernel);
+    checkFile(['guest', 'linux', 'initrd'], linux.initrd);
+    if (linux.dtb !== 'auto') checkFile(['guest', 'linux', 'dtb'], linux.dtb);
+  }
+}
+
+function checkHost(top: Dict, emit: Emit, checkVcpu: CheckVcpu, spis: number | undefined): void {
+  if (!Array.isArray(top.host)) return;
+  let last: { at: number; index: number } | undefined;
+  top.host.forEach((raw, i) => {
+    const ev = dict(raw);
+    if (ev === undefined) return;
+    const here = ['host', i];
+    const name = `host[${i}]`;
+    const triggers = TRIGGER_KEYS.filter((k) => ev[k] !== undefined);
+    if (triggers.length === 0) emit(here, `${name}: expected a time: at: <ticks> or after: { vcpu, label }`);
+    if (triggers.length > 1) emit([...here, 'after'], `${name}: give either at or after, not both`, true);
+    const actions = ACTION_KEYS.filter((k) => ev[k] !== undefined);
+    if (actions.length === 0) emit(here, `${name}: expected one action: ${ACTION_KEYS.join(', ')}`);
+    if (actions.length > 1)
+      emit(
+        [...here, actions[1]],
+        `${name}: expected one action per event, found ${actions.join(' and ')}`,
+        true,
+      );
+
+    checkVcpu(tryParse(anyVcpu, dict(ev.after)?.vcpu), [...here, 'after', 'vcpu']);
+
+    const irq = dict(ev.irqLine);
+    const intid = tryParse(irqLineSchema.shape.intid, irq?.intid);
+    if (irq !== undefined && intid !== undefined) {
+      const at = [...here, 'irqLine'];
+      const vcpu = tryParse(anyVcpu, irq.vcpu);
+      if (isPpi(intid) && irq.vcpu === undefined)
+        emit(
+          at,
+          `${formatPath(at)}: INTID ${intid} is a PPI (16..31), private to one vcpu: expected vcpu: <n>`,
+        );
+      if (isPpi(intid)) checkVcpu(vcpu, [...at, 'vcpu']);
+      if (isSpi(intid) && irq.vcpu !== undefined)
+        emit(
+          [...at, 'vcpu'],
+          `${formatPath(at)}.vcpu: not allowed for an SPI (32..): the guest routes SPIs`,
+          true,
+        );
+      if (isSpi(intid) && spis !== undefined && intid >= PRIVATE_COUNT + spis) {
+        const range = spis === 0 ? 'no SPIs' : `SPIs ${PRIVATE_COUNT}..${PRIVATE_COUNT + spis - 1}`;
+        emit(
+          [...at, 'intid'],
+          `${formatPath(at)}.intid: the machine has ${range} (machine.spis: ${spis}), found ${intid}`,
+        );
+      }
+    }
+
+    const t = tryParse(anyTicks, ev.at);
+    if (t !== undefined) {
+      if (last !== undefined && t < last.at)
+        emit([...here, 'at'], `${name}: events with \`at\` must be in time order (${t} after ${last.at})`);
+      else last = { at: t, index: i };
+    }
+  });
+}
+
+function checkExpect(top: Dict, checkVcpu: CheckVcpu): void {
+  const expect = dict(top.expect);
+  for (const section of ['acknowledged', 'registers'] as const) {
+    const perVcpu = dict(expect?.[section]);
+    for (const k of Object.keys(perVcpu ?? {})) checkVcpu(vcpuNumber(k), ['expect', section, k], true);
+  }
+}
