@@ -70,16 +70,12 @@ export class VgicCore {
     const { nrVcpus, nrSpis } = opts;
     if (!Number.isInteger(nrVcpus) || nrVcpus < 1 || nrVcpus > VGIC_V2_MAX_CPUS)
       throw new RangeError(`vgic-v2 supports 1..${VGIC_V2_MAX_CPUS} vcpus, got ${nrVcpus}`);
-    if (
-      !Number.isInteger(nrSpis) ||
-      nrSpis < 0 ||
-      nrSpis % 32 !== 0 ||
-      PRIVATE_COUNT + nrSpis > VGIC_MAX_IRQS + 4
-    )
-      throw new RangeError(`nrSpis must be a multiple of 32 with 32 + nrSpis <= 1024, got ${nrSpis}`);
+    // KVM accepts 32 + nrSpis up to 1024; vgicsim stays below the special INTIDs 1020-1023
+    if (!Number.isInteger(nrSpis) || nrSpis < 0 || nrSpis % 32 !== 0 || PRIVATE_COUNT + nrSpis > VGIC_MAX_IRQS)
+      throw new RangeError(`nrSpis must be a multiple of 32 with 32 + nrSpis <= 1020, got ${nrSpis}`);
     this.nrVcpus = nrVcpus;
     this.nrSpis = nrSpis;
-    this.nrIrqs = Math.min(PRIVATE_COUNT + nrSpis, VGIC_MAX_IRQS);
+    this.nrIrqs = PRIVATE_COUNT + nrSpis;
     for (let v = 0; v < nrVcpus; v++) this.cpus.push(new VgicCpu(v));
     for (let id = PRIVATE_COUNT; id < this.nrIrqs; id++) this.spis.push(new VgicIrq(id as IntId, 0));
   }
