@@ -27,7 +27,7 @@ export interface RawStatement {
 }
 
 const TWO_CHAR_PUNCT = new Set(['<<', '>>']);
-const ONE_CHAR_PUNCT = new Set([...',[]!#=:+-*/%|&^~()<>{}']);
+const ONE_CHAR_PUNCT = new Set([...',[]!#=:+-*/%|&^~()<>{}@']);
 
 function isIdentStart(c: string): boolean {
   return /[A-Za-z_.$]/.test(c);

@@ -5,6 +5,8 @@
   .global _start
   .globl other
   .type _start, %function
+  .type other, @object
+  .size other, 8
 _start:
   nop
   /* block comment */ nop ; nop // two statements on one line
