@@ -71,7 +71,12 @@ export class VgicCore {
     if (!Number.isInteger(nrVcpus) || nrVcpus < 1 || nrVcpus > VGIC_V2_MAX_CPUS)
       throw new RangeError(`vgic-v2 supports 1..${VGIC_V2_MAX_CPUS} vcpus, got ${nrVcpus}`);
     // KVM accepts 32 + nrSpis up to 1024; vgicsim stays below the special INTIDs 1020-1023
-    if (!Number.isInteger(nrSpis) || nrSpis < 0 || nrSpis % 32 !== 0 || PRIVATE_COUNT + nrSpis > VGIC_MAX_IRQS)
+    if (
+      !Number.isInteger(nrSpis) ||
+      nrSpis < 0 ||
+      nrSpis % 32 !== 0 ||
+      PRIVATE_COUNT + nrSpis > VGIC_MAX_IRQS
+    )
       throw new RangeError(`nrSpis must be a multiple of 32 with 32 + nrSpis <= 1020, got ${nrSpis}`);
     this.nrVcpus = nrVcpus;
     this.nrSpis = nrSpis;

@@ -5,7 +5,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { NO_VCPU } from '../../../src/hyp/vgic/vgic-irq.ts';
-import { Machine, SPURIOUS } from './helpers/machine.ts';
+import { GICV } from '../../../src/hw/gic/virt-regs.ts';
+import { GICV_CTLR_ENABLE_BOTH, Machine, SPURIOUS } from './helpers/machine.ts';
+
+/** GICV_CTLR.EOImode (bit 9) */
+const GICV_CTLR_EOIMODE = 1 << 9;
 
 const VTIMER = 27;
 const LR_HW = 1 << 31;
@@ -77,6 +81,23 @@ describe('mapped level interrupts (seed item 5)', () => {
     m.cycle();
     assert.equal(m.take(), SPURIOUS, 'resampled low: not re-injected');
     assert.equal(m.vgic.core.getIrq(0, VTIMER)!.lineLevel, false);
+  });
+
+  it('EOImode=1: EOIR only drops the priority; GICV_DIR deactivates the physical interrupt', () => {
+    const m = timerMachine(true);
+    m.gicv(0, GICV.CTLR, GICV_CTLR_ENABLE_BOTH | GICV_CTLR_EOIMODE);
+    m.inputLevels.set(`0:${VTIMER}`, true);
+    m.vgic.injectIrq(0, VTIMER, true);
+    m.enter();
+    const id = m.iar();
+    m.eoi(0, id);
+    assert.equal(m.dist.isActive(0, VTIMER), true, 'priority drop only');
+    assert.equal(m.lrState(0, 0), ST_ACTIVE);
+    m.dir(0, id);
+    assert.equal(m.dist.isActive(0, VTIMER), false);
+    m.inputLevels.set(`0:${VTIMER}`, false);
+    m.cycle();
+    assert.equal(m.iar(), SPURIOUS, 'resampled low after the deactivation');
   });
 
   it('without an input-level source the level the device last signalled is used', () => {
