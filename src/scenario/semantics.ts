@@ -7,6 +7,7 @@
 
 import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { isScalar, Scalar } from 'yaml';
 import type * as z from 'zod';
 import { isPpi, isSpi, PRIVATE_COUNT } from '../hw/gic/intid.ts';
 import type { ScenarioDiagnostic } from './diagnostics.ts';
@@ -91,6 +92,7 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
   };
 
   checkGuest(top, emit, checkVcpu, checkFile);
+  checkPlainAssembly(tree, top, emit);
   checkHost(top, emit, checkVcpu, spis);
   checkExpect(top, checkVcpu);
   return out;
@@ -135,6 +137,26 @@ function checkGuest(top: Dict, emit: Emit, checkVcpu: CheckVcpu, checkFile: Chec
     if (linux.dtb !== 'auto') checkFile(['guest', 'linux', 'dtb'], linux.dtb);
   }
 }
+
+/**
+ * `vcpu0: hvc #0` is YAML for the string "hvc" and the comment "0": the
+ * immediate silently disappears. A comment glued to its `#` after a plain
+ * one-line assembly string is almost surely an immediate, so it is an error.
+ */
+function checkPlainAssembly(tree: YamlTree, top: Dict, emit: Emit): void {
+  const guest = dict(top.guest);
+  for (const k of VCPU_KEYS) {
+    if (typeof guest?.[k] !== 'string') continue;
+    const node = tree.valueNode(['guest', k]);
+    if (!isScalar(node) || node.type !== Scalar.PLAIN || !IMMEDIATE_LIKE.test(node.comment ?? '')) continue;
+    emit(
+      ['guest', k],
+      `guest.${k}: '#${node.comment}' after the assembly is a YAML comment, not code: quote the string or use a | block`,
+    );
+  }
+}
+
+const IMMEDIATE_LIKE = /^\S/;
 
 function checkHost(top: Dict, emit: Emit, checkVcpu: CheckVcpu, spis: number | undefined): void {
   if (!Array.isArray(top.host)) return;

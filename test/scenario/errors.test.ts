@@ -179,3 +179,12 @@ test('keys equal as numbers are duplicates even when written differently', () =>
     '3:30: YAML: Map keys must be unique',
   ]);
 });
+
+test('an immediate lost to a YAML comment in plain inline assembly is an error', () => {
+  assert.deepEqual(
+    errorsOf('version: 1\nmachine: { vcpus: 2 }\nguest:\n  vcpu0: hvc #0\n  vcpu1: nop # a comment\n'),
+    [
+      "4:10: guest.vcpu0: '#0' after the assembly is a YAML comment, not code: quote the string or use a | block",
+    ],
+  );
+});
