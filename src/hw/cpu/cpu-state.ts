@@ -1,0 +1,249 @@
+// The architectural state of one AArch64 core (EL0/EL1) and the plain-data
+// form it saves to. X registers are pairs of 32-bit halves in an Int32Array
+// (no BigInt on the hot path); slot 31 reads as zero, slot 32 swallows
+// writes to XZR, slot 33 is the selected stack pointer (the other one is
+// banked in spBank and swapped in when PSTATE.EL or PSTATE.SP changes).
+// PC is a Number holding the address as a signed 64-bit value: exact for
+// every canonical address (top bits a sign extension of bit 52 or below).
+
+import type { GuestRam } from '../mem/guest-ram.ts';
+import type { DecodeCache } from './decode-cache.ts';
+import type { GuestCpu, GuestPort, MmioAccess, StopReason, SysregAccess } from './guest-port.ts';
+import { SLOT_SP, SLOTS, UNDEF_NAMES } from './ops.ts';
+import { IDX_MPIDR, IDX_SCTLR, SYSREGS } from './sysregs.ts';
+
+const TWO32 = 4294967296;
+/** PARange = 40 bits (ID_AA64MMFR0_EL1): physical addresses at or above fault. */
+export const PA_LIMIT = 2 ** 40;
+
+export class CpuCore implements GuestCpu {
+  readonly x = new Int32Array(SLOTS * 2);
+  pc = 0;
+  nf = 0;
+  zf = 0;
+  cf = 0;
+  vf = 0;
+  /** PSTATE.{D,A,I,F} as bits 3..0 (the DAIFSet/DAIFClr immediate layout). */
+  daif = 0xf;
+  el = 1;
+  /** PSTATE.SP: 1 selects SP_ELx at EL1 (always 0 at EL0). */
+  spsel = 1;
+  /** Banked stack pointers [SP_EL0 lo, hi, SP_EL1 lo, hi]; the selected one is stale here. */
+  readonly spBank = new Int32Array(4);
+  /** Stored system registers, a lo/hi pair per SYSREGS entry. */
+  readonly sys = new Int32Array(SYSREGS.length * 2);
+  irqLine = false;
+  fiqLine = false;
+  instret = 0;
+  stopReason: StopReason = 'budget';
+  stopRequested = false;
+  /** imm16 of the last HVC/SMC. */
+  hvcImm = 0;
+  readonly mmio: MmioAccess = {
+    va: 0,
+    pa: 0,
+    size: 0,
+    write: false,
+    isv: false,
+    sas: 0,
+    sse: false,
+    srt: 0,
+    sf: false,
+    ar: false,
+    valueLo: 0,
+    valueHi: 0,
+    iss: 0,
+  };
+  readonly sysregAccess: SysregAccess = { encoding: 0, write: false, rt: 0, value: 0n };
+  /** An exit is outstanding: 0 none, 1 MMIO, 2 system register. */
+  pendingExit = 0;
+  /** Completing an exit: the next port access of that kind returns replay* instead of calling the port. */
+  replay = false;
+  replayLo = 0;
+  replayHi = 0;
+  /** UNDEFINED encodings executed, by reason (statistics, not state). */
+  readonly undefCounts = new Uint32Array(UNDEF_NAMES.length);
+  /** Derived from SCTLR_EL1 and PSTATE.EL (recomputed by updateControl). */
+  strictAlign = true;
+  spAlignCheck = false;
+  /** No stage-1 translation: VA = PA (see translate()). */
+  identityMap = true;
+
+  constructor(
+    readonly index: number,
+    readonly ram: GuestRam,
+    readonly port: GuestPort,
+    readonly cache: DecodeCache,
+  ) {
+    this.reset(0);
+  }
+
+  /** Warm reset: EL1h, all of DAIF masked, registers zero, system registers at their reset values. */
+  reset(pc: number): void {
+    this.x.fill(0);
+    this.spBank.fill(0);
+    this.pc = pc;
+    this.nf = this.zf = this.cf = this.vf = 0;
+    this.daif = 0xf;
+    this.el = 1;
+    this.spsel = 1;
+    SYSREGS.forEach((r, i) => {
+      this.setSysBig(i, r.reset);
+    });
+    this.setSysBig(IDX_MPIDR, SYSREGS[IDX_MPIDR].reset | BigInt(this.index));
+    this.pendingExit = 0;
+    this.replay = false;
+    this.ram.excl[this.index] = -1;
+    this.ram.eventRegs[this.index] = 0;
+    this.updateControl();
+  }
+
+  // ---- general registers ----
+  getX(n: number): bigint {
+    return (BigInt(this.x[2 * n + 1] >>> 0) << 32n) | BigInt(this.x[2 * n] >>> 0);
+  }
+  setX(n: number, v: bigint | number): void {
+    const u = BigInt.asUintN(64, BigInt(v));
+    if (n >= 31) return;
+    this.x[2 * n] = Number(u & 0xffff_ffffn) | 0;
+    this.x[2 * n + 1] = Number(u >> 32n) | 0;
+  }
+  xLo(n: number): number {
+    return this.x[2 * n] >>> 0;
+  }
+  xHi(n: number): number {
+    return this.x[2 * n + 1] >>> 0;
+  }
+  setXHalves(n: number, lo: number, hi: number): void {
+    if (n >= 31) return;
+    this.x[2 * n] = lo | 0;
+    this.x[2 * n + 1] = hi | 0;
+  }
+  /** The selected stack pointer. */
+  getSp(): bigint {
+    return (BigInt(this.x[2 * SLOT_SP + 1] >>> 0) << 32n) | BigInt(this.x[2 * SLOT_SP] >>> 0);
+  }
+  setSp(v: bigint | number): void {
+    const u = BigInt.asUintN(64, BigInt(v));
+    this.x[2 * SLOT_SP] = Number(u & 0xffff_ffffn) | 0;
+    this.x[2 * SLOT_SP + 1] = Number(u >> 32n) | 0;
+  }
+  requestStop(): void {
+    this.stopRequested = true;
+  }
+  /** Event Register (Arm ARM D1.6.1): WFE completes at once when set. */
+  get eventRegister(): boolean {
+    return this.ram.eventRegs[this.index] !== 0;
+  }
+
+  // ---- PSTATE ----
+  /** PSTATE in SPSR layout (NZCV, DAIF, M[3:0]). */
+  pstate(): number {
+    return (
+      (((this.nf << 31) |
+        (this.zf << 30) |
+        (this.cf << 29) |
+        (this.vf << 28) |
+        (this.daif << 6) |
+        (this.el << 2)) +
+        this.spsel) >>>
+      0
+    );
+  }
+  setNzcv(v: number): void {
+    this.nf = (v >>> 31) & 1;
+    this.zf = (v >>> 30) & 1;
+    this.cf = (v >>> 29) & 1;
+    this.vf = (v >>> 28) & 1;
+  }
+  /** Change PSTATE.EL / PSTATE.SP, swapping the selected stack pointer. */
+  setElSp(el: number, spsel: number): void {
+    const x = this.x;
+    const s = 2 * SLOT_SP;
+    const oldBank = this.el !== 0 && this.spsel === 1 ? 2 : 0;
+    this.spBank[oldBank] = x[s];
+    this.spBank[oldBank + 1] = x[s + 1];
+    this.el = el;
+    this.spsel = el === 0 ? 0 : spsel;
+    const newBank = this.el !== 0 && this.spsel === 1 ? 2 : 0;
+    x[s] = this.spBank[newBank];
+    x[s + 1] = this.spBank[newBank + 1];
+    this.updateControl();
+  }
+  /** SP_EL0 or SP_EL1 whichever is selected or banked. */
+  bankedSp(el1: boolean): bigint {
+    const selected = this.el !== 0 && this.spsel === 1;
+    if (selected === el1) return this.getSp();
+    const b = el1 ? 2 : 0;
+    return (BigInt(this.spBank[b + 1] >>> 0) << 32n) | BigInt(this.spBank[b] >>> 0);
+  }
+  setBankedSp(el1: boolean, v: bigint): void {
+    const selected = this.el !== 0 && this.spsel === 1;
+    if (selected === el1) {
+      this.setSp(v);
+      return;
+    }
+    const u = BigInt.asUintN(64, v);
+    const b = el1 ? 2 : 0;
+    this.spBank[b] = Number(u & 0xffff_ffffn) | 0;
+    this.spBank[b + 1] = Number(u >> 32n) | 0;
+  }
+
+  // ---- system registers ----
+  sysLo(i: number): number {
+    return this.sys[2 * i];
+  }
+  getSysBig(i: number): bigint {
+    return (BigInt(this.sys[2 * i + 1] >>> 0) << 32n) | BigInt(this.sys[2 * i] >>> 0);
+  }
+  setSysBig(i: number, v: bigint): void {
+    const u = BigInt.asUintN(64, v);
+    this.sys[2 * i] = Number(u & 0xffff_ffffn) | 0;
+    this.sys[2 * i + 1] = Number(u >> 32n) | 0;
+  }
+  /** A system register as a signed-64-bit Number (addresses: ELR, VBAR). */
+  getSysNum(i: number): number {
+    return this.sys[2 * i + 1] * TWO32 + (this.sys[2 * i] >>> 0);
+  }
+  setSysNum(i: number, v: number): void {
+    const hi = Math.floor(v / TWO32);
+    this.sys[2 * i] = (v - hi * TWO32) | 0;
+    this.sys[2 * i + 1] = hi | 0;
+  }
+  /** By architectural name (tests, debuggers); throws for names not in the core. */
+  getSysreg(name: string): bigint {
+    const i = SYSREGS.findIndex((r) => r.name === name);
+    if (i < 0) throw new RangeError(`no core system register ${name}`);
+    return this.getSysBig(i);
+  }
+  setSysreg(name: string, v: bigint | number): void {
+    const i = SYSREGS.findIndex((r) => r.name === name);
+    if (i < 0) throw new RangeError(`no core system register ${name}`);
+    this.setSysBig(i, BigInt(v));
+    this.updateControl();
+  }
+
+  /** Recompute what the hot path reads from SCTLR_EL1 and PSTATE.EL. */
+  updateControl(): void {
+    const sctlr = this.sys[2 * IDX_SCTLR];
+    // With SCTLR_EL1.M = 0 every data access is Device-nGnRnE (Arm ARM D8.2.11), and
+    // unaligned accesses to Device memory take an Alignment fault; SCTLR_EL1.A checks all.
+    this.strictAlign = (sctlr & 1) === 0 || (sctlr & 2) !== 0;
+    // SCTLR_EL1.SA (EL1) / SA0 (EL0): SP alignment checking (Arm ARM D1.8.2).
+    this.spAlignCheck = ((sctlr >>> (this.el === 0 ? 4 : 3)) & 1) === 1;
+  }
+
+  /**
+   * Stage-1 translation hook: VA -> PA, or -1 after raising the fault.
+   * Translation is not implemented: with SCTLR_EL1.M = 0 (and, in this
+   * version, also with M = 1) the address is used as is; identityMap lets
+   * the hot path skip this call. A software TLB goes here.
+   */
+  translate(va: number, _write: boolean): number {
+    return va;
+  }
+  /** TLBI: invalidate the (future) software TLB. */
+  tlbInvalidate(): void {
+    /* no TLB yet */
+  }
+}

@@ -1,0 +1,65 @@
+// The decode cache: instructions decoded once, kept per 4 KiB page of RAM
+// (keyed by physical address, so all cpus of a machine share it), and
+// dropped word by word when a store hits a decoded word. Decoding is lazy:
+// a fresh page holds OP_UNDECODED everywhere and the executor decodes an
+// instruction the first time it reaches it. Decoded ops never embed the
+// PC, so one page serves every cpu and (later) every virtual alias.
+
+import { type CodeWriteListener, type GuestRam, PAGE_CODE, PAGE_SHIFT, PAGE_SIZE } from '../mem/guest-ram.ts';
+import { OP_UNDECODED, STRIDE } from './ops.ts';
+
+export const PAGE_INSNS = PAGE_SIZE >>> 2;
+
+export class DecodedPage {
+  readonly ops = new Uint16Array(PAGE_INSNS);
+  readonly f = new Int32Array(PAGE_INSNS * STRIDE);
+}
+
+const shared = new WeakMap<GuestRam, DecodeCache>();
+
+export class DecodeCache implements CodeWriteListener {
+  private pages: (DecodedPage | undefined)[];
+  /** Statistics (not state): words dropped by stores. */
+  invalidations = 0;
+
+  /** One per RAM: stores into code are reported to a single listener. */
+  constructor(readonly ram: GuestRam) {
+    if (shared.has(ram)) throw new Error('this RAM already has a decode cache (use sharedDecodeCache)');
+    this.pages = new Array(ram.pageFlags.length);
+    ram.setCodeListener(this);
+    shared.set(ram, this);
+  }
+
+  /** The decoded page for RAM page `p` (RAM offset >>> PAGE_SHIFT), created on first use. */
+  page(p: number): DecodedPage {
+    let dp = this.pages[p];
+    if (dp === undefined) {
+      dp = new DecodedPage();
+      this.pages[p] = dp;
+      this.ram.pageFlags[p] |= PAGE_CODE;
+    }
+    return dp;
+  }
+
+  onCodeWrite(off: number, len: number): void {
+    const end = off + len;
+    for (let w = off & ~3; w < end; w += 4) {
+      const dp = this.pages[w >>> PAGE_SHIFT];
+      if (dp === undefined) continue;
+      const i = (w & (PAGE_SIZE - 1)) >>> 2;
+      if (dp.ops[i] !== OP_UNDECODED) {
+        dp.ops[i] = OP_UNDECODED;
+        this.invalidations++;
+      }
+    }
+  }
+
+  onCodeReset(): void {
+    this.pages = new Array(this.ram.pageFlags.length);
+  }
+}
+
+/** The one decode cache of the machine that owns `ram`. */
+export function sharedDecodeCache(ram: GuestRam): DecodeCache {
+  return shared.get(ram) ?? new DecodeCache(ram);
+}

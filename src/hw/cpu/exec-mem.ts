@@ -1,0 +1,277 @@
+// Execution of loads and stores (Arm ARM C6.2 LDR/STR/LDP/STP/LDXR/...).
+// Order inside an instruction: all memory accesses first, then base
+// writeback, then the loaded registers; so an access that faults or exits
+// changes no register, and where Rt == Rn with writeback (CONSTRAINED
+// UNPREDICTABLE, Arm ARM K1.2) the loaded value wins and a store stores the
+// register's old value.
+
+import { extend64, R } from './alu.ts';
+import type { CpuCore } from './cpu-state.ts';
+import { EC_SP_ALIGN, FSC_ALIGNMENT, takeDataAbort, takeSync } from './exceptions.ts';
+import { MEM_EXIT, MEM_FAULT, MEM_PORT, memRead, memWrite } from './mem-access.ts';
+import {
+  AM_POST,
+  AM_PRE,
+  F_A,
+  F_B,
+  F_IMM,
+  F_R3,
+  F_RD,
+  F_RM,
+  F_RN,
+  LK_LOADS32,
+  LK_LOAD,
+  LK_LOADS64,
+  LK_STORE,
+  LX_EXCL,
+  LX_LOAD,
+  LX_PAIR,
+  SLOT_SP,
+  ST_FAULT,
+  ST_RETIRE,
+  ST_STOP,
+} from './ops.ts';
+
+const TWO32 = 4294967296;
+const SP2 = SLOT_SP * 2;
+
+/** Status for a retired instruction whose access went through the port. */
+function portDone(c: CpuCore): number {
+  c.stopReason = c.stopRequested ? 'stopped' : 'port';
+  return ST_RETIRE | ST_STOP;
+}
+
+function spMisaligned(c: CpuCore, rn: number): boolean {
+  if (rn === SP2 && c.spAlignCheck && (c.x[SP2] & 15) !== 0) {
+    takeSync(c, EC_SP_ALIGN, 0);
+    return true;
+  }
+  return false;
+}
+
+/** Write a loaded value (R[0], R[1], zero-extended from `size` bytes) to slot `rt`, extended per `kind`. */
+function writeLoaded(x: Int32Array, rt: number, size: number, kind: number, lo: number, hi: number): void {
+  if (kind === LK_LOADS64 || kind === LK_LOADS32) {
+    if (size === 1) lo = (lo << 24) >> 24;
+    else if (size === 2) lo = (lo << 16) >> 16;
+    x[rt] = lo;
+    x[rt + 1] = kind === LK_LOADS64 ? lo >> 31 : 0;
+    return;
+  }
+  x[rt] = lo;
+  x[rt + 1] = size === 8 ? hi : 0;
+}
+
+/** Base register + signed small offset, into the base register (exact 64-bit halves). */
+function writeback(x: Int32Array, rn: number, off: number): void {
+  const lo = (x[rn] >>> 0) + off;
+  x[rn] = lo | 0;
+  x[rn + 1] = (x[rn + 1] + Math.floor(lo / TWO32)) | 0;
+}
+
+/** Finish a single-register access after the memory part: writeback, then the register. */
+function finish(
+  c: CpuCore,
+  r: number,
+  f: Int32Array,
+  k: number,
+  size: number,
+  kind: number,
+  wbOff: number,
+): number {
+  if (r === MEM_FAULT) return ST_FAULT;
+  if (r === MEM_EXIT) return ST_STOP;
+  const x = c.x;
+  const lo = R[0];
+  const hi = R[1];
+  if (f[k + F_B] !== 0) writeback(x, f[k + F_RN], wbOff);
+  if (kind !== LK_STORE) writeLoaded(x, f[k + F_RD], size, kind, lo, hi);
+  return r === MEM_PORT ? portDone(c) : ST_RETIRE;
+}
+
+/** LDR/STR (immediate: unsigned offset, unscaled, pre- and post-index). */
+export function execLdSt(c: CpuCore, f: Int32Array, k: number): number {
+  const x = c.x;
+  const rn = f[k + F_RN];
+  if (spMisaligned(c, rn)) return ST_FAULT;
+  const a = f[k + F_A];
+  const size = 1 << (a & 3);
+  const kind = a >>> 2;
+  const mode = f[k + F_B];
+  const imm = f[k + F_IMM];
+  const base = x[rn + 1] * TWO32 + (x[rn] >>> 0);
+  const va = mode === AM_POST ? base : base + imm;
+  let r: number;
+  if (kind === LK_STORE) {
+    const rt = f[k + F_RD];
+    r = memWrite(c, va, size, x[rt], x[rt + 1], f[k + F_R3]);
+  } else r = memRead(c, va, size, f[k + F_R3]);
+  return finish(c, r, f, k, size, kind, mode === AM_PRE || mode === AM_POST ? imm : 0);
+}
+
+/** LDR/STR (register offset, extended and optionally scaled). */
+export function execLdStReg(c: CpuCore, f: Int32Array, k: number): number {
+  const x = c.x;
+  const rn = f[k + F_RN];
+  if (spMisaligned(c, rn)) return ST_FAULT;
+  const a = f[k + F_A];
+  const size = 1 << (a & 3);
+  const kind = a >>> 2;
+  const rm = f[k + F_RM];
+  const b = f[k + F_B];
+  extend64(x[rm], x[rm + 1], b & 7, b >>> 3);
+  const lo = (x[rn] >>> 0) + (R[0] >>> 0);
+  const hi = (x[rn + 1] + R[1] + (lo > 0xffff_ffff ? 1 : 0)) | 0;
+  const va = hi * TWO32 + (lo >>> 0);
+  let r: number;
+  if (kind === LK_STORE) {
+    const rt = f[k + F_RD];
+    r = memWrite(c, va, size, x[rt], x[rt + 1], f[k + F_R3]);
+  } else r = memRead(c, va, size, f[k + F_R3]);
+  if (r === MEM_FAULT) return ST_FAULT;
+  if (r === MEM_EXIT) return ST_STOP;
+  if (kind !== LK_STORE) writeLoaded(x, f[k + F_RD], size, kind, R[0], R[1]);
+  return r === MEM_PORT ? portDone(c) : ST_RETIRE;
+}
+
+/** LDR (literal) / LDRSW (literal). */
+export function execLdrLit(c: CpuCore, f: Int32Array, k: number): number {
+  const a = f[k + F_A];
+  const size = 1 << (a & 3);
+  const kind = a >>> 2;
+  const r = memRead(c, c.pc + f[k + F_IMM], size, f[k + F_R3]);
+  if (r === MEM_FAULT) return ST_FAULT;
+  if (r === MEM_EXIT) return ST_STOP;
+  writeLoaded(c.x, f[k + F_RD], size, kind, R[0], R[1]);
+  return r === MEM_PORT ? portDone(c) : ST_RETIRE;
+}
+
+/** LDP/STP/LDPSW (offset, pre-, post-index; LDNP/STNP as offset). ISV = 0 for an exit. */
+export function execLdStPair(c: CpuCore, f: Int32Array, k: number): number {
+  const x = c.x;
+  const rn = f[k + F_RN];
+  if (spMisaligned(c, rn)) return ST_FAULT;
+  const a = f[k + F_A];
+  const size = 1 << (a & 3);
+  const kind = a >>> 2;
+  const mode = f[k + F_B];
+  const imm = f[k + F_IMM];
+  const base = x[rn + 1] * TWO32 + (x[rn] >>> 0);
+  const va = mode === AM_POST ? base : base + imm;
+  const rt = f[k + F_RD];
+  const rt2 = f[k + F_R3];
+  let port = false;
+  let lo1 = 0;
+  let hi1 = 0;
+  if (kind === LK_STORE) {
+    const lo2 = x[rt2];
+    const hi2 = x[rt2 + 1];
+    let r = memWrite(c, va, size, x[rt], x[rt + 1], 0);
+    if (r === MEM_FAULT) return ST_FAULT;
+    if (r === MEM_EXIT) return ST_STOP;
+    port = r === MEM_PORT;
+    r = memWrite(c, va + size, size, lo2, hi2, 0);
+    if (r === MEM_FAULT) return ST_FAULT;
+    if (r === MEM_EXIT) return ST_STOP;
+    port ||= r === MEM_PORT;
+  } else {
+    let r = memRead(c, va, size, 0);
+    if (r === MEM_FAULT) return ST_FAULT;
+    if (r === MEM_EXIT) return ST_STOP;
+    port = r === MEM_PORT;
+    lo1 = R[0];
+    hi1 = R[1];
+    r = memRead(c, va + size, size, 0);
+    if (r === MEM_FAULT) return ST_FAULT;
+    if (r === MEM_EXIT) return ST_STOP;
+    port ||= r === MEM_PORT;
+  }
+  if (mode === AM_PRE || mode === AM_POST) writeback(x, rn, imm);
+  if (kind !== LK_STORE) {
+    const lo2 = R[0];
+    const hi2 = R[1];
+    writeLoaded(x, rt, size, kind, lo1, hi1);
+    writeLoaded(x, rt2, size, kind, lo2, hi2);
+  }
+  return port ? portDone(c) : ST_RETIRE;
+}
+
+/**
+ * LDXR/STXR/LDAXR/STLXR, the pair forms, LDAR/STLR. These require natural
+ * alignment of the whole access whatever the memory type (Arm ARM B2.5.2:
+ * Alignment fault). The exclusive monitor is the RAM's global one; an
+ * exclusive access outside RAM sets no reservation, so a store-exclusive
+ * there always fails (deterministic choice for a CONSTRAINED UNPREDICTABLE case).
+ */
+export function execLdx(c: CpuCore, f: Int32Array, k: number): number {
+  const x = c.x;
+  const rn = f[k + F_RN];
+  if (spMisaligned(c, rn)) return ST_FAULT;
+  const a = f[k + F_A];
+  const size = 1 << (a & 3);
+  const pair = (a & LX_PAIR) !== 0;
+  const total = pair ? 2 * size : size;
+  const load = (a & LX_LOAD) !== 0;
+  const excl = (a & LX_EXCL) !== 0;
+  const va = x[rn + 1] * TWO32 + (x[rn] >>> 0);
+  if ((va & (total - 1)) !== 0) {
+    takeDataAbort(c, va, !load, FSC_ALIGNMENT);
+    return ST_FAULT;
+  }
+  const rt = f[k + F_RD];
+  const rt2 = f[k + F_R3];
+  const ram = c.ram;
+  const pa = c.identityMap ? va : c.translate(va, !load);
+  const off = pa - ram.base;
+  const inRam = off >= 0 && off <= ram.size - total;
+  // Acquire/release single-register accesses keep ISV = 1 with AR set; exclusives report ISV = 0.
+  const srt = Math.min(rt >> 1, 31);
+  const iss =
+    !excl && !pair ? (1 << 24) | ((a & 3) << 22) | (srt << 16) | (size === 8 ? 1 << 15 : 0) | (1 << 14) : 0;
+  let port = false;
+  if (load) {
+    let r = memRead(c, va, size, iss);
+    if (r === MEM_FAULT) return ST_FAULT;
+    if (r === MEM_EXIT) return ST_STOP;
+    port = r === MEM_PORT;
+    const lo1 = R[0];
+    const hi1 = R[1];
+    if (pair) {
+      r = memRead(c, va + size, size, 0);
+      if (r === MEM_FAULT) return ST_FAULT;
+      if (r === MEM_EXIT) return ST_STOP;
+      port ||= r === MEM_PORT;
+    }
+    if (excl && inRam) ram.reserve(c.index, off);
+    writeLoaded(x, rt, size, LK_LOAD, lo1, hi1);
+    if (pair) writeLoaded(x, rt2, size, LK_LOAD, R[0], R[1]);
+    return port ? portDone(c) : ST_RETIRE;
+  }
+  const rs = f[k + F_RM];
+  if (excl) {
+    const held = inRam && ram.excl[c.index] === off - (off % 64);
+    ram.excl[c.index] = -1;
+    if (!held) {
+      x[rs] = 1;
+      x[rs + 1] = 0;
+      return ST_RETIRE;
+    }
+  }
+  const lo2 = x[rt2];
+  const hi2 = x[rt2 + 1];
+  let r = memWrite(c, va, size, x[rt], x[rt + 1], iss);
+  if (r === MEM_FAULT) return ST_FAULT;
+  if (r === MEM_EXIT) return ST_STOP;
+  port = r === MEM_PORT;
+  if (pair) {
+    r = memWrite(c, va + size, size, lo2, hi2, 0);
+    if (r === MEM_FAULT) return ST_FAULT;
+    if (r === MEM_EXIT) return ST_STOP;
+    port ||= r === MEM_PORT;
+  }
+  if (excl) {
+    x[rs] = 0;
+    x[rs + 1] = 0;
+  }
+  return port ? portDone(c) : ST_RETIRE;
+}

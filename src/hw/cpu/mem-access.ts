@@ -1,0 +1,199 @@
+// Data accesses: the translate hook, RAM fast path, alignment, MMIO through
+// the GuestPort, and the faults (Arm ARM D8 for alignment and external
+// aborts). Loads leave the value, zero-extended, in R[0] (low) and R[1].
+
+import { PAGE_TOUCHED } from '../mem/guest-ram.ts';
+import { R } from './alu.ts';
+import { type CpuCore, PA_LIMIT } from './cpu-state.ts';
+import { FSC_ADDRESS_SIZE_L0, FSC_ALIGNMENT, FSC_SYNC_EXTERNAL, takeDataAbort } from './exceptions.ts';
+import { MMIO_BUS_FAULT, MMIO_EXIT } from './guest-port.ts';
+
+/** The access completed (RAM or a read-only result). */
+export const MEM_OK = 0;
+/** An exception was taken. */
+export const MEM_FAULT = 1;
+/** The port asked for an exit; cpu.mmio describes the access. */
+export const MEM_EXIT = 2;
+/** A port call completed in place: the instruction retires, then the block ends. */
+export const MEM_PORT = 3;
+
+export function memRead(c: CpuCore, va: number, size: number, iss: number): number {
+  const ram = c.ram;
+  const pa = c.identityMap ? va : c.translate(va, false);
+  const off = pa - ram.base;
+  if ((va & (size - 1)) === 0) {
+    if (off >= 0 && off <= ram.size - size) {
+      switch (size) {
+        case 8:
+          R[0] = ram.i32[off >> 2];
+          R[1] = ram.i32[(off >> 2) + 1];
+          return MEM_OK;
+        case 4:
+          R[0] = ram.i32[off >> 2];
+          break;
+        case 2:
+          R[0] = ram.u16[off >> 1];
+          break;
+        default:
+          R[0] = ram.u8[off];
+      }
+      R[1] = 0;
+      return MEM_OK;
+    }
+  } else if (c.strictAlign) {
+    takeDataAbort(c, va, false, FSC_ALIGNMENT);
+    return MEM_FAULT;
+  }
+  return readSlow(c, va, pa, size, iss);
+}
+
+function readSlow(c: CpuCore, va: number, pa: number, size: number, iss: number): number {
+  const ram = c.ram;
+  const off = pa - ram.base;
+  if (off >= 0 && off <= ram.size - size) {
+    // Unaligned access to Normal memory: byte by byte, little-endian.
+    let lo = 0;
+    let hi = 0;
+    for (let b = 0; b < size; b++) {
+      const v = ram.u8[off + b];
+      if (b < 4) lo |= v << (8 * b);
+      else hi |= v << (8 * (b - 4));
+    }
+    R[0] = lo;
+    R[1] = hi;
+    return MEM_OK;
+  }
+  if (!(pa >= 0 && pa < PA_LIMIT)) {
+    takeDataAbort(c, va, false, FSC_ADDRESS_SIZE_L0);
+    return MEM_FAULT;
+  }
+  if (c.replay) {
+    c.replay = false;
+    R[0] = c.replayLo;
+    R[1] = size === 8 ? c.replayHi : 0;
+    return MEM_OK;
+  }
+  R[1] = 0;
+  if (size === 8) {
+    const lo = c.port.mmioRead(c, pa, 4);
+    if (lo === MMIO_EXIT) return mmioExit(c, va, pa, size, false, iss, 0, 0);
+    if (lo < 0) return busFault(c, va, false);
+    const hi = c.port.mmioRead(c, pa + 4, 4);
+    if (hi === MMIO_EXIT) return mmioExit(c, va, pa, size, false, iss, 0, 0);
+    if (hi < 0) return busFault(c, va, false);
+    R[0] = lo | 0;
+    R[1] = hi | 0;
+    return MEM_PORT;
+  }
+  const v = c.port.mmioRead(c, pa, size as 1 | 2 | 4);
+  if (v === MMIO_EXIT) return mmioExit(c, va, pa, size, false, iss, 0, 0);
+  if (v === MMIO_BUS_FAULT || v < 0) return busFault(c, va, false);
+  R[0] = v | 0;
+  return MEM_PORT;
+}
+
+export function memWrite(c: CpuCore, va: number, size: number, lo: number, hi: number, iss: number): number {
+  const ram = c.ram;
+  const pa = c.identityMap ? va : c.translate(va, true);
+  const off = pa - ram.base;
+  if ((va & (size - 1)) === 0) {
+    if (off >= 0 && off <= ram.size - size) {
+      if (ram.pageFlags[off >>> 12] !== PAGE_TOUCHED) ram.noteStore(off, size);
+      switch (size) {
+        case 8:
+          ram.i32[off >> 2] = lo;
+          ram.i32[(off >> 2) + 1] = hi;
+          return MEM_OK;
+        case 4:
+          ram.i32[off >> 2] = lo;
+          return MEM_OK;
+        case 2:
+          ram.u16[off >> 1] = lo;
+          return MEM_OK;
+        default:
+          ram.u8[off] = lo;
+          return MEM_OK;
+      }
+    }
+  } else if (c.strictAlign) {
+    takeDataAbort(c, va, true, FSC_ALIGNMENT);
+    return MEM_FAULT;
+  }
+  return writeSlow(c, va, pa, size, lo, hi, iss);
+}
+
+function writeSlow(
+  c: CpuCore,
+  va: number,
+  pa: number,
+  size: number,
+  lo: number,
+  hi: number,
+  iss: number,
+): number {
+  const ram = c.ram;
+  const off = pa - ram.base;
+  if (off >= 0 && off <= ram.size - size) {
+    ram.noteStore(off, size);
+    for (let b = 0; b < size; b++) ram.u8[off + b] = b < 4 ? lo >>> (8 * b) : hi >>> (8 * (b - 4));
+    return MEM_OK;
+  }
+  if (!(pa >= 0 && pa < PA_LIMIT)) {
+    takeDataAbort(c, va, true, FSC_ADDRESS_SIZE_L0);
+    return MEM_FAULT;
+  }
+  if (c.replay) {
+    c.replay = false;
+    return MEM_OK;
+  }
+  if (size === 8) {
+    let r = c.port.mmioWrite(c, pa, 4, lo >>> 0);
+    if (r === MMIO_EXIT) return mmioExit(c, va, pa, size, true, iss, lo, hi);
+    if (r < 0) return busFault(c, va, true);
+    r = c.port.mmioWrite(c, pa + 4, 4, hi >>> 0);
+    if (r === MMIO_EXIT) return mmioExit(c, va, pa, size, true, iss, lo, hi);
+    if (r < 0) return busFault(c, va, true);
+    return MEM_PORT;
+  }
+  const mask = size === 4 ? 0xffff_ffff : size === 2 ? 0xffff : 0xff;
+  const r = c.port.mmioWrite(c, pa, size as 1 | 2 | 4, (lo & mask) >>> 0);
+  if (r === MMIO_EXIT) return mmioExit(c, va, pa, size, true, iss, lo & mask, 0);
+  if (r < 0) return busFault(c, va, true);
+  return MEM_PORT;
+}
+
+function busFault(c: CpuCore, va: number, write: boolean): number {
+  takeDataAbort(c, va, write, FSC_SYNC_EXTERNAL);
+  return MEM_FAULT;
+}
+
+/** Record the access as ESR_EL2's data-abort ISS would (ISV SAS SSE SRT SF AR WnR). */
+function mmioExit(
+  c: CpuCore,
+  va: number,
+  pa: number,
+  size: number,
+  write: boolean,
+  iss: number,
+  lo: number,
+  hi: number,
+): number {
+  const m = c.mmio;
+  m.va = va;
+  const isv = ((iss >>> 24) & 1) === 1;
+  m.pa = pa;
+  m.size = size;
+  m.write = write;
+  m.isv = isv;
+  m.sas = isv ? (iss >>> 22) & 3 : 31 - Math.clz32(size);
+  m.sse = isv && ((iss >>> 21) & 1) === 1;
+  m.srt = (iss >>> 16) & 31;
+  m.sf = ((iss >>> 15) & 1) === 1;
+  m.ar = ((iss >>> 14) & 1) === 1;
+  m.valueLo = lo >>> 0;
+  m.valueHi = hi >>> 0;
+  m.iss = (isv ? iss & 0x1ff_c000 : 0) | (write ? 1 << 6 : 0);
+  c.pendingExit = 1;
+  c.stopReason = 'mmio-exit';
+  return MEM_EXIT;
+}

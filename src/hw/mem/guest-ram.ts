@@ -1,0 +1,222 @@
+// Guest RAM: one little-endian byte array at a physical base address (QEMU
+// virt: 128 MiB at 0x4000_0000). The cpu reads and writes the typed-array
+// views directly on its hot path; every store first tests one byte of
+// `pageFlags` and takes the slow path (`noteStore`) only when the page is
+// not plainly "touched": the first store to a page, a page holding decoded
+// code (the decode cache must drop it) or a page holding an exclusive
+// reservation (the global monitor must clear it).
+//
+// Invariant: a page without PAGE_TOUCHED is all zero. save() therefore only
+// looks at touched pages, and restore() only re-zeroes touched pages.
+
+export const PAGE_SHIFT = 12;
+export const PAGE_SIZE = 1 << PAGE_SHIFT;
+/** The page holds instructions the decode cache has decoded. */
+export const PAGE_CODE = 1;
+/** Some cpu holds an exclusive reservation in the page. */
+export const PAGE_EXCL = 2;
+/** The page may hold non-zero bytes. */
+export const PAGE_TOUCHED = 4;
+
+/** Exclusive reservation granule (bytes): CTR_EL0.ERG = 4 (16 words). */
+export const EXCL_GRANULE = 64;
+/** Most cpus a RAM keeps exclusive reservations for. */
+export const MAX_CPUS = 8;
+
+export const DEFAULT_RAM_BASE = 0x4000_0000;
+export const DEFAULT_RAM_SIZE = 128 * 1024 * 1024;
+
+/** Told when a store hits a page holding decoded code. */
+export interface CodeWriteListener {
+  /** Bytes [off, off+len) of RAM (offsets from the RAM base) changed. */
+  onCodeWrite(off: number, len: number): void;
+  /** All of RAM changed (restore). */
+  onCodeReset(): void;
+}
+
+export interface GuestRamState {
+  readonly version: 1;
+  readonly base: number;
+  readonly size: number;
+  /** Non-zero pages: page index (decimal string) -> base64 of its 4 KiB. */
+  readonly pages: Record<string, string>;
+}
+
+export class GuestRamError extends Error {
+  override name = 'GuestRamError';
+}
+
+export class GuestRam {
+  readonly u8: Uint8Array;
+  readonly u16: Uint16Array;
+  readonly i32: Int32Array;
+  readonly pageFlags: Uint8Array;
+  /** Per-cpu exclusive reservation: granule-aligned RAM offset, or -1 (global monitor). */
+  readonly excl = new Float64Array(MAX_CPUS).fill(-1);
+  /**
+   * Per-cpu Event Register (Arm ARM D1.6.1). It lives here, with the global
+   * monitor, because other cpus set it: SEV sets every cpu's, and a store
+   * that clears a cpu's reservation sets that cpu's (what lets an
+   * LDXR + WFE spin loop sleep until the lock word changes).
+   */
+  readonly eventRegs = new Uint8Array(MAX_CPUS);
+  private listener: CodeWriteListener | null = null;
+
+  constructor(
+    readonly base = DEFAULT_RAM_BASE,
+    readonly size = DEFAULT_RAM_SIZE,
+  ) {
+    if (!Number.isSafeInteger(base) || base < 0 || base % PAGE_SIZE !== 0)
+      throw new GuestRamError(`RAM base must be a page-aligned address, got ${base}`);
+    if (!Number.isSafeInteger(size) || size <= 0 || size % PAGE_SIZE !== 0)
+      throw new GuestRamError(`RAM size must be a positive multiple of 4 KiB, got ${size}`);
+    const buf = new ArrayBuffer(size);
+    this.u8 = new Uint8Array(buf);
+    this.u16 = new Uint16Array(buf);
+    this.i32 = new Int32Array(buf);
+    this.pageFlags = new Uint8Array(size >>> PAGE_SHIFT);
+  }
+
+  /** One listener (the machine's shared decode cache). */
+  setCodeListener(l: CodeWriteListener | null): void {
+    this.listener = l;
+  }
+
+  contains(pa: number, len = 1): boolean {
+    return pa >= this.base && len >= 0 && pa + len <= this.base + this.size;
+  }
+
+  /** RAM offset of `pa`, checking that [pa, pa+len) lies in RAM. */
+  offsetOf(pa: number, len: number): number {
+    if (!this.contains(pa, len)) throw new GuestRamError(`0x${pa.toString(16)}+${len} is outside RAM`);
+    return pa - this.base;
+  }
+
+  /**
+   * Slow path of every store to [off, off+len) (offsets). The cpu calls it
+   * before writing when pageFlags[page] !== PAGE_TOUCHED; other writers go
+   * through the methods below, which call it too.
+   */
+  noteStore(off: number, len: number): void {
+    const first = off >>> PAGE_SHIFT;
+    const last = (off + len - 1) >>> PAGE_SHIFT;
+    for (let p = first; p <= last; p++) {
+      const fl = this.pageFlags[p];
+      if (fl & PAGE_CODE && this.listener) this.listener.onCodeWrite(off, len);
+      if (fl & PAGE_EXCL) this.clearReservations(off, len);
+      this.pageFlags[p] = fl | PAGE_TOUCHED;
+    }
+  }
+
+  /**
+   * A store clears every cpu's reservation on the granules it touches. Which
+   * stores clear the local monitor is IMPLEMENTATION DEFINED (Arm ARM B2.9);
+   * here any store does, including the reserving cpu's own plain store.
+   */
+  clearReservations(off: number, len: number): void {
+    const lo = off - (off % EXCL_GRANULE);
+    const hi = off + len;
+    for (let c = 0; c < MAX_CPUS; c++) {
+      const r = this.excl[c];
+      if (r >= lo && r < hi) {
+        this.excl[c] = -1;
+        this.eventRegs[c] = 1;
+      }
+    }
+  }
+
+  /** Set cpu `cpu`'s reservation on the granule holding offset `off`. */
+  reserve(cpu: number, off: number): void {
+    this.excl[cpu] = off - (off % EXCL_GRANULE);
+    this.pageFlags[off >>> PAGE_SHIFT] |= PAGE_EXCL;
+  }
+
+  // ---- access by physical address (loader, machine, tests; not the cpu hot path) ----
+
+  read8(pa: number): number {
+    return this.u8[this.offsetOf(pa, 1)];
+  }
+  read16(pa: number): number {
+    const o = this.offsetOf(pa, 2);
+    return this.u8[o] | (this.u8[o + 1] << 8);
+  }
+  read32(pa: number): number {
+    const o = this.offsetOf(pa, 4);
+    return (this.u8[o] | (this.u8[o + 1] << 8) | (this.u8[o + 2] << 16) | (this.u8[o + 3] << 24)) >>> 0;
+  }
+  read64(pa: number): bigint {
+    return BigInt(this.read32(pa)) | (BigInt(this.read32(pa + 4)) << 32n);
+  }
+  write8(pa: number, v: number): void {
+    const o = this.offsetOf(pa, 1);
+    this.noteStore(o, 1);
+    this.u8[o] = v;
+  }
+  write16(pa: number, v: number): void {
+    const o = this.offsetOf(pa, 2);
+    this.noteStore(o, 2);
+    this.u8[o] = v;
+    this.u8[o + 1] = v >>> 8;
+  }
+  write32(pa: number, v: number): void {
+    const o = this.offsetOf(pa, 4);
+    this.noteStore(o, 4);
+    this.u8[o] = v;
+    this.u8[o + 1] = v >>> 8;
+    this.u8[o + 2] = v >>> 16;
+    this.u8[o + 3] = v >>> 24;
+  }
+  write64(pa: number, v: bigint): void {
+    const u = BigInt.asUintN(64, v);
+    this.write32(pa, Number(u & 0xffff_ffffn));
+    this.write32(pa + 4, Number(u >> 32n));
+  }
+  readBytes(pa: number, len: number): Uint8Array {
+    const o = this.offsetOf(pa, len);
+    return this.u8.slice(o, o + len);
+  }
+  /** Copy `bytes` into RAM at `pa` (loader). */
+  load(pa: number, bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    const o = this.offsetOf(pa, bytes.length);
+    this.noteStore(o, bytes.length);
+    this.u8.set(bytes, o);
+  }
+
+  save(): GuestRamState {
+    const pages: Record<string, string> = {};
+    const words = PAGE_SIZE >>> 2;
+    for (let p = 0; p < this.pageFlags.length; p++) {
+      if (!(this.pageFlags[p] & PAGE_TOUCHED)) continue;
+      const w0 = p * words;
+      let nz = false;
+      for (let i = 0; i < words && !nz; i++) nz = this.i32[w0 + i] !== 0;
+      if (!nz) continue;
+      const o = p << PAGE_SHIFT;
+      pages[String(p)] = Buffer.from(this.u8.buffer, o, PAGE_SIZE).toString('base64');
+    }
+    return { version: 1, base: this.base, size: this.size, pages };
+  }
+
+  /** Restore contents. Reservations and event registers are cpu state: restore the cpus after the RAM. */
+  restore(s: GuestRamState): void {
+    if (s.version !== 1) throw new GuestRamError(`RAM snapshot version ${s.version} is not supported`);
+    if (s.base !== this.base || s.size !== this.size)
+      throw new GuestRamError(
+        `RAM snapshot is ${s.size} bytes at 0x${s.base.toString(16)}, this RAM is ${this.size} at 0x${this.base.toString(16)}`,
+      );
+    for (let p = 0; p < this.pageFlags.length; p++) {
+      if (this.pageFlags[p] & PAGE_TOUCHED) this.u8.fill(0, p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT);
+      this.pageFlags[p] = 0;
+    }
+    for (const [k, b64] of Object.entries(s.pages)) {
+      const p = Number(k);
+      const bytes = Buffer.from(b64, 'base64');
+      if (!Number.isInteger(p) || p < 0 || p >= this.pageFlags.length || bytes.length !== PAGE_SIZE)
+        throw new GuestRamError(`RAM snapshot page '${k}' is malformed`);
+      this.u8.set(bytes, p << PAGE_SHIFT);
+      this.pageFlags[p] = PAGE_TOUCHED;
+    }
+    this.listener?.onCodeReset();
+  }
+}
