@@ -28,10 +28,7 @@ export class Guest {
       const img = assemble(code, { base: CODE_BASE });
       this.ram.load(img.base, img.bytes);
       this.cpu.pc = img.entry;
-      const syms = new Map<string, number>();
-      for (const [k, v] of Object.entries(img.symbols as Record<string, number | bigint>))
-        syms.set(k, Number(v));
-      this.symbols = syms;
+      this.symbols = img.symbols;
     } else {
       this.ram.load(CODE_BASE, code);
       this.cpu.pc = CODE_BASE;
