@@ -147,7 +147,7 @@ export class Scheduler {
           if (used === 0) break;
         }
       }
-      if (sliceEnd > k.now) k.runUntil(sliceEnd);
+      if (!this.stopRequested && sliceEnd > k.now) k.runUntil(sliceEnd);
     }
   }
 

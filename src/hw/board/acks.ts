@@ -1,0 +1,34 @@
+// What the guest saw: every INTID its IAR reads returned (1020..1023
+// excluded), with time and cpu. Expectations (`expect.acknowledged`) and
+// the divergence check read this log.
+
+import type { Ticks } from '../../sim/time.ts';
+
+export interface AckEntry {
+  readonly t: Ticks;
+  readonly cpu: number;
+  readonly intid: number;
+  /** the CPUID field of the IAR value (SGI source), 0 otherwise */
+  readonly source: number;
+}
+
+/** GICC_IAR: INTID in [9:0], CPUID in [12:10]. */
+const INTID_MASK = 0x3ff;
+const CPUID_SHIFT = 10;
+const CPUID_MASK = 0x7;
+const FIRST_SPECIAL = 1020;
+
+export class AckLog {
+  readonly entries: AckEntry[] = [];
+
+  /** Record an IAR value read by `cpu`; special INTIDs are not acknowledgements. */
+  record(t: Ticks, cpu: number, iar: number): void {
+    const intid = iar & INTID_MASK;
+    if (intid >= FIRST_SPECIAL) return;
+    this.entries.push({ t, cpu, intid, source: (iar >>> CPUID_SHIFT) & CPUID_MASK });
+  }
+
+  forCpu(cpu: number): number[] {
+    return this.entries.filter((e) => e.cpu === cpu).map((e) => e.intid);
+  }
+}

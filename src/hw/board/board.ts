@@ -1,0 +1,80 @@
+// The hardware of a vgicsim machine, wired as QEMU's `virt` board: RAM, a
+// GICv2 with the virtualization extensions, the generic timer of every cpu
+// (outputs on PPIs 27/30/26), a PL011 on SPI 33, and the cpus. The board
+// does not decide what a cpu's accesses do: the machine built on it (the
+// bare-metal reference, or a hypervisor) supplies the GuestPort and the
+// wiring of the GIC's outputs to the cpus.
+
+import type { Chooser } from '../../sim/choice.ts';
+import { Kernel } from '../../sim/kernel.ts';
+import { ClockRatio, type Clocking } from '../../sim/time.ts';
+import type { TraceSink } from '../../sim/trace/sink.ts';
+import type { GuestPort } from '../cpu/guest-port.ts';
+import { Cpu } from '../cpu/cpu.ts';
+import { DecodeCache } from '../cpu/decode-cache.ts';
+import { Pl011 } from '../devices/pl011.ts';
+import { lineArg } from '../gic/distributor.ts';
+import { GicV2 } from '../gic/gic.ts';
+import { PPI } from '../gic/intid.ts';
+import { GuestRam } from '../mem/guest-ram.ts';
+import { SystemCounter } from '../timer/counter.ts';
+import { GenericTimer } from '../timer/timer.ts';
+import { MEMMAP, UART_INTID } from './memory-map.ts';
+
+export interface BoardConfig extends Clocking {
+  readonly cpus: number;
+  readonly spis: number;
+  readonly nLR: number;
+  readonly ramSize: number;
+}
+
+export const DEFAULT_BOARD: BoardConfig = {
+  cpus: 1,
+  spis: 64,
+  nLR: 4,
+  counterHz: 62_500_000,
+  cpuHz: 1_000_000_000,
+  ramSize: MEMMAP.RAM.size,
+};
+
+export class Board {
+  readonly kernel = new Kernel();
+  readonly ratio: ClockRatio;
+  readonly ram: GuestRam;
+  readonly decodeCache: DecodeCache;
+  readonly gic: GicV2;
+  readonly counter: SystemCounter;
+  readonly timers: GenericTimer[] = [];
+  readonly uart: Pl011;
+  readonly cpus: Cpu[] = [];
+
+  constructor(
+    readonly config: BoardConfig,
+    readonly trace: TraceSink,
+    readonly chooser: Chooser,
+    port: GuestPort,
+  ) {
+    this.ratio = new ClockRatio(config);
+    this.ram = new GuestRam(MEMMAP.RAM.base, config.ramSize);
+    this.decodeCache = new DecodeCache(this.ram);
+    this.gic = new GicV2({
+      cpus: config.cpus,
+      spis: config.spis,
+      nLR: config.nLR,
+      clock: this.kernel,
+      trace,
+    });
+    this.counter = new SystemCounter(this.kernel, config.counterHz);
+    for (let i = 0; i < config.cpus; i++) {
+      const t = new GenericTimer({ counter: this.counter, cpu: i, trace });
+      const gicIn = this.gic.lineListener;
+      t.cntv.output.connect(gicIn, lineArg(i, PPI.VIRT_TIMER));
+      t.cntp.output.connect(gicIn, lineArg(i, PPI.PHYS_TIMER));
+      t.cnthp.output.connect(gicIn, lineArg(i, PPI.HYP_TIMER));
+      this.timers.push(t);
+      this.cpus.push(new Cpu(i, this.ram, port, this.decodeCache));
+    }
+    this.uart = new Pl011();
+    this.uart.irq.connect(this.gic.lineListener, lineArg(0, UART_INTID));
+  }
+}

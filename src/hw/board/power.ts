@@ -1,0 +1,78 @@
+// PSCI's view of the board (the PowerController of src/hw/firmware/psci.ts):
+// which cpus are on, CPU_ON/CPU_OFF, SYSTEM_OFF. Bare-metal firmware and a
+// hypervisor's PSCI emulation (KVM's) agree on these semantics, so both
+// machines use this one.
+
+import { PsciReturn, type PsciReturnCode, type PowerController } from '../firmware/psci.ts';
+import type { Board } from './board.ts';
+
+/** MPIDR affinity bits other than Aff0 (all our cpus are in cluster 0). */
+const UPPER_AFFINITY = 0xff_00ff_ff00n;
+
+export type PowerEvent = 'system-off' | 'system-reset';
+
+export interface PowerListener {
+  /** A cpu was powered on by CPU_ON (already reset to its entry point). */
+  cpuPoweredOn(cpu: number): void;
+  /** The calling cpu turned itself off, or asked for standby. */
+  cpuStopped(cpu: number, how: 'off' | 'standby'): void;
+  system(ev: PowerEvent): void;
+}
+
+export class BoardPower implements PowerController {
+  readonly on: boolean[];
+  /** The cpu making the current PSCI call (set by the machine before psciCall). */
+  caller = 0;
+
+  constructor(
+    private readonly board: Board,
+    private readonly listener: PowerListener,
+    startAll: boolean,
+  ) {
+    this.on = board.cpus.map((_, i) => startAll || i === 0);
+  }
+
+  private indexOf(mpidr: bigint): number {
+    if ((mpidr & UPPER_AFFINITY) !== 0n) return -1;
+    const i = Number(mpidr & 0xffn);
+    return i < this.board.cpus.length ? i : -1;
+  }
+
+  cpuOn(targetMpidr: bigint, entry: bigint, contextId: bigint): PsciReturnCode {
+    const i = this.indexOf(targetMpidr);
+    if (i < 0) return PsciReturn.INVALID_PARAMETERS;
+    if (this.on[i]) return PsciReturn.ALREADY_ON;
+    const pa = Number(entry);
+    if (entry > BigInt(Number.MAX_SAFE_INTEGER) || !this.board.ram.contains(pa, 4))
+      return PsciReturn.INVALID_ADDRESS;
+    const cpu = this.board.cpus[i];
+    cpu.reset(pa);
+    cpu.setX(0, contextId);
+    this.on[i] = true;
+    this.listener.cpuPoweredOn(i);
+    return PsciReturn.SUCCESS;
+  }
+
+  cpuOff(): void {
+    this.on[this.caller] = false;
+    this.listener.cpuStopped(this.caller, 'off');
+  }
+
+  systemOff(): void {
+    this.listener.system('system-off');
+  }
+
+  systemReset(): void {
+    this.listener.system('system-reset');
+  }
+
+  affinityInfo(targetMpidr: bigint): number {
+    const i = this.indexOf(targetMpidr);
+    if (i < 0) return PsciReturn.INVALID_PARAMETERS;
+    return this.on[i] ? 0 : 1;
+  }
+
+  standby(): void {
+    this.listener.cpuStopped(this.caller, 'standby');
+  }
+}

@@ -1,0 +1,40 @@
+// Routing of the system registers the core does not own (the generic timer's
+// CNT* registers) from an MRS/MSR encoding to a timer register name, with
+// the access rules that do not depend on a hypervisor.
+
+import type { SysregTrap } from '../cpu/guest-port.ts';
+import { SYSREG_UNDEFINED } from '../cpu/guest-port.ts';
+import { TimerReg, timerRegByEncoding } from '../timer/sysregs.ts';
+
+/** Unpack the guest port's op0:op1:CRn:CRm:op2 encoding (bits [15:0] of MRS/MSR's [20:5]). */
+export function timerRegOf(encoding: number): TimerReg | undefined {
+  const op0 = (encoding >>> 14) & 0x3;
+  const op1 = (encoding >>> 11) & 0x7;
+  const crn = (encoding >>> 7) & 0xf;
+  const crm = (encoding >>> 3) & 0xf;
+  const op2 = encoding & 0x7;
+  return timerRegByEncoding(op0, op1, crn, crm, op2);
+}
+
+/**
+ * Registers that EL1 may not touch at all on this board: the EL2 timer and
+ * CNTVOFF_EL2 (the guest runs at EL1; Arm ARM: EL2 registers accessed from
+ * EL1 are UNDEFINED). Writes of the read-only counters are UNDEFINED, and so
+ * are writes of CNTFRQ_EL0, which only the highest implemented exception
+ * level (firmware) may write.
+ */
+export function el1Access(reg: TimerReg, write: boolean): SysregTrap | undefined {
+  switch (reg) {
+    case TimerReg.CNTHP_CTL_EL2:
+    case TimerReg.CNTHP_CVAL_EL2:
+    case TimerReg.CNTHP_TVAL_EL2:
+    case TimerReg.CNTVOFF_EL2:
+      return SYSREG_UNDEFINED;
+    case TimerReg.CNTPCT_EL0:
+    case TimerReg.CNTVCT_EL0:
+    case TimerReg.CNTFRQ_EL0:
+      return write ? SYSREG_UNDEFINED : undefined;
+    default:
+      return undefined;
+  }
+}

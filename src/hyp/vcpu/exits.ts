@@ -1,0 +1,47 @@
+// Why a vcpu left the guest, and the costs a run accounts (DESIGN.md:
+// "Costs are accounted per event").
+
+export const EXIT_REASONS = [
+  /** a physical interrupt for the host: hardware timer, maintenance, host tick */
+  'irq',
+  /** kvm_vcpu_kick: another vcpu or userspace queued an interrupt for this one */
+  'kick',
+  /** a forced exit from the scenario (host event `exit: host`) */
+  'host',
+  /** guest access to the GICD window: trap and emulate in the kernel (vgic) */
+  'mmio-gicd',
+  /** guest access to a userspace device (the PL011): KVM_EXIT_MMIO */
+  'mmio-user',
+  /** WFI trapped (HCR_EL2.TWI) */
+  'wfi',
+  /** WFE trapped (HCR_EL2.TWE) */
+  'wfe',
+  /** HVC: PSCI */
+  'hvc',
+  /** SMC: not supported on this board */
+  'smc',
+  /** trapped timer system register (the emulated CNTP_*) */
+  'sysreg',
+] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
+
+export interface HypCounters {
+  entries: number;
+  exits: Record<ExitReason, number>;
+  /** exits that happened on the early-exit path (no guest instruction ran) */
+  earlyExits: number;
+  /** physical interrupts the host acknowledged, by INTID */
+  hostIrqs: Record<number, number>;
+  /** vcpus that blocked in WFI */
+  blocks: number;
+  /** preemptions taken at the preempt_enable() point */
+  preemptions: number;
+  /** cycles spent in the hypervisor according to the configured exit/entry costs */
+  hypCycles: number;
+}
+
+export function newHypCounters(): HypCounters {
+  const exits = {} as Record<ExitReason, number>;
+  for (const r of EXIT_REASONS) exits[r] = 0;
+  return { entries: 0, exits, earlyExits: 0, hostIrqs: {}, blocks: 0, preemptions: 0, hypCycles: 0 };
+}

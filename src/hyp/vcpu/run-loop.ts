@@ -1,0 +1,183 @@
+// KVM_RUN for one vcpu, one scheduler step at a time, in the order of the
+// seed's arch/arm/kvm/arm.c (Linux 4.3):
+//
+//   entry   preempt_disable
+//           timer flush                  (policy.flush)
+//           kvm_vgic_flush_hwstate
+//           [early exit: request pending -> timer sync, vgic sync, continue]
+//           world switch in: restore the hardware timer, enter the guest
+//   exit    world switch out: save the hardware timer and stop it
+//           timer sync                   (policy.syncBeforeVgic: the seed moved it here)
+//           kvm_vgic_sync_hwstate
+//           vgic put (GICH_HCR.En = 0: maintenance and virq drop)
+//           local_irq_enable: the host takes pending physical interrupts
+//           preempt_enable               (a preemption point, asked of the chooser)
+//           policy.syncAfterVgic         (legacy-edge syncs the timer here)
+//           handle_exit
+//
+// Two deliberate differences from 4.3, both invisible to the guest: the
+// VMCR/APR/HCR load happens at each entry (4.3 restored them in the world
+// switch, the same thing), and the host takes its interrupts after the
+// syncs rather than before: 4.3's handlers for the timer and maintenance
+// interrupts do nothing (their work is the sync), and after the world
+// switch both lines are low anyway.
+//
+// A step that ends because the instruction budget ran out leaves the vcpu in
+// the guest: exits happen only for architectural reasons, never because the
+// simulator paused.
+
+import type { Chooser } from '../../sim/choice.ts';
+import type { TraceSink } from '../../sim/trace/sink.ts';
+import { inRegion, MEMMAP } from '../../hw/board/memory-map.ts';
+import type { StopReason } from '../../hw/cpu/guest-port.ts';
+import type { TimerPolicy } from '../policy/policy.ts';
+import type { Vgic } from '../vgic/kvm-vgic.ts';
+import type { ExitReason, HypCounters } from './exits.ts';
+import type { Vcpu } from './vcpu.ts';
+
+/** What handles an exit once the syncs are done (the VM: MMIO, WFI, PSCI, sysregs). */
+export interface ExitHandler {
+  handleExit(v: Vcpu, reason: ExitReason): void;
+  /** The host takes its pending physical interrupts (local_irq_enable). */
+  hostIrqs(pcpu: number): void;
+  /** Is a physical interrupt signalled to `pcpu` (the exit cause while in the guest)? */
+  physIrq(pcpu: number): boolean;
+}
+
+export interface RunLoopOptions {
+  readonly vgic: Vgic;
+  readonly policy: TimerPolicy;
+  readonly chooser: Chooser;
+  readonly counters: HypCounters;
+  readonly trace: TraceSink;
+  readonly clock: { readonly now: number };
+  readonly handler: ExitHandler;
+  /** cycles charged per exit (world switch out + handling) and per entry */
+  readonly exitCycles: number;
+  readonly entryCycles: number;
+  /**
+   * Cycles the host keeps the vcpu scheduled out when it preempts at
+   * preempt_enable(); 0 = never preempted. When non-zero the choice is asked
+   * of the chooser at every exit, so the explorer can enumerate it.
+   */
+  readonly preemptCycles: number;
+}
+
+/** An exit storm that retires nothing this many times in a row is a livelock: the run ends. */
+export const LIVELOCK_ENTRIES = 10_000;
+
+export class LivelockError extends Error {
+  override name = 'LivelockError';
+}
+
+export class RunLoop {
+  constructor(private readonly o: RunLoopOptions) {}
+
+  /** Run `v` for at most `budget` cycles; returns the cycles consumed. */
+  step(v: Vcpu, budget: number): number {
+    let cost = 0;
+    if (v.mode === 'preempted') this.finishExit(v);
+    if (v.mode === 'outside') {
+      if (!this.enter(v)) return this.o.entryCycles + this.o.exitCycles;
+      cost += this.o.entryCycles;
+    }
+    const before = v.cpu.instret;
+    const stop = v.cpu.run(budget);
+    const ran = v.cpu.instret - before;
+    const reason = this.exitReason(v, stop);
+    if (reason !== null) {
+      cost += this.exit(v, reason) + this.o.exitCycles;
+      v.idleEntries = ran === 0 ? v.idleEntries + 1 : 0;
+      if (v.idleEntries >= LIVELOCK_ENTRIES)
+        throw new LivelockError(
+          `vcpu ${v.index}: ${LIVELOCK_ENTRIES} exits in a row without progress (last: ${reason})`,
+        );
+    }
+    this.o.counters.hypCycles += cost;
+    return ran + cost;
+  }
+
+  /** The entry half of an iteration. Returns false when the early-exit path ran instead. */
+  private enter(v: Vcpu): boolean {
+    const { vgic, policy } = this.o;
+    vgic.vcpuLoad(v.index, v.pcpu);
+    policy.flush(v.timer);
+    vgic.flushHwstate(v.index);
+    if (v.requestPending) {
+      // "if (ret <= 0 || ...) { timer sync; vgic sync; preempt_enable; continue; }"
+      v.requestPending = false;
+      this.o.counters.earlyExits++;
+      policy.syncBeforeVgic(v.timer);
+      vgic.syncHwstate(v.index);
+      vgic.vcpuPut(v.index);
+      policy.syncAfterVgic(v.timer);
+      return false;
+    }
+    v.timer.unblocking();
+    v.timer.loadHw();
+    v.mode = 'in-guest';
+    this.o.counters.entries++;
+    if (this.o.trace.enabled)
+      this.o.trace.emit({ kind: 'note', t: this.o.clock.now, cpu: v.index, text: 'enter' });
+    return true;
+  }
+
+  /** Map a cpu stop to an exit reason; null when the guest simply goes on (budget, in-place port call). */
+  private exitReason(v: Vcpu, stop: StopReason): ExitReason | null {
+    switch (stop) {
+      case 'budget':
+      case 'port':
+        // A physical interrupt may have risen during the block's last port call.
+        return this.o.handler.physIrq(v.pcpu) ? 'irq' : v.kicked ? 'kick' : v.forcedExit ? 'host' : null;
+      case 'stopped':
+        if (this.o.handler.physIrq(v.pcpu)) return 'irq';
+        if (v.kicked) return 'kick';
+        if (v.forcedExit) return 'host';
+        return 'host';
+      case 'wfi':
+        return 'wfi';
+      case 'wfe':
+        return 'wfe';
+      case 'hvc':
+        return 'hvc';
+      case 'smc':
+        return 'smc';
+      case 'mmio-exit':
+        return inRegion(MEMMAP.GICD, v.cpu.mmio.pa) ? 'mmio-gicd' : 'mmio-user';
+      case 'sysreg-exit':
+        return 'sysreg';
+    }
+  }
+
+  /** The exit half: world switch out, syncs in the seed's order, host interrupts, handle_exit. */
+  private exit(v: Vcpu, reason: ExitReason): number {
+    const { vgic, policy, counters } = this.o;
+    v.mode = 'exiting';
+    v.kicked = false;
+    v.forcedExit = false;
+    v.lastExit = reason;
+    counters.exits[reason]++;
+    if (this.o.trace.enabled)
+      this.o.trace.emit({ kind: 'note', t: this.o.clock.now, cpu: v.index, text: `exit ${reason}` });
+    v.timer.saveHw();
+    policy.syncBeforeVgic(v.timer);
+    vgic.syncHwstate(v.index);
+    vgic.vcpuPut(v.index);
+    this.o.handler.hostIrqs(v.pcpu);
+    if (this.o.preemptCycles > 0 && this.o.chooser.choose('preempt', 2) === 1) {
+      // Scheduled out right after preempt_enable(): the rest of the exit
+      // (legacy-edge's timer sync, handle_exit) runs when the vcpu is back.
+      counters.preemptions++;
+      v.mode = 'preempted';
+      return this.o.preemptCycles;
+    }
+    this.finishExit(v);
+    return 0;
+  }
+
+  private finishExit(v: Vcpu): void {
+    v.mode = 'outside';
+    this.o.policy.syncAfterVgic(v.timer);
+    this.o.handler.handleExit(v, v.lastExit!);
+  }
+}

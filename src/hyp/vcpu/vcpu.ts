@@ -1,0 +1,41 @@
+// One vcpu as the hypervisor tracks it (the part of KVM's kvm_vcpu this
+// model needs): the interpreter core it runs on, its timer, where it is in
+// the run loop, and why it last stopped.
+
+import type { Cpu } from '../../hw/cpu/cpu.ts';
+import type { ArchTimer } from '../timer/arch-timer.ts';
+import type { ExitReason } from './exits.ts';
+
+export type VcpuMode =
+  /** in the hypervisor (between KVM_RUN iterations) */
+  | 'outside'
+  /** the guest's context is loaded and it runs */
+  | 'in-guest'
+  /** on the exit path, before handle_exit */
+  | 'exiting'
+  /** scheduled out at preempt_enable() on the exit path; the exit finishes when it runs again */
+  | 'preempted';
+
+export class Vcpu {
+  mode: VcpuMode = 'outside';
+  /** blocked in WFI (kvm_vcpu_block) */
+  blocked = false;
+  /** a kick arrived while in the guest: exit with reason 'kick' */
+  kicked = false;
+  /** a kick arrived while outside the guest: take the early-exit path at the next entry (KVM_REQ) */
+  requestPending = false;
+  /** the scenario asked for an exit */
+  forcedExit = false;
+  /** the reason of the last exit */
+  lastExit: ExitReason | null = null;
+  /** consecutive entries that retired no instruction (livelock guard) */
+  idleEntries = 0;
+
+  constructor(
+    readonly index: number,
+    /** the physical cpu this vcpu is pinned to (1:1) */
+    readonly pcpu: number,
+    readonly cpu: Cpu,
+    readonly timer: ArchTimer,
+  ) {}
+}

@@ -1,0 +1,356 @@
+// A KVM virtual machine on the board: the physical GIC and timers belong to
+// the host; the guest gets the vgic (GICD trapped and emulated, GICC backed
+// by the hardware GICV), a hardware-backed virtual timer and an emulated
+// physical timer, PSCI through HVC, and the PL011 as a userspace device.
+// Every vcpu is pinned to the physical cpu of the same index.
+
+import type { Chooser } from '../sim/choice.ts';
+import { SeededChooser } from '../sim/choice.ts';
+import type { SignalListener } from '../sim/signal.ts';
+import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
+import { AckLog } from '../hw/board/acks.ts';
+import { Board, type BoardConfig } from '../hw/board/board.ts';
+import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
+import { BoardPower, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
+import type { RunEnd, RunLimits } from '../hw/board/run-result.ts';
+import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
+import { el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
+import {
+  type GuestCpu,
+  type GuestPort,
+  MMIO_BUS_FAULT,
+  MMIO_EXIT,
+  SYSREG_EXIT,
+  SYSREG_UNDEFINED,
+  type SysregTrap,
+} from '../hw/cpu/guest-port.ts';
+import { psciCall, PsciReturn } from '../hw/firmware/psci.ts';
+import { GICC_AIAR, GICC_IAR } from '../hw/gic/registers.ts';
+import { TimerReg } from '../hw/timer/sysregs.ts';
+import { HostGic } from './host/host-gic.ts';
+import { policyByName, type TimerPolicy } from './policy/index.ts';
+import {
+  ArchTimer,
+  newTimerCounters,
+  type TimerCounters,
+  TimerId,
+  type VcpuWaker,
+} from './timer/arch-timer.ts';
+import { type ExitReason, type HypCounters, newHypCounters } from './vcpu/exits.ts';
+import { type ExitHandler, RunLoop } from './vcpu/run-loop.ts';
+import { Vcpu } from './vcpu/vcpu.ts';
+import { Vgic } from './vgic/kvm-vgic.ts';
+import type { VcpuKicker } from './vgic/ports.ts';
+
+export interface VmConfig {
+  readonly board: BoardConfig;
+  readonly policy: string;
+  readonly startAll?: boolean;
+  readonly hostTickHz?: number;
+  readonly exitCycles?: number;
+  readonly entryCycles?: number;
+  readonly preemptCycles?: number;
+  readonly quantumTicks?: number;
+  readonly trace?: TraceSink;
+  readonly chooser?: Chooser;
+}
+
+/** The guest's emulated physical timer registers: their accesses trap (CNTHCTL_EL2.EL1PCEN = 0). */
+const TRAPPED = new Set<string>([TimerReg.CNTP_CTL_EL0, TimerReg.CNTP_CVAL_EL0, TimerReg.CNTP_TVAL_EL0]);
+
+const IRQ_ARG = 0;
+const FIQ_ARG = 1;
+const PHYS_ARG = 2;
+
+export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerListener, SignalListener {
+  readonly board: Board;
+  readonly vgic: Vgic;
+  readonly policy: TimerPolicy;
+  readonly vcpus: Vcpu[] = [];
+  readonly scheduler: Scheduler;
+  readonly power: BoardPower;
+  readonly acks = new AckLog();
+  readonly counters: HypCounters = newHypCounters();
+  readonly timerCounters: TimerCounters = newTimerCounters();
+  readonly host: HostGic;
+  readonly runLoop: RunLoop;
+  readonly trace: TraceSink;
+  private end: RunEnd | null = null;
+
+  constructor(readonly config: VmConfig) {
+    this.trace = config.trace ?? NULL_SINK;
+    const chooser = config.chooser ?? new SeededChooser(0);
+    this.policy = policyByName(config.policy);
+    this.board = new Board(config.board, this.trace, chooser, this);
+    const { board } = this;
+    const gic = board.gic;
+    this.vgic = new Vgic({
+      nrVcpus: config.board.cpus,
+      nrSpis: config.board.spis,
+      clock: board.kernel,
+      trace: this.trace,
+      phys: gic,
+      kicker: this,
+      frames: { gich: (p) => gic.gich(p) },
+    });
+    for (let i = 0; i < config.board.cpus; i++) {
+      const timer = new ArchTimer({
+        vcpu: i,
+        kernel: board.kernel,
+        vgic: this.vgic,
+        phys: gic,
+        hw: board.timers[i],
+        waker: this,
+        trace: this.trace,
+        counters: this.timerCounters,
+      });
+      timer.onPtimerExpiry = (t) => this.policy.ptimerChanged(t);
+      this.vcpus.push(new Vcpu(i, i, board.cpus[i], timer));
+      gic.virtInterface(i).virq.connect(this, (i << 2) | IRQ_ARG);
+      gic.virtInterface(i).vfiq.connect(this, (i << 2) | FIQ_ARG);
+      gic.cpuInterface(i).irq.connect(this, (i << 2) | PHYS_ARG);
+    }
+    this.power = new BoardPower(board, this, config.startAll ?? false);
+    this.host = new HostGic(board, this.counters, config.hostTickHz ?? 0);
+    this.host.init();
+    this.runLoop = new RunLoop({
+      vgic: this.vgic,
+      policy: this.policy,
+      chooser,
+      counters: this.counters,
+      trace: this.trace,
+      clock: board.kernel,
+      handler: this,
+      exitCycles: config.exitCycles ?? 0,
+      entryCycles: config.entryCycles ?? 0,
+      preemptCycles: config.preemptCycles ?? 0,
+    });
+    const steppables: Steppable[] = this.vcpus.map((v, i) => ({
+      runnable: () => this.power.on[i] && !v.blocked,
+      instret: () => v.cpu.instret,
+      step: (budget: number) => this.runLoop.step(v, budget),
+    }));
+    this.scheduler = new Scheduler(board.kernel, board.ratio, chooser, steppables, {
+      quantumTicks: config.quantumTicks,
+    });
+  }
+
+  /** KVM_DEV_ARM_VGIC_CTRL_INIT: initialize the vgic, then let the policy configure it (map the timer PPI). */
+  initVgic(): void {
+    if (this.vgic.initialized) return;
+    this.vgic.init();
+    this.policy.vgicInit(
+      this.vgic,
+      this.vcpus.map((v) => v.timer),
+    );
+  }
+
+  // --- signals: virtual interrupt lines to the guest, physical ones force exits
+
+  onSignal(arg: number, level: boolean): void {
+    const v = this.vcpus[arg >>> 2];
+    switch (arg & 3) {
+      case IRQ_ARG:
+        v.cpu.setIrq(level);
+        break;
+      case FIQ_ARG:
+        v.cpu.setFiq(level);
+        break;
+      case PHYS_ARG:
+        // IMO/FMO = 1: a physical interrupt takes the cpu to EL2, whatever the guest's PSTATE.
+        if (level && v.mode === 'in-guest') v.cpu.requestStop();
+        break;
+    }
+  }
+
+  physIrq(pcpu: number): boolean {
+    return this.board.gic.cpuInterface(pcpu).irq.level;
+  }
+
+  hostIrqs(pcpu: number): void {
+    this.host.handlePending(pcpu);
+  }
+
+  // --- kicks and wake-ups
+
+  kick(vcpu: number): void {
+    const v = this.vcpus[vcpu];
+    if (v.mode === 'in-guest') {
+      v.kicked = true;
+      v.cpu.requestStop();
+    } else if (v.blocked) this.tryWake(v);
+  }
+
+  wake(vcpu: number): void {
+    this.tryWake(this.vcpus[vcpu]);
+  }
+
+  /** kvm_vcpu_check_block (4.x): runnable when an interrupt is pending for it or its timer should fire. */
+  private canRun(v: Vcpu): boolean {
+    return (
+      this.vgic.pendingIrqFor(v.index) || v.timer.shouldFire(TimerId.Virt) || v.timer.shouldFire(TimerId.Phys)
+    );
+  }
+
+  private tryWake(v: Vcpu): void {
+    if (!v.blocked) return;
+    if (this.canRun(v)) {
+      v.blocked = false;
+      v.timer.unblocking();
+    } else v.timer.blocking();
+  }
+
+  /** A forced exit (scenario `exit: host`, or userspace needing the vcpu): in the guest -> exit; else the early-exit path. */
+  forceExit(vcpu: number): void {
+    const v = this.vcpus[vcpu];
+    if (v.mode === 'in-guest') {
+      v.forcedExit = true;
+      v.cpu.requestStop();
+    } else v.requestPending = true;
+  }
+
+  // --- GuestPort: what traps and what does not
+
+  mmioRead(cpu: GuestCpu, pa: number, size: 1 | 2 | 4): number {
+    this.scheduler.syncTo(cpu.index);
+    if (inRegion(MEMMAP.GICC, pa)) {
+      const off = pa - MEMMAP.GICC.base;
+      const v = this.board.gic.gicv(cpu.index).read(off, size, cpu.index);
+      if ((off === GICC_IAR || off === GICC_AIAR) && size === 4)
+        this.acks.record(this.board.kernel.now, cpu.index, v);
+      return v;
+    }
+    if (inRegion(MEMMAP.GICD, pa) || inRegion(MEMMAP.UART, pa)) return MMIO_EXIT;
+    return MMIO_BUS_FAULT;
+  }
+
+  mmioWrite(cpu: GuestCpu, pa: number, size: 1 | 2 | 4, value: number): number {
+    this.scheduler.syncTo(cpu.index);
+    if (inRegion(MEMMAP.GICC, pa)) {
+      this.board.gic.gicv(cpu.index).write(pa - MEMMAP.GICC.base, size, value, cpu.index);
+      return 0;
+    }
+    if (inRegion(MEMMAP.GICD, pa) || inRegion(MEMMAP.UART, pa)) return MMIO_EXIT;
+    return MMIO_BUS_FAULT;
+  }
+
+  sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {
+    const reg = timerRegOf(encoding);
+    if (reg === undefined) return SYSREG_UNDEFINED;
+    const denied = el1Access(reg, false);
+    if (denied !== undefined) return denied;
+    if (TRAPPED.has(reg)) return SYSREG_EXIT;
+    this.scheduler.syncTo(cpu.index);
+    return this.board.timers[cpu.index].readSysReg(reg);
+  }
+
+  sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {
+    const reg = timerRegOf(encoding);
+    if (reg === undefined) return SYSREG_UNDEFINED;
+    const denied = el1Access(reg, true);
+    if (denied !== undefined) return denied;
+    if (TRAPPED.has(reg)) return SYSREG_EXIT;
+    this.scheduler.syncTo(cpu.index);
+    this.board.timers[cpu.index].writeSysReg(reg, value);
+    return undefined;
+  }
+
+  // --- handle_exit
+
+  handleExit(v: Vcpu, reason: ExitReason): void {
+    const cpu = v.cpu;
+    switch (reason) {
+      case 'mmio-gicd':
+      case 'mmio-user': {
+        const a = cpu.mmio;
+        const dev = reason === 'mmio-gicd' ? this.vgic.gicd : this.board.uart;
+        const base = reason === 'mmio-gicd' ? MEMMAP.GICD.base : MEMMAP.UART.base;
+        // An access without a valid syndrome (LDP, writeback) cannot be emulated: KVM fails KVM_RUN.
+        if (!a.isv)
+          throw new GuestError(
+            v.index,
+            `MMIO access at 0x${a.pa.toString(16)} without a valid syndrome (ISV=0)`,
+          );
+        const size = a.size === 8 ? 4 : (a.size as 1 | 2 | 4);
+        if (a.write) {
+          dev.write(a.pa - base, size, a.valueLo, v.index);
+          cpu.completeMmioWrite();
+        } else cpu.completeMmioRead(dev.read(a.pa - base, size, v.index));
+        break;
+      }
+      case 'sysreg': {
+        const a = cpu.sysregAccess;
+        const reg = timerRegOf(a.encoding)!;
+        if (a.write) {
+          v.timer.writePtimer(reg, a.value);
+          this.policy.ptimerChanged(v.timer);
+          cpu.completeSysregWrite();
+        } else cpu.completeSysregRead(v.timer.readPtimer(reg));
+        break;
+      }
+      case 'wfi':
+        if (!this.canRun(v)) {
+          v.blocked = true;
+          this.counters.blocks++;
+          v.timer.blocking();
+        }
+        break;
+      case 'hvc':
+        this.power.caller = v.index;
+        cpu.setX(0, psciCall(cpu.getX(0), cpu.getX(1), cpu.getX(2), cpu.getX(3), this.power));
+        break;
+      case 'smc':
+        cpu.setX(0, BigInt.asUintN(64, BigInt(PsciReturn.NOT_SUPPORTED)));
+        break;
+      default:
+        break;
+    }
+  }
+
+  // --- PSCI
+
+  cpuPoweredOn(cpu: number): void {
+    const v = this.vcpus[cpu];
+    v.blocked = false;
+    this.kick(cpu);
+  }
+
+  cpuStopped(cpu: number, how: 'off' | 'standby'): void {
+    const v = this.vcpus[cpu];
+    if (how === 'standby' && !this.canRun(v)) {
+      v.blocked = true;
+      v.timer.blocking();
+    }
+  }
+
+  system(ev: PowerEvent): void {
+    this.end = ev === 'system-off' ? 'poweroff' : 'reset';
+    this.scheduler.stop();
+  }
+
+  // --- running
+
+  load(base: number, bytes: Uint8Array, entry: number): void {
+    this.board.ram.load(base, bytes);
+    this.vcpus.forEach((v, i) => {
+      if (this.power.on[i]) v.cpu.reset(entry);
+    });
+  }
+
+  run(limits: RunLimits): RunEnd {
+    this.initVgic();
+    const how = this.scheduler.run(limits.ticks, limits.instructions);
+    return this.end ?? (how === 'idle' ? 'idle' : 'limit');
+  }
+}
+
+/** The guest did something the hypervisor cannot handle (KVM_RUN would fail). */
+export class GuestError extends Error {
+  override name = 'GuestError';
+  constructor(
+    readonly vcpu: number,
+    message: string,
+  ) {
+    super(`vcpu ${vcpu}: ${message}`);
+  }
+}

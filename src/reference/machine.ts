@@ -1,0 +1,193 @@
+// The reference machine: the same board, the same guest, no hypervisor. The
+// guest's GICC accesses reach the physical CPU interface, its timer
+// accesses the hardware timer, WFI waits for the GIC's IRQ output, and PSCI
+// is answered by firmware. It defines "what hardware would do" for the
+// divergence checks of DESIGN.md.
+
+import type { Chooser } from '../sim/choice.ts';
+import { SeededChooser } from '../sim/choice.ts';
+import type { SignalListener } from '../sim/signal.ts';
+import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
+import { AckLog } from '../hw/board/acks.ts';
+import { Board, type BoardConfig } from '../hw/board/board.ts';
+import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
+import { BoardPower, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
+import type { RunEnd, RunLimits, RunResult } from '../hw/board/run-result.ts';
+import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
+import { el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
+import type { Cpu } from '../hw/cpu/cpu.ts';
+import {
+  type GuestCpu,
+  type GuestPort,
+  MMIO_BUS_FAULT,
+  MMIO_OK,
+  SYSREG_UNDEFINED,
+  type SysregTrap,
+} from '../hw/cpu/guest-port.ts';
+import { psciCall, PsciReturn } from '../hw/firmware/psci.ts';
+import { GICC_AIAR, GICC_IAR } from '../hw/gic/registers.ts';
+
+export interface ReferenceOptions {
+  readonly board: BoardConfig;
+  readonly startAll?: boolean;
+  readonly trace?: TraceSink;
+  readonly chooser?: Chooser;
+  readonly quantumTicks?: number;
+}
+
+const IRQ = 0;
+const FIQ = 1;
+
+export class ReferenceMachine implements GuestPort, PowerListener, SignalListener {
+  readonly board: Board;
+  readonly scheduler: Scheduler;
+  readonly power: BoardPower;
+  readonly acks = new AckLog();
+  /** cpu waiting in WFI (or PSCI standby) for an interrupt */
+  readonly waiting: boolean[];
+  private end: RunEnd | null = null;
+
+  constructor(opts: ReferenceOptions) {
+    const trace = opts.trace ?? NULL_SINK;
+    const chooser = opts.chooser ?? new SeededChooser(0);
+    this.board = new Board(opts.board, trace, chooser, this);
+    const n = opts.board.cpus;
+    this.waiting = new Array<boolean>(n).fill(false);
+    this.power = new BoardPower(this.board, this, opts.startAll ?? false);
+    for (let i = 0; i < n; i++) {
+      const cif = this.board.gic.cpuInterface(i);
+      cif.irq.connect(this, (i << 1) | IRQ);
+      cif.fiq.connect(this, (i << 1) | FIQ);
+    }
+    const steppables: Steppable[] = this.board.cpus.map((cpu, i) => ({
+      runnable: () => this.power.on[i] && !this.waiting[i],
+      instret: () => cpu.instret,
+      step: (budget: number) => this.step(cpu, budget),
+    }));
+    this.scheduler = new Scheduler(this.board.kernel, this.board.ratio, chooser, steppables, {
+      quantumTicks: opts.quantumTicks,
+    });
+  }
+
+  /** GIC output -> cpu input; an interrupt ends WFI (taken or not, per PSTATE). */
+  onSignal(arg: number, level: boolean): void {
+    const cpu = this.board.cpus[arg >>> 1];
+    if ((arg & 1) === IRQ) cpu.setIrq(level);
+    else cpu.setFiq(level);
+    if (level) this.waiting[arg >>> 1] = false;
+  }
+
+  private interruptAsserted(i: number): boolean {
+    const cif = this.board.gic.cpuInterface(i);
+    return cif.irq.level || cif.fiq.level;
+  }
+
+  private step(cpu: Cpu, budget: number): number {
+    const before = cpu.instret;
+    const reason = cpu.run(budget);
+    switch (reason) {
+      case 'wfi':
+        // WFI completes at once when an interrupt is already signalled (Arm ARM D1.16.2).
+        if (!this.interruptAsserted(cpu.index)) this.waiting[cpu.index] = true;
+        break;
+      case 'hvc':
+        this.scheduler.syncTo(cpu.index);
+        this.power.caller = cpu.index;
+        cpu.setX(0, psciCall(cpu.getX(0), cpu.getX(1), cpu.getX(2), cpu.getX(3), this.power));
+        break;
+      case 'smc':
+        // No secure firmware on this board: SMC calls are not supported (SMCCC: -1).
+        cpu.setX(0, BigInt.asUintN(64, BigInt(PsciReturn.NOT_SUPPORTED)));
+        break;
+      default:
+        break;
+    }
+    return cpu.instret - before;
+  }
+
+  // --- GuestPort ------------------------------------------------------------
+
+  mmioRead(cpu: GuestCpu, pa: number, size: 1 | 2 | 4): number {
+    this.scheduler.syncTo(cpu.index);
+    const gic = this.board.gic;
+    if (inRegion(MEMMAP.GICD, pa)) return gic.gicd.read(pa - MEMMAP.GICD.base, size, cpu.index);
+    if (inRegion(MEMMAP.GICC, pa)) {
+      const off = pa - MEMMAP.GICC.base;
+      const v = gic.gicc(cpu.index).read(off, size, cpu.index);
+      if ((off === GICC_IAR || off === GICC_AIAR) && size === 4)
+        this.acks.record(this.board.kernel.now, cpu.index, v);
+      return v;
+    }
+    if (inRegion(MEMMAP.UART, pa)) return this.board.uart.read(pa - MEMMAP.UART.base, size, cpu.index);
+    return MMIO_BUS_FAULT;
+  }
+
+  mmioWrite(cpu: GuestCpu, pa: number, size: 1 | 2 | 4, value: number): number {
+    this.scheduler.syncTo(cpu.index);
+    const gic = this.board.gic;
+    if (inRegion(MEMMAP.GICD, pa)) gic.gicd.write(pa - MEMMAP.GICD.base, size, value, cpu.index);
+    else if (inRegion(MEMMAP.GICC, pa))
+      gic.gicc(cpu.index).write(pa - MEMMAP.GICC.base, size, value, cpu.index);
+    else if (inRegion(MEMMAP.UART, pa)) this.board.uart.write(pa - MEMMAP.UART.base, size, value, cpu.index);
+    else return MMIO_BUS_FAULT;
+    return MMIO_OK;
+  }
+
+  sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {
+    const reg = timerRegOf(encoding);
+    if (reg === undefined) return SYSREG_UNDEFINED;
+    const denied = el1Access(reg, false);
+    if (denied !== undefined) return denied;
+    this.scheduler.syncTo(cpu.index);
+    return this.board.timers[cpu.index].readSysReg(reg);
+  }
+
+  sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {
+    const reg = timerRegOf(encoding);
+    if (reg === undefined) return SYSREG_UNDEFINED;
+    const denied = el1Access(reg, true);
+    if (denied !== undefined) return denied;
+    this.scheduler.syncTo(cpu.index);
+    this.board.timers[cpu.index].writeSysReg(reg, value);
+    return undefined;
+  }
+
+  // --- PowerListener ----------------------------------------------------------
+
+  cpuPoweredOn(cpu: number): void {
+    this.waiting[cpu] = false;
+  }
+
+  cpuStopped(cpu: number, how: 'off' | 'standby'): void {
+    if (how === 'standby' && !this.interruptAsserted(cpu)) this.waiting[cpu] = true;
+    this.board.cpus[cpu].requestStop();
+  }
+
+  system(ev: PowerEvent): void {
+    this.end = ev === 'system-off' ? 'poweroff' : 'reset';
+    this.scheduler.stop();
+    for (const c of this.board.cpus) c.requestStop();
+  }
+
+  // --- running ------------------------------------------------------------------
+
+  /** Load bytes into RAM and point every cpu that starts powered on at `entry`. */
+  load(base: number, bytes: Uint8Array, entry: number): void {
+    this.board.ram.load(base, bytes);
+    this.board.cpus.forEach((c, i) => {
+      if (this.power.on[i]) c.reset(entry);
+    });
+  }
+
+  run(limits: RunLimits): RunResult {
+    const how = this.scheduler.run(limits.ticks, limits.instructions);
+    const end: RunEnd = this.end ?? (how === 'idle' ? 'idle' : 'limit');
+    return {
+      end,
+      ticks: this.board.kernel.now,
+      instructions: this.scheduler.retired,
+      uart: this.board.uart.outputText(),
+      acks: this.acks.entries,
+    };
+  }
+}
