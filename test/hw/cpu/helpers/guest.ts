@@ -13,6 +13,7 @@ import { FakePort } from './fake-port.ts';
 export const RAM_BASE = 0x4000_0000;
 export const RAM_SIZE = 2 * 1024 * 1024;
 export const CODE_BASE = 0x4008_0000;
+export const VECTORS = 0x4001_0000;
 
 export class Guest {
   readonly ram: GuestRam;
@@ -21,17 +22,17 @@ export class Guest {
   readonly symbols: ReadonlyMap<string, number>;
   lastStop: StopReason | null = null;
 
-  constructor(code: string | Uint8Array, ram?: GuestRam, index = 0) {
+  constructor(code: string | Uint8Array, ram?: GuestRam, index = 0, base = CODE_BASE) {
     this.ram = ram ?? new GuestRam(RAM_BASE, RAM_SIZE);
     this.cpu = new Cpu(index, this.ram, this.port);
     if (typeof code === 'string') {
-      const img = assemble(code, { base: CODE_BASE });
+      const img = assemble(code, { base });
       this.ram.load(img.base, img.bytes);
       this.cpu.pc = img.entry;
       this.symbols = img.symbols;
     } else {
-      this.ram.load(CODE_BASE, code);
-      this.cpu.pc = CODE_BASE;
+      this.ram.load(base, code);
+      this.cpu.pc = base;
       this.symbols = new Map();
     }
   }
@@ -40,6 +41,13 @@ export class Guest {
     const v = this.symbols.get(name);
     if (v === undefined) throw new Error(`no symbol ${name}`);
     return v;
+  }
+
+  /** A vector table of `b .` at VECTORS (each exception parks the cpu at its vector) and VBAR_EL1 = VECTORS. */
+  vectors(): this {
+    for (let off = 0; off < 0x800; off += 4) this.ram.write32(VECTORS + off, 0x1400_0000);
+    this.cpu.setSysreg('VBAR_EL1', VECTORS);
+    return this;
   }
 
   setX(n: number, v: bigint | number): this {
