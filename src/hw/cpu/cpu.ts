@@ -87,8 +87,41 @@ export class Cpu extends CpuCore implements SignalListener {
   run(max: number): StopReason {
     if (this.pendingExit !== 0) throw new CpuError('run() with an exit outstanding: complete it first');
     this.stopRequested = false;
-    return this.exec(max, true);
+    const r = this.exec(max, true);
+    if (this.bpHit < 0) return r;
+    // The instruction at a breakpoint has executed: tell the machine, which may ask to stop.
+    const at = this.bpHit;
+    this.bpHit = -1;
+    const cbs = this.breakpoints.get(at);
+    if (cbs !== undefined) for (const cb of [...cbs]) cb(at);
+    return r === 'budget' && this.stopRequested ? 'stopped' : r;
   }
+
+  /**
+   * Call `cb` right after the instruction at `address` executes (scenario
+   * `after: { label }` events); returns a function that removes it. Costs one
+   * compare per instruction while any breakpoint is set.
+   */
+  addBreakpoint(address: number, cb: (address: number) => void): () => void {
+    let set = this.breakpoints.get(address);
+    if (set === undefined) {
+      set = new Set();
+      this.breakpoints.set(address, set);
+    }
+    set.add(cb);
+    this.bpAddrs = [...this.breakpoints.keys()];
+    return () => {
+      set.delete(cb);
+      if (set.size === 0) this.breakpoints.delete(address);
+      this.bpAddrs = [...this.breakpoints.keys()];
+    };
+  }
+
+  private readonly breakpoints = new Map<number, Set<(address: number) => void>>();
+  /** addresses with a breakpoint (empty: none, the common case) */
+  private bpAddrs: number[] = [];
+  /** address of the breakpoint the last exec() stopped after, or -1 */
+  private bpHit = -1;
 
   /** Finish a stopped MMIO load: Rt gets `value` (extended as the instruction says), PC advances. */
   completeMmioRead(value: bigint | number): StopReason {
@@ -146,7 +179,8 @@ export class Cpu extends CpuCore implements SignalListener {
     const x = this.x;
     const ram = this.ram;
     const cache = this.cache;
-    const end = this.instret + max;
+    let end = this.instret + max;
+    const bps = this.bpAddrs;
     let ops = EMPTY_OPS;
     let f = EMPTY_F;
     let pageVa = Number.NaN;
@@ -162,6 +196,11 @@ export class Cpu extends CpuCore implements SignalListener {
       }
       if (this.instret >= end) return 'budget';
       const pc = this.pc;
+      if (bps.length !== 0 && this.bpHit < 0 && bps.includes(pc)) {
+        // Execute this one instruction, then return so run() reports the breakpoint.
+        this.bpHit = pc;
+        end = this.instret + 1;
+      }
       let off = pc - pageVa;
       if (!(off >= 0 && off < 4096)) {
         const pa = this.identityMap ? pc : this.translate(pc, false);

@@ -185,3 +185,20 @@ describe('cpu: exceptions and the guest port', () => {
     assert.equal(g.cpu.getSysreg('FAR_EL1'), 0x200n);
   });
 });
+
+describe('cpu: breakpoints', () => {
+  it('calls back right after the instruction at the address and stops the run', () => {
+    const g = guest('nop\nstep: add x0, x0, #1\nnop\nb .');
+    let hits = 0;
+    g.cpu.addBreakpoint(g.sym('step'), () => {
+      hits++;
+      g.cpu.requestStop();
+    });
+    g.run(10)
+      .assertStop('stopped')
+      .assertPc(CODE_BASE + 8)
+      .assertInstret(2);
+    assert.equal(hits, 1);
+    g.run(10).assertStop('budget').assertInstret(12);
+  });
+});
