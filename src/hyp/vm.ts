@@ -8,12 +8,12 @@ import type { Chooser } from '../sim/choice.ts';
 import { SeededChooser } from '../sim/choice.ts';
 import type { SignalListener } from '../sim/signal.ts';
 import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
-import { AckLog } from '../hw/board/acks.ts';
-import { Board, type BoardConfig } from '../hw/board/board.ts';
+import { type AckEntry, AckLog } from '../hw/board/acks.ts';
+import { Board, type BoardConfig, type BoardState, restoreBoard, saveBoard } from '../hw/board/board.ts';
 import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
 import { BoardPower, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
 import type { RunEnd, RunLimits } from '../hw/board/run-result.ts';
-import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
+import { Scheduler, type SchedulerState, type Steppable } from '../hw/board/scheduler.ts';
 import { el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
 import {
   type GuestCpu,
@@ -31,6 +31,7 @@ import { HostGic } from './host/host-gic.ts';
 import { policyByName, type TimerPolicy } from './policy/index.ts';
 import {
   ArchTimer,
+  type ArchTimerState,
   newTimerCounters,
   type TimerCounters,
   TimerId,
@@ -217,7 +218,7 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
       const off = pa - MEMMAP.GICC.base;
       const v = this.board.gic.gicv(cpu.index).read(off, size, cpu.index);
       if ((off === GICC_IAR || off === GICC_AIAR) && size === 4)
-        this.acks.record(this.board.kernel.now, cpu.index, v);
+        this.acks.record(this.board.kernel.now, this.scheduler.localCycles(cpu.index), cpu.index, v);
       return v;
     }
     if (inRegion(MEMMAP.GICD, pa) || inRegion(MEMMAP.UART, pa)) return MMIO_EXIT;
@@ -328,6 +329,75 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
     this.scheduler.stop();
   }
 
+  // --- userspace (the KVM API builds on these)
+
+  /** KVM_IRQ_LINE: an SPI (vcpu undefined) or a PPI of `vcpu`, level-sensitive input. */
+  irqLine(intid: number, level: boolean, vcpu?: number): void {
+    this.initVgic();
+    this.vgic.injectIrq(vcpu ?? null, intid, level);
+  }
+
+  /** Userspace moves the virtual counter: CNTVOFF of every vcpu (KVM_REG_ARM_TIMER_CNT semantics). */
+  setCounterOffset(offset: bigint): void {
+    for (const v of this.vcpus) {
+      v.timer.cntvoff = BigInt.asUintN(64, offset);
+      if (v.timer.loaded) this.board.timers[v.pcpu].setCntvoff(v.timer.cntvoff);
+      this.policy.afterUserWrite(v.timer);
+    }
+  }
+
+  /**
+   * Bring every vcpu back to userspace: a vcpu in the guest takes its exit
+   * path now (reason 'host'), one preempted on the exit path finishes it.
+   * Needed before a save (KVM userspace stops every vcpu thread first).
+   */
+  quiesce(): void {
+    for (const v of this.vcpus) this.runLoop.leaveGuest(v);
+  }
+
+  save(): VmState {
+    this.quiesce();
+    return {
+      version: 1,
+      policy: this.policy.name,
+      board: saveBoard(this.board),
+      scheduler: this.scheduler.save(),
+      vgic: this.vgic.save(),
+      timers: this.vcpus.map((v) => v.timer.save()),
+      vcpus: this.vcpus.map((v) => ({ blocked: v.blocked, requestPending: v.requestPending })),
+      power: [...this.power.on],
+      acks: this.acks.entries.map((e) => ({ ...e })),
+      counters: structuredClone(this.counters),
+      timerCounters: { ...this.timerCounters },
+    };
+  }
+
+  /** Restore into a VM built with the same configuration (and the same named host events). */
+  restore(s: VmState): void {
+    if (s.version !== 1) throw new RangeError(`VM snapshot version ${s.version} is not supported`);
+    if (s.policy !== this.policy.name)
+      throw new RangeError(`snapshot of a '${s.policy}' VM restored into '${this.policy.name}'`);
+    restoreBoard(this.board, s.board);
+    this.scheduler.restore(s.scheduler);
+    this.vgic.restore(s.vgic);
+    s.timers.forEach((t, i) => {
+      this.vcpus[i].timer.restore(t);
+    });
+    s.vcpus.forEach((st, i) => {
+      const v = this.vcpus[i];
+      v.blocked = st.blocked;
+      v.requestPending = st.requestPending;
+      v.mode = 'outside';
+    });
+    s.power.forEach((on, i) => {
+      this.power.on[i] = on;
+    });
+    this.acks.entries.length = 0;
+    this.acks.entries.push(...s.acks);
+    Object.assign(this.counters, structuredClone(s.counters));
+    Object.assign(this.timerCounters, s.timerCounters);
+  }
+
   // --- running
 
   load(base: number, bytes: Uint8Array, entry: number): void {
@@ -342,6 +412,20 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
     const how = this.scheduler.run(limits.ticks, limits.instructions);
     return this.end ?? (how === 'idle' ? 'idle' : 'limit');
   }
+}
+
+export interface VmState {
+  readonly version: 1;
+  readonly policy: string;
+  readonly board: BoardState;
+  readonly scheduler: SchedulerState;
+  readonly vgic: ReturnType<Vgic['save']>;
+  readonly timers: ArchTimerState[];
+  readonly vcpus: { blocked: boolean; requestPending: boolean }[];
+  readonly power: boolean[];
+  readonly acks: AckEntry[];
+  readonly counters: HypCounters;
+  readonly timerCounters: TimerCounters;
 }
 
 /** The guest did something the hypervisor cannot handle (KVM_RUN would fail). */

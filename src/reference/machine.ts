@@ -115,7 +115,7 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
       const off = pa - MEMMAP.GICC.base;
       const v = gic.gicc(cpu.index).read(off, size, cpu.index);
       if ((off === GICC_IAR || off === GICC_AIAR) && size === 4)
-        this.acks.record(this.board.kernel.now, cpu.index, v);
+        this.acks.record(this.board.kernel.now, this.scheduler.localCycles(cpu.index), cpu.index, v);
       return v;
     }
     if (inRegion(MEMMAP.UART, pa)) return this.board.uart.read(pa - MEMMAP.UART.base, size, cpu.index);
@@ -177,6 +177,11 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
     this.board.cpus.forEach((c, i) => {
       if (this.power.on[i]) c.reset(entry);
     });
+  }
+
+  /** Run (or go on running) until virtual time `t`; used to compare with another machine at an instant. */
+  runUntil(t: number, maxInstructions: number, cycle?: number): void {
+    if (this.end === null) this.scheduler.run(t, maxInstructions, cycle);
   }
 
   run(limits: RunLimits): RunResult {

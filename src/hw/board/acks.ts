@@ -6,6 +6,8 @@ import type { Ticks } from '../../sim/time.ts';
 
 export interface AckEntry {
   readonly t: Ticks;
+  /** the cpu's local time in cycles at the IAR read (exact, finer than `t`) */
+  readonly cycle: number;
   readonly cpu: number;
   readonly intid: number;
   /** the CPUID field of the IAR value (SGI source), 0 otherwise */
@@ -22,10 +24,10 @@ export class AckLog {
   readonly entries: AckEntry[] = [];
 
   /** Record an IAR value read by `cpu`; special INTIDs are not acknowledgements. */
-  record(t: Ticks, cpu: number, iar: number): void {
+  record(t: Ticks, cycle: number, cpu: number, iar: number): void {
     const intid = iar & INTID_MASK;
     if (intid >= FIRST_SPECIAL) return;
-    this.entries.push({ t, cpu, intid, source: (iar >>> CPUID_SHIFT) & CPUID_MASK });
+    this.entries.push({ t, cycle, cpu, intid, source: (iar >>> CPUID_SHIFT) & CPUID_MASK });
   }
 
   forCpu(cpu: number): number[] {

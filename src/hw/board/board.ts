@@ -78,3 +78,44 @@ export class Board {
     this.uart.irq.connect(this.gic.lineListener, lineArg(0, UART_INTID));
   }
 }
+
+export interface BoardState {
+  readonly version: 1;
+  readonly kernel: ReturnType<Kernel['save']>;
+  readonly chooser: ReturnType<Chooser['save']>;
+  readonly ram: ReturnType<GuestRam['save']>;
+  readonly gic: ReturnType<GicV2['save']>;
+  readonly timers: ReturnType<GenericTimer['save']>[];
+  readonly uart: ReturnType<Pl011['save']>;
+  readonly cpus: ReturnType<Cpu['save']>[];
+}
+
+/** The whole board as data (pending kernel events included, by name). */
+export function saveBoard(b: Board): BoardState {
+  return {
+    version: 1,
+    kernel: b.kernel.save(),
+    chooser: b.chooser.save(),
+    ram: b.ram.save(),
+    gic: b.gic.save(),
+    timers: b.timers.map((t) => t.save()),
+    uart: b.uart.save(),
+    cpus: b.cpus.map((c) => c.save()),
+  };
+}
+
+/** Restore into a board built with the same configuration (and the same named events). */
+export function restoreBoard(b: Board, s: BoardState): void {
+  if (s.version !== 1) throw new RangeError(`board snapshot version ${s.version} is not supported`);
+  b.kernel.restore(s.kernel);
+  b.chooser.restore(s.chooser);
+  b.ram.restore(s.ram);
+  b.gic.restore(s.gic);
+  s.timers.forEach((t, i) => {
+    b.timers[i].restore(t);
+  });
+  b.uart.restore(s.uart);
+  s.cpus.forEach((c, i) => {
+    b.cpus[i].restore(c);
+  });
+}

@@ -98,13 +98,21 @@ export class Scheduler {
     return this.stopRequested;
   }
 
-  /** Run until `limitTicks` of virtual time or `limitInstructions` retired, whichever first. */
-  run(limitTicks: Ticks, limitInstructions: number = NEVER): SchedulerEnd {
+  /**
+   * Run until `limitTicks` of virtual time or `limitInstructions` retired,
+   * whichever first. `limitCycles` stops every cpu at that exact cycle of
+   * its local time (finer than a tick: used to compare two machines at the
+   * instant of an instruction); the clock then stays at the tick that cycle
+   * falls in.
+   */
+  run(limitTicks: Ticks, limitInstructions: number = NEVER, limitCycles: number = NEVER): SchedulerEnd {
+    if (limitCycles !== NEVER) limitTicks = Math.min(limitTicks, this.ratio.cyclesToTicks(limitCycles) + 1);
     const k = this.kernel;
     const n = this.cpus.length;
     for (;;) {
       if (this.stopRequested) return 'stopped';
       if (k.now >= limitTicks || this.retiredTotal >= limitInstructions) return 'limit';
+      if (limitCycles !== NEVER && this.allReached(limitCycles)) return 'limit';
       k.runUntil(k.now); // events due now
       if (this.stopRequested) return 'stopped';
 
@@ -127,7 +135,7 @@ export class Scheduler {
         const nowCycles = this.ratio.ticksToCycles(k.now);
         if (this.cycles[i] < nowCycles) this.cycles[i] = nowCycles;
         while (!this.stopRequested && cpu.runnable()) {
-          const endCycles = this.ratio.ticksToCycles(sliceEnd);
+          const endCycles = Math.min(this.ratio.ticksToCycles(sliceEnd), limitCycles);
           let budget = endCycles - this.cycles[i];
           if (budget <= 0) break;
           const left = limitInstructions - this.retiredTotal;
@@ -147,8 +155,20 @@ export class Scheduler {
           if (used === 0) break;
         }
       }
+      if (limitCycles !== NEVER && this.allReached(limitCycles)) {
+        const t = this.ratio.cyclesToTicks(limitCycles);
+        if (t > k.now) k.runUntil(t);
+        return 'limit';
+      }
       if (!this.stopRequested && sliceEnd > k.now) k.runUntil(sliceEnd);
     }
+  }
+
+  /** Every runnable cpu's local time has reached `cycles`. */
+  private allReached(cycles: number): boolean {
+    for (let i = 0; i < this.cpus.length; i++)
+      if (this.cpus[i].runnable() && this.cycles[i] < cycles) return false;
+    return true;
   }
 
   save(): SchedulerState {

@@ -83,18 +83,19 @@ export class RunLoop {
     }
     const before = v.cpu.instret;
     const stop = v.cpu.run(budget);
-    const ran = v.cpu.instret - before;
     const reason = this.exitReason(v, stop);
     if (reason !== null) {
+      const ranInGuest = v.cpu.instret - before;
       cost += this.exit(v, reason) + this.o.exitCycles;
-      v.idleEntries = ran === 0 ? v.idleEntries + 1 : 0;
+      v.idleEntries = ranInGuest === 0 ? v.idleEntries + 1 : 0;
       if (v.idleEntries >= LIVELOCK_ENTRIES)
         throw new LivelockError(
           `vcpu ${v.index}: ${LIVELOCK_ENTRIES} exits in a row without progress (last: ${reason})`,
         );
     }
     this.o.counters.hypCycles += cost;
-    return ran + cost;
+    // Completing an emulated access retires the trapped instruction too.
+    return v.cpu.instret - before + cost;
   }
 
   /** The entry half of an iteration. Returns false when the early-exit path ran instead. */
@@ -173,6 +174,15 @@ export class RunLoop {
     }
     this.finishExit(v);
     return 0;
+  }
+
+  /** Userspace needs the vcpu (save, migration): leave the guest now and finish the exit path. */
+  leaveGuest(v: Vcpu): void {
+    if (v.mode === 'in-guest') {
+      v.forcedExit = true;
+      this.exit(v, 'host');
+    }
+    if (v.mode === 'preempted') this.finishExit(v);
   }
 
   private finishExit(v: Vcpu): void {

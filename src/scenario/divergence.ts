@@ -1,0 +1,65 @@
+// DESIGN.md's "no spurious delivery" property, checked against the
+// reference machine: whenever the virtual machine's guest reads an INTID
+// from IAR, the bare-metal machine fed the same inputs must, at that
+// instant, either have that INTID pending for that cpu (enabled), or have
+// acknowledged it at least as many times already (hardware delivers as soon
+// as it can; a hypervisor may deliver later, never more).
+
+import type { AckEntry } from '../hw/board/acks.ts';
+import type { ReferenceMachine } from '../reference/machine.ts';
+
+export interface MachineView {
+  readonly pending: boolean;
+  readonly active: boolean;
+  readonly enabled: boolean;
+  readonly line: boolean;
+  /** acknowledgements of this INTID by this cpu so far */
+  readonly acks: number;
+  readonly pc: string;
+}
+
+export interface Divergence {
+  readonly t: number;
+  readonly cpu: number;
+  readonly intid: number;
+  /** the n-th acknowledgement of this INTID by this cpu in the virtual machine (1-based) */
+  readonly nth: number;
+  readonly virt: { readonly pc?: string };
+  readonly ref: MachineView;
+}
+
+function refView(ref: ReferenceMachine, cpu: number, intid: number): MachineView {
+  const gic = ref.board.gic;
+  const c = ref.board.cpus[cpu];
+  return {
+    pending: gic.isPending(cpu, intid),
+    active: gic.isActive(cpu, intid),
+    enabled: gic.dist.isEnabled(cpu, intid),
+    line: gic.lineLevel(cpu, intid),
+    acks: ref.acks.entries.filter((e) => e.cpu === cpu && e.intid === intid).length,
+    pc: `0x${BigInt.asUintN(64, BigInt(c.pc)).toString(16)}`,
+  };
+}
+
+/**
+ * Walk the virtual machine's acknowledgements in time order, running the
+ * reference up to each one. Returns the first that hardware would not have
+ * made, or null. `limits` bounds the reference run.
+ */
+export function findDivergence(
+  virtAcks: readonly AckEntry[],
+  ref: ReferenceMachine,
+  maxInstructions: number,
+): Divergence | null {
+  const seenPerKey = new Map<string, number>();
+  for (const a of virtAcks) {
+    const key = `${a.cpu}:${a.intid}`;
+    const nth = (seenPerKey.get(key) ?? 0) + 1;
+    seenPerKey.set(key, nth);
+    ref.runUntil(a.t + 1, maxInstructions, a.cycle);
+    const view = refView(ref, a.cpu, a.intid);
+    const ok = (view.pending && view.enabled) || view.acks >= nth;
+    if (!ok) return { t: a.t, cpu: a.cpu, intid: a.intid, nth, virt: {}, ref: view };
+  }
+  return null;
+}

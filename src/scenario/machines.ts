@@ -1,0 +1,105 @@
+// Building the two machines a scenario runs on, the virtual machine (the
+// hypervisor under test) and the reference (bare metal), from the same
+// scenario, and applying the same host events to each.
+
+import type { TraceSink } from '../sim/trace/sink.ts';
+import { SeededChooser } from '../sim/choice.ts';
+import type { BoardConfig } from '../hw/board/board.ts';
+import { MEMMAP } from '../hw/board/memory-map.ts';
+import { ReferenceMachine } from '../reference/machine.ts';
+import { Vm } from '../hyp/vm.ts';
+import { loadImages, type VcpuImage } from './images.ts';
+import type { HostAction, HostEvent, Scenario } from './types.ts';
+
+export function boardConfig(s: Scenario): BoardConfig {
+  const m = s.machine;
+  return {
+    cpus: m.vcpus,
+    spis: m.spis,
+    nLR: m.nLR,
+    counterHz: m.counterHz,
+    cpuHz: m.cpuHz,
+    ramSize: MEMMAP.RAM.size,
+  };
+}
+
+export interface MachineOptions {
+  readonly policy: string;
+  readonly seed: number;
+  readonly trace: TraceSink;
+}
+
+/** Either machine, seen through what the runner needs. */
+export type AnyMachine = Vm | ReferenceMachine;
+
+export function buildVm(s: Scenario, images: readonly (VcpuImage | undefined)[], o: MachineOptions): Vm {
+  const vm = new Vm({
+    board: boardConfig(s),
+    policy: o.policy,
+    startAll: s.machine.start === 'all',
+    hostTickHz: s.machine.hostTickHz,
+    trace: o.trace,
+    chooser: new SeededChooser(o.seed),
+  });
+  vm.initVgic();
+  place(vm, images);
+  return vm;
+}
+
+export function buildReference(
+  s: Scenario,
+  images: readonly (VcpuImage | undefined)[],
+  o: MachineOptions,
+): ReferenceMachine {
+  const ref = new ReferenceMachine({
+    board: boardConfig(s),
+    startAll: s.machine.start === 'all',
+    trace: o.trace,
+    chooser: new SeededChooser(o.seed),
+  });
+  place(ref, images);
+  return ref;
+}
+
+function place(m: AnyMachine, images: readonly (VcpuImage | undefined)[]): void {
+  loadImages(m.board.ram, images);
+  const first = images.find((i) => i !== undefined);
+  m.board.cpus.forEach((cpu, i) => {
+    const img = images[i] ?? first;
+    if (img !== undefined && m.power.on[i]) cpu.reset(img.entry);
+  });
+}
+
+/** Apply a host action to the virtual machine (as userspace / the host would). */
+export function applyToVm(vm: Vm, ev: HostEvent, action: HostAction = ev.action): void {
+  switch (action.kind) {
+    case 'irqLine':
+      vm.irqLine(action.intid, action.level === 1, action.vcpu);
+      break;
+    case 'exit':
+      if (ev.trigger.kind === 'after') vm.forceExit(ev.trigger.vcpu);
+      else for (let i = 0; i < vm.vcpus.length; i++) vm.forceExit(i);
+      break;
+    case 'counterOffset':
+      vm.setCounterOffset(action.value);
+      break;
+    case 'saveRestore':
+      // Handled by the runner (it replaces the machine).
+      break;
+  }
+}
+
+/** The same input on bare metal: device lines and the counter offset; exits and migration do not exist there. */
+export function applyToReference(ref: ReferenceMachine, action: HostAction): void {
+  switch (action.kind) {
+    case 'irqLine':
+      if (action.vcpu !== undefined) ref.board.gic.setPpiLine(action.vcpu, action.intid, action.level === 1);
+      else ref.board.gic.setSpiLine(action.intid, action.level === 1);
+      break;
+    case 'counterOffset':
+      for (const t of ref.board.timers) t.setCntvoff(action.value);
+      break;
+    default:
+      break;
+  }
+}

@@ -1,0 +1,167 @@
+// Running a scenario: build the virtual machine for the chosen policy, load
+// the guest, feed it the host events at their times (or right after the
+// guest passes a label), run to the end, check the expectations, and, when
+// the scenario asks, compare with the reference machine fed the same inputs.
+
+import type { EventHandler } from '../sim/kernel.ts';
+import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
+import type { RunEnd } from '../hw/board/run-result.ts';
+import type { ReferenceMachine } from '../reference/machine.ts';
+import type { HypCounters } from '../hyp/vcpu/exits.ts';
+import type { Vm } from '../hyp/vm.ts';
+import type { VgicCounters } from '../hyp/vgic/counters.ts';
+import type { TimerCounters } from '../hyp/timer/arch-timer.ts';
+import { type Divergence, findDivergence } from './divergence.ts';
+import { checkExpectations, type Verdict } from './expect.ts';
+import { buildImages, type VcpuImage } from './images.ts';
+import { applyToReference, applyToVm, buildReference, buildVm } from './machines.ts';
+import type { AckEntry } from '../hw/board/acks.ts';
+import { type ScenarioDiagnostic, ScenarioError } from './diagnostics.ts';
+import type { HostEvent, Scenario } from './types.ts';
+
+export interface RunOptions {
+  /** overrides machine.policy */
+  readonly policy?: string;
+  readonly seed?: number;
+  readonly trace?: TraceSink;
+}
+
+export interface CostReport {
+  readonly hyp: HypCounters;
+  readonly vgic: VgicCounters;
+  readonly timer: TimerCounters;
+}
+
+export interface ScenarioRun {
+  readonly name: string;
+  readonly file: string;
+  readonly policy: string;
+  readonly seed: number;
+  readonly end: RunEnd;
+  readonly ticks: number;
+  readonly instructions: number;
+  readonly uart: string;
+  readonly acks: readonly AckEntry[];
+  readonly verdicts: readonly Verdict[];
+  readonly passed: boolean;
+  readonly costs: CostReport;
+  readonly divergence: Divergence | null;
+}
+
+/** Host events triggered by time become named kernel events (so they survive save/restore). */
+function armTimedEvents(
+  m: Vm | ReferenceMachine,
+  events: readonly HostEvent[],
+  fire: (ev: HostEvent, index: number) => void,
+): void {
+  events.forEach((ev, i) => {
+    if (ev.trigger.kind !== 'at') return;
+    const handler: EventHandler = { onEvent: () => fire(ev, i) };
+    const id = m.board.kernel.createEvent(`host.${i}`, handler);
+    if (ev.trigger.ticks >= m.board.kernel.now) m.board.kernel.schedule(id, ev.trigger.ticks);
+  });
+}
+
+/** `after: { vcpu, label }` triggers: a breakpoint right after the instruction at the label. */
+function armLabelEvents(
+  m: Vm | ReferenceMachine,
+  s: Scenario,
+  images: readonly (VcpuImage | undefined)[],
+  fire: (ev: HostEvent, index: number) => void,
+): void {
+  const diags: ScenarioDiagnostic[] = [];
+  s.host.forEach((ev, i) => {
+    if (ev.trigger.kind !== 'after') return;
+    const { vcpu, label } = ev.trigger;
+    const addr = images[vcpu]?.symbols.get(label);
+    if (addr === undefined) {
+      diags.push({ ...ev.where, message: `host[${i}].after: no label '${label}' in vcpu${vcpu}'s code` });
+      return;
+    }
+    m.board.cpus[vcpu].addBreakpoint(addr, () => fire(ev, i));
+  });
+  if (diags.length > 0) throw new ScenarioError(diags);
+}
+
+export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
+  const policy = opts.policy ?? s.machine.policy;
+  const seed = opts.seed ?? 0;
+  const trace = opts.trace ?? NULL_SINK;
+  const images = buildImages(s);
+  const limits = s.machine.limits;
+
+  let saveRequested = false;
+  const arm = (vm: Vm) => {
+    const fire = (ev: HostEvent) => {
+      if (trace.enabled)
+        trace.emit({ kind: 'note', t: vm.board.kernel.now, cpu: -1, text: `host ${ev.action.kind}` });
+      if (ev.action.kind === 'saveRestore') {
+        saveRequested = true;
+        vm.scheduler.stop();
+      } else applyToVm(vm, ev);
+    };
+    armTimedEvents(vm, s.host, fire);
+    armLabelEvents(vm, s, images, fire);
+  };
+
+  let vm = buildVm(s, images, { policy, seed, trace });
+  arm(vm);
+  let end: RunEnd;
+  for (;;) {
+    end = vm.run({ ticks: limits.ticks, instructions: limits.instructions });
+    if (!saveRequested) break;
+    // Userspace stops the vcpus, saves the whole VM, restores it into a fresh one and goes on.
+    saveRequested = false;
+    const snapshot = vm.save();
+    const next = buildVm(s, images, { policy, seed, trace });
+    arm(next);
+    next.restore(snapshot);
+    vm = next;
+  }
+
+  const facts = {
+    end,
+    ticks: vm.board.kernel.now,
+    acks: vm.acks.entries,
+    uart: vm.board.uart.outputText(),
+    cpus: vm.board.cpus,
+    ram: vm.board.ram,
+  };
+  const verdicts = checkExpectations(s.expect, facts);
+
+  let divergence: Divergence | null = null;
+  if (s.expect.divergence !== undefined) {
+    const ref = buildReference(s, images, { policy, seed, trace: NULL_SINK });
+    const fire = (ev: HostEvent) => applyToReference(ref, ev.action);
+    armTimedEvents(ref, s.host, fire);
+    armLabelEvents(ref, s, images, fire);
+    divergence = findDivergence(vm.acks.entries, ref, limits.instructions);
+    const d = divergence;
+    verdicts.push({
+      name: 'divergence',
+      ok: s.expect.divergence === 'allowed' || d === null,
+      expected: s.expect.divergence === 'none' ? 'none' : 'allowed',
+      seen:
+        d === null
+          ? 'none'
+          : `vcpu${d.cpu} acknowledged INTID ${d.intid} (#${d.nth}) at t=${d.t}; reference: pending=${d.ref.pending} enabled=${d.ref.enabled} active=${d.ref.active} line=${d.ref.line} acks=${d.ref.acks} pc=${d.ref.pc}`,
+      t: d?.t,
+    });
+  }
+
+  return {
+    name: s.name,
+    file: s.file,
+    policy,
+    seed,
+    end,
+    ticks: facts.ticks,
+    instructions: vm.scheduler.retired,
+    uart: facts.uart,
+    acks: vm.acks.entries,
+    verdicts,
+    passed: verdicts.every((v) => v.ok),
+    costs: { hyp: vm.counters, vgic: vm.vgic.counters, timer: vm.timerCounters },
+    divergence,
+  };
+}
