@@ -198,7 +198,20 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
     if (this.canRun(v)) {
       v.blocked = false;
       v.timer.unblocking();
+      this.traceVcpu(v, 'hyp', 'wake');
     } else v.timer.blocking();
+  }
+
+  private block(v: Vcpu): void {
+    v.blocked = true;
+    this.counters.blocks++;
+    v.timer.blocking();
+    this.traceVcpu(v, 'blocked');
+  }
+
+  private traceVcpu(v: Vcpu, state: 'hyp' | 'blocked' | 'off', reason?: string): void {
+    if (this.trace.enabled)
+      this.trace.emit({ kind: 'vcpu', t: this.board.kernel.now, cpu: v.index, state, reason });
   }
 
   /** A forced exit (scenario `exit: host`, or userspace needing the vcpu): in the guest -> exit; else the early-exit path. */
@@ -290,11 +303,7 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
         break;
       }
       case 'wfi':
-        if (!this.canRun(v)) {
-          v.blocked = true;
-          this.counters.blocks++;
-          v.timer.blocking();
-        }
+        if (!this.canRun(v)) this.block(v);
         break;
       case 'hvc':
         this.power.caller = v.index;
@@ -318,10 +327,8 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
 
   cpuStopped(cpu: number, how: 'off' | 'standby'): void {
     const v = this.vcpus[cpu];
-    if (how === 'standby' && !this.canRun(v)) {
-      v.blocked = true;
-      v.timer.blocking();
-    }
+    if (how === 'standby' && !this.canRun(v)) this.block(v);
+    else if (how === 'off') this.traceVcpu(v, 'off');
   }
 
   system(ev: PowerEvent): void {

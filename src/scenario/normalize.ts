@@ -13,6 +13,7 @@ import { assemblySource } from './source.ts';
 import type {
   AckExpectation,
   Expectations,
+  Policy,
   FilePath,
   Guest,
   GuestImage,
@@ -169,5 +170,11 @@ function expectOf(e: Parsed['expect'], where: (path: DataPath) => Location): Exp
         : { kind: 'contains', text: e.uart.contains };
   if (e?.exit !== undefined) out.exit = e.exit;
   if (e?.divergence !== undefined) out.divergence = e.divergence;
+  if (e?.verdicts !== undefined) {
+    const v: Partial<Record<Policy, 'pass' | 'fail'>> = {};
+    for (const [p, verdict] of Object.entries(e.verdicts))
+      if (verdict !== undefined) v[p as Policy] = verdict;
+    out.verdicts = v;
+  }
   return out;
 }

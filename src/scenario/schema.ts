@@ -17,6 +17,8 @@ export const GIC_VERSIONS = ['v2'] as const;
 export const RESERVED_GIC_VERSIONS = ['v3'] as const;
 /** Timer/vgic policies; a new policy is one more entry here. */
 export const POLICIES = ['level', 'legacy-edge'] as const;
+/** Expected overall verdict of a scenario under a policy. */
+export const VERDICTS = ['pass', 'fail'] as const;
 export const START_MODES = ['boot', 'all'] as const;
 /** A GICv2 distributor serves at most 8 CPU interfaces (GICv2 1.4.2). */
 export const MAX_VCPUS = 8;
@@ -255,6 +257,15 @@ export const expectSchema = strict({
   divergence: z
     .enum(DIVERGENCE_KINDS)
     .describe('vs the reference (bare-metal) machine: none | allowed')
+    .optional(),
+  verdicts: strict(
+    Object.fromEntries(
+      POLICIES.map((p) => [p, z.enum(VERDICTS).describe(`expected verdict under ${p}`).optional()]),
+    ) as Record<(typeof POLICIES)[number], z.ZodOptional<z.ZodEnum<{ pass: 'pass'; fail: 'fail' }>>>,
+  )
+    .describe(
+      'vgicsim extension: the verdict this scenario is expected to get under each policy (default pass); `npm test` and `vgicsim run --check-verdicts` compare against it',
+    )
     .optional(),
 });
 

@@ -97,6 +97,8 @@ export interface Expectations {
   uart?: { kind: 'exact' | 'contains'; text: string };
   exit?: ExitKind;
   divergence?: DivergenceKind;
+  /** vgicsim extension: expected verdict per policy (absent = pass). */
+  verdicts?: Partial<Record<Policy, 'pass' | 'fail'>>;
 }
 
 export interface Scenario {

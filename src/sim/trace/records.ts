@@ -93,5 +93,19 @@ export type VgicRecord =
   | VgicMaintenanceRecord
   | VgicPhysActiveRecord;
 
-export type TraceRecord = LineRecord | RegRecord | IrqStateRecord | AckRecord | NoteRecord | VgicRecord;
+/** hyp: where a vcpu is (in the guest, in the hypervisor, blocked in WFI, powered off), and why it left the guest. */
+export interface VcpuStateRecord extends Base {
+  readonly kind: 'vcpu';
+  readonly state: 'guest' | 'hyp' | 'blocked' | 'off';
+  readonly reason?: string;
+}
+
+export type TraceRecord =
+  | LineRecord
+  | RegRecord
+  | IrqStateRecord
+  | AckRecord
+  | NoteRecord
+  | VgicRecord
+  | VcpuStateRecord;
 export type TraceKind = TraceRecord['kind'];

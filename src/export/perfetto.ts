@@ -1,0 +1,132 @@
+// Chrome trace-event JSON, which ui.perfetto.dev and chrome://tracing load
+// (the "JSON trace format": traceEvents with ph X / i / C / M). One process
+// for the VM, one thread (track) per vcpu with slices for running in the
+// guest, handling an exit in the hypervisor and being blocked in WFI;
+// instant events for injections, IAR/EOIR/DIR and maintenance; a counter
+// track per vcpu for the number of list registers in use.
+
+import type { TraceRecord } from '../sim/trace/records.ts';
+
+export interface PerfettoOptions {
+  readonly counterHz: number;
+  readonly title?: string;
+  readonly endTicks: number;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: 'X' | 'i' | 'C' | 'M';
+  ts: number;
+  pid: number;
+  tid: number;
+  dur?: number;
+  s?: 't' | 'p' | 'g';
+  cat?: string;
+  args?: Record<string, unknown>;
+}
+
+const PID = 1;
+
+export function writePerfetto(records: readonly TraceRecord[], o: PerfettoOptions): string {
+  const us = (t: number) => (t * 1e6) / o.counterHz;
+  const events: TraceEvent[] = [
+    { name: 'process_name', ph: 'M', ts: 0, pid: PID, tid: 0, args: { name: o.title ?? 'vgicsim VM' } },
+  ];
+  const tids = new Set<number>();
+  const open = new Map<number, { name: string; t: number; args?: Record<string, unknown> }>();
+  const lrsUsed = new Map<number, Set<number>>();
+  const close = (cpu: number, t: number) => {
+    const s = open.get(cpu);
+    if (s === undefined) return;
+    events.push({
+      name: s.name,
+      ph: 'X',
+      ts: us(s.t),
+      dur: us(t) - us(s.t),
+      pid: PID,
+      tid: cpu,
+      cat: 'vcpu',
+      args: s.args,
+    });
+    open.delete(cpu);
+  };
+  for (const r of records) {
+    const tid = r.cpu >= 0 ? r.cpu : 0;
+    tids.add(tid);
+    switch (r.kind) {
+      case 'vcpu': {
+        close(tid, r.t);
+        const name =
+          r.state === 'guest' ? 'guest' : r.state === 'hyp' ? `exit: ${r.reason ?? ''}`.trim() : r.state;
+        if (r.state !== 'off')
+          open.set(tid, { name, t: r.t, args: r.reason ? { reason: r.reason } : undefined });
+        break;
+      }
+      case 'vgic-inject':
+        events.push({
+          name: `inject ${r.intid}=${r.level ? 1 : 0}`,
+          ph: 'i',
+          s: 't',
+          ts: us(r.t),
+          pid: PID,
+          tid,
+          cat: 'vgic',
+          args: { accepted: r.accepted },
+        });
+        break;
+      case 'ack':
+      case 'eoi':
+      case 'dir':
+        if (r.gic === 'virt')
+          events.push({
+            name: `${r.kind.toUpperCase()} ${r.intid}`,
+            ph: 'i',
+            s: 't',
+            ts: us(r.t),
+            pid: PID,
+            tid,
+            cat: 'guest',
+          });
+        break;
+      case 'vgic-maint':
+        events.push({
+          name: 'maintenance',
+          ph: 'i',
+          s: 't',
+          ts: us(r.t),
+          pid: PID,
+          tid,
+          cat: 'vgic',
+          args: { misr: r.misr },
+        });
+        break;
+      case 'vgic-lr': {
+        let set = lrsUsed.get(tid);
+        if (set === undefined) {
+          set = new Set();
+          lrsUsed.set(tid, set);
+        }
+        set.add(r.lr);
+        events.push({
+          name: `LRs vcpu${tid}`,
+          ph: 'C',
+          ts: us(r.t),
+          pid: PID,
+          tid,
+          args: { used: set.size },
+        });
+        break;
+      }
+      case 'vgic-sync':
+        lrsUsed.set(tid, new Set());
+        events.push({ name: `LRs vcpu${tid}`, ph: 'C', ts: us(r.t), pid: PID, tid, args: { used: 0 } });
+        break;
+      default:
+        break;
+    }
+  }
+  for (const cpu of [...open.keys()]) close(cpu, o.endTicks);
+  for (const tid of [...tids].sort((a, b) => a - b))
+    events.push({ name: 'thread_name', ph: 'M', ts: 0, pid: PID, tid, args: { name: `vcpu${tid}` } });
+  return `${JSON.stringify({ displayTimeUnit: 'ns', traceEvents: events }, null, 0)}\n`;
+}
