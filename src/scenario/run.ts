@@ -24,6 +24,9 @@ export interface RunOptions {
   readonly policy?: string;
   readonly seed?: number;
   readonly trace?: TraceSink;
+  /** Called every `progressInstructions` guest instructions (for a progress line on a terminal). */
+  readonly onProgress?: (p: { ticks: number; instructions: number }) => void;
+  readonly progressInstructions?: number;
 }
 
 export interface CostReport {
@@ -107,6 +110,17 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
   let vm = buildVm(s, images, { policy, seed, trace });
   arm(vm);
   let end: RunEnd;
+  const watch = (m: Vm) => {
+    if (!opts.onProgress) return;
+    const every = opts.progressInstructions ?? 5_000_000;
+    let next = every;
+    m.scheduler.onSlice = () => {
+      if (m.scheduler.retired < next) return;
+      next = m.scheduler.retired + every;
+      opts.onProgress?.({ ticks: m.board.kernel.now, instructions: m.scheduler.retired });
+    };
+  };
+  watch(vm);
   for (;;) {
     end = vm.run({ ticks: limits.ticks, instructions: limits.instructions });
     if (!saveRequested) break;
@@ -117,6 +131,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
     arm(next);
     next.restore(snapshot);
     vm = next;
+    watch(vm);
   }
 
   const facts = {

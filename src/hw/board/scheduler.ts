@@ -27,6 +27,9 @@ export interface Steppable {
   step(budget: number): number;
 }
 
+/** Longest single step (cycles): bounds the time between progress callbacks. */
+const MAX_STEP = 1 << 22;
+
 export type SchedulerEnd = 'limit' | 'idle' | 'stopped';
 
 export interface SchedulerOptions {
@@ -47,6 +50,8 @@ export class Scheduler {
   private stopRequested = false;
   private retiredTotal = 0;
   readonly quantumTicks: number;
+  /** Observer called once per slice (progress reporting); must not change the machine. */
+  onSlice: (() => void) | null = null;
 
   constructor(
     private readonly kernel: Kernel,
@@ -140,6 +145,8 @@ export class Scheduler {
           if (budget <= 0) break;
           const left = limitInstructions - this.retiredTotal;
           if (budget > left) budget = left;
+          // Long blocks are cut so observers (progress) get a look in; a cut is invisible to the guest.
+          if (budget > MAX_STEP) budget = MAX_STEP;
           if (budget <= 0) break;
           this.stepStart[i] = this.cycles[i];
           const before = cpu.instret();
@@ -152,6 +159,7 @@ export class Scheduler {
           // Port calls may have scheduled something sooner.
           const next = k.nextEventTime();
           if (next < sliceEnd) sliceEnd = Math.max(next, k.now);
+          if (this.onSlice !== null) this.onSlice();
           if (used === 0) break;
         }
       }

@@ -338,20 +338,27 @@ export class VirtInterface implements VirtInterfaceOps {
   private setLr(n: number, w: number): void {
     const old = this.lr[n];
     this.lr[n] = w;
-    const st = getField(w, LR.State);
-    if (
-      this.opts.trace.enabled &&
-      (getField(old, LR.State) !== st || getField(old, LR.VirtualID) !== getField(w, LR.VirtualID))
-    )
-      this.opts.trace.emit({
-        kind: 'irq',
-        t: this.opts.clock.now,
-        cpu: this.opts.cpu,
-        gic: 'virt',
-        intid: getField(w, LR.VirtualID),
-        pending: (st & LrState.Pending) !== 0,
-        active: (st & LrState.Active) !== 0,
-      });
+    if (this.opts.trace.enabled) {
+      const oldSt = getField(old, LR.State);
+      const st = getField(w, LR.State);
+      const oldId = getField(old, LR.VirtualID);
+      const id = getField(w, LR.VirtualID);
+      // An LR that changes hands: its previous interrupt leaves the virtual interface first.
+      if (oldSt !== 0 && oldId !== id) this.traceLr(oldId, 0);
+      if (st !== 0 ? oldSt !== st || oldId !== id : oldSt !== 0 && oldId === id) this.traceLr(id, st);
+    }
+  }
+
+  private traceLr(intid: number, st: number): void {
+    this.opts.trace.emit({
+      kind: 'irq',
+      t: this.opts.clock.now,
+      cpu: this.opts.cpu,
+      gic: 'virt',
+      intid,
+      pending: (st & LrState.Pending) !== 0,
+      active: (st & LrState.Active) !== 0,
+    });
   }
 
   /** Recompute the three outputs from the state; called after every state change. */

@@ -119,7 +119,7 @@ export class RunLoop {
     v.mode = 'in-guest';
     this.o.counters.entries++;
     if (this.o.trace.enabled)
-      this.o.trace.emit({ kind: 'note', t: this.o.clock.now, cpu: v.index, text: 'enter' });
+      this.o.trace.emit({ kind: 'vcpu', t: this.o.clock.now, cpu: v.index, state: 'guest' });
     return true;
   }
 
@@ -159,7 +159,7 @@ export class RunLoop {
     v.lastExit = reason;
     counters.exits[reason]++;
     if (this.o.trace.enabled)
-      this.o.trace.emit({ kind: 'note', t: this.o.clock.now, cpu: v.index, text: `exit ${reason}` });
+      this.o.trace.emit({ kind: 'vcpu', t: this.o.clock.now, cpu: v.index, state: 'hyp', reason });
     v.timer.saveHw();
     policy.syncBeforeVgic(v.timer);
     vgic.syncHwstate(v.index);

@@ -1,0 +1,168 @@
+// The `run` and `compare` commands.
+
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { MemorySink } from '../sim/trace/sink.ts';
+import { LivelockError } from '../hyp/vcpu/run-loop.ts';
+import { GuestError } from '../hyp/vm.ts';
+import { loadScenarioFile, type Scenario, ScenarioError } from '../scenario/index.ts';
+import { runScenario, type ScenarioRun } from '../scenario/run.ts';
+import { compareTable, costLines, runJson, verdictLines } from './format.ts';
+import { type TraceFiles, wantsTrace, writeTraceFiles } from './outputs.ts';
+import { Progress } from './progress.ts';
+
+export interface CommonOptions extends TraceFiles {
+  readonly seed: number;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  readonly checkVerdicts?: boolean;
+  readonly policy?: string;
+}
+
+const EXIT_OK = 0;
+const EXIT_FAILED = 1;
+const EXIT_USAGE = 2;
+
+/** Files and directories (their *.yaml, sorted; *.pending.yaml are skipped) -> scenario files. */
+export function collectScenarioFiles(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const a of args) {
+    if (!existsSync(a))
+      throw new ScenarioError([{ file: a, line: 1, column: 1, message: 'no such file or directory' }]);
+    if (statSync(a).isDirectory()) {
+      const names = readdirSync(a)
+        .filter((n) => n.endsWith('.yaml') && !n.endsWith('.pending.yaml'))
+        .sort();
+      out.push(...names.map((n) => join(a, n)));
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** Load every file first, so all input errors of all files are reported before anything runs. */
+function loadAll(files: readonly string[]): Scenario[] {
+  const scenarios: Scenario[] = [];
+  const errors: ScenarioError[] = [];
+  for (const f of files) {
+    try {
+      scenarios.push(loadScenarioFile(f));
+    } catch (e) {
+      if (e instanceof ScenarioError) errors.push(e);
+      else throw e;
+    }
+  }
+  if (errors.length > 0) throw new ScenarioError(errors.flatMap((e) => e.diagnostics));
+  return scenarios;
+}
+
+interface Outcome {
+  readonly run?: ScenarioRun;
+  readonly error?: string;
+  readonly files: string[];
+}
+
+function runOne(
+  s: Scenario,
+  policy: string | undefined,
+  o: CommonOptions,
+  tag: string | undefined,
+  progress: Progress,
+): Outcome {
+  const sink = wantsTrace(o) ? new MemorySink() : undefined;
+  progress.start(`${s.name}${policy ? ` [${policy}]` : ''}`);
+  try {
+    const run = runScenario(s, {
+      policy,
+      seed: o.seed,
+      trace: sink,
+      onProgress: progress.active
+        ? (p) => progress.update(p.ticks, p.instructions, s.machine.counterHz)
+        : undefined,
+    });
+    progress.done();
+    const files = sink
+      ? writeTraceFiles(o, tag, sink.records, {
+          counterHz: s.machine.counterHz,
+          endTicks: run.ticks,
+          title: `${s.name} (${run.policy})`,
+        })
+      : [];
+    return { run, files };
+  } catch (e) {
+    progress.done();
+    if (e instanceof GuestError || e instanceof LivelockError)
+      return { error: `${s.name}: ${e.message}`, files: [] };
+    throw e;
+  }
+}
+
+function expectedVerdict(s: Scenario, policy: string): 'pass' | 'fail' {
+  return (s.expect.verdicts as Record<string, 'pass' | 'fail'> | undefined)?.[policy] ?? 'pass';
+}
+
+export function runCommand(files: readonly string[], o: CommonOptions): number {
+  const scenarios = loadAll(files);
+  const progress = new Progress(!o.quiet && !o.json);
+  const outcomes: Outcome[] = [];
+  const several = scenarios.length > 1;
+  for (const s of scenarios) {
+    const out = runOne(s, o.policy, o, several ? s.name : undefined, progress);
+    outcomes.push(out);
+    if (o.json) continue;
+    if (out.error !== undefined) {
+      process.stdout.write(`ERROR ${out.error}\n`);
+      continue;
+    }
+    const r = out.run!;
+    const lines = verdictLines(r);
+    if (!o.quiet || !r.passed)
+      process.stdout.write(
+        `${(o.quiet ? lines.slice(0, 1).concat(lines.slice(1).filter((l) => l.includes('FAIL'))) : lines).join('\n')}\n`,
+      );
+    if (!o.quiet) process.stdout.write(`${costLines(r).join('\n')}\n`);
+    for (const f of out.files) process.stdout.write(`  wrote ${f}\n`);
+  }
+  const ok = (x: Outcome, s: Scenario) =>
+    x.run !== undefined &&
+    (o.checkVerdicts ? (x.run.passed ? 'pass' : 'fail') === expectedVerdict(s, x.run.policy) : x.run.passed);
+  const passed = outcomes.filter((x, i) => ok(x, scenarios[i])).length;
+  if (o.json) {
+    process.stdout.write(
+      `${JSON.stringify({ results: outcomes.map((x) => (x.run ? runJson(x.run) : { error: x.error })), passed, failed: outcomes.length - passed }, null, 2)}\n`,
+    );
+  } else if (several || o.quiet)
+    process.stdout.write(
+      `\n${scenarios.length} scenario(s): ${passed} passed, ${outcomes.length - passed} failed\n`,
+    );
+  return passed === outcomes.length ? EXIT_OK : EXIT_FAILED;
+}
+
+export function compareCommand(file: string, policies: readonly string[], o: CommonOptions): number {
+  const [s] = loadAll([file]);
+  const progress = new Progress(!o.quiet && !o.json);
+  const outcomes = policies.map((p) => runOne(s, p, o, p, progress));
+  const runs = outcomes.flatMap((x) => (x.run ? [x.run] : []));
+  const mismatches = runs.filter((r) => (r.passed ? 'pass' : 'fail') !== expectedVerdict(s, r.policy));
+  if (o.json) {
+    process.stdout.write(
+      `${JSON.stringify({ scenario: s.name, results: runs.map(runJson), errors: outcomes.filter((x) => x.error).map((x) => x.error) }, null, 2)}\n`,
+    );
+  } else {
+    process.stdout.write(`${s.name}: ${basename(s.file)}\n${s.description ? `${s.description}\n` : ''}\n`);
+    process.stdout.write(`${compareTable(runs)}\n\n`);
+    for (const r of runs) {
+      const lines = verdictLines(r);
+      process.stdout.write(`${lines.join('\n')}\n`);
+      const expected = expectedVerdict(s, r.policy);
+      process.stdout.write(
+        `  expected verdict under ${r.policy}: ${expected}${(r.passed ? 'pass' : 'fail') === expected ? ' (as expected)' : ' (MISMATCH)'}\n`,
+      );
+    }
+    for (const x of outcomes) if (x.error) process.stdout.write(`ERROR ${x.error}\n`);
+    const files = outcomes.flatMap((x) => x.files);
+    if (files.length > 0) process.stdout.write(`\nwrote ${files.join(', ')}\n`);
+  }
+  if (outcomes.some((x) => x.error !== undefined)) return EXIT_FAILED;
+  if (o.checkVerdicts && mismatches.length > 0) return EXIT_FAILED;
+  return runs.length === outcomes.length ? EXIT_OK : EXIT_USAGE;
+}

@@ -1,0 +1,35 @@
+// A one-line progress display on a terminal (stderr): virtual time and guest
+// instructions per second. Silent when stderr is not a TTY, or with --quiet
+// or --json. Wall-clock time is only displayed, never used by the simulation.
+
+export class Progress {
+  readonly active: boolean;
+  private label = '';
+  private t0 = 0;
+  private shown = false;
+
+  constructor(enabled: boolean) {
+    this.active = enabled && process.stderr.isTTY === true;
+  }
+
+  start(label: string): void {
+    this.label = label;
+    this.t0 = performance.now();
+  }
+
+  update(ticks: number, instructions: number, counterHz: number): void {
+    if (!this.active) return;
+    const secs = (performance.now() - this.t0) / 1000;
+    const mips = secs > 0 ? instructions / secs / 1e6 : 0;
+    const vt = (ticks / counterHz) * 1000;
+    process.stderr.write(
+      `\r\x1b[2K${this.label}: ${vt.toFixed(3)} ms virtual, ${instructions} instructions, ${mips.toFixed(1)} M/s`,
+    );
+    this.shown = true;
+  }
+
+  done(): void {
+    if (this.shown) process.stderr.write('\r\x1b[2K');
+    this.shown = false;
+  }
+}
