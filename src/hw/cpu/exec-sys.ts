@@ -114,6 +114,10 @@ export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
       case 'currentel':
         lo = c.el << 2;
         break;
+      case 'isr':
+        // I (bit 7) and F (bit 6) show the inputs whatever PSTATE masks; A (bit 8): no SError model.
+        lo = ((c.irqLine ? 1 : 0) << 7) | ((c.fiqLine ? 1 : 0) << 6);
+        break;
       case 'spsel':
         lo = c.spsel;
         break;

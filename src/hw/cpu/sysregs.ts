@@ -18,6 +18,8 @@ export type SysregKind =
   | 'currentel'
   | 'spsel'
   | 'sp_el0'
+  /** ISR_EL1: read-only view of the pending IRQ/FIQ inputs (Arm ARM D19.2.78). */
+  | 'isr'
   /** Reserved ID register space: RAZ (Arm ARM D19.2, "ID register space"). */
   | 'raz';
 
@@ -78,6 +80,7 @@ export const SYSREGS: readonly SysregDef[] = [
   d('MAIR_EL1', enc(3, 0, 10, 2, 0), 'rw'),
   d('AMAIR_EL1', enc(3, 0, 10, 3, 0), 'rw'),
   d('VBAR_EL1', enc(3, 0, 12, 0, 0), 'rw'),
+  d('ISR_EL1', enc(3, 0, 12, 1, 0), 'isr'),
   d('CONTEXTIDR_EL1', enc(3, 0, 13, 0, 1), 'rw'),
   d('TPIDR_EL1', enc(3, 0, 13, 0, 4), 'rw'),
   d('CSSELR_EL1', enc(3, 2, 0, 0, 0), 'rw'),
