@@ -1,0 +1,115 @@
+// A vcpu file descriptor: KVM_GET_ONE_REG / KVM_SET_ONE_REG for the timer
+// registers (kvm-arm-notes.md §5.5-§5.7). A vcpu ioctl runs with the vcpu
+// outside KVM_RUN; a vcpu the simulator paused inside the guest first takes
+// its exit path (reason 'host'), as the signal that brings a VMM's vcpu
+// thread back to userspace would.
+//
+// Seed rule 4: after a write the timer re-evaluates its output
+// (policy.afterUserWrite), except while the vgic is uninitialized: then no
+// level is recorded and no vgic call is made, and the first flush catches up.
+
+import { fieldMask } from '../../sim/bits.ts';
+import { sub64, u64 } from '../../sim/u64.ts';
+import { CTL, CTL_WRITABLE } from '../../hw/timer/sysregs.ts';
+import { TimerId } from '../timer/arch-timer.ts';
+import type { Vcpu } from '../vcpu/vcpu.ts';
+import type { Vm } from '../vm.ts';
+import {
+  fail,
+  KVM_REG_ARM_PTIMER_CNT,
+  KVM_REG_ARM_PTIMER_CTL,
+  KVM_REG_ARM_PTIMER_CVAL,
+  KVM_REG_ARM_TIMER_CNT,
+  KVM_REG_ARM_TIMER_CTL,
+  KVM_REG_ARM_TIMER_CVAL,
+  type KvmResult,
+  ok,
+} from './uapi.ts';
+
+const ISTATUS = fieldMask(CTL.ISTATUS);
+
+/** What the VM tells a vcpu about VM-wide state (the counter offset ioctl freezes CNT writes). */
+export interface VcpuHost {
+  readonly vm: Vm;
+  /** KVM_ARM_SET_COUNTER_OFFSET was used: CNT writes are accepted and ignored (6.4+). */
+  readonly counterOffsetLocked: boolean;
+}
+
+export class KvmVcpu {
+  constructor(
+    private readonly host: VcpuHost,
+    readonly id: number,
+  ) {}
+
+  private get v(): Vcpu {
+    return this.host.vm.vcpus[this.id];
+  }
+
+  /** Bring the vcpu to userspace (see the header). */
+  private stopped(): Vcpu {
+    const v = this.v;
+    this.host.vm.runLoop.leaveGuest(v);
+    return v;
+  }
+
+  /** KVM_GET_ONE_REG. Unknown ids: -ENOENT. */
+  getOneReg(id: bigint): KvmResult<bigint> {
+    const t = this.stopped().timer;
+    switch (id) {
+      case KVM_REG_ARM_TIMER_CTL:
+        // read_timer_ctl: ISTATUS = "the condition is met", whatever ENABLE says.
+        return ok(BigInt((t.cntvCtl | (t.cntvCval <= t.virtCount() ? ISTATUS : 0)) >>> 0));
+      case KVM_REG_ARM_TIMER_CNT:
+        return ok(t.virtCount());
+      case KVM_REG_ARM_TIMER_CVAL:
+        return ok(t.cntvCval);
+      case KVM_REG_ARM_PTIMER_CTL:
+        return ok(BigInt((t.cntpCtl | (t.cntpCval <= t.physCount() ? ISTATUS : 0)) >>> 0));
+      case KVM_REG_ARM_PTIMER_CNT:
+        return ok(t.physCount());
+      case KVM_REG_ARM_PTIMER_CVAL:
+        return ok(t.cntpCval);
+      default:
+        return fail('ENOENT', `no register 0x${id.toString(16)}`);
+    }
+  }
+
+  /** KVM_SET_ONE_REG. Unknown ids: -ENOENT. */
+  setOneReg(id: bigint, value: bigint): KvmResult {
+    const vm = this.host.vm;
+    const v = this.stopped();
+    const t = v.timer;
+    const initialized = vm.vgic.initialized;
+    switch (id) {
+      case KVM_REG_ARM_TIMER_CTL:
+        t.cntvCtl = Number(value & BigInt(CTL_WRITABLE)); // ISTATUS is read-only
+        vm.policy.afterUserWrite(t);
+        return ok(undefined);
+      case KVM_REG_ARM_TIMER_CVAL:
+        t.cntvCval = u64(value);
+        vm.policy.afterUserWrite(t);
+        return ok(undefined);
+      case KVM_REG_ARM_TIMER_CNT:
+        // offset = physical count - value, for every vcpu (one counter per VM).
+        if (!this.host.counterOffsetLocked) vm.setCounterOffset(sub64(t.physCount(), u64(value)));
+        return ok(undefined);
+      case KVM_REG_ARM_PTIMER_CTL:
+      case KVM_REG_ARM_PTIMER_CVAL:
+        if (id === KVM_REG_ARM_PTIMER_CTL) t.cntpCtl = Number(value & BigInt(CTL_WRITABLE));
+        else t.cntpCval = u64(value);
+        // timer_emulate; before vgic init only the soft timer is (re)armed, the flush catches up.
+        if (initialized) vm.policy.ptimerChanged(t);
+        else t.armPtimer();
+        return ok(undefined);
+      case KVM_REG_ARM_PTIMER_CNT:
+        return fail('EINVAL', 'the physical counter has no offset in this model (as before Linux 6.4)');
+      default:
+        return fail('ENOENT', `no register 0x${id.toString(16)}`);
+    }
+  }
+
+  /** The last level the timer signalled to the vgic (irq.level of the seed), for tests and tools. */
+  timerLevel(which: 'virt' | 'phys'): boolean {
+    return this.v.timer.level[which === 'virt' ? TimerId.Virt : TimerId.Phys];
+  }
+}

@@ -1,0 +1,364 @@
+// A VM file descriptor: KVM's VM ioctls over the hypervisor's Vm
+// (kvm-arm-notes.md §5.6, §6.1, §7.4, §7.5). createVm builds the board, so
+// its size (cpus, SPIs) is fixed there; vcpus must then be created, each
+// once, before the vgic is initialized (KVM refuses KVM_CREATE_VCPU after
+// vgic init with -EBUSY). Every result is a KvmResult: a value, or -errno
+// with a message. Host bugs (not guest or userspace mistakes) still throw.
+//
+// KVM_RUN runs the whole machine (every created vcpu, one deterministic
+// scheduler) for a budget and reports why it stopped: a PSCI system event,
+// the budget ('limit'), every vcpu waiting with nothing to wake it
+// ('idle'), or a guest the hypervisor cannot handle ('internal-error').
+
+import { SeededChooser } from '../../sim/choice.ts';
+import type { TraceSink } from '../../sim/trace/sink.ts';
+import { DEFAULT_BOARD } from '../../hw/board/board.ts';
+import { MEMMAP } from '../../hw/board/memory-map.ts';
+import { isPpi, isSgi, PRIVATE_COUNT } from '../../hw/gic/intid.ts';
+import { LivelockError } from '../vcpu/run-loop.ts';
+import { GuestError, Vm, type VmState } from '../vm.ts';
+import { costsOf, diffCosts, type KvmCosts } from './costs.ts';
+import { KvmVcpu } from './kvm-vcpu.ts';
+import {
+  decodeKvmIrq,
+  fail,
+  KVM_ARM_IRQ_TYPE_CPU,
+  KVM_ARM_IRQ_TYPE_PPI,
+  KVM_ARM_IRQ_TYPE_SPI,
+  KVM_DEV_ARM_VGIC_CTRL_INIT,
+  KVM_DEV_ARM_VGIC_GRP_ADDR,
+  KVM_DEV_ARM_VGIC_GRP_CTRL,
+  KVM_DEV_ARM_VGIC_GRP_NR_IRQS,
+  KVM_DEV_TYPE_ARM_VGIC_V2,
+  type KvmResult,
+  ok,
+} from './uapi.ts';
+
+export interface KvmVmConfig {
+  /** timer policy: 'level' (the seed) or 'legacy-edge' */
+  readonly policy: string;
+  /** vcpus the board has (each must be created with createVcpu); default 1 */
+  readonly vcpus?: number;
+  readonly spis?: number;
+  readonly nLR?: number;
+  readonly counterHz?: number;
+  readonly cpuHz?: number;
+  readonly hostTickHz?: number;
+  readonly exitCycles?: number;
+  readonly entryCycles?: number;
+  readonly preemptCycles?: number;
+  readonly quantumTicks?: number;
+  /** seed of the chooser (preemption points, slice order) */
+  readonly seed?: number;
+  readonly trace?: TraceSink;
+}
+
+export interface KvmRunLimits {
+  /** run at most this many more ticks of virtual time */
+  readonly ticks?: number;
+  /** retire at most this many more instructions (all vcpus) */
+  readonly instructions?: number;
+}
+
+export type KvmExitReason = 'system-event' | 'limit' | 'idle' | 'internal-error';
+
+/** struct kvm_run, as much of it as a model has. */
+export interface KvmExit {
+  readonly reason: KvmExitReason;
+  /** KVM_SYSTEM_EVENT_SHUTDOWN / _RESET (PSCI SYSTEM_OFF / SYSTEM_RESET) */
+  readonly systemEvent?: 'shutdown' | 'reset';
+  readonly message?: string;
+  /** virtual time at the end of the run, and how much this run took */
+  readonly now: number;
+  readonly ticks: number;
+  readonly instructions: number;
+  /** what this run cost (counters after minus before) */
+  readonly costs: KvmCosts;
+}
+
+/** KVM_VGIC_V2_ADDR_TYPE_DIST / _CPU */
+export const KVM_VGIC_V2_ADDR_TYPE_DIST = 0n;
+export const KVM_VGIC_V2_ADDR_TYPE_CPU = 1n;
+
+export function createVm(config: KvmVmConfig): KvmVm {
+  return new KvmVm(config);
+}
+
+export class KvmVm {
+  readonly vm: Vm;
+  private readonly created: (KvmVcpu | undefined)[];
+  private device: KvmVgicDevice | null = null;
+  private offsetLocked = false;
+  private ran = false;
+
+  constructor(readonly config: KvmVmConfig) {
+    const cpus = config.vcpus ?? 1;
+    this.vm = new Vm({
+      board: {
+        ...DEFAULT_BOARD,
+        cpus,
+        spis: config.spis ?? DEFAULT_BOARD.spis,
+        nLR: config.nLR ?? DEFAULT_BOARD.nLR,
+        counterHz: config.counterHz ?? DEFAULT_BOARD.counterHz,
+        cpuHz: config.cpuHz ?? DEFAULT_BOARD.cpuHz,
+      },
+      policy: config.policy,
+      startAll: true,
+      hostTickHz: config.hostTickHz,
+      exitCycles: config.exitCycles,
+      entryCycles: config.entryCycles,
+      preemptCycles: config.preemptCycles,
+      quantumTicks: config.quantumTicks,
+      trace: config.trace,
+      chooser: new SeededChooser(config.seed ?? 0),
+    });
+    this.created = new Array(cpus).fill(undefined);
+  }
+
+  get counterOffsetLocked(): boolean {
+    return this.offsetLocked;
+  }
+
+  /** KVM_CREATE_VCPU */
+  createVcpu(id: number): KvmResult<KvmVcpu> {
+    if (!Number.isInteger(id) || id < 0 || id >= this.created.length)
+      return fail('EINVAL', `vcpu id ${id} out of range 0..${this.created.length - 1}`);
+    if (this.vm.vgic.initialized)
+      return fail('EBUSY', 'the vgic is initialized: vcpus must be created before');
+    if (this.created[id] !== undefined) return fail('EEXIST', `vcpu ${id} already exists`);
+    const vcpu = new KvmVcpu(this, id);
+    this.created[id] = vcpu;
+    return ok(vcpu);
+  }
+
+  vcpu(id: number): KvmVcpu | undefined {
+    return this.created[id];
+  }
+
+  /** KVM_CREATE_DEVICE: only the GICv2 vgic. */
+  createDevice(type: string): KvmResult<KvmVgicDevice> {
+    if (type !== KVM_DEV_TYPE_ARM_VGIC_V2)
+      return fail('ENXIO', `no device type '${type}' (only ${KVM_DEV_TYPE_ARM_VGIC_V2})`);
+    if (this.device !== null) return fail('EEXIST', 'the VM already has a vgic');
+    this.device = new KvmVgicDevice(this);
+    return ok(this.device);
+  }
+
+  get hasVgic(): boolean {
+    return this.device !== null;
+  }
+
+  /** vgic_init through the policy (timer PPI mapping), checking KVM's preconditions. */
+  initVgic(): KvmResult {
+    if (this.vm.vgic.initialized) return ok(undefined);
+    if (this.device === null)
+      return fail('ENXIO', 'no in-kernel irqchip (a userspace irqchip is not modelled)');
+    const missing = this.created.indexOf(undefined);
+    if (missing >= 0)
+      return fail(
+        'EINVAL',
+        `vcpu ${missing} not created: the board was sized at createVm, create every vcpu first`,
+      );
+    this.vm.initVgic();
+    return ok(undefined);
+  }
+
+  /**
+   * KVM_IRQ_LINE. `irq` in the 2013 layout ([31:24] type, [23:16] vcpu,
+   * [15:0] number). SPIs (type 1) need INTID >= 32 and < 32 + SPIs; PPIs
+   * (type 2) INTID 16..31 and an existing vcpu; SGIs cannot be injected;
+   * type 0 (the vcpu's IRQ/FIQ pins) needs a userspace irqchip: -ENXIO with
+   * an in-kernel one. Lines owned by the timer are silently left alone.
+   * Lazily initializes the vgic (GICv2's vgic_lazy_init).
+   */
+  irqLine(irq: number, level: boolean | 0 | 1): KvmResult {
+    const { type, vcpu, num } = decodeKvmIrq(irq);
+    const high = level === true || level === 1;
+    switch (type) {
+      case KVM_ARM_IRQ_TYPE_CPU:
+        if (this.device !== null) return fail('ENXIO', 'KVM_ARM_IRQ_TYPE_CPU with an in-kernel irqchip');
+        return fail('ENXIO', 'no userspace irqchip in this model');
+      case KVM_ARM_IRQ_TYPE_SPI: {
+        if (this.device === null) return fail('ENXIO', 'SPI injection needs the in-kernel irqchip');
+        if (num < PRIVATE_COUNT) return fail('EINVAL', `SPI number ${num} < 32`);
+        if (num >= PRIVATE_COUNT + this.vm.board.config.spis) return fail('EINVAL', `no SPI ${num}`);
+        const init = this.initVgic();
+        if (!init.ok) return init;
+        return this.injected(this.vm.vgic.injectIrq(null, num, high), num);
+      }
+      case KVM_ARM_IRQ_TYPE_PPI: {
+        if (this.device === null) return fail('ENXIO', 'PPI injection needs the in-kernel irqchip');
+        if (vcpu >= this.created.length || this.created[vcpu] === undefined)
+          return fail('EINVAL', `no vcpu ${vcpu}`);
+        if (isSgi(num)) return fail('EINVAL', `INTID ${num} is an SGI: SGIs cannot be injected`);
+        if (!isPpi(num)) return fail('EINVAL', `INTID ${num} is not a PPI (16..31)`);
+        const init = this.initVgic();
+        if (!init.ok) return init;
+        return this.injected(this.vm.vgic.injectIrq(vcpu, num, high), num);
+      }
+      default:
+        return fail('EINVAL', `irq type ${type}`);
+    }
+  }
+
+  private injected(r: 'ok' | 'ignored' | 'invalid', num: number): KvmResult {
+    // 'ignored' (no change, or a line owned by an in-kernel device) is success for userspace.
+    return r === 'invalid' ? fail('EINVAL', `INTID ${num} rejected by the vgic`) : ok(undefined);
+  }
+
+  /**
+   * KVM_ARM_SET_COUNTER_OFFSET (6.4+): the guest's virtual count is the
+   * physical count minus `offset`, on every vcpu; afterwards ONE_REG writes
+   * to the CNT registers are accepted and ignored. Deviation: only the
+   * virtual counter is offset (the emulated physical timer keeps the
+   * physical count), as with a pre-6.4 CNTVOFF.
+   */
+  setCounterOffset(offset: bigint, reserved = 0n): KvmResult {
+    if (reserved !== 0n) return fail('EINVAL', 'kvm_arm_counter_offset.reserved must be 0');
+    this.offsetLocked = true;
+    this.vm.setCounterOffset(offset);
+    return ok(undefined);
+  }
+
+  /** Load a guest image into RAM and reset every vcpu to `entry`. */
+  loadImage(bytes: Uint8Array, entry: number, base: number = MEMMAP.RAM.base + 0x8_0000): KvmResult {
+    if (this.ran) return fail('EBUSY', 'the VM has already run');
+    this.vm.load(base, bytes, entry);
+    return ok(undefined);
+  }
+
+  /** KVM_RUN for every vcpu, for at most the given budget. */
+  run(limits: KvmRunLimits = {}): KvmResult<KvmExit> {
+    const missing = this.created.indexOf(undefined);
+    if (missing >= 0) return fail('EINVAL', `vcpu ${missing} not created`);
+    const init = this.initVgic();
+    if (!init.ok) return init;
+    this.ran = true;
+    const vm = this.vm;
+    const before = costsOf(vm);
+    const t0 = vm.board.kernel.now;
+    const i0 = vm.scheduler.retired;
+    const ticks = limits.ticks === undefined ? Number.MAX_SAFE_INTEGER : t0 + limits.ticks;
+    const instructions =
+      limits.instructions === undefined ? Number.MAX_SAFE_INTEGER : i0 + limits.instructions;
+    let reason: KvmExitReason;
+    let systemEvent: KvmExit['systemEvent'];
+    let message: string | undefined;
+    try {
+      const end = vm.run({ ticks, instructions });
+      if (end === 'poweroff' || end === 'reset') {
+        reason = 'system-event';
+        systemEvent = end === 'poweroff' ? 'shutdown' : 'reset';
+      } else reason = end;
+    } catch (e) {
+      if (!(e instanceof GuestError || e instanceof LivelockError)) throw e;
+      reason = 'internal-error';
+      message = e.message;
+    }
+    const now = vm.board.kernel.now;
+    return ok({
+      reason,
+      systemEvent,
+      message,
+      now,
+      ticks: now - t0,
+      instructions: vm.scheduler.retired - i0,
+      costs: diffCosts(costsOf(vm), before),
+    });
+  }
+
+  /** Every counter since the VM was created (restored counters included). */
+  costs(): KvmCosts {
+    return costsOf(this.vm);
+  }
+
+  /** Stop every vcpu and save the whole VM (board, vgic, timers, run-loop state). */
+  save(): KvmResult<VmState> {
+    if (!this.vm.vgic.initialized) return fail('EBUSY', 'save before the vgic is initialized');
+    return ok(this.vm.save());
+  }
+
+  /**
+   * Restore a snapshot into this VM, which must be freshly created with the
+   * same configuration, every vcpu created and the vgic device present (a
+   * VMM recreates the VM before restoring) and must not have run.
+   */
+  restore(state: VmState): KvmResult {
+    if (this.ran) return fail('EBUSY', 'the VM has already run');
+    if (this.device === null) return fail('ENXIO', 'create the vgic device before restoring');
+    const missing = this.created.indexOf(undefined);
+    if (missing >= 0) return fail('EINVAL', `vcpu ${missing} not created`);
+    try {
+      this.vm.restore(state);
+    } catch (e) {
+      if (e instanceof RangeError) return fail('EINVAL', e.message);
+      throw e;
+    }
+    return ok(undefined);
+  }
+}
+
+/** The arm-vgic-v2 device: KVM_SET/GET/HAS_DEVICE_ATTR for the groups this model supports. */
+export class KvmVgicDevice {
+  constructor(private readonly kvm: KvmVm) {}
+
+  hasAttr(group: number, attr: bigint): KvmResult<boolean> {
+    switch (group) {
+      case KVM_DEV_ARM_VGIC_GRP_CTRL:
+        return ok(attr === KVM_DEV_ARM_VGIC_CTRL_INIT);
+      case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
+        return ok(true);
+      case KVM_DEV_ARM_VGIC_GRP_ADDR:
+        return ok(attr === KVM_VGIC_V2_ADDR_TYPE_DIST || attr === KVM_VGIC_V2_ADDR_TYPE_CPU);
+      default:
+        return ok(false);
+    }
+  }
+
+  setAttr(group: number, attr: bigint, value = 0n): KvmResult {
+    const vm = this.kvm.vm;
+    switch (group) {
+      case KVM_DEV_ARM_VGIC_GRP_CTRL:
+        if (attr !== KVM_DEV_ARM_VGIC_CTRL_INIT) return fail('ENXIO', `no control attribute ${attr}`);
+        return this.kvm.initVgic();
+      case KVM_DEV_ARM_VGIC_GRP_NR_IRQS: {
+        if (vm.vgic.initialized) return fail('EBUSY', 'the vgic is initialized');
+        const n = Number(value);
+        if (n < 64 || n > 1024 || n % 32 !== 0)
+          return fail('EINVAL', `nr_irqs ${n}: 64..1024, multiple of 32`);
+        // The board (and its physical GIC) was sized at createVm.
+        if (n !== PRIVATE_COUNT + vm.board.config.spis)
+          return fail('EINVAL', `nr_irqs ${n}: this board has ${PRIVATE_COUNT + vm.board.config.spis}`);
+        return ok(undefined);
+      }
+      case KVM_DEV_ARM_VGIC_GRP_ADDR: {
+        if (vm.vgic.initialized) return fail('EBUSY', 'the vgic is initialized');
+        const want =
+          attr === KVM_VGIC_V2_ADDR_TYPE_DIST
+            ? MEMMAP.GICD.base
+            : attr === KVM_VGIC_V2_ADDR_TYPE_CPU
+              ? MEMMAP.GICC.base
+              : undefined;
+        if (want === undefined) return fail('ENXIO', `no address type ${attr}`);
+        if (value !== BigInt(want)) return fail('EINVAL', `the board's frame is at 0x${want.toString(16)}`);
+        return ok(undefined);
+      }
+      default:
+        return fail('ENXIO', `attribute group ${group} is not supported`);
+    }
+  }
+
+  getAttr(group: number, attr: bigint): KvmResult<bigint> {
+    const vm = this.kvm.vm;
+    switch (group) {
+      case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
+        return ok(BigInt(PRIVATE_COUNT + vm.board.config.spis));
+      case KVM_DEV_ARM_VGIC_GRP_ADDR:
+        if (attr === KVM_VGIC_V2_ADDR_TYPE_DIST) return ok(BigInt(MEMMAP.GICD.base));
+        if (attr === KVM_VGIC_V2_ADDR_TYPE_CPU) return ok(BigInt(MEMMAP.GICC.base));
+        return fail('ENXIO', `no address type ${attr}`);
+      default:
+        return fail('ENXIO', `attribute group ${group} cannot be read`);
+    }
+  }
+}

@@ -1,0 +1,95 @@
+// The userspace ABI of KVM/arm64 this model follows: error numbers, the
+// KVM_IRQ_LINE encoding, ONE_REG ids of the timer registers and the vgic
+// device attributes (kvm-arm-notes.md §5.7, §7.4, §7.5). Values are KVM's
+// so that a VMM's constants can be used unchanged.
+
+import { type Field, field, getField, setField } from '../../sim/bits.ts';
+
+// --- errors -------------------------------------------------------------
+
+/** The errnos the API returns (Linux values). */
+export const Errno = {
+  ENOENT: 2,
+  ENXIO: 6,
+  EEXIST: 17,
+  EBUSY: 16,
+  EINVAL: 22,
+} as const;
+export type ErrnoName = keyof typeof Errno;
+
+/** An ioctl's result: a value, or -errno with the reason in words (KVM only gives the number). */
+export type KvmResult<T = void> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly errno: ErrnoName; readonly ret: number; readonly message: string };
+
+export function ok<T>(value: T): KvmResult<T> {
+  return { ok: true, value };
+}
+
+export function fail<T = never>(errno: ErrnoName, message: string): KvmResult<T> {
+  return { ok: false, errno, ret: -Errno[errno], message };
+}
+
+// --- KVM_IRQ_LINE (the original 2013 layout, §7.5) ----------------------
+
+export const KVM_ARM_IRQ_TYPE_CPU = 0;
+export const KVM_ARM_IRQ_TYPE_SPI = 1;
+export const KVM_ARM_IRQ_TYPE_PPI = 2;
+/** irq_id for KVM_ARM_IRQ_TYPE_CPU */
+export const KVM_ARM_IRQ_CPU_IRQ = 0;
+export const KVM_ARM_IRQ_CPU_FIQ = 1;
+
+/** struct kvm_irq_level.irq: [31:24] type, [23:16] vcpu index, [15:0] irq number. */
+export const IRQ_LINE = {
+  TYPE: field(24, 8),
+  VCPU: field(16, 8),
+  NUM: field(0, 16),
+} as const satisfies Record<string, Field>;
+
+/** Build the `irq` word of KVM_IRQ_LINE. */
+export function kvmIrq(type: number, vcpu: number, num: number): number {
+  return setField(setField(setField(0, IRQ_LINE.TYPE, type), IRQ_LINE.VCPU, vcpu), IRQ_LINE.NUM, num);
+}
+
+/** Split the `irq` word of KVM_IRQ_LINE. */
+export function decodeKvmIrq(irq: number): { type: number; vcpu: number; num: number } {
+  return {
+    type: getField(irq, IRQ_LINE.TYPE),
+    vcpu: getField(irq, IRQ_LINE.VCPU),
+    num: getField(irq, IRQ_LINE.NUM),
+  };
+}
+
+// --- ONE_REG ids (arch/arm64/include/uapi/asm/kvm.h) --------------------
+
+const KVM_REG_ARM64 = 0x6000_0000_0000_0000n;
+const KVM_REG_SIZE_U64 = 0x0030_0000_0000_0000n;
+const KVM_REG_ARM64_SYSREG = 0x0013n << 16n;
+
+/** ARM64_SYS_REG(op0, op1, CRn, CRm, op2) */
+export function arm64SysReg(op0: number, op1: number, crn: number, crm: number, op2: number): bigint {
+  const enc = (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
+  return KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG | BigInt(enc);
+}
+
+/**
+ * The timer registers. CNT and CVAL of the virtual timer are swapped with
+ * respect to the architectural encodings of CNTVCT_EL0 (3,3,14,0,2) and
+ * CNTV_CVAL_EL0 (3,3,14,3,2): a historical mistake that is frozen ABI.
+ */
+export const KVM_REG_ARM_TIMER_CTL = arm64SysReg(3, 3, 14, 3, 1);
+export const KVM_REG_ARM_TIMER_CNT = arm64SysReg(3, 3, 14, 3, 2);
+export const KVM_REG_ARM_TIMER_CVAL = arm64SysReg(3, 3, 14, 0, 2);
+export const KVM_REG_ARM_PTIMER_CTL = arm64SysReg(3, 3, 14, 2, 1);
+export const KVM_REG_ARM_PTIMER_CVAL = arm64SysReg(3, 3, 14, 2, 2);
+export const KVM_REG_ARM_PTIMER_CNT = arm64SysReg(3, 3, 14, 0, 1);
+
+// --- the vgic device (§7.4) ---------------------------------------------
+
+export const KVM_DEV_TYPE_ARM_VGIC_V2 = 'arm-vgic-v2';
+export const KVM_DEV_ARM_VGIC_GRP_ADDR = 0;
+export const KVM_DEV_ARM_VGIC_GRP_DIST_REGS = 1;
+export const KVM_DEV_ARM_VGIC_GRP_CPU_REGS = 2;
+export const KVM_DEV_ARM_VGIC_GRP_NR_IRQS = 3;
+export const KVM_DEV_ARM_VGIC_GRP_CTRL = 4;
+export const KVM_DEV_ARM_VGIC_CTRL_INIT = 0n;
