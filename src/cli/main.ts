@@ -132,4 +132,10 @@ export function main(argv: string[]): number {
   }
 }
 
+// `vgicsim ... | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 process.exitCode = main(process.argv.slice(2));

@@ -176,6 +176,8 @@ export function writeVcd(records: readonly TraceRecord[], opts: VcdOptions): str
     }
     out.push(...pending);
   }
-  if (opts.endTicks !== undefined && opts.endTicks > lastT) out.push(`#${opts.endTicks * ts.unitsPerTick}`);
+  // A little past the end, so that changes at the last instant are visible.
+  const end = Math.max(opts.endTicks ?? lastT, lastT);
+  out.push(`#${(end + Math.max(1, Math.ceil(end / 20))) * ts.unitsPerTick}`);
   return `${out.join('\n')}\n`;
 }

@@ -164,6 +164,10 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
     }
   }
 
+  syncTime(v: number): void {
+    this.scheduler.syncTo(v);
+  }
+
   physIrq(pcpu: number): boolean {
     return this.board.gic.cpuInterface(pcpu).irq.level;
   }

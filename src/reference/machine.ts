@@ -85,13 +85,14 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
   private step(cpu: Cpu, budget: number): number {
     const before = cpu.instret;
     const reason = cpu.run(budget);
+    // Whatever stopped the cpu is handled at its exact time.
+    if (reason !== 'budget') this.scheduler.syncTo(cpu.index);
     switch (reason) {
       case 'wfi':
         // WFI completes at once when an interrupt is already signalled (Arm ARM D1.16.2).
         if (!this.interruptAsserted(cpu.index)) this.waiting[cpu.index] = true;
         break;
       case 'hvc':
-        this.scheduler.syncTo(cpu.index);
         this.power.caller = cpu.index;
         cpu.setX(0, psciCall(cpu.getX(0), cpu.getX(1), cpu.getX(2), cpu.getX(3), this.power));
         break;

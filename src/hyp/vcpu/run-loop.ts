@@ -42,6 +42,8 @@ export interface ExitHandler {
   hostIrqs(pcpu: number): void;
   /** Is a physical interrupt signalled to `pcpu` (the exit cause while in the guest)? */
   physIrq(pcpu: number): boolean;
+  /** Bring the shared clock up to vcpu `v`'s local time: the hypervisor works at the vcpu's "now". */
+  syncTime(v: number): void;
 }
 
 export interface RunLoopOptions {
@@ -101,6 +103,7 @@ export class RunLoop {
   /** The entry half of an iteration. Returns false when the early-exit path ran instead. */
   private enter(v: Vcpu): boolean {
     const { vgic, policy } = this.o;
+    this.o.handler.syncTime(v.index);
     vgic.vcpuLoad(v.index, v.pcpu);
     policy.flush(v.timer);
     vgic.flushHwstate(v.index);
@@ -153,6 +156,7 @@ export class RunLoop {
   /** The exit half: world switch out, syncs in the seed's order, host interrupts, handle_exit. */
   private exit(v: Vcpu, reason: ExitReason): number {
     const { vgic, policy, counters } = this.o;
+    this.o.handler.syncTime(v.index);
     v.mode = 'exiting';
     v.kicked = false;
     v.forcedExit = false;
@@ -186,6 +190,7 @@ export class RunLoop {
   }
 
   private finishExit(v: Vcpu): void {
+    this.o.handler.syncTime(v.index);
     v.mode = 'outside';
     this.o.policy.syncAfterVgic(v.timer);
     this.o.handler.handleExit(v, v.lastExit!);
