@@ -60,6 +60,7 @@ export function normalize(parsed: Parsed, tree: YamlTree): Scenario {
     version: 1,
     name: parsed.name ?? basename(tree.file, extname(tree.file)),
     ...(parsed.description === undefined ? {} : { description: parsed.description }),
+    ...(parsed.conformance === undefined ? {} : { conformance: { ...parsed.conformance } }),
     file: tree.file,
     machine,
     guest: guestOf(parsed.guest, machine.vcpus, tree, filePath),

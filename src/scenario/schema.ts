@@ -269,6 +269,23 @@ export const expectSchema = strict({
     .optional(),
 });
 
+// ---- conformance metadata (vgicsim extension) ---------------------------------
+
+/** Why a conformance check is expected to fail under some policy. */
+export const CONFORMANCE_NOTES = ['residual-window', 'seed-fix'] as const;
+
+export const conformanceSchema = strict({
+  suite: z.string().describe('the suite the check mirrors, e.g. kvm-unit-tests/timer or selftests/vgic_irq'),
+  check: z.string().describe('the check, named as in that suite'),
+  mirrors: z.string().describe('what it mirrors: the test function and the assertion, in words'),
+  note: z
+    .enum(CONFORMANCE_NOTES)
+    .describe(
+      'why it fails under some policy: residual-window (DESIGN.md: the line is only sampled at exits) or seed-fix (what the seed change fixed)',
+    )
+    .optional(),
+});
+
 // ---- the file ---------------------------------------------------------------
 
 export const scenarioSchema = strict({
@@ -284,6 +301,9 @@ export const scenarioSchema = strict({
   guest: guestSchema,
   host: z.array(hostEventSchema).describe('events outside the guest, in order of time').optional(),
   expect: expectSchema.describe('what must hold when the run ends').optional(),
+  conformance: conformanceSchema
+    .describe('vgicsim extension: this scenario is a conformance check (vgicsim conformance)')
+    .optional(),
 });
 
 export type ScenarioInput = z.input<typeof scenarioSchema>;

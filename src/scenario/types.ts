@@ -112,4 +112,13 @@ export interface Scenario {
   guest: Guest;
   host: HostEvent[];
   expect: Expectations;
+  /** vgicsim extension: metadata of a conformance check. */
+  conformance?: ConformanceInfo;
+}
+
+export interface ConformanceInfo {
+  suite: string;
+  check: string;
+  mirrors: string;
+  note?: 'residual-window' | 'seed-fix';
 }

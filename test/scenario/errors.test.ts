@@ -44,7 +44,7 @@ test('top level: version, missing guest, unknown key', () => {
   assert.deepEqual(errorsOf('version: 2\nnmae: x\n'), [
     "1:1: the top level: missing required key 'guest'",
     '1:10: version: expected 1, found 2',
-    "2:1: unknown key 'nmae' in the top level (expected one of: version, name, description, machine, guest, host, expect)",
+    "2:1: unknown key 'nmae' in the top level (expected one of: version, name, description, machine, guest, host, expect, conformance)",
   ]);
 });
 
