@@ -7,6 +7,11 @@ import { LivelockError } from '../hyp/vcpu/run-loop.ts';
 import { GuestError } from '../hyp/vm.ts';
 import { loadScenarioFile, type Scenario, ScenarioError } from '../scenario/index.ts';
 import { runScenario, type ScenarioRun } from '../scenario/run.ts';
+import {
+  type ConformanceResult,
+  loadConformance as loadConformanceChecks,
+  runConformance,
+} from '../scenario/conformance.ts';
 import { compareTable, costLines, runJson, verdictLines } from './format.ts';
 import { type TraceFiles, wantsTrace, writeTraceFiles } from './outputs.ts';
 import { Progress } from './progress.ts';
@@ -165,4 +170,49 @@ export function compareCommand(file: string, policies: readonly string[], o: Com
   if (outcomes.some((x) => x.error !== undefined)) return EXIT_FAILED;
   if (o.checkVerdicts && mismatches.length > 0) return EXIT_FAILED;
   return runs.length === outcomes.length ? EXIT_OK : EXIT_USAGE;
+}
+
+export function conformanceCommand(
+  policies: readonly string[],
+  o: { dir: string; json?: boolean; quiet?: boolean },
+): number {
+  if (!existsSync(o.dir))
+    throw new ScenarioError([{ file: o.dir, line: 1, column: 1, message: 'no such directory' }]);
+  const scenarios = loadConformanceChecks(o.dir);
+  const progress = new Progress(!o.quiet && !o.json);
+  const rows: ConformanceResult[] = [];
+  runConformance(scenarios, policies, process.cwd(), (r) => {
+    rows.push(r);
+    progress.start(`${r.check} [${r.policy}]`);
+  });
+  progress.done();
+  const unexpected = rows.filter((r) => r.result !== r.expected);
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify({ results: rows, unexpected: unexpected.length }, null, 2)}\n`);
+  } else {
+    const shown = o.quiet ? unexpected : rows;
+    const table = [
+      ['suite', 'check', 'policy', 'result', 'reason'],
+      ...shown.map((r) => [
+        r.suite,
+        r.check,
+        r.policy,
+        r.result === r.expected ? r.result : `${r.result} (UNEXPECTED)`,
+        r.result === 'fail' ? `${r.note ? `[${r.note}] ` : ''}${r.reason ?? ''}` : '',
+      ]),
+    ];
+    const widths = table[0].map((_, c) => Math.min(48, Math.max(...table.map((row) => row[c].length))));
+    for (const row of table)
+      process.stdout.write(
+        `${row
+          .map((cell, c) => (c < 4 ? cell.padEnd(widths[c]) : cell))
+          .join('  ')
+          .trimEnd()}\n`,
+      );
+    const checks = new Set(rows.map((r) => `${r.suite}/${r.check}`)).size;
+    process.stdout.write(
+      `\n${checks} checks x ${policies.length} policies: ${rows.length - unexpected.length} as expected, ${unexpected.length} unexpected\n`,
+    );
+  }
+  return unexpected.length === 0 ? EXIT_OK : EXIT_FAILED;
 }

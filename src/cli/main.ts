@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { POLICY_NAMES } from '../hyp/policy/index.ts';
 import { ScenarioError, scenarioJsonSchema } from '../scenario/index.ts';
-import { collectScenarioFiles, compareCommand, runCommand } from './commands.ts';
+import { collectScenarioFiles, compareCommand, conformanceCommand, runCommand } from './commands.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
@@ -85,6 +85,24 @@ function program(): Command {
         if (!POLICY_NAMES.includes(pol))
           throw new UsageError(`unknown policy '${pol}' (expected one of: ${POLICY_NAMES.join(', ')})`);
       process.exitCode = compareCommand(file, policies, o);
+    });
+
+  p.command('conformance')
+    .description('run the conformance suite (kvm-unit-tests and KVM selftests checks) and print a table')
+    .addOption(
+      new Option('--policy <name>', 'only this policy (default: every policy)').choices(POLICY_NAMES),
+    )
+    .option('--dir <dir>', 'where the checks are', 'conformance')
+    .option('--json', 'print results as JSON')
+    .option('-q, --quiet', 'print only checks whose result is not the expected one, and the summary')
+    .addHelpText(
+      'after',
+      '\nExit code 0 when every check gets the verdict it expects for the policy (under `level`\n' +
+        'all pass except residual-window checks; under `legacy-edge` the seed-fix checks fail).\n' +
+        'Examples:\n  vgicsim conformance\n  vgicsim conformance --policy level --json',
+    )
+    .action((o) => {
+      process.exitCode = conformanceCommand(o.policy ? [o.policy] : POLICY_NAMES, o);
     });
 
   p.command('schema')
