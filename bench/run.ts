@@ -6,6 +6,7 @@ import { assemble } from '../src/hw/cpu/asm/index.ts';
 import { Cpu } from '../src/hw/cpu/cpu.ts';
 import { type GuestPort, MMIO_BUS_FAULT, SYSREG_UNDEFINED } from '../src/hw/cpu/guest-port.ts';
 import { GuestRam } from '../src/hw/mem/guest-ram.ts';
+import { machineBench } from './machine.ts';
 
 const NULL_PORT: GuestPort = {
   mmioRead: () => MMIO_BUS_FAULT,
@@ -71,4 +72,5 @@ const rows = bench.tasks.map((t) => {
   };
 });
 console.table(rows);
+await machineBench();
 process.exit(0);
