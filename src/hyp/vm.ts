@@ -168,6 +168,10 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
     this.scheduler.syncTo(v);
   }
 
+  canContinue(v: Vcpu): boolean {
+    return !this.scheduler.stopped && this.power.on[v.index] && !v.blocked;
+  }
+
   physIrq(pcpu: number): boolean {
     return this.board.gic.cpuInterface(pcpu).irq.level;
   }

@@ -11,6 +11,7 @@
 // ('idle'), or a guest the hypervisor cannot handle ('internal-error').
 
 import { SeededChooser } from '../../sim/choice.ts';
+import { NEVER } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import { DEFAULT_BOARD } from '../../hw/board/board.ts';
 import { MEMMAP } from '../../hw/board/memory-map.ts';
@@ -238,9 +239,8 @@ export class KvmVm {
     const before = costsOf(vm);
     const t0 = vm.board.kernel.now;
     const i0 = vm.scheduler.retired;
-    const ticks = limits.ticks === undefined ? Number.MAX_SAFE_INTEGER : t0 + limits.ticks;
-    const instructions =
-      limits.instructions === undefined ? Number.MAX_SAFE_INTEGER : i0 + limits.instructions;
+    const ticks = limits.ticks === undefined ? NEVER : t0 + limits.ticks;
+    const instructions = limits.instructions === undefined ? NEVER : i0 + limits.instructions;
     let reason: KvmExitReason;
     let systemEvent: KvmExit['systemEvent'];
     let message: string | undefined;

@@ -25,6 +25,12 @@ function guestHolds(t: ArchTimer, which: TimerId): boolean {
   return irq !== null && (irq.active || irq.pendingLatch);
 }
 
+/** An edge is latched in the vgic and not yet acknowledged. */
+function edgePending(t: ArchTimer, which: TimerId): boolean {
+  const irq = t.opts.vgic.core.getIrq(t.vcpu, t.intids[which]);
+  return irq !== null && irq.pendingLatch;
+}
+
 /** kvm_timer_should_fire of 4.2: enabled, unmasked, not mapped-active, expired. */
 function legacyInject(t: ArchTimer): void {
   if (!t.mappedActive && t.shouldFire(TimerId.Virt)) {
@@ -66,7 +72,12 @@ export const legacyEdgePolicy: TimerPolicy = {
   afterUserWrite(): void {},
 
   ptimerChanged(t: ArchTimer): void {
-    if (t.shouldFire(TimerId.Phys) && !guestHolds(t, TimerId.Phys)) {
+    // One edge per expiry. Only a still-pending edge suppresses it: the
+    // vgic's `active` may be stale (the guest's EOI since the last sync is
+    // still in the LR) and no later exit would re-evaluate, so checking it
+    // lost the interrupt of a guest that re-arms in its handler before EOI.
+    // An edge may be pending while active.
+    if (t.shouldFire(TimerId.Phys) && !edgePending(t, TimerId.Phys)) {
       t.signal(TimerId.Phys, true);
       t.opts.vgic.injectIrq(t.vcpu, t.intids[TimerId.Phys], false);
       t.level[TimerId.Phys] = false;

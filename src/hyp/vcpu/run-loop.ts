@@ -44,6 +44,8 @@ export interface ExitHandler {
   physIrq(pcpu: number): boolean;
   /** Bring the shared clock up to vcpu `v`'s local time: the hypervisor works at the vcpu's "now". */
   syncTime(v: number): void;
+  /** May `v` go round the loop again now (powered on, not blocked, the run not stopped)? */
+  canContinue(v: Vcpu): boolean;
 }
 
 export interface RunLoopOptions {
@@ -77,6 +79,21 @@ export class RunLoop {
 
   /** Run `v` for at most `budget` cycles; returns the cycles consumed. */
   step(v: Vcpu, budget: number): number {
+    const before = v.cpu.instret;
+    let cost = 0;
+    // An iteration that consumes nothing (an exit taken before any guest
+    // instruction, the early-exit path, all with zero configured costs) goes
+    // round again: a step returning 0 tells the scheduler the cpu cannot
+    // progress, and it would move the clock on without it.
+    do cost += this.iterate(v, budget);
+    while (cost === 0 && v.cpu.instret === before && this.o.handler.canContinue(v));
+    this.o.counters.hypCycles += cost;
+    // Completing an emulated access retires the trapped instruction too.
+    return v.cpu.instret - before + cost;
+  }
+
+  /** One KVM_RUN loop iteration (or its remainder); returns the hypervisor cycles it cost. */
+  private iterate(v: Vcpu, budget: number): number {
     let cost = 0;
     if (v.mode === 'preempted') this.finishExit(v);
     if (v.mode === 'outside') {
@@ -84,7 +101,12 @@ export class RunLoop {
       cost += this.o.entryCycles;
     }
     const before = v.cpu.instret;
-    const stop = v.cpu.run(budget);
+    // A physical interrupt, kick or forced exit that arrived while the cpu
+    // was not executing (a kernel event at the slice boundary: the hardware
+    // timer expiring at the exact tick the vcpu reached) is taken at this
+    // instruction boundary. Cpu.run() forgets stop requests made between
+    // runs, so without this check the guest would run its whole next budget.
+    const stop: StopReason = this.exitPending(v) ? 'stopped' : v.cpu.run(budget);
     const reason = this.exitReason(v, stop);
     if (reason !== null) {
       const ranInGuest = v.cpu.instret - before;
@@ -95,9 +117,7 @@ export class RunLoop {
           `vcpu ${v.index}: ${LIVELOCK_ENTRIES} exits in a row without progress (last: ${reason})`,
         );
     }
-    this.o.counters.hypCycles += cost;
-    // Completing an emulated access retires the trapped instruction too.
-    return v.cpu.instret - before + cost;
+    return cost;
   }
 
   /** The entry half of an iteration. Returns false when the early-exit path ran instead. */
@@ -124,6 +144,10 @@ export class RunLoop {
     if (this.o.trace.enabled)
       this.o.trace.emit({ kind: 'vcpu', t: this.o.clock.now, cpu: v.index, state: 'guest' });
     return true;
+  }
+
+  private exitPending(v: Vcpu): boolean {
+    return v.kicked || v.forcedExit || this.o.handler.physIrq(v.pcpu);
   }
 
   /** Map a cpu stop to an exit reason; null when the guest simply goes on (budget, in-place port call). */

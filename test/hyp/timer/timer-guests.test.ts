@@ -1,0 +1,230 @@
+// Guests that use the timers the way an OS does: a periodic tick on the
+// virtual timer, WFI until a deadline, the emulated (trapped) physical
+// timer; and the background timer that wakes a vcpu blocked in WFI.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { KvmVm } from '../../../src/hyp/api/index.ts';
+import { KVM_ARM_IRQ_TYPE_SPI, kvmIrq } from '../../../src/hyp/api/uapi.ts';
+import {
+  acked,
+  buildGuestVm,
+  POLICIES,
+  POWEROFF,
+  PTIMER_BIT,
+  prologue,
+  reg,
+  TIMER_BIT,
+  unwrap,
+  VECTORS,
+} from '../helpers/guest-vm.ts';
+
+const PERIOD = 500;
+
+/** A periodic tick of `n` interrupts on the virtual timer; x22 = the first deadline. */
+function tickGuest(n: number): string {
+  return `${prologue(TIMER_BIT)}
+    mrs     x3, cntvct_el0
+    add     x3, x3, #${PERIOD}
+    mov     x22, x3
+    msr     cntv_cval_el0, x3
+    mov     x4, #1
+    msr     cntv_ctl_el0, x4
+    msr     daifclr, #2
+1:  cmp     x20, #${n}
+    b.ne    1b
+    mov     x5, #2000               // time for a stray interrupt to show up
+2:  subs    x5, x5, #1
+    b.ne    2b
+${POWEROFF}
+${VECTORS}
+irq:
+    ldr     w2, [x9, #0xc]          // GICC_IAR
+    add     x20, x20, #1
+    mrs     x3, cntv_cval_el0
+    add     x3, x3, #${PERIOD}
+    msr     cntv_cval_el0, x3       // next deadline
+    cmp     x20, #${n}
+    b.ne    3f
+    msr     cntv_ctl_el0, xzr       // the last one: stop the timer
+3:  str     w2, [x9, #0x10]         // GICC_EOIR
+    eret
+`;
+}
+
+describe('periodic virtual timer tick', () => {
+  for (const policy of POLICIES) {
+    it(`${policy}: exactly the expected interrupts, each at its deadline`, () => {
+      const n = 12;
+      const b = buildGuestVm(tickGuest(n), { policy });
+      const exit = unwrap(b.kvm.run({ instructions: 2_000_000 }));
+      assert.equal(exit.systemEvent, 'shutdown');
+      assert.deepEqual(acked(b.kvm), new Array(n).fill(27));
+      assert.equal(reg(b.kvm, 20), BigInt(n));
+      const first = Number(reg(b.kvm, 22));
+      b.kvm.vm.acks.entries.forEach((e, k) => {
+        const deadline = first + k * PERIOD;
+        // the timer's exit, the entry and the vector take a few instructions (16 per tick)
+        assert.ok(e.t >= deadline && e.t <= deadline + 1, `ack ${k} at ${e.t}, deadline ${deadline}`);
+      });
+      // one physical-interrupt exit per tick
+      assert.equal(exit.costs.exits.irq, n);
+    });
+  }
+});
+
+describe('WFI with a future CVAL', () => {
+  const DELTA = 1000;
+  const guest = `${prologue(TIMER_BIT)}
+    msr     daifset, #2             // masked: WFI wakes anyway, no handler runs
+    mrs     x3, cntvct_el0
+    add     x3, x3, #${DELTA}
+    msr     cntv_cval_el0, x3
+    mov     x4, #1
+    msr     cntv_ctl_el0, x4
+    wfi
+    mrs     x5, cntvct_el0          // first instruction after the wake
+    msr     cntv_ctl_el0, xzr
+${POWEROFF}
+${VECTORS}
+irq:
+    eret
+`;
+  for (const policy of POLICIES) {
+    it(`${policy}: wakes at exactly the CVAL tick`, () => {
+      const b = buildGuestVm(guest, { policy });
+      const exit = unwrap(b.kvm.run({ ticks: 10 * DELTA }));
+      assert.equal(exit.systemEvent, 'shutdown');
+      const cval = reg(b.kvm, 3);
+      // Blocked until the background timer fires at tick CVAL; the vcpu's
+      // local time then starts at that tick (16 cycles per tick) and the MRS
+      // after the WFI is its first instruction: it reads CVAL itself.
+      assert.equal(reg(b.kvm, 5), cval);
+      assert.equal(exit.costs.blocks, 1);
+      assert.equal(exit.costs.bgWakeups, 1);
+      assert.equal(exit.costs.exits.wfi, 1);
+    });
+  }
+});
+
+/** Background timer guest: SPI 40 enabled, IRQs masked, timer CTL/CVAL as given, WFI, then power off. */
+function bgGuest(ctl: number, delta: number): string {
+  return `${prologue(TIMER_BIT)}
+    ldr     w2, =0x100
+    str     w2, [x1, #0x104]        // GICD_ISENABLER1: SPI 40
+    msr     daifset, #2
+    mrs     x3, cntvct_el0
+    ldr     x6, =${delta}
+    add     x3, x3, x6
+    msr     cntv_cval_el0, x3
+    mov     x4, #${ctl}
+    msr     cntv_ctl_el0, x4
+    wfi
+    mrs     x5, cntvct_el0
+    msr     cntv_ctl_el0, xzr
+    mov     x7, #100
+1:  subs    x7, x7, #1
+    b.ne    1b
+${POWEROFF}
+${VECTORS}
+irq:
+    eret
+`;
+}
+
+function bgTimerAt(kvm: KvmVm): number | undefined {
+  return kvm.vm.board.kernel.save().events.find((e) => e.name === 'vcpu0.bg-timer')?.at;
+}
+
+describe('background timer', () => {
+  for (const policy of POLICIES) {
+    it(`${policy}: armed at the CVAL when blocking with an enabled timer, gone once running`, () => {
+      const b = buildGuestVm(bgGuest(1, 1000), { policy });
+      assert.equal(unwrap(b.kvm.run({ ticks: 200 })).reason, 'limit');
+      assert.equal(b.kvm.vm.vcpus[0].blocked, true);
+      assert.equal(bgTimerAt(b.kvm), Number(reg(b.kvm, 3)));
+      const exit = unwrap(b.kvm.run({ ticks: 5000 }));
+      assert.equal(exit.systemEvent, 'shutdown');
+      assert.equal(bgTimerAt(b.kvm), undefined);
+      assert.equal(exit.costs.bgWakeups, 1);
+    });
+
+    for (const [what, ctl] of [
+      ['disabled', 0],
+      ['masked (IMASK)', 3],
+    ] as const) {
+      it(`${policy}: not armed when blocking with a ${what} timer (CVAL passed)`, () => {
+        const b = buildGuestVm(bgGuest(ctl, 0), { policy });
+        // nothing can wake the vcpu: every vcpu waits with nothing scheduled
+        assert.equal(unwrap(b.kvm.run({ instructions: 100_000 })).reason, 'idle');
+        assert.equal(b.kvm.vm.vcpus[0].blocked, true);
+        assert.equal(bgTimerAt(b.kvm), undefined);
+        unwrap(b.kvm.irqLine(kvmIrq(KVM_ARM_IRQ_TYPE_SPI, 0, 40), 1));
+        assert.equal(b.kvm.vm.vcpus[0].blocked, false);
+        assert.equal(unwrap(b.kvm.run({ ticks: 5000 })).systemEvent, 'shutdown');
+        assert.equal(b.kvm.costs().bgWakeups, 0);
+      });
+    }
+
+    it(`${policy}: cancelled when something else wakes the vcpu first`, () => {
+      const b = buildGuestVm(bgGuest(1, 100_000), { policy });
+      assert.equal(unwrap(b.kvm.run({ ticks: 200 })).reason, 'limit');
+      assert.equal(bgTimerAt(b.kvm), Number(reg(b.kvm, 3)));
+      unwrap(b.kvm.irqLine(kvmIrq(KVM_ARM_IRQ_TYPE_SPI, 0, 40), 1));
+      assert.equal(b.kvm.vm.vcpus[0].blocked, false);
+      assert.equal(bgTimerAt(b.kvm), undefined);
+      const exit = unwrap(b.kvm.run({ ticks: 5000 }));
+      assert.equal(exit.systemEvent, 'shutdown');
+      assert.ok(reg(b.kvm, 5) < reg(b.kvm, 3), 'woke before the deadline');
+      assert.equal(bgTimerAt(b.kvm), undefined);
+      assert.equal(b.kvm.costs().bgWakeups, 0);
+    });
+  }
+});
+
+describe('emulated physical timer (trapped CNTP_*)', () => {
+  const n = 8;
+  const guest = `${prologue(`${(1 << 27) | (1 << 30)}`)}
+    mov     x21, #0                 // interrupts other than PPI 30
+    mov     x3, #${PERIOD}
+    msr     cntp_tval_el0, x3
+    mov     x4, #1
+    msr     cntp_ctl_el0, x4
+    msr     daifclr, #2
+1:  cmp     x20, #${n}
+    b.ne    1b
+    mov     x5, #2000
+2:  subs    x5, x5, #1
+    b.ne    2b
+${POWEROFF}
+${VECTORS}
+irq:
+    ldr     w2, [x9, #0xc]          // GICC_IAR
+    and     w3, w2, #0x3ff
+    cmp     w3, #30
+    b.eq    3f
+    add     x21, x21, #1
+    b       5f
+3:  add     x20, x20, #1
+    mov     x3, #${PERIOD}
+    msr     cntp_tval_el0, x3       // re-arm (traps)
+    cmp     x20, #${n}
+    b.ne    5f
+    msr     cntp_ctl_el0, xzr       // done
+5:  str     w2, [x9, #0x10]         // GICC_EOIR
+    eret
+`;
+  void PTIMER_BIT;
+  for (const policy of POLICIES) {
+    it(`${policy}: the guest gets PPI 30 exactly ${n} times`, () => {
+      const b = buildGuestVm(guest, { policy });
+      const exit = unwrap(b.kvm.run({ instructions: 2_000_000 }));
+      assert.equal(exit.systemEvent, 'shutdown');
+      assert.deepEqual(acked(b.kvm), new Array(n).fill(30));
+      assert.equal(reg(b.kvm, 21), 0n);
+      // TVAL and CTL writes trap: 2 to start, n re-arms, 1 to stop
+      assert.equal(exit.costs.exits.sysreg, n + 3);
+      assert.equal(exit.costs.ptimerExpiries, n);
+    });
+  }
+});
