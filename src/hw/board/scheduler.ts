@@ -121,8 +121,7 @@ export class Scheduler {
       k.runUntil(k.now); // events due now
       if (this.stopRequested) return 'stopped';
 
-      let runnable = 0;
-      for (let i = 0; i < n; i++) if (this.cpus[i].runnable()) runnable++;
+      let runnable = this.countRunnable();
       if (runnable === 0) {
         const t = k.nextEventTime();
         if (t === NEVER) return 'idle';
@@ -159,6 +158,14 @@ export class Scheduler {
           // Port calls may have scheduled something sooner.
           const next = k.nextEventTime();
           if (next < sliceEnd) sliceEnd = Math.max(next, k.now);
+          // A cpu powered on (PSCI CPU_ON) or woken from WFI (an SGI) by this
+          // step: a slice sized for one cpu would run this one to the next
+          // event or the limit while the other starves (a spin-wait on it never
+          // ends). Shorten the slice to the multi-cpu quantum.
+          if (runnable === 1 && n > 1 && this.countRunnable() > 1) {
+            runnable = 2;
+            sliceEnd = Math.min(sliceEnd, k.now + this.quantumTicks);
+          }
           if (this.onSlice !== null) this.onSlice();
           if (used === 0) break;
         }
@@ -170,6 +177,12 @@ export class Scheduler {
       }
       if (!this.stopRequested && sliceEnd > k.now) k.runUntil(sliceEnd);
     }
+  }
+
+  private countRunnable(): number {
+    let r = 0;
+    for (let i = 0; i < this.cpus.length; i++) if (this.cpus[i].runnable()) r++;
+    return r;
   }
 
   /** Every runnable cpu's local time has reached `cycles`. */
