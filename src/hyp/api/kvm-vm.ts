@@ -15,7 +15,7 @@ import { NEVER } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import { DEFAULT_BOARD } from '../../hw/board/board.ts';
 import { MEMMAP } from '../../hw/board/memory-map.ts';
-import { isPpi, isSgi, PRIVATE_COUNT } from '../../hw/gic/intid.ts';
+import { type IntId, isPpi, isSgi, PRIVATE_COUNT } from '../../hw/gic/intid.ts';
 import { LivelockError } from '../vcpu/run-loop.ts';
 import { GuestError, Vm, type VmState } from '../vm.ts';
 import { costsOf, diffCosts, type KvmCosts } from './costs.ts';
@@ -195,6 +195,8 @@ export class KvmVm {
         if (!isPpi(num)) return fail('EINVAL', `INTID ${num} is not a PPI (16..31)`);
         const init = this.initVgic();
         if (!init.ok) return init;
+        // The timers own their PPIs (kvm_vgic_set_owner): userspace is silently ignored.
+        if (this.vm.vcpus[vcpu].timer.intids.includes(num as IntId)) return ok(undefined);
         return this.injected(this.vm.vgic.injectIrq(vcpu, num, high), num);
       }
       default:

@@ -28,7 +28,7 @@ function guestHolds(t: ArchTimer, which: TimerId): boolean {
 /** An edge is latched in the vgic and not yet acknowledged. */
 function edgePending(t: ArchTimer, which: TimerId): boolean {
   const irq = t.opts.vgic.core.getIrq(t.vcpu, t.intids[which]);
-  return irq !== null && irq.pendingLatch;
+  return irq?.pendingLatch === true;
 }
 
 /** kvm_timer_should_fire of 4.2: enabled, unmasked, not mapped-active, expired. */
