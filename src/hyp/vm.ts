@@ -395,6 +395,14 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
     restoreBoard(this.board, s.board);
     this.scheduler.restore(s.scheduler);
     this.vgic.restore(s.vgic);
+    // The policy's vgic configuration (PPI trigger modes: edge under
+    // legacy-edge) is not in the vgic snapshot, GICD_ICFGR being read-only
+    // for private interrupts: apply it to the restored vgic as initVgic does.
+    if (this.vgic.initialized)
+      this.policy.vgicInit(
+        this.vgic,
+        this.vcpus.map((v) => v.timer),
+      );
     s.timers.forEach((t, i) => {
       this.vcpus[i].timer.restore(t);
     });
