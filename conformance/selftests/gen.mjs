@@ -1,0 +1,7 @@
+// Rewrites every selftests conformance check (.yaml) from the builders:
+//   node conformance/selftests/gen.mjs
+import { edgeCases } from './gen-edge-cases.mjs';
+
+const files = [...edgeCases()];
+for (const f of files) console.log(f);
+console.error(`${files.length} checks written`);
