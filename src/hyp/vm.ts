@@ -205,6 +205,7 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
     if (!v.blocked) return;
     if (this.canRun(v)) {
       v.blocked = false;
+      this.scheduler.woken(v.index);
       v.timer.unblocking();
       this.traceVcpu(v, 'hyp', 'wake');
     } else v.timer.blocking();
@@ -330,6 +331,7 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
   cpuPoweredOn(cpu: number): void {
     const v = this.vcpus[cpu];
     v.blocked = false;
+    this.scheduler.woken(cpu);
     this.kick(cpu);
   }
 

@@ -74,7 +74,10 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
     const cpu = this.board.cpus[arg >>> 1];
     if ((arg & 1) === IRQ) cpu.setIrq(level);
     else cpu.setFiq(level);
-    if (level) this.waiting[arg >>> 1] = false;
+    if (level && this.waiting[arg >>> 1]) {
+      this.waiting[arg >>> 1] = false;
+      this.scheduler.woken(arg >>> 1);
+    }
   }
 
   private interruptAsserted(i: number): boolean {
@@ -157,6 +160,7 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
 
   cpuPoweredOn(cpu: number): void {
     this.waiting[cpu] = false;
+    this.scheduler.woken(cpu);
   }
 
   cpuStopped(cpu: number, how: 'off' | 'standby'): void {

@@ -51,12 +51,20 @@ export function findDivergence(
   ref: ReferenceMachine,
   maxInstructions: number,
 ): Divergence | null {
+  // With one cpu both machines run the same instruction stream at the same
+  // cycles, so the comparison is exact. With several, cpus run in lockstep
+  // slices (src/hw/board/scheduler.ts) and an interaction between two cpus
+  // can be seen up to one quantum apart in the two machines: the reference
+  // is given that much slack.
+  const sched = ref.scheduler;
+  const slack = ref.board.cpus.length > 1 ? ref.board.ratio.ticksToCycles(sched.quantumTicks) : 0;
+  const slackTicks = ref.board.cpus.length > 1 ? sched.quantumTicks : 0;
   const seenPerKey = new Map<string, number>();
   for (const a of virtAcks) {
     const key = `${a.cpu}:${a.intid}`;
     const nth = (seenPerKey.get(key) ?? 0) + 1;
     seenPerKey.set(key, nth);
-    ref.runUntil(a.t + 1, maxInstructions, a.cycle);
+    ref.runUntil(a.t + 1 + slackTicks, maxInstructions, a.cycle + slack);
     const view = refView(ref, a.cpu, a.intid);
     const ok = (view.pending && view.enabled) || view.acks >= nth;
     if (!ok) return { t: a.t, cpu: a.cpu, intid: a.intid, nth, virt: {}, ref: view };

@@ -48,6 +48,8 @@ export class Scheduler {
   private readonly stepInstret: Float64Array;
   private readonly inStep: Uint8Array;
   private stopRequested = false;
+  /** the cpu inside step(), or -1 */
+  private current = -1;
   private retiredTotal = 0;
   readonly quantumTicks: number;
   /** Observer called once per slice (progress reporting); must not change the machine. */
@@ -94,6 +96,17 @@ export class Scheduler {
     return this.kernel.now;
   }
 
+  /**
+   * Cpu `i` became runnable (woken from WFI by an interrupt, powered on by
+   * CPU_ON) because of what happens now: it resumes at this exact instant,
+   * the waker's local time when the waker is a cpu.
+   */
+  woken(i: number): void {
+    const now =
+      this.current >= 0 ? this.localCycles(this.current) : this.ratio.ticksToCycles(this.kernel.now);
+    if (this.cycles[i] < now) this.cycles[i] = now;
+  }
+
   /** End the run at the next opportunity (PSCI SYSTEM_OFF). */
   stop(): void {
     this.stopRequested = true;
@@ -132,42 +145,53 @@ export class Scheduler {
       let sliceEnd = Math.min(k.nextEventTime(), limitTicks);
       if (runnable > 1) sliceEnd = Math.min(sliceEnd, k.now + this.quantumTicks);
       const first = runnable > 1 ? this.chooser.choose('slice-order', n) : 0;
-      for (let j = 0; j < n && !this.stopRequested; j++) {
-        const i = (first + j) % n;
-        const cpu = this.cpus[i];
-        // A cpu that was blocked or off did not advance with the clock.
-        const nowCycles = this.ratio.ticksToCycles(k.now);
-        if (this.cycles[i] < nowCycles) this.cycles[i] = nowCycles;
-        while (!this.stopRequested && cpu.runnable()) {
-          const endCycles = Math.min(this.ratio.ticksToCycles(sliceEnd), limitCycles);
-          let budget = endCycles - this.cycles[i];
-          if (budget <= 0) break;
-          const left = limitInstructions - this.retiredTotal;
-          if (budget > left) budget = left;
-          // Long blocks are cut so observers (progress) get a look in; a cut is invisible to the guest.
-          if (budget > MAX_STEP) budget = MAX_STEP;
-          if (budget <= 0) break;
-          this.stepStart[i] = this.cycles[i];
-          const before = cpu.instret();
-          this.stepInstret[i] = before;
-          this.inStep[i] = 1;
-          const used = cpu.step(budget);
-          this.inStep[i] = 0;
-          this.retiredTotal += cpu.instret() - before;
-          this.cycles[i] += used;
-          // Port calls may have scheduled something sooner.
-          const next = k.nextEventTime();
-          if (next < sliceEnd) sliceEnd = Math.max(next, k.now);
-          // A cpu powered on (PSCI CPU_ON) or woken from WFI (an SGI) by this
-          // step: a slice sized for one cpu would run this one to the next
-          // event or the limit while the other starves (a spin-wait on it never
-          // ends). Shorten the slice to the multi-cpu quantum.
-          if (runnable === 1 && n > 1 && this.countRunnable() > 1) {
-            runnable = 2;
-            sliceEnd = Math.min(sliceEnd, k.now + this.quantumTicks);
+      // Passes over the cpus until none can progress: a cpu woken in this
+      // slice by one that ran after it in the order still runs in this
+      // slice, from the instant it was woken (see woken()).
+      for (let pass = 0, progressed = true; progressed && !this.stopRequested; pass++) {
+        progressed = false;
+        for (let j = 0; j < n && !this.stopRequested; j++) {
+          const i = (first + j) % n;
+          const cpu = this.cpus[i];
+          // A cpu that was blocked or off did not advance with the clock.
+          if (pass === 0) {
+            const nowCycles = this.ratio.ticksToCycles(k.now);
+            if (this.cycles[i] < nowCycles) this.cycles[i] = nowCycles;
           }
-          if (this.onSlice !== null) this.onSlice();
-          if (used === 0) break;
+          while (!this.stopRequested && cpu.runnable()) {
+            const endCycles = Math.min(this.ratio.ticksToCycles(sliceEnd), limitCycles);
+            let budget = endCycles - this.cycles[i];
+            if (budget <= 0) break;
+            const left = limitInstructions - this.retiredTotal;
+            if (budget > left) budget = left;
+            // Long blocks are cut so observers (progress) get a look in; a cut is invisible to the guest.
+            if (budget > MAX_STEP) budget = MAX_STEP;
+            if (budget <= 0) break;
+            this.stepStart[i] = this.cycles[i];
+            const before = cpu.instret();
+            this.stepInstret[i] = before;
+            this.inStep[i] = 1;
+            this.current = i;
+            const used = cpu.step(budget);
+            this.current = -1;
+            this.inStep[i] = 0;
+            if (used > 0) progressed = true;
+            this.retiredTotal += cpu.instret() - before;
+            this.cycles[i] += used;
+            // Port calls may have scheduled something sooner.
+            const next = k.nextEventTime();
+            if (next < sliceEnd) sliceEnd = Math.max(next, k.now);
+            // A cpu powered on (PSCI CPU_ON) or woken from WFI (an SGI) by this
+            // step: a slice sized for one cpu would run this one to the next
+            // event or the limit while the other starves (a spin-wait on it never
+            // ends). Shorten the slice to the multi-cpu quantum.
+            if (runnable === 1 && n > 1 && this.countRunnable() > 1) {
+              runnable = 2;
+              sliceEnd = Math.min(sliceEnd, k.now + this.quantumTicks);
+            }
+            if (this.onSlice !== null) this.onSlice();
+            if (used === 0) break;
+          }
         }
       }
       if (limitCycles !== NEVER && this.allReached(limitCycles)) {
