@@ -199,6 +199,8 @@ export class Scheduler {
         if (t > k.now) k.runUntil(t);
         return 'limit';
       }
+      // Out of instructions mid-slice: stop where the cpus are, do not move the clock past them.
+      if (this.retiredTotal >= limitInstructions) return 'limit';
       if (!this.stopRequested && sliceEnd > k.now) k.runUntil(sliceEnd);
     }
   }
