@@ -1,7 +1,8 @@
 // Rewrites every selftests conformance check (.yaml) from the builders:
 //   node conformance/selftests/gen.mjs
+import { archTimerChecks } from './gen-arch-timer.mjs';
 import { edgeCases } from './gen-edge-cases.mjs';
 
-const files = [...edgeCases()];
+const files = [...archTimerChecks(), ...edgeCases()];
 for (const f of files) console.log(f);
 console.error(`${files.length} checks written`);
