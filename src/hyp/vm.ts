@@ -8,30 +8,20 @@ import type { Chooser } from '../sim/choice.ts';
 import { SeededChooser } from '../sim/choice.ts';
 import type { SignalListener } from '../sim/signal.ts';
 import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
-import { type AckEntry, AckLog } from '../hw/board/acks.ts';
-import { Board, type BoardConfig, type BoardState, restoreBoard, saveBoard } from '../hw/board/board.ts';
-import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
+import { AckLog } from '../hw/board/acks.ts';
+import { Board, type BoardConfig } from '../hw/board/board.ts';
+import { MEMMAP } from '../hw/board/memory-map.ts';
 import { BoardPower, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
 import type { RunEnd, RunLimits } from '../hw/board/run-result.ts';
-import { Scheduler, type SchedulerState, type Steppable } from '../hw/board/scheduler.ts';
-import { el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
-import {
-  type GuestCpu,
-  type GuestPort,
-  MMIO_BUS_FAULT,
-  MMIO_EXIT,
-  SYSREG_EXIT,
-  SYSREG_UNDEFINED,
-  type SysregTrap,
-} from '../hw/cpu/guest-port.ts';
+import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
+import { timerRegOf } from '../hw/board/sysreg-route.ts';
 import { psciCall, PsciReturn } from '../hw/firmware/psci.ts';
-import { GICC_AIAR, GICC_IAR } from '../hw/gic/registers.ts';
-import { TimerReg } from '../hw/timer/sysregs.ts';
 import { HostGic } from './host/host-gic.ts';
+import { Stage2Port } from './stage2.ts';
+import { restoreVm, saveVm, type VmState } from './vm-state.ts';
 import { policyByName, type TimerPolicy } from './policy/index.ts';
 import {
   ArchTimer,
-  type ArchTimerState,
   newTimerCounters,
   type TimerCounters,
   TimerId,
@@ -42,6 +32,8 @@ import { type ExitHandler, RunLoop } from './vcpu/run-loop.ts';
 import { Vcpu } from './vcpu/vcpu.ts';
 import { Vgic } from './vgic/kvm-vgic.ts';
 import type { VcpuKicker } from './vgic/ports.ts';
+
+export type { VmState } from './vm-state.ts';
 
 export interface VmConfig {
   readonly board: BoardConfig;
@@ -56,14 +48,11 @@ export interface VmConfig {
   readonly chooser?: Chooser;
 }
 
-/** The guest's emulated physical timer registers: their accesses trap (CNTHCTL_EL2.EL1PCEN = 0). */
-const TRAPPED = new Set<string>([TimerReg.CNTP_CTL_EL0, TimerReg.CNTP_CVAL_EL0, TimerReg.CNTP_TVAL_EL0]);
-
 const IRQ_ARG = 0;
 const FIQ_ARG = 1;
 const PHYS_ARG = 2;
 
-export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerListener, SignalListener {
+export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, SignalListener {
   readonly board: Board;
   readonly vgic: Vgic;
   readonly policy: TimerPolicy;
@@ -82,7 +71,7 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
     this.trace = config.trace ?? NULL_SINK;
     const chooser = config.chooser ?? new SeededChooser(0);
     this.policy = policyByName(config.policy);
-    this.board = new Board(config.board, this.trace, chooser, this);
+    this.board = new Board(config.board, this.trace, chooser, new Stage2Port(this));
     const { board } = this;
     const gic = board.gic;
     this.vgic = new Vgic({
@@ -232,52 +221,6 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
     } else v.requestPending = true;
   }
 
-  // --- GuestPort: what traps and what does not
-
-  mmioRead(cpu: GuestCpu, pa: number, size: 1 | 2 | 4): number {
-    this.scheduler.syncTo(cpu.index);
-    if (inRegion(MEMMAP.GICC, pa)) {
-      const off = pa - MEMMAP.GICC.base;
-      const v = this.board.gic.gicv(cpu.index).read(off, size, cpu.index);
-      if ((off === GICC_IAR || off === GICC_AIAR) && size === 4)
-        this.acks.record(this.board.kernel.now, this.scheduler.localCycles(cpu.index), cpu.index, v);
-      return v;
-    }
-    if (inRegion(MEMMAP.GICD, pa) || inRegion(MEMMAP.UART, pa)) return MMIO_EXIT;
-    return MMIO_BUS_FAULT;
-  }
-
-  mmioWrite(cpu: GuestCpu, pa: number, size: 1 | 2 | 4, value: number): number {
-    this.scheduler.syncTo(cpu.index);
-    if (inRegion(MEMMAP.GICC, pa)) {
-      this.board.gic.gicv(cpu.index).write(pa - MEMMAP.GICC.base, size, value, cpu.index);
-      return 0;
-    }
-    if (inRegion(MEMMAP.GICD, pa) || inRegion(MEMMAP.UART, pa)) return MMIO_EXIT;
-    return MMIO_BUS_FAULT;
-  }
-
-  sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {
-    const reg = timerRegOf(encoding);
-    if (reg === undefined) return SYSREG_UNDEFINED;
-    const denied = el1Access(reg, false);
-    if (denied !== undefined) return denied;
-    if (TRAPPED.has(reg)) return SYSREG_EXIT;
-    this.scheduler.syncTo(cpu.index);
-    return this.board.timers[cpu.index].readSysReg(reg);
-  }
-
-  sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {
-    const reg = timerRegOf(encoding);
-    if (reg === undefined) return SYSREG_UNDEFINED;
-    const denied = el1Access(reg, true);
-    if (denied !== undefined) return denied;
-    if (TRAPPED.has(reg)) return SYSREG_EXIT;
-    this.scheduler.syncTo(cpu.index);
-    this.board.timers[cpu.index].writeSysReg(reg, value);
-    return undefined;
-  }
-
   // --- handle_exit
 
   handleExit(v: Vcpu, reason: ExitReason): void {
@@ -374,53 +317,12 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
 
   save(): VmState {
     this.quiesce();
-    return {
-      version: 1,
-      policy: this.policy.name,
-      board: saveBoard(this.board),
-      scheduler: this.scheduler.save(),
-      vgic: this.vgic.save(),
-      timers: this.vcpus.map((v) => v.timer.save()),
-      vcpus: this.vcpus.map((v) => ({ blocked: v.blocked, requestPending: v.requestPending })),
-      power: [...this.power.on],
-      acks: this.acks.entries.map((e) => ({ ...e })),
-      counters: structuredClone(this.counters),
-      timerCounters: { ...this.timerCounters },
-    };
+    return saveVm(this);
   }
 
   /** Restore into a VM built with the same configuration (and the same named host events). */
   restore(s: VmState): void {
-    if (s.version !== 1) throw new RangeError(`VM snapshot version ${s.version} is not supported`);
-    if (s.policy !== this.policy.name)
-      throw new RangeError(`snapshot of a '${s.policy}' VM restored into '${this.policy.name}'`);
-    restoreBoard(this.board, s.board);
-    this.scheduler.restore(s.scheduler);
-    this.vgic.restore(s.vgic);
-    // The policy's vgic configuration (PPI trigger modes: edge under
-    // legacy-edge) is not in the vgic snapshot, GICD_ICFGR being read-only
-    // for private interrupts: apply it to the restored vgic as initVgic does.
-    if (this.vgic.initialized)
-      this.policy.vgicInit(
-        this.vgic,
-        this.vcpus.map((v) => v.timer),
-      );
-    s.timers.forEach((t, i) => {
-      this.vcpus[i].timer.restore(t);
-    });
-    s.vcpus.forEach((st, i) => {
-      const v = this.vcpus[i];
-      v.blocked = st.blocked;
-      v.requestPending = st.requestPending;
-      v.mode = 'outside';
-    });
-    s.power.forEach((on, i) => {
-      this.power.on[i] = on;
-    });
-    this.acks.entries.length = 0;
-    this.acks.entries.push(...s.acks);
-    Object.assign(this.counters, structuredClone(s.counters));
-    Object.assign(this.timerCounters, s.timerCounters);
+    restoreVm(this, s);
   }
 
   // --- running
@@ -437,20 +339,6 @@ export class Vm implements GuestPort, ExitHandler, VcpuKicker, VcpuWaker, PowerL
     const how = this.scheduler.run(limits.ticks, limits.instructions);
     return this.end ?? (how === 'idle' ? 'idle' : 'limit');
   }
-}
-
-export interface VmState {
-  readonly version: 1;
-  readonly policy: string;
-  readonly board: BoardState;
-  readonly scheduler: SchedulerState;
-  readonly vgic: ReturnType<Vgic['save']>;
-  readonly timers: ArchTimerState[];
-  readonly vcpus: { blocked: boolean; requestPending: boolean }[];
-  readonly power: boolean[];
-  readonly acks: AckEntry[];
-  readonly counters: HypCounters;
-  readonly timerCounters: TimerCounters;
 }
 
 /** The guest did something the hypervisor cannot handle (KVM_RUN would fail). */

@@ -1,0 +1,88 @@
+// The guest's view of the physical address space and of the timer system
+// registers under the hypervisor, i.e. what traps and what does not: GICD
+// is not mapped at stage 2 (every access traps and the vgic emulates it),
+// the GICC window is the hardware GICV (no trap), the PL011 is a userspace
+// device (traps, KVM_EXIT_MMIO), anything else is a bus fault. The virtual
+// timer and the counters are the hardware's while the vcpu runs; the
+// physical timer's registers trap (CNTHCTL_EL2.EL1PCEN = 0) and are emulated.
+
+import type { AckLog } from '../hw/board/acks.ts';
+import type { Board } from '../hw/board/board.ts';
+import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
+import type { Scheduler } from '../hw/board/scheduler.ts';
+import { el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
+import {
+  type GuestCpu,
+  type GuestPort,
+  MMIO_BUS_FAULT,
+  MMIO_EXIT,
+  MMIO_OK,
+  SYSREG_EXIT,
+  SYSREG_UNDEFINED,
+  type SysregTrap,
+} from '../hw/cpu/guest-port.ts';
+import { GICC_AIAR, GICC_IAR } from '../hw/gic/registers.ts';
+import { TimerReg } from '../hw/timer/sysregs.ts';
+
+/** The guest's emulated physical timer registers: their accesses trap. */
+export const TRAPPED_TIMER_REGS: ReadonlySet<string> = new Set<string>([
+  TimerReg.CNTP_CTL_EL0,
+  TimerReg.CNTP_CVAL_EL0,
+  TimerReg.CNTP_TVAL_EL0,
+]);
+
+/** What the port needs of the VM (read when an access happens, after construction). */
+export interface Stage2Host {
+  readonly board: Board;
+  readonly scheduler: Scheduler;
+  readonly acks: AckLog;
+}
+
+export class Stage2Port implements GuestPort {
+  constructor(private readonly vm: Stage2Host) {}
+
+  mmioRead(cpu: GuestCpu, pa: number, size: 1 | 2 | 4): number {
+    const { board, scheduler, acks } = this.vm;
+    scheduler.syncTo(cpu.index);
+    if (inRegion(MEMMAP.GICC, pa)) {
+      const off = pa - MEMMAP.GICC.base;
+      const v = board.gic.gicv(cpu.index).read(off, size, cpu.index);
+      if ((off === GICC_IAR || off === GICC_AIAR) && size === 4)
+        acks.record(board.kernel.now, scheduler.localCycles(cpu.index), cpu.index, v);
+      return v;
+    }
+    if (inRegion(MEMMAP.GICD, pa) || inRegion(MEMMAP.UART, pa)) return MMIO_EXIT;
+    return MMIO_BUS_FAULT;
+  }
+
+  mmioWrite(cpu: GuestCpu, pa: number, size: 1 | 2 | 4, value: number): number {
+    this.vm.scheduler.syncTo(cpu.index);
+    if (inRegion(MEMMAP.GICC, pa)) {
+      this.vm.board.gic.gicv(cpu.index).write(pa - MEMMAP.GICC.base, size, value, cpu.index);
+      return MMIO_OK;
+    }
+    if (inRegion(MEMMAP.GICD, pa) || inRegion(MEMMAP.UART, pa)) return MMIO_EXIT;
+    return MMIO_BUS_FAULT;
+  }
+
+  sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {
+    const reg = timerRegOf(encoding);
+    if (reg === undefined) return SYSREG_UNDEFINED;
+    const denied = el1Access(reg, false);
+    if (denied !== undefined) return denied;
+    if (TRAPPED_TIMER_REGS.has(reg)) return SYSREG_EXIT;
+    this.vm.scheduler.syncTo(cpu.index);
+    return this.vm.board.timers[cpu.index].readSysReg(reg);
+  }
+
+  sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {
+    const reg = timerRegOf(encoding);
+    if (reg === undefined) return SYSREG_UNDEFINED;
+    const denied = el1Access(reg, true);
+    if (denied !== undefined) return denied;
+    if (TRAPPED_TIMER_REGS.has(reg)) return SYSREG_EXIT;
+    this.vm.scheduler.syncTo(cpu.index);
+    this.vm.board.timers[cpu.index].writeSysReg(reg, value);
+    return undefined;
+  }
+}
