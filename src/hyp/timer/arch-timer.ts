@@ -155,7 +155,7 @@ export class ArchTimer implements EventHandler {
   /** kvm_vgic_map_is_active: the guest has the virtual timer interrupt active. */
   virtActive(t: TimerId): boolean {
     const irq = this.opts.vgic.core.getIrq(this.vcpu, this.intids[t]);
-    return irq?.active;
+    return irq?.active === true;
   }
 
   /** Signal `level` for timer `t` to the vgic (kvm_timer_update_irq), recording it as irq.level. */
