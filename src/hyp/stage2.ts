@@ -10,7 +10,7 @@ import type { AckLog } from '../hw/board/acks.ts';
 import type { Board } from '../hw/board/board.ts';
 import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
 import type { Scheduler } from '../hw/board/scheduler.ts';
-import { el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
+import { counterAt, el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
 import {
   type GuestCpu,
   type GuestPort,
@@ -71,8 +71,10 @@ export class Stage2Port implements GuestPort {
     const denied = el1Access(reg, false);
     if (denied !== undefined) return denied;
     if (TRAPPED_TIMER_REGS.has(reg)) return SYSREG_EXIT;
-    this.vm.scheduler.syncTo(cpu.index);
-    return this.vm.board.timers[cpu.index].readSysReg(reg);
+    const { scheduler, board } = this.vm;
+    scheduler.syncTo(cpu.index);
+    const timer = board.timers[cpu.index];
+    return counterAt(reg, scheduler.localTicks(cpu.index), timer.cntvoff) ?? timer.readSysReg(reg);
   }
 
   sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {

@@ -14,7 +14,7 @@ import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
 import { BoardPower, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
 import type { RunEnd, RunLimits, RunResult } from '../hw/board/run-result.ts';
 import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
-import { el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
+import { counterAt, el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
 import type { Cpu } from '../hw/cpu/cpu.ts';
 import {
   type GuestCpu,
@@ -143,7 +143,8 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
     const denied = el1Access(reg, false);
     if (denied !== undefined) return denied;
     this.scheduler.syncTo(cpu.index);
-    return this.board.timers[cpu.index].readSysReg(reg);
+    const timer = this.board.timers[cpu.index];
+    return counterAt(reg, this.scheduler.localTicks(cpu.index), timer.cntvoff) ?? timer.readSysReg(reg);
   }
 
   sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {

@@ -145,6 +145,7 @@ export class Scheduler {
       let sliceEnd = Math.min(k.nextEventTime(), limitTicks);
       if (runnable > 1) sliceEnd = Math.min(sliceEnd, k.now + this.quantumTicks);
       const first = runnable > 1 ? this.chooser.choose('slice-order', n) : 0;
+      const sliceStartCycles = this.ratio.ticksToCycles(k.now);
       // Passes over the cpus until none can progress: a cpu woken in this
       // slice by one that ran after it in the order still runs in this
       // slice, from the instant it was woken (see woken()).
@@ -154,10 +155,9 @@ export class Scheduler {
           const i = (first + j) % n;
           const cpu = this.cpus[i];
           // A cpu that was blocked or off did not advance with the clock.
-          if (pass === 0) {
-            const nowCycles = this.ratio.ticksToCycles(k.now);
-            if (this.cycles[i] < nowCycles) this.cycles[i] = nowCycles;
-          }
+          // (Catch up to the slice's start, not to k.now: cpus earlier in the
+          // order have moved the clock on with their own accesses.)
+          if (pass === 0 && this.cycles[i] < sliceStartCycles) this.cycles[i] = sliceStartCycles;
           while (!this.stopRequested && cpu.runnable()) {
             const endCycles = Math.min(this.ratio.ticksToCycles(sliceEnd), limitCycles);
             let budget = endCycles - this.cycles[i];

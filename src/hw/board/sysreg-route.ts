@@ -38,3 +38,15 @@ export function el1Access(reg: TimerReg, write: boolean): SysregTrap | undefined
       return undefined;
   }
 }
+
+/**
+ * CNTPCT_EL0 / CNTVCT_EL0 as cpu `localTicks` sees them. With several cpus in
+ * lockstep slices the shared clock may already be ahead of a cpu that runs
+ * later in the slice; each cpu reads the counter at its own time, so its
+ * view is monotonic and runs at its own rate. Undefined for other registers.
+ */
+export function counterAt(reg: TimerReg, localTicks: number, cntvoff: bigint): bigint | undefined {
+  if (reg === TimerReg.CNTPCT_EL0) return BigInt(localTicks);
+  if (reg === TimerReg.CNTVCT_EL0) return BigInt.asUintN(64, BigInt(localTicks) - cntvoff);
+  return undefined;
+}

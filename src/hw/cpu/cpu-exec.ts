@@ -1,0 +1,353 @@
+// The interpreter's inner loop: fetch through the decode cache, execute the
+// decoded op, take interrupts at block start and after instructions that can
+// unmask or raise them, stop at the budget, a port call or an exit. The
+// common ALU and branch ops run inline in the switch (the hot path); the
+// rest are calls into exec-*.ts. Split from cpu.ts, which keeps the API.
+
+import { addc32, addc64, R, shift32, shift64 } from './alu.ts';
+import { CpuCore } from './cpu-state.ts';
+import { decode } from './decode.ts';
+import {
+  FSC_ADDRESS_SIZE_L0,
+  FSC_SYNC_EXTERNAL,
+  takeException,
+  takeInstructionAbort,
+  takePcAlignment,
+  takeUndefined,
+  VEC_FIQ,
+  VEC_IRQ,
+} from './exceptions.ts';
+import { addSubR, conditionHolds, execAdc, execAddSubExt, execBitfield, execCcmp } from './exec-alu.ts';
+import {
+  execDiv,
+  execExtr,
+  execLogicShift,
+  execMadd,
+  execMulh,
+  execMull,
+  execOneSrc,
+  execShiftV,
+} from './exec-alu.ts';
+import { logic } from './exec-alu.ts';
+import { execLdSt, execLdStPair, execLdStReg, execLdrLit, execLdx } from './exec-mem.ts';
+import {
+  execClrex,
+  execEret,
+  execException,
+  execHint,
+  execMrs,
+  execMsr,
+  execMsrImm,
+  execSys,
+} from './exec-sys.ts';
+import type { StopReason } from './guest-port.ts';
+import * as O from './ops.ts';
+
+const TWO32 = 4294967296;
+const EMPTY_OPS = new Uint16Array(0);
+const EMPTY_F = new Int32Array(0);
+const UNALLOCATED = O.undefId('unallocated');
+
+export abstract class CpuExec extends CpuCore {
+  /** addresses with a breakpoint (empty: none, the common case) */
+  protected bpAddrs: number[] = [];
+  /** address of the breakpoint the last exec() stopped after, or -1 */
+  protected bpHit = -1;
+
+  protected exec(max: number, checkFirst: boolean): StopReason {
+    const x = this.x;
+    const ram = this.ram;
+    const cache = this.cache;
+    let end = this.instret + max;
+    const bps = this.bpAddrs;
+    let ops = EMPTY_OPS;
+    let f = EMPTY_F;
+    let pageVa = Number.NaN;
+    let pageOff = 0;
+    let check = checkFirst;
+    let faults = 0;
+    if ((this.pc & 3) !== 0) takePcAlignment(this);
+    for (;;) {
+      if (check) {
+        check = false;
+        if (this.fiqLine && (this.daif & 1) === 0) takeException(this, VEC_FIQ, null, this.pc);
+        else if (this.irqLine && (this.daif & 2) === 0) takeException(this, VEC_IRQ, null, this.pc);
+      }
+      if (this.instret >= end) return 'budget';
+      const pc = this.pc;
+      if (bps.length !== 0 && this.bpHit < 0 && bps.includes(pc)) {
+        // Execute this one instruction, then return so run() reports the breakpoint.
+        this.bpHit = pc;
+        end = this.instret + 1;
+      }
+      let off = pc - pageVa;
+      if (!(off >= 0 && off < 4096)) {
+        const pa = this.identityMap ? pc : this.translate(pc, false);
+        const roff = pa - ram.base;
+        if (!(roff >= 0 && roff < ram.size)) {
+          takeInstructionAbort(this, pa >= 0 && pa < 2 ** 40 ? FSC_SYNC_EXTERNAL : FSC_ADDRESS_SIZE_L0);
+          // An exception storm (vectors outside RAM) must still end: it spends the budget.
+          if (++faults >= max) return 'budget';
+          continue;
+        }
+        const dp = cache.page(roff >>> 12);
+        ops = dp.ops;
+        f = dp.f;
+        pageOff = roff - (roff & 4095);
+        pageVa = pc - (roff & 4095);
+        off = pc - pageVa;
+      }
+      const i = off >>> 2;
+      let op = ops[i];
+      if (op === O.OP_UNDECODED) {
+        decode(ram.i32[(pageOff + off) >> 2], ops, f, i);
+        op = ops[i];
+      }
+      const k = i << 3;
+      let st = O.ST_RETIRE;
+      switch (op) {
+        case O.OP_MOVI: {
+          const d = f[k];
+          x[d] = f[k + 4];
+          x[d + 1] = f[k + 5];
+          break;
+        }
+        case O.OP_ADDSUB_IMM: {
+          const d = f[k];
+          const n = f[k + 1];
+          const a = f[k + 6];
+          const imm = f[k + 4];
+          if (a === O.AS_SF) {
+            const lo = (x[n] >>> 0) + imm;
+            x[d + 1] = (x[n + 1] + (lo > 0xffff_ffff ? 1 : 0)) | 0;
+            x[d] = lo | 0;
+          } else if (a === (O.AS_SF | O.AS_SUB)) {
+            const lo = (x[n] >>> 0) - imm;
+            x[d + 1] = (x[n + 1] - (lo < 0 ? 1 : 0)) | 0;
+            x[d] = lo | 0;
+          } else if (a === 0) {
+            x[d] = (x[n] + imm) | 0;
+            x[d + 1] = 0;
+          } else {
+            const sub = a & O.AS_SUB;
+            if (a & O.AS_SF) addc64(x[n], x[n + 1], sub ? ~imm : imm, sub ? -1 : 0, sub);
+            else addc32(x[n], sub ? ~imm : imm, sub);
+            x[d] = R[0];
+            x[d + 1] = R[1];
+            if (a & O.AS_S) {
+              this.nf = R[2];
+              this.zf = R[3];
+              this.cf = R[4];
+              this.vf = R[5];
+            }
+          }
+          break;
+        }
+        case O.OP_ADDSUB_SHIFT: {
+          const m = f[k + 2];
+          const b = f[k + 7];
+          const a = f[k + 6];
+          if (a & O.AS_SF) shift64(x[m], x[m + 1], b & 3, b >>> 2);
+          else shift32(x[m], b & 3, b >>> 2);
+          addSubR(this, f[k], f[k + 1], a);
+          break;
+        }
+        case O.OP_LOGIC_IMM: {
+          const a = f[k + 6];
+          logic(this, f[k], f[k + 1], a & 3, a >>> 2, f[k + 4], f[k + 5]);
+          break;
+        }
+        case O.OP_LOGIC_SHIFT:
+          execLogicShift(this, f, k);
+          break;
+        case O.OP_MOVK: {
+          const d = f[k];
+          const pos = f[k + 6];
+          const imm = f[k + 4];
+          if (pos < 32) x[d] = (x[d] & ~(0xffff << pos)) | (imm << pos);
+          else x[d + 1] = (x[d + 1] & ~(0xffff << (pos - 32))) | (imm << (pos - 32));
+          if (!f[k + 7]) x[d + 1] = 0;
+          break;
+        }
+        case O.OP_SHIFT_IMM: {
+          const a = f[k + 6];
+          const n = f[k + 1];
+          if (a & 4) shift64(x[n], x[n + 1], a & 3, f[k + 7]);
+          else shift32(x[n], a & 3, f[k + 7]);
+          const d = f[k];
+          x[d] = R[0];
+          x[d + 1] = R[1];
+          break;
+        }
+        case O.OP_CSEL: {
+          const b = f[k + 7];
+          const d = f[k];
+          let lo: number;
+          let hi: number;
+          if (conditionHolds(this, f[k + 6])) {
+            const n = f[k + 1];
+            lo = x[n];
+            hi = x[n + 1];
+          } else {
+            const m = f[k + 2];
+            lo = x[m];
+            hi = x[m + 1];
+            const kind = b & 3;
+            if (kind === 1) {
+              lo = (lo + 1) | 0;
+              if (lo === 0) hi = (hi + 1) | 0;
+            } else if (kind === 2) {
+              lo = ~lo;
+              hi = ~hi;
+            } else if (kind === 3) {
+              lo = -lo | 0;
+              hi = lo === 0 ? -hi | 0 : ~hi;
+            }
+          }
+          x[d] = lo;
+          x[d + 1] = b & 4 ? hi : 0;
+          break;
+        }
+        case O.OP_B:
+          this.pc = pc + f[k + 4];
+          this.instret++;
+          continue;
+        case O.OP_BL:
+          setPairNum(x, 60, pc + 4);
+          this.pc = pc + f[k + 4];
+          this.instret++;
+          continue;
+        case O.OP_BCOND:
+          this.pc = conditionHolds(this, f[k + 6]) ? pc + f[k + 4] : pc + 4;
+          this.instret++;
+          continue;
+        case O.OP_CBZ: {
+          const n = f[k + 1];
+          const a = f[k + 6];
+          const zero = a & 2 ? (x[n] | x[n + 1]) === 0 : x[n] === 0;
+          this.pc = zero !== ((a & 1) === 1) ? pc + f[k + 4] : pc + 4;
+          this.instret++;
+          continue;
+        }
+        case O.OP_TBZ: {
+          const n = f[k + 1];
+          const bit = f[k + 7];
+          const v = bit < 32 ? (x[n] >>> bit) & 1 : (x[n + 1] >>> (bit - 32)) & 1;
+          this.pc = v === f[k + 6] ? pc + f[k + 4] : pc + 4;
+          this.instret++;
+          continue;
+        }
+        case O.OP_BR: {
+          const n = f[k + 1];
+          const target = x[n + 1] * TWO32 + (x[n] >>> 0);
+          if (f[k + 6] === 1) setPairNum(x, 60, pc + 4);
+          this.pc = target;
+          this.instret++;
+          if ((target & 3) !== 0) takePcAlignment(this);
+          continue;
+        }
+        case O.OP_ADR: {
+          const imm = f[k + 4];
+          setPairNum(x, f[k], f[k + 6] ? Math.floor(pc / 4096) * 4096 + imm * 4096 : pc + imm);
+          break;
+        }
+        case O.OP_NOP:
+          break;
+        case O.OP_LDST:
+          st = execLdSt(this, f, k);
+          break;
+        case O.OP_LDST_REG:
+          st = execLdStReg(this, f, k);
+          break;
+        case O.OP_LDSTP:
+          st = execLdStPair(this, f, k);
+          break;
+        case O.OP_LDR_LIT:
+          st = execLdrLit(this, f, k);
+          break;
+        case O.OP_LDX:
+          st = execLdx(this, f, k);
+          break;
+        case O.OP_ADDSUB_EXT:
+          execAddSubExt(this, f, k);
+          break;
+        case O.OP_ADC:
+          execAdc(this, f, k);
+          break;
+        case O.OP_SHIFTV:
+          execShiftV(this, f, k);
+          break;
+        case O.OP_BITFIELD:
+          execBitfield(this, f, k);
+          break;
+        case O.OP_EXTR:
+          execExtr(this, f, k);
+          break;
+        case O.OP_MADD:
+          execMadd(this, f, k);
+          break;
+        case O.OP_MULL:
+          execMull(this, f, k);
+          break;
+        case O.OP_MULH:
+          execMulh(this, f, k);
+          break;
+        case O.OP_DIV:
+          execDiv(this, f, k);
+          break;
+        case O.OP_CCMP:
+          execCcmp(this, f, k);
+          break;
+        case O.OP_ONE_SRC:
+          execOneSrc(this, f, k);
+          break;
+        case O.OP_MRS:
+          st = execMrs(this, f, k);
+          break;
+        case O.OP_MSR:
+          st = execMsr(this, f, k);
+          break;
+        case O.OP_MSR_IMM:
+          st = execMsrImm(this, f, k);
+          break;
+        case O.OP_HINT:
+          st = execHint(this, f, k);
+          break;
+        case O.OP_EXC:
+          st = execException(this, f, k);
+          break;
+        case O.OP_ERET:
+          st = execEret(this);
+          break;
+        case O.OP_SYS:
+          st = execSys(this, f, k);
+          break;
+        case O.OP_CLREX:
+          st = execClrex(this);
+          break;
+        default:
+          this.undefCounts[op === O.OP_UNDEF ? f[k + 6] : UNALLOCATED]++;
+          takeUndefined(this);
+          st = O.ST_FAULT;
+      }
+      if (st === O.ST_RETIRE) {
+        this.pc = pc + 4;
+        this.instret++;
+        continue;
+      }
+      if (st & O.ST_RETIRE) {
+        if (!(st & O.ST_PC_SET)) this.pc = pc + 4;
+        this.instret++;
+      } else if (++faults >= max && !(st & O.ST_STOP)) return 'budget';
+      if (st & O.ST_STOP) return this.stopReason;
+      if (st & O.ST_RECHECK) check = true;
+    }
+  }
+}
+
+/** Write a signed-64-bit Number (an address) into register halves. */
+function setPairNum(x: Int32Array, d: number, v: number): void {
+  const hi = Math.floor(v / TWO32);
+  x[d] = (v - hi * TWO32) | 0;
+  x[d + 1] = hi | 0;
+}
