@@ -2,7 +2,8 @@
 //   node conformance/selftests/gen.mjs
 import { archTimerChecks } from './gen-arch-timer.mjs';
 import { edgeCases } from './gen-edge-cases.mjs';
+import { vgicIrqChecks } from './gen-vgic-irq.mjs';
 
-const files = [...archTimerChecks(), ...edgeCases()];
+const files = [...vgicIrqChecks(), ...archTimerChecks(), ...edgeCases()];
 for (const f of files) console.log(f);
 console.error(`${files.length} checks written`);
