@@ -1,0 +1,92 @@
+// Checks of DESIGN.md's correctness properties on a run's trace records.
+
+import type { TraceRecord } from '../sim/trace/records.ts';
+import { getField } from '../sim/bits.ts';
+import { LR } from '../hw/gic/virt-regs.ts';
+
+export interface TraceViolation {
+  /** index of the record where the violation shows */
+  readonly index: number;
+  readonly t: number;
+  readonly cpu: number;
+  readonly message: string;
+}
+
+/**
+ * Under `level`, after every vgic sync the physical active state of mapped
+ * INTID `intid` (the timer PPI) is clear on that cpu.
+ *
+ * The physical state is followed through the physical distributor's `irq`
+ * records (every change of a physical interrupt's state is one, whoever
+ * makes it). A sync is the `vgic-sync` record (written when the sync starts)
+ * and the records the fold writes after it: virtual `irq` changes, `line`
+ * changes of the virtual interface, physical state changes that CLEAR the
+ * active bit, `vgic-phys-active` and `vgic-maint`. The sync has ended at the
+ * first other record of that cpu: `vcpu`, `reg`, `vgic-inject`, `vgic-lr`,
+ * another `vgic-sync`, acknowledgements, notes, or a physical `irq` record
+ * that SETS the active bit (only a flush, handle_exit or the host does
+ * that, never a sync). At that point the tracked state must be inactive.
+ * A sync still open when the trace ends is checked there.
+ */
+export function physActiveAfterSync(records: readonly TraceRecord[], intid = 27): TraceViolation[] {
+  const out: TraceViolation[] = [];
+  const active = new Map<number, boolean>();
+  /** cpu -> index of the vgic-sync record whose end is not reached yet */
+  const open = new Map<number, number>();
+  const check = (cpu: number, at: number) => {
+    const from = open.get(cpu);
+    if (from === undefined) return;
+    open.delete(cpu);
+    if (active.get(cpu) === true)
+      out.push({
+        index: at,
+        t: records[from].t,
+        cpu,
+        message: `physical INTID ${intid} still active after the vgic sync of record #${from} (t=${records[from].t})`,
+      });
+  };
+  records.forEach((r, i) => {
+    const cpu = r.cpu;
+    const insideSync =
+      (r.kind === 'irq' && (r.gic === 'virt' || r.intid !== intid || !r.active)) ||
+      r.kind === 'line' ||
+      r.kind === 'vgic-phys-active' ||
+      r.kind === 'vgic-maint';
+    if (!insideSync) check(cpu, i);
+    if (r.kind === 'irq' && r.gic === 'phys' && r.intid === intid) active.set(cpu, r.active);
+    if (r.kind === 'vgic-sync') open.set(cpu, i);
+  });
+  for (const cpu of [...open.keys()]) check(cpu, records.length);
+  return out;
+}
+
+/**
+ * List registers never hold one INTID twice: within one flush (the
+ * `vgic-lr` records of a cpu between two of its `vgic-sync` records), no
+ * VirtualID appears in two LRs, unless it is an SGI with different CPUIDs.
+ */
+export function duplicateLrs(records: readonly TraceRecord[]): TraceViolation[] {
+  const out: TraceViolation[] = [];
+  const flush = new Map<number, Map<number, number>>();
+  records.forEach((r, i) => {
+    if (r.kind === 'vgic-sync') flush.delete(r.cpu);
+    if (r.kind !== 'vgic-lr') return;
+    let seen = flush.get(r.cpu);
+    if (seen === undefined) {
+      seen = new Map();
+      flush.set(r.cpu, seen);
+    }
+    const vid = getField(r.value, LR.VirtualID);
+    const key = vid < 16 ? vid * 8 + getField(r.value, LR.CPUID) : vid * 8;
+    const lr = seen.get(key);
+    if (lr !== undefined && lr !== r.lr)
+      out.push({
+        index: i,
+        t: r.t,
+        cpu: r.cpu,
+        message: `INTID ${vid} in LR${lr} and LR${r.lr} of one flush`,
+      });
+    seen.set(key, r.lr);
+  });
+  return out;
+}
