@@ -167,7 +167,7 @@ each vcpu stores both at 0x40100000 + 16 * vcpu; vcpu0 powers off when all
 ${VCPUS} have finished.`,
     description: `${VCPUS} vcpus, ${stages.join(' + ')}, ${ITERATIONS} iterations each${migrate ? ', migration between iterations' : ''}`,
     conformance: {
-      check: `${names}${migrate ? ' with migration' : ''}`,
+      check: `${names}${migrate ? ' with migration' : ''}, ${VCPUS} vcpu${VCPUS > 1 ? 's' : ''}`,
       mirrors: `arch_timer guest_run_stage (${names}): each programming of the timer gives exactly one IRQ (irq_iter == iteration + 1), and the handler sees its timer PPI, ISTATUS set and counter >= CVAL${migrate ? '; with the VM migrated between iterations' : ''}`,
     },
     machine: { ...(VCPUS > 1 ? { vcpus: VCPUS, start: 'all' } : {}), limits: { ticks: 2000000, instructions: 20000000 } },

@@ -302,7 +302,7 @@ function allSpis(eoiMode) {
   const prios = Object.fromEntries(intids.map((i, k) => [i, (k % 31) << 3]));
   return base({
     file: `all-spis-at-once-edge-eoimode${eoiMode}-ispendr`,
-    check: 'test_injection: all SPIs at once (ISPENDR)',
+    check: `test_injection: all SPIs at once (ISPENDR), EOImode ${eoiMode}`,
     mirrors:
       'vgic_irq test_injection, "all SPIs at once": every SPI made pending together, priorities spread as (i mod 31) << 3, each handled exactly once',
     header: `All 64 SPIs (32..95), edge, made pending at once by two GICD_ISPENDR writes,

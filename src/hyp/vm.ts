@@ -157,6 +157,11 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Si
     this.scheduler.syncTo(v);
   }
 
+  cyclesToDeadline(v: number): number {
+    const next = this.board.kernel.nextEventTime();
+    return this.board.ratio.ticksToCycles(next) - this.scheduler.localCycles(v);
+  }
+
   canContinue(v: Vcpu): boolean {
     return !this.scheduler.stopped && this.power.on[v.index] && !v.blocked;
   }

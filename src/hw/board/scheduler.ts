@@ -138,6 +138,12 @@ export class Scheduler {
       if (runnable === 0) {
         const t = k.nextEventTime();
         if (t === NEVER) return 'idle';
+        if (limitCycles !== NEVER && this.ratio.ticksToCycles(t) > limitCycles) {
+          // Nothing happens before the instant asked for: stop there.
+          const at = this.ratio.cyclesToTicks(limitCycles);
+          if (at > k.now) k.runUntil(at);
+          return 'limit';
+        }
         k.runUntil(Math.min(t, limitTicks));
         continue;
       }
@@ -146,6 +152,7 @@ export class Scheduler {
       if (runnable > 1) sliceEnd = Math.min(sliceEnd, k.now + this.quantumTicks);
       const first = runnable > 1 ? this.chooser.choose('slice-order', n) : 0;
       const sliceStartCycles = this.ratio.ticksToCycles(k.now);
+      let progressedAny = false;
       // Passes over the cpus until none can progress: a cpu woken in this
       // slice by one that ran after it in the order still runs in this
       // slice, from the instant it was woken (see woken()).
@@ -175,7 +182,10 @@ export class Scheduler {
             const used = cpu.step(budget);
             this.current = -1;
             this.inStep[i] = 0;
-            if (used > 0) progressed = true;
+            if (used > 0) {
+              progressed = true;
+              progressedAny = true;
+            }
             this.retiredTotal += cpu.instret() - before;
             this.cycles[i] += used;
             // Port calls may have scheduled something sooner.
@@ -201,6 +211,13 @@ export class Scheduler {
       }
       // Out of instructions mid-slice: stop where the cpus are, do not move the clock past them.
       if (this.retiredTotal >= limitInstructions) return 'limit';
+      if (limitCycles !== NEVER) {
+        // Never fire events past the instant asked for (their first cycle is after it).
+        const capped = Math.min(sliceEnd, this.ratio.cyclesToTicks(limitCycles));
+        if (capped > k.now) k.runUntil(capped);
+        else if (!progressedAny) return 'limit';
+        continue;
+      }
       if (!this.stopRequested && sliceEnd > k.now) k.runUntil(sliceEnd);
     }
   }
@@ -211,8 +228,12 @@ export class Scheduler {
     return r;
   }
 
-  /** Every runnable cpu's local time has reached `cycles`. */
+  /**
+   * The instant `cycles` is reached: every runnable cpu's local time is there
+   * and no event at or before it is left to fire (it could wake a cpu).
+   */
   private allReached(cycles: number): boolean {
+    if (this.ratio.ticksToCycles(this.kernel.nextEventTime()) <= cycles) return false;
     for (let i = 0; i < this.cpus.length; i++)
       if (this.cpus[i].runnable() && this.cycles[i] < cycles) return false;
     return true;

@@ -42,6 +42,8 @@ export interface ExitHandler {
   hostIrqs(pcpu: number): void;
   /** Is a physical interrupt signalled to `pcpu` (the exit cause while in the guest)? */
   physIrq(pcpu: number): boolean;
+  /** Cycles vcpu `v` may run before the next kernel event falls due (0 when one is due now). */
+  cyclesToDeadline(v: number): number;
   /** Bring the shared clock up to vcpu `v`'s local time: the hypervisor works at the vcpu's "now". */
   syncTime(v: number): void;
   /** May `v` go round the loop again now (powered on, not blocked, the run not stopped)? */
@@ -75,6 +77,9 @@ export class LivelockError extends Error {
 }
 
 export class RunLoop {
+  /** set when a step must return to the scheduler so a due event can fire */
+  private yieldToKernel = false;
+
   constructor(private readonly o: RunLoopOptions) {}
 
   /** Run `v` for at most `budget` cycles; returns the cycles consumed. */
@@ -85,8 +90,9 @@ export class RunLoop {
     // instruction, the early-exit path, all with zero configured costs) goes
     // round again: a step returning 0 tells the scheduler the cpu cannot
     // progress, and it would move the clock on without it.
+    this.yieldToKernel = false;
     do cost += this.iterate(v, budget);
-    while (cost === 0 && v.cpu.instret === before && this.o.handler.canContinue(v));
+    while (cost === 0 && v.cpu.instret === before && !this.yieldToKernel && this.o.handler.canContinue(v));
     this.o.counters.hypCycles += cost;
     // Completing an emulated access retires the trapped instruction too.
     return v.cpu.instret - before + cost;
@@ -106,7 +112,15 @@ export class RunLoop {
     // timer expiring at the exact tick the vcpu reached) is taken at this
     // instruction boundary. Cpu.run() forgets stop requests made between
     // runs, so without this check the guest would run its whole next budget.
-    const stop: StopReason = this.exitPending(v) ? 'stopped' : v.cpu.run(budget);
+    // The entry (or the exit handled earlier in this step) may have armed a
+    // deadline sooner than the one the scheduler sized this step for (the
+    // hardware timer restored by the world switch): never run past it.
+    const guestBudget = Math.min(budget, this.o.handler.cyclesToDeadline(v.index));
+    if (guestBudget <= 0 && !this.exitPending(v)) {
+      this.yieldToKernel = true;
+      return cost;
+    }
+    const stop: StopReason = this.exitPending(v) ? 'stopped' : v.cpu.run(guestBudget);
     const reason = this.exitReason(v, stop);
     if (reason !== null) {
       const ranInGuest = v.cpu.instret - before;
