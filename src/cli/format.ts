@@ -31,7 +31,7 @@ export function exitsSummary(r: ScenarioRun): string {
 export function costLines(r: ScenarioRun): string[] {
   const { hyp, vgic, timer } = r.costs;
   return [
-    `  costs: entries=${hyp.entries} exits: ${exitsSummary(r)}`,
+    `  costs: entries=${hyp.entries} exits: ${exitsSummary(r)} hypCycles=${hyp.hypCycles}`,
     `         vgic: injections=${vgic.injections} lrWrites=${vgic.lrWrites} maintenance=${vgic.maintenance} underflows=${vgic.underflows} kicks=${vgic.kicks} physActiveChanges=${vgic.physActiveChanges}`,
     `         timer: vgicCalls=${timer.vgicCalls} physActiveWrites=${timer.physActiveWrites} bgWakeups=${timer.bgWakeups} ptimerExpiries=${timer.ptimerExpiries}`,
   ];

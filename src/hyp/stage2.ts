@@ -48,7 +48,7 @@ export class Stage2Port implements GuestPort {
       const off = pa - MEMMAP.GICC.base;
       const v = board.gic.gicv(cpu.index).read(off, size, cpu.index);
       if ((off === GICC_IAR || off === GICC_AIAR) && size === 4)
-        acks.record(board.kernel.now, scheduler.localCycles(cpu.index), cpu.index, v);
+        acks.record(board.kernel.now, scheduler.localCycles(cpu.index), cpu.index, v, cpu.pc);
       return v;
     }
     if (inRegion(MEMMAP.GICD, pa) || inRegion(MEMMAP.UART, pa)) return MMIO_EXIT;

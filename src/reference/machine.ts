@@ -119,7 +119,7 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
       const off = pa - MEMMAP.GICC.base;
       const v = gic.gicc(cpu.index).read(off, size, cpu.index);
       if ((off === GICC_IAR || off === GICC_AIAR) && size === 4)
-        this.acks.record(this.board.kernel.now, this.scheduler.localCycles(cpu.index), cpu.index, v);
+        this.acks.record(this.board.kernel.now, this.scheduler.localCycles(cpu.index), cpu.index, v, cpu.pc);
       return v;
     }
     if (inRegion(MEMMAP.UART, pa)) return this.board.uart.read(pa - MEMMAP.UART.base, size, cpu.index);

@@ -24,8 +24,12 @@ export interface Divergence {
   readonly intid: number;
   /** the n-th acknowledgement of this INTID by this cpu in the virtual machine (1-based) */
   readonly nth: number;
-  readonly virt: { readonly pc?: string };
+  readonly virt: { readonly pc: string; readonly cycle: number };
   readonly ref: MachineView;
+}
+
+function hex(pc: number): string {
+  return `0x${BigInt.asUintN(64, BigInt(pc)).toString(16)}`;
 }
 
 function refView(ref: ReferenceMachine, cpu: number, intid: number): MachineView {
@@ -37,7 +41,7 @@ function refView(ref: ReferenceMachine, cpu: number, intid: number): MachineView
     enabled: gic.dist.isEnabled(cpu, intid),
     line: gic.lineLevel(cpu, intid),
     acks: ref.acks.entries.filter((e) => e.cpu === cpu && e.intid === intid).length,
-    pc: `0x${BigInt.asUintN(64, BigInt(c.pc)).toString(16)}`,
+    pc: hex(c.pc),
   };
 }
 
@@ -67,7 +71,8 @@ export function findDivergence(
     ref.runUntil(a.t + 1 + slackTicks, maxInstructions, a.cycle + slack);
     const view = refView(ref, a.cpu, a.intid);
     const ok = (view.pending && view.enabled) || view.acks >= nth;
-    if (!ok) return { t: a.t, cpu: a.cpu, intid: a.intid, nth, virt: {}, ref: view };
+    if (!ok)
+      return { t: a.t, cpu: a.cpu, intid: a.intid, nth, virt: { pc: hex(a.pc), cycle: a.cycle }, ref: view };
   }
   return null;
 }

@@ -38,6 +38,8 @@ export function buildVm(s: Scenario, images: readonly (VcpuImage | undefined)[],
     policy: o.policy,
     startAll: s.machine.start === 'all',
     hostTickHz: s.machine.hostTickHz,
+    exitCycles: s.machine.exitCycles,
+    entryCycles: s.machine.entryCycles,
     trace: o.trace,
     chooser: new SeededChooser(o.seed),
   });

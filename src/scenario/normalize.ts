@@ -40,6 +40,8 @@ function machineOf(m: Parsed['machine']): MachineConfig {
     policy: m?.policy ?? d.policy,
     nLR: m?.nLR ?? d.nLR,
     hostTickHz: m?.hostTickHz ?? d.hostTickHz,
+    exitCycles: m?.exitCycles ?? d.exitCycles,
+    entryCycles: m?.entryCycles ?? d.entryCycles,
     limits: {
       ticks: m?.limits?.ticks ?? d.limits.ticks,
       instructions: m?.limits?.instructions ?? d.limits.instructions,

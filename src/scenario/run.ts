@@ -159,7 +159,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
       seen:
         d === null
           ? 'none'
-          : `vcpu${d.cpu} acknowledged INTID ${d.intid} (#${d.nth}) at t=${d.t}; reference: pending=${d.ref.pending} enabled=${d.ref.enabled} active=${d.ref.active} line=${d.ref.line} acks=${d.ref.acks} pc=${d.ref.pc}`,
+          : `vcpu${d.cpu} acknowledged INTID ${d.intid} (#${d.nth}) at t=${d.t} (IAR read at pc=${d.virt.pc}); reference at that instant: pending=${d.ref.pending} enabled=${d.ref.enabled} active=${d.ref.active} line=${d.ref.line} acks=${d.ref.acks} pc=${d.ref.pc}`,
       t: d?.t,
     });
   }

@@ -42,6 +42,8 @@ export const DEFAULT_MACHINE = {
   policy: 'level',
   nLR: 4,
   hostTickHz: 0,
+  exitCycles: 0,
+  entryCycles: 0,
   limits: { ticks: 10_000_000, instructions: 10_000_000 },
   start: 'boot',
 } as const;
@@ -99,6 +101,12 @@ export const machineSchema = strict({
   policy: z.enum(POLICIES).describe('timer/vgic policy: level | legacy-edge (more later)').optional(),
   nLR: smallInt(1, MAX_LIST_REGISTERS, 'list registers per vcpu (GICH_VTR.ListRegs + 1)').optional(),
   hostTickHz: hertz('periodic host interrupts forcing exits, Hz; 0 = none', 0).optional(),
+  exitCycles: ticks(
+    'vgicsim extension: cpu cycles each exit costs (world switch out + handling); time spent in the hypervisor. 0 = exits are instantaneous (the default, so the guest runs the same instruction stream at the same times as on the reference machine)',
+  ).optional(),
+  entryCycles: ticks(
+    'vgicsim extension: cpu cycles each entry (world switch in) costs; 0 = instantaneous',
+  ).optional(),
   limits: strict({
     ticks: ticks('run budget in counter ticks; reaching it ends the run with exit: limit', 1).optional(),
     instructions: ticks('run budget in guest instructions (all vcpus)', 1).optional(),

@@ -43,6 +43,9 @@ export interface MachineConfig {
   policy: Policy;
   nLR: number;
   hostTickHz: number;
+  /** vgicsim extension: cycles charged per exit and per entry */
+  exitCycles: number;
+  entryCycles: number;
   limits: { ticks: number; instructions: number };
   start: StartMode;
 }

@@ -22,6 +22,8 @@ test('minimal scenario: defaults of SCENARIOS.md applied', () => {
     policy: 'level',
     nLR: 4,
     hostTickHz: 0,
+    exitCycles: 0,
+    entryCycles: 0,
     limits: { ticks: 10_000_000, instructions: 10_000_000 },
     start: 'boot',
   });

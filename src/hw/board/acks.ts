@@ -12,6 +12,8 @@ export interface AckEntry {
   readonly intid: number;
   /** the CPUID field of the IAR value (SGI source), 0 otherwise */
   readonly source: number;
+  /** address of the instruction that read IAR */
+  readonly pc: number;
 }
 
 /** GICC_IAR: INTID in [9:0], CPUID in [12:10]. */
@@ -24,10 +26,10 @@ export class AckLog {
   readonly entries: AckEntry[] = [];
 
   /** Record an IAR value read by `cpu`; special INTIDs are not acknowledgements. */
-  record(t: Ticks, cycle: number, cpu: number, iar: number): void {
+  record(t: Ticks, cycle: number, cpu: number, iar: number, pc: number): void {
     const intid = iar & INTID_MASK;
     if (intid >= FIRST_SPECIAL) return;
-    this.entries.push({ t, cycle, cpu, intid, source: (iar >>> CPUID_SHIFT) & CPUID_MASK });
+    this.entries.push({ t, cycle, cpu, intid, source: (iar >>> CPUID_SHIFT) & CPUID_MASK, pc });
   }
 
   forCpu(cpu: number): number[] {
