@@ -11,11 +11,10 @@ import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
 import { AckLog } from '../hw/board/acks.ts';
 import { Board, type BoardConfig } from '../hw/board/board.ts';
 import { MEMMAP } from '../hw/board/memory-map.ts';
-import { BoardPower, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
+import { BoardPower, conduitCall, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
 import type { RunEnd, RunLimits } from '../hw/board/run-result.ts';
 import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
 import { timerRegOf } from '../hw/board/sysreg-route.ts';
-import { psciCall, PsciReturn } from '../hw/firmware/psci.ts';
 import { HostGic } from './host/host-gic.ts';
 import { Stage2Port } from './stage2.ts';
 import { restoreVm, saveVm, type VmState } from './vm-state.ts';
@@ -263,11 +262,8 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Si
         if (!this.canRun(v)) this.block(v);
         break;
       case 'hvc':
-        this.power.caller = v.index;
-        cpu.setX(0, psciCall(cpu.getX(0), cpu.getX(1), cpu.getX(2), cpu.getX(3), this.power));
-        break;
       case 'smc':
-        cpu.setX(0, BigInt.asUintN(64, BigInt(PsciReturn.NOT_SUPPORTED)));
+        conduitCall(cpu, reason, this.power);
         break;
       default:
         break;

@@ -11,7 +11,7 @@ import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
 import { AckLog } from '../hw/board/acks.ts';
 import { Board, type BoardConfig } from '../hw/board/board.ts';
 import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
-import { BoardPower, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
+import { BoardPower, conduitCall, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
 import type { RunEnd, RunLimits, RunResult } from '../hw/board/run-result.ts';
 import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
 import { counterAt, el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
@@ -24,7 +24,6 @@ import {
   SYSREG_UNDEFINED,
   type SysregTrap,
 } from '../hw/cpu/guest-port.ts';
-import { psciCall, PsciReturn } from '../hw/firmware/psci.ts';
 import { GICC_AIAR, GICC_IAR } from '../hw/gic/registers.ts';
 
 export interface ReferenceOptions {
@@ -96,12 +95,8 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
         if (!this.interruptAsserted(cpu.index)) this.waiting[cpu.index] = true;
         break;
       case 'hvc':
-        this.power.caller = cpu.index;
-        cpu.setX(0, psciCall(cpu.getX(0), cpu.getX(1), cpu.getX(2), cpu.getX(3), this.power));
-        break;
       case 'smc':
-        // No secure firmware on this board: SMC calls are not supported (SMCCC: -1).
-        cpu.setX(0, BigInt.asUintN(64, BigInt(PsciReturn.NOT_SUPPORTED)));
+        conduitCall(cpu, reason, this.power);
         break;
       default:
         break;

@@ -3,7 +3,8 @@
 // hypervisor's PSCI emulation (KVM's) agree on these semantics, so both
 // machines use this one.
 
-import { PsciReturn, type PsciReturnCode, type PowerController } from '../firmware/psci.ts';
+import type { GuestCpu } from '../cpu/guest-port.ts';
+import { PsciReturn, type PsciReturnCode, type PowerController, psciCall } from '../firmware/psci.ts';
 import type { Board } from './board.ts';
 
 /** MPIDR affinity bits other than Aff0 (all our cpus are in cluster 0). */
@@ -75,4 +76,19 @@ export class BoardPower implements PowerController {
   standby(): void {
     this.listener.cpuStopped(this.caller, 'standby');
   }
+}
+
+/**
+ * The conduit calls of a cpu stopped by HVC or SMC, as both machines answer
+ * them: HVC is PSCI (firmware on bare metal, KVM's emulation under the
+ * hypervisor, the same semantics); SMC finds no secure firmware on this
+ * board (SMCCC: NOT_SUPPORTED, -1).
+ */
+export function conduitCall(cpu: GuestCpu, conduit: 'hvc' | 'smc', power: BoardPower): void {
+  if (conduit === 'smc') {
+    cpu.setX(0, BigInt.asUintN(64, BigInt(PsciReturn.NOT_SUPPORTED)));
+    return;
+  }
+  power.caller = cpu.index;
+  cpu.setX(0, psciCall(cpu.getX(0), cpu.getX(1), cpu.getX(2), cpu.getX(3), power));
 }

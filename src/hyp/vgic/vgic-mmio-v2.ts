@@ -24,23 +24,45 @@ import {
 } from './vgic-mmio.ts';
 import type { VgicV2 } from './vgic-v2.ts';
 
-export const GICD_CTLR = 0x000;
-export const GICD_TYPER = 0x004;
-export const GICD_IIDR = 0x008;
-export const GICD_IGROUPR = 0x080;
-export const GICD_ISENABLER = 0x100;
-export const GICD_ICENABLER = 0x180;
-export const GICD_ISPENDR = 0x200;
-export const GICD_ICPENDR = 0x280;
-export const GICD_ISACTIVER = 0x300;
-export const GICD_ICACTIVER = 0x380;
-export const GICD_IPRIORITYR = 0x400;
-export const GICD_ITARGETSR = 0x800;
-export const GICD_ICFGR = 0xc00;
-export const GICD_SGIR = 0xf00;
-export const GICD_CPENDSGIR = 0xf10;
-export const GICD_SPENDSGIR = 0xf20;
-export const GICD_ICPIDR2 = 0xfe8;
+// The GICD register offsets are the architecture's (GICv2 4.3), shared with the hardware model.
+export {
+  GICD_CPENDSGIR,
+  GICD_CTLR,
+  GICD_ICACTIVER,
+  GICD_ICENABLER,
+  GICD_ICFGR,
+  GICD_ICPENDR,
+  GICD_ICPIDR2,
+  GICD_IGROUPR,
+  GICD_IIDR,
+  GICD_IPRIORITYR,
+  GICD_ISACTIVER,
+  GICD_ISENABLER,
+  GICD_ISPENDR,
+  GICD_ITARGETSR,
+  GICD_SGIR,
+  GICD_SPENDSGIR,
+  GICD_TYPER,
+} from '../../hw/gic/registers.ts';
+import {
+  GICD_CPENDSGIR,
+  GICD_CTLR,
+  GICD_ICACTIVER,
+  GICD_ICENABLER,
+  GICD_ICFGR,
+  GICD_ICPENDR,
+  GICD_ICPIDR2,
+  GICD_IGROUPR,
+  GICD_IIDR,
+  GICD_IPRIORITYR,
+  GICD_ISACTIVER,
+  GICD_ISENABLER,
+  GICD_ISPENDR,
+  GICD_ITARGETSR,
+  GICD_SGIR,
+  GICD_SPENDSGIR,
+  GICD_TYPER,
+} from '../../hw/gic/registers.ts';
 
 /** Per-IRQ registers span 1024 interrupts: 1024 * bits / 8 bytes. */
 const MAX_INTERRUPTS = 1024;
