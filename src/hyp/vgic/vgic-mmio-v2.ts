@@ -25,25 +25,6 @@ import {
 import type { VgicV2 } from './vgic-v2.ts';
 
 // The GICD register offsets are the architecture's (GICv2 4.3), shared with the hardware model.
-export {
-  GICD_CPENDSGIR,
-  GICD_CTLR,
-  GICD_ICACTIVER,
-  GICD_ICENABLER,
-  GICD_ICFGR,
-  GICD_ICPENDR,
-  GICD_ICPIDR2,
-  GICD_IGROUPR,
-  GICD_IIDR,
-  GICD_IPRIORITYR,
-  GICD_ISACTIVER,
-  GICD_ISENABLER,
-  GICD_ISPENDR,
-  GICD_ITARGETSR,
-  GICD_SGIR,
-  GICD_SPENDSGIR,
-  GICD_TYPER,
-} from '../../hw/gic/registers.ts';
 import {
   GICD_CPENDSGIR,
   GICD_CTLR,

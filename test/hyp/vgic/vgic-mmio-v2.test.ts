@@ -8,10 +8,8 @@ import {
   GICD_ICFGR,
   GICD_ICPENDR,
   GICD_ICPIDR2,
-  GICD_ICPIDR2_VALUE,
   GICD_IGROUPR,
   GICD_IIDR,
-  GICD_IIDR_VALUE,
   GICD_IPRIORITYR,
   GICD_ISACTIVER,
   GICD_ISENABLER,
@@ -20,7 +18,8 @@ import {
   GICD_SGIR,
   GICD_SPENDSGIR,
   GICD_TYPER,
-} from '../../../src/hyp/vgic/vgic-mmio-v2.ts';
+} from '../../../src/hw/gic/registers.ts';
+import { GICD_ICPIDR2_VALUE, GICD_IIDR_VALUE } from '../../../src/hyp/vgic/vgic-mmio-v2.ts';
 import { Machine, SPURIOUS } from './helpers/machine.ts';
 
 const SPI = 40;

@@ -7,7 +7,7 @@ import { Distributor } from '../../../../src/hw/gic/distributor.ts';
 import { VirtInterface } from '../../../../src/hw/gic/virt-interface.ts';
 import { GICV } from '../../../../src/hw/gic/virt-regs.ts';
 import { Vgic } from '../../../../src/hyp/vgic/kvm-vgic.ts';
-import { GICD_CTLR } from '../../../../src/hyp/vgic/vgic-mmio-v2.ts';
+import { GICD_CTLR } from '../../../../src/hw/gic/registers.ts';
 import { MemorySink, NULL_SINK, type TraceSink } from '../../../../src/sim/trace/sink.ts';
 
 export interface MachineOptions {
