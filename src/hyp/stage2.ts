@@ -1,7 +1,8 @@
 // The guest's view of the physical address space and of the timer system
 // registers under the hypervisor, i.e. what traps and what does not: GICD
 // is not mapped at stage 2 (every access traps and the vgic emulates it),
-// the GICC window is the hardware GICV (no trap), the PL011 is a userspace
+// the GICC window is the hardware GICV (no trap; except GICV_DIR's page for
+// writes while the vgic asks for it: LR overflow), the PL011 is a userspace
 // device (traps, KVM_EXIT_MMIO), anything else is a bus fault. The virtual
 // timer and the counters are the hardware's while the vcpu runs; the
 // physical timer's registers trap (CNTHCTL_EL2.EL1PCEN = 0) and are emulated.
@@ -34,6 +35,8 @@ export const TRAPPED_TIMER_REGS: ReadonlySet<string> = new Set<string>([
 /** What the port needs of the VM (read when an access happens, after construction). */
 export interface Stage2Host {
   readonly board: Board;
+  /** which GICV writes the vgic has trapped (the vgic's stage-2 mapping of the GICV frame) */
+  readonly vgic: { trapsGicv(vcpu: number, offset: number): boolean };
   readonly scheduler: Scheduler;
   readonly acks: AckLog;
 }
@@ -58,7 +61,9 @@ export class Stage2Port implements GuestPort {
   mmioWrite(cpu: GuestCpu, pa: number, size: 1 | 2 | 4, value: number): number {
     this.vm.scheduler.syncTo(cpu.index);
     if (inRegion(MEMMAP.GICC, pa)) {
-      this.vm.board.gic.gicv(cpu.index).write(pa - MEMMAP.GICC.base, size, value, cpu.index);
+      const off = pa - MEMMAP.GICC.base;
+      if (this.vm.vgic.trapsGicv(cpu.index, off)) return MMIO_EXIT;
+      this.vm.board.gic.gicv(cpu.index).write(off, size, value, cpu.index);
       return MMIO_OK;
     }
     if (inRegion(MEMMAP.GICD, pa) || inRegion(MEMMAP.UART, pa)) return MMIO_EXIT;

@@ -13,6 +13,12 @@ export interface VgicCounters {
   kicks: number;
   /** flushes that had more in flight than LRs and set GICH_HCR.UIE */
   underflows: number;
+  /** flushes that sorted the ap_list again to let preempting pending interrupts take LRs from active ones */
+  overflowSorts: number;
+  /** active interrupts outside the LRs deactivated at sync for a GICH_HCR.EOICount (EOImode 0 EOI) */
+  eoiCountDeactivations: number;
+  /** trapped guest GICV_DIR writes (while an active interrupt was outside the LRs) */
+  dirTraps: number;
   /** physical active-state changes made by the vgic */
   physActiveChanges: number;
   /** vcpus halted and re-synced for a guest GICD_I[SC]ACTIVER write (kvm_arm_halt_guest) */
@@ -29,6 +35,9 @@ export function newCounters(): VgicCounters {
     injections: 0,
     kicks: 0,
     underflows: 0,
+    overflowSorts: 0,
+    eoiCountDeactivations: 0,
+    dirTraps: 0,
     physActiveChanges: 0,
     halts: 0,
     flushes: 0,

@@ -25,14 +25,31 @@ export const LRS_PER_STATUS_WORD = 32;
 /** GICH_HCR (5.3.2) */
 export const HCR_EN = bit(0);
 export const HCR_UIE = bit(1);
+/** maintenance while EOICount != 0: an EOI or DIR matched no LR */
+export const HCR_LRENPIE = bit(2);
+/** maintenance while no LR holds a pending interrupt */
+export const HCR_NPIE = bit(3);
+/** EOIs (EOImode 0, after a priority drop) and DIRs that matched no LR, modulo 32 */
+export const HCR_EOICOUNT = field(27, 5);
 export const HCR_EN_BIT = fieldMask(HCR_EN);
 export const HCR_UIE_BIT = fieldMask(HCR_UIE);
+export const HCR_LRENPIE_BIT = fieldMask(HCR_LRENPIE);
+export const HCR_NPIE_BIT = fieldMask(HCR_NPIE);
 
 /** GICH_VTR (5.3.3) */
 export const VTR_LISTREGS = field(0, 6);
 
 /** GICH_VMCR (5.3.4): VMPriMask is the top 5 bits of GICV_PMR. */
 export const VMCR_PRIMASK = field(27, 5);
+/** GICH_VMCR.VEM: the guest's GICV_CTLR.EOImode (1 = EOIR drops priority only, DIR deactivates) */
+export const VMCR_VEM = bit(9);
+
+/**
+ * GICV_DIR, the only register of the GICV frame's second 4 KiB page
+ * (GICv2 5.6): the vgic may have the guest's accesses to that page trapped.
+ */
+export const GICV_DIR = 0x1000;
+export const GICV_DIR_PAGE_END = 0x2000;
 
 /** GICH_LRn (5.3.9) */
 export const LR_VIRTUALID = field(0, 10);

@@ -2,7 +2,8 @@
 // points over the queueing core (vgic.ts), the GICv2 LR backend
 // (vgic-v2.ts) and the GICD emulation (vgic-mmio-v2.ts).
 
-import type { MmioDevice } from '../../hw/mmio.ts';
+import type { AccessSize, MmioDevice } from '../../hw/mmio.ts';
+import { GICV_DIR, GICV_DIR_PAGE_END } from './gich.ts';
 import type { GichFrames } from './ports.ts';
 import { type InjectResult, VgicCore, type VgicCoreOptions } from './vgic.ts';
 import { VgicDistMmio } from './vgic-mmio-v2.ts';
@@ -77,6 +78,28 @@ export class Vgic {
     this.v2.vmcrSync(vcpu);
     return this.core.pendingIrq(vcpu);
   }
+
+  /**
+   * Must a guest write to the GICC window at `offset` (the hardware GICV
+   * under the hypervisor) trap? Only GICV_DIR's page, and only while an
+   * active interrupt of `vcpu` is outside the LRs (KVM's DIR trap on GICv2).
+   */
+  trapsGicv(vcpu: number, offset: number): boolean {
+    return offset >= GICV_DIR && offset < GICV_DIR_PAGE_END && this.v2.trapsGicvDir(vcpu);
+  }
+
+  /**
+   * The trapped page of the GICV frame (offsets from the GICC window base;
+   * `cpu` of an access = the vcpu, synced by its exit): a 32-bit GICV_DIR
+   * write is emulated (VgicV2.deactivateTrapped); everything else there is
+   * RAZ/WI, as the page holds no other register.
+   */
+  readonly gicvTrap: MmioDevice = {
+    read: () => 0,
+    write: (offset: number, size: AccessSize, value: number, vcpu: number) => {
+      if (offset === GICV_DIR && size === 4) this.v2.deactivateTrapped(vcpu, value);
+    },
+  };
 
   /** The GICD emulation as an MmioDevice (for a bus). */
   get gicd(): MmioDevice {

@@ -51,6 +51,8 @@ export class VgicIrq {
   vcpu = NO_VCPU;
   /** in-kernel device that owns the line (injections from another owner are ignored) */
   owner: string | null = null;
+  /** written into an LR by the current flush (KVM's on_lr); cleared at sync */
+  onLr = false;
 
   constructor(
     readonly intid: IntId,
@@ -82,27 +84,47 @@ export function lowestBit(v: number): number {
 }
 
 /**
- * vgic_irq_cmp (classic new-vgic order): active interrupts first (an active
- * interrupt must keep its LR, or its deactivation cannot be seen), then
- * pending+enabled by priority, then the rest; ties broken by INTID so that
+ * Priority no interrupt has: with it as `preemptBelow` the sort is the
+ * classic one (no pending interrupt counts as preempting).
+ */
+export const NO_PREEMPTION = 0;
+
+/**
+ * Rank of an interrupt in the LR order: 0 = pending (not active, enabled)
+ * with a priority below `preemptBelow`, 1 = active (or pending+active),
+ * 2 = other pending+enabled, 3 = the rest.
+ */
+function rank(irq: VgicIrq, preemptBelow: number): number {
+  if (irq.active) return 1;
+  if (!(irq.enabled && irqIsPending(irq))) return 3;
+  return irq.priority < preemptBelow ? 0 : 2;
+}
+
+/**
+ * vgic_irq_cmp. Classic new-vgic order (`preemptBelow` = NO_PREEMPTION):
+ * active interrupts first (an active interrupt that keeps its LR has its
+ * deactivation seen without an exit), then pending+enabled by priority, then
+ * the rest. LR overflow (`preemptBelow` = the guest's running priority, see
+ * vgic-v2.ts): pending interrupts that can preempt what the guest runs come
+ * before the active ones, so that one never starves behind active
+ * interrupts holding every LR. Within a rank: priority, then INTID, so that
  * LR assignment is deterministic (GICv2 leaves equal-priority choice
  * IMPLEMENTATION DEFINED; lowest INTID first matches a physical GIC).
  */
-export function vgicIrqCmp(a: VgicIrq, b: VgicIrq): number {
-  if (a.active !== b.active) return a.active ? -1 : 1;
-  const pa = !a.active && a.enabled && irqIsPending(a);
-  const pb = !b.active && b.enabled && irqIsPending(b);
-  if (pa !== pb) return pa ? -1 : 1;
-  if ((a.active || pa) && a.priority !== b.priority) return a.priority - b.priority;
+export function vgicIrqCmp(a: VgicIrq, b: VgicIrq, preemptBelow = NO_PREEMPTION): number {
+  const ra = rank(a, preemptBelow);
+  const rb = rank(b, preemptBelow);
+  if (ra !== rb) return ra - rb;
+  if (ra !== 3 && a.priority !== b.priority) return a.priority - b.priority;
   return a.intid - b.intid;
 }
 
 /** In-place insertion sort: ap_lists are short and the hot path must not allocate. */
-export function sortApList(list: VgicIrq[]): void {
+export function sortApList(list: VgicIrq[], preemptBelow = NO_PREEMPTION): void {
   for (let i = 1; i < list.length; i++) {
     const x = list[i];
     let j = i - 1;
-    while (j >= 0 && vgicIrqCmp(list[j], x) > 0) {
+    while (j >= 0 && vgicIrqCmp(list[j], x, preemptBelow) > 0) {
       list[j + 1] = list[j];
       j--;
     }

@@ -6,6 +6,8 @@
 // LR shadow of a vcpu that is in the guest (the GICH frames themselves are
 // hardware and saved by hw/gic). Restoring into a freshly built vgic with
 // the same configuration and ports and continuing gives the same trace.
+// The LR-overflow bookkeeping (which interrupts are in an LR, whether an
+// active one was left outside) is derived from the LR shadow on restore.
 
 import { isPrivate, PRIVATE_COUNT } from '../../hw/gic/intid.ts';
 import { getField } from '../../sim/bits.ts';
@@ -157,6 +159,7 @@ export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: V
   }
   core.forEachIrq((irq) => {
     irq.vcpu = NO_VCPU;
+    irq.onLr = false;
   });
   s.cpus.forEach((cs, v) => {
     const c = core.cpus[v];
@@ -180,7 +183,10 @@ export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: V
     cs.lrs.forEach((val, n) => {
       b.lrVal[n] = val;
       b.lrIrq[n] = lookup(core, v, getField(val, LR_VIRTUALID));
+      b.lrIrq[n]!.onLr = true;
     });
+    // what the flush decided from its LRs: an active interrupt it left outside
+    b.activeOutside = cs.inGuest && c.apList.some((irq) => irq.active && !irq.onLr);
   });
   Object.assign(core.counters, s.counters);
 }

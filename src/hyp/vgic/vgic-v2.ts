@@ -39,6 +39,9 @@ import {
   GICH_VTR,
   gichLrOffset,
   HCR_EN_BIT,
+  HCR_EOICOUNT,
+  HCR_LRENPIE_BIT,
+  HCR_NPIE_BIT,
   HCR_UIE_BIT,
   LR_CPUID,
   LR_EOI_BIT,
@@ -53,11 +56,13 @@ import {
   LR_VIRTUALID,
   LRS_PER_STATUS_WORD,
   MAX_LRS,
+  VMCR_VEM,
   VTR_LISTREGS,
 } from './gich.ts';
 import type { GichFrames } from './ports.ts';
 import type { VgicCore } from './vgic.ts';
 import { irqIsPending, lowestBit, sortApList, VGIC_CONFIG_EDGE, type VgicIrq } from './vgic-irq.ts';
+import { deactivatedLr, lrsNeeded, nextActiveOutside, runningPriorityOf } from './vgic-v2-overflow.ts';
 
 const WORD = 4;
 const LR_STATE_MASK = fieldMask(LR_STATE);
@@ -77,6 +82,8 @@ export class VgicV2Cpu {
   inGuest = false;
   /** synced by a halt (GICD_I[SC]ACTIVER from another vcpu), to be re-flushed */
   halted = false;
+  /** the last flush left an active interrupt outside the LRs (LRENPIE set, GICV_DIR trapped) */
+  activeOutside = false;
   /** LR values as written at flush */
   readonly lrVal = new Uint32Array(MAX_LRS);
   /** LR values as read back at sync */
@@ -131,8 +138,13 @@ export class VgicV2 {
 
   /**
    * kvm_vgic_flush_hwstate: sort the ap_list (vgic_irq_cmp), write the best
-   * entries into the LRs, and request an underflow maintenance interrupt
-   * (GICH_HCR.UIE) when more are in flight than fit.
+   * entries into the LRs and program GICH_HCR. When everything fits: the
+   * classic order and HCR = En. Otherwise (vgic-v2-overflow.ts): with an
+   * active interrupt in flight the list is sorted again so that pending
+   * interrupts that can preempt the guest come first; UIE (something waits
+   * outside the LRs), LRENPIE (an active interrupt does: its EOI is seen
+   * through EOICount, its DIR trapped), NPIE (a pending one does while
+   * others are shown: exit once the guest has taken them).
    */
   flush(vcpu: number): void {
     const core = this.core;
@@ -143,29 +155,59 @@ export class VgicV2 {
     core.counters.flushes++;
     const list = core.cpus[vcpu].apList;
     sortApList(list);
+    // KVM's summarize_ap_list: LRs needed, and whether one of them is active
+    let needed = 0;
+    let active = false;
+    for (let i = 0; i < list.length; i++) {
+      const irq = list[i];
+      if (core.oracle(irq) !== vcpu) continue;
+      needed += lrsNeeded(irq, this.showPending(irq));
+      if (irq.active) active = true;
+    }
+    if (needed > b.nrLr && active) {
+      sortApList(list, runningPriorityOf(gich.read(GICH_APR, WORD, b.loadedOn)));
+      core.counters.overflowSorts++;
+    }
     let count = 0;
     let overflow = false;
+    let activeOutside = false;
+    let pendingOutside = false;
     for (let i = 0; i < list.length; i++) {
       const irq = list[i];
       if (core.oracle(irq) !== vcpu) continue; // the prune at the next sync moves or drops it
       if (count === b.nrLr) {
         overflow = true;
-        break;
+        if (irq.active) activeOutside = true;
+        else pendingOutside = true;
+        continue;
       }
       count += this.populateLr(vcpu, irq, count, b.nrLr - count);
       // an SGI with more sources than free LRs keeps the rest in `source`
-      if (isSgi(irq.intid) && irq.source !== 0 && this.showPending(irq)) overflow = true;
+      if (isSgi(irq.intid) && irq.source !== 0 && this.showPending(irq)) {
+        overflow = true;
+        pendingOutside = true;
+      }
     }
     b.usedLrs = count;
     b.inGuest = true;
-    if (overflow) core.counters.underflows++;
-    gich.write(GICH_HCR, WORD, overflow ? HCR_EN_BIT | HCR_UIE_BIT : HCR_EN_BIT, b.loadedOn);
+    b.activeOutside = activeOutside;
+    let hcr = HCR_EN_BIT;
+    if (overflow) {
+      core.counters.underflows++;
+      hcr |= HCR_UIE_BIT;
+      if (activeOutside) hcr |= HCR_LRENPIE_BIT;
+      // only while some LR is pending: with none, NP would hold at once
+      if (pendingOutside && this.anyPendingLr(b)) hcr |= HCR_NPIE_BIT;
+    }
+    gich.write(GICH_HCR, WORD, hcr, b.loadedOn);
   }
 
   /**
    * kvm_vgic_sync_hwstate: read back every used LR (GICH_ELRSR says which
    * are empty without a read), clear them, fold their state into the
-   * interrupts, clear UIE, then prune the ap_list.
+   * interrupts; if active interrupts were outside the LRs, deactivate one of
+   * them per GICH_HCR.EOICount (the EOIcount walk); then GICH_HCR = En
+   * (UIE, LRENPIE, NPIE and EOICount cleared) and prune the ap_list.
    */
   sync(vcpu: number): void {
     const core = this.core;
@@ -192,14 +234,53 @@ export class VgicV2 {
     }
     // an interrupt's active state is what its LRs say (an SGI may hold several)
     for (let n = 0; n < used; n++) b.lrIrq[n]!.active = false;
+    for (let n = 0; n < used; n++) this.foldLr(b.lrIrq[n]!, b.lrRead[n], b.lrVal[n]);
+    if (b.inGuest && b.activeOutside) {
+      // EOImode 0 EOIs of interrupts in no LR, in the order the guest drops
+      // priorities (their DIRs, with EOImode 1, trapped: deactivateTrapped)
+      const list = core.cpus[vcpu].apList;
+      for (let k = getField(gich.read(GICH_HCR, WORD, pcpu), HCR_EOICOUNT); k > 0; k--) {
+        const irq = nextActiveOutside(list, vcpu);
+        if (irq === null) break;
+        this.deactivate(irq);
+        core.counters.eoiCountDeactivations++;
+      }
+    }
     for (let n = 0; n < used; n++) {
-      this.foldLr(b.lrIrq[n]!, b.lrRead[n], b.lrVal[n]);
+      b.lrIrq[n]!.onLr = false;
       b.lrIrq[n] = null;
     }
     b.usedLrs = 0;
     b.inGuest = false;
+    b.activeOutside = false;
     gich.write(GICH_HCR, WORD, HCR_EN_BIT, pcpu);
     core.cpus[vcpu].vmcr = gich.read(GICH_VMCR, WORD, pcpu);
+    core.pruneApList(vcpu);
+  }
+
+  /** Has the last flush of `vcpu` the guest's GICV_DIR page trapped (an active interrupt outside the LRs)? */
+  trapsGicvDir(vcpu: number): boolean {
+    const b = this.cpus[vcpu];
+    return b.inGuest && b.activeOutside;
+  }
+
+  /**
+   * The guest's trapped GICV_DIR write (KVM's DIR trap on GICv2): its exit
+   * synced the vcpu, so the interrupt is in no LR; deactivate it as the
+   * hardware would have in an LR. Ignored where the virtual interface
+   * ignores it: EOImode 0, a special INTID, an interrupt not active on this
+   * vcpu's ap_list (the interface deactivates only its own LRs), an SGI
+   * whose active instance came from another source.
+   */
+  deactivateTrapped(vcpu: number, value: number): void {
+    const core = this.core;
+    if (this.cpus[vcpu].inGuest) throw new RangeError(`vcpu ${vcpu}: trapped GICV_DIR while in the guest`);
+    core.counters.dirTraps++;
+    if (!testBit(core.cpus[vcpu].vmcr, VMCR_VEM.lsb)) return;
+    const irq = core.getIrq(vcpu, getField(value, LR_VIRTUALID));
+    if (irq === null || !irq.active || irq.vcpu !== vcpu) return;
+    if (isSgi(irq.intid) && irq.activeSource !== getField(value, LR_CPUID)) return;
+    this.deactivate(irq);
     core.pruneApList(vcpu);
   }
 
@@ -283,6 +364,7 @@ export class VgicV2 {
     b.gich!.write(gichLrOffset(n), WORD, val, b.loadedOn);
     b.lrVal[n] = val;
     b.lrIrq[n] = irq;
+    irq.onLr = true;
     const core = this.core;
     core.counters.lrWrites++;
     if (core.opts.trace.enabled)
@@ -294,6 +376,22 @@ export class VgicV2 {
         intid: irq.intid,
         value: val,
       });
+  }
+
+  /** Some LR written by this flush shows a pending interrupt. */
+  private anyPendingLr(b: VgicV2Cpu): boolean {
+    for (let n = 0; n < b.usedLrs; n++) if ((getField(b.lrVal[n], LR_STATE) & LR_STATE_PENDING) !== 0) return true;
+    return false;
+  }
+
+  /**
+   * Deactivate active `irq`, which is in no LR, as the guest's EOI or DIR
+   * would have in an LR: fold the value that LR would read back.
+   */
+  private deactivate(irq: VgicIrq): void {
+    irq.active = false;
+    const v = deactivatedLr(irq, lrBase(irq, 0));
+    this.foldLr(irq, v, v);
   }
 
   /** vgic_v2_fold_lr: `v` as read back, `w` as written at flush. */
