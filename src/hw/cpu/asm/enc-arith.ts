@@ -166,10 +166,12 @@ function addSub(k: AddSub, rdOp: Operand, ops: Operand[], ctx: EncodeContext, m:
   if (ops[2] !== undefined && mod === null)
     fail(`expected a shift or extend, found '${ops[2].text}'`, ops[2].col);
   if (third?.kind === 'reg') {
-    const rnAny = reg(rnOp, 'sp', rd.sf);
+    // Rn may be the zero register (shifted form) or SP (extended form).
+    const rnZr = rnOp.kind === 'reg' && rnOp.num === 31 && !rnOp.sp;
+    const rnAny = reg(rnOp, rnZr ? 'zr' : 'sp', rd.sf);
     const usesSp = (rd.num === 31 && rd.sp) || (rnAny.num === 31 && rnAny.sp);
     if (usesSp || (mod !== null && mod.op in EXTEND_CODES))
-      return extendedForm(k, rd, rnAny, third, mod, ctx);
+      return extendedForm(k, rd, reg(rnOp, 'sp', rd.sf), third, mod, ctx);
     return shiftedForm(k, reg(rd, 'zr'), reg(rnOp, 'zr', rd.sf), third, mod, ctx);
   }
   const rn = reg(rnOp, 'sp', rd.sf);
@@ -189,7 +191,7 @@ const compareEncoder =
   (k: AddSub): Encoder =>
   (ops, ctx, m) => {
     expectCount(ops, [2, 3], m);
-    const rn = reg(ops[0], 'sp');
+    const rn = reg(ops[0], ops[0]?.kind === 'reg' && ops[0].num === 31 && !ops[0].sp ? 'zr' : 'sp');
     const zr: RegOp = {
       kind: 'reg',
       num: 31,

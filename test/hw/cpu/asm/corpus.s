@@ -95,6 +95,11 @@ _start:
   cmn x0, #4
   cmn w0, w1
   cmn x0, x1, asr #1
+  // The zero register as Rn of the shifted-register forms (found by test/hw/cpu/diff).
+  cmn xzr, x15, lsl #16
+  cmp wzr, w19, lsr #0
+  sub x26, xzr, x17, lsl #23
+  adds w1, wzr, w2
   neg x0, x1
   neg w0, w1, lsl #2
   negs x0, x1
