@@ -378,15 +378,12 @@ nested EOI: the outer priority is still active then.)`,
   });
 }
 
-const MORE_ACTIVE_THAN_LRS = `PENDING (simulator bug, see the report of this suite): with all 4 list
-registers holding active interrupts, a newly pending interrupt of HIGHER
-priority is never presented to the guest: GICV_IAR keeps returning 1023
-(WFI returns at once, the guest spins to the instruction limit; acks stop
-after 40..43). Hardware (the reference) acknowledges all of them. A vgic
-must put the highest-priority pending interrupt in a list register, even
-if that evicts an active one of lower priority, and then handle the EOI of
-an interrupt that is not in any list register (GICH_HCR.EOIcount / LRENP
-maintenance): what the latest KVM does and the latest selftest checks.`;
+const MORE_ACTIVE_THAN_LRS = `More interrupts in flight than the 4 list registers, the newest pending
+one of HIGHER priority than every active one: the vgic must give it an LR
+even though that leaves a lower-priority active interrupt outside the LRs
+(LR overflow as the 2025 KVM rework handles it: GICH_HCR.LRENPIE and the
+EOICount walk for EOImode 0, GICV_DIR trapped for EOImode 1). Classic KVM
+(4.7-6.17) kept the active ones in the LRs and never showed it.`;
 
 /** test_preemption as the selftest does it: IRQs masked, poll IAR, nest N active interrupts, EOI from the top. */
 function polledPreemption(trigger, eoiMode, by, n) {
@@ -428,12 +425,12 @@ function polledPreemption(trigger, eoiMode, by, n) {
         )
         .join('\n')
     : '';
-  const pending = n > 4;
+  const overflow = n > 4;
   return base({
-    file: `preemption-polled-${n}-${trigger}-eoimode${eoiMode}-${by}${pending ? '.pending' : ''}`,
+    file: `preemption-polled-${n}-${trigger}-eoimode${eoiMode}-${by}`,
     check: `test_preemption: ${n} nested, ${trigger}, ${eoiMode ? 'eoi_split' : 'EOImode 0'}, ${by === 'irqline' ? 'KVM_IRQ_LINE' : 'ISPENDR'}`,
     mirrors: `vgic_irq test_preemption: with CPU IRQs masked, inject one IRQ at a time in rising priority and poll IAR until it is acknowledged (it must be the one injected), leaving ${n} nested active IRQs${n > 4 ? ' (more than the 4 list registers, as the latest selftest does)' : ''}; EOI all from the highest priority down${eoiMode ? ', then DIR each in ascending order' : ''}; then none active, APR 0, IAR empty`,
-    header: `${pending ? `${MORE_ACTIVE_THAN_LRS}\n\n` : ''}IRQs stay masked (no exception is taken). For INTIDs ${intids.join(', ')}, priorities
+    header: `${overflow ? `${MORE_ACTIVE_THAN_LRS}\n\n` : ''}IRQs stay masked (no exception is taken). For INTIDs ${intids.join(', ')}, priorities
 ${intids.map((i) => hex(prios[i])).join(', ')} (each higher than the one before), the guest injects one
 (${byText(by)}${lowers ? '; the host lowers the line after the ack' : ''}) and polls GICC_IAR (WFI while it reads
 1023) until it returns it: each preempts the ones already active, so

@@ -380,7 +380,8 @@ export class VgicV2 {
 
   /** Some LR written by this flush shows a pending interrupt. */
   private anyPendingLr(b: VgicV2Cpu): boolean {
-    for (let n = 0; n < b.usedLrs; n++) if ((getField(b.lrVal[n], LR_STATE) & LR_STATE_PENDING) !== 0) return true;
+    for (let n = 0; n < b.usedLrs; n++)
+      if ((getField(b.lrVal[n], LR_STATE) & LR_STATE_PENDING) !== 0) return true;
     return false;
   }
 
