@@ -23,7 +23,7 @@ const SEED_SCRATCH = 256;
 export interface Sequence {
   /** Instruction lines (labels included). */
   lines: string[];
-  /** Initial x0..x30 (x28 is replaced by the scratch address). */
+  /** Initial x0..x29 (x28 is replaced by the scratch address; x30 starts as a return address). */
   regs: bigint[];
   nzcv: number;
   /** Initial scratch contents, SCRATCH / 8 quads. */
@@ -45,47 +45,64 @@ const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
 function quads(vs: readonly (bigint | string)[]): string {
   const out: string[] = [];
-  for (let i = 0; i < vs.length; i += 4)
+  for (let i = 0; i < vs.length; i += 8)
     out.push(
       `  .quad ${vs
-        .slice(i, i + 4)
+        .slice(i, i + 8)
         .map((v) => (typeof v === 'string' ? v : hex(v)))
         .join(', ')}`,
     );
   return out.join('\n');
 }
 
-/** The whole program for a batch. */
+/**
+ * The whole program for a batch. Per sequence: point TPIDR_EL0 at the seed
+ * block, `bl load` (x30 starts as that return address, the same in both
+ * worlds), the sequence, then stash x30 in TPIDR_EL0, store x0/x1 and
+ * `bl store` for the rest.
+ */
 export function programSource(seqs: readonly Sequence[]): string {
-  const t: string[] = ['.text', '.global _start', '_start:'];
+  const t: string[] = ['.text', '.global _start', '_start:', '  b s0'];
+  t.push('load:', '  mrs x29, tpidr_el0', '  adrp x0, scratch', '  add x0, x0, :lo12:scratch');
+  for (let j = 0; j < SCRATCH; j += 16)
+    t.push(`  ldp x1, x2, [x29, #${SEED_SCRATCH + j}]`, `  stp x1, x2, [x0, #${j}]`);
+  t.push('  add x1, x0, #64', '  mov sp, x1');
+  t.push(`  ldr x1, [x29, #${SEED_NZCV}]`, '  msr nzcv, x1');
+  for (let n = 0; n < 28; n += 2) t.push(`  ldp x${n}, x${n + 1}, [x29, #${n * 8}]`);
+  t.push('  ldp x28, x29, [x29, #224]', '  ret');
+  t.push('store:', '  adrp x0, result', '  add x0, x0, :lo12:result');
+  for (let n = 2; n < 30; n += 2) t.push(`  stp x${n}, x${n + 1}, [x0, #${n * 8}]`);
+  t.push('  mov x1, x0');
+  t.push('  mrs x0, tpidr_el0', '  str x0, [x1, #240]');
+  t.push('  mrs x0, nzcv', '  str x0, [x1, #248]');
+  t.push('  mov x0, sp', '  str x0, [x1, #256]');
+  t.push('  adrp x0, scratch', '  add x0, x0, :lo12:scratch');
+  for (let j = 0; j < SCRATCH; j += 16)
+    t.push(`  ldp x2, x3, [x0, #${j}]`, `  stp x2, x3, [x1, #${RESULT_SCRATCH + j}]`);
+  t.push('  mov x0, #1', `  mov x2, #${RESULT_BYTES}`, '  mov x8, #64', '  svc #0', '  ret');
   seqs.forEach((s, i) => {
-    t.push(`s${i}:`);
-    t.push(`  adrp x30, seed${i}`, `  add x30, x30, :lo12:seed${i}`);
-    t.push('  adrp x0, scratch', '  add x0, x0, :lo12:scratch');
-    for (let j = 0; j < SCRATCH; j += 16)
-      t.push(`  ldp x1, x2, [x30, #${SEED_SCRATCH + j}]`, `  stp x1, x2, [x0, #${j}]`);
-    t.push('  add x1, x0, #64', '  mov sp, x1');
-    t.push(`  ldr x1, [x30, #${SEED_NZCV}]`, '  msr nzcv, x1');
-    for (let n = 0; n < 30; n += 2) t.push(`  ldp x${n}, x${n + 1}, [x30, #${n * 8}]`);
-    t.push('  ldr x30, [x30, #240]');
+    t.push(
+      `s${i}:`,
+      `  adrp x0, seed${i}`,
+      `  add x0, x0, :lo12:seed${i}`,
+      '  msr tpidr_el0, x0',
+      '  bl load',
+    );
     for (const l of s.lines) t.push(l.endsWith(':') ? l : `  ${l.replace('@LIT', `lit${i}`)}`);
-    t.push('  msr tpidr_el0, x30', '  adrp x30, result', '  add x30, x30, :lo12:result');
-    for (let n = 0; n < 30; n += 2) t.push(`  stp x${n}, x${n + 1}, [x30, #${n * 8}]`);
-    t.push('  mrs x0, tpidr_el0', '  str x0, [x30, #240]');
-    t.push('  mrs x0, nzcv', '  str x0, [x30, #248]');
-    t.push('  mov x0, sp', '  str x0, [x30, #256]');
-    t.push('  adrp x0, scratch', '  add x0, x0, :lo12:scratch');
-    for (let j = 0; j < SCRATCH; j += 16)
-      t.push(`  ldp x1, x2, [x0, #${j}]`, `  stp x1, x2, [x30, #${RESULT_SCRATCH + j}]`);
-    t.push('  mov x0, #1', '  mov x1, x30', `  mov x2, #${RESULT_BYTES}`, '  mov x8, #64', '  svc #0');
-    t.push(`  b s${i + 1}`, '  .balign 8', `lit${i}:`, quads(s.lits));
+    t.push(
+      '  msr tpidr_el0, x30',
+      '  adrp x30, result',
+      '  add x30, x30, :lo12:result',
+      '  stp x0, x1, [x30]',
+    );
+    t.push('  bl store', `  b s${i + 1}`, '  .balign 8', `lit${i}:`, quads(s.lits));
   });
   t.push(`s${seqs.length}:`, '  mov x0, #0', '  mov x8, #93', '  svc #0');
   const d: string[] = ['.data', '.balign 16', `scratch: .skip ${SCRATCH}`, `result: .skip ${RESULT_BYTES}`];
   seqs.forEach((s, i) => {
     const regs: (bigint | string)[] = [...s.regs];
     regs[28] = 'scratch';
-    d.push(`seed${i}:`, quads([...regs, BigInt(s.nzcv)]), quads(s.scratch));
+    d.push(`seed${i}:`, quads([...regs, BigInt(s.nzcv), ...s.scratch]));
   });
   return `${t.join('\n')}\n${d.join('\n')}\n`;
 }
