@@ -2,8 +2,9 @@
 // halves of vgic.c): vcpu load/put (GICH_HCR.En, VMCR, APR), flush before
 // entry (sort the ap_list, populate the LRs, underflow), sync after exit
 // (save the LRs, fold their state back, mapped-interrupt rules of the seed,
-// prune). All GICH accesses go through the GICH frame of the physical cpu
-// the vcpu is loaded on. flush/sync allocate nothing.
+// prune; LR overflow: vgic-v2-overflow.ts). LR values are built and
+// folded by vgic-v2-lr.ts. All GICH accesses go through the GICH frame of
+// the physical cpu the vcpu is loaded on. flush/sync allocate nothing.
 //
 // Mapped (HW) interrupts, seed item 5: when a flush signals one to the guest
 // its physical interrupt is set active in the physical distributor. At sync
@@ -24,9 +25,9 @@
 // EOI of the first instance shows it the second at once; the physical
 // active state is still set at flush and cleared at sync, by the hypervisor.
 
-import { isSgi, isSpi, type IntId } from '../../hw/gic/intid.ts';
+import { isSgi } from '../../hw/gic/intid.ts';
 import type { MmioDevice } from '../../hw/mmio.ts';
-import { fieldMask, getField, setField, testBit } from '../../sim/bits.ts';
+import { fieldMask, getField, testBit } from '../../sim/bits.ts';
 import {
   GICH_APR,
   GICH_EISR0,
@@ -44,14 +45,7 @@ import {
   HCR_NPIE_BIT,
   HCR_UIE_BIT,
   LR_CPUID,
-  LR_EOI_BIT,
-  LR_GROUP1_BIT,
-  LR_HW_BIT,
-  LR_PHYSICALID,
-  LR_PRIORITY,
-  LR_PRIORITY_SHIFT,
   LR_STATE,
-  LR_STATE_ACTIVE,
   LR_STATE_PENDING,
   LR_VIRTUALID,
   LRS_PER_STATUS_WORD,
@@ -61,8 +55,9 @@ import {
 } from './gich.ts';
 import type { GichFrames } from './ports.ts';
 import type { VgicCore } from './vgic.ts';
-import { irqIsPending, lowestBit, sortApList, VGIC_CONFIG_EDGE, type VgicIrq } from './vgic-irq.ts';
-import { deactivatedLr, lrsNeeded, nextActiveOutside, runningPriorityOf } from './vgic-v2-overflow.ts';
+import { sortApList, type VgicIrq } from './vgic-irq.ts';
+import { deactivateOutsideLr, foldLr, type LrSink, populateLr, showPending } from './vgic-v2-lr.ts';
+import { lrsNeeded, nextActiveOutside, runningPriorityOf } from './vgic-v2-overflow.ts';
 
 const WORD = 4;
 const LR_STATE_MASK = fieldMask(LR_STATE);
@@ -92,7 +87,7 @@ export class VgicV2Cpu {
   readonly lrIrq: (VgicIrq | null)[] = new Array<VgicIrq | null>(MAX_LRS).fill(null);
 }
 
-export class VgicV2 {
+export class VgicV2 implements LrSink {
   readonly cpus: VgicV2Cpu[] = [];
 
   constructor(
@@ -161,7 +156,7 @@ export class VgicV2 {
     for (let i = 0; i < list.length; i++) {
       const irq = list[i];
       if (core.oracle(irq) !== vcpu) continue;
-      needed += lrsNeeded(irq, this.showPending(irq));
+      needed += lrsNeeded(irq, showPending(core, irq));
       if (irq.active) active = true;
     }
     if (needed > b.nrLr && active) {
@@ -181,9 +176,9 @@ export class VgicV2 {
         else pendingOutside = true;
         continue;
       }
-      count += this.populateLr(vcpu, irq, count, b.nrLr - count);
+      count += populateLr(core, this, vcpu, irq, count, b.nrLr - count);
       // an SGI with more sources than free LRs keeps the rest in `source`
-      if (isSgi(irq.intid) && irq.source !== 0 && this.showPending(irq)) {
+      if (isSgi(irq.intid) && irq.source !== 0 && showPending(core, irq)) {
         overflow = true;
         pendingOutside = true;
       }
@@ -234,7 +229,7 @@ export class VgicV2 {
     }
     // an interrupt's active state is what its LRs say (an SGI may hold several)
     for (let n = 0; n < used; n++) b.lrIrq[n]!.active = false;
-    for (let n = 0; n < used; n++) this.foldLr(b.lrIrq[n]!, b.lrRead[n], b.lrVal[n]);
+    for (let n = 0; n < used; n++) foldLr(core, b.lrIrq[n]!, b.lrRead[n], b.lrVal[n]);
     if (b.inGuest && b.activeOutside) {
       // EOImode 0 EOIs of interrupts in no LR, in the order the guest drops
       // priorities (their DIRs, with EOImode 1, trapped: deactivateTrapped)
@@ -242,7 +237,7 @@ export class VgicV2 {
       for (let k = getField(gich.read(GICH_HCR, WORD, pcpu), HCR_EOICOUNT); k > 0; k--) {
         const irq = nextActiveOutside(list, vcpu);
         if (irq === null) break;
-        this.deactivate(irq);
+        deactivateOutsideLr(core, irq);
         core.counters.eoiCountDeactivations++;
       }
     }
@@ -280,7 +275,7 @@ export class VgicV2 {
     const irq = core.getIrq(vcpu, getField(value, LR_VIRTUALID));
     if (irq === null || !irq.active || irq.vcpu !== vcpu) return;
     if (isSgi(irq.intid) && irq.activeSource !== getField(value, LR_CPUID)) return;
-    this.deactivate(irq);
+    deactivateOutsideLr(core, irq);
     core.pruneApList(vcpu);
   }
 
@@ -309,57 +304,10 @@ export class VgicV2 {
     }
   }
 
-  // ---- LR population and folding -------------------------------------------
+  // ---- LRs ---------------------------------------------------------------
 
-  /** The pending part of `irq` may be shown to the guest (enabled, distributor on). */
-  private showPending(irq: VgicIrq): boolean {
-    return this.core.distEnabled && irq.enabled && irqIsPending(irq);
-  }
-
-  /**
-   * vgic_v2_populate_lr: write `irq` into LRs from `lr`, at most `budget` of
-   * them; returns how many were used. SGIs take one LR per source.
-   */
-  private populateLr(vcpu: number, irq: VgicIrq, lr: number, budget: number): number {
-    const showPending = this.showPending(irq);
-    if (isSgi(irq.intid)) {
-      let n = 0;
-      if (irq.active) {
-        let st = LR_STATE_ACTIVE;
-        const own = 1 << irq.activeSource;
-        if (showPending && (irq.source & own) !== 0) {
-          st |= LR_STATE_PENDING; // same source again: pending+active (edge, HW=0)
-          irq.source &= ~own;
-        }
-        this.writeLr(vcpu, lr + n++, irq, setField(lrBase(irq, st), LR_CPUID, irq.activeSource));
-      }
-      while (showPending && irq.source !== 0 && n < budget) {
-        const src = lowestBit(irq.source);
-        irq.source &= ~(1 << src);
-        this.writeLr(vcpu, lr + n++, irq, setField(lrBase(irq, LR_STATE_PENDING), LR_CPUID, src));
-      }
-      irq.pendingLatch = irq.source !== 0;
-      return n;
-    }
-    const edge = irq.config === VGIC_CONFIG_EDGE;
-    // mapped edge, active with a latched edge: software LR (see the file comment)
-    const hwLr = irq.hw && !(edge && irq.active && showPending);
-    let st = irq.active ? LR_STATE_ACTIVE : 0;
-    // never pending+active with HW=1 (5.3.9), nor for level interrupts: a level
-    // interrupt is re-presented after its EOI maintenance resamples the line
-    if (showPending && !(irq.active && (hwLr || !edge))) {
-      st |= LR_STATE_PENDING;
-      if (edge) irq.pendingLatch = false;
-    }
-    let val = lrBase(irq, st);
-    if (hwLr) val = setField(val | LR_HW_BIT, LR_PHYSICALID, irq.hwintid) >>> 0;
-    else if (!edge) val = (val | LR_EOI_BIT) >>> 0; // EOI maintenance: resample the line
-    this.writeLr(vcpu, lr, irq, val);
-    if (irq.hw) this.core.setPhysActive(irq, true);
-    return 1;
-  }
-
-  private writeLr(vcpu: number, n: number, irq: VgicIrq, val: number): void {
+  /** LrSink: write GICH_LRn, the shadow, count and trace. */
+  writeLr(vcpu: number, n: number, irq: VgicIrq, val: number): void {
     const b = this.cpus[vcpu];
     b.gich!.write(gichLrOffset(n), WORD, val, b.loadedOn);
     b.lrVal[n] = val;
@@ -385,62 +333,9 @@ export class VgicV2 {
     return false;
   }
 
-  /**
-   * Deactivate active `irq`, which is in no LR, as the guest's EOI or DIR
-   * would have in an LR: fold the value that LR would read back.
-   */
-  private deactivate(irq: VgicIrq): void {
-    irq.active = false;
-    const v = deactivatedLr(irq, lrBase(irq, 0));
-    this.foldLr(irq, v, v);
-  }
-
-  /** vgic_v2_fold_lr: `v` as read back, `w` as written at flush. */
-  private foldLr(irq: VgicIrq, v: number, w: number): void {
-    const core = this.core;
-    const st = getField(v, LR_STATE);
-    const hwLr = (v & LR_HW_BIT) !== 0;
-    if ((st & LR_STATE_ACTIVE) !== 0) {
-      irq.active = true;
-      if (isSgi(irq.intid)) irq.activeSource = getField(v, LR_CPUID);
-    }
-    if (isSgi(irq.intid)) {
-      // not acknowledged yet: give the source back
-      if ((st & LR_STATE_PENDING) !== 0) {
-        irq.source |= 1 << getField(v, LR_CPUID);
-        irq.pendingLatch = true;
-      }
-    } else if (irq.config === VGIC_CONFIG_EDGE) {
-      if ((st & LR_STATE_PENDING) !== 0) irq.pendingLatch = true;
-    } else if ((getField(w, LR_STATE) & LR_STATE_PENDING) !== 0 && (st & LR_STATE_PENDING) === 0) {
-      // level: the guest acknowledged what was shown, which consumes a soft
-      // pend (ISPENDR); the LR's pending bit itself is never copied back
-      irq.pendingLatch = false;
-    }
-    if (st === 0 && (v & LR_EOI_BIT) !== 0 && !hwLr) {
-      core.counters.eoiMaintenance++;
-      if (isSpi(irq.intid)) core.opts.ackNotifier?.notifyAcked(irq.intid as IntId);
-    }
-    if (!irq.hw) return;
-    if (hwLr) {
-      if (core.opts.phys.isActive(core.physCpuOf(irq), irq.hwintid as IntId)) core.setPhysActive(irq, false);
-      else core.resampleLine(irq); // deactivated by the guest: sample the line again
-    } else {
-      core.setPhysActive(irq, false); // software LR of a mapped edge: the hypervisor deactivates
-    }
-  }
-
   private loaded(vcpu: number): MmioDevice {
     const g = this.cpus[vcpu].gich;
     if (g === null) throw new RangeError(`vcpu ${vcpu} is not loaded`);
     return g;
   }
-}
-
-/** VirtualID, 5-bit priority, state and group of an LR for `irq`. */
-function lrBase(irq: VgicIrq, state: number): number {
-  let val = setField(0, LR_VIRTUALID, irq.intid);
-  val = setField(val, LR_PRIORITY, irq.priority >>> LR_PRIORITY_SHIFT);
-  val = setField(val, LR_STATE, state);
-  return irq.group !== 0 ? (val | LR_GROUP1_BIT) >>> 0 : val;
 }
