@@ -231,12 +231,15 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Si
     const cpu = v.cpu;
     switch (reason) {
       case 'mmio-gicd':
+      case 'mmio-gicv':
       case 'mmio-user': {
         const a = cpu.mmio;
-        // a GICC access traps only for the vgic (GICV_DIR under LR overflow)
-        const gicv = reason === 'mmio-user' && inRegion(MEMMAP.GICC, a.pa);
-        const dev = reason === 'mmio-gicd' ? this.vgic.gicd : gicv ? this.vgic.gicvTrap : this.board.uart;
-        const base = reason === 'mmio-gicd' ? MEMMAP.GICD.base : gicv ? MEMMAP.GICC.base : MEMMAP.UART.base;
+        const [dev, base] =
+          reason === 'mmio-gicd'
+            ? [this.vgic.gicd, MEMMAP.GICD.base]
+            : reason === 'mmio-gicv'
+              ? [this.vgic.gicvTrap, MEMMAP.GICC.base]
+              : [this.board.uart, MEMMAP.UART.base];
         // An access without a valid syndrome (LDP, writeback) cannot be emulated: KVM fails KVM_RUN.
         if (!a.isv)
           throw new GuestError(
