@@ -10,7 +10,7 @@ import type { SignalListener } from '../sim/signal.ts';
 import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
 import { AckLog } from '../hw/board/acks.ts';
 import { Board, type BoardConfig } from '../hw/board/board.ts';
-import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
+import { MEMMAP } from '../hw/board/memory-map.ts';
 import { BoardPower, conduitCall, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
 import type { RunEnd, RunLimits } from '../hw/board/run-result.ts';
 import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
