@@ -70,6 +70,8 @@ export abstract class CpuExec extends CpuCore {
     for (;;) {
       if (check) {
         check = false;
+        // PSTATE.EL, the translation regime or the TLBs may have changed: re-translate the PC's page.
+        pageVa = Number.NaN;
         if (this.fiqLine && (this.daif & 1) === 0) takeException(this, VEC_FIQ, null, this.pc);
         else if (this.irqLine && (this.daif & 2) === 0) takeException(this, VEC_IRQ, null, this.pc);
       }
@@ -82,10 +84,21 @@ export abstract class CpuExec extends CpuCore {
       }
       let off = pc - pageVa;
       if (!(off >= 0 && off < 4096)) {
-        const pa = this.identityMap ? pc : this.translate(pc, false);
+        let pa = pc;
+        if (!this.identityMap) {
+          const mmu = this.mmu;
+          pa = mmu.translate(mmu.itlb, pc, this.permX);
+          if (pa < 0) {
+            takeInstructionAbort(this, mmu.fsc);
+            pageVa = Number.NaN;
+            if (++faults >= max) return 'budget';
+            continue;
+          }
+        }
         const roff = pa - ram.base;
         if (!(roff >= 0 && roff < ram.size)) {
           takeInstructionAbort(this, pa >= 0 && pa < 2 ** 40 ? FSC_SYNC_EXTERNAL : FSC_ADDRESS_SIZE_L0);
+          pageVa = Number.NaN;
           // An exception storm (vectors outside RAM) must still end: it spends the budget.
           if (++faults >= max) return 'budget';
           continue;
@@ -338,7 +351,11 @@ export abstract class CpuExec extends CpuCore {
       if (st & O.ST_RETIRE) {
         if (!(st & O.ST_PC_SET)) this.pc = pc + 4;
         this.instret++;
-      } else if (++faults >= max && !(st & O.ST_STOP)) return 'budget';
+      } else {
+        // An exception was taken: the EL (and so the fetch permissions) may differ.
+        pageVa = Number.NaN;
+        if (++faults >= max && !(st & O.ST_STOP)) return 'budget';
+      }
       if (st & O.ST_STOP) return this.stopReason;
       if (st & O.ST_RECHECK) check = true;
     }

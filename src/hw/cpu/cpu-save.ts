@@ -105,4 +105,6 @@ export function restoreCpu(c: CpuCore, s: CpuState): void {
   }
   c.replay = false;
   c.updateControl();
+  // RAM (and so the page tables) changed under the TLBs.
+  c.tlbInvalidate();
 }

@@ -9,6 +9,8 @@
 import type { GuestRam } from '../mem/guest-ram.ts';
 import type { DecodeCache } from './decode-cache.ts';
 import type { GuestCpu, GuestPort, MmioAccess, StopReason, SysregAccess } from './guest-port.ts';
+import { Mmu } from './mmu/mmu.ts';
+import { PERM_EL0_SHIFT, PERM_R, PERM_W, PERM_X } from './mmu/tlb.ts';
 import { SLOT_SP, SLOTS, UNDEF_NAMES } from './ops.ts';
 import { IDX_MPIDR, IDX_SCTLR, SYSREGS } from './sysregs.ts';
 
@@ -66,8 +68,14 @@ export class CpuCore implements GuestCpu {
   /** Derived from SCTLR_EL1 and PSTATE.EL (recomputed by updateControl). */
   strictAlign = true;
   spAlignCheck = false;
-  /** No stage-1 translation: VA = PA (see translate()). */
+  /** SCTLR_EL1.M = 0: no stage-1 translation, VA = PA (the hot path skips the MMU). */
   identityMap = true;
+  /** Stage-1 MMU and its TLBs (src/hw/cpu/mmu). */
+  readonly mmu: Mmu;
+  /** TLB permission bit an access needs at the current EL (read, write, fetch). */
+  permR = PERM_R;
+  permW = PERM_W;
+  permX = PERM_X;
 
   constructor(
     readonly index: number,
@@ -75,6 +83,7 @@ export class CpuCore implements GuestCpu {
     readonly port: GuestPort,
     readonly cache: DecodeCache,
   ) {
+    this.mmu = new Mmu(ram, this.sys, index);
     this.reset(0);
   }
 
@@ -96,6 +105,7 @@ export class CpuCore implements GuestCpu {
     this.ram.excl[this.index] = -1;
     this.ram.eventRegs[this.index] = 0;
     this.updateControl();
+    this.mmu.flushAll();
   }
 
   // ---- general registers ----
@@ -231,19 +241,16 @@ export class CpuCore implements GuestCpu {
     this.strictAlign = (sctlr & 1) === 0 || (sctlr & 2) !== 0;
     // SCTLR_EL1.SA (EL1) / SA0 (EL0): SP alignment checking (Arm ARM D1.8.2).
     this.spAlignCheck = ((sctlr >>> (this.el === 0 ? 4 : 3)) & 1) === 1;
+    this.identityMap = (sctlr & 1) === 0;
+    const sh = this.el === 0 ? PERM_EL0_SHIFT : 0;
+    this.permR = PERM_R << sh;
+    this.permW = PERM_W << sh;
+    this.permX = PERM_X << sh;
+    this.mmu.sync();
   }
 
-  /**
-   * Stage-1 translation hook: VA -> PA, or -1 after raising the fault.
-   * Translation is not implemented: with SCTLR_EL1.M = 0 (and, in this
-   * version, also with M = 1) the address is used as is; identityMap lets
-   * the hot path skip this call. A software TLB goes here.
-   */
-  translate(va: number, _write: boolean): number {
-    return va;
-  }
-  /** TLBI: invalidate the (future) software TLB. */
+  /** Invalidate this cpu's TLBs (TLBI VMALLE1; also after a restore, when RAM changed). */
   tlbInvalidate(): void {
-    /* no TLB yet */
+    this.mmu.flushAll();
   }
 }

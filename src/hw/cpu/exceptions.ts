@@ -7,6 +7,7 @@ import type { CpuCore } from './cpu-state.ts';
 import { IDX_ELR, IDX_ESR, IDX_FAR, IDX_SPSR, IDX_VBAR } from './sysregs.ts';
 
 export const EC_UNKNOWN = 0x00;
+export const EC_WFX = 0x01;
 export const EC_ILLEGAL_STATE = 0x0e;
 export const EC_SVC64 = 0x15;
 export const EC_HVC64 = 0x16;

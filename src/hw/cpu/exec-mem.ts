@@ -8,7 +8,7 @@
 import { extend64, R } from './alu.ts';
 import type { CpuCore } from './cpu-state.ts';
 import { EC_SP_ALIGN, FSC_ALIGNMENT, takeDataAbort, takeSync } from './exceptions.ts';
-import { MEM_EXIT, MEM_FAULT, MEM_PORT, memRead, memWrite } from './mem-access.ts';
+import { MEM_EXIT, MEM_FAULT, MEM_PORT, memRead, memWrite, translateData } from './mem-access.ts';
 import {
   AM_POST,
   AM_PRE,
@@ -221,7 +221,11 @@ export function execLdx(c: CpuCore, f: Int32Array, k: number): number {
   const rt = f[k + F_RD];
   const rt2 = f[k + F_R3];
   const ram = c.ram;
-  const pa = c.identityMap ? va : c.translate(va, !load);
+  let pa = va;
+  if (!c.identityMap) {
+    pa = translateData(c, va, total, !load);
+    if (pa < 0) return ST_FAULT;
+  }
   const off = pa - ram.base;
   const inRam = off >= 0 && off <= ram.size - total;
   // Acquire/release single-register accesses keep ISV = 1 with AR set; exclusives report ISV = 0.

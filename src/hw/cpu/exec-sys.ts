@@ -8,6 +8,8 @@ import {
   EC_BRK64,
   EC_ILLEGAL_STATE,
   EC_SVC64,
+  EC_SYSREG,
+  EC_WFX,
   esr,
   FSC_ALIGNMENT,
   FSC_SYNC_EXTERNAL,
@@ -19,7 +21,9 @@ import {
   VEC_SYNC,
 } from './exceptions.ts';
 import { SYSREG_EXIT, SYSREG_UNDEFINED } from './guest-port.ts';
-import { MEM_FAULT, memWrite } from './mem-access.ts';
+import { translateData } from './mem-access.ts';
+import { isMmuControl } from './mmu/mmu.ts';
+import { PERM_DEVICE, PERM_EL0_SHIFT, PERM_R, PERM_W } from './mmu/tlb.ts';
 import {
   EXC_BRK,
   EXC_HVC,
@@ -47,6 +51,7 @@ import {
 import {
   IDX_ELR,
   IDX_PAR,
+  SYSREG_INDEX,
   IDX_SCTLR,
   IDX_SPSR,
   IDX_TPIDRRO,
@@ -59,6 +64,67 @@ import {
 const TWO32 = 4294967296;
 const SYSREG_UNDEF_ID = undefId('sysreg-access');
 const EL0_UNDEF_ID = undefId('el0-privileged');
+const UNALLOCATED_ID = undefId('unallocated');
+const IDX_CTR = SYSREG_INDEX.get('CTR_EL0')!;
+const IDX_DCZID = SYSREG_INDEX.get('DCZID_EL0')!;
+/** CNTKCTL_EL1 (S3_0_C14_C1_0), read through the port for EL0 timer access checks. */
+const CNTKCTL_ENCODING = (3 << 14) | (14 << 7) | (1 << 3);
+
+// SCTLR_EL1 bits that let EL0 do what would otherwise trap to EL1 (Arm ARM D19.2.118).
+const SCTLR_UMA = 9;
+const SCTLR_DZE = 14;
+const SCTLR_UCT = 15;
+const SCTLR_NTWI = 16;
+const SCTLR_NTWE = 18;
+const SCTLR_UCI = 26;
+
+function sctlrBit(c: CpuCore, n: number): boolean {
+  return ((c.sys[2 * IDX_SCTLR] >>> n) & 1) === 1;
+}
+
+/**
+ * Trap of an MRS/MSR/SYS at EL0 to EL1 (EC 0x18, Arm ARM D19.2.40 ISS:
+ * Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1],
+ * Direction [0] = read). `enc` is op0:op1:CRn:CRm:op2 as sysregEncoding().
+ */
+function trapSys(c: CpuCore, enc: number, rtSlot: number, read: boolean): number {
+  const iss =
+    (((enc >>> 14) & 3) << 20) |
+    ((enc & 7) << 17) |
+    (((enc >>> 11) & 7) << 14) |
+    (((enc >>> 7) & 15) << 10) |
+    (Math.min(rtSlot >> 1, 31) << 5) |
+    (((enc >>> 3) & 15) << 1) |
+    (read ? 1 : 0);
+  takeSync(c, EC_SYSREG, iss);
+  return ST_FAULT;
+}
+
+/**
+ * EL0 access to a register the core does not hold (Arm ARM D19.2): only
+ * op1 = 3 (EL0) registers exist at EL0; the generic timer's are gated by
+ * CNTKCTL_EL1 (D11.3.2: EL0PCTEN bit 0 CNTPCT, EL0VCTEN bit 1 CNTVCT,
+ * either for CNTFRQ; EL0VTEN bit 8 CNTV_*, EL0PTEN bit 9 CNTP_*), which the
+ * timer (behind the port) owns: it is read through the port at each EL0
+ * timer access, so there is no copy to keep coherent. Returns -1 when the
+ * access may go on, else the status of the exception taken.
+ */
+function el0PortCheck(c: CpuCore, enc: number, rtSlot: number, read: boolean): number {
+  if (((enc >>> 11) & 7) !== 3) return undefined_(c, EL0_UNDEF_ID);
+  if (((enc >>> 7) & 15) !== 14) return -1;
+  const crm = (enc >>> 3) & 15;
+  const op2 = enc & 7;
+  let need = 0;
+  if (crm === 0) {
+    if (op2 === 0 && !read) return undefined_(c, EL0_UNDEF_ID); // CNTFRQ_EL0 is writable at the highest EL only
+    need = op2 === 0 ? 3 : op2 === 1 ? 1 : op2 === 2 ? 2 : 0;
+  } else if (crm === 2) need = 1 << 9;
+  else if (crm === 3) need = 1 << 8;
+  if (need === 0) return -1;
+  const k = c.port.sysregRead(c, CNTKCTL_ENCODING);
+  const kctl = typeof k === 'bigint' ? Number(k & 0xffff_ffffn) : 0;
+  return (kctl & need) !== 0 ? -1 : trapSys(c, enc, rtSlot, read);
+}
 
 function undefined_(c: CpuCore, why: number): number {
   c.undefCounts[why]++;
@@ -78,6 +144,10 @@ export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
   let lo = 0;
   let hi = 0;
   if (idx === PORT_INDEX) {
+    if (c.el === 0) {
+      const chk = el0PortCheck(c, f[k + F_IMM], rt, true);
+      if (chk >= 0) return chk;
+    }
     let v: bigint;
     if (c.replay) {
       c.replay = false;
@@ -102,13 +172,18 @@ export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
       case 'ro':
         lo = c.sys[2 * idx];
         hi = c.sys[2 * idx + 1];
+        if (c.el === 0) {
+          // CTR_EL0 at EL0 traps unless SCTLR_EL1.UCT; DCZID_EL0.DZP says DC ZVA is prohibited (DZE = 0).
+          if (idx === IDX_CTR && !sctlrBit(c, SCTLR_UCT)) return trapSys(c, f[k + F_IMM], rt, true);
+          if (idx === IDX_DCZID && !sctlrBit(c, SCTLR_DZE)) lo |= 16;
+        }
         break;
       case 'nzcv':
         lo = (c.nf << 31) | (c.zf << 30) | (c.cf << 29) | (c.vf << 28);
         break;
       case 'daif':
-        // EL0 access needs SCTLR_EL1.UMA; without it the access is UNDEFINED here (a trap to EL1 on hardware).
-        if (c.el === 0 && !((c.sys[2 * IDX_SCTLR] >>> 9) & 1)) return undefined_(c, EL0_UNDEF_ID);
+        // EL0 access needs SCTLR_EL1.UMA; without it the access traps to EL1 (EC 0x18).
+        if (c.el === 0 && !sctlrBit(c, SCTLR_UMA)) return trapSys(c, f[k + F_IMM], rt, true);
         lo = c.daif << 6;
         break;
       case 'currentel':
@@ -156,6 +231,10 @@ export function execMsr(c: CpuCore, f: Int32Array, k: number): number {
   const lo = x[rt];
   const hi = x[rt + 1];
   if (idx === PORT_INDEX) {
+    if (c.el === 0) {
+      const chk = el0PortCheck(c, f[k + F_IMM], rt, false);
+      if (chk >= 0) return chk;
+    }
     if (c.replay) {
       c.replay = false;
       return portDone(c);
@@ -175,7 +254,11 @@ export function execMsr(c: CpuCore, f: Int32Array, k: number): number {
       // VBAR_EL1[10:0] are RES0 (vectors are 2 KiB aligned).
       c.sys[2 * idx] = idx === IDX_VBAR ? lo & ~0x7ff : lo;
       c.sys[2 * idx + 1] = hi;
-      if (idx === IDX_SCTLR) c.updateControl();
+      if (isMmuControl(idx)) {
+        // The translation regime changed: resync the MMU; the run loop re-translates the PC's page.
+        c.updateControl();
+        return ST_RETIRE | ST_RECHECK;
+      }
       return ST_RETIRE;
     case 'wi':
       return ST_RETIRE;
@@ -183,7 +266,7 @@ export function execMsr(c: CpuCore, f: Int32Array, k: number): number {
       c.setNzcv(lo);
       return ST_RETIRE;
     case 'daif':
-      if (c.el === 0 && !((c.sys[2 * IDX_SCTLR] >>> 9) & 1)) return undefined_(c, EL0_UNDEF_ID);
+      if (c.el === 0 && !sctlrBit(c, SCTLR_UMA)) return trapSys(c, f[k + F_IMM], rt, false);
       c.daif = (lo >>> 6) & 15;
       return ST_RETIRE | ST_RECHECK;
     case 'spsel':
@@ -201,11 +284,12 @@ export function execMsr(c: CpuCore, f: Int32Array, k: number): number {
 export function execMsrImm(c: CpuCore, f: Int32Array, k: number): number {
   const field = f[k + F_A];
   const imm = f[k + F_IMM];
-  if (
-    c.el === 0 &&
-    (field !== PSF_DAIFSET && field !== PSF_DAIFCLR ? true : !((c.sys[2 * IDX_SCTLR] >>> 9) & 1))
-  )
-    return undefined_(c, EL0_UNDEF_ID);
+  if (c.el === 0) {
+    if (field !== PSF_DAIFSET && field !== PSF_DAIFCLR) return undefined_(c, EL0_UNDEF_ID);
+    // MSR DAIFSet/DAIFClr at EL0 without SCTLR_EL1.UMA: EC 0x18 with op0 = 0, op1 = 3, CRn = 4, Rt = 31.
+    if (!sctlrBit(c, SCTLR_UMA))
+      return trapSys(c, (3 << 11) | (4 << 7) | (imm << 3) | (field === PSF_DAIFSET ? 6 : 7), 62, false);
+  }
   if (field === PSF_DAIFSET) c.daif |= imm;
   else if (field === PSF_DAIFCLR) c.daif &= ~imm & 15;
   else c.setElSp(c.el, imm & 1);
@@ -260,7 +344,18 @@ export function execEret(c: CpuCore): number {
 
 export function execHint(c: CpuCore, f: Int32Array, k: number): number {
   const ev = c.ram.eventRegs;
-  switch (f[k + F_A]) {
+  const hint = f[k + F_A];
+  // WFI/WFE at EL0 trap to EL1 (EC 0x01, CV = 1, COND = 0xE, TI = WFE) unless SCTLR_EL1.nTWI/nTWE,
+  // when they would wait: WFI with no interrupt input raised, WFE with the Event Register clear.
+  if (c.el === 0 && (hint === HINT_WFI || hint === HINT_WFE)) {
+    const wfe = hint === HINT_WFE;
+    const waits = wfe ? ev[c.index] === 0 : !c.irqLine && !c.fiqLine;
+    if (waits && !sctlrBit(c, wfe ? SCTLR_NTWE : SCTLR_NTWI)) {
+      takeSync(c, EC_WFX, (1 << 24) | (0xe << 20) | (wfe ? 1 : 0));
+      return ST_FAULT;
+    }
+  }
+  switch (hint) {
     case HINT_WFI:
       c.stopReason = 'wfi';
       return ST_RETIRE | ST_STOP;
@@ -282,35 +377,71 @@ export function execHint(c: CpuCore, f: Int32Array, k: number): number {
   }
 }
 
+/**
+ * SYS (Arm ARM C5.3): TLBI, AT, DC ZVA, and the other DC/IC operations
+ * (no-ops: the decode cache is coherent, CTR_EL0.DIC/IDC = 1). At EL0 only
+ * the op1 = 3 cache operations exist: DC ZVA traps unless SCTLR_EL1.DZE,
+ * DC CVAU/CVAC/CIVAC and IC IVAU unless SCTLR_EL1.UCI (EC 0x18); the rest
+ * is UNDEFINED.
+ */
 export function execSys(c: CpuCore, f: Int32Array, k: number): number {
   const op = f[k + F_A];
   const rt = f[k + F_RD];
-  if (op === SYS_TLBI || op === SYS_AT) {
-    if (c.el === 0) return undefined_(c, EL0_UNDEF_ID);
-    if (op === SYS_TLBI) c.tlbInvalidate();
-    else {
-      // With no translation, AT reports the identity mapping: Device-nGnRnE (ATTR 0), outer shareable.
-      const va = c.x[rt + 1] * TWO32 + (c.x[rt] >>> 0);
-      if (va >= 0 && va < PA_LIMIT) c.setSysNum(IDX_PAR, va - (va % 4096) + (2 << 7));
-      else c.setSysNum(IDX_PAR, 1); // F = 1, FST = address size fault level 0
+  const imm = f[k + F_IMM]; // op1:CRn:CRm:op2
+  const op1 = imm >>> 11;
+  const crm = (imm >>> 3) & 15;
+  const op2 = imm & 7;
+  if (c.el === 0) {
+    if (op1 !== 3 || op === SYS_TLBI || op === SYS_AT) return undefined_(c, EL0_UNDEF_ID);
+    const enc = (1 << 14) | imm;
+    if (op === SYS_DC_ZVA) {
+      if (!sctlrBit(c, SCTLR_DZE)) return trapSys(c, enc, rt, false);
+    } else if (op2 === 1 && (crm === 5 || crm === 10 || crm === 11 || crm === 14)) {
+      if (!sctlrBit(c, SCTLR_UCI)) return trapSys(c, enc, rt, false);
+    } else return undefined_(c, EL0_UNDEF_ID);
+  }
+  const x = c.x;
+  if (op === SYS_TLBI) {
+    if (op1 !== 0 || !c.mmu.tlbi(crm, op2, x[rt], x[rt + 1])) return undefined_(c, UNALLOCATED_ID);
+    // The run loop re-translates the PC's page after this.
+    return ST_RETIRE | ST_RECHECK;
+  }
+  if (op === SYS_AT) {
+    // AT S1E1R, S1E1W, S1E0R, S1E0W; the EL2/EL3 and stage-1+2 forms are UNDEFINED without EL2.
+    if (op1 !== 0 || op2 > 3) return undefined_(c, UNALLOCATED_ID);
+    const va = x[rt + 1] * TWO32 + (x[rt] >>> 0);
+    if (!c.identityMap) {
+      const need = (op2 & 1 ? PERM_W : PERM_R) << (op2 & 2 ? PERM_EL0_SHIFT : 0);
+      c.setSysBig(IDX_PAR, c.mmu.at(va, need));
     }
+    // With the MMU off, AT reports the identity mapping: Device-nGnRnE (ATTR 0), outer shareable.
+    else if (va >= 0 && va < PA_LIMIT) c.setSysNum(IDX_PAR, va - (va % 4096) + (2 << 7));
+    else c.setSysNum(IDX_PAR, 1); // F = 1, FST = address size fault level 0
     return ST_RETIRE;
   }
   if (op !== SYS_DC_ZVA) return ST_RETIRE;
-  // DC ZVA: zero the 64-byte block (DCZID_EL0.BS = 4). To Device memory (MMU off) it is an Alignment fault.
-  const x = c.x;
-  const lo = x[rt] & ~63;
-  const va = x[rt + 1] * TWO32 + (lo >>> 0);
-  if ((c.sys[2 * IDX_SCTLR] & 1) === 0) {
-    takeDataAbort(c, c.x[rt + 1] * TWO32 + (x[rt] >>> 0), true, FSC_ALIGNMENT);
+  // DC ZVA: zero the 64-byte block (DCZID_EL0.BS = 4), a write for translation and permissions.
+  // To Device memory (all data with the MMU off) it is an Alignment fault; FAR is Xt.
+  const xva = x[rt + 1] * TWO32 + (x[rt] >>> 0);
+  let pa = xva;
+  if (c.identityMap) {
+    takeDataAbort(c, xva, true, FSC_ALIGNMENT);
     return ST_FAULT;
   }
-  const off = va - c.ram.base;
-  if (!(off >= 0 && off <= c.ram.size - 64)) {
-    takeDataAbort(c, va, true, FSC_SYNC_EXTERNAL);
+  pa = translateData(c, xva, 1, true);
+  if (pa < 0) return ST_FAULT;
+  if (c.mmu.lastPerm & PERM_DEVICE) {
+    takeDataAbort(c, xva, true, FSC_ALIGNMENT);
     return ST_FAULT;
   }
-  for (let b = 0; b < 64; b += 8) if (memWrite(c, va + b, 8, 0, 0, 0) === MEM_FAULT) return ST_FAULT;
+  const ram = c.ram;
+  const off = pa - (pa % 64) - ram.base;
+  if (!(off >= 0 && off <= ram.size - 64)) {
+    takeDataAbort(c, xva, true, FSC_SYNC_EXTERNAL);
+    return ST_FAULT;
+  }
+  ram.noteStore(off, 64);
+  ram.u8.fill(0, off, off + 64);
   return ST_RETIRE;
 }
 

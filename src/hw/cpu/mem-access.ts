@@ -1,12 +1,14 @@
-// Data accesses: the translate hook, RAM fast path, alignment, MMIO through
-// the GuestPort, and the faults (Arm ARM D8 for alignment and external
-// aborts). Loads leave the value, zero-extended, in R[0] (low) and R[1].
+// Data accesses: RAM fast path, stage-1 translation (mmu/), alignment, MMIO
+// through the GuestPort, and the faults (Arm ARM D8 for alignment and
+// external aborts). Loads leave the value, zero-extended, in R[0] (low) and
+// R[1]. With SCTLR_EL1.M = 0 (identityMap) nothing below touches the MMU.
 
 import { PAGE_TOUCHED } from '../mem/guest-ram.ts';
 import { R } from './alu.ts';
 import { type CpuCore, PA_LIMIT } from './cpu-state.ts';
 import { FSC_ADDRESS_SIZE_L0, FSC_ALIGNMENT, FSC_SYNC_EXTERNAL, takeDataAbort } from './exceptions.ts';
 import { MMIO_BUS_FAULT, MMIO_EXIT } from './guest-port.ts';
+import { PERM_DEVICE } from './mmu/tlb.ts';
 
 /** The access completed (RAM or a read-only result). */
 export const MEM_OK = 0;
@@ -18,8 +20,9 @@ export const MEM_EXIT = 2;
 export const MEM_PORT = 3;
 
 export function memRead(c: CpuCore, va: number, size: number, iss: number): number {
+  if (!c.identityMap) return readMmu(c, va, size, iss);
   const ram = c.ram;
-  const pa = c.identityMap ? va : c.translate(va, false);
+  const pa = va;
   const off = pa - ram.base;
   if ((va & (size - 1)) === 0) {
     if (off >= 0 && off <= ram.size - size) {
@@ -93,8 +96,9 @@ function readSlow(c: CpuCore, va: number, pa: number, size: number, iss: number)
 }
 
 export function memWrite(c: CpuCore, va: number, size: number, lo: number, hi: number, iss: number): number {
+  if (!c.identityMap) return writeMmu(c, va, size, lo, hi, iss);
   const ram = c.ram;
-  const pa = c.identityMap ? va : c.translate(va, true);
+  const pa = va;
   const off = pa - ram.base;
   if ((va & (size - 1)) === 0) {
     if (off >= 0 && off <= ram.size - size) {
@@ -160,6 +164,138 @@ function writeSlow(
   if (r === MMIO_EXIT) return mmioExit(c, va, pa, size, true, iss, lo & mask, 0);
   if (r < 0) return busFault(c, va, true);
   return MEM_PORT;
+}
+
+/**
+ * Translate a data access with the MMU on: the PA, or -1 after taking the
+ * fault. Order (Arm ARM D8.14.1 prioritization, AArch64.CheckAlignment):
+ * an Alignment fault from SCTLR.A comes before translation faults; one from
+ * Device memory (known only after translation) comes after them.
+ */
+export function translateData(c: CpuCore, va: number, size: number, write: boolean): number {
+  const unaligned = (va & (size - 1)) !== 0;
+  if (unaligned && c.strictAlign) {
+    takeDataAbort(c, va, write, FSC_ALIGNMENT);
+    return -1;
+  }
+  const m = c.mmu;
+  const pa = m.translate(m.dtlb, va, write ? c.permW : c.permR);
+  if (pa < 0) {
+    takeDataAbort(c, va, write, m.fsc);
+    return -1;
+  }
+  if (unaligned && (m.lastPerm & PERM_DEVICE) !== 0) {
+    takeDataAbort(c, va, write, FSC_ALIGNMENT);
+    return -1;
+  }
+  return pa;
+}
+
+function readMmu(c: CpuCore, va: number, size: number, iss: number): number {
+  const pa = translateData(c, va, size, false);
+  if (pa < 0) return MEM_FAULT;
+  const ram = c.ram;
+  const off = pa - ram.base;
+  if ((va & (size - 1)) === 0) {
+    if (off >= 0 && off <= ram.size - size) {
+      switch (size) {
+        case 8:
+          R[0] = ram.i32[off >> 2];
+          R[1] = ram.i32[(off >> 2) + 1];
+          return MEM_OK;
+        case 4:
+          R[0] = ram.i32[off >> 2];
+          break;
+        case 2:
+          R[0] = ram.u16[off >> 1];
+          break;
+        default:
+          R[0] = ram.u8[off];
+      }
+      R[1] = 0;
+      return MEM_OK;
+    }
+  } else if ((va & 4095) + size > 4096) return crossRead(c, va, pa, size);
+  return readSlow(c, va, pa, size, iss);
+}
+
+function writeMmu(c: CpuCore, va: number, size: number, lo: number, hi: number, iss: number): number {
+  const pa = translateData(c, va, size, true);
+  if (pa < 0) return MEM_FAULT;
+  const ram = c.ram;
+  const off = pa - ram.base;
+  if ((va & (size - 1)) === 0) {
+    if (off >= 0 && off <= ram.size - size) {
+      if (ram.pageFlags[off >>> 12] !== PAGE_TOUCHED) ram.noteStore(off, size);
+      switch (size) {
+        case 8:
+          ram.i32[off >> 2] = lo;
+          ram.i32[(off >> 2) + 1] = hi;
+          return MEM_OK;
+        case 4:
+          ram.i32[off >> 2] = lo;
+          return MEM_OK;
+        case 2:
+          ram.u16[off >> 1] = lo;
+          return MEM_OK;
+        default:
+          ram.u8[off] = lo;
+          return MEM_OK;
+      }
+    }
+  } else if ((va & 4095) + size > 4096) return crossWrite(c, va, pa, size, lo, hi);
+  return writeSlow(c, va, pa, size, lo, hi, iss);
+}
+
+/**
+ * RAM offsets of the two parts of an unaligned access that crosses a page:
+ * the second page is translated on its own (a fault there reports its first
+ * byte in FAR). Both parts must be RAM: an unaligned access across pages to
+ * MMIO is a synchronous external abort (deterministic choice).
+ */
+function crossOffsets(c: CpuCore, va: number, pa: number, size: number, write: boolean): boolean {
+  const next = va - (va & 4095) + 4096;
+  const pa2 = translateData(c, next, 1, write);
+  if (pa2 < 0) return false;
+  const ram = c.ram;
+  const first = next - va;
+  const o1 = pa - ram.base;
+  const o2 = pa2 - ram.base;
+  if (!(o1 >= 0 && o1 + first <= ram.size && o2 >= 0 && o2 + size - first <= ram.size)) {
+    takeDataAbort(c, va, write, FSC_SYNC_EXTERNAL);
+    return false;
+  }
+  CROSS[0] = o1;
+  CROSS[1] = o2;
+  CROSS[2] = first;
+  return true;
+}
+const CROSS = new Float64Array(3);
+
+function crossRead(c: CpuCore, va: number, pa: number, size: number): number {
+  if (!crossOffsets(c, va, pa, size, false)) return MEM_FAULT;
+  const u8 = c.ram.u8;
+  let lo = 0;
+  let hi = 0;
+  for (let b = 0; b < size; b++) {
+    const v = u8[b < CROSS[2] ? CROSS[0] + b : CROSS[1] + b - CROSS[2]];
+    if (b < 4) lo |= v << (8 * b);
+    else hi |= v << (8 * (b - 4));
+  }
+  R[0] = lo;
+  R[1] = hi;
+  return MEM_OK;
+}
+
+function crossWrite(c: CpuCore, va: number, pa: number, size: number, lo: number, hi: number): number {
+  if (!crossOffsets(c, va, pa, size, true)) return MEM_FAULT;
+  const ram = c.ram;
+  const first = CROSS[2];
+  ram.noteStore(CROSS[0], first);
+  ram.noteStore(CROSS[1], size - first);
+  for (let b = 0; b < size; b++)
+    ram.u8[b < first ? CROSS[0] + b : CROSS[1] + b - first] = b < 4 ? lo >>> (8 * b) : hi >>> (8 * (b - 4));
+  return MEM_OK;
 }
 
 function busFault(c: CpuCore, va: number, write: boolean): number {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { CODE_BASE, Guest, guest, RAM_BASE, VECTORS } from './helpers/guest.ts';
+import { identityMmu } from './helpers/page-tables.ts';
 
 const DATA = RAM_BASE + 0x1000;
 const M64 = (1n << 64n) - 1n;
@@ -98,9 +99,8 @@ describe('cpu: loads and stores', () => {
     g.run(1).assertPc(VECTORS + 0x200);
     assert.equal(g.cpu.getSysreg('ESR_EL1'), (0x25n << 26n) | (1n << 25n) | 0x21n);
     assert.equal(g.cpu.getSysreg('FAR_EL1'), BigInt(DATA + 4));
-    const h = guest('ldr x0, [x9]\nldaxr x1, [x9]')
-      .setX(9, DATA + 4)
-      .setSysreg('SCTLR_EL1', 0x30d0_0801n);
+    const h = guest('ldr x0, [x9]\nldaxr x1, [x9]').setX(9, DATA + 4);
+    identityMmu(h.cpu, h.ram);
     h.ram.write64(DATA + 4, 0x55n);
     h.vectors()
       .run(2)
@@ -129,9 +129,8 @@ describe('cpu: loads and stores', () => {
   });
 
   it('DC ZVA zeroes 64 bytes with the MMU on', () => {
-    const g = guest('.inst 0xd50b7429 // dc zva, x9')
-      .setX(9, DATA + 0x45)
-      .setSysreg('SCTLR_EL1', 0x30d0_0801n);
+    const g = guest('.inst 0xd50b7429 // dc zva, x9').setX(9, DATA + 0x45);
+    identityMmu(g.cpu, g.ram);
     g.ram.write64(DATA + 0x40, M64);
     g.ram.write64(DATA + 0x80, M64);
     g.run(1)

@@ -56,8 +56,12 @@ export function runInVgicsim(bytes: Uint8Array, base: number, entry: number, bud
   cpu.setSysreg('TCR_EL1', 25n | (1n << 8n) | (1n << 10n) | (3n << 12n) | (1n << 23n) | (2n << 32n));
   cpu.setSysreg('TTBR0_EL1', L1);
   cpu.setSysreg('VBAR_EL1', VBAR);
-  // M, C, I: the MMU on, so RAM is Normal memory.
-  cpu.setSysreg('SCTLR_EL1', cpu.getSysreg('SCTLR_EL1') | 1n | 4n | (1n << 12n));
+  // M, C, I: the MMU on, so RAM is Normal memory. DZE, UCT, UCI as Linux sets them:
+  // EL0 may use DC ZVA, read CTR_EL0 and do cache maintenance without trapping.
+  cpu.setSysreg(
+    'SCTLR_EL1',
+    cpu.getSysreg('SCTLR_EL1') | 1n | 4n | (1n << 12n) | (1n << 14n) | (1n << 15n) | (1n << 26n),
+  );
   cpu.setElSp(0, 0);
   cpu.daif = 0;
   cpu.pc = entry;

@@ -1,0 +1,89 @@
+// A software TLB: a direct-mapped array of successful stage-1 translations,
+// one entry per 4 KiB VA page (a block mapping fills one entry per page it
+// is used for). An entry is tagged by the VA page and by its ASID, or -1
+// for a global (nG = 0) translation; it holds the PA page and the access
+// permissions for both ELs, so a change of PSTATE.EL needs no flush. Only
+// successful walks are cached; a miss or a permission the entry lacks goes
+// to the walk, which reports the fault (Arm ARM D8.13 "Translation
+// Lookaside Buffers": an entry may be evicted at any time, and a stale one
+// may be used until a TLBI removes it).
+
+/** Entry permission bits (PERM_*_EL1 << 3 is the EL0 bit). */
+export const PERM_R = 1;
+export const PERM_W = 2;
+export const PERM_X = 4;
+/** EL0 permissions are the EL1 bits shifted by this. */
+export const PERM_EL0_SHIFT = 3;
+/** The memory is Device (MAIR attribute 0b0000xxxx): unaligned accesses fault. */
+export const PERM_DEVICE = 64;
+
+export class Tlb {
+  readonly mask: number;
+  /** VA of the page (signed 64-bit value as a Number), NaN when empty. */
+  readonly tag: Float64Array;
+  /** PA of the page. */
+  readonly pa: Float64Array;
+  /** ASID of a non-global entry, -1 for a global one. */
+  readonly asid: Int16Array;
+  readonly perm: Uint8Array;
+  /** log2 of the size of the mapping the entry came from (12, 21, 30). */
+  readonly shift: Uint8Array;
+  /** Some entry came from a block: TLBI by VA must look beyond the page's slot. */
+  private blocks = false;
+
+  constructor(bits: number) {
+    const n = 1 << bits;
+    this.mask = n - 1;
+    this.tag = new Float64Array(n).fill(Number.NaN);
+    this.pa = new Float64Array(n);
+    this.asid = new Int16Array(n);
+    this.perm = new Uint8Array(n);
+    this.shift = new Uint8Array(n);
+  }
+
+  /** Slot of the page holding `va`. */
+  slot(va: number): number {
+    return (va >>> 12) & this.mask;
+  }
+
+  insert(vaPage: number, paPage: number, asid: number, perm: number, shift: number): void {
+    const i = (vaPage >>> 12) & this.mask;
+    this.tag[i] = vaPage;
+    this.pa[i] = paPage;
+    this.asid[i] = asid;
+    this.perm[i] = perm;
+    this.shift[i] = shift;
+    if (shift > 12) this.blocks = true;
+  }
+
+  /** TLBI VMALLE1(IS). */
+  flushAll(): void {
+    this.tag.fill(Number.NaN);
+    this.blocks = false;
+  }
+
+  /** TLBI ASIDE1(IS): the non-global entries of `asid`. */
+  flushAsid(asid: number): void {
+    const t = this.tag;
+    for (let i = 0; i <= this.mask; i++) if (this.asid[i] === asid) t[i] = Number.NaN;
+  }
+
+  /**
+   * TLBI VAE1/VALE1 (asid >= 0: global entries and those of `asid`) and
+   * VAAE1/VAALE1 (asid < 0: any ASID) for the page at `vaPage`; an entry
+   * from a block containing that page goes too.
+   */
+  flushVa(vaPage: number, asid: number): void {
+    const t = this.tag;
+    if (!this.blocks) {
+      const i = (vaPage >>> 12) & this.mask;
+      if (t[i] === vaPage && (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid)) t[i] = Number.NaN;
+      return;
+    }
+    for (let i = 0; i <= this.mask; i++) {
+      const s = 2 ** this.shift[i];
+      if (Math.floor(t[i] / s) !== Math.floor(vaPage / s)) continue;
+      if (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid) t[i] = Number.NaN;
+    }
+  }
+}
