@@ -22,6 +22,8 @@ export interface CommonOptions extends TraceFiles {
   readonly quiet?: boolean;
   readonly checkVerdicts?: boolean;
   readonly policy?: string;
+  /** stream the guest's PL011 output to stdout as it is produced */
+  readonly console?: boolean;
 }
 
 const EXIT_OK = 0;
@@ -75,15 +77,19 @@ function runOne(
 ): Outcome {
   const sink = wantsTrace(o) ? new MemorySink() : undefined;
   progress.start(`${s.name}${policy ? ` [${policy}]` : ''}`);
+  const stream = o.console ? new ConsoleStream() : undefined;
   try {
     const run = runScenario(s, {
       policy,
       seed: o.seed,
       trace: sink,
-      onProgress: progress.active
-        ? (p) => progress.update(p.ticks, p.instructions, s.machine.counterHz)
-        : undefined,
+      onProgress:
+        progress.active && !stream
+          ? (p) => progress.update(p.ticks, p.instructions, s.machine.counterHz)
+          : undefined,
+      onConsole: stream?.byte,
     });
+    stream?.end();
     progress.done();
     const files = sink
       ? writeTraceFiles(o, tag, sink.records, {
@@ -94,10 +100,33 @@ function runOne(
       : [];
     return { run, files };
   } catch (e) {
+    stream?.end();
     progress.done();
     if (e instanceof GuestError || e instanceof LivelockError)
       return { error: `${s.name}: ${e.message}`, files: [] };
     throw e;
+  }
+}
+
+/** `--console`: the guest's UART bytes to stdout, a line at a time (or every 4 KiB without a newline). */
+class ConsoleStream {
+  private buf = new Uint8Array(4096);
+  private n = 0;
+  private last = 0x0a;
+  readonly byte = (b: number): void => {
+    this.buf[this.n++] = b;
+    this.last = b;
+    if (b === 0x0a || this.n === this.buf.length) this.flush();
+  };
+  private flush(): void {
+    if (this.n > 0) process.stdout.write(this.buf.slice(0, this.n));
+    this.n = 0;
+  }
+  /** Flush, and end an unterminated last line so the summary starts on its own line. */
+  end(): void {
+    this.flush();
+    if (this.last !== 0x0a) process.stdout.write('\n');
+    this.last = 0x0a;
   }
 }
 

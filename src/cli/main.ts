@@ -49,14 +49,16 @@ function program(): Command {
       .option(
         '--check-verdicts',
         'exit 0 when every verdict matches expect.verdicts (failures that are expected pass)',
-      ),
+      )
+      .option('--console', "stream the guest's PL011 (UART) output to the terminal as it is produced"),
   )
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  vgicsim run scenarios/seed-masked-enable-disable.yaml\n' +
         '  vgicsim run scenarios/ --policy legacy-edge --check-verdicts\n' +
-        '  vgicsim run scenarios/periodic-tick.yaml --vcd out/tick.vcd --perfetto out/tick.perfetto.json',
+        '  vgicsim run scenarios/periodic-tick.yaml --vcd out/tick.vcd --perfetto out/tick.perfetto.json\n' +
+        '  vgicsim run scenarios/linux-busybox.pending.yaml --console',
     )
     .action((files: string[], o) => {
       process.exitCode = runCommand(collectScenarioFiles(files), o);

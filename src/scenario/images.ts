@@ -3,15 +3,18 @@
 // vcpu with its own inline code gets its own 1 MiB slot above 0x4008_0000
 // (vcpu0 at 0x4008_0000, vcpu N at 0x4008_0000 + N MiB), so that two
 // different programs never overlap; `same` shares the image of another.
+// `guest.linux` is one image for vcpu0 with the initrd and the device tree
+// beside it and x0..x3 set by the boot protocol (linux-boot.ts).
 
 import { readFileSync } from 'node:fs';
-import { DEFAULT_ENTRY } from '../hw/board/memory-map.ts';
+import { DEFAULT_ENTRY, MEMMAP } from '../hw/board/memory-map.ts';
 import { AsmError, assemble } from '../hw/cpu/asm/index.ts';
 import { loadGuest } from '../hw/cpu/loader/loader.ts';
 import { LoadError } from '../hw/cpu/loader/target.ts';
 import type { GuestRam } from '../hw/mem/guest-ram.ts';
 import { type ScenarioDiagnostic, ScenarioError } from './diagnostics.ts';
-import type { Scenario, VcpuGuest } from './types.ts';
+import { type BootFile, planLinuxBoot } from './linux-boot.ts';
+import type { FilePath, LinuxGuest, Scenario, VcpuGuest } from './types.ts';
 
 const SLOT = 0x10_0000;
 
@@ -20,16 +23,55 @@ export interface VcpuImage {
   readonly bytes: Uint8Array;
   readonly entry: number;
   readonly symbols: ReadonlyMap<string, number>;
+  /** More bytes to write into RAM (a Linux boot's kernel, initrd and DTB). */
+  readonly blobs?: readonly { readonly pa: number; readonly bytes: Uint8Array }[];
+  /** x0, x1, ... at entry (the boot protocol's); zero when absent */
+  readonly regs?: readonly bigint[];
+}
+
+/** The kernel, initrd and DTB of `guest.linux`, as vcpu0's image; problems located at the path that has them. */
+function buildLinuxImages(s: Scenario, g: LinuxGuest): (VcpuImage | undefined)[] {
+  const files: FilePath[] = [g.kernel, ...(g.initrd ? [g.initrd] : []), ...(g.dtb === 'auto' ? [] : [g.dtb])];
+  const located = (e: unknown): never => {
+    if (!(e instanceof LoadError)) throw e;
+    const at = files.find((f) => f.written === e.file) ?? g.kernel;
+    throw new ScenarioError([{ ...at.where, message: e.message }]);
+  };
+  const read = (f: FilePath): BootFile => {
+    try {
+      return { name: f.written, bytes: new Uint8Array(readFileSync(f.resolved)) };
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      return located(new LoadError(f.written, `cannot read: ${err.code ?? err.message}`));
+    }
+  };
+  try {
+    const boot = planLinuxBoot({
+      kernel: read(g.kernel),
+      initrd: g.initrd ? read(g.initrd) : undefined,
+      dtb: g.dtb === 'auto' ? 'auto' : read(g.dtb),
+      bootargs: g.bootargs,
+      cpus: s.machine.vcpus,
+      ramBase: MEMMAP.RAM.base,
+      ramSize: MEMMAP.RAM.size,
+    });
+    const image: VcpuImage = {
+      base: boot.dtb.start,
+      bytes: new Uint8Array(0),
+      entry: boot.entry,
+      symbols: new Map(),
+      blobs: boot.blobs,
+      regs: boot.regs,
+    };
+    return Array.from({ length: s.machine.vcpus }, (_, i) => (i === 0 ? image : undefined));
+  } catch (e) {
+    return located(e);
+  }
 }
 
 /** Assemble (or read) every vcpu's image; all problems of all blocks are reported at once. */
 export function buildImages(s: Scenario): (VcpuImage | undefined)[] {
-  if (s.guest.kind !== 'vcpus') {
-    const l = s.guest.linux.kernel.where;
-    throw new ScenarioError([
-      { ...l, message: 'guest.linux: booting Linux is not supported yet (issue: Linux guest)' },
-    ]);
-  }
+  if (s.guest.kind === 'linux') return buildLinuxImages(s, s.guest.linux);
   const diags: ScenarioDiagnostic[] = [];
   const built = new Map<VcpuGuest['image'], VcpuImage>();
   const out: (VcpuImage | undefined)[] = [];
@@ -82,7 +124,11 @@ export function buildImages(s: Scenario): (VcpuImage | undefined)[] {
 
 /** Load every distinct image into RAM. */
 export function loadImages(ram: GuestRam, images: readonly (VcpuImage | undefined)[]): void {
-  for (const img of new Set(images)) if (img !== undefined) ram.load(img.base, img.bytes);
+  for (const img of new Set(images)) {
+    if (img === undefined) continue;
+    ram.load(img.base, img.bytes);
+    for (const b of img.blobs ?? []) ram.load(b.pa, b.bytes);
+  }
 }
 
 /** A LoadTarget that collects segments so a binary can be loaded into any machine later. */

@@ -68,7 +68,11 @@ function place(m: AnyMachine, images: readonly (VcpuImage | undefined)[]): void 
   const first = images.find((i) => i !== undefined);
   m.board.cpus.forEach((cpu, i) => {
     const img = images[i] ?? first;
-    if (img !== undefined && m.power.on[i]) cpu.reset(img.entry);
+    if (img === undefined || !m.power.on[i]) return;
+    cpu.reset(img.entry);
+    img.regs?.forEach((v, n) => {
+      cpu.setX(n, v);
+    });
   });
 }
 

@@ -27,6 +27,8 @@ export interface RunOptions {
   /** Called every `progressInstructions` guest instructions (for a progress line on a terminal). */
   readonly onProgress?: (p: { ticks: number; instructions: number }) => void;
   readonly progressInstructions?: number;
+  /** Every byte the guest's PL011 transmits, as it is transmitted (`vgicsim run --console`). */
+  readonly onConsole?: (byte: number) => void;
 }
 
 export interface CostReport {
@@ -111,6 +113,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
   arm(vm);
   let end: RunEnd;
   const watch = (m: Vm) => {
+    if (opts.onConsole) m.board.uart.onTransmit(opts.onConsole);
     if (!opts.onProgress) return;
     const every = opts.progressInstructions ?? 5_000_000;
     let next = every;
