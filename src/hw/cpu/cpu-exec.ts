@@ -29,6 +29,7 @@ import {
   execShiftV,
 } from './exec-alu.ts';
 import { logic } from './exec-alu.ts';
+import { execFp } from './exec-fp.ts';
 import { execLdSt, execLdStPair, execLdStReg, execLdrLit, execLdx } from './exec-mem.ts';
 import {
   execClrex,
@@ -337,6 +338,9 @@ export abstract class CpuExec extends CpuCore {
           break;
         case O.OP_CLREX:
           st = execClrex(this);
+          break;
+        case O.OP_FP:
+          st = execFp(this, f, k);
           break;
         default:
           this.undefCounts[op === O.OP_UNDEF ? f[k + 6] : UNALLOCATED]++;

@@ -8,6 +8,7 @@
 
 import type { GuestRam } from '../mem/guest-ram.ts';
 import type { DecodeCache } from './decode-cache.ts';
+import { FpRegs } from './fp-state.ts';
 import type { GuestCpu, GuestPort, MmioAccess, StopReason, SysregAccess } from './guest-port.ts';
 import { Mmu } from './mmu/mmu.ts';
 import { PERM_EL0_SHIFT, PERM_R, PERM_W, PERM_X } from './mmu/tlb.ts';
@@ -20,6 +21,8 @@ export const PA_LIMIT = 2 ** 40;
 
 export class CpuCore implements GuestCpu {
   readonly x = new Int32Array(SLOTS * 2);
+  /** V0-V31, FPCR, FPSR. */
+  readonly fp = new FpRegs();
   pc = 0;
   nf = 0;
   zf = 0;
@@ -90,6 +93,7 @@ export class CpuCore implements GuestCpu {
   /** Warm reset: EL1h, all of DAIF masked, registers zero, system registers at their reset values. */
   reset(pc: number): void {
     this.x.fill(0);
+    this.fp.reset();
     this.spBank.fill(0);
     this.pc = pc;
     this.nf = this.zf = this.cf = this.vf = 0;

@@ -5,6 +5,7 @@
 
 import { decodeBranchSys } from './decode-branch-sys.ts';
 import { decodeDpReg } from './decode-dp-reg.ts';
+import { decodeFp, decodeFpLdSt, decodeFpSysreg, isFpSysreg } from './decode-fp.ts';
 import { decodeLdSt } from './decode-ldst.ts';
 import { clear, decodeBitMasks, hi32, lo32, rSP, rX, sext, undef, wX } from './decode-util.ts';
 import {
@@ -33,10 +34,14 @@ import {
 export function decode(w: number, ops: Uint16Array, f: Int32Array, i: number): void {
   const op0 = (w >>> 25) & 0xf;
   if ((op0 & 0xe) === 0x8) decodeDpImm(w, ops, f, i);
-  else if ((op0 & 0xe) === 0xa) decodeBranchSys(w, ops, f, i);
-  else if ((op0 & 0x5) === 0x4) decodeLdSt(w, ops, f, i);
-  else if ((op0 & 0x7) === 0x5) decodeDpReg(w, ops, f, i);
-  else if ((op0 & 0x7) === 0x7) undef(ops, f, i, 'fp-simd');
+  else if ((op0 & 0xe) === 0xa) {
+    if (isFpSysreg(w)) decodeFpSysreg(w, ops, f, i);
+    else decodeBranchSys(w, ops, f, i);
+  } else if ((op0 & 0x5) === 0x4) {
+    if ((w >>> 26) & 1) decodeFpLdSt(w, ops, f, i);
+    else decodeLdSt(w, ops, f, i);
+  } else if ((op0 & 0x7) === 0x5) decodeDpReg(w, ops, f, i);
+  else if ((op0 & 0x7) === 0x7) decodeFp(w, ops, f, i);
   else if (op0 === 0x2 || op0 === 0x0) undef(ops, f, i, op0 === 0 ? 'unallocated' : 'sve-sme');
   else undef(ops, f, i, 'unallocated');
 }

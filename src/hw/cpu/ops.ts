@@ -66,6 +66,8 @@ export const OP_MSR = 38;
 export const OP_EXC = 39;
 export const OP_ERET = 40;
 export const OP_SYS = 41;
+/** FP/SIMD: handler in F_A, raw word in F_IMM (decode-fp.ts, exec-fp.ts). */
+export const OP_FP = 42;
 
 // Flag bits of F_A for add/sub and friends.
 export const AS_SUB = 1;

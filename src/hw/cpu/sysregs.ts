@@ -42,8 +42,8 @@ function d(name: string, e: number, kind: SysregKind, reset = 0n, el0 = false): 
 export const MIDR_VALUE = 0x411f_d073n;
 /** MPIDR: bit 31 RES1, U=0, MT=0; Aff0 = cpu index is added per cpu. */
 export const MPIDR_BASE = 0x8000_0000n;
-/** EL0 and EL1 AArch64 only; EL2/EL3 not implemented; FP and AdvSIMD not implemented (0xF); no GIC sysregs. */
-export const ID_AA64PFR0_VALUE = 0x00ff_0011n;
+/** EL0 and EL1 AArch64 only; EL2/EL3 not implemented; FP and AdvSIMD implemented (0; no FP16); no GIC sysregs. */
+export const ID_AA64PFR0_VALUE = 0x0000_0011n;
 /** DebugVer = 6 (Armv8.0 debug, nothing else), PMUVer = 0 (no PMU). */
 export const ID_AA64DFR0_VALUE = 0x6n;
 /** PARange 40 bits (2), 8-bit ASIDs, little-endian only, 4 KiB granule only (TGran64 = 0xF, TGran16 = 0). */
@@ -134,6 +134,7 @@ export function lookupSysreg(encoding: number): number {
 }
 
 export const IDX_SCTLR = SYSREG_INDEX.get('SCTLR_EL1')!;
+export const IDX_CPACR = SYSREG_INDEX.get('CPACR_EL1')!;
 export const IDX_SPSR = SYSREG_INDEX.get('SPSR_EL1')!;
 export const IDX_ELR = SYSREG_INDEX.get('ELR_EL1')!;
 export const IDX_ESR = SYSREG_INDEX.get('ESR_EL1')!;
