@@ -5,63 +5,33 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gnuAssemble } from './helpers/gnu-as.ts';
-import { CODE_BASE, Guest, guest, VECTORS } from './helpers/guest.ts';
+import { CODE_BASE, Guest, VECTORS } from './helpers/guest.ts';
 import {
   AF,
   AP_EL1_RO,
   AP_RW,
   AP_TABLE_RO,
+  DATA,
+  assertAbort,
   attr,
+  DABT,
+  ESR,
+  HIGH,
+  IABT,
+  mmuGuest,
+  WNR,
   BLOCK,
   DEVICE,
   MAIR,
   NG,
   NORMAL,
   PXN,
+  TABLES,
   Tables,
   TABLE,
   tcr,
   UXN,
 } from './helpers/page-tables.ts';
-
-export const ESR = (ec: number, iss: number): bigint => BigInt(((ec << 26) | (1 << 25) | iss) >>> 0);
-export const DABT = 0x25;
-export const IABT = 0x21;
-export const WNR = 1 << 6;
-export const HIGH = 0xffff_0000_0000_0000n;
-const DATA = 0x4012_0000;
-const TABLES = 0x4010_0000;
-
-/**
- * A guest with the MMU on: TCR T0SZ = T1SZ = 16 (4 levels each), an
- * identity map of the vector page and four code pages (EL1 only), MAIR
- * index 0 Normal and 1 Device. `tables.roots` are TTBR0 and TTBR1.
- */
-export function mmuGuest(code: string | Uint8Array, opts: { asid0?: number; tcrExtra?: bigint } = {}) {
-  const g = typeof code === 'string' ? guest(code) : new Guest(code);
-  g.vectors();
-  const t = new Tables(g.ram, TABLES);
-  const root0 = t.alloc();
-  const root1 = t.alloc();
-  t.map4k(root0, BigInt(VECTORS), VECTORS, NORMAL);
-  for (let p = 0; p < 4; p++) t.map4k(root0, BigInt(CODE_BASE + p * 4096), CODE_BASE + p * 4096, NORMAL);
-  // The tables themselves (the guest rewrites descriptors).
-  for (let p = 0; p < 16; p++) t.map4k(root0, BigInt(TABLES + p * 4096), TABLES + p * 4096, NORMAL);
-  g.cpu.setSysreg('MAIR_EL1', MAIR);
-  g.cpu.setSysreg('TCR_EL1', tcr(16, 16, opts.tcrExtra ?? 0n));
-  g.cpu.setSysreg('TTBR0_EL1', BigInt(root0) | (BigInt(opts.asid0 ?? 0) << 48n));
-  g.cpu.setSysreg('TTBR1_EL1', root1);
-  g.cpu.setSysreg('SCTLR_EL1', g.cpu.getSysreg('SCTLR_EL1') | 1n);
-  return { g, t, root0, root1 };
-}
-
-/** The exception taken was a synchronous one at EL1 with this ESR and FAR, from ELR. */
-export function assertAbort(g: Guest, esr: bigint, far: bigint | number, elr: number, lower = false): void {
-  g.assertPc(VECTORS + (lower ? 0x400 : 0x200))
-    .assertSysreg('ESR_EL1', esr)
-    .assertSysreg('FAR_EL1', BigInt.asUintN(64, BigInt(far)))
-    .assertSysreg('ELR_EL1', elr);
-}
 
 describe('mmu: translation', () => {
   it('a kernel-style guest enables the MMU itself and runs from a TTBR1 alias', () => {
