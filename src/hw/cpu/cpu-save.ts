@@ -27,6 +27,8 @@ export interface CpuState {
   /** An outstanding exit (a snapshot may be taken while the machine emulates one). */
   readonly pendingMmio: MmioAccess | null;
   readonly pendingSysreg: SysregAccess | null;
+  /** V0..V31 as 32 hex digits each, FPCR, FPSR (absent in older snapshots: all zero). */
+  readonly fp?: { readonly v: readonly string[]; readonly fpcr: number; readonly fpsr: number };
 }
 
 export class CpuStateError extends Error {
@@ -61,6 +63,7 @@ export function saveCpu(c: CpuCore): CpuState {
     hvcImm: c.hvcImm,
     pendingMmio: c.pendingExit === 1 ? { ...c.mmio } : null,
     pendingSysreg: c.pendingExit === 2 ? { ...c.sysregAccess } : null,
+    fp: { v: Array.from({ length: 32 }, (_, r) => c.fp.hex(r)), fpcr: c.fp.fpcr, fpsr: c.fp.fpsr },
   };
 }
 
@@ -95,6 +98,15 @@ export function restoreCpu(c: CpuCore, s: CpuState): void {
   if (s.exclusive >= 0) c.ram.reserve(c.index, s.exclusive);
   else c.ram.excl[c.index] = -1;
   c.hvcImm = s.hvcImm;
+  c.fp.reset();
+  if (s.fp) {
+    if (s.fp.v.length !== 32) throw new CpuStateError('cpu snapshot must hold V0..V31');
+    s.fp.v.forEach((h, r) => {
+      c.fp.setHex(r, h);
+    });
+    c.fp.fpcr = s.fp.fpcr >>> 0;
+    c.fp.fpsr = s.fp.fpsr >>> 0;
+  }
   c.pendingExit = 0;
   if (s.pendingMmio) {
     Object.assign(c.mmio, s.pendingMmio);

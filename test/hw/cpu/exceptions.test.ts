@@ -151,12 +151,7 @@ describe('cpu: exceptions and the guest port', () => {
     const g = guest(
       'mrs x0, midr_el1\nmrs x1, mpidr_el1\nmrs x2, currentel\nmrs x3, id_aa64pfr0_el1\nmrs x4, s3_0_c0_c1_0',
     );
-    g.run(5)
-      .assertX(0, 0x411f_d073)
-      .assertX(1, 0x8000_0000)
-      .assertX(2, 4)
-      .assertX(3, 0x11)
-      .assertX(4, 0);
+    g.run(5).assertX(0, 0x411f_d073).assertX(1, 0x8000_0000).assertX(2, 4).assertX(3, 0x11).assertX(4, 0);
   });
 
   it('stores into decoded code invalidate the decode cache', () => {

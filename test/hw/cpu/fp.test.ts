@@ -87,6 +87,22 @@ describe('FP/SIMD', () => {
     g.assertFlags('Nzcv');
   });
 
+  it('save/restore keeps V registers, FPCR and FPSR', () => {
+    const g = fpGuest('movi v5.16b, #0x5a\nfmov d31, x1\nmsr fpcr, x2\nmsr fpsr, x3')
+      .setX(1, 0x0123_4567_89ab_cdefn)
+      .setX(2, 1 << 25)
+      .setX(3, 0x1f)
+      .runToStop();
+    const s = g.cpu.save();
+    const h = new Guest(new Uint8Array(4));
+    h.cpu.restore(s);
+    assert.equal(h.cpu.fp.hex(5), '5a'.repeat(16));
+    assert.equal(h.cpu.fp.hex(31), '00000000000000000123456789abcdef');
+    assert.equal(h.cpu.fp.fpcr, 1 << 25);
+    assert.equal(h.cpu.fp.fpsr, 0x1f);
+    assert.deepEqual(h.cpu.save(), s);
+  });
+
   it('an unimplemented FP/SIMD encoding is UNDEFINED and counted as fp-simd', () => {
     const g = fpGuest('fmadd d0, d1, d2, d3').runToStop(10);
     assert.equal(g.cpu.pc, VECTORS + 0x200);
