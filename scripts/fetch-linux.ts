@@ -7,8 +7,9 @@
 // Into the cache folder (default .cache/linux, git-ignored):
 //   Image       Debian's current arm64 kernel: package linux-image-arm64 ->
 //               its dependency linux-image-<version>-arm64, file
-//               /boot/vmlinuz-<version>; Debian's arm64 vmlinuz is a
-//               gzip-compressed Image, stored here decompressed
+//               /boot/vmlinuz-<version>. In bookworm that file is already
+//               an uncompressed Image (with the EFI stub's PE header); a
+//               gzip-compressed one (other releases) is decompressed here
 //   busybox     /bin/busybox of busybox-static (arm64)
 //   initrd.gz   newc cpio + gzip, built by src/scenario/initramfs.ts
 //   manifest.json  package versions and sizes (what a re-run checks)

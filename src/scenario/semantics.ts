@@ -88,7 +88,9 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
     } catch {
       ok = false;
     }
-    if (!ok) emit(path, `${formatPath(path)}: file not found: '${written}' (looked for ${resolved})`);
+    // The Linux guest's files are downloaded, not committed: say how to get them.
+    const hint = /(^|\/)\.cache\/linux\//.test(written) ? '; run `npm run fetch-linux` to download them' : '';
+    if (!ok) emit(path, `${formatPath(path)}: file not found: '${written}' (looked for ${resolved})${hint}`);
   };
 
   checkGuest(top, emit, checkVcpu, checkFile);
