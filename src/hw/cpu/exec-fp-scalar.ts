@@ -59,6 +59,9 @@ function writeNum(fr: FpRegs, rd: number, dbl: boolean, v: number): void {
     fr.setS(rd, bu32[0]);
   }
 }
+function negate(fr: FpRegs, rd: number, dbl: boolean): void {
+  fr.u32[rd * 4 + (dbl ? 1 : 0)] ^= 0x8000_0000;
+}
 function defaultNaN(fr: FpRegs, rd: number, dbl: boolean): void {
   writeBits(fr, rd, dbl, dbl ? 0 : 0x7fc0_0000, dbl ? 0x7ff8_0000 : 0);
 }
@@ -118,7 +121,8 @@ function flagsFor(fr: FpRegs, exact: [bigint, number], r: number, dbl: boolean):
     fr.fpsr |= FPSR_OFC | FPSR_IXC;
     return;
   }
-  const inexact = dyCmpAbs(exact, dyadic(r)) !== 0 || exact[0] < 0n !== (r < 0 || Object.is(r, -0));
+  // An exact zero is exact whatever the sign of the zero the operation gives.
+  const inexact = exact[0] === 0n ? r !== 0 : dyCmpAbs(exact, dyadic(r)) !== 0 || exact[0] < 0n !== r < 0;
   if (!inexact) return;
   fr.fpsr |= FPSR_IXC;
   if (dyCmpAbs(exact, dyadic(dbl ? MIN_NORMAL_D : MIN_NORMAL_S)) < 0) fr.fpsr |= FPSR_UFC;
@@ -149,7 +153,10 @@ export function fpArith2(fr: FpRegs, w: number): number {
       return 0;
     }
   }
-  if (processNaNs(fr, rd, dbl, a, b)) return 0;
+  if (processNaNs(fr, rd, dbl, a, b)) {
+    if (op === 8) negate(fr, rd, dbl);
+    return 0;
+  }
   const x = a.v;
   const y = b.v;
   let r: number;
@@ -177,6 +184,8 @@ export function fpArith2(fr: FpRegs, w: number): number {
   if (Number.isNaN(r)) {
     fr.fpsr |= FPSR_IOC;
     defaultNaN(fr, rd, dbl);
+    // FNMUL negates whatever FPMul gave, NaNs included (Arm ARM C7.2 FNMUL: FPNeg of the product).
+    if (op === 8) negate(fr, rd, dbl);
     return 0;
   }
   if (op === 1 && y === 0 && Number.isFinite(x)) fr.fpsr |= FPSR_DZC;

@@ -6,8 +6,8 @@
 
 /** FPCR fields kept (Arm ARM D19.2.48): AHP, DN, FZ, RMode. No FP16; trap enables RAZ/WI (trapping not supported). */
 export const FPCR_MASK = 0x07c0_0000;
-/** FPSR cumulative flags (Arm ARM D19.2.49): QC, IDC, IXC, UFC, OFC, DZC, IOC (NZCV is AArch32 only: RES0). */
-export const FPSR_MASK = 0x0800_009f;
+/** FPSR (Arm ARM D19.2.49): QC, IDC, IXC, UFC, OFC, DZC, IOC; N, Z, C, V (AArch32 flags) read as written, as QEMU does. */
+export const FPSR_MASK = 0xf800_009f;
 export const FPSR_IOC = 1;
 export const FPSR_DZC = 2;
 export const FPSR_OFC = 4;

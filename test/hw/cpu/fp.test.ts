@@ -87,6 +87,20 @@ describe('FP/SIMD', () => {
     g.assertFlags('Nzcv');
   });
 
+  it('regressions found by the differential test: FNMUL negates NaNs; an exact -0 product raises no flag', () => {
+    const g = fpGuest(`
+      movi d0, #0
+      fmov s1, #-1.0
+      fmul s2, s0, s1
+      mrs x0, fpsr
+      fmov s3, #1.0
+      fdiv s4, s0, s0
+      fnmul s5, s3, s4
+      fmov w1, s5
+    `).runToStop();
+    g.assertX(0, 0).assertX(1, 0xffc0_0000);
+  });
+
   it('save/restore keeps V registers, FPCR and FPSR', () => {
     const g = fpGuest('movi v5.16b, #0x5a\nfmov d31, x1\nmsr fpcr, x2\nmsr fpsr, x3')
       .setX(1, 0x0123_4567_89ab_cdefn)

@@ -6,12 +6,17 @@
 
 import { assemble } from '../../../../src/hw/cpu/asm/index.ts';
 import { IntGen } from './gen-int.ts';
+import { FpGen } from './gen-fp.ts';
 import {
   PROGRAM_BASE,
   programSource,
   RESULT_BYTES,
+  RESULT_BYTES_FP,
+  RESULT_FPSR,
   RESULT_SCRATCH,
+  RESULT_V,
   type Sequence,
+  seedFp,
   seedState,
 } from './program.ts';
 import { runInQemu } from './qemu.ts';
@@ -40,15 +45,26 @@ export interface BatchReport {
 
 const NAMES = [...Array.from({ length: 31 }, (_, i) => `x${i}`), 'nzcv', 'sp'];
 
-function compareBlock(q: Uint8Array, v: Uint8Array): string[] {
+/** FP programs are linked by GNU ld with .data here (our assembler has no FP/SIMD forms yet). */
+const FP_DATA = 0x40c0_0000;
+
+function fieldName(off: number): string {
+  if (off < NAMES.length * 8) return NAMES[off / 8];
+  if (off < RESULT_BYTES) return `mem[scratch+${off - RESULT_SCRATCH}]`;
+  if (off >= RESULT_V && off < RESULT_FPSR)
+    return `v${(off - RESULT_V) >> 4}.d[${((off - RESULT_V) >> 3) & 1}]`;
+  return off === RESULT_FPSR ? 'fpsr' : `+${off}`;
+}
+
+function compareBlock(q: Uint8Array, v: Uint8Array, size: number): string[] {
   const dq = new DataView(q.buffer, q.byteOffset, q.byteLength);
   const dv = new DataView(v.buffer, v.byteOffset, v.byteLength);
   const diffs: string[] = [];
-  for (let i = 0; i < RESULT_BYTES / 8; i++) {
+  for (let i = 0; i < size / 8; i++) {
     const a = dq.getBigUint64(i * 8, true);
     const b = dv.getBigUint64(i * 8, true);
     if (a === b) continue;
-    const name = i < NAMES.length ? NAMES[i] : `mem[scratch+${i * 8 - RESULT_SCRATCH}]`;
+    const name = fieldName(i * 8);
     diffs.push(`${name}: qemu 0x${a.toString(16)} vgicsim 0x${b.toString(16)}`);
   }
   return diffs;
@@ -63,6 +79,28 @@ async function runBoth(
   seqs: Sequence[],
 ): Promise<{ diffs: (string[] | null)[]; imageMismatch?: string; crash?: string }> {
   const src = programSource(seqs);
+  const fp = seqs.some((s) => s.v !== undefined);
+  const RB = fp ? RESULT_BYTES_FP : RESULT_BYTES;
+  if (fp) {
+    // GNU as builds the program for both worlds.
+    const qemu = await runInQemu(src, PROGRAM_BASE, FP_DATA);
+    const budget = seqs.reduce((n, s) => n + s.lines.length * 4 + 300, 1000);
+    const vm = runInVgicsim(qemu.image, PROGRAM_BASE, PROGRAM_BASE, budget);
+    const diffs = seqs.map((_, i) => {
+      const o = i * RB;
+      const q = qemu.out.subarray(o, o + RB);
+      const v = vm.out.subarray(o, o + RB);
+      if (q.length < RB || v.length < RB)
+        return q.length === v.length ? null : ['only one world completed it'];
+      return compareBlock(q, v, RB);
+    });
+    let crash: string | undefined;
+    if (vm.error) crash = `vgicsim: ${vm.error.message} at 0x${vm.error.pc.toString(16)}`;
+    if (qemu.error) crash = `${crash ? `${crash}; ` : ''}qemu: ${qemu.error.split('\n')[0]}`;
+    if (!crash && (qemu.out.length !== seqs.length * RB || vm.out.length !== seqs.length * RB))
+      crash = `short output: qemu ${qemu.out.length}, vgicsim ${vm.out.length}`;
+    return { diffs, crash };
+  }
   const ours = assemble(src, { base: PROGRAM_BASE });
   const dataAddr = ours.symbols.get('scratch');
   if (dataAddr === undefined) throw new Error('program has no scratch symbol');
@@ -94,7 +132,7 @@ async function runBoth(
       );
       continue;
     }
-    diffs.push(compareBlock(q, v));
+    diffs.push(compareBlock(q, v, RB));
   }
   let crash: string | undefined;
   const where = (pc: number): string => {
@@ -119,11 +157,25 @@ export const intSequences =
   (r, tag) =>
     new IntGen(r).sequence(r.int(minLen, maxLen), tag);
 
-/** One batch: `count` sequences from `seed`. */
-export async function runBatch(seed: number, count: number, gen: SequenceGen): Promise<BatchReport> {
+/** FP/SIMD sequences (with integer forms mixed in). */
+export const fpSequences =
+  (minLen = 4, maxLen = 16): SequenceGen =>
+  (r, tag) =>
+    new FpGen(r).sequence(r.int(minLen, maxLen), tag);
+
+/** One batch: `count` sequences from `seed`; `fp` seeds V0-V31/FPCR and compares them and FPSR. */
+export async function runBatch(
+  seed: number,
+  count: number,
+  gen: SequenceGen,
+  fp = false,
+): Promise<BatchReport> {
   const r = new Rng(seed);
   const seqs: Sequence[] = [];
-  for (let i = 0; i < count; i++) seqs.push(seedState(r, gen(r, `${i}`)));
+  for (let i = 0; i < count; i++) {
+    const s = seedState(r, gen(r, `${i}`));
+    seqs.push(fp ? seedFp(r, s) : s);
+  }
   const res = await runBoth(seqs);
   const mismatches: Mismatch[] = [];
   res.diffs.forEach((d, i) => {

@@ -62,6 +62,8 @@ export function runInVgicsim(bytes: Uint8Array, base: number, entry: number, bud
     'SCTLR_EL1',
     cpu.getSysreg('SCTLR_EL1') | 1n | 4n | (1n << 12n) | (1n << 14n) | (1n << 15n) | (1n << 26n),
   );
+  // FPEN = 0b11: FP/SIMD available at EL0 and EL1, as Linux sets it for a user task.
+  cpu.setSysreg('CPACR_EL1', 3n << 20n);
   cpu.setElSp(0, 0);
   cpu.daif = 0;
   cpu.pc = entry;
