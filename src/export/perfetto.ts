@@ -51,7 +51,7 @@ export function writePerfetto(records: readonly TraceRecord[], o: PerfettoOption
     open.delete(cpu);
   };
   for (const r of records) {
-    const tid = r.cpu >= 0 ? r.cpu : 0;
+    const tid = Math.max(r.cpu, 0);
     tids.add(tid);
     switch (r.kind) {
       case 'vcpu': {

@@ -10,7 +10,7 @@ import type { SignalListener } from '../sim/signal.ts';
 import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
 import { AckLog } from '../hw/board/acks.ts';
 import { Board, type BoardConfig } from '../hw/board/board.ts';
-import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
+import { MEMMAP } from '../hw/board/memory-map.ts';
 import { BoardPower, conduitCall, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
 import type { RunEnd, RunLimits } from '../hw/board/run-result.ts';
 import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
@@ -231,12 +231,15 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Si
     const cpu = v.cpu;
     switch (reason) {
       case 'mmio-gicd':
+      case 'mmio-gicv':
       case 'mmio-user': {
         const a = cpu.mmio;
-        // a GICC access traps only for the vgic (GICV_DIR under LR overflow)
-        const gicv = reason === 'mmio-user' && inRegion(MEMMAP.GICC, a.pa);
-        const dev = reason === 'mmio-gicd' ? this.vgic.gicd : gicv ? this.vgic.gicvTrap : this.board.uart;
-        const base = reason === 'mmio-gicd' ? MEMMAP.GICD.base : gicv ? MEMMAP.GICC.base : MEMMAP.UART.base;
+        const [dev, base] =
+          reason === 'mmio-gicd'
+            ? [this.vgic.gicd, MEMMAP.GICD.base]
+            : reason === 'mmio-gicv'
+              ? [this.vgic.gicvTrap, MEMMAP.GICC.base]
+              : [this.board.uart, MEMMAP.UART.base];
         // An access without a valid syndrome (LDP, writeback) cannot be emulated: KVM fails KVM_RUN.
         if (!a.isv)
           throw new GuestError(

@@ -10,6 +10,8 @@ export const EXIT_REASONS = [
   'host',
   /** guest access to the GICD window: trap and emulate in the kernel (vgic) */
   'mmio-gicd',
+  /** guest access to a trapped part of the GICV (GICV_DIR while active interrupts are outside the LRs) */
+  'mmio-gicv',
   /** guest access to a userspace device (the PL011): KVM_EXIT_MMIO */
   'mmio-user',
   /** WFI trapped (HCR_EL2.TWI) */

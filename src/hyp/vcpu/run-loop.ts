@@ -185,7 +185,11 @@ export class RunLoop {
       case 'smc':
         return 'smc';
       case 'mmio-exit':
-        return inRegion(MEMMAP.GICD, v.cpu.mmio.pa) ? 'mmio-gicd' : 'mmio-user';
+        return inRegion(MEMMAP.GICD, v.cpu.mmio.pa)
+          ? 'mmio-gicd'
+          : inRegion(MEMMAP.GICC, v.cpu.mmio.pa)
+            ? 'mmio-gicv'
+            : 'mmio-user';
       case 'sysreg-exit':
         return 'sysreg';
     }
