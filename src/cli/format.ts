@@ -30,7 +30,18 @@ export function exitsSummary(r: ScenarioRun): string {
 
 export function costLines(r: ScenarioRun): string[] {
   const { hyp, vgic, timer } = r.costs;
+  const u = r.undefinedInstructions;
+  const undef =
+    u.seen.length === 0
+      ? []
+      : [
+          `  UNDEFINED instructions taken by the guest: ${Object.entries(u.counts)
+            .map(([k, n]) => `${k}=${n}`)
+            .join(' ')}`,
+          ...u.seen.map((x) => `    vcpu${x.vcpu} EL${x.el} pc=${x.pc} insn=${x.insn}`),
+        ];
   return [
+    ...undef,
     `  costs: entries=${hyp.entries} exits: ${exitsSummary(r)} hypCycles=${hyp.hypCycles}`,
     `         vgic: injections=${vgic.injections} lrWrites=${vgic.lrWrites} maintenance=${vgic.maintenance} underflows=${vgic.underflows} kicks=${vgic.kicks} physActiveChanges=${vgic.physActiveChanges}`,
     `         timer: vgicCalls=${timer.vgicCalls} physActiveWrites=${timer.physActiveWrites} bgWakeups=${timer.bgWakeups} ptimerExpiries=${timer.ptimerExpiries}`,

@@ -16,6 +16,8 @@ import { checkExpectations, type Verdict } from './expect.ts';
 import { buildImages, type VcpuImage } from './images.ts';
 import { applyToReference, applyToVm, buildReference, buildVm } from './machines.ts';
 import type { AckEntry } from '../hw/board/acks.ts';
+import type { Cpu } from '../hw/cpu/cpu.ts';
+import { UNDEF_NAMES } from '../hw/cpu/ops.ts';
 import { type ScenarioDiagnostic, ScenarioError } from './diagnostics.ts';
 import type { HostEvent, Scenario } from './types.ts';
 
@@ -51,6 +53,31 @@ export interface ScenarioRun {
   readonly passed: boolean;
   readonly costs: CostReport;
   readonly divergence: Divergence | null;
+  /** UNDEFINED instructions the guest executed: counts by reason, and the first distinct words per vcpu */
+  readonly undefinedInstructions: UndefinedReport;
+}
+
+export interface UndefinedReport {
+  readonly counts: Readonly<Record<string, number>>;
+  readonly seen: readonly { vcpu: number; pc: string; insn: string; el: number }[];
+}
+
+function undefinedReport(cpus: readonly Cpu[]): UndefinedReport {
+  const counts: Record<string, number> = {};
+  const seen: { vcpu: number; pc: string; insn: string; el: number }[] = [];
+  for (const c of cpus) {
+    c.undefCounts.forEach((n, i) => {
+      if (n > 0) counts[UNDEF_NAMES[i]] = (counts[UNDEF_NAMES[i]] ?? 0) + n;
+    });
+    for (const u of c.undefSeen)
+      seen.push({
+        vcpu: c.index,
+        pc: `0x${BigInt.asUintN(64, BigInt(u.pc)).toString(16)}`,
+        insn: u.insn < 0 ? '?' : `0x${u.insn.toString(16).padStart(8, '0')}`,
+        el: u.el,
+      });
+  }
+  return { counts, seen };
 }
 
 /** Host events triggered by time become named kernel events (so they survive save/restore). */
@@ -181,5 +208,6 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
     passed: verdicts.every((v) => v.ok),
     costs: { hyp: vm.counters, vgic: vm.vgic.counters, timer: vm.timerCounters },
     divergence,
+    undefinedInstructions: undefinedReport(vm.board.cpus),
   };
 }

@@ -16,6 +16,8 @@ import { SLOT_SP, SLOTS, UNDEF_NAMES } from './ops.ts';
 import { IDX_MPIDR, IDX_SCTLR, SYSREGS } from './sysregs.ts';
 
 const TWO32 = 4294967296;
+/** How many distinct UNDEFINED instruction words a cpu remembers. */
+const UNDEF_SEEN_MAX = 16;
 /** PARange = 40 bits (ID_AA64MMFR0_EL1): physical addresses at or above fault. */
 export const PA_LIMIT = 2 ** 40;
 
@@ -68,6 +70,12 @@ export class CpuCore implements GuestCpu {
   replayHi = 0;
   /** UNDEFINED encodings executed, by reason (statistics, not state). */
   readonly undefCounts = new Uint32Array(UNDEF_NAMES.length);
+  /**
+   * The first distinct UNDEFINED instruction words this cpu executed (at most
+   * UNDEF_SEEN_MAX), with where and at which EL: what a run summary reports so
+   * a user can tell which instruction a guest needed. Statistics, not state.
+   */
+  readonly undefSeen: { pc: number; insn: number; el: number }[] = [];
   /** Derived from SCTLR_EL1 and PSTATE.EL (recomputed by updateControl). */
   strictAlign = true;
   spAlignCheck = false;
@@ -88,6 +96,21 @@ export class CpuCore implements GuestCpu {
   ) {
     this.mmu = new Mmu(ram, this.sys, index);
     this.reset(0);
+  }
+
+  /** Record the instruction at PC as UNDEFINED (not on a hot path: only when one is taken). */
+  noteUndefined(): void {
+    if (this.undefSeen.length >= UNDEF_SEEN_MAX) return;
+    let insn = -1;
+    // A side-effect-free walk (no TLB fill, no fault taken); -1 when it faults.
+    const pa = this.identityMap
+      ? this.pc
+      : this.mmu.walk(this.pc) < 0
+        ? this.mmu.wPa + (this.pc & 0xfff)
+        : -1;
+    if (pa >= 0 && this.ram.contains(pa, 4)) insn = this.ram.read32(pa) >>> 0;
+    if (this.undefSeen.some((u) => u.insn === insn)) return;
+    this.undefSeen.push({ pc: this.pc, insn, el: this.el });
   }
 
   /** Warm reset: EL1h, all of DAIF masked, registers zero, system registers at their reset values. */

@@ -33,6 +33,8 @@ export const FPH_FP_CCMP = 23;
 export const FPH_FP_CSEL = 24;
 export const FPH_FP_MOVIMM = 25;
 export const FPH_FP_CONV = 26;
+/** AdvSIMD scalar two-register miscellaneous (the FP <-> integer conversions). */
+export const FPH_SIMD_SCALAR_2MISC = 27;
 
 function set(ops: Uint16Array, f: Int32Array, i: number, w: number, h: number): void {
   const k = clear(f, i);
@@ -124,6 +126,8 @@ function classify(w: number): number {
     if (((w >>> 10) & 3) === 2) return FPH_SIMD_PERMUTE;
     return b2321 === 0 ? FPH_SIMD_TBL : 0;
   }
+  // AdvSIMD scalar two-register misc: 01 U 11110 size 10000 opcode 10 Rn Rd.
+  if ((w & 0xdf3e_0c00) === 0x5e20_0800) return FPH_SIMD_SCALAR_2MISC;
   if ((w & 0x9f80_0000) === 0x0f00_0000 && (w >>> 10) & 1)
     return ((w >>> 19) & 15) === 0 ? FPH_SIMD_MODIMM : FPH_SIMD_SHIFTIMM;
   return 0;

@@ -63,6 +63,7 @@ export function takeSync(c: CpuCore, ec: number, iss: number): void {
 }
 
 export function takeUndefined(c: CpuCore): void {
+  c.noteUndefined();
   takeSync(c, EC_UNKNOWN, 0);
 }
 

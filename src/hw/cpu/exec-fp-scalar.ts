@@ -17,6 +17,7 @@
 
 import type { CpuCore } from './cpu-state.ts';
 import { conditionHolds } from './exec-alu.ts';
+import { bigToFloat, fpToInt } from './exec-fp-conv.ts';
 import { FPCR_DN, FPSR_DZC, FPSR_IOC, FPSR_IXC, FPSR_OFC, FPSR_UFC, type FpRegs } from './fp-state.ts';
 
 const B = new ArrayBuffer(8);
@@ -352,39 +353,6 @@ export function fpMovImm(fr: FpRegs, w: number): number {
 }
 
 /** Round a finite Number to an integer per rounding mode: 0 nearest-even, 1 +inf, 2 -inf, 3 zero, 4 nearest-away. */
-function roundInt(v: number, mode: number): number {
-  switch (mode) {
-    case 0: {
-      const f = Math.floor(v);
-      const d = v - f;
-      return d > 0.5 || (d === 0.5 && f % 2 !== 0) ? f + 1 : f;
-    }
-    case 1:
-      return Math.ceil(v);
-    case 2:
-      return Math.floor(v);
-    case 3:
-      return Math.trunc(v);
-    default:
-      return v < 0 ? -Math.round(-v) : Math.round(v);
-  }
-}
-
-/** Round a BigInt to a Number with `bits` significand bits, nearest-even (no overflow for 64-bit inputs). */
-function bigToFloat(x: bigint, bits: number): number {
-  const neg = x < 0n;
-  let m = neg ? -x : x;
-  const len = m.toString(2).length;
-  if (len <= bits) return neg ? -Number(m) : Number(m);
-  const drop = BigInt(len - bits);
-  const rem = m & ((1n << drop) - 1n);
-  const half = 1n << (drop - 1n);
-  m >>= drop;
-  if (rem > half || (rem === half && (m & 1n) === 1n)) m += 1n;
-  const r = Number(m) * 2 ** Number(drop);
-  return neg ? -r : r;
-}
-
 /** Conversions between FP and general registers, FMOV (general). x: the cpu's X halves. */
 export function fpConvInt(c: CpuCore, w: number): number {
   const fr = c.fp;
@@ -432,27 +400,7 @@ export function fpConvInt(c: CpuCore, w: number): number {
   else return -1;
   const unsigned = (opc & 1) === 1;
   const a = read(fr, rn, dbl, opA);
-  const bits = sf ? 64 : 32;
-  const max = unsigned ? 2n ** BigInt(bits) - 1n : 2n ** BigInt(bits - 1) - 1n;
-  const min = unsigned ? 0n : -(2n ** BigInt(bits - 1));
-  let res: bigint;
-  if (isNaNBits(a, dbl)) {
-    fr.fpsr |= FPSR_IOC;
-    res = 0n;
-  } else if (!Number.isFinite(a.v)) {
-    fr.fpsr |= FPSR_IOC;
-    res = a.v > 0 ? max : min;
-  } else {
-    const ri = roundInt(a.v, mode);
-    const bi = BigInt(ri);
-    if (bi > max || bi < min) {
-      fr.fpsr |= FPSR_IOC;
-      res = bi > max ? max : min;
-    } else {
-      if (ri !== a.v) fr.fpsr |= FPSR_IXC;
-      res = bi;
-    }
-  }
+  const res = fpToInt(fr, a.v, isNaNBits(a, dbl), mode, unsigned, sf ? 64 : 32);
   if (rd === 31) return 0;
   const u = BigInt.asUintN(64, res);
   x[rd * 2] = Number(u & 0xffff_ffffn) | 0;

@@ -16,6 +16,7 @@ import {
   fpConvInt,
   fpMovImm,
 } from './exec-fp-scalar.ts';
+import { fpScalarConvSimd } from './exec-fp-conv.ts';
 import {
   simd2Misc,
   simd3Same,
@@ -113,6 +114,9 @@ export function execFp(c: CpuCore, f: Int32Array, k: number): number {
       break;
     case D.FPH_FP_CONV:
       r = fpConvInt(c, w);
+      break;
+    case D.FPH_SIMD_SCALAR_2MISC:
+      r = fpScalarConvSimd(v, w);
       break;
     default:
       r = -1;

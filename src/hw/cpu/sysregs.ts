@@ -44,8 +44,12 @@ export const MIDR_VALUE = 0x411f_d073n;
 export const MPIDR_BASE = 0x8000_0000n;
 /** EL0 and EL1 AArch64 only; EL2/EL3 not implemented; FP and AdvSIMD implemented (0; no FP16); no GIC sysregs. */
 export const ID_AA64PFR0_VALUE = 0x0000_0011n;
-/** DebugVer = 6 (Armv8.0 debug, nothing else), PMUVer = 0 (no PMU). */
-export const ID_AA64DFR0_VALUE = 0x6n;
+/**
+ * DebugVer = 6 (Armv8.0 debug), BRPs = 1 and WRPs = 1 (2 breakpoints and 2
+ * watchpoints, the architectural minimum: 0 is reserved), CTX_CMPs = 0,
+ * PMUVer = 0 (no PMU).
+ */
+export const ID_AA64DFR0_VALUE = 0x0010_1006n;
 /** PARange 40 bits (2), 8-bit ASIDs, little-endian only, 4 KiB granule only (TGran64 = 0xF, TGran16 = 0). */
 export const ID_AA64MMFR0_VALUE = 0x0f00_0002n;
 /**
@@ -93,6 +97,22 @@ export const SYSREGS: readonly SysregDef[] = [
   d('OSLAR_EL1', enc(2, 0, 1, 0, 4), 'wi'),
   d('OSLSR_EL1', enc(2, 0, 1, 1, 4), 'ro', OSLSR_VALUE),
   d('OSDLR_EL1', enc(2, 0, 1, 3, 4), 'rw'),
+  // Self-hosted debug: the registers of the 2 breakpoints and 2 watchpoints
+  // ID_AA64DFR0_EL1 advertises (the architectural minimum) are stored, so a
+  // kernel can program and save them; this model generates no debug events
+  // (breakpoint, watchpoint, software step) from them: see README.
+  ...[0, 1].flatMap((n) => [
+    d(`DBGBVR${n}_EL1`, enc(2, 0, 0, n, 4), 'rw'),
+    d(`DBGBCR${n}_EL1`, enc(2, 0, 0, n, 5), 'rw'),
+    d(`DBGWVR${n}_EL1`, enc(2, 0, 0, n, 6), 'rw'),
+    d(`DBGWCR${n}_EL1`, enc(2, 0, 0, n, 7), 'rw'),
+  ]),
+  d('MDCCINT_EL1', enc(2, 0, 0, 2, 0), 'rw'),
+  d('MDRAR_EL1', enc(2, 0, 1, 0, 0), 'ro'),
+  d('DBGPRCR_EL1', enc(2, 0, 1, 4, 4), 'rw'),
+  d('DBGCLAIMSET_EL1', enc(2, 0, 7, 8, 6), 'wi'),
+  d('DBGCLAIMCLR_EL1', enc(2, 0, 7, 9, 6), 'wi'),
+  d('DBGAUTHSTATUS_EL1', enc(2, 0, 7, 14, 6), 'ro'),
   // Identification (read-only).
   d('MIDR_EL1', enc(3, 0, 0, 0, 0), 'ro', MIDR_VALUE),
   d('MPIDR_EL1', enc(3, 0, 0, 0, 5), 'ro', MPIDR_BASE),

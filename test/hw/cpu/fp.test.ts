@@ -124,3 +124,41 @@ describe('FP/SIMD', () => {
     assert.equal(g.cpu.undefCounts[1], 1);
   });
 });
+
+describe('AdvSIMD scalar FP <-> integer conversions (busybox sleep needs FCVTZS Dd, Dn)', () => {
+  it('FCVTZS/FCVTZU/FCVTNS in vector registers: rounding, saturation with IOC, inexact with IXC; SCVTF from a vector register', () => {
+    const g = fpGuest(`
+      fmov d0, x10
+      fcvtzs d1, d0
+      fmov x1, d1
+      fmov d0, x11
+      fcvtzs d2, d0
+      fmov x2, d2
+      fcvtns d7, d0
+      fmov x7, d7
+      mrs x3, fpsr
+      fmov d3, x12
+      scvtf d4, d3
+      fmov x5, d4
+      fmov s5, w13
+      fcvtzu s6, s5
+      fmov w6, s6
+      fmov d8, x14
+      fcvtms d9, d8
+      fmov x9, d9
+    `)
+      .setX(10, 0xc005_cccc_cccc_cccdn) // -2.7
+      .setX(11, 0x4629_3e59_39a0_8cean) // 1e30
+      .setX(12, BigInt.asUintN(64, -5n))
+      .setX(13, 0x4039_999an) // 2.9f
+      .setX(14, 0xc004_0000_0000_0000n) // -2.5
+      .runToStop();
+    g.assertX(1, BigInt.asUintN(64, -2n)); // toward zero
+    g.assertX(2, 0x7fff_ffff_ffff_ffffn); // saturated
+    g.assertX(7, 0x7fff_ffff_ffff_ffffn);
+    assert.equal(g.cpu.getX(3) & 0x11n, 0x11n, 'IOC and IXC set');
+    g.assertX(5, 0xc014_0000_0000_0000n); // -5.0
+    g.assertX(6, 2); // 2.9f -> 2 unsigned
+    g.assertX(9, BigInt.asUintN(64, -3n)); // toward -inf
+  });
+});
