@@ -2,7 +2,7 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { MemorySink } from '../sim/trace/sink.ts';
+import { MemorySink, WindowSink } from '../sim/trace/sink.ts';
 import { LivelockError } from '../hyp/vcpu/run-loop.ts';
 import { GuestError } from '../hyp/vm.ts';
 import { loadScenarioFile, type Scenario, ScenarioError } from '../scenario/index.ts';
@@ -13,7 +13,8 @@ import {
   runConformance,
 } from '../scenario/conformance.ts';
 import { compareTable, costLines, runJson, verdictLines } from './format.ts';
-import { type TraceFiles, wantsTrace, writeTraceFiles } from './outputs.ts';
+import { parseVirtualTime, type TraceFiles, wantsTrace, writeTraceFiles } from './outputs.ts';
+import { UsageError } from './errors.ts';
 import { Progress } from './progress.ts';
 
 export interface CommonOptions extends TraceFiles {
@@ -46,6 +47,23 @@ export function collectScenarioFiles(args: readonly string[]): string[] {
   return out;
 }
 
+/** The sink for a run's trace files: everything, or the window given by --trace-from/--trace-to. */
+function traceSink(o: TraceFiles, counterHz: number): { sink: MemorySink | WindowSink; memory: MemorySink } {
+  const memory = new MemorySink();
+  if (o.traceFrom === undefined && o.traceTo === undefined) return { sink: memory, memory };
+  try {
+    const from = o.traceFrom === undefined ? 0 : parseVirtualTime(o.traceFrom, counterHz);
+    const to = o.traceTo === undefined ? Number.POSITIVE_INFINITY : parseVirtualTime(o.traceTo, counterHz);
+    if (!(to > from))
+      throw new RangeError(
+        `the trace window is empty (--trace-from ${o.traceFrom}, --trace-to ${o.traceTo})`,
+      );
+    return { sink: new WindowSink(memory, from, to), memory };
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
 /** Load every file first, so all input errors of all files are reported before anything runs. */
 function loadAll(files: readonly string[]): Scenario[] {
   const scenarios: Scenario[] = [];
@@ -75,14 +93,14 @@ function runOne(
   tag: string | undefined,
   progress: Progress,
 ): Outcome {
-  const sink = wantsTrace(o) ? new MemorySink() : undefined;
+  const traced = wantsTrace(o) ? traceSink(o, s.machine.counterHz) : undefined;
   progress.start(`${s.name}${policy ? ` [${policy}]` : ''}`);
   const stream = o.console ? new ConsoleStream() : undefined;
   try {
     const run = runScenario(s, {
       policy,
       seed: o.seed,
-      trace: sink,
+      trace: traced?.sink,
       onProgress:
         progress.active && !stream
           ? (p) => progress.update(p.ticks, p.instructions, s.machine.counterHz)
@@ -91,8 +109,8 @@ function runOne(
     });
     stream?.end();
     progress.done();
-    const files = sink
-      ? writeTraceFiles(o, tag, sink.records, {
+    const files = traced
+      ? writeTraceFiles(o, tag, traced.memory.records, {
           counterHz: s.machine.counterHz,
           endTicks: run.ticks,
           title: `${s.name} (${run.policy})`,

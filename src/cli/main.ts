@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { POLICY_NAMES } from '../hyp/policy/index.ts';
 import { ScenarioError, scenarioJsonSchema } from '../scenario/index.ts';
+import { UsageError } from './errors.ts';
 import { collectScenarioFiles, compareCommand, conformanceCommand, runCommand } from './commands.ts';
 
 export const EXIT_OK = 0;
@@ -34,6 +35,8 @@ function program(): Command {
       .option('--vcd <file>', 'write a waveform (Value Change Dump) for GTKWave or Surfer')
       .option('--perfetto <file>', 'write a Chrome/Perfetto trace (open in ui.perfetto.dev)')
       .option('--trace <file>', 'write the text trace: one line per event, virtual time first')
+      .option('--trace-from <time>', 'trace only from this virtual time (ticks, or e.g. 250ms, 10us)')
+      .option('--trace-to <time>', 'trace only up to this virtual time (ticks, or e.g. 260ms)')
       .option('--seed <n>', 'seed for every nondeterministic choice', (v) => parseSeed(v), 0)
       .option('--json', 'print results as JSON')
       .option('-q, --quiet', 'print nothing but failures and the summary');
@@ -114,10 +117,6 @@ function program(): Command {
     });
 
   return p;
-}
-
-export class UsageError extends Error {
-  override name = 'UsageError';
 }
 
 function parseSeed(v: string): number {

@@ -13,6 +13,26 @@ export interface TraceFiles {
   readonly vcd?: string;
   readonly perfetto?: string;
   readonly trace?: string;
+  /** trace window start and end (virtual time: ticks, or a number with s/ms/us/ns) */
+  readonly traceFrom?: string;
+  readonly traceTo?: string;
+}
+
+const UNIT_SECONDS: Readonly<Record<string, number>> = { s: 1, ms: 1e-3, us: 1e-6, ns: 1e-9 };
+
+/** `10ms`, `2.5us`, `1s`, or plain counter ticks -> ticks (rounded down). Throws on anything else. */
+export function parseVirtualTime(text: string, counterHz: number): number {
+  const m = /^(\d+(?:\.\d+)?)(s|ms|us|ns)?$/.exec(text.trim());
+  if (m === null)
+    throw new RangeError(
+      `expected a virtual time (ticks, or a number with s, ms, us or ns), found '${text}'`,
+    );
+  const n = Number(m[1]);
+  if (m[2] === undefined) {
+    if (!Number.isSafeInteger(n)) throw new RangeError(`expected a whole number of ticks, found '${text}'`);
+    return n;
+  }
+  return Math.floor(n * UNIT_SECONDS[m[2]] * counterHz);
 }
 
 export function wantsTrace(f: TraceFiles): boolean {

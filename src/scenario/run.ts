@@ -4,7 +4,7 @@
 // the scenario asks, compare with the reference machine fed the same inputs.
 
 import type { EventHandler } from '../sim/kernel.ts';
-import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
+import { NULL_SINK, type TraceSink, WindowSink } from '../sim/trace/sink.ts';
 import type { RunEnd } from '../hw/board/run-result.ts';
 import type { ReferenceMachine } from '../reference/machine.ts';
 import type { HypCounters } from '../hyp/vcpu/exits.ts';
@@ -136,7 +136,12 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
     armLabelEvents(vm, s, images, fire);
   };
 
+  // A windowed trace judges its window by the machine's clock.
+  const bindClock = (m: Vm) => {
+    if (trace instanceof WindowSink) trace.clock = m.board.kernel;
+  };
   let vm = buildVm(s, images, { policy, seed, trace });
+  bindClock(vm);
   arm(vm);
   let end: RunEnd;
   const watch = (m: Vm) => {
@@ -161,6 +166,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
     arm(next);
     next.restore(snapshot);
     vm = next;
+    bindClock(vm);
     watch(vm);
   }
 

@@ -120,4 +120,23 @@ describe('vgicsim CLI', () => {
       Array.isArray(perfetto.traceEvents) && perfetto.traceEvents.some((e: { ph: string }) => e.ph === 'X'),
     );
   });
+
+  it('--trace-from/--trace-to keep only the window, judged in virtual time; a bad time is a usage error', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vgicsim-win-'));
+    const all = join(dir, 'all.txt');
+    const win = join(dir, 'win.txt');
+    assert.equal(vgicsim('run', SEED, '--trace', all).code, 0);
+    assert.equal(vgicsim('run', SEED, '--trace', win, '--trace-from', '100', '--trace-to', '2.5us').code, 0);
+    const times = (f: string) =>
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(l.trim().split(/\s+/)[0]));
+    const inWindow = times(all).filter((t) => t >= 100 && t < 156); // 2.5 us = 156 ticks at 62.5 MHz
+    assert.ok(inWindow.length > 0);
+    assert.deepEqual(times(win), inWindow);
+    const bad = vgicsim('run', SEED, '--trace', win, '--trace-from', '5 parsecs');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /expected a virtual time/);
+  });
 });
