@@ -1,5 +1,5 @@
 #!/usr/bin/env -S npx tsx
-// Fetches the Linux guest of scenarios/linux-busybox*.yaml from Debian's
+// Fetches the Linux guest of scenarios/linux/linux-busybox*.yaml from Debian's
 // packages and builds its initramfs. Nothing of it is committed.
 //
 //   npm run fetch-linux [-- --force] [-- --dir <cache>]

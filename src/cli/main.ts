@@ -61,7 +61,7 @@ function program(): Command {
         '  vgicsim run scenarios/seed-masked-enable-disable.yaml\n' +
         '  vgicsim run scenarios/ --policy legacy-edge --check-verdicts\n' +
         '  vgicsim run scenarios/periodic-tick.yaml --vcd out/tick.vcd --perfetto out/tick.perfetto.json\n' +
-        '  vgicsim run scenarios/linux-busybox.pending.yaml --console',
+        '  vgicsim run scenarios/linux/linux-busybox.yaml --console',
     )
     .action((files: string[], o) => {
       process.exitCode = runCommand(collectScenarioFiles(files), o);

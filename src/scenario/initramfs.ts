@@ -1,4 +1,4 @@
-// The busybox initramfs the Linux scenarios boot (scenarios/linux-busybox*):
+// The busybox initramfs the Linux scenarios boot (scenarios/linux/linux-busybox*):
 // a gzip-compressed newc archive holding a statically linked busybox, the
 // applet links /init uses, /dev/console (so the kernel can give init a
 // console before any devtmpfs exists) and /init itself, which shows that

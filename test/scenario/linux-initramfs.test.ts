@@ -110,8 +110,8 @@ describe('busybox initramfs', () => {
 
 describe('the Linux scenarios', () => {
   for (const [file, vcpus] of [
-    ['linux-busybox.pending.yaml', 1],
-    ['linux-busybox-smp2.pending.yaml', 2],
+    ['linux/linux-busybox.yaml', 1],
+    ['linux/linux-busybox-smp2.yaml', 2],
   ] as const) {
     it(`${file}: ${vcpus} vcpu(s), kernel and initrd from the fetch-linux cache, expects the /init marker`, () => {
       const path = join(import.meta.dirname, '../../scenarios', file);
