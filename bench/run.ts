@@ -1,11 +1,15 @@
 // `npm run bench`: guest instructions per host second of the AArch64
-// interpreter on small guest loops (tinybench). Prints results, exits 0.
+// interpreter on small guest loops (tinybench), whole machines (machine.ts),
+// and the Linux busybox boot against QEMU (linux.ts; when the fetch-linux
+// cache exists). `npm run bench -- --linux` runs only the Linux boot.
+// Prints results, exits 0.
 
 import { Bench } from 'tinybench';
 import { assemble } from '../src/hw/cpu/asm/index.ts';
 import { Cpu } from '../src/hw/cpu/cpu.ts';
 import { type GuestPort, MMIO_BUS_FAULT, SYSREG_UNDEFINED } from '../src/hw/cpu/guest-port.ts';
 import { GuestRam } from '../src/hw/mem/guest-ram.ts';
+import { linuxBench } from './linux.ts';
 import { machineBench } from './machine.ts';
 
 const NULL_PORT: GuestPort = {
@@ -47,6 +51,11 @@ buf:    .skip 4096
 `,
 };
 
+if (process.argv.includes('--linux')) {
+  await linuxBench();
+  process.exit(0);
+}
+
 const SLICE = 5_000_000;
 const bench = new Bench({ time: 1500, warmupTime: 300 });
 const cpus = new Map<string, Cpu>();
@@ -73,4 +82,5 @@ const rows = bench.tasks.map((t) => {
 });
 console.table(rows);
 await machineBench();
+await linuxBench();
 process.exit(0);
