@@ -30,7 +30,8 @@ function where(f: CallFrame): string {
   const name = f.functionName || '(anonymous)';
   if (!f.url) return name;
   const file = relative(process.cwd(), f.url.replace(/^file:\/\//, ''));
-  return `${name}  ${file}:${f.lineNumber + 1}`;
+  // tsx-loaded modules report line 0 for every function: the file only, then
+  return f.lineNumber > 0 ? `${name}  ${file}:${f.lineNumber + 1}` : `${name}  ${file}`;
 }
 
 export function summarize(p: Profile, top = 25): string {
