@@ -1,6 +1,6 @@
 // The system registers that belong to the core, with a coherent identity:
-// an Armv8.0 Cortex-A57-like EL1/EL0-only AArch64 core without FP/SIMD,
-// PMU, crypto, CRC32 or LSE atomics. Only what the interpreter implements
+// an Armv8.0 Cortex-A57-like EL1/EL0-only AArch64 core with FP/AdvSIMD and
+// without PMU, crypto, CRC32 or LSE atomics. Only what the interpreter implements
 // is advertised (each value below says why). Registers not in this table
 // (generic timer CNT*, GIC ICC_*, anything else) go to the GuestPort.
 

@@ -104,7 +104,8 @@ export class GuestRam {
       const fl = this.pageFlags[p];
       if (fl & PAGE_CODE && this.listener) this.listener.onCodeWrite(off, len);
       if (fl & PAGE_EXCL) this.clearReservations(off, len);
-      this.pageFlags[p] = fl | PAGE_TOUCHED;
+      // (re-read: clearing reservations may have dropped the page's PAGE_EXCL hint)
+      this.pageFlags[p] |= PAGE_TOUCHED;
     }
   }
 
@@ -122,6 +123,15 @@ export class GuestRam {
         this.excl[c] = -1;
         this.eventRegs[c] = 1;
       }
+    }
+    // PAGE_EXCL is a hint that sends every store to the page down this slow
+    // path: drop it once no reservation is left on the page (a lock's page
+    // would otherwise stay slow for the rest of the run).
+    const last = (off + len - 1) >>> PAGE_SHIFT;
+    for (let p = off >>> PAGE_SHIFT; p <= last; p++) {
+      let held = false;
+      for (let c = 0; c < MAX_CPUS && !held; c++) held = this.excl[c] >= 0 && this.excl[c] >>> PAGE_SHIFT === p;
+      if (!held) this.pageFlags[p] &= ~PAGE_EXCL;
     }
   }
 

@@ -30,6 +30,13 @@ export class Tlb {
   readonly shift: Uint8Array;
   /** Some entry came from a block: TLBI by VA must look beyond the page's slot. */
   private blocks = false;
+  /**
+   * The VA span [blockLo, blockHi) that block-derived entries cover since the
+   * last full flush: a TLBI by VA outside it (user pages, vmalloc) needs only
+   * the page's own slot, not a scan of the whole TLB.
+   */
+  private blockLo = Number.POSITIVE_INFINITY;
+  private blockHi = Number.NEGATIVE_INFINITY;
 
   constructor(bits: number) {
     const n = 1 << bits;
@@ -53,13 +60,21 @@ export class Tlb {
     this.asid[i] = asid;
     this.perm[i] = perm;
     this.shift[i] = shift;
-    if (shift > 12) this.blocks = true;
+    if (shift > 12) {
+      this.blocks = true;
+      const size = 2 ** shift;
+      const start = Math.floor(vaPage / size) * size;
+      if (start < this.blockLo) this.blockLo = start;
+      if (start + size > this.blockHi) this.blockHi = start + size;
+    }
   }
 
   /** TLBI VMALLE1(IS). */
   flushAll(): void {
     this.tag.fill(Number.NaN);
     this.blocks = false;
+    this.blockLo = Number.POSITIVE_INFINITY;
+    this.blockHi = Number.NEGATIVE_INFINITY;
   }
 
   /** TLBI ASIDE1(IS): the non-global entries of `asid`. */
@@ -75,7 +90,7 @@ export class Tlb {
    */
   flushVa(vaPage: number, asid: number): void {
     const t = this.tag;
-    if (!this.blocks) {
+    if (!this.blocks || vaPage < this.blockLo || vaPage >= this.blockHi) {
       const i = (vaPage >>> 12) & this.mask;
       if (t[i] === vaPage && (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid)) t[i] = Number.NaN;
       return;
