@@ -95,10 +95,27 @@ export class Tlb {
       if (t[i] === vaPage && (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid)) t[i] = Number.NaN;
       return;
     }
+    // Scan every slot; recompute the span of the block entries still present
+    // (others were overwritten since), so later TLBIs can skip the scan.
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
     for (let i = 0; i <= this.mask; i++) {
-      const s = 2 ** this.shift[i];
-      if (Math.floor(t[i] / s) !== Math.floor(vaPage / s)) continue;
-      if (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid) t[i] = Number.NaN;
+      const sh = this.shift[i];
+      if (sh <= 12 || t[i] !== t[i]) continue; // a page entry, or empty (NaN)
+      const s = 2 ** sh;
+      const start = Math.floor(t[i] / s) * s;
+      if (start === Math.floor(vaPage / s) * s && (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid)) {
+        t[i] = Number.NaN;
+        continue;
+      }
+      if (start < lo) lo = start;
+      if (start + s > hi) hi = start + s;
     }
+    // The page's own slot may hold a 4 KiB entry for it.
+    const own = (vaPage >>> 12) & this.mask;
+    if (t[own] === vaPage && (asid < 0 || this.asid[own] < 0 || this.asid[own] === asid)) t[own] = Number.NaN;
+    this.blockLo = lo;
+    this.blockHi = hi;
+    this.blocks = lo < hi;
   }
 }
