@@ -130,7 +130,8 @@ export class GuestRam {
     const last = (off + len - 1) >>> PAGE_SHIFT;
     for (let p = off >>> PAGE_SHIFT; p <= last; p++) {
       let held = false;
-      for (let c = 0; c < MAX_CPUS && !held; c++) held = this.excl[c] >= 0 && this.excl[c] >>> PAGE_SHIFT === p;
+      for (let c = 0; c < MAX_CPUS && !held; c++)
+        held = this.excl[c] >= 0 && this.excl[c] >>> PAGE_SHIFT === p;
       if (!held) this.pageFlags[p] &= ~PAGE_EXCL;
     }
   }

@@ -30,7 +30,6 @@ import {
   Tables,
   TABLE,
   tcr,
-  UXN,
 } from './helpers/page-tables.ts';
 
 describe('mmu: translation', () => {

@@ -101,7 +101,7 @@ export class Tlb {
     let hi = Number.NEGATIVE_INFINITY;
     for (let i = 0; i <= this.mask; i++) {
       const sh = this.shift[i];
-      if (sh <= 12 || t[i] !== t[i]) continue; // a page entry, or empty (NaN)
+      if (sh <= 12 || Number.isNaN(t[i])) continue; // a page entry, or empty
       const s = 2 ** sh;
       const start = Math.floor(t[i] / s) * s;
       if (start === Math.floor(vaPage / s) * s && (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid)) {

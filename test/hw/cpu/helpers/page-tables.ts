@@ -4,7 +4,6 @@
 
 import type { Cpu } from '../../../../src/hw/cpu/cpu.ts';
 import { CODE_BASE, Guest, guest, VECTORS } from './guest.ts';
-import assert from 'node:assert/strict';
 import type { GuestRam } from '../../../../src/hw/mem/guest-ram.ts';
 
 export const VALID = 1n;
