@@ -7,6 +7,7 @@ import {
   AM_OFFSET,
   AM_POST,
   AM_PRE,
+  AM_UNPRIV,
   F_A,
   F_B,
   F_IMM,
@@ -176,10 +177,10 @@ function decodeLdStReg(w: number, ops: Uint16Array, f: Int32Array, i: number, k:
     }
     ops[i] = prfm ? OP_NOP : OP_LDST;
     f[k + F_IMM] = sext((w >>> 12) & 0x1ff, 9);
-    // mode 0 unscaled (LDUR), 2 unprivileged (LDTR: with no translation it is a plain access)
-    f[k + F_B] = mode === 1 ? AM_POST : mode === 3 ? AM_PRE : AM_OFFSET;
+    // mode 0 unscaled (LDUR), 1 post-index, 2 unprivileged (LDTR/STTR), 3 pre-index
+    f[k + F_B] = mode === 1 ? AM_POST : mode === 3 ? AM_PRE : mode === 2 ? AM_UNPRIV : AM_OFFSET;
     // Writeback forms have ISV = 0: a hypervisor cannot emulate them from the syndrome.
-    f[k + F_R3] = f[k + F_B] === AM_OFFSET ? issFor(size, kind, rt, false) : 0;
+    f[k + F_R3] = mode === 1 || mode === 3 ? 0 : issFor(size, kind, rt, false);
     return;
   }
   const sub = (w >>> 10) & 3;

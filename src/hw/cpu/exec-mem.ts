@@ -7,11 +7,13 @@
 
 import { extend64, R } from './alu.ts';
 import type { CpuCore } from './cpu-state.ts';
+import { PERM_EL0_SHIFT, PERM_R, PERM_W } from './mmu/tlb.ts';
 import { EC_SP_ALIGN, FSC_ALIGNMENT, takeDataAbort, takeSync } from './exceptions.ts';
 import { MEM_EXIT, MEM_FAULT, MEM_PORT, memRead, memWrite, translateData } from './mem-access.ts';
 import {
   AM_POST,
   AM_PRE,
+  AM_UNPRIV,
   F_A,
   F_B,
   F_IMM,
@@ -101,11 +103,24 @@ export function execLdSt(c: CpuCore, f: Int32Array, k: number): number {
   const imm = f[k + F_IMM];
   const base = x[rn + 1] * TWO32 + (x[rn] >>> 0);
   const va = mode === AM_POST ? base : base + imm;
+  // LDTR/STTR at EL1: the access is checked as if made at EL0 (the permission
+  // masks the TLB lookup uses are EL0's for this one access).
+  const unpriv = mode === AM_UNPRIV && c.el === 1;
+  const savedR = c.permR;
+  const savedW = c.permW;
+  if (unpriv) {
+    c.permR = PERM_R << PERM_EL0_SHIFT;
+    c.permW = PERM_W << PERM_EL0_SHIFT;
+  }
   let r: number;
   if (kind === LK_STORE) {
     const rt = f[k + F_RD];
     r = memWrite(c, va, size, x[rt], x[rt + 1], f[k + F_R3]);
   } else r = memRead(c, va, size, f[k + F_R3]);
+  if (unpriv) {
+    c.permR = savedR;
+    c.permW = savedW;
+  }
   return finish(c, r, f, k, size, kind, mode === AM_PRE || mode === AM_POST ? imm : 0);
 }
 

@@ -87,6 +87,8 @@ export const LK_LOADS32 = 3;
 export const AM_OFFSET = 0;
 export const AM_PRE = 1;
 export const AM_POST = 2;
+/** LDTR/STTR: base + imm9, checked with EL0's permissions when executed at EL1 (Arm ARM C6.2 LDTR). */
+export const AM_UNPRIV = 3;
 
 // F_A of OP_LDX: size log2 | flags.
 export const LX_LOAD = 4;

@@ -5,9 +5,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sysregEncoding } from '../../../src/hw/cpu/guest-port.ts';
+import { gnuAssemble } from './helpers/gnu-as.ts';
 import { CODE_BASE, VECTORS } from './helpers/guest.ts';
 import {
   AP_EL1_RO,
+  AP_EL1_RW,
   AP_RO,
   AP_RW,
   AP_TABLE_NO_EL0,
@@ -155,5 +157,32 @@ describe('EL0', () => {
     g.run(4);
     assertAbort(g, ESR(0, 0), g.cpu.getSysreg('FAR_EL1'), USER_CODE, true);
     assert.equal(g.port.calls.length, 0);
+  });
+
+  it('LDTR/STTR at EL1 are checked with EL0 permissions (Arm ARM C6.2 LDTR); LDR is not', () => {
+    const DATA_VA = 0x50_0000_0000;
+    const DATA_PA = 0x4014_0000;
+    // An EL1-only page: LDR from EL1 works, LDTR from EL1 takes a permission fault (same EL, EC 0x25).
+    const a = mmuGuest(gnuAssemble('ldr x0, [x4]\nldtr x2, [x4]'));
+    a.t.map4k(a.root0, BigInt(DATA_VA), DATA_PA, NORMAL | AP_EL1_RW | UXN | PXN);
+    a.g.ram.write64(DATA_PA, 0x1234n);
+    a.g.setX(4, DATA_VA).run(2);
+    a.g.assertX(0, 0x1234n);
+    assertAbort(a.g, ESR(0x25, 0x0f), DATA_VA, CODE_BASE + 4);
+    // A page EL0 may write: STTR from EL1 stores, LDTR reads it back.
+    const b = mmuGuest(gnuAssemble('sttr x3, [x4, #8]\nldtr x5, [x4, #8]'));
+    b.t.map4k(b.root0, BigInt(DATA_VA), DATA_PA, NORMAL | AP_RW | UXN | PXN);
+    b.g
+      .setX(4, DATA_VA)
+      .setX(3, 0xfeedn)
+      .run(2)
+      .assertPc(CODE_BASE + 8);
+    b.g.assertX(5, 0xfeedn);
+    assert.equal(b.g.ram.read64(DATA_PA + 8), 0xfeedn);
+    // A page EL0 may only read: STTR from EL1 faults (WnR set), though EL1 itself could write it.
+    const c = mmuGuest(gnuAssemble('sttr x3, [x4]'));
+    c.t.map4k(c.root0, BigInt(DATA_VA), DATA_PA, NORMAL | AP_RO | UXN | PXN);
+    c.g.setX(4, DATA_VA).run(1);
+    assertAbort(c.g, ESR(0x25, 0x40 | 0x0f), DATA_VA, CODE_BASE);
   });
 });
