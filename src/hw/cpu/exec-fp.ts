@@ -17,17 +17,9 @@ import {
   fpMovImm,
 } from './exec-fp-scalar.ts';
 import { fpScalarConvSimd } from './exec-fp-conv.ts';
-import {
-  simd2Misc,
-  simd3Same,
-  simdAcross,
-  simdCopy,
-  simdExt,
-  simdModImm,
-  simdPermute,
-  simdShiftImm,
-  simdTbl,
-} from './exec-fp-simd.ts';
+import { simd2Misc, simd3Same, simdAcross } from './exec-fp-simd.ts';
+import { simdModImm, simdShiftImm } from './exec-fp-simd-imm.ts';
+import { simdCopy, simdExt, simdPermute, simdTbl } from './exec-fp-simd-move.ts';
 import { FPCR_MASK, FPSR_MASK } from './fp-state.ts';
 import { F_A, F_IMM, ST_FAULT, ST_RETIRE, undefId } from './ops.ts';
 import { IDX_CPACR } from './sysregs.ts';
