@@ -19,6 +19,46 @@ export const MEM_EXIT = 2;
 /** A port call completed in place: the instruction retires, then the block ends. */
 export const MEM_PORT = 3;
 
+/** An aligned load of `size` bytes at RAM offset `off` into R (both translation paths share it). */
+function loadRam(ram: CpuCore['ram'], off: number, size: number): number {
+  switch (size) {
+    case 8:
+      R[0] = ram.i32[off >> 2];
+      R[1] = ram.i32[(off >> 2) + 1];
+      return MEM_OK;
+    case 4:
+      R[0] = ram.i32[off >> 2];
+      break;
+    case 2:
+      R[0] = ram.u16[off >> 1];
+      break;
+    default:
+      R[0] = ram.u8[off];
+  }
+  R[1] = 0;
+  return MEM_OK;
+}
+
+/** An aligned store of `size` bytes at RAM offset `off` (the page's slow-path flags checked first). */
+function storeRam(ram: CpuCore['ram'], off: number, size: number, lo: number, hi: number): number {
+  if (ram.pageFlags[off >>> 12] !== PAGE_TOUCHED) ram.noteStore(off, size);
+  switch (size) {
+    case 8:
+      ram.i32[off >> 2] = lo;
+      ram.i32[(off >> 2) + 1] = hi;
+      return MEM_OK;
+    case 4:
+      ram.i32[off >> 2] = lo;
+      return MEM_OK;
+    case 2:
+      ram.u16[off >> 1] = lo;
+      return MEM_OK;
+    default:
+      ram.u8[off] = lo;
+      return MEM_OK;
+  }
+}
+
 export function memRead(c: CpuCore, va: number, size: number, iss: number): number {
   if (!c.identityMap) return readMmu(c, va, size, iss);
   const ram = c.ram;
@@ -26,22 +66,7 @@ export function memRead(c: CpuCore, va: number, size: number, iss: number): numb
   const off = pa - ram.base;
   if ((va & (size - 1)) === 0) {
     if (off >= 0 && off <= ram.size - size) {
-      switch (size) {
-        case 8:
-          R[0] = ram.i32[off >> 2];
-          R[1] = ram.i32[(off >> 2) + 1];
-          return MEM_OK;
-        case 4:
-          R[0] = ram.i32[off >> 2];
-          break;
-        case 2:
-          R[0] = ram.u16[off >> 1];
-          break;
-        default:
-          R[0] = ram.u8[off];
-      }
-      R[1] = 0;
-      return MEM_OK;
+      return loadRam(ram, off, size);
     }
   } else if (c.strictAlign) {
     takeDataAbort(c, va, false, FSC_ALIGNMENT);
@@ -102,22 +127,7 @@ export function memWrite(c: CpuCore, va: number, size: number, lo: number, hi: n
   const off = pa - ram.base;
   if ((va & (size - 1)) === 0) {
     if (off >= 0 && off <= ram.size - size) {
-      if (ram.pageFlags[off >>> 12] !== PAGE_TOUCHED) ram.noteStore(off, size);
-      switch (size) {
-        case 8:
-          ram.i32[off >> 2] = lo;
-          ram.i32[(off >> 2) + 1] = hi;
-          return MEM_OK;
-        case 4:
-          ram.i32[off >> 2] = lo;
-          return MEM_OK;
-        case 2:
-          ram.u16[off >> 1] = lo;
-          return MEM_OK;
-        default:
-          ram.u8[off] = lo;
-          return MEM_OK;
-      }
+      return storeRam(ram, off, size, lo, hi);
     }
   } else if (c.strictAlign) {
     takeDataAbort(c, va, true, FSC_ALIGNMENT);
@@ -198,22 +208,7 @@ function readMmu(c: CpuCore, va: number, size: number, iss: number): number {
   const off = pa - ram.base;
   if ((va & (size - 1)) === 0) {
     if (off >= 0 && off <= ram.size - size) {
-      switch (size) {
-        case 8:
-          R[0] = ram.i32[off >> 2];
-          R[1] = ram.i32[(off >> 2) + 1];
-          return MEM_OK;
-        case 4:
-          R[0] = ram.i32[off >> 2];
-          break;
-        case 2:
-          R[0] = ram.u16[off >> 1];
-          break;
-        default:
-          R[0] = ram.u8[off];
-      }
-      R[1] = 0;
-      return MEM_OK;
+      return loadRam(ram, off, size);
     }
   } else if ((va & 4095) + size > 4096) return crossRead(c, va, pa, size);
   return readSlow(c, va, pa, size, iss);
@@ -226,22 +221,7 @@ function writeMmu(c: CpuCore, va: number, size: number, lo: number, hi: number, 
   const off = pa - ram.base;
   if ((va & (size - 1)) === 0) {
     if (off >= 0 && off <= ram.size - size) {
-      if (ram.pageFlags[off >>> 12] !== PAGE_TOUCHED) ram.noteStore(off, size);
-      switch (size) {
-        case 8:
-          ram.i32[off >> 2] = lo;
-          ram.i32[(off >> 2) + 1] = hi;
-          return MEM_OK;
-        case 4:
-          ram.i32[off >> 2] = lo;
-          return MEM_OK;
-        case 2:
-          ram.u16[off >> 1] = lo;
-          return MEM_OK;
-        default:
-          ram.u8[off] = lo;
-          return MEM_OK;
-      }
+      return storeRam(ram, off, size, lo, hi);
     }
   } else if ((va & 4095) + size > 4096) return crossWrite(c, va, pa, size, lo, hi);
   return writeSlow(c, va, pa, size, lo, hi, iss);
