@@ -26,6 +26,23 @@ layers.forEach((group, rank) => {
     });
   }
 });
+// src/index.ts is the package's library entry (package.json "exports"): nothing
+// inside src/ imports it, and it imports neither the command (src/cli runs on
+// import) nor src/explore (which needs fast-check, a dev dependency).
+forbidden.push({
+  name: 'entry-not-imported',
+  severity: 'error',
+  comment: 'src/index.ts is for users of the package, not for src/',
+  from: { path: '^src/' },
+  to: { path: '^src/index\\.ts$' },
+});
+forbidden.push({
+  name: 'entry-library-only',
+  severity: 'error',
+  comment: 'the library entry must not load the command or dev-only code',
+  from: { path: '^src/index\\.ts$' },
+  to: { path: '^src/(cli|explore|bench|web)/' },
+});
 forbidden.push({
   name: 'no-circular',
   severity: 'error',

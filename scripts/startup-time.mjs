@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// Start-up time of `vgicsim run scenarios/seed-masked-enable-disable.yaml`:
+// milliseconds from process start (performance.timeOrigin) to the first guest
+// instruction (the first Cpu.run call), and to process exit, medians of N runs:
+//   bundle   bin/vgicsim.mjs -> dist/cli/vgicsim.mjs (what the package runs)
+//   modules  dist/cli/main.js, tsc's one module per source file
+//   tsx      the TypeScript sources through tsx (a checkout without dist/)
+// and an empty `node -e 0` for the machine's own start-up cost. The probe for
+// the bundle is a second bundle, built with the same options, whose entry
+// patches Cpu.prototype.run before it imports the command.
+// Usage: node scripts/startup-time.mjs [runs=7]   (after `npm run build`)
+import { spawnSync } from 'node:child_process';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { bundleOptions } from './bundle-options.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const runs = Number(process.argv[2] ?? 7);
+const SEED = 'scenarios/seed-masked-enable-disable.yaml';
+const ARGS = ['run', '-q', SEED];
+
+const EXIT_NOTE =
+  "process.on('exit', () => process.stderr.write('EXIT ' + performance.now().toFixed(1) + '\\n'));";
+const patch = (cpu) => `import { Cpu } from ${JSON.stringify(cpu)};
+const run = Cpu.prototype.run;
+let first = -1;
+Cpu.prototype.run = function (max) {
+  if (first < 0) first = performance.now();
+  return run.call(this, max);
+};
+process.on('exit', () => process.stderr.write('FIRST ' + first.toFixed(1) + '\\n'));
+${EXIT_NOTE}
+`;
+const dataUrl = (js) => `data:text/javascript,${encodeURIComponent(js)}`;
+
+function measure(label, args, env = {}) {
+  const first = [];
+  const exit = [];
+  for (let i = 0; i < runs; i++) {
+    const r = spawnSync(process.execPath, args, {
+      cwd: root,
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    const f = /FIRST (-?[\d.]+)/.exec(r.stderr ?? '');
+    const e = /EXIT (-?[\d.]+)/.exec(r.stderr ?? '');
+    if (r.status !== 0 || !e || (f && Number(f[1]) < 0)) {
+      console.error(`${label}: run failed (exit ${r.status})\n${r.stderr}`);
+      process.exit(1);
+    }
+    if (f) first.push(Number(f[1]));
+    exit.push(Number(e[1]));
+  }
+  const med = (xs) => {
+    if (xs.length === 0) return '    -';
+    const s = [...xs].sort((a, b) => a - b);
+    return `${s[Math.floor(s.length / 2)].toFixed(0).padStart(5)} (${s[0].toFixed(0)}..${s.at(-1).toFixed(0)})`;
+  };
+  console.log(`${label.padEnd(36)} first insn ${med(first).padEnd(18)} exit ${med(exit)}`);
+}
+
+console.log(`ms since process start, median (min..max) of ${runs} runs`);
+measure('node -e 0', ['--import', dataUrl(EXIT_NOTE), '-e', '0']);
+
+const bundled = new URL('../dist/cli/vgicsim.mjs', import.meta.url);
+if (existsSync(bundled)) {
+  const probeEntry = new URL('../dist/cli/startup-probe-entry.mjs', import.meta.url);
+  const probe = 'dist/cli/startup-probe.mjs';
+  writeFileSync(
+    probeEntry,
+    `${patch(new URL('../src/hw/cpu/cpu.ts', import.meta.url).pathname)}await import(${JSON.stringify(new URL('../src/cli/main.ts', import.meta.url).pathname)});\n`,
+  );
+  const { build } = await import('esbuild');
+  await build(bundleOptions(root, fileURLToPath(probeEntry), probe));
+  try {
+    measure(
+      'bundle (bin -> dist/cli/vgicsim.mjs)',
+      ['--import', dataUrl(EXIT_NOTE), 'bin/vgicsim.mjs', ...ARGS],
+      { VGICSIM_DIST: '1' },
+    );
+    measure('bundle, first-instruction probe', [probe, ...ARGS]);
+  } finally {
+    rmSync(probeEntry);
+    rmSync(new URL(`../${probe}`, import.meta.url));
+  }
+  const distCpu = new URL('../dist/hw/cpu/cpu.js', import.meta.url).href;
+  measure('modules (dist/cli/main.js)', ['--import', dataUrl(patch(distCpu)), 'dist/cli/main.js', ...ARGS]);
+} else console.log('no dist/: run `npm run build` for the compiled figures');
+
+const srcCpu = new URL('../src/hw/cpu/cpu.ts', import.meta.url).href;
+measure('sources through tsx', [
+  '--import',
+  'tsx',
+  '--import',
+  dataUrl(patch(srcCpu)),
+  'src/cli/main.ts',
+  ...ARGS,
+]);
