@@ -3,13 +3,13 @@
 // acknowledgements so far and the cost counters.
 
 import type { AckEntry, AckLog } from '../hw/board/acks.ts';
-import { type Board, type BoardState, restoreBoard, saveBoard } from '../hw/board/board.ts';
-import type { BoardPower } from '../hw/board/power.ts';
+import type { Board, BoardState } from '../hw/board/board.ts';
+import type { BoardPower, PowerState } from '../hw/board/power.ts';
 import type { Scheduler, SchedulerState } from '../hw/board/scheduler.ts';
 import type { TimerPolicy } from './policy/index.ts';
 import type { ArchTimerState, TimerCounters } from './timer/arch-timer.ts';
 import type { HypCounters } from './vcpu/exits.ts';
-import type { Vcpu } from './vcpu/vcpu.ts';
+import type { Vcpu, VcpuRunState } from './vcpu/vcpu.ts';
 import type { Vgic } from './vgic/kvm-vgic.ts';
 
 /** The parts of a VM its snapshot covers. */
@@ -32,8 +32,8 @@ export interface VmState {
   readonly scheduler: SchedulerState;
   readonly vgic: ReturnType<Vgic['save']>;
   readonly timers: ArchTimerState[];
-  readonly vcpus: { blocked: boolean; requestPending: boolean }[];
-  readonly power: boolean[];
+  readonly vcpus: VcpuRunState[];
+  readonly power: PowerState;
   readonly acks: AckEntry[];
   readonly counters: HypCounters;
   readonly timerCounters: TimerCounters;
@@ -43,13 +43,13 @@ export function saveVm(vm: VmParts): VmState {
   return {
     version: 1,
     policy: vm.policy.name,
-    board: saveBoard(vm.board),
+    board: vm.board.save(),
     scheduler: vm.scheduler.save(),
     vgic: vm.vgic.save(),
     timers: vm.vcpus.map((v) => v.timer.save()),
-    vcpus: vm.vcpus.map((v) => ({ blocked: v.blocked, requestPending: v.requestPending })),
-    power: [...vm.power.on],
-    acks: vm.acks.entries.map((e) => ({ ...e })),
+    vcpus: vm.vcpus.map((v) => v.save()),
+    power: vm.power.save(),
+    acks: vm.acks.save(),
     counters: structuredClone(vm.counters),
     timerCounters: { ...vm.timerCounters },
   };
@@ -60,7 +60,7 @@ export function restoreVm(vm: VmParts, s: VmState): void {
   if (s.version !== 1) throw new RangeError(`VM snapshot version ${s.version} is not supported`);
   if (s.policy !== vm.policy.name)
     throw new RangeError(`snapshot of a '${s.policy}' VM restored into '${vm.policy.name}'`);
-  restoreBoard(vm.board, s.board);
+  vm.board.restore(s.board);
   vm.scheduler.restore(s.scheduler);
   vm.vgic.restore(s.vgic);
   // The policy's vgic configuration (PPI trigger modes: edge under
@@ -75,16 +75,10 @@ export function restoreVm(vm: VmParts, s: VmState): void {
     vm.vcpus[i].timer.restore(t);
   });
   s.vcpus.forEach((st, i) => {
-    const v = vm.vcpus[i];
-    v.blocked = st.blocked;
-    v.requestPending = st.requestPending;
-    v.mode = 'outside';
+    vm.vcpus[i].restore(st);
   });
-  s.power.forEach((on, i) => {
-    vm.power.on[i] = on;
-  });
-  vm.acks.entries.length = 0;
-  vm.acks.entries.push(...s.acks);
+  vm.power.restore(s.power);
+  vm.acks.restore(s.acks);
   Object.assign(vm.counters, structuredClone(s.counters));
   Object.assign(vm.timerCounters, s.timerCounters);
 }

@@ -6,6 +6,7 @@
 
 import type { Chooser } from '../sim/choice.ts';
 import { SeededChooser } from '../sim/choice.ts';
+import type { Saveable } from '../sim/saveable.ts';
 import type { SignalListener } from '../sim/signal.ts';
 import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
 import { AckLog } from '../hw/board/acks.ts';
@@ -51,7 +52,9 @@ const IRQ_ARG = 0;
 const FIQ_ARG = 1;
 const PHYS_ARG = 2;
 
-export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, SignalListener {
+export class Vm
+  implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, SignalListener, Saveable<VmState>
+{
   readonly board: Board;
   readonly vgic: Vgic;
   readonly policy: TimerPolicy;
@@ -329,6 +332,22 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Si
   /** Restore into a VM built with the same configuration (and the same named host events). */
   restore(s: VmState): void {
     restoreVm(this, s);
+    this.end = null;
+  }
+
+  /**
+   * The state construction leaves a VM in: the board at power-on reset as
+   * the host kernel's boot programmed it (GIC enabled, its PPIs on, the host
+   * tick armed), the vgic not initialized, no image loaded. Computed by
+   * building a VM of the same configuration (tracing nothing).
+   */
+  defaultState(): VmState {
+    const fresh = new Vm({ ...this.config, trace: NULL_SINK, chooser: undefined });
+    return { ...fresh.save(), board: { ...fresh.board.save(), chooser: this.board.chooser.defaultState() } };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   // --- running
@@ -336,7 +355,7 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Si
   load(base: number, bytes: Uint8Array, entry: number): void {
     this.board.ram.load(base, bytes);
     this.vcpus.forEach((v, i) => {
-      if (this.power.on[i]) v.cpu.reset(entry);
+      if (this.power.on[i]) v.cpu.warmReset(entry);
     });
   }
 

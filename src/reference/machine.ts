@@ -176,7 +176,7 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
   load(base: number, bytes: Uint8Array, entry: number): void {
     this.board.ram.load(base, bytes);
     this.board.cpus.forEach((c, i) => {
-      if (this.power.on[i]) c.reset(entry);
+      if (this.power.on[i]) c.warmReset(entry);
     });
   }
 

@@ -69,7 +69,7 @@ function place(m: AnyMachine, images: readonly (VcpuImage | undefined)[]): void 
   m.board.cpus.forEach((cpu, i) => {
     const img = images[i] ?? first;
     if (img === undefined || !m.power.on[i]) return;
-    cpu.reset(img.entry);
+    cpu.warmReset(img.entry);
     img.regs?.forEach((v, n) => {
       cpu.setX(n, v);
     });

@@ -2,14 +2,14 @@
 // which vcpu steps next, ...) is asked through one Chooser. A run replays
 // exactly from its seed; the explorer substitutes a Chooser that enumerates.
 
+import type { Saveable } from './saveable.ts';
+
 /** Names a decision point so traces and the explorer can say what was chosen. */
 export type ChoiceKind = string;
 
-export interface Chooser {
+export interface Chooser extends Saveable<ChooserState> {
   /** Pick an option in [0, options). `options` >= 1; with 1 option the answer is 0. */
   choose(kind: ChoiceKind, options: number): number;
-  save(): ChooserState;
-  restore(s: ChooserState): void;
 }
 
 export type ChooserState =
@@ -34,10 +34,21 @@ function splitmix32(state: { x: number }): number {
 export class SeededChooser implements Chooser {
   private readonly s = new Uint32Array(4);
 
-  constructor(seed: number) {
-    const st = { x: seed | 0 };
-    for (let i = 0; i < 4; i++) this.s[i] = splitmix32(st);
-    if ((this.s[0] | this.s[1] | this.s[2] | this.s[3]) === 0) this.s[0] = 1;
+  constructor(private readonly seed: number) {
+    this.reset();
+  }
+
+  /** The generator as the seed leaves it. */
+  defaultState(): ChooserState {
+    const st = { x: this.seed | 0 };
+    const s: [number, number, number, number] = [0, 0, 0, 0];
+    for (let i = 0; i < 4; i++) s[i] = splitmix32(st);
+    if ((s[0] | s[1] | s[2] | s[3]) === 0) s[0] = 1;
+    return { kind: 'seeded', s };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   /** Next raw 32-bit value. */
@@ -112,5 +123,14 @@ export class ScriptedChooser implements Chooser {
   restore(st: ChooserState): void {
     if (st.kind !== 'scripted') throw new Error(`cannot restore ${st.kind} state into a ScriptedChooser`);
     this.pos = st.next;
+  }
+
+  /** At the start of the script. The log is a record of the run, not state. */
+  defaultState(): ChooserState {
+    return { kind: 'scripted', next: 0 };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 }

@@ -5,6 +5,7 @@
 // snapshot holds only the data, the restored machine re-creates the handlers.
 
 import { EventQueue, type EventId } from './event-queue.ts';
+import type { Saveable } from './saveable.ts';
 import { NEVER, type Ticks } from './time.ts';
 
 export type { EventId } from './event-queue.ts';
@@ -32,7 +33,7 @@ export class SimError extends Error {
   override name = 'SimError';
 }
 
-export class Kernel {
+export class Kernel implements Saveable<KernelState> {
   private clock: Ticks = 0;
   private readonly queue = new EventQueue();
   private readonly names: string[] = [];
@@ -142,6 +143,15 @@ export class Kernel {
     }
     events.sort((a, b) => a.at - b.at || a.seq - b.seq);
     return { version: 1, now: this.clock, seq: this.queue.sequence, events };
+  }
+
+  /** Time 0, nothing pending. */
+  defaultState(): KernelState {
+    return { version: 1, now: 0, seq: 0, events: [] };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   /**

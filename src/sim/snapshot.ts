@@ -4,10 +4,6 @@
 
 import { createHash } from 'node:crypto';
 
-export interface Saveable<S> {
-  save(): S;
-}
-
 /** JSON with object keys sorted and BigInts written as {"$u64":"0x..."}: one byte string per state. */
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(normalize(value));

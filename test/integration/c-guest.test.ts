@@ -34,7 +34,7 @@ describe('C guest end to end (ELF -> interpreter -> PL011 -> PSCI)', () => {
     const r = loadGuest(built.elf, elf, m.board.ram);
     assert.equal(r.format, 'elf');
     assert.equal(r.entry, C_GUEST_ENTRY);
-    m.cpu(0).reset(r.entry);
+    m.cpu(0).warmReset(r.entry);
     return m;
   };
 

@@ -2,6 +2,7 @@
 // excluded), with time and cpu. Expectations (`expect.acknowledged`) and
 // the divergence check read this log.
 
+import type { Saveable } from '../../sim/saveable.ts';
 import type { Ticks } from '../../sim/time.ts';
 
 export interface AckEntry {
@@ -22,8 +23,26 @@ const CPUID_SHIFT = 10;
 const CPUID_MASK = 0x7;
 const FIRST_SPECIAL = 1020;
 
-export class AckLog {
+export class AckLog implements Saveable<AckEntry[]> {
   readonly entries: AckEntry[] = [];
+
+  save(): AckEntry[] {
+    return this.entries.map((e) => ({ ...e }));
+  }
+
+  restore(s: readonly AckEntry[]): void {
+    this.entries.length = 0;
+    for (const e of s) this.entries.push({ ...e });
+  }
+
+  /** Nothing acknowledged yet. */
+  defaultState(): AckEntry[] {
+    return [];
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
+  }
 
   /** Record an IAR value read by `cpu`; special INTIDs are not acknowledgements. */
   record(t: Ticks, cycle: number, cpu: number, iar: number, pc: number): void {

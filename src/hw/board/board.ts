@@ -7,6 +7,7 @@
 
 import type { Chooser } from '../../sim/choice.ts';
 import { Kernel } from '../../sim/kernel.ts';
+import type { Saveable } from '../../sim/saveable.ts';
 import { ClockRatio, type Clocking } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { GuestPort } from '../cpu/guest-port.ts';
@@ -37,7 +38,7 @@ export const DEFAULT_BOARD: BoardConfig = {
   ramSize: MEMMAP.RAM.size,
 };
 
-export class Board {
+export class Board implements Saveable<BoardState> {
   readonly kernel = new Kernel();
   readonly ratio: ClockRatio;
   readonly ram: GuestRam;
@@ -76,6 +77,32 @@ export class Board {
     }
     this.uart = new Pl011();
     this.uart.irq.connect(this.gic.lineListener, lineArg(0, UART_INTID));
+  }
+
+  save(): BoardState {
+    return saveBoard(this);
+  }
+
+  restore(s: BoardState): void {
+    restoreBoard(this, s);
+  }
+
+  /** Every block at its power-on reset: time 0, RAM zero, GIC and timers at reset values, cpus at PC 0. */
+  defaultState(): BoardState {
+    return {
+      version: 1,
+      kernel: this.kernel.defaultState(),
+      chooser: this.chooser.defaultState(),
+      ram: this.ram.defaultState(),
+      gic: this.gic.defaultState(),
+      timers: this.timers.map((t) => t.defaultState()),
+      uart: this.uart.defaultState(),
+      cpus: this.cpus.map((c) => c.defaultState()),
+    };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 }
 

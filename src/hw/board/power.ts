@@ -3,6 +3,7 @@
 // hypervisor's PSCI emulation (KVM's) agree on these semantics, so both
 // machines use this one.
 
+import type { Saveable } from '../../sim/saveable.ts';
 import type { GuestCpu } from '../cpu/guest-port.ts';
 import { PsciReturn, type PsciReturnCode, type PowerController, psciCall } from '../firmware/psci.ts';
 import type { Board } from './board.ts';
@@ -20,7 +21,10 @@ export interface PowerListener {
   system(ev: PowerEvent): void;
 }
 
-export class BoardPower implements PowerController {
+/** Which cpus are on, by index. */
+export type PowerState = boolean[];
+
+export class BoardPower implements PowerController, Saveable<PowerState> {
   readonly on: boolean[];
   /** The cpu making the current PSCI call (set by the machine before psciCall). */
   caller = 0;
@@ -28,9 +32,30 @@ export class BoardPower implements PowerController {
   constructor(
     private readonly board: Board,
     private readonly listener: PowerListener,
-    startAll: boolean,
+    private readonly startAll: boolean,
   ) {
-    this.on = board.cpus.map((_, i) => startAll || i === 0);
+    this.on = this.defaultState();
+  }
+
+  save(): PowerState {
+    return [...this.on];
+  }
+
+  restore(s: PowerState): void {
+    if (s.length !== this.on.length)
+      throw new RangeError(`power snapshot has ${s.length} cpus, the board ${this.on.length}`);
+    s.forEach((on, i) => {
+      this.on[i] = on;
+    });
+  }
+
+  /** At power-on only cpu 0 runs (the others wait for CPU_ON), or every cpu with `startAll`. */
+  defaultState(): PowerState {
+    return this.board.cpus.map((_, i) => this.startAll || i === 0);
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   private indexOf(mpidr: bigint): number {
@@ -47,7 +72,7 @@ export class BoardPower implements PowerController {
     if (entry > BigInt(Number.MAX_SAFE_INTEGER) || !this.board.ram.contains(pa, 4))
       return PsciReturn.INVALID_ADDRESS;
     const cpu = this.board.cpus[i];
-    cpu.reset(pa);
+    cpu.warmReset(pa);
     cpu.setX(0, contextId);
     this.on[i] = true;
     this.listener.cpuPoweredOn(i);

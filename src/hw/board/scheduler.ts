@@ -13,6 +13,7 @@
 
 import type { Chooser } from '../../sim/choice.ts';
 import type { Kernel } from '../../sim/kernel.ts';
+import type { Saveable } from '../../sim/saveable.ts';
 import { type ClockRatio, NEVER, type Ticks } from '../../sim/time.ts';
 
 export interface Steppable {
@@ -42,7 +43,7 @@ export interface SchedulerState {
   readonly retired: number;
 }
 
-export class Scheduler {
+export class Scheduler implements Saveable<SchedulerState> {
   private readonly cycles: Float64Array;
   private readonly stepStart: Float64Array;
   private readonly stepInstret: Float64Array;
@@ -241,6 +242,15 @@ export class Scheduler {
 
   save(): SchedulerState {
     return { cycles: Array.from(this.cycles), retired: this.retiredTotal };
+  }
+
+  /** No cpu has run: local times and the retired count are zero. */
+  defaultState(): SchedulerState {
+    return { cycles: new Array<number>(this.cycles.length).fill(0), retired: 0 };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   restore(s: SchedulerState): void {

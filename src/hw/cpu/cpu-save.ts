@@ -3,7 +3,7 @@
 
 import type { CpuCore } from './cpu-state.ts';
 import type { MmioAccess, SysregAccess } from './guest-port.ts';
-import { SYSREGS } from './sysregs.ts';
+import { IDX_MPIDR, SYSREGS } from './sysregs.ts';
 
 export interface CpuState {
   readonly version: 1;
@@ -64,6 +64,42 @@ export function saveCpu(c: CpuCore): CpuState {
     pendingMmio: c.pendingExit === 1 ? { ...c.mmio } : null,
     pendingSysreg: c.pendingExit === 2 ? { ...c.sysregAccess } : null,
     fp: { v: Array.from({ length: 32 }, (_, r) => c.fp.hex(r)), fpcr: c.fp.fpcr, fpsr: c.fp.fpsr },
+  };
+}
+
+/** PSTATE after reset: EL1h, D, A, I and F masked, flags clear. */
+const RESET_PSTATE = (0xf << 6) | (1 << 2) | 1;
+
+/**
+ * A core as power-on reset leaves it (Arm ARM D1.9): EL1h with every
+ * exception masked, general and vector registers zero, system registers at
+ * their reset values (MPIDR_EL1.Aff0 = the core's index), PC 0, no exclusive
+ * reservation, nothing outstanding, input lines low.
+ */
+export function defaultCpuState(index: number): CpuState {
+  const sysregs: Record<string, bigint> = {};
+  SYSREGS.forEach((r, i) => {
+    if (r.kind === 'rw' || r.kind === 'ro')
+      sysregs[r.name] = i === IDX_MPIDR ? r.reset | BigInt(index) : r.reset;
+  });
+  return {
+    version: 1,
+    index,
+    x: new Array<bigint>(31).fill(0n),
+    spEl0: 0n,
+    spEl1: 0n,
+    pc: 0n,
+    pstate: RESET_PSTATE,
+    sysregs,
+    irqLine: false,
+    fiqLine: false,
+    instret: 0,
+    eventRegister: false,
+    exclusive: -1,
+    hvcImm: 0,
+    pendingMmio: null,
+    pendingSysreg: null,
+    fp: { v: new Array<string>(32).fill('0'.repeat(32)), fpcr: 0, fpsr: 0 },
   };
 }
 

@@ -95,7 +95,7 @@ export class CpuCore implements GuestCpu {
     readonly cache: DecodeCache,
   ) {
     this.mmu = new Mmu(ram, this.sys, index);
-    this.reset(0);
+    this.warmReset(0);
   }
 
   /** Record the instruction at PC as UNDEFINED (not on a hot path: only when one is taken). */
@@ -113,8 +113,13 @@ export class CpuCore implements GuestCpu {
     this.undefSeen.push({ pc: this.pc, insn, el: this.el });
   }
 
-  /** Warm reset: EL1h, all of DAIF masked, registers zero, system registers at their reset values. */
-  reset(pc: number): void {
+  /**
+   * Warm reset to `pc` (PSCI CPU_ON, an image loader): EL1h, all of DAIF
+   * masked, registers zero, system registers at their reset values. The
+   * instruction count and the input lines are kept; Cpu.reset() is the
+   * power-on reset of the Saveable interface.
+   */
+  warmReset(pc: number): void {
     this.x.fill(0);
     this.fp.reset();
     this.spBank.fill(0);

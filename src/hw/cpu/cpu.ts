@@ -6,6 +6,7 @@
 // machine re-reads its deadlines. The hot ALU and branch ops are inline;
 // the rest are out-of-line executors that report a status (ST_*).
 
+import type { Saveable } from '../../sim/saveable.ts';
 import type { SignalListener } from '../../sim/signal.ts';
 import type { GuestRam } from '../mem/guest-ram.ts';
 import { CpuExec } from './cpu-exec.ts';
@@ -13,7 +14,7 @@ import { type DecodeCache, sharedDecodeCache } from './decode-cache.ts';
 import { FSC_SYNC_EXTERNAL, takeDataAbort, takeUndefined } from './exceptions.ts';
 import type { GuestPort, StopReason } from './guest-port.ts';
 import * as O from './ops.ts';
-import { restoreCpu, saveCpu, type CpuState } from './cpu-save.ts';
+import { defaultCpuState, restoreCpu, saveCpu, type CpuState } from './cpu-save.ts';
 
 const _TWO32 = 4294967296;
 const _EMPTY_OPS = new Uint16Array(0);
@@ -24,7 +25,7 @@ export class CpuError extends Error {
   override name = 'CpuError';
 }
 
-export class Cpu extends CpuExec implements SignalListener {
+export class Cpu extends CpuExec implements SignalListener, Saveable<CpuState> {
   /**
    * `index`: MPIDR_EL1.Aff0 and the cpu's slot in the RAM's exclusive
    * monitor (0..7). `cache`: the machine's decode cache (default: the one
@@ -134,5 +135,12 @@ export class Cpu extends CpuExec implements SignalListener {
   }
   restore(s: CpuState): void {
     restoreCpu(this, s);
+  }
+  defaultState(): CpuState {
+    return defaultCpuState(this.index);
+  }
+  /** Power-on reset: restore(defaultState()). warmReset(entry) is the reset PSCI CPU_ON and a loader ask for. */
+  reset(): void {
+    this.restore(this.defaultState());
   }
 }

@@ -39,6 +39,7 @@
 //   treated as 4. Reserved and test-register offsets are RAZ/WI.
 
 import { bit, field, getField, lowMask, testBit } from '../../sim/bits.ts';
+import type { Saveable } from '../../sim/saveable.ts';
 import { Signal } from '../../sim/signal.ts';
 import type { AccessSize, MmioDevice } from '../mmio.ts';
 
@@ -131,7 +132,7 @@ export interface Pl011State {
 
 export type TransmitListener = (byte: number) => void;
 
-export class Pl011 implements MmioDevice {
+export class Pl011 implements MmioDevice, Saveable<Pl011State> {
   /** UARTINTR: OR of the masked interrupt status (UARTMIS != 0). INTID 33 on the virt board. */
   readonly irq = new Signal('pl011.UARTINTR');
   private s: Pl011State = Pl011.resetState();
@@ -193,9 +194,13 @@ export class Pl011 implements MmioDevice {
     this.writeWord(offset, (value & lowMask(bytes * 8)) >>> 0);
   }
 
+  defaultState(): Pl011State {
+    return Pl011.resetState();
+  }
+
+  /** Like restore: UARTINTR takes its reset level (low) without notifying the GIC. */
   reset(): void {
-    this.s = Pl011.resetState();
-    this.update();
+    this.restore(this.defaultState());
   }
 
   save(): Pl011State {

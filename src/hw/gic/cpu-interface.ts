@@ -17,6 +17,7 @@
 // UNPREDICTABLE and RAZ/WI here.
 
 import { getField, lowMask, setField, testBit } from '../../sim/bits.ts';
+import type { Saveable } from '../../sim/saveable.ts';
 import { Signal } from '../../sim/signal.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { AccessSize, Clock, MmioDevice } from '../mmio.ts';
@@ -101,7 +102,7 @@ export interface CpuInterfaceState {
   readonly fiq: boolean;
 }
 
-export class CpuInterface implements DistributorClient, MmioDevice {
+export class CpuInterface implements DistributorClient, MmioDevice, Saveable<CpuInterfaceState> {
   readonly cpu: number;
   readonly irq: Signal;
   readonly fiq: Signal;
@@ -352,6 +353,16 @@ export class CpuInterface implements DistributorClient, MmioDevice {
       irq: this.irq.level,
       fiq: this.fiq.level,
     };
+  }
+
+  /** GICC reset values: disabled, PMR 0 (masks everything), minimum binary points, nothing active. */
+  defaultState(): CpuInterfaceState {
+    const regs = { ctlr: 0, pmr: 0, bpr: MIN_BPR, abpr: MIN_ABPR, apr: 0, nsapr: 0 };
+    return { version: 1, ...regs, irq: false, fiq: false };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   /** Restore registers and output levels without notifying listeners (they restore their own view). */

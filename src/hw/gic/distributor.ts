@@ -15,6 +15,7 @@
 // acknowledge transition out of active-and-pending).
 
 import { field, getField, testBit } from '../../sim/bits.ts';
+import type { Saveable } from '../../sim/saveable.ts';
 import type { SignalListener } from '../../sim/signal.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { Clock } from '../mmio.ts';
@@ -64,7 +65,7 @@ export function lineArg(cpu: number, intid: number): number {
 const LINE_ARG_INTID = field(0, 10);
 const LINE_ARG_CPU = field(10, 3);
 
-export class Distributor implements SignalListener {
+export class Distributor implements SignalListener, Saveable<DistributorState> {
   readonly cpus: number;
   /** Number of implemented INTIDs (32 + SPIs), capped at 1020. */
   readonly numIrqs: number;
@@ -107,12 +108,28 @@ export class Distributor implements SignalListener {
    * edge-triggered; PPIs disabled, level-sensitive (read-only); SPIs
    * disabled, level-sensitive, untargeted; priority 0; group 0.
    */
-  private reset(): void {
-    for (let c = 0; c < this.cpus; c++)
-      for (let id = 0; id < SGI_COUNT; id++) {
-        this.enabled[c * PRIVATE_COUNT + id] = 1;
-        this.edge[c * PRIVATE_COUNT + id] = 1;
-      }
+  defaultState(): DistributorState {
+    const zeros = (n: number) => new Array<number>(n).fill(0);
+    const n = this.enabled.length;
+    const sgis = zeros(n);
+    for (let c = 0; c < this.cpus; c++) sgis.fill(1, c * PRIVATE_COUNT, c * PRIVATE_COUNT + SGI_COUNT);
+    return {
+      version: 1,
+      ctlr: 0,
+      enabled: sgis,
+      group: zeros(n),
+      priority: zeros(n),
+      edge: [...sgis],
+      line: zeros(n),
+      latch: zeros(n),
+      active: zeros(n),
+      targets: zeros(this.targets.length),
+      sgiSources: zeros(this.sgiSources.length),
+    };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   attach(cpu: number, client: DistributorClient): void {

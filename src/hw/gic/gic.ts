@@ -4,6 +4,7 @@
 // cpu and lets a virtual deactivation of an LR with HW = 1 deactivate the
 // physical interrupt (GICv2 5.4.1, through PhysicalGicPort).
 
+import type { Saveable } from '../../sim/saveable.ts';
 import type { SignalListener } from '../../sim/signal.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { Clock, MmioDevice } from '../mmio.ts';
@@ -31,7 +32,7 @@ export interface GicV2State {
   readonly virt: VirtInterfaceState[];
 }
 
-export class GicV2 implements PhysicalGicPort {
+export class GicV2 implements PhysicalGicPort, Saveable<GicV2State> {
   readonly cpus: number;
   readonly dist: Distributor;
   /** GICD frame (4 KiB), banked by the accessing cpu */
@@ -151,6 +152,19 @@ export class GicV2 implements PhysicalGicPort {
       cpu: this.cpuIfs.map((c) => c.save()),
       virt: this.virtIfs.map((v) => v.save()),
     };
+  }
+
+  defaultState(): GicV2State {
+    return {
+      version: 1,
+      dist: this.dist.defaultState(),
+      cpu: this.cpuIfs.map((c) => c.defaultState()),
+      virt: this.virtIfs.map((v) => v.defaultState()),
+    };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   /**

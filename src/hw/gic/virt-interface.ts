@@ -22,6 +22,7 @@
 // - EOIR and AEOIR act on the INTID written whatever its group.
 
 import { getField, setField, testBit } from '../../sim/bits.ts';
+import type { Saveable } from '../../sim/saveable.ts';
 import { Signal } from '../../sim/signal.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { Clock, MmioDevice } from '../mmio.ts';
@@ -92,7 +93,7 @@ export interface VirtInterfaceState {
   readonly maintenance: boolean;
 }
 
-export class VirtInterface implements VirtInterfaceOps {
+export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceState> {
   /** virtual IRQ to this cpu (taken by the guest at EL1) */
   readonly virq: Signal;
   /** virtual FIQ (group 0 with GICV_CTLR.FIQEn) */
@@ -283,6 +284,16 @@ export class VirtInterface implements VirtInterfaceOps {
       vfiq: this.vfiq.level,
       maintenance: this.maintenance.level,
     };
+  }
+
+  /** GICH reset values: every LR invalid, GICH_HCR 0, GICH_VMCR at its reset value, nothing active. */
+  defaultState(): VirtInterfaceState {
+    const lr = new Array<number>(this.lr.length).fill(0);
+    return { version: 1, lr, hcr: 0, vmcr: VMCR_RESET, apr: 0, virq: false, vfiq: false, maintenance: false };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   /** Restore without notifying listeners: the receivers restore their own view of the lines. */

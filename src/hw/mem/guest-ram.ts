@@ -9,6 +9,8 @@
 // Invariant: a page without PAGE_TOUCHED is all zero. save() therefore only
 // looks at touched pages, and restore() only re-zeroes touched pages.
 
+import type { Saveable } from '../../sim/saveable.ts';
+
 export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 /** The page holds instructions the decode cache has decoded. */
@@ -46,7 +48,7 @@ export class GuestRamError extends Error {
   override name = 'GuestRamError';
 }
 
-export class GuestRam {
+export class GuestRam implements Saveable<GuestRamState> {
   readonly u8: Uint8Array;
   readonly u16: Uint16Array;
   readonly i32: Int32Array;
@@ -207,6 +209,15 @@ export class GuestRam {
       pages[String(p)] = Buffer.from(this.u8.buffer, o, PAGE_SIZE).toString('base64');
     }
     return { version: 1, base: this.base, size: this.size, pages };
+  }
+
+  /** All zero (power-on RAM; a loaded image is not part of the reset state). */
+  defaultState(): GuestRamState {
+    return { version: 1, base: this.base, size: this.size, pages: {} };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   /** Restore contents. Reservations and event registers are cpu state: restore the cpus after the RAM. */

@@ -13,6 +13,7 @@
 // counter frequency, as if firmware had programmed it.
 
 import type { Kernel } from '../../sim/kernel.ts';
+import type { Saveable } from '../../sim/saveable.ts';
 import { hex, lowMask } from '../../sim/bits.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import { hex64, u64 } from '../../sim/u64.ts';
@@ -41,7 +42,7 @@ export interface GenericTimerState {
 
 const LOW32 = BigInt(lowMask(32));
 
-export class GenericTimer {
+export class GenericTimer implements Saveable<GenericTimerState> {
   /** EL1 virtual timer (compares CNTVCT) */
   readonly cntv: TimerChannel;
   /** EL1 physical timer (compares CNTPCT) */
@@ -228,6 +229,17 @@ export class GenericTimer {
       cntp: this.cntp.save(),
       cnthp: this.cnthp.save(),
     };
+  }
+
+  /** Every timer disabled, CVAL 0, outputs low, CNTVOFF and CNTKCTL 0, CNTFRQ the counter's frequency. */
+  defaultState(): GenericTimerState {
+    const off: TimerChannelState = { ctl: 0, cval: 0n, level: false };
+    const regs = { cntvoff: 0n, cntkctl: 0, cntfrq: this.opts.counter.counterHz };
+    return { version: 1, ...regs, cntv: off, cntp: off, cnthp: off };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   /**

@@ -8,6 +8,7 @@
 
 import { fieldMask } from '../../sim/bits.ts';
 import type { EventHandler, EventId, Kernel } from '../../sim/kernel.ts';
+import type { Saveable } from '../../sim/saveable.ts';
 import { NEVER, type Ticks } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import { signExtend32, sub64, toS32, u64 } from '../../sim/u64.ts';
@@ -75,7 +76,7 @@ export interface ArchTimerState {
   readonly mappedActive: boolean;
 }
 
-export class ArchTimer implements EventHandler {
+export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
   /** guest CNTV_CTL_EL0 (ENABLE|IMASK) while not loaded */
   cntvCtl = 0;
   cntvCval = 0n;
@@ -288,6 +289,16 @@ export class ArchTimer implements EventHandler {
       level: [this.level[0], this.level[1]],
       mappedActive: this.mappedActive,
     };
+  }
+
+  /** KVM's timer reset (kvm_timer_vcpu_reset): both timers disabled, CVAL and CNTVOFF 0, lines low, not loaded. */
+  defaultState(): ArchTimerState {
+    const regs = { cntvCtl: 0, cntvCval: 0n, cntvoff: 0n, cntpCtl: 0, cntpCval: 0n };
+    return { version: 1, ...regs, level: [false, false], mappedActive: false };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   restore(s: ArchTimerState): void {

@@ -2,6 +2,7 @@
 // model needs): the interpreter core it runs on, its timer, where it is in
 // the run loop, and why it last stopped.
 
+import type { Saveable } from '../../sim/saveable.ts';
 import type { Cpu } from '../../hw/cpu/cpu.ts';
 import type { ArchTimer } from '../timer/arch-timer.ts';
 import type { ExitReason } from './exits.ts';
@@ -16,7 +17,17 @@ export type VcpuMode =
   /** scheduled out at preempt_enable() on the exit path; the exit finishes when it runs again */
   | 'preempted';
 
-export class Vcpu {
+/** What of a vcpu's run state a snapshot keeps: it is taken with every vcpu outside the guest. */
+export interface VcpuRunState {
+  readonly blocked: boolean;
+  readonly requestPending: boolean;
+}
+
+/**
+ * The run-loop side of a vcpu. Its cpu and timer are blocks of their own
+ * (saved with the board and by the VM); this saves where the vcpu is.
+ */
+export class Vcpu implements Saveable<VcpuRunState> {
   mode: VcpuMode = 'outside';
   /** blocked in WFI (kvm_vcpu_block) */
   blocked = false;
@@ -38,4 +49,28 @@ export class Vcpu {
     readonly cpu: Cpu,
     readonly timer: ArchTimer,
   ) {}
+
+  save(): VcpuRunState {
+    if (this.mode !== 'outside') throw new RangeError(`vcpu ${this.index} saved while ${this.mode}`);
+    return { blocked: this.blocked, requestPending: this.requestPending };
+  }
+
+  /** Outside the guest (where a snapshot is taken): no kick or forced exit outstanding. */
+  restore(s: VcpuRunState): void {
+    this.mode = 'outside';
+    this.blocked = s.blocked;
+    this.requestPending = s.requestPending;
+    this.kicked = false;
+    this.forcedExit = false;
+    this.lastExit = null;
+    this.idleEntries = 0;
+  }
+
+  defaultState(): VcpuRunState {
+    return { blocked: false, requestPending: false };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
+  }
 }

@@ -2,6 +2,7 @@
 // points over the queueing core (vgic.ts), the GICv2 LR backend
 // (vgic-v2.ts) and the GICD emulation (vgic-mmio-v2.ts).
 
+import type { Saveable } from '../../sim/saveable.ts';
 import type { AccessSize, MmioDevice } from '../../hw/mmio.ts';
 import { GICV_DIR, GICV_DIR_PAGE_END } from './gich.ts';
 import type { GichFrames } from './ports.ts';
@@ -14,7 +15,7 @@ export interface VgicOptions extends VgicCoreOptions {
   readonly frames: GichFrames;
 }
 
-export class Vgic {
+export class Vgic implements Saveable<VgicState> {
   readonly core: VgicCore;
   readonly v2: VgicV2;
   /** the GICD frame as the guest sees it (trap-and-emulate); `cpu` of an access = the vcpu */
@@ -110,8 +111,19 @@ export class Vgic {
     return saveVgic(this.core, this.v2, this.dist);
   }
 
-  /** Restore into this freshly built vgic (same configuration and ports). */
+  /** Restore into a vgic built with the same configuration and ports. */
   restore(s: VgicState): void {
     restoreVgic(this.core, this.v2, this.dist, s);
+  }
+
+  /** As KVM_CREATE_DEVICE leaves it: not initialized, no interrupt configured or queued, nothing loaded. */
+  defaultState(): VgicState {
+    const core = new VgicCore(this.opts);
+    const v2 = new VgicV2(core, this.opts.frames);
+    return saveVgic(core, v2, new VgicDistMmio(core, v2));
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 }

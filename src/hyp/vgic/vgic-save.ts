@@ -14,7 +14,7 @@ import { getField } from '../../sim/bits.ts';
 import type { VgicCounters } from './counters.ts';
 import { GICH_VTR, LR_VIRTUALID, VTR_LISTREGS } from './gich.ts';
 import type { VgicCore } from './vgic.ts';
-import { NO_VCPU, type VgicIrq } from './vgic-irq.ts';
+import { NO_VCPU, VGIC_CONFIG_EDGE, type VgicIrq } from './vgic-irq.ts';
 import { BITS_PER_WORD, WORD_BYTES } from './vgic-mmio.ts';
 import type { VgicDistMmio } from './vgic-mmio-v2.ts';
 import { NOT_LOADED, type VgicV2 } from './vgic-v2.ts';
@@ -134,11 +134,19 @@ export function saveVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio): VgicSt
   };
 }
 
-/** Restore into a vgic built with the same nrVcpus/nrSpis and ports, never run. */
+/**
+ * Restore into a vgic built with the same nrVcpus/nrSpis and ports. Every
+ * interrupt first goes back to the state a freshly built vgic has, so this
+ * is also the reset path (Vgic.reset = restore(defaultState())).
+ */
 export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: VgicState): void {
   if (s.version !== VGIC_STATE_VERSION) throw new RangeError(`vgic snapshot version ${s.version}`);
   if (s.nrVcpus !== core.nrVcpus || s.nrSpis !== core.nrSpis)
     throw new RangeError(`snapshot is for ${s.nrVcpus} vcpus / ${s.nrSpis} SPIs`);
+  core.initialized = false;
+  core.forEachIrq((irq, bank) => {
+    unconfigure(irq, bank);
+  });
   if (s.initialized) core.init();
   core.initialized = s.initialized;
   for (const r of s.dist) {
@@ -189,6 +197,19 @@ export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: V
     b.activeOutside = cs.inGuest && c.apList.some((irq) => irq.active && !irq.onLr);
   });
   Object.assign(core.counters, s.counters);
+}
+
+/** The fields of `irq` as `new VgicIrq` sets them (bank: owning vcpu, NO_VCPU for SPIs). */
+function unconfigure(irq: VgicIrq, bank: number): void {
+  irq.lineLevel = irq.pendingLatch = irq.active = irq.enabled = false;
+  irq.group = irq.priority = irq.targets = irq.source = irq.activeSource = 0;
+  irq.config = VGIC_CONFIG_EDGE;
+  irq.targetVcpu = bank === NO_VCPU ? 0 : bank;
+  irq.hw = irq.useInputLevel = false;
+  irq.hwintid = 0;
+  irq.owner = null;
+  irq.vcpu = NO_VCPU;
+  irq.onLr = false;
 }
 
 function lookup(core: VgicCore, bank: number, intid: number): VgicIrq {
