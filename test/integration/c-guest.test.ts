@@ -1,37 +1,27 @@
 // The freestanding C guest (guests/c), compiled by aarch64-linux-gnu-gcc,
 // loaded from its ELF and run to PSCI SYSTEM_OFF on the bare-metal
-// reference machine and under the hypervisor with each timer policy. Fails
-// (never skips) when the cross compiler is missing: buildCGuest names the
-// Debian package.
+// reference machine and under the hypervisor with each timer policy.
+// test:cross: aarch64-linux-gnu-gcc (npm test: the ELF recorded in test/fixtures/cross/c-guest.json;
+// npm run test:cross compiles it, failing, never skipping, if the compiler is missing)
 
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import {
-  type BuiltGuest,
-  buildCGuest,
-  C_GUEST_ENTRY,
-  C_GUEST_EXPECTED_UART,
-} from '../../scripts/build-guest.ts';
+import { before, describe, it } from 'node:test';
+import { C_GUEST_ENTRY, C_GUEST_EXPECTED_UART } from '../../scripts/build-guest.ts';
 import { loadGuest } from '../../src/hw/cpu/loader/loader.ts';
+import { C_GUEST_ELF_NAME, cGuestElf } from '../cross/c-guest.ts';
 import { LIMITS, MACHINE_KINDS, type Machine, type MachineKind, makeMachine } from './helpers.ts';
 
 describe('C guest end to end (ELF -> interpreter -> PL011 -> PSCI)', () => {
-  let built: BuiltGuest;
   let elf: Uint8Array;
   const counts = new Map<MachineKind, number>();
 
   before(() => {
-    built = buildCGuest();
-    elf = new Uint8Array(readFileSync(built.elf));
-  });
-  after(() => {
-    if (built) rmSync(built.dir, { recursive: true, force: true });
+    elf = cGuestElf();
   });
 
   const boot = (kind: MachineKind): Machine => {
     const m = makeMachine(kind);
-    const r = loadGuest(built.elf, elf, m.board.ram);
+    const r = loadGuest(C_GUEST_ELF_NAME, elf, m.board.ram);
     assert.equal(r.format, 'elf');
     assert.equal(r.entry, C_GUEST_ENTRY);
     m.cpu(0).warmReset(r.entry);

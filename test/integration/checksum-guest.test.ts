@@ -2,6 +2,7 @@
 // frames (stp/ldp), byte loads/stores, udiv/msub, PL011 output by polling
 // and PSCI SYSTEM_OFF, on the reference machine and under the VM. The same
 // source assembled by GNU as + ld must give the same bytes.
+// test:cross: aarch64-linux-gnu-as, -ld, -objcopy (npm test: the bytes recorded in test/fixtures/cross/)
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -52,7 +53,7 @@ describe('checksum.s (assembly guest: calls, stack, PL011, PSCI)', () => {
 
   it('assembles to the same bytes as GNU as + ld', () => {
     const source = readFileSync(join(ASM_GUEST_DIR, 'checksum.s'), 'utf8');
-    const gnu = gnuAssembleAndLink(source, GUEST_BASE, sym(img, 'data_start'));
+    const gnu = gnuAssembleAndLink(source, GUEST_BASE, sym(img, 'data_start'), 'guests/asm/checksum.s');
     assert.equal(gnu.length, img.bytes.length, 'image length');
     assert.deepEqual(img.bytes, gnu);
   });

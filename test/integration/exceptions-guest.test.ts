@@ -6,6 +6,7 @@
 // bare-metal reference machine; the VM under both policies must match it
 // exactly (the guest disables the timer output before EOI, so there is no
 // residual-window interleaving here).
+// test:cross: aarch64-linux-gnu-as, -ld, -objcopy (npm test: the bytes recorded in test/fixtures/cross/)
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -108,7 +109,10 @@ describe('exceptions.s (sync exceptions, ERET, timer IRQ through the GIC)', () =
 
   it('assembles to the same bytes as GNU as + ld', () => {
     const source = readFileSync(join(ASM_GUEST_DIR, 'exceptions.s'), 'utf8');
-    assert.deepEqual(img.bytes, gnuAssembleAndLink(source, GUEST_BASE, sym(img, 'data_start')));
+    assert.deepEqual(
+      img.bytes,
+      gnuAssembleAndLink(source, GUEST_BASE, sym(img, 'data_start'), 'guests/asm/exceptions.s'),
+    );
     assert.equal(sym(img, 'vectors') % 2048, 0, 'VBAR_EL1 alignment');
   });
 

@@ -3,6 +3,7 @@
 // and KVM's distributor emulation (hyp/vgic/vgic-mmio-v2.ts) answers it.
 // What the architecture fixes must read the same on both; what it leaves to
 // the implementation is listed in DIFFERENCES with the reason.
+// test:cross: aarch64-linux-gnu-as, -ld, -objcopy (npm test: the bytes recorded in test/fixtures/cross/)
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -143,7 +144,10 @@ describe('gicd.s (guest-driven GICD: bare-metal GIC vs KVM emulation)', () => {
 
   it('assembles to the same bytes as GNU as + ld', () => {
     const source = readFileSync(join(ASM_GUEST_DIR, 'gicd.s'), 'utf8');
-    assert.deepEqual(img.bytes, gnuAssembleAndLink(source, GUEST_BASE, sym(img, 'data_start')));
+    assert.deepEqual(
+      img.bytes,
+      gnuAssembleAndLink(source, GUEST_BASE, sym(img, 'data_start'), 'guests/asm/gicd.s'),
+    );
   });
 
   for (const partial of CONFIGS) {

@@ -15,6 +15,7 @@ import { type AsmResult, assemble } from '../../src/hw/cpu/asm/index.ts';
 import type { Cpu } from '../../src/hw/cpu/cpu.ts';
 import { Vm } from '../../src/hyp/vm.ts';
 import { ReferenceMachine } from '../../src/reference/machine.ts';
+import { fromBase64, missingTool, recorded, toBase64 } from '../cross/recorded.ts';
 
 export const ASM_GUEST_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'guests', 'asm');
 export const GUEST_BASE = 0x4008_0000;
@@ -119,19 +120,36 @@ export function runAsmGuest(
  * Assemble and link with GNU binutils (as, ld -Ttext/-Tdata, objcopy -O
  * binary): the bytes our assembler must reproduce (docs/assembler.md).
  * `dataAddress` is where our assembler placed .data (undefined: no .data).
- * Fails, never skips, when binutils-aarch64-linux-gnu is missing.
+ * Through test/cross/recorded.ts: `npm test` uses the bytes recorded in
+ * test/fixtures/cross/gnu-as-guests.json, `npm run test:cross` the tools
+ * (missing: a failure naming binutils-aarch64-linux-gnu, never a skip).
  */
-export function gnuAssembleAndLink(source: string, base: number, dataAddress?: number): Uint8Array {
+export function gnuAssembleAndLink(
+  source: string,
+  base: number,
+  dataAddress?: number,
+  name = 'a guest',
+): Uint8Array {
+  const b64 = recorded(
+    {
+      store: 'gnu-as-guests',
+      what: `${name} (as; ld -Ttext=0x${base.toString(16)}${dataAddress === undefined ? '' : ` -Tdata=0x${dataAddress.toString(16)}`}; objcopy -O binary)`,
+      tools: ['aarch64-linux-gnu-as', 'aarch64-linux-gnu-ld', 'aarch64-linux-gnu-objcopy'],
+      inputs: { recipe: 'as; ld -e _start -Ttext [-Tdata]; objcopy -O binary', source, base, dataAddress },
+    },
+    () => toBase64(gnuAssembleAndLinkLive(source, base, dataAddress)),
+  );
+  return fromBase64(b64);
+}
+
+function gnuAssembleAndLinkLive(source: string, base: number, dataAddress?: number): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), 'vgicsim-e2e-as-'));
   const run = (tool: string, args: string[]): void => {
     try {
       execFileSync(tool, args, { stdio: 'pipe' });
     } catch (e) {
       const err = e as { code?: string; stderr?: Buffer };
-      if (err.code === 'ENOENT')
-        throw new Error(
-          `${tool} not found: install the Debian package binutils-aarch64-linux-gnu (apt-get install binutils-aarch64-linux-gnu)`,
-        );
+      if (err.code === 'ENOENT') throw missingTool(tool);
       throw new Error(`${tool} failed: ${err.stderr?.toString() ?? String(e)}`);
     }
   };

@@ -3,6 +3,7 @@
 // but self"), each acknowledges with the sender's CPUID in GICC_IAR, cpu 1
 // turns itself off, cpu 0 sees it off (AFFINITY_INFO) and powers off. On
 // the reference machine and the VM under both policies.
+// test:cross: aarch64-linux-gnu-as, -ld, -objcopy (npm test: the bytes recorded in test/fixtures/cross/)
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -53,7 +54,10 @@ describe('smp.s (CPU_ON, SGIs by target list / self / all-but-self, CPU_OFF)', (
 
   it('assembles to the same bytes as GNU as + ld', () => {
     const source = readFileSync(join(ASM_GUEST_DIR, 'smp.s'), 'utf8');
-    assert.deepEqual(img.bytes, gnuAssembleAndLink(source, GUEST_BASE, sym(img, 'data_start')));
+    assert.deepEqual(
+      img.bytes,
+      gnuAssembleAndLink(source, GUEST_BASE, sym(img, 'data_start'), 'guests/asm/smp.s'),
+    );
   });
 
   for (const kind of MACHINE_KINDS) {

@@ -1,6 +1,7 @@
 // The newc cpio writer and the busybox initramfs: parsed back by our reader
 // and listed by Debian's cpio (package cpio), and the Linux scenarios that
 // boot it point at the download cache and expect /init's marker.
+// test:cross: cpio (npm test: its listing recorded in test/fixtures/cross/cpio.json)
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -12,12 +13,24 @@ import fc from 'fast-check';
 import { type CpioEntry, CpioError, isCpio, readCpio, writeCpio } from '../../src/scenario/cpio.ts';
 import { parseScenario } from '../../src/scenario/index.ts';
 import { APPLETS, buildInitramfs, INIT_MARKER, INIT_SCRIPT } from '../../src/scenario/initramfs.ts';
+import { missingTool, recorded } from '../cross/recorded.ts';
 
 const FAKE_BUSYBOX = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 1, 2, 3, 4, 5]);
 
 function cpioList(archive: Uint8Array): string {
-  const r = spawnSync('cpio', ['-itv', '--quiet'], { input: archive, encoding: 'utf8' });
-  if (r.error) assert.fail('cpio not found: install the Debian package cpio (apt-get install cpio)');
+  const args = ['-itv', '--quiet'];
+  const r = recorded(
+    { store: 'cpio', what: 'cpio -itv of the busybox initramfs', tools: ['cpio'], inputs: { args, archive } },
+    () => {
+      const r = spawnSync('cpio', args, {
+        input: archive,
+        encoding: 'utf8',
+        env: { ...process.env, TZ: 'UTC' },
+      });
+      if (r.error) throw missingTool('cpio');
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+  );
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 }

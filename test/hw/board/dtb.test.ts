@@ -2,10 +2,11 @@
 // here (independent of fdt.ts's decoder), with fdt.ts's decoder, and with
 // Debian's dtc (package device-tree-compiler), which must parse it without
 // a warning and show the nodes and properties a kernel needs.
+// test:cross: dtc (npm test: its output recorded in test/fixtures/cross/dtc.json)
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -26,6 +27,7 @@ import {
   readStrings,
   strings,
 } from '../../../src/hw/board/fdt.ts';
+import { fromBase64, missingTool, recorded, toBase64 } from '../../cross/recorded.ts';
 
 const MiB = 1024 * 1024;
 const CONFIG = {
@@ -80,13 +82,29 @@ function miniRead(b: Uint8Array): Map<string, Map<string, Uint8Array>> {
   return out;
 }
 
-function dtc(args: string[], input: Uint8Array | string) {
-  const r = spawnSync('dtc', args, { input, encoding: 'utf8' });
-  if (r.error)
-    assert.fail(
-      'dtc not found: install the Debian package device-tree-compiler (apt-get install device-tree-compiler)',
-    );
-  return r;
+interface DtcResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** base64 of the file dtc wrote (-o out), if any */
+  out?: string;
+}
+
+/** dtc with `input` on stdin and, if given, `file` as in.dts, in a temporary directory. */
+function dtc(what: string, args: string[], input: Uint8Array | string, file?: string): DtcResult {
+  return recorded({ store: 'dtc', what, tools: ['dtc'], inputs: { args, input, file } }, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vgicsim-dtb-'));
+    try {
+      if (file !== undefined) writeFileSync(join(dir, 'in.dts'), file);
+      const r = spawnSync('dtc', args, { input, encoding: 'utf8', cwd: dir });
+      if (r.error) throw missingTool('dtc');
+      const out = join(dir, 'out');
+      const res: DtcResult = { status: r.status, stdout: r.stdout, stderr: r.stderr };
+      return existsSync(out) ? { ...res, out: toBase64(readFileSync(out)) } : res;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 }
 
 describe('device tree (DTB) of the machine', () => {
@@ -161,7 +179,7 @@ describe('device tree (DTB) of the machine', () => {
   });
 
   it("Debian's dtc parses it without warnings and shows the nodes", () => {
-    const r = dtc(['-I', 'dtb', '-O', 'dts', '-'], blob);
+    const r = dtc('dtc -I dtb -O dts of the machine DTB', ['-I', 'dtb', '-O', 'dts', '-'], blob);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stderr.trim(), '', `dtc warnings:\n${r.stderr}`);
     const dts = r.stdout;
@@ -188,11 +206,15 @@ describe('device tree (DTB) of the machine', () => {
   model = "dtc-made";
   a { b@1 { reg = <1>; flag; }; };
 };`;
-    const dir = mkdtempSync(join(tmpdir(), 'vgicsim-dtb-'));
-    writeFileSync(join(dir, 'x.dts'), src);
-    const r = dtc(['-I', 'dts', '-O', 'dtb', '-b', '1', '-o', join(dir, 'x.dtb'), join(dir, 'x.dts')], '');
+    const r = dtc(
+      'dtc -I dts -O dtb of a small source',
+      ['-I', 'dts', '-O', 'dtb', '-b', '1', '-o', 'out', 'in.dts'],
+      '',
+      src,
+    );
     assert.equal(r.status, 0, r.stderr);
-    const d = decodeFdt(new Uint8Array(readFileSync(join(dir, 'x.dtb'))));
+    assert.ok(r.out !== undefined, 'dtc wrote the DTB');
+    const d = decodeFdt(fromBase64(r.out));
     assert.equal(d.bootCpu, 1);
     assert.deepEqual(d.reservations, [{ address: 0x4800_0000n, size: 0x1000n }]);
     assert.deepEqual(readStrings(prop(d.root, 'model')!), ['dtc-made']);

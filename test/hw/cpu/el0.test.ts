@@ -1,6 +1,7 @@
 // EL0 with the MMU on: ERET to EL0 and SVC back, SP_EL0, aborts from EL0
 // (lower-EL vectors and ECs), EL0 permissions, and the EL0 access checks
 // of Arm ARM D1/D19 (SCTLR_EL1.UMA/UCT/UCI/DZE/nTWI/nTWE, CNTKCTL_EL1).
+// test:cross: aarch64-linux-gnu-as, -objcopy (npm test: the bytes recorded in test/fixtures/cross/)
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,6 +1,7 @@
 // FP/SIMD: register file, FPEN traps, FPCR/FPSR, a few instructions of each
 // class (assembled by GNU as: the project's assembler has no FP/SIMD forms
 // yet). The differential test (test/hw/cpu/diff) checks semantics at scale.
+// test:cross: aarch64-linux-gnu-as, -objcopy (npm test: the bytes recorded in test/fixtures/cross/)
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,6 +1,7 @@
 // Stage-1 translation (Arm ARM D8): kernel-style TTBR1 addresses, block and
 // page mappings, every fault kind with its exact ESR/FAR, AT, ASIDs and
 // TLB maintenance. Page tables are written from the test into RAM.
+// test:cross: aarch64-linux-gnu-as, -objcopy (npm test: the bytes recorded in test/fixtures/cross/)
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

@@ -1,3 +1,6 @@
+// CPU save/restore: state hashes, canonical JSON, runs resumed from a snapshot.
+// test:cross: aarch64-linux-gnu-as, -objcopy (npm test: the bytes recorded in test/fixtures/cross/)
+
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';

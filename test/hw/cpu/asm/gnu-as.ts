@@ -1,30 +1,51 @@
-// Runs GNU binutils (the oracle of the cross-check): as, ld, objcopy.
+// Runs GNU binutils (the oracle of the cross-check): as, ld, objcopy, through
+// test/cross/recorded.ts (npm test: the bytes recorded in
+// test/fixtures/cross/gnu-as.json; npm run test:cross: the tools).
 // Missing tools are a failure naming the Debian package, never a skip.
 
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fromBase64, missingTool, recorded, toBase64 } from '../../../cross/recorded.ts';
 
 const TOOLS = ['aarch64-linux-gnu-as', 'aarch64-linux-gnu-ld', 'aarch64-linux-gnu-objcopy'];
-const DEBIAN_PACKAGE = 'binutils-aarch64-linux-gnu';
 
-function run(tool: string, args: string[], cwd: string): void {
+function run(tool: string, args: string[], cwd: string): string {
   const r = spawnSync(tool, args, { cwd, encoding: 'utf8' });
-  if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new Error(
-      `${tool} not found: install the Debian package '${DEBIAN_PACKAGE}' (apt-get install ${DEBIAN_PACKAGE})`,
-    );
-  }
+  if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ENOENT') throw missingTool(tool);
   if (r.status !== 0) throw new Error(`${tool} ${args.join(' ')} failed:\n${r.stderr}`);
+  return r.stdout;
 }
 
-export function checkTools(): void {
-  for (const t of TOOLS) run(t, ['--version'], tmpdir());
+/** The first line of each tool's --version (recorded: the versions the fixture was made with). */
+export function toolVersions(): string[] {
+  return recorded(
+    { store: 'gnu-as', what: 'binutils --version', tools: TOOLS, inputs: { args: ['--version'] } },
+    () => TOOLS.map((t) => run(t, ['--version'], tmpdir()).split('\n')[0]),
+  );
 }
 
 /** Assemble with GNU as, link .text at `textBase` and .data at `dataBase`, return the flat image. */
-export function gnuAssemble(source: string, textBase: number, dataBase: number): Uint8Array {
+export function gnuAssemble(
+  source: string,
+  textBase: number,
+  dataBase: number,
+  name = 'a test program',
+): Uint8Array {
+  const b64 = recorded(
+    {
+      store: 'gnu-as',
+      what: `${name} (as; ld -Ttext=0x${textBase.toString(16)} -Tdata=0x${dataBase.toString(16)}; objcopy -O binary)`,
+      tools: TOOLS,
+      inputs: { recipe: 'as; ld -e 0 -Ttext -Tdata; objcopy -O binary', source, textBase, dataBase },
+    },
+    () => toBase64(gnuAssembleLive(source, textBase, dataBase)),
+  );
+  return fromBase64(b64);
+}
+
+function gnuAssembleLive(source: string, textBase: number, dataBase: number): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), 'vgicsim-asm-'));
   try {
     writeFileSync(join(dir, 'in.s'), source);

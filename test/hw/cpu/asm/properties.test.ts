@@ -1,5 +1,6 @@
 // Property tests: bitmask immediates round-trip through DecodeBitMasks, and
 // randomly generated instruction operands assemble like GNU as (one batch).
+// test:cross: aarch64-linux-gnu-as, -ld, -objcopy (npm test: the bytes recorded in test/fixtures/cross/)
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -76,7 +77,12 @@ describe('random operands against GNU as', () => {
     })[0];
     const src = ['start:', ...program.map((l) => `  ${l}`)].join('\n');
     const r = assemble(src);
-    const theirs = gnuAssemble(src, r.base, r.base + 0x10_0000);
+    const theirs = gnuAssemble(
+      src,
+      r.base,
+      r.base + 0x10_0000,
+      `the random operands (fast-check seed ${SEED})`,
+    );
     assert.deepEqual(diffImages(src, r.bytes, theirs, r.lineOf, r.base).slice(0, 20), []);
   });
 });

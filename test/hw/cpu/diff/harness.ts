@@ -77,13 +77,14 @@ function instructionCount(lines: readonly string[]): number {
 /** Run sequences in both worlds; per sequence, the diffs (empty = equal), or a crash. */
 async function runBoth(
   seqs: Sequence[],
+  what: string,
 ): Promise<{ diffs: (string[] | null)[]; imageMismatch?: string; crash?: string }> {
   const src = programSource(seqs);
   const fp = seqs.some((s) => s.v !== undefined);
   const RB = fp ? RESULT_BYTES_FP : RESULT_BYTES;
   if (fp) {
     // GNU as builds the program for both worlds.
-    const qemu = await runInQemu(src, PROGRAM_BASE, FP_DATA);
+    const qemu = await runInQemu(src, PROGRAM_BASE, FP_DATA, what);
     const budget = seqs.reduce((n, s) => n + s.lines.length * 4 + 300, 1000);
     const vm = runInVgicsim(qemu.image, PROGRAM_BASE, PROGRAM_BASE, budget);
     const diffs = seqs.map((_, i) => {
@@ -106,7 +107,7 @@ async function runBoth(
   if (dataAddr === undefined) throw new Error('program has no scratch symbol');
   const budget = seqs.reduce((n, s) => n + s.lines.length * 4 + 200, 1000);
   const vm = runInVgicsim(ours.bytes, ours.base, ours.entry, budget);
-  const qemu = await runInQemu(src, PROGRAM_BASE, dataAddr);
+  const qemu = await runInQemu(src, PROGRAM_BASE, dataAddr, what);
   let imageMismatch: string | undefined;
   const n = Math.min(qemu.image.length, ours.bytes.length);
   for (let i = 0; i < n; i++) {
@@ -176,7 +177,8 @@ export async function runBatch(
     const s = seedState(r, gen(r, `${i}`));
     seqs.push(fp ? seedFp(r, s) : s);
   }
-  const res = await runBoth(seqs);
+  const what = `${count} ${fp ? 'FP/SIMD' : 'integer'} sequences from seed 0x${seed.toString(16)}`;
+  const res = await runBoth(seqs, what);
   const mismatches: Mismatch[] = [];
   res.diffs.forEach((d, i) => {
     if (d === null || d.length === 0) return;
@@ -196,7 +198,7 @@ export async function runBatch(
       lines: closeLabels(s.lines.slice(0, c), s.lines).map((l) => l.replace(tag, `L${m.index}p${j}_`)),
     }));
     try {
-      const p = await runBoth(prefixes);
+      const p = await runBoth(prefixes, `the prefixes of sequence ${m.index} of ${what}`);
       const first = p.diffs.findIndex((d) => d !== null && d.length > 0);
       if (first >= 0) m.prefix = prefixes[first].lines;
     } catch {

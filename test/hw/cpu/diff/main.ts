@@ -7,6 +7,9 @@
 import { parseArgs } from 'node:util';
 import { type BatchReport, formatMismatch, fpSequences, intSequences, runBatch } from './harness.ts';
 
+// The full-size run always uses the tools, never the fixtures (test/cross/recorded.ts).
+process.env.VGICSIM_CROSS = 'live';
+
 const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '100000' },

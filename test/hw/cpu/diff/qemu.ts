@@ -1,26 +1,25 @@
 // The reference side: assemble and link the test program with GNU binutils
 // (aarch64-linux-gnu-as, -ld) at the addresses our assembler chose, run it
 // under Debian's qemu-aarch64 (user mode, -cpu cortex-a57), collect stdout.
-// Missing tools fail with the Debian package to install.
+// Through test/cross/recorded.ts: `npm test` uses the image and output
+// recorded in test/fixtures/cross/qemu-diff.json (keyed by the program's
+// source, so by the generator and its seed); `npm run test:cross` and
+// `npm run diff-test` run the tools. Missing tools fail with the Debian
+// package to install.
 
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const PACKAGES: Record<string, string> = {
-  'aarch64-linux-gnu-as': 'binutils-aarch64-linux-gnu',
-  'aarch64-linux-gnu-ld': 'binutils-aarch64-linux-gnu',
-  'qemu-aarch64': 'qemu-user',
-};
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { fromBase64, missingTool, recordedAsync, toBase64 } from '../../../cross/recorded.ts';
 
 function run(cmd: string, args: string[], maxBuffer = 256 * 1024 * 1024): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     execFile(cmd, args, { encoding: 'buffer', maxBuffer }, (err, stdout, stderr) => {
       if (err) {
         const e = err as NodeJS.ErrnoException & { signal?: string };
-        if (e.code === 'ENOENT')
-          reject(new Error(`${cmd} not found: install the Debian package ${PACKAGES[cmd]} (.ci/run does)`));
+        if (e.code === 'ENOENT') reject(missingTool(cmd));
         else
           reject(
             Object.assign(
@@ -71,8 +70,32 @@ export function elfImage(elf: Uint8Array, base: number): Uint8Array {
   return img;
 }
 
+const TOOLS = ['aarch64-linux-gnu-as', 'aarch64-linux-gnu-ld', 'qemu-aarch64'];
+
 /** Assemble, link with .text at `textAddr` and .data at `dataAddr`, run under qemu-aarch64. */
-export async function runInQemu(source: string, textAddr: number, dataAddr: number): Promise<QemuResult> {
+export async function runInQemu(
+  source: string,
+  textAddr: number,
+  dataAddr: number,
+  what = 'a differential test program',
+): Promise<QemuResult> {
+  // The image is gzipped: .text and .data are megabytes apart (zeros between).
+  const r = await recordedAsync(
+    {
+      store: 'qemu-diff',
+      what,
+      tools: TOOLS,
+      inputs: { recipe: 'as; ld -static -T; qemu-aarch64 -cpu cortex-a57', source, textAddr, dataAddr },
+    },
+    async () => {
+      const q = await runInQemuLive(source, textAddr, dataAddr);
+      return { image: toBase64(gzipSync(q.image, { level: 9 })), out: toBase64(q.out), error: q.error };
+    },
+  );
+  return { image: new Uint8Array(gunzipSync(fromBase64(r.image))), out: fromBase64(r.out), error: r.error };
+}
+
+async function runInQemuLive(source: string, textAddr: number, dataAddr: number): Promise<QemuResult> {
   const dir = await mkdtemp(join(tmpdir(), 'vgicsim-diff-'));
   try {
     const s = join(dir, 'p.s');

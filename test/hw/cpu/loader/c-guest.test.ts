@@ -1,14 +1,13 @@
-// Builds guests/c with the real cross compiler and loads it with the ELF
-// loader. Fails (never skips) if aarch64-linux-gnu-gcc is missing.
+// guests/c as the real cross compiler builds it, loaded with the ELF loader.
+// test:cross: aarch64-linux-gnu-gcc (npm test: the ELF recorded in test/fixtures/cross/c-guest.json;
+// npm run test:cross compiles it, failing, never skipping, if the compiler is missing)
 
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync } from 'node:fs';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { loadElf } from '../../../../src/hw/cpu/loader/elf.ts';
 import type { LoadResult, LoadTarget } from '../../../../src/hw/cpu/loader/target.ts';
 import { GuestRam } from '../../../../src/hw/mem/guest-ram.ts';
 import {
-  type BuiltGuest,
   buildCGuest,
   C_GUEST_ENTRY,
   C_GUEST_EXPECTED_CRC,
@@ -16,6 +15,7 @@ import {
   C_GUEST_MESSAGE,
   GuestBuildError,
 } from '../../../../scripts/build-guest.ts';
+import { C_GUEST_ELF_NAME, cGuestElf } from '../../../cross/c-guest.ts';
 import { FakeRam } from './fake-ram.ts';
 
 const PF_X = 1;
@@ -45,17 +45,14 @@ function pattern(): Uint8Array {
 }
 
 describe('C guest (guests/c) built with aarch64-linux-gnu-gcc', () => {
-  let built: BuiltGuest;
+  let elf: Uint8Array;
   let ram: FakeRam;
   let result: LoadResult;
 
   before(() => {
-    built = buildCGuest();
+    elf = cGuestElf();
     ram = new FakeRam();
-    result = loadElf(built.elf, new Uint8Array(readFileSync(built.elf)), ram);
-  });
-  after(() => {
-    if (built) rmSync(built.dir, { recursive: true, force: true });
+    result = loadElf(C_GUEST_ELF_NAME, elf, ram);
   });
 
   it('enters at 0x40080000', () => {
@@ -87,7 +84,7 @@ describe('C guest (guests/c) built with aarch64-linux-gnu-gcc', () => {
   it("loads the same way into the interpreter's GuestRam (which is a LoadTarget)", () => {
     const guestRam = new GuestRam();
     const target: LoadTarget = guestRam;
-    const r = loadElf(built.elf, new Uint8Array(readFileSync(built.elf)), target);
+    const r = loadElf(C_GUEST_ELF_NAME, elf, target);
     assert.deepEqual(r, result);
     const text = guestRam.readBytes(r.segments[0].pa, r.segments[0].fileSize);
     assert.ok(Buffer.from(text).includes(Buffer.from(C_GUEST_MESSAGE, 'latin1')));
