@@ -1,7 +1,8 @@
 #!/usr/bin/env -S npx tsx
 // Builds the C guest (guests/c) with Debian's AArch64 cross compiler into a
 // directory of the caller's choice (default: a fresh temporary directory).
-// Nothing built is committed. Used by tests and by hand:
+// The tests' copy of the ELF is recorded in test/fixtures/cross/c-guest.json
+// (test/cross/c-guest.ts; `npm run fixtures:cross`). Used by tests and by hand:
 //
 //   npx tsx scripts/build-guest.ts [out-dir]     -> prints the ELF's path
 //
