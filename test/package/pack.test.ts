@@ -1,0 +1,225 @@
+// The npm package as a user gets it: `npm pack` (prepack builds dist/), then
+// an empty project installs the tarball offline and runs the command and the
+// library. Everything happens in a temporary directory: the package is packed
+// from a copy of the sources (so the checkout's dist/ is never rewritten while
+// other tests run), and no step needs the network. vgicsim's own dependencies
+// come from the npm cache that `npm ci` filled: the project pins them with the
+// entries of this repository's package-lock.json (resolved + integrity), as
+// `npm install --offline` cannot look up a version range without the registry.
+
+import assert from 'node:assert/strict';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+
+const ROOT = join(import.meta.dirname, '../..');
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  dependencies: Record<string, string>;
+};
+const LOCK = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { dependencies?: Record<string, string> }>;
+};
+/** What `npm pack` needs to build: the sources and their build configuration. */
+const BUILD_INPUTS = [
+  'package.json',
+  'README.md',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  'bin',
+  'src',
+  'schema',
+  'scenarios',
+  'docs',
+  'scripts/build.mjs',
+  'scripts/bundle-options.mjs',
+];
+const SEED = 'node_modules/vgicsim/scenarios/seed-masked-enable-disable.yaml';
+
+let work = '';
+let project = '';
+let packed: { filename: string; size: number; unpackedSize: number; files: { path: string }[] };
+
+const env = {
+  ...process.env,
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_update_notifier: 'false',
+  npm_config_loglevel: 'error',
+};
+
+function sh(cmd: string, args: string[], cwd: string, timeout = 120_000): SpawnSyncReturns<string> {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout, maxBuffer: 64 << 20 });
+  if (r.error) throw r.error;
+  return r;
+}
+
+function ok(r: SpawnSyncReturns<string>, what: string): string {
+  assert.equal(r.status, 0, `${what} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** The lockfile entries of vgicsim's dependencies, transitively. */
+function pinnedDependencies(): Record<string, unknown> {
+  const packages: Record<string, unknown> = {};
+  const todo = Object.keys(PKG.dependencies);
+  while (todo.length > 0) {
+    const name = todo.pop() as string;
+    const key = `node_modules/${name}`;
+    if (key in packages) continue;
+    const entry = LOCK.packages[key];
+    assert.ok(entry, `package-lock.json has no ${key}`);
+    packages[key] = entry;
+    todo.push(...Object.keys(entry.dependencies ?? {}));
+  }
+  return packages;
+}
+
+describe('npm package', { timeout: 600_000 }, () => {
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'vgicsim-pack-'));
+    const source = join(work, 'source');
+    for (const f of BUILD_INPUTS) cpSync(join(ROOT, f), join(source, f), { recursive: true });
+    symlinkSync(join(ROOT, 'node_modules'), join(source, 'node_modules'), 'dir');
+    const out = ok(sh('npm', ['pack', '--json', '--pack-destination', work], source, 300_000), 'npm pack');
+    // prepack's output (the build) precedes the JSON on stdout.
+    packed = JSON.parse(out.slice(out.indexOf('[\n')))[0];
+
+    project = join(work, 'project');
+    mkdirSync(project);
+    const deps = { ...PKG.dependencies };
+    writeFileSync(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'empty', version: '1.0.0', private: true, type: 'module', dependencies: deps }),
+    );
+    writeFileSync(
+      join(project, 'package-lock.json'),
+      JSON.stringify({
+        name: 'empty',
+        version: '1.0.0',
+        lockfileVersion: 3,
+        requires: true,
+        packages: { '': { name: 'empty', version: '1.0.0', dependencies: deps }, ...pinnedDependencies() },
+      }),
+    );
+    ok(
+      sh('npm', ['install', '--offline', '--no-audit', '--no-fund', join(work, packed.filename)], project),
+      'npm install',
+    );
+  });
+
+  after(() => {
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  it('ships the compiled command and library, the schema and the scenario library, not the sources', () => {
+    const files = new Set(packed.files.map((f) => f.path));
+    for (const f of [
+      'bin/vgicsim.mjs',
+      'dist/cli/vgicsim.mjs',
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/hyp/api/index.d.ts',
+      'dist/export/index.d.ts',
+      'schema/scenario.schema.json',
+      'scenarios/seed-masked-enable-disable.yaml',
+      'README.md',
+      'package.json',
+    ])
+      assert.ok(files.has(f), `${f} is not in the tarball`);
+    for (const f of files)
+      assert.doesNotMatch(f, /^(src|test|scripts|node_modules)\//, `${f} is in the tarball`);
+    assert.equal(packed.filename, `${PKG.name}-${PKG.version}.tgz`);
+  });
+
+  it('npx vgicsim --version prints the version, without tsx', () => {
+    assert.throws(() => readFileSync(join(project, 'node_modules/tsx/package.json')), /ENOENT/);
+    const out = ok(
+      sh('npx', ['--offline', 'vgicsim', '--version'], project, 60_000),
+      'npx vgicsim --version',
+    );
+    assert.equal(out.trim(), PKG.version);
+  });
+
+  it('npx vgicsim run passes the seed scenario shipped in the package (exit 0)', () => {
+    const out = ok(sh('npx', ['--offline', 'vgicsim', 'run', SEED], project, 60_000), 'npx vgicsim run');
+    assert.match(out, /^PASS {2}seed-masked-enable-disable {2}\[policy level, seed 0\]/m);
+    assert.match(out, /^ {2}ok {3}exit: poweroff$/m);
+  });
+
+  it('npx vgicsim run exits 1 when an expectation fails (the seed under legacy-edge)', () => {
+    const r = sh('npx', ['--offline', 'vgicsim', 'run', SEED, '--policy', 'legacy-edge'], project, 60_000);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stdout, /^FAIL {2}seed-masked-enable-disable/m);
+  });
+
+  it('the library loads and runs the seed scenario, records a trace, writes a VCD, and builds a VM', () => {
+    writeFileSync(
+      join(project, 'use.mjs'),
+      `import { loadScenarioFile, runScenario, MemorySink, writeVcd, kvm } from 'vgicsim';
+import { createVm } from 'vgicsim/kvm';
+import { writeText } from 'vgicsim/export';
+const s = loadScenarioFile(${JSON.stringify(SEED)});
+const out = {};
+for (const policy of ['level', 'legacy-edge']) {
+  const trace = new MemorySink();
+  const run = runScenario(s, { policy, trace });
+  out[policy] = { passed: run.passed, end: run.end, acks: run.acks.map((a) => a.intid), records: trace.records.length > 0 };
+  if (policy === 'level') {
+    out.vcd = writeVcd(trace.records, { counterHz: s.machine.counterHz }).includes('$enddefinitions');
+    out.text = writeText(trace.records).split('\\n').length > 1;
+  }
+}
+out.sameCreateVm = kvm.createVm === createVm;
+out.vcpu = createVm({ policy: 'level', vcpus: 1 }).createVcpu(0).ok;
+console.log(JSON.stringify(out));
+`,
+    );
+    const out = JSON.parse(ok(sh(process.execPath, ['use.mjs'], project, 60_000), 'node use.mjs'));
+    assert.deepEqual(out, {
+      level: { passed: true, end: 'poweroff', acks: [], records: true },
+      'legacy-edge': { passed: false, end: 'poweroff', acks: [27], records: true },
+      vcd: true,
+      text: true,
+      sameCreateVm: true,
+      vcpu: true,
+    });
+  });
+
+  it("the library's type declarations check under NodeNext resolution", () => {
+    writeFileSync(
+      join(project, 'use.ts'),
+      `import { loadScenarioFile, runScenario, type ScenarioRun, kvm } from 'vgicsim';
+import type { KvmVmConfig } from 'vgicsim/kvm';
+const run: ScenarioRun = runScenario(loadScenarioFile('x.yaml'), { policy: 'level' });
+const passed: boolean = run.passed;
+const config: KvmVmConfig = { policy: 'level', vcpus: 2 };
+kvm.createVm(config);
+// @ts-expect-error: the policy is required
+kvm.createVm({ vcpus: 1 });
+export { passed };
+`,
+    );
+    // skipLibCheck: were the declarations missing or `any`, the @ts-expect-error line would fail.
+    const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+    const args = [
+      '--noEmit',
+      '--strict',
+      '--skipLibCheck',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+    ];
+    const r = sh(
+      process.execPath,
+      [tsc, ...args, '--types', 'node', '--typeRoots', join(ROOT, 'node_modules/@types'), 'use.ts'],
+      project,
+      120_000,
+    );
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+});
