@@ -2,7 +2,7 @@
 
 import type { TraceRecord } from '../sim/trace/records.ts';
 import { getField } from '../sim/bits.ts';
-import { LR } from '../hw/gic/virt-regs.ts';
+import { GICH_LR_CPUID, GICH_LR_VirtualID } from '../hw/gic/virt-regs.ts';
 
 export interface TraceViolation {
   /** index of the record where the violation shows */
@@ -76,8 +76,8 @@ export function duplicateLrs(records: readonly TraceRecord[]): TraceViolation[] 
       seen = new Map();
       flush.set(r.cpu, seen);
     }
-    const vid = getField(r.value, LR.VirtualID);
-    const key = vid < 16 ? vid * 8 + getField(r.value, LR.CPUID) : vid * 8;
+    const vid = getField(r.value, GICH_LR_VirtualID);
+    const key = vid < 16 ? vid * 8 + getField(r.value, GICH_LR_CPUID) : vid * 8;
     const lr = seen.get(key);
     if (lr !== undefined && lr !== r.lr)
       out.push({

@@ -2,8 +2,11 @@
 // excluded), with time and cpu. Expectations (`expect.acknowledged`) and
 // the divergence check read this log.
 
+import { getField } from '../../sim/bits.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import type { Ticks } from '../../sim/time.ts';
+import { GICC_IAR_CPUID, GICC_IAR_InterruptID } from '../gic/registers.ts';
+import { isSpecial } from '../gic/intid.ts';
 
 export interface AckEntry {
   readonly t: Ticks;
@@ -16,12 +19,6 @@ export interface AckEntry {
   /** address of the instruction that read IAR */
   readonly pc: number;
 }
-
-/** GICC_IAR: INTID in [9:0], CPUID in [12:10]. */
-const INTID_MASK = 0x3ff;
-const CPUID_SHIFT = 10;
-const CPUID_MASK = 0x7;
-const FIRST_SPECIAL = 1020;
 
 export class AckLog implements Saveable<AckEntry[]> {
   readonly entries: AckEntry[] = [];
@@ -46,9 +43,9 @@ export class AckLog implements Saveable<AckEntry[]> {
 
   /** Record an IAR value read by `cpu`; special INTIDs are not acknowledgements. */
   record(t: Ticks, cycle: number, cpu: number, iar: number, pc: number): void {
-    const intid = iar & INTID_MASK;
-    if (intid >= FIRST_SPECIAL) return;
-    this.entries.push({ t, cycle, cpu, intid, source: (iar >>> CPUID_SHIFT) & CPUID_MASK, pc });
+    const intid = getField(iar, GICC_IAR_InterruptID);
+    if (isSpecial(intid)) return;
+    this.entries.push({ t, cycle, cpu, intid, source: getField(iar, GICC_IAR_CPUID), pc });
   }
 
   forCpu(cpu: number): number[] {

@@ -30,7 +30,7 @@ import {
   HPPI_PRIORITY,
   HPPI_SOURCE,
 } from './distributor.ts';
-import { SGI_COUNT, SPURIOUS } from './intid.ts';
+import { SGI_COUNT, SPURIOUS, FIRST_SPECIAL_INTID, SPURIOUS_GROUP1 } from './intid.ts';
 import {
   aprIndex,
   aprRunningPriority,
@@ -42,7 +42,6 @@ import {
   RPR_IDLE,
 } from './priority.ts';
 import {
-  FIRST_SPECIAL_INTID,
   GICC_ABPR,
   GICC_AEOIR,
   GICC_AHPPIR,
@@ -68,7 +67,6 @@ import {
   GICC_PMR,
   GICC_RPR,
   IIDR_Revision,
-  INTID_GROUP1_ONLY,
 } from './registers.ts';
 
 /** GICC_IIDR: ProductID 0x056, ArchVersion 2 (GICv2), Revision 1, Implementer 0 (none claimed). */
@@ -205,7 +203,7 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
     if (h === HPPI_NONE) return SPURIOUS;
     const group = getField(h, HPPI_GROUP);
     if (aliased && group === 0) return SPURIOUS;
-    if (!aliased && group === 1 && !testBit(this.ctlr, GICC_CTLR_AckCtl.lsb)) return INTID_GROUP1_ONLY;
+    if (!aliased && group === 1 && !testBit(this.ctlr, GICC_CTLR_AckCtl.lsb)) return SPURIOUS_GROUP1;
     const id = getField(h, HPPI_INTID);
     const source = id < SGI_COUNT ? getField(h, HPPI_SOURCE) : 0;
     const bitIdx = aprIndex(this.groupPriorityOf(getField(h, HPPI_PRIORITY), group));
@@ -223,7 +221,7 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
     if (h === HPPI_NONE) return SPURIOUS;
     const group = getField(h, HPPI_GROUP);
     if (aliased && group === 0) return SPURIOUS;
-    if (!aliased && group === 1 && !testBit(this.ctlr, GICC_CTLR_AckCtl.lsb)) return INTID_GROUP1_ONLY;
+    if (!aliased && group === 1 && !testBit(this.ctlr, GICC_CTLR_AckCtl.lsb)) return SPURIOUS_GROUP1;
     return setField(getField(h, HPPI_INTID), GICC_IAR_CPUID, getField(h, HPPI_SOURCE));
   }
 

@@ -6,7 +6,19 @@
 
 import type { AccessSize, MmioDevice } from '../mmio.ts';
 import type { VirtInterfaceOps } from './virt-ops.ts';
-import { GICH } from './virt-regs.ts';
+import {
+  GICH_APR,
+  GICH_EISR0,
+  GICH_EISR1,
+  GICH_ELRSR0,
+  GICH_ELRSR1,
+  GICH_HCR,
+  GICH_LR0,
+  GICH_LR_END,
+  GICH_MISR,
+  GICH_VMCR,
+  GICH_VTR,
+} from './virt-regs.ts';
 
 export class GichFrame implements MmioDevice {
   constructor(private readonly vif: VirtInterfaceOps) {}
@@ -15,26 +27,26 @@ export class GichFrame implements MmioDevice {
     if (size !== 4 || (offset & 3) !== 0) return 0;
     const v = this.vif;
     switch (offset) {
-      case GICH.HCR:
+      case GICH_HCR:
         return v.readHCR();
-      case GICH.VTR:
+      case GICH_VTR:
         return v.readVTR();
-      case GICH.VMCR:
+      case GICH_VMCR:
         return v.readVMCR();
-      case GICH.MISR:
+      case GICH_MISR:
         return v.readMISR();
-      case GICH.EISR0:
+      case GICH_EISR0:
         return v.readEISR(0);
-      case GICH.EISR1:
+      case GICH_EISR1:
         return v.readEISR(1);
-      case GICH.ELRSR0:
+      case GICH_ELRSR0:
         return v.readELRSR(0);
-      case GICH.ELRSR1:
+      case GICH_ELRSR1:
         return v.readELRSR(1);
-      case GICH.APR:
+      case GICH_APR:
         return v.readAPR();
     }
-    if (offset >= GICH.LR0 && offset < GICH.LR_END) return v.readLR((offset - GICH.LR0) >>> 2);
+    if (offset >= GICH_LR0 && offset < GICH_LR_END) return v.readLR((offset - GICH_LR0) >>> 2);
     return 0;
   }
 
@@ -42,16 +54,16 @@ export class GichFrame implements MmioDevice {
     if (size !== 4 || (offset & 3) !== 0) return;
     const v = this.vif;
     switch (offset) {
-      case GICH.HCR:
+      case GICH_HCR:
         v.writeHCR(value);
         return;
-      case GICH.VMCR:
+      case GICH_VMCR:
         v.writeVMCR(value);
         return;
-      case GICH.APR:
+      case GICH_APR:
         v.writeAPR(value);
         return;
     }
-    if (offset >= GICH.LR0 && offset < GICH.LR_END) v.writeLR((offset - GICH.LR0) >>> 2, value);
+    if (offset >= GICH_LR0 && offset < GICH_LR_END) v.writeLR((offset - GICH_LR0) >>> 2, value);
   }
 }

@@ -10,17 +10,30 @@
 import { getField, setField } from '../../sim/bits.ts';
 import type { AccessSize, MmioDevice } from '../mmio.ts';
 import type { VirtInterfaceOps } from './virt-ops.ts';
-import { PRIORITY_SHIFT } from './virt-priority.ts';
 import {
-  AckView,
-  BPR_BinaryPoint,
-  GICV,
   GICV_IIDR_VALUE,
-  IDLE_PRIORITY,
-  PMR_Priority,
-  VMCR,
-  VMCR_CTLR_MASK,
+  GICH_VMCR_CTLR_MASK,
+  GICH_VMCR_VMABP,
+  GICH_VMCR_VMBP,
+  GICH_VMCR_VMPriMask,
+  GICV_ABPR,
+  GICV_AEOIR,
+  GICV_AHPPIR,
+  GICV_AIAR,
+  GICV_APR0,
+  GICV_BPR,
+  GICV_CTLR,
+  GICV_DIR,
+  GICV_EOIR,
+  GICV_HPPIR,
+  GICV_IAR,
+  GICV_IIDR,
+  GICV_PMR,
+  GICV_RPR,
 } from './virt-regs.ts';
+import { GICC_BPR_BinaryPoint, GICC_PMR_Priority } from './registers.ts';
+import { IDLE_PRIORITY, VIRT_PRIORITY_SHIFT } from './priority.ts';
+import { AckView } from './virt-ops.ts';
 
 export class GicvFrame implements MmioDevice {
   constructor(private readonly vif: VirtInterfaceOps) {}
@@ -30,30 +43,30 @@ export class GicvFrame implements MmioDevice {
     const v = this.vif;
     const vmcr = v.readVMCR();
     switch (offset) {
-      case GICV.CTLR:
-        return (vmcr & VMCR_CTLR_MASK) >>> 0;
-      case GICV.PMR:
+      case GICV_CTLR:
+        return (vmcr & GICH_VMCR_CTLR_MASK) >>> 0;
+      case GICV_PMR:
         // only the top 5 bits are implemented; the low 3 bits read as zero
-        return getField(vmcr, VMCR.VMPriMask) << PRIORITY_SHIFT;
-      case GICV.BPR:
-        return getField(vmcr, VMCR.VMBP);
-      case GICV.ABPR:
-        return getField(vmcr, VMCR.VMABP);
-      case GICV.IAR:
+        return getField(vmcr, GICH_VMCR_VMPriMask) << VIRT_PRIORITY_SHIFT;
+      case GICV_BPR:
+        return getField(vmcr, GICH_VMCR_VMBP);
+      case GICV_ABPR:
+        return getField(vmcr, GICH_VMCR_VMABP);
+      case GICV_IAR:
         return v.acknowledge(AckView.Primary);
-      case GICV.AIAR:
+      case GICV_AIAR:
         return v.acknowledge(AckView.Aliased);
-      case GICV.HPPIR:
+      case GICV_HPPIR:
         return v.highestPending(AckView.Primary);
-      case GICV.AHPPIR:
+      case GICV_AHPPIR:
         return v.highestPending(AckView.Aliased);
-      case GICV.RPR: {
+      case GICV_RPR: {
         const rp = v.runningPriority();
         return rp === IDLE_PRIORITY ? 0xff : rp;
       }
-      case GICV.APR0:
+      case GICV_APR0:
         return v.readAPR();
-      case GICV.IIDR:
+      case GICV_IIDR:
         return GICV_IIDR_VALUE;
     }
     return 0;
@@ -64,26 +77,28 @@ export class GicvFrame implements MmioDevice {
     const v = this.vif;
     const vmcr = v.readVMCR();
     switch (offset) {
-      case GICV.CTLR:
-        v.writeVMCR(((vmcr & ~VMCR_CTLR_MASK) | (value & VMCR_CTLR_MASK)) >>> 0);
+      case GICV_CTLR:
+        v.writeVMCR(((vmcr & ~GICH_VMCR_CTLR_MASK) | (value & GICH_VMCR_CTLR_MASK)) >>> 0);
         return;
-      case GICV.PMR:
-        v.writeVMCR(setField(vmcr, VMCR.VMPriMask, getField(value, PMR_Priority) >>> PRIORITY_SHIFT));
+      case GICV_PMR:
+        v.writeVMCR(
+          setField(vmcr, GICH_VMCR_VMPriMask, getField(value, GICC_PMR_Priority) >>> VIRT_PRIORITY_SHIFT),
+        );
         return;
-      case GICV.BPR:
-        v.writeVMCR(setField(vmcr, VMCR.VMBP, getField(value, BPR_BinaryPoint)));
+      case GICV_BPR:
+        v.writeVMCR(setField(vmcr, GICH_VMCR_VMBP, getField(value, GICC_BPR_BinaryPoint)));
         return;
-      case GICV.ABPR:
-        v.writeVMCR(setField(vmcr, VMCR.VMABP, getField(value, BPR_BinaryPoint)));
+      case GICV_ABPR:
+        v.writeVMCR(setField(vmcr, GICH_VMCR_VMABP, getField(value, GICC_BPR_BinaryPoint)));
         return;
-      case GICV.EOIR:
-      case GICV.AEOIR:
+      case GICV_EOIR:
+      case GICV_AEOIR:
         v.endOfInterrupt(value);
         return;
-      case GICV.DIR:
+      case GICV_DIR:
         v.deactivate(value);
         return;
-      case GICV.APR0:
+      case GICV_APR0:
         v.writeAPR(value);
         return;
     }

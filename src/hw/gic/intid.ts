@@ -8,8 +8,19 @@ export const SGI_COUNT = 16;
 export const PRIVATE_COUNT = 32;
 /** Largest INTID a GICv2 can implement (ITLinesNumber = 31 -> 1020 interrupts, 0..1019). */
 export const MAX_INTID = 1019;
+/** INTIDs a per-interrupt GICD register range spans (0..1023, special ones included). */
+export const INTID_SPACE = 1024;
+/** Special INTIDs 1020-1023 (GICv2 3.2.5): never an interrupt; EOIR/DIR writes of them are ignored. */
+export const FIRST_SPECIAL_INTID = 1020;
 /** IAR value when nothing is pending (or the interrupt is not forwarded). */
 export const SPURIOUS = 1023 as IntId;
+/**
+ * IAR/HPPIR value when the highest priority pending interrupt is group 1 but
+ * the read may not acknowledge it (GICC_CTLR.AckCtl = 0; GICv2 3.2.5).
+ */
+export const SPURIOUS_GROUP1 = 1022 as IntId;
+/** Bits of an INTID field in GICC_IAR, EOIR, HPPIR, DIR and GICH_LR.VirtualID. */
+export const INTID_BITS = 10;
 
 /** Well-known PPIs on an Arm system with the generic timer and GIC virtualization. */
 export const PPI = {
@@ -41,6 +52,11 @@ export function isPpi(id: number): boolean {
 /** SGIs and PPIs are banked per cpu. */
 export function isPrivate(id: number): boolean {
   return id < PRIVATE_COUNT;
+}
+
+/** 1020-1023: special INTIDs (GICv2 3.2.5). */
+export function isSpecial(id: number): boolean {
+  return id >= FIRST_SPECIAL_INTID;
 }
 
 export function isSpi(id: number): boolean {

@@ -1,7 +1,9 @@
-// Priority arithmetic of the physical GICv2 model (GICv2 3.3 "Interrupt
-// prioritization"). The model implements 5 priority bits (32 levels, like a
-// GIC-400 and like the GICv2 virtual interface): priority fields keep bits
-// [7:3]; bits [2:0] are RAZ/WI in GICD_IPRIORITYR and GICC_PMR (GICv2 3.3.1).
+// Priority arithmetic of the GICv2 (GICv2 3.3 "Interrupt prioritization"),
+// physical and virtual, in one place. The physical model implements 5
+// priority bits (32 levels, like a GIC-400): priority fields keep bits [7:3];
+// bits [2:0] are RAZ/WI in GICD_IPRIORITYR and GICC_PMR (GICv2 3.3.1). The
+// virtual interface has 5 priority and 5 preemption bits too (GICH_VTR,
+// 5.2.1): GICH_LR.Priority and GICH_VMCR.VMPriMask hold bits [7:3].
 
 import { lowMask } from '../../sim/bits.ts';
 
@@ -34,6 +36,15 @@ export function groupPriority(priority: number, bpr: number, isAliased: boolean)
   return (priority & ~lowMask(subBits) & 0xff) >>> 0;
 }
 
+// ---- the virtual CPU interface (GICH_VTR.PRIbits/PREbits + 1) ----
+export const VIRT_PRIORITY_BITS = 5;
+export const VIRT_PREEMPTION_BITS = 5;
+/** GICH_LR.Priority and GICH_VMCR.VMPriMask hold priority bits [7:VIRT_PRIORITY_SHIFT]. */
+export const VIRT_PRIORITY_SHIFT = 8 - VIRT_PRIORITY_BITS;
+/** Minimum GICV_BPR (8 - PRIbits - 1) and minimum GICV_ABPR (one more). */
+export const MIN_VBPR = 7 - VIRT_PRIORITY_BITS;
+export const MIN_VABPR = MIN_VBPR + 1;
+
 /** Index of the active-priority bit for a group priority (0..31). */
 export function aprIndex(gp: number): number {
   return gp >>> APR_LEVEL_SHIFT;
@@ -43,4 +54,16 @@ export function aprIndex(gp: number): number {
 export function aprRunningPriority(apr: number): number {
   if (apr === 0) return IDLE_PRIORITY;
   return (31 - Math.clz32(apr & -apr)) << APR_LEVEL_SHIFT;
+}
+
+/**
+ * Running priority of a virtual CPU interface from GICH_APR / GICV_APR0
+ * (GICv2 5.3.10): bit k set = group priority k << VIRT_PRIORITY_SHIFT is
+ * active; the lowest set bit is the running priority; IDLE_PRIORITY when
+ * none. A priority p preempts iff p < this value (it is a group-priority
+ * boundary, so this is exact whatever the binary point).
+ */
+export function virtRunningPriority(apr: number): number {
+  if (apr === 0) return IDLE_PRIORITY;
+  return (31 - Math.clz32(apr & -apr)) << VIRT_PRIORITY_SHIFT;
 }

@@ -1,6 +1,9 @@
-// Register offsets and fields of the physical GICv2 distributor (GICD) and
-// CPU interface (GICC) frames: IHI 0048B 4.1.2 (Table 4-1, Table 4-2),
-// 4.3 and 4.4. Names are the architecture's.
+// Register offsets and fields of the GICv2 distributor (GICD) and CPU
+// interface (GICC) frames: IHI 0048B 4.1.2 (Table 4-1, Table 4-2), 4.3 and
+// 4.4. Names are the architecture's. The one definition every model of these
+// frames uses: the physical GIC (hw/gic), the vgic's GICD emulation
+// (hyp/vgic), the host driver and the assembler's board symbols. The GICH and
+// GICV frames are in virt-regs.ts; special INTIDs in intid.ts.
 
 import { bit, field } from '../../sim/bits.ts';
 
@@ -26,11 +29,19 @@ export const GICD_ID_BASE = 0xfd0;
 export const GICD_ICPIDR2 = 0xfe8;
 export const GICD_FRAME_SIZE = 0x1000;
 
+/** End of the identification registers: the end of the frame. */
+export const GICD_ID_END = GICD_FRAME_SIZE;
+
 /** Per-INTID bit registers span 0x80 bytes (1024 INTIDs); byte registers 0x400; ICFGR 0x100. */
 export const BITS_REG_SPAN = 0x80;
 export const BYTES_REG_SPAN = 0x400;
 export const ICFGR_SPAN = 0x100;
+/** GICD_CPENDSGIRn / SPENDSGIRn: one byte per SGI (4 words). */
 export const SGI_BYTES_SPAN = 0x10;
+
+/** GICD_ICFGR (GICv2 4.3.13): two bits per INTID; Int_config[1] (bit 2k+1) set = edge-triggered. */
+export const GICD_ICFGR_BITS_PER_IRQ = 2;
+export const GICD_ICFGR_EDGE = 0b10;
 
 /** GICD_CTLR without the Security Extensions (GICv2 4.3.1). */
 export const GICD_CTLR_EnableGrp0 = bit(0);
@@ -55,9 +66,15 @@ export const GICD_SGIR_SGIINTID = field(0, 4);
 export const GICD_SGIR_NSATT = bit(15);
 export const GICD_SGIR_CPUTargetList = field(16, 8);
 export const GICD_SGIR_TargetListFilter = field(24, 2);
+/** GICD_SGIR.TargetListFilter values; 3 is reserved. */
+export const GICD_SGIR_FILTER_LIST = 0;
+export const GICD_SGIR_FILTER_ALL_BUT_SELF = 1;
+export const GICD_SGIR_FILTER_SELF = 2;
 
-/** ICPIDR2 (GICv2 4.3.16). */
+/** ICPIDR2 (GICv2 4.3.16): ArchRev, JEDEC-assigned designer flag, JEP106 identity code bits [6:4]. */
 export const ICPIDR2_ArchRev = field(4, 4);
+export const ICPIDR2_JEDEC = bit(3);
+export const ICPIDR2_JEP106_6_4 = field(0, 3);
 
 // ---- GICC (8 KiB frame) ----
 export const GICC_CTLR = 0x0000;
@@ -99,7 +116,3 @@ export const GICC_IAR_CPUID = field(10, 3);
 export const GICC_BPR_BinaryPoint = field(0, 3);
 /** Priority field of GICC_PMR / GICC_RPR. */
 export const GICC_PMR_Priority = field(0, 8);
-
-/** Special INTIDs (GICv2 3.2.5). */
-export const INTID_GROUP1_ONLY = 1022;
-export const FIRST_SPECIAL_INTID = 1020;

@@ -31,36 +31,44 @@ import { GicvFrame } from './gicv-frame.ts';
 import type { IntId } from './intid.ts';
 import { computeEISR, computeELRSR, computeMISR } from './gich-status.ts';
 import type { VirtInterfaceOps } from './virt-ops.ts';
+import { NO_LR, aprBit, canSignal, groupPriority, hppiLr, iarValue } from './virt-priority.ts';
 import {
-  NO_LR,
-  aprBit,
-  canSignal,
-  groupPriority,
-  hppiLr,
-  iarValue,
-  runningPriority,
-} from './virt-priority.ts';
-import {
-  AckView,
-  FIRST_SPECIAL_INTID,
-  HCR,
-  HCR_WRITABLE,
-  IAR,
-  INTID_SPURIOUS,
-  INTID_SPURIOUS_OTHER_GROUP,
-  LR,
-  LR_WRITABLE_HW,
-  LR_WRITABLE_SW,
+  GICH_HCR_WRITABLE,
+  GICH_LR_WRITABLE_HW,
+  GICH_LR_WRITABLE_SW,
   LrState,
+  GICH_VMCR_CTLR_MASK,
+  GICH_HCR_EOICount,
+  GICH_HCR_En,
+  GICH_LR_CPUID,
+  GICH_LR_Grp1,
+  GICH_LR_HW,
+  GICH_LR_PhysicalID,
+  GICH_LR_State,
+  GICH_LR_VirtualID,
+  GICH_VMCR_VEM,
+  GICH_VMCR_VMABP,
+  GICH_VMCR_VMAckCtl,
+  GICH_VMCR_VMBP,
+  GICH_VMCR_VMFIQEn,
+  GICH_VMCR_VMPriMask,
+  GICH_VTR_ListRegs,
+  GICH_VTR_PREbits,
+  GICH_VTR_PRIbits,
+} from './virt-regs.ts';
+import { GICC_IAR_CPUID, GICC_IAR_InterruptID } from './registers.ts';
+import {
   MIN_VABPR,
   MIN_VBPR,
   VIRT_PREEMPTION_BITS,
   VIRT_PRIORITY_BITS,
-  VMCR,
-  VMCR_CTLR_MASK,
-  VMCR_RESET,
-  VTR,
-} from './virt-regs.ts';
+  virtRunningPriority,
+} from './priority.ts';
+import { FIRST_SPECIAL_INTID, SPURIOUS, SPURIOUS_GROUP1, intid } from './intid.ts';
+import { AckView } from './virt-ops.ts';
+
+/** GICH_VMCR reset: binary points at their minimum (GIC-400 resets GICV_BPR to 2, GICV_ABPR to 3). */
+const GICH_VMCR_RESET = setField(setField(0, GICH_VMCR_VMABP, MIN_VABPR), GICH_VMCR_VMBP, MIN_VBPR);
 
 /** What the virtual interface needs from the physical GIC. */
 export interface PhysicalGicPort {
@@ -107,7 +115,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
 
   private readonly lr: Uint32Array;
   private hcr = 0;
-  private vmcr = VMCR_RESET;
+  private vmcr = GICH_VMCR_RESET;
   /** GICH_APR: bit k = preemption level k (group priority k << 3) is active */
   private apr = 0;
 
@@ -133,14 +141,14 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
   }
 
   writeHCR(v: number): void {
-    this.hcr = (v & HCR_WRITABLE) >>> 0;
+    this.hcr = (v & GICH_HCR_WRITABLE) >>> 0;
     this.update();
   }
 
   readVTR(): number {
-    let v = setField(0, VTR.ListRegs, this.lr.length - 1);
-    v = setField(v, VTR.PREbits, VIRT_PREEMPTION_BITS - 1);
-    return setField(v, VTR.PRIbits, VIRT_PRIORITY_BITS - 1);
+    let v = setField(0, GICH_VTR_ListRegs, this.lr.length - 1);
+    v = setField(v, GICH_VTR_PREbits, VIRT_PREEMPTION_BITS - 1);
+    return setField(v, GICH_VTR_PRIbits, VIRT_PRIORITY_BITS - 1);
   }
 
   readVMCR(): number {
@@ -148,10 +156,10 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
   }
 
   writeVMCR(v: number): void {
-    let m = v & VMCR_CTLR_MASK; // the GICV_CTLR alias bits; [8:5], [17:10], [26:24] are RES0
-    m = setField(m, VMCR.VMABP, Math.max(getField(v, VMCR.VMABP), MIN_VABPR));
-    m = setField(m, VMCR.VMBP, Math.max(getField(v, VMCR.VMBP), MIN_VBPR));
-    this.vmcr = setField(m, VMCR.VMPriMask, getField(v, VMCR.VMPriMask));
+    let m = v & GICH_VMCR_CTLR_MASK; // the GICV_CTLR alias bits; [8:5], [17:10], [26:24] are RES0
+    m = setField(m, GICH_VMCR_VMABP, Math.max(getField(v, GICH_VMCR_VMABP), MIN_VABPR));
+    m = setField(m, GICH_VMCR_VMBP, Math.max(getField(v, GICH_VMCR_VMBP), MIN_VBPR));
+    this.vmcr = setField(m, GICH_VMCR_VMPriMask, getField(v, GICH_VMCR_VMPriMask));
     this.update();
   }
 
@@ -184,9 +192,10 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
   /** GICH_LRn write; an unimplemented n is WI (5.3.9). */
   writeLR(n: number, v: number): void {
     if (n < 0 || n >= this.lr.length) return;
-    const hw = testBit(v, LR.HW.lsb);
-    let w = (v & (hw ? LR_WRITABLE_HW : LR_WRITABLE_SW)) >>> 0;
-    if (hw && getField(w, LR.State) === LrState.PendingActive) w = setField(w, LR.State, LrState.Active);
+    const hw = testBit(v, GICH_LR_HW.lsb);
+    let w = (v & (hw ? GICH_LR_WRITABLE_HW : GICH_LR_WRITABLE_SW)) >>> 0;
+    if (hw && getField(w, GICH_LR_State) === LrState.PendingActive)
+      w = setField(w, GICH_LR_State, LrState.Active);
     this.setLr(n, w);
     this.update();
   }
@@ -196,10 +205,10 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
   /** GICV_IAR (view Primary) / GICV_AIAR (view Aliased) read. */
   acknowledge(view: AckView): number {
     const n = hppiLr(this.lr, this.hcr, this.vmcr);
-    if (n === NO_LR) return INTID_SPURIOUS;
+    if (n === NO_LR) return SPURIOUS;
     const v = this.lr[n];
     // an HPPI masked by PMR or the running priority is not acknowledged: 1023 (3.2.4)
-    if (!canSignal(v, this.vmcr, this.apr)) return INTID_SPURIOUS;
+    if (!canSignal(v, this.vmcr, this.apr)) return SPURIOUS;
     const id = this.viewFilter(v, view);
     if (id !== 0) return id;
     if (this.opts.trace.enabled)
@@ -208,9 +217,9 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
         t: this.opts.clock.now,
         cpu: this.opts.cpu,
         gic: 'virt',
-        intid: getField(v, LR.VirtualID),
+        intid: getField(v, GICH_LR_VirtualID),
       });
-    this.setLr(n, setField(v, LR.State, LrState.Active));
+    this.setLr(n, setField(v, GICH_LR_State, LrState.Active));
     this.apr = (this.apr | aprBit(groupPriority(v, this.vmcr))) >>> 0;
     const ret = iarValue(v);
     this.update();
@@ -220,14 +229,14 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
   /** GICV_HPPIR / GICV_AHPPIR read: no side effects, ignores PMR and the running priority. */
   highestPending(view: AckView): number {
     const n = hppiLr(this.lr, this.hcr, this.vmcr);
-    if (n === NO_LR) return INTID_SPURIOUS;
+    if (n === NO_LR) return SPURIOUS;
     const id = this.viewFilter(this.lr[n], view);
     return id !== 0 ? id : iarValue(this.lr[n]);
   }
 
   /** GICV_EOIR / GICV_AEOIR write (5.4.1): priority drop, then deactivation if EOImode=0. */
   endOfInterrupt(value: number): void {
-    const id = getField(value, IAR.InterruptID);
+    const id = getField(value, GICC_IAR_InterruptID);
     if (id >= FIRST_SPECIAL_INTID) return;
     const dropped = this.apr !== 0;
     if (dropped) this.apr = (this.apr & (this.apr - 1)) >>> 0; // clear the highest-priority (lowest) set bit
@@ -239,8 +248,8 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
         gic: 'virt',
         intid: id,
       });
-    if (!testBit(this.vmcr, VMCR.VEM.lsb)) {
-      const n = this.findActive(id, getField(value, IAR.CPUID));
+    if (!testBit(this.vmcr, GICH_VMCR_VEM.lsb)) {
+      const n = this.findActive(id, getField(value, GICC_IAR_CPUID));
       if (n !== NO_LR) this.deactivateLr(n);
       // GICH_HCR.EOICount counts EOIs with no LR, but only those that dropped a priority (5.3.2)
       else if (dropped) this.bumpEoiCount();
@@ -250,8 +259,8 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
 
   /** GICV_DIR write (5.4.1): deactivation only, meaningful with EOImode=1. */
   deactivate(value: number): void {
-    const id = getField(value, IAR.InterruptID);
-    if (id >= FIRST_SPECIAL_INTID || !testBit(this.vmcr, VMCR.VEM.lsb)) return;
+    const id = getField(value, GICC_IAR_InterruptID);
+    if (id >= FIRST_SPECIAL_INTID || !testBit(this.vmcr, GICH_VMCR_VEM.lsb)) return;
     if (this.opts.trace.enabled)
       this.opts.trace.emit({
         kind: 'dir',
@@ -260,7 +269,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
         gic: 'virt',
         intid: id,
       });
-    const n = this.findActive(id, getField(value, IAR.CPUID));
+    const n = this.findActive(id, getField(value, GICC_IAR_CPUID));
     if (n !== NO_LR) this.deactivateLr(n);
     else this.bumpEoiCount();
     this.update();
@@ -268,7 +277,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
 
   /** Group priority of the highest active priority; IDLE_PRIORITY (0x100) when idle (GICV_RPR reads 0xFF). */
   runningPriority(): number {
-    return runningPriority(this.apr);
+    return virtRunningPriority(this.apr);
   }
 
   // ---- save / restore ---------------------------------------------------------
@@ -289,7 +298,16 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
   /** GICH reset values: every LR invalid, GICH_HCR 0, GICH_VMCR at its reset value, nothing active. */
   defaultState(): VirtInterfaceState {
     const lr = new Array<number>(this.lr.length).fill(0);
-    return { version: 1, lr, hcr: 0, vmcr: VMCR_RESET, apr: 0, virq: false, vfiq: false, maintenance: false };
+    return {
+      version: 1,
+      lr,
+      hcr: 0,
+      vmcr: GICH_VMCR_RESET,
+      apr: 0,
+      virq: false,
+      vfiq: false,
+      maintenance: false,
+    };
   }
 
   reset(): void {
@@ -314,17 +332,18 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
 
   /** 0 when `view` may take this LR's interrupt, else the special INTID it reads instead. */
   private viewFilter(v: number, view: AckView): number {
-    const grp1 = testBit(v, LR.Grp1.lsb);
-    if (view === AckView.Aliased) return grp1 ? 0 : INTID_SPURIOUS;
-    return grp1 && !testBit(this.vmcr, VMCR.VMAckCtl.lsb) ? INTID_SPURIOUS_OTHER_GROUP : 0;
+    const grp1 = testBit(v, GICH_LR_Grp1.lsb);
+    if (view === AckView.Aliased) return grp1 ? 0 : SPURIOUS;
+    return grp1 && !testBit(this.vmcr, GICH_VMCR_VMAckCtl.lsb) ? SPURIOUS_GROUP1 : 0;
   }
 
   /** The LR holding active `id` (state active or pending+active); SGIs with HW=0 also match CPUID. */
   private findActive(id: number, cpuid: number): number {
     for (let n = 0; n < this.lr.length; n++) {
       const v = this.lr[n];
-      if ((getField(v, LR.State) & LrState.Active) === 0 || getField(v, LR.VirtualID) !== id) continue;
-      if (id < 16 && !testBit(v, LR.HW.lsb) && getField(v, LR.CPUID) !== cpuid) continue;
+      if ((getField(v, GICH_LR_State) & LrState.Active) === 0 || getField(v, GICH_LR_VirtualID) !== id)
+        continue;
+      if (id < 16 && !testBit(v, GICH_LR_HW.lsb) && getField(v, GICH_LR_CPUID) !== cpuid) continue;
       return n;
     }
     return NO_LR;
@@ -332,17 +351,17 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
 
   private deactivateLr(n: number): void {
     const v = this.lr[n];
-    this.setLr(n, setField(v, LR.State, getField(v, LR.State) & LrState.Pending));
-    if (testBit(v, LR.HW.lsb)) {
-      const pid = getField(v, LR.PhysicalID);
+    this.setLr(n, setField(v, GICH_LR_State, getField(v, GICH_LR_State) & LrState.Pending));
+    if (testBit(v, GICH_LR_HW.lsb)) {
+      const pid = getField(v, GICH_LR_PhysicalID);
       if (pid >= 16 && pid < FIRST_SPECIAL_INTID)
         this.opts.phys.deactivatePhysical(this.opts.cpu, pid as IntId);
     }
   }
 
   private bumpEoiCount(): void {
-    const c = (getField(this.hcr, HCR.EOICount) + 1) & 0x1f;
-    this.hcr = setField(this.hcr, HCR.EOICount, c);
+    const c = (getField(this.hcr, GICH_HCR_EOICount) + 1) & 0x1f;
+    this.hcr = setField(this.hcr, GICH_HCR_EOICount, c);
   }
 
   /** Store an LR value, tracing a change of its interrupt's state. */
@@ -350,10 +369,10 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
     const old = this.lr[n];
     this.lr[n] = w;
     if (this.opts.trace.enabled) {
-      const oldSt = getField(old, LR.State);
-      const st = getField(w, LR.State);
-      const oldId = getField(old, LR.VirtualID);
-      const id = getField(w, LR.VirtualID);
+      const oldSt = getField(old, GICH_LR_State);
+      const st = getField(w, GICH_LR_State);
+      const oldId = getField(old, GICH_LR_VirtualID);
+      const id = getField(w, GICH_LR_VirtualID);
       // An LR that changes hands: its previous interrupt leaves the virtual interface first.
       if (oldSt !== 0 && oldId !== id) this.traceLr(oldId, 0);
       if (st !== 0 ? oldSt !== st || oldId !== id : oldSt !== 0 && oldId === id) this.traceLr(id, st);
@@ -374,13 +393,13 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
 
   /** Recompute the three outputs from the state; called after every state change. */
   private update(): void {
-    const en = testBit(this.hcr, HCR.En.lsb);
+    const en = testBit(this.hcr, GICH_HCR_En.lsb);
     let irq = false;
     let fiq = false;
     const n = hppiLr(this.lr, this.hcr, this.vmcr);
     if (n !== NO_LR && canSignal(this.lr[n], this.vmcr, this.apr)) {
       const v = this.lr[n];
-      if (!testBit(v, LR.Grp1.lsb) && testBit(this.vmcr, VMCR.VMFIQEn.lsb)) fiq = true;
+      if (!testBit(v, GICH_LR_Grp1.lsb) && testBit(this.vmcr, GICH_VMCR_VMFIQEn.lsb)) fiq = true;
       else irq = true;
     }
     this.drive(this.virq, irq);

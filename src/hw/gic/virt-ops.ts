@@ -2,7 +2,14 @@
 // interface. VirtInterface implements this; the frames depend on it alone,
 // so the frames and the interface do not import each other.
 
-import type { AckView } from './virt-regs.ts';
+/** Which of the GICV acknowledge/HPPI registers is used. */
+export const AckView = {
+  /** GICV_IAR / GICV_HPPIR: group 0, and group 1 when AckCtl=1 */
+  Primary: 0,
+  /** GICV_AIAR / GICV_AHPPIR: group 1 only */
+  Aliased: 1,
+} as const;
+export type AckView = (typeof AckView)[keyof typeof AckView];
 
 export interface VirtInterfaceOps {
   readHCR(): number;

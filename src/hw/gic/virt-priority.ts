@@ -4,15 +4,30 @@
 // list register. Pure functions of the LRs, GICH_HCR, GICH_VMCR, GICH_APR.
 
 import { getField, setField, testBit } from '../../sim/bits.ts';
-import { HCR, IAR, IDLE_PRIORITY, LR, LrState, VIRT_PRIORITY_BITS, VMCR } from './virt-regs.ts';
+import {
+  LrState,
+  GICH_HCR_En,
+  GICH_LR_CPUID,
+  GICH_LR_Grp1,
+  GICH_LR_HW,
+  GICH_LR_Priority,
+  GICH_LR_State,
+  GICH_LR_VirtualID,
+  GICH_VMCR_VMABP,
+  GICH_VMCR_VMBP,
+  GICH_VMCR_VMCBPR,
+  GICH_VMCR_VMGrp0En,
+  GICH_VMCR_VMGrp1En,
+  GICH_VMCR_VMPriMask,
+} from './virt-regs.ts';
+import { GICC_IAR_CPUID } from './registers.ts';
+import { VIRT_PRIORITY_SHIFT, virtRunningPriority } from './priority.ts';
 
 export const NO_LR = -1;
-/** An LR's 5-bit Priority field holds priority bits [7:3]. */
-export const PRIORITY_SHIFT = 8 - VIRT_PRIORITY_BITS;
 
 /** The 8-bit priority of an LR's interrupt. */
 export function lrPriority(v: number): number {
-  return getField(v, LR.Priority) << PRIORITY_SHIFT;
+  return getField(v, GICH_LR_Priority) << VIRT_PRIORITY_SHIFT;
 }
 
 /**
@@ -20,29 +35,27 @@ export function lrPriority(v: number): number {
  * group 1 uses GICV_ABPR (bits [7:ABPR]) unless CBPR=1, then GICV_BPR.
  */
 export function groupPriority(v: number, vmcr: number): number {
-  const cbpr = testBit(vmcr, VMCR.VMCBPR.lsb);
-  const split = testBit(v, LR.Grp1.lsb) && !cbpr ? getField(vmcr, VMCR.VMABP) : getField(vmcr, VMCR.VMBP) + 1;
+  const cbpr = testBit(vmcr, GICH_VMCR_VMCBPR.lsb);
+  const split =
+    testBit(v, GICH_LR_Grp1.lsb) && !cbpr
+      ? getField(vmcr, GICH_VMCR_VMABP)
+      : getField(vmcr, GICH_VMCR_VMBP) + 1;
   return (lrPriority(v) >>> split) << split;
-}
-
-/** Running priority: the group priority of the highest active level (lowest set APR bit); idle 0x100. */
-export function runningPriority(apr: number): number {
-  return apr === 0 ? IDLE_PRIORITY : ctz32(apr) << PRIORITY_SHIFT;
 }
 
 /** The APR bit for an interrupt at group priority `gp`. */
 export function aprBit(gp: number): number {
-  return (1 << (gp >>> PRIORITY_SHIFT)) >>> 0;
+  return (1 << (gp >>> VIRT_PRIORITY_SHIFT)) >>> 0;
 }
 
 export function groupEnabled(v: number, vmcr: number): boolean {
-  return testBit(vmcr, testBit(v, LR.Grp1.lsb) ? VMCR.VMGrp1En.lsb : VMCR.VMGrp0En.lsb);
+  return testBit(vmcr, testBit(v, GICH_LR_Grp1.lsb) ? GICH_VMCR_VMGrp1En.lsb : GICH_VMCR_VMGrp0En.lsb);
 }
 
 /** Would be signalled: priority beats GICV_PMR and group priority beats the running priority. */
 export function canSignal(v: number, vmcr: number, apr: number): boolean {
-  const pmr = getField(vmcr, VMCR.VMPriMask) << PRIORITY_SHIFT;
-  return lrPriority(v) < pmr && groupPriority(v, vmcr) < runningPriority(apr);
+  const pmr = getField(vmcr, GICH_VMCR_VMPriMask) << VIRT_PRIORITY_SHIFT;
+  return lrPriority(v) < pmr && groupPriority(v, vmcr) < virtRunningPriority(apr);
 }
 
 /**
@@ -51,14 +64,14 @@ export function canSignal(v: number, vmcr: number, apr: number): boolean {
  * the choice to the implementation).
  */
 export function hppiLr(lr: Uint32Array, hcr: number, vmcr: number): number {
-  if (!testBit(hcr, HCR.En.lsb)) return NO_LR;
+  if (!testBit(hcr, GICH_HCR_En.lsb)) return NO_LR;
   let best = NO_LR;
   let bestPrio = 0x100;
   for (let n = 0; n < lr.length; n++) {
     const v = lr[n];
     // pending+active is not eligible: that interrupt is already active
-    if (getField(v, LR.State) !== LrState.Pending || !groupEnabled(v, vmcr)) continue;
-    const p = getField(v, LR.Priority);
+    if (getField(v, GICH_LR_State) !== LrState.Pending || !groupEnabled(v, vmcr)) continue;
+    const p = getField(v, GICH_LR_Priority);
     if (p < bestPrio) {
       bestPrio = p;
       best = n;
@@ -69,9 +82,9 @@ export function hppiLr(lr: Uint32Array, hcr: number, vmcr: number): number {
 
 /** GICV_IAR value for an LR: VirtualID, plus the source CPUID for an SGI with HW=0. */
 export function iarValue(v: number): number {
-  const id = getField(v, LR.VirtualID);
-  if (id >= 16 || testBit(v, LR.HW.lsb)) return id;
-  return setField(id, IAR.CPUID, getField(v, LR.CPUID));
+  const id = getField(v, GICH_LR_VirtualID);
+  if (id >= 16 || testBit(v, GICH_LR_HW.lsb)) return id;
+  return setField(id, GICC_IAR_CPUID, getField(v, GICH_LR_CPUID));
 }
 
 function ctz32(x: number): number {

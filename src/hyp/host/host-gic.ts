@@ -5,9 +5,9 @@
 // the host's). The handlers of the 2015 KVM do nothing for the timer and
 // maintenance interrupts: their work happens in the sync on the exit path.
 
-import { lowMask } from '../../sim/bits.ts';
+import { fieldMask, getField } from '../../sim/bits.ts';
 import type { Board } from '../../hw/board/board.ts';
-import { PPI } from '../../hw/gic/intid.ts';
+import { PPI, isSpecial } from '../../hw/gic/intid.ts';
 import {
   GICC_CTLR,
   GICC_EOIR,
@@ -16,17 +16,19 @@ import {
   GICD_CTLR,
   GICD_IPRIORITYR,
   GICD_ISENABLER,
+  GICC_CTLR_EnableGrp0,
+  GICC_IAR_InterruptID,
+  GICD_CTLR_EnableGrp0,
 } from '../../hw/gic/registers.ts';
 import { TimerReg } from '../../hw/timer/sysregs.ts';
 import type { HypCounters } from '../vcpu/exits.ts';
 
 const WORD = 4;
-const INTID_MASK = lowMask(10);
-const FIRST_SPECIAL = 1020;
 /** Host interrupts the host enables on every cpu: maintenance, virtual timer, host tick. */
 const HOST_PPIS = [PPI.MAINTENANCE, PPI.VIRT_TIMER, PPI.PHYS_TIMER];
 /** GICD_CTLR / GICC_CTLR: enable group 0 (all interrupts are group 0 after reset). */
-const ENABLE_GRP0 = 1;
+const GICD_ENABLE_GRP0 = fieldMask(GICD_CTLR_EnableGrp0);
+const GICC_ENABLE_GRP0 = fieldMask(GICC_CTLR_EnableGrp0);
 /** GICC_PMR: let every priority through. */
 const PMR_ALL = 0xff;
 /** Host tick priority (lower than KVM's interest in nothing: all equal is fine). */
@@ -46,14 +48,14 @@ export class HostGic {
   /** Boot: enable the distributor, each cpu interface and the host's PPIs; start the tick. */
   init(): void {
     const gic = this.board.gic;
-    gic.gicd.write(GICD_CTLR, WORD, ENABLE_GRP0, 0);
+    gic.gicd.write(GICD_CTLR, WORD, GICD_ENABLE_GRP0, 0);
     for (let cpu = 0; cpu < this.board.cpus.length; cpu++) {
       let mask = 0;
       for (const id of HOST_PPIS) mask |= 1 << id;
       gic.gicd.write(GICD_ISENABLER, WORD, mask >>> 0, cpu);
       for (const id of HOST_PPIS) gic.gicd.write(GICD_IPRIORITYR + id, 1, HOST_PRIORITY, cpu);
       gic.gicc(cpu).write(GICC_PMR, WORD, PMR_ALL, cpu);
-      gic.gicc(cpu).write(GICC_CTLR, WORD, ENABLE_GRP0, cpu);
+      gic.gicc(cpu).write(GICC_CTLR, WORD, GICC_ENABLE_GRP0, cpu);
       if (this.tickPeriod > 0) this.armTick(cpu);
     }
   }
@@ -72,8 +74,8 @@ export class HostGic {
     // still asserted comes back, so the loop is bounded by its handlers.
     for (let guard = 0; cif.irq.level && guard < 64; guard++) {
       const iar = gicc.read(GICC_IAR, WORD, pcpu);
-      const intid = iar & INTID_MASK;
-      if (intid >= FIRST_SPECIAL) break;
+      const intid = getField(iar, GICC_IAR_InterruptID);
+      if (isSpecial(intid)) break;
       this.counters.hostIrqs[intid] = (this.counters.hostIrqs[intid] ?? 0) + 1;
       if (intid === PPI.PHYS_TIMER && this.tickPeriod > 0) this.armTick(pcpu);
       gicc.write(GICC_EOIR, WORD, iar, pcpu);

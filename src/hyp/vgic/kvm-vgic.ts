@@ -4,12 +4,12 @@
 
 import type { Saveable } from '../../sim/saveable.ts';
 import type { AccessSize, MmioDevice } from '../../hw/mmio.ts';
-import { GICV_DIR, GICV_DIR_PAGE_END } from './gich.ts';
 import type { GichFrames } from './ports.ts';
 import { type InjectResult, VgicCore, type VgicCoreOptions } from './vgic.ts';
 import { VgicDistMmio } from './vgic-mmio-v2.ts';
 import { restoreVgic, saveVgic, type VgicState } from './vgic-save.ts';
 import { VgicV2 } from './vgic-v2.ts';
+import { GICV_DIR, GICV_FRAME_SIZE } from '../../hw/gic/virt-regs.ts';
 
 export interface VgicOptions extends VgicCoreOptions {
   readonly frames: GichFrames;
@@ -86,7 +86,7 @@ export class Vgic implements Saveable<VgicState> {
    * active interrupt of `vcpu` is outside the LRs (KVM's DIR trap on GICv2).
    */
   trapsGicv(vcpu: number, offset: number): boolean {
-    return offset >= GICV_DIR && offset < GICV_DIR_PAGE_END && this.v2.trapsGicvDir(vcpu);
+    return offset >= GICV_DIR && offset < GICV_FRAME_SIZE && this.v2.trapsGicvDir(vcpu);
   }
 
   /**

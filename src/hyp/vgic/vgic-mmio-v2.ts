@@ -1,356 +1,238 @@
 // GICv2 distributor emulation (KVM's vgic-mmio-v2.c): the GICD register
-// table and its handlers, acting on the vgic core. The guest's GICD
-// accesses trap and land here; `vcpu` selects the banked SGI/PPI state.
+// table of the vgic, one row per register region pointing at the named
+// handlers of vgic-mmio.ts, plus the registers only GICv2 has (GICD_SGIR,
+// GICD_CPENDSGIR/SPENDSGIR) and the identification values. The guest's GICD
+// accesses trap and land here; `vcpu` selects the banked SGI/PPI state. The
+// same table drives save/restore (rows with `uwrite`, vgic-save.ts).
 // Register semantics: GICv2 4.3; KVM-specific choices are cited inline.
 
-import { isPrivate, isSgi, SGI_COUNT } from '../../hw/gic/intid.ts';
-import { bit, field, getField, testBit } from '../../sim/bits.ts';
-import type { VgicCore } from './vgic.ts';
+import { isPrivate } from '../../hw/gic/intid.ts';
 import {
-  irqIsPending,
-  lowestBit,
-  VGIC_CONFIG_EDGE,
-  VGIC_CONFIG_LEVEL,
-  VGIC_PRI_MASK,
-  type VgicIrq,
-} from './vgic-irq.ts';
-import {
-  BITS_PER_BYTE,
-  intidOf,
-  VGIC_ACCESS_8BIT,
-  VGIC_ACCESS_32BIT,
-  VgicMmioDevice,
-  type VgicRegion,
-} from './vgic-mmio.ts';
-import type { VgicV2 } from './vgic-v2.ts';
-
-// The GICD register offsets are the architecture's (GICv2 4.3), shared with the hardware model.
-import {
+  BITS_REG_SPAN,
+  BYTES_REG_SPAN,
   GICD_CPENDSGIR,
   GICD_CTLR,
+  GICD_CTLR_EnableGrp0,
   GICD_ICACTIVER,
   GICD_ICENABLER,
   GICD_ICFGR,
+  GICD_ICFGR_BITS_PER_IRQ,
   GICD_ICPENDR,
   GICD_ICPIDR2,
   GICD_IGROUPR,
   GICD_IIDR,
+  GICD_IIDR_ProductID,
   GICD_IPRIORITYR,
   GICD_ISACTIVER,
   GICD_ISENABLER,
   GICD_ISPENDR,
   GICD_ITARGETSR,
   GICD_SGIR,
+  GICD_SGIR_CPUTargetList,
+  GICD_SGIR_FILTER_ALL_BUT_SELF,
+  GICD_SGIR_FILTER_LIST,
+  GICD_SGIR_FILTER_SELF,
+  GICD_SGIR_SGIINTID,
+  GICD_SGIR_TargetListFilter,
   GICD_SPENDSGIR,
   GICD_TYPER,
+  GICD_TYPER_CPUNumber,
+  GICD_TYPER_ITLinesNumber,
+  ICFGR_SPAN,
+  ICPIDR2_ArchRev,
+  ICPIDR2_JEDEC,
+  ICPIDR2_JEP106_6_4,
+  IIDR_Implementer,
+  IIDR_Revision,
+  SGI_BYTES_SPAN,
 } from '../../hw/gic/registers.ts';
+import { perIrq, register } from '../../hw/mmio/builders.ts';
+import {
+  ACCESS_8,
+  ACCESS_32,
+  BITS_PER_BYTE,
+  intidOf,
+  type MmioRegion,
+  MmioTable,
+} from '../../hw/mmio/region.ts';
+import { getField, setField, testBit } from '../../sim/bits.ts';
+import type { VgicCore } from './vgic.ts';
+import { VgicMmioHandlers } from './vgic-mmio.ts';
+import type { VgicV2 } from './vgic-v2.ts';
 
-/** Per-IRQ registers span 1024 interrupts: 1024 * bits / 8 bytes. */
-const MAX_INTERRUPTS = 1024;
-const WORD = 4;
+/** KVM's IIDR: ProductID 'K' (0x4B), Revision 2 (groups configurable by the guest), Implementer 0x43B (Arm) */
+export const GICD_IIDR_VALUE = setField(
+  setField(setField(0, GICD_IIDR_ProductID, 0x4b), IIDR_Revision, 2),
+  IIDR_Implementer,
+  0x43b,
+);
+/** ICPIDR2 (GICv2 4.3.16): ArchRev 2 (GICv2), JEDEC 1, JEP106 identity bits [6:4] of Arm's code 0x3B */
+export const GICD_ICPIDR2_VALUE = setField(
+  setField(setField(0, ICPIDR2_ArchRev, 2), ICPIDR2_JEDEC, 1),
+  ICPIDR2_JEP106_6_4,
+  0x3,
+);
 
-const CTLR_ENABLE = bit(0);
-const TYPER_ITLINES = field(0, 5);
-const TYPER_CPUNUMBER = field(5, 3);
-/** KVM's IIDR: ProductID 'K' (0x4B), Revision 2 (groups configurable by the guest), Implementer 0x43B */
-const IIDR_PRODUCT_KVM = 0x4b;
-const IIDR_REVISION = 2;
-const IIDR_IMPLEMENTER_ARM = 0x43b;
-export const GICD_IIDR_VALUE =
-  ((IIDR_PRODUCT_KVM << 24) | (IIDR_REVISION << 12) | IIDR_IMPLEMENTER_ARM) >>> 0;
-/** ICPIDR2 (GICv2 4.3.16 / table 4-2x): ArchRev [7:4] = 2 (GICv2), JEDEC [3] = 1, JEP106 [2:0] = Arm's 0x3 */
-export const GICD_ICPIDR2_VALUE = 0x2b;
-
-const SGIR_INTID = field(0, 4);
-const SGIR_TARGET_LIST = field(16, 8);
-const SGIR_FILTER = field(24, 2);
-const SGIR_FILTER_LIST = 0;
-const SGIR_FILTER_ALL_BUT_SELF = 1;
-const SGIR_FILTER_SELF = 2;
-
-/** GICD_ICFGR: bit 2k+1 of a field pair set = edge-triggered. */
-const ICFGR_EDGE_BIT = 1;
-const ICFGR_BITS = 2;
-
-export class VgicDistMmio extends VgicMmioDevice {
+/** The vgic's GICD frame: the GICv2 table over the vgic core. */
+export class VgicDistMmio extends MmioTable {
   constructor(
     readonly core: VgicCore,
     readonly v2: VgicV2,
   ) {
-    super(distTable(core, v2), () => core.nrIrqs);
+    super(vgicV2DistTable(core, v2), { nrIrqs: () => core.nrIrqs });
   }
 }
 
-function distTable(core: VgicCore, v2: VgicV2): VgicRegion[] {
-  const cpuMask = (1 << core.nrVcpus) - 1;
-  const irq = (vcpu: number, intid: number): VgicIrq => core.getIrq(vcpu, intid)!;
-
-  /** A 1-bit-per-IRQ register: read `get`, write calls `set` for each bit written as 1. */
-  const bits1 = (
-    name: string,
-    offset: number,
-    get: (i: VgicIrq) => boolean,
-    set: (vcpu: number, i: VgicIrq) => void,
-    uwrite?: (i: VgicIrq, v: boolean) => void,
-  ): VgicRegion => ({
-    name,
-    offset,
-    len: MAX_INTERRUPTS / BITS_PER_BYTE,
-    bitsPerIrq: 1,
-    widths: VGIC_ACCESS_32BIT,
-    read(vcpu, off) {
-      const base = intidOf(this, off);
-      let v = 0;
-      for (let k = 0; k < 32; k++) if (get(irq(vcpu, base + k))) v |= 1 << k;
-      return v >>> 0;
-    },
-    write(vcpu, off, _size, value) {
-      const base = intidOf(this, off);
-      for (let k = 0; k < 32; k++) if (testBit(value, k)) set(vcpu, irq(vcpu, base + k));
-    },
-    uwrite:
-      uwrite &&
-      function (this: VgicRegion, vcpu: number, off: number, value: number) {
-        const base = intidOf(this, off);
-        for (let k = 0; k < 32; k++) uwrite(irq(vcpu, base + k), testBit(value, k));
-      },
-  });
-
-  /** A byte-per-IRQ register (8-bit and 32-bit accesses). */
-  const bytes = (
-    name: string,
-    offset: number,
-    len: number,
-    get: (vcpu: number, i: VgicIrq) => number,
-    set: (vcpu: number, i: VgicIrq, b: number) => void,
-    saved: boolean,
-    banked = false,
-  ): VgicRegion => ({
-    name,
-    offset,
-    len,
-    bitsPerIrq: BITS_PER_BYTE,
-    widths: VGIC_ACCESS_8BIT | VGIC_ACCESS_32BIT,
-    banked,
-    read(vcpu, off, size) {
-      const base = intidOf(this, off);
-      let v = 0;
-      for (let k = 0; k < size; k++) v |= get(vcpu, irq(vcpu, base + k)) << (BITS_PER_BYTE * k);
-      return v >>> 0;
-    },
+/**
+ * Writes of 1s to the active state of SPIs halt the guest around the change
+ * (KVM's vgic_change_active_prepare/finish), so that no vcpu holds the
+ * interrupt in an LR meanwhile.
+ */
+export function haltingForSpis(r: MmioRegion, v2: VgicV2): MmioRegion {
+  const write = r.write;
+  return {
+    ...r,
     write(vcpu, off, size, value) {
-      const base = intidOf(this, off);
-      for (let k = 0; k < size; k++) set(vcpu, irq(vcpu, base + k), (value >>> (BITS_PER_BYTE * k)) & 0xff);
+      const halt = !isPrivate(intidOf(r, off)) && value !== 0;
+      if (halt) v2.haltGuest();
+      write(vcpu, off, size, value);
+      if (halt) v2.resumeGuest();
     },
-    uwrite: saved
-      ? function (this: VgicRegion, vcpu: number, off: number, value: number) {
-          this.write(vcpu, off, WORD, value);
-        }
-      : undefined,
-  });
+  };
+}
 
-  const fixed = (
-    name: string,
-    offset: number,
-    read: (vcpu: number) => number,
-    write: (vcpu: number, value: number) => void = () => {},
-    uwrite?: (vcpu: number, offset: number, value: number) => void,
-  ): VgicRegion => ({
+/** The GICv2 GICD table of the vgic (vgic_v2_dist_registers), sorted by offset. */
+export function vgicV2DistTable(core: VgicCore, v2: VgicV2): MmioRegion[] {
+  const h = new VgicMmioHandlers(core);
+  const bits = (name: string, offset: number) => ({ name, offset, len: BITS_REG_SPAN, bitsPerIrq: 1 });
+  const bytes = (name: string, offset: number) => ({
     name,
     offset,
-    len: WORD,
-    bitsPerIrq: 0,
-    widths: VGIC_ACCESS_32BIT,
-    read: (vcpu) => read(vcpu),
-    write: (vcpu, _off, _size, value) => write(vcpu, value),
-    uwrite,
+    len: BYTES_REG_SPAN,
+    bitsPerIrq: BITS_PER_BYTE,
+    widths: ACCESS_8 | ACCESS_32,
   });
-
-  /** Active-state writes halt the guest first when they touch SPIs (vgic_change_active_prepare). */
-  const activeRegion = (name: string, offset: number, set: boolean): VgicRegion => {
-    const r = bits1(
-      name,
-      offset,
-      (i) => i.active,
-      (vcpu, i) => changeActive(core, vcpu, i, set),
-      set ? (i, v) => (i.active = v) : undefined,
-    );
-    const write = r.write;
-    return {
-      ...r,
-      write(vcpu, off, size, value) {
-        const halt = !isPrivate(intidOf(this, off)) && value !== 0;
-        if (halt) v2.haltGuest();
-        write.call(this, vcpu, off, size, value);
-        if (halt) v2.resumeGuest();
-      },
-    };
-  };
-
   return [
-    fixed(
-      'GICD_CTLR',
-      GICD_CTLR,
-      () => (core.distEnabled ? 1 : 0),
-      (_v, value) => {
-        if (testBit(value, CTLR_ENABLE.lsb)) core.enableDistributor();
+    register({
+      name: 'GICD_CTLR',
+      offset: GICD_CTLR,
+      read: () => (core.distEnabled ? 1 : 0),
+      write: (_v, _o, _s, value) => {
+        if (testBit(value, GICD_CTLR_EnableGrp0.lsb)) core.enableDistributor();
         else core.distEnabled = false; // pending ones stop being routed; active ones stay
       },
-      (_v, _o, value) => {
-        core.distEnabled = testBit(value, CTLR_ENABLE.lsb);
+      uwrite: (_v, _o, value) => {
+        core.distEnabled = testBit(value, GICD_CTLR_EnableGrp0.lsb);
       },
+    }),
+    register({
+      name: 'GICD_TYPER',
+      offset: GICD_TYPER,
+      read: () =>
+        setField(
+          setField(0, GICD_TYPER_ITLinesNumber, core.nrIrqs / 32 - 1),
+          GICD_TYPER_CPUNumber,
+          core.nrVcpus - 1,
+        ),
+    }),
+    register({ name: 'GICD_IIDR', offset: GICD_IIDR, read: () => GICD_IIDR_VALUE }),
+    perIrq({
+      ...bits('GICD_IGROUPR', GICD_IGROUPR),
+      read: h.readGroup,
+      write: h.writeGroup,
+      uwrite: h.uwriteGroup,
+    }),
+    perIrq({
+      ...bits('GICD_ISENABLER', GICD_ISENABLER),
+      read: h.readEnable,
+      write: h.writeSenable,
+      uwrite: h.uwriteEnable,
+    }),
+    perIrq({ ...bits('GICD_ICENABLER', GICD_ICENABLER), read: h.readEnable, write: h.writeCenable }),
+    perIrq({ ...bits('GICD_ISPENDR', GICD_ISPENDR), read: h.readPending, write: h.writeSpending }),
+    perIrq({ ...bits('GICD_ICPENDR', GICD_ICPENDR), read: h.readPending, write: h.writeCpending }),
+    haltingForSpis(
+      perIrq({
+        ...bits('GICD_ISACTIVER', GICD_ISACTIVER),
+        read: h.readActive,
+        write: h.writeSactive,
+        uwrite: h.uwriteActive,
+      }),
+      v2,
     ),
-    fixed(
-      'GICD_TYPER',
-      GICD_TYPER,
-      () => ((core.nrIrqs / 32 - 1) << TYPER_ITLINES.lsb) | ((core.nrVcpus - 1) << TYPER_CPUNUMBER.lsb),
+    haltingForSpis(
+      perIrq({ ...bits('GICD_ICACTIVER', GICD_ICACTIVER), read: h.readActive, write: h.writeCactive }),
+      v2,
     ),
-    fixed('GICD_IIDR', GICD_IIDR, () => GICD_IIDR_VALUE),
-    bits1(
-      'GICD_IGROUPR',
-      GICD_IGROUPR,
-      (i) => i.group !== 0,
-      (_v, i) => setGroup(core, i, 1),
-      (i, v) => (i.group = v ? 1 : 0),
-    ),
-    bits1(
-      'GICD_ISENABLER',
-      GICD_ISENABLER,
-      (i) => i.enabled,
-      (_v, i) => enable(core, i),
-      (i, v) => (i.enabled = v),
-    ),
-    bits1(
-      'GICD_ICENABLER',
-      GICD_ICENABLER,
-      (i) => i.enabled,
-      (_v, i) => {
-        // an interrupt already in an LR stays there until the next sync; the prune drops it
-        i.enabled = false;
-      },
-    ),
-    bits1('GICD_ISPENDR', GICD_ISPENDR, irqIsPending, (_v, i) => setPending(core, i)),
-    bits1('GICD_ICPENDR', GICD_ICPENDR, irqIsPending, (_v, i) => clearPending(core, i)),
-    activeRegion('GICD_ISACTIVER', GICD_ISACTIVER, true),
-    activeRegion('GICD_ICACTIVER', GICD_ICACTIVER, false),
-    bytes(
-      'GICD_IPRIORITYR',
-      GICD_IPRIORITYR,
-      MAX_INTERRUPTS,
-      (_v, i) => i.priority,
-      (_v, i, b) => {
-        // takes effect for an interrupt already in an LR at the next flush
-        i.priority = b & VGIC_PRI_MASK;
-      },
-      true,
-    ),
-    bytes(
-      'GICD_ITARGETSR',
-      GICD_ITARGETSR,
-      MAX_INTERRUPTS,
-      (_v, i) => i.targets,
-      (_v, i, b) => {
-        if (isPrivate(i.intid)) return; // read-only for 0-31 (GICv2 4.3.12)
-        i.targets = b & cpuMask;
-        // only the lowest target is honoured; an active SPI moves at the prune once inactive
-        i.targetVcpu = i.targets === 0 ? 0 : lowestBit(i.targets);
-      },
-      true,
-    ),
-    icfgr(core),
-    {
+    perIrq({
+      ...bytes('GICD_IPRIORITYR', GICD_IPRIORITYR),
+      read: h.readPriority,
+      write: h.writePriority,
+      uwrite: h.writePriority,
+    }),
+    perIrq({
+      ...bytes('GICD_ITARGETSR', GICD_ITARGETSR),
+      read: h.readTarget,
+      write: h.writeTarget,
+      uwrite: h.writeTarget,
+    }),
+    perIrq({
+      name: 'GICD_ICFGR',
+      offset: GICD_ICFGR,
+      len: ICFGR_SPAN,
+      bitsPerIrq: GICD_ICFGR_BITS_PER_IRQ,
+      read: h.readConfig,
+      write: h.writeConfig,
+      uwrite: h.writeConfig,
+    }),
+    register({
       name: 'GICD_SGIR',
       offset: GICD_SGIR,
-      len: WORD,
-      bitsPerIrq: 0,
-      widths: VGIC_ACCESS_32BIT,
-      read: () => 0, // write-only
       write: (vcpu, _o, _s, value) => sendSgi(core, vcpu, value),
-    },
-    sgiBytes('GICD_CPENDSGIR', GICD_CPENDSGIR, core, false),
-    sgiBytes('GICD_SPENDSGIR', GICD_SPENDSGIR, core, true),
-    fixed('GICD_ICPIDR2', GICD_ICPIDR2, () => GICD_ICPIDR2_VALUE),
+    }),
+    sgiPending('GICD_CPENDSGIR', GICD_CPENDSGIR, core, false),
+    sgiPending('GICD_SPENDSGIR', GICD_SPENDSGIR, core, true),
+    register({ name: 'GICD_ICPIDR2', offset: GICD_ICPIDR2, read: () => GICD_ICPIDR2_VALUE }),
   ];
 }
 
-function icfgr(core: VgicCore): VgicRegion {
-  const fieldsPerWord = 32 / ICFGR_BITS;
-  const get = (vcpu: number, base: number): number => {
-    let v = 0;
-    for (let k = 0; k < fieldsPerWord; k++)
-      if (core.getIrq(vcpu, base + k)!.config === VGIC_CONFIG_EDGE)
-        v |= 1 << (ICFGR_BITS * k + ICFGR_EDGE_BIT);
-    return v >>> 0;
-  };
-  const set = (vcpu: number, base: number, value: number): void => {
-    for (let k = 0; k < fieldsPerWord; k++) {
-      // SGIs are edge and PPIs level, both read-only (KVM: the timer relies on level PPIs)
-      if (isPrivate(base + k)) continue;
-      const i = core.getIrq(vcpu, base + k)!;
-      i.config = testBit(value, ICFGR_BITS * k + ICFGR_EDGE_BIT) ? VGIC_CONFIG_EDGE : VGIC_CONFIG_LEVEL;
-    }
-  };
-  return {
-    name: 'GICD_ICFGR',
-    offset: GICD_ICFGR,
-    len: (MAX_INTERRUPTS * ICFGR_BITS) / BITS_PER_BYTE,
-    bitsPerIrq: ICFGR_BITS,
-    widths: VGIC_ACCESS_32BIT,
-    read(vcpu, off) {
-      return get(vcpu, intidOf(this, off));
-    },
-    write(vcpu, off, _s, value) {
-      set(vcpu, intidOf(this, off), value);
-    },
-    uwrite(vcpu, off, value) {
-      set(vcpu, intidOf(this, off), value);
-    },
-  };
-}
-
 /** GICD_CPENDSGIRn / SPENDSGIRn: one byte per SGI of the accessing vcpu, bit n = source vcpu n. */
-function sgiBytes(name: string, offset: number, core: VgicCore, set: boolean): VgicRegion {
+function sgiPending(name: string, offset: number, core: VgicCore, set: boolean): MmioRegion {
   const cpuMask = (1 << core.nrVcpus) - 1;
-  const apply = (vcpu: number, off: number, size: number, value: number, raw: boolean): void => {
-    for (let k = 0; k < size; k++) {
-      const i = core.getIrq(vcpu, off - offset + k)!;
-      const b = (value >>> (BITS_PER_BYTE * k)) & cpuMask;
-      if (raw) i.source = b;
-      else if (set) i.source |= b;
-      else i.source &= ~b;
-      i.pendingLatch = i.source !== 0;
-      if (set && !raw && i.source !== 0) core.queueIrq(i);
-    }
+  const apply = (vcpu: number, sgi: number, sources: number, raw: boolean): void => {
+    const i = core.getIrq(vcpu, sgi)!;
+    const b = sources & cpuMask;
+    if (raw) i.source = b;
+    else if (set) i.source |= b;
+    else i.source &= ~b;
+    i.pendingLatch = i.source !== 0;
+    if (set && !raw && i.source !== 0) core.queueIrq(i);
   };
-  return {
+  return perIrq({
     name,
     offset,
-    len: SGI_COUNT,
+    len: SGI_BYTES_SPAN,
     bitsPerIrq: BITS_PER_BYTE,
-    widths: VGIC_ACCESS_8BIT | VGIC_ACCESS_32BIT,
+    widths: ACCESS_8 | ACCESS_32,
     banked: true,
-    read(vcpu, off, size) {
-      let v = 0;
-      for (let k = 0; k < size; k++) v |= core.getIrq(vcpu, off - offset + k)!.source << (BITS_PER_BYTE * k);
-      return v >>> 0;
-    },
-    write: (vcpu, off, size, value) => apply(vcpu, off, size, value, false),
-    uwrite: set ? (vcpu, off, value) => apply(vcpu, off, WORD, value, true) : undefined,
-  };
+    read: (vcpu, sgi) => core.getIrq(vcpu, sgi)!.source,
+    write: (vcpu, sgi, b) => apply(vcpu, sgi, b, false),
+    uwrite: set ? (vcpu, sgi, b) => apply(vcpu, sgi, b, true) : undefined,
+  });
 }
 
 /** GICD_SGIR (GICv2 4.3.15): pend SGI `id` from `vcpu` on each target, one source bit each. */
 function sendSgi(core: VgicCore, vcpu: number, value: number): void {
-  const id = getField(value, SGIR_INTID);
+  const id = getField(value, GICD_SGIR_SGIINTID);
   let targets: number;
-  switch (getField(value, SGIR_FILTER)) {
-    case SGIR_FILTER_LIST:
-      targets = getField(value, SGIR_TARGET_LIST);
+  switch (getField(value, GICD_SGIR_TargetListFilter)) {
+    case GICD_SGIR_FILTER_LIST:
+      targets = getField(value, GICD_SGIR_CPUTargetList);
       break;
-    case SGIR_FILTER_ALL_BUT_SELF:
+    case GICD_SGIR_FILTER_ALL_BUT_SELF:
       targets = ~(1 << vcpu);
       break;
-    case SGIR_FILTER_SELF:
+    case GICD_SGIR_FILTER_SELF:
       targets = 1 << vcpu;
       break;
     default:
@@ -364,49 +246,4 @@ function sendSgi(core: VgicCore, vcpu: number, value: number): void {
     i.pendingLatch = true;
     core.queueIrq(i);
   }
-}
-
-function setGroup(core: VgicCore, i: VgicIrq, g: number): void {
-  i.group = g;
-  core.queueIrq(i);
-}
-
-function enable(core: VgicCore, i: VgicIrq): void {
-  // mapped level: the line may have dropped while disabled; resample, and
-  // release the physical active state if it did and nothing is active
-  if (i.hw && i.config === VGIC_CONFIG_LEVEL && i.useInputLevel) {
-    const was = i.lineLevel;
-    core.resampleLine(i);
-    if (was && !i.lineLevel && !i.active) core.setPhysActive(i, false);
-  }
-  i.enabled = true;
-  core.queueIrq(i);
-}
-
-/** GICD_ISPENDR: the latch (soft pend for level); SGI bits are WI on GICv2 (SPENDSGIR instead). */
-function setPending(core: VgicCore, i: VgicIrq): void {
-  if (isSgi(i.intid)) return;
-  i.pendingLatch = true;
-  // mapped: keep the device from signalling while the guest handles the soft-pended one
-  if (i.hw) core.setPhysActive(i, true);
-  core.queueIrq(i);
-}
-
-/**
- * GICD_ICPENDR: clears the latch only, so a level interrupt whose line is
- * high stays pending (GICv2 4.3.8). An instance already in an LR of a
- * running vcpu stays there until that vcpu's next sync (KVM does not halt).
- */
-function clearPending(core: VgicCore, i: VgicIrq): void {
-  if (isSgi(i.intid)) return;
-  i.pendingLatch = false;
-  if (i.hw && !i.active) core.setPhysActive(i, false);
-}
-
-/** GICD_ISACTIVER / ICACTIVER for one interrupt (the caller halted the guest). */
-function changeActive(core: VgicCore, vcpu: number, i: VgicIrq, active: boolean): void {
-  i.active = active;
-  if (active && isSgi(i.intid)) i.activeSource = vcpu;
-  if (i.hw) core.setPhysActive(i, active);
-  if (active) core.queueIrq(i);
 }

@@ -1,91 +1,135 @@
-// The MMIO framework of the vgic (KVM's vgic-mmio.c): a distributor is a
-// table of register regions (offset, length, bits per interrupt, allowed
-// access widths, read and write handlers). Dispatch finds the region by
-// binary search and checks the access the way KVM's check_region does: no
-// region, a width the region does not allow, a misaligned address, or a
-// per-interrupt register that covers INTIDs beyond the last implemented one
-// -> reads as zero, writes ignored (RAZ/WI), never an abort to the guest.
-// The same table drives save/restore (regions with `uwrite`), as in
-// Firecracker's dist_regs.
+// The named GICD register handlers of the vgic (KVM's vgic-mmio.c): what a
+// guest access does to one virtual interrupt, shared by the GICD tables of
+// the vgic versions (vgic-mmio-v2.ts). Each handler acts on one INTID's
+// field of a per-interrupt register (hw/mmio/builders.ts perIrq); `vcpu` is
+// the accessing vcpu (banked SGI/PPI state). A table row pairs a register
+// region with these; a version whose register behaves differently supplies
+// its own handler for that row. Register semantics: GICv2 4.3.
 
-import type { AccessSize, MmioDevice } from '../../hw/mmio.ts';
-import { lowMask } from '../../sim/bits.ts';
+import { isPrivate, isSgi } from '../../hw/gic/intid.ts';
+import { GICD_ICFGR_EDGE } from '../../hw/gic/registers.ts';
+import type { VgicCore } from './vgic.ts';
+import {
+  irqIsPending,
+  lowestBit,
+  VGIC_CONFIG_EDGE,
+  VGIC_CONFIG_LEVEL,
+  VGIC_PRI_MASK,
+  type VgicIrq,
+} from './vgic-irq.ts';
 
-/** Bit for each allowed access size in VgicRegion.widths (bit n = n-byte access). */
-export const VGIC_ACCESS_8BIT = 1 << 1;
-export const VGIC_ACCESS_32BIT = 1 << 4;
+type Read = (vcpu: number, intid: number) => number;
+type Write = (vcpu: number, intid: number, field: number) => void;
 
-export const BITS_PER_BYTE = 8;
-export const WORD_BYTES = 4;
-export const BITS_PER_WORD = 32;
+export class VgicMmioHandlers {
+  constructor(readonly core: VgicCore) {}
 
-export interface VgicRegion {
-  /** architectural name, e.g. GICD_ISENABLER */
-  readonly name: string;
-  readonly offset: number;
-  /** bytes */
-  readonly len: number;
-  /** bits per interrupt for per-IRQ registers (INTID from the offset), 0 otherwise */
-  readonly bitsPerIrq: number;
-  /** VGIC_ACCESS_* bits */
-  readonly widths: number;
-  /** `offset` is the register's offset in the frame; `vcpu` is the accessing vcpu (banking) */
-  read(vcpu: number, offset: number, size: AccessSize): number;
-  write(vcpu: number, offset: number, size: AccessSize, value: number): void;
-  /** save/restore: set the state a 32-bit read of `offset` returns, without side effects */
-  readonly uwrite?: (vcpu: number, offset: number, value: number) => void;
-  /** every word is banked per vcpu (not just the words of INTIDs 0-31) */
-  readonly banked?: boolean;
-}
-
-/** First INTID a per-IRQ register offset covers (VGIC_ADDR_TO_INTID). */
-export function intidOf(region: VgicRegion, offset: number): number {
-  return ((offset - region.offset) * BITS_PER_BYTE) / region.bitsPerIrq;
-}
-
-/** Binary search of a table sorted by offset. */
-export function findRegion(table: readonly VgicRegion[], offset: number): VgicRegion | null {
-  let lo = 0;
-  let hi = table.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const r = table[mid];
-    if (offset < r.offset) hi = mid - 1;
-    else if (offset >= r.offset + r.len) lo = mid + 1;
-    else return r;
-  }
-  return null;
-}
-
-/** check_region: is this access to `region` emulated (else RAZ/WI)? */
-export function accessAllowed(region: VgicRegion, offset: number, size: AccessSize, nrIrqs: number): boolean {
-  if ((region.widths & (1 << size)) === 0) return false;
-  if (offset % size !== 0 || offset + size > region.offset + region.len) return false;
-  if (region.bitsPerIrq === 0) return true;
-  const first = intidOf(region, offset);
-  return first + (size * BITS_PER_BYTE) / region.bitsPerIrq <= nrIrqs;
-}
-
-/** A table-driven MMIO device (one per distributor frame). */
-export class VgicMmioDevice implements MmioDevice {
-  constructor(
-    readonly table: readonly VgicRegion[],
-    private readonly nrIrqs: () => number,
-  ) {
-    for (let i = 1; i < table.length; i++)
-      if (table[i].offset < table[i - 1].offset + table[i - 1].len)
-        throw new RangeError(`region ${table[i].name} overlaps ${table[i - 1].name}`);
+  private irq(vcpu: number, intid: number): VgicIrq {
+    return this.core.getIrq(vcpu, intid)!;
   }
 
-  read(offset: number, size: AccessSize, vcpu: number): number {
-    const r = findRegion(this.table, offset);
-    if (r === null || !accessAllowed(r, offset, size, this.nrIrqs())) return 0;
-    return (r.read(vcpu, offset, size) & lowMask(size * BITS_PER_BYTE)) >>> 0;
+  // ---- GICD_IGROUPR ----
+  readonly readGroup: Read = (vcpu, intid) => (this.irq(vcpu, intid).group !== 0 ? 1 : 0);
+  /** A 1 bit makes the interrupt group 1; a 0 bit leaves it (groups only move to 1 on a write). */
+  readonly writeGroup: Write = (vcpu, intid, v) => {
+    if (v === 0) return;
+    const i = this.irq(vcpu, intid);
+    i.group = 1;
+    this.core.queueIrq(i);
+  };
+  readonly uwriteGroup: Write = (vcpu, intid, v) => {
+    this.irq(vcpu, intid).group = v;
+  };
+
+  // ---- GICD_ISENABLER / GICD_ICENABLER ----
+  readonly readEnable: Read = (vcpu, intid) => (this.irq(vcpu, intid).enabled ? 1 : 0);
+  readonly writeSenable: Write = (vcpu, intid, v) => {
+    if (v === 0) return;
+    const i = this.irq(vcpu, intid);
+    // mapped level: the line may have dropped while disabled; resample, and
+    // release the physical active state if it did and nothing is active
+    if (i.hw && i.config === VGIC_CONFIG_LEVEL && i.useInputLevel) {
+      const was = i.lineLevel;
+      this.core.resampleLine(i);
+      if (was && !i.lineLevel && !i.active) this.core.setPhysActive(i, false);
+    }
+    i.enabled = true;
+    this.core.queueIrq(i);
+  };
+  /** An interrupt already in an LR stays there until the next sync; the prune drops it. */
+  readonly writeCenable: Write = (vcpu, intid, v) => {
+    if (v !== 0) this.irq(vcpu, intid).enabled = false;
+  };
+  readonly uwriteEnable: Write = (vcpu, intid, v) => {
+    this.irq(vcpu, intid).enabled = v !== 0;
+  };
+
+  // ---- GICD_ISPENDR / GICD_ICPENDR ----
+  readonly readPending: Read = (vcpu, intid) => (irqIsPending(this.irq(vcpu, intid)) ? 1 : 0);
+  /** The latch (soft pend for level); SGI bits are WI on GICv2 (GICD_SPENDSGIR instead). */
+  readonly writeSpending: Write = (vcpu, intid, v) => {
+    if (v === 0 || isSgi(intid)) return;
+    const i = this.irq(vcpu, intid);
+    i.pendingLatch = true;
+    // mapped: keep the device from signalling while the guest handles the soft-pended one
+    if (i.hw) this.core.setPhysActive(i, true);
+    this.core.queueIrq(i);
+  };
+  /**
+   * Clears the latch only, so a level interrupt whose line is high stays
+   * pending (GICv2 4.3.8). An instance already in an LR of a running vcpu
+   * stays there until that vcpu's next sync (KVM does not halt).
+   */
+  readonly writeCpending: Write = (vcpu, intid, v) => {
+    if (v === 0 || isSgi(intid)) return;
+    const i = this.irq(vcpu, intid);
+    i.pendingLatch = false;
+    if (i.hw && !i.active) this.core.setPhysActive(i, false);
+  };
+
+  // ---- GICD_ISACTIVER / GICD_ICACTIVER (the table halts the guest around SPI writes) ----
+  readonly readActive: Read = (vcpu, intid) => (this.irq(vcpu, intid).active ? 1 : 0);
+  readonly writeSactive: Write = (vcpu, intid, v) => {
+    if (v !== 0) this.changeActive(vcpu, this.irq(vcpu, intid), true);
+  };
+  readonly writeCactive: Write = (vcpu, intid, v) => {
+    if (v !== 0) this.changeActive(vcpu, this.irq(vcpu, intid), false);
+  };
+  readonly uwriteActive: Write = (vcpu, intid, v) => {
+    this.irq(vcpu, intid).active = v !== 0;
+  };
+
+  private changeActive(vcpu: number, i: VgicIrq, active: boolean): void {
+    i.active = active;
+    if (active && isSgi(i.intid)) i.activeSource = vcpu;
+    if (i.hw) this.core.setPhysActive(i, active);
+    if (active) this.core.queueIrq(i);
   }
 
-  write(offset: number, size: AccessSize, value: number, vcpu: number): void {
-    const r = findRegion(this.table, offset);
-    if (r === null || !accessAllowed(r, offset, size, this.nrIrqs())) return;
-    r.write(vcpu, offset, size, (value & lowMask(size * BITS_PER_BYTE)) >>> 0);
-  }
+  // ---- GICD_IPRIORITYR ----
+  readonly readPriority: Read = (vcpu, intid) => this.irq(vcpu, intid).priority;
+  /** Takes effect for an interrupt already in an LR at the next flush. */
+  readonly writePriority: Write = (vcpu, intid, b) => {
+    this.irq(vcpu, intid).priority = b & VGIC_PRI_MASK;
+  };
+
+  // ---- GICD_ITARGETSR ----
+  readonly readTarget: Read = (vcpu, intid) => this.irq(vcpu, intid).targets;
+  /** Read-only for INTIDs 0-31 (GICv2 4.3.12); only the lowest target is honoured. */
+  readonly writeTarget: Write = (vcpu, intid, b) => {
+    if (isPrivate(intid)) return;
+    const i = this.irq(vcpu, intid);
+    i.targets = b & ((1 << this.core.nrVcpus) - 1);
+    // an active SPI moves at the prune once inactive
+    i.targetVcpu = i.targets === 0 ? 0 : lowestBit(i.targets);
+  };
+
+  // ---- GICD_ICFGR ----
+  readonly readConfig: Read = (vcpu, intid) =>
+    this.irq(vcpu, intid).config === VGIC_CONFIG_EDGE ? GICD_ICFGR_EDGE : 0;
+  /** SGIs are edge and PPIs level, both read-only (KVM: the timer relies on level PPIs). */
+  readonly writeConfig: Write = (vcpu, intid, f) => {
+    if (isPrivate(intid)) return;
+    this.irq(vcpu, intid).config = (f & GICD_ICFGR_EDGE) !== 0 ? VGIC_CONFIG_EDGE : VGIC_CONFIG_LEVEL;
+  };
 }

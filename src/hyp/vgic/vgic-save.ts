@@ -12,12 +12,12 @@
 import { isPrivate, PRIVATE_COUNT } from '../../hw/gic/intid.ts';
 import { getField } from '../../sim/bits.ts';
 import type { VgicCounters } from './counters.ts';
-import { GICH_VTR, LR_VIRTUALID, VTR_LISTREGS } from './gich.ts';
 import type { VgicCore } from './vgic.ts';
 import { NO_VCPU, VGIC_CONFIG_EDGE, type VgicIrq } from './vgic-irq.ts';
-import { BITS_PER_WORD, WORD_BYTES } from './vgic-mmio.ts';
+import { BITS_PER_WORD, uread, WORD_BYTES } from '../../hw/mmio/region.ts';
 import type { VgicDistMmio } from './vgic-mmio-v2.ts';
 import { NOT_LOADED, type VgicV2 } from './vgic-v2.ts';
+import { GICH_LR_VirtualID, GICH_VTR, GICH_VTR_ListRegs } from '../../hw/gic/virt-regs.ts';
 
 export const VGIC_STATE_VERSION = 1;
 
@@ -90,9 +90,9 @@ function forEachSpan(
 export function saveVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio): VgicState {
   const regs: VgicDistRegState[] = [];
   forEachSpan(core, dist, (reg, vcpu, offset, words) => {
-    const r = dist.table.find((x) => x.name === reg)!;
+    const r = dist.region(reg)!;
     const values: number[] = [];
-    for (let w = 0; w < words; w++) values.push(r.read(Math.max(vcpu, 0), offset + w * WORD_BYTES, 4));
+    for (let w = 0; w < words; w++) values.push(uread(r, Math.max(vcpu, 0), offset + w * WORD_BYTES));
     regs.push({ reg, vcpu, offset, values });
   });
   const irqs: VgicIrqExtraState[] = [];
@@ -150,7 +150,7 @@ export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: V
   if (s.initialized) core.init();
   core.initialized = s.initialized;
   for (const r of s.dist) {
-    const region = dist.table.find((x) => x.name === r.reg);
+    const region = dist.region(r.reg);
     if (region?.uwrite === undefined) throw new RangeError(`snapshot names unknown register ${r.reg}`);
     for (let w = 0; w < r.values.length; w++)
       region.uwrite(Math.max(r.vcpu, 0), r.offset + w * WORD_BYTES, r.values[w]);
@@ -183,14 +183,15 @@ export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: V
     const b = v2.cpus[v];
     b.loadedOn = cs.loadedOn;
     b.gich = cs.loadedOn === NOT_LOADED ? null : v2.frames.gich(cs.loadedOn);
-    b.nrLr = b.gich === null ? 0 : getField(b.gich.read(GICH_VTR, WORD_BYTES, cs.loadedOn), VTR_LISTREGS) + 1;
+    b.nrLr =
+      b.gich === null ? 0 : getField(b.gich.read(GICH_VTR, WORD_BYTES, cs.loadedOn), GICH_VTR_ListRegs) + 1;
     b.inGuest = cs.inGuest;
     b.usedLrs = cs.lrs.length;
     b.halted = false;
     b.lrIrq.fill(null);
     cs.lrs.forEach((val, n) => {
       b.lrVal[n] = val;
-      b.lrIrq[n] = lookup(core, v, getField(val, LR_VIRTUALID));
+      b.lrIrq[n] = lookup(core, v, getField(val, GICH_LR_VirtualID));
       b.lrIrq[n]!.onLr = true;
     });
     // what the flush decided from its LRs: an active interrupt it left outside

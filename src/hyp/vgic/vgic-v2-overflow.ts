@@ -22,25 +22,13 @@
 //   trapped instead (the GICV frame's second page is not mapped at stage 2
 //   while some active interrupt is outside the LRs) and emulates it.
 
-import { isSgi } from '../../hw/gic/intid.ts';
-import { setField } from '../../sim/bits.ts';
-import { LR_CPUID, LR_EOI_BIT, LR_HW_BIT, LR_PHYSICALID, LR_PRIORITY_SHIFT } from './gich.ts';
+import { isSgi, intid } from '../../hw/gic/intid.ts';
+import { fieldMask, setField } from '../../sim/bits.ts';
 import { type VgicIrq, popcount8, VGIC_CONFIG_EDGE } from './vgic-irq.ts';
+import { GICH_LR_CPUID, GICH_LR_EOI, GICH_LR_HW, GICH_LR_PhysicalID } from '../../hw/gic/virt-regs.ts';
 
-/** Running priority of an idle virtual CPU interface: above every priority (GICV_RPR reads 0xFF). */
-export const IDLE_RUNNING_PRIORITY = 0x100;
-
-/**
- * The guest's running priority from GICH_APR (GICv2 5.3.10): bit k set means
- * an interrupt of group priority k << 3 is active and not priority-dropped;
- * the lowest set bit is the running priority. A priority p preempts iff
- * p < this value: the value is a group-priority boundary, so this is exact
- * whatever the guest's binary point.
- */
-export function runningPriorityOf(apr: number): number {
-  if (apr === 0) return IDLE_RUNNING_PRIORITY;
-  return (31 - Math.clz32(apr & -apr)) << LR_PRIORITY_SHIFT;
-}
+const LR_EOI_MASK = fieldMask(GICH_LR_EOI);
+const LR_HW_MASK = fieldMask(GICH_LR_HW);
 
 /**
  * LRs `irq` takes at flush: one, except SGIs (one per pending source, the
@@ -67,9 +55,9 @@ export function lrsNeeded(irq: VgicIrq, showPending: boolean): number {
  * synthesize such a value too).
  */
 export function deactivatedLr(irq: VgicIrq, base: number): number {
-  if (irq.hw) return setField(base | LR_HW_BIT, LR_PHYSICALID, irq.hwintid) >>> 0;
-  if (isSgi(irq.intid)) return setField(base, LR_CPUID, irq.activeSource);
-  if (irq.config !== VGIC_CONFIG_EDGE) return (base | LR_EOI_BIT) >>> 0;
+  if (irq.hw) return setField(base | LR_HW_MASK, GICH_LR_PhysicalID, irq.hwintid) >>> 0;
+  if (isSgi(irq.intid)) return setField(base, GICH_LR_CPUID, irq.activeSource);
+  if (irq.config !== VGIC_CONFIG_EDGE) return (base | LR_EOI_MASK) >>> 0;
   return base;
 }
 

@@ -25,9 +25,14 @@
 // EOI of the first instance shows it the second at once; the physical
 // active state is still set at flush and cleared at sync, by the hypervisor.
 
-import { isSgi } from '../../hw/gic/intid.ts';
+import { isSgi, intid } from '../../hw/gic/intid.ts';
 import type { MmioDevice } from '../../hw/mmio.ts';
 import { fieldMask, getField, testBit } from '../../sim/bits.ts';
+import type { GichFrames } from './ports.ts';
+import type { VgicCore } from './vgic.ts';
+import { sortApList, type VgicIrq } from './vgic-irq.ts';
+import { deactivateOutsideLr, foldLr, type LrSink, populateLr, showPending } from './vgic-v2-lr.ts';
+import { lrsNeeded, nextActiveOutside } from './vgic-v2-overflow.ts';
 import {
   GICH_APR,
   GICH_EISR0,
@@ -35,32 +40,34 @@ import {
   GICH_ELRSR0,
   GICH_ELRSR1,
   GICH_HCR,
+  GICH_HCR_EOICount,
+  GICH_HCR_En,
+  GICH_HCR_LRENPIE,
+  GICH_HCR_NPIE,
+  GICH_HCR_UIE,
+  GICH_LRS_PER_STATUS_WORD,
+  GICH_LR_CPUID,
+  GICH_LR_State,
+  GICH_LR_VirtualID,
+  GICH_MAX_LRS,
   GICH_MISR,
   GICH_VMCR,
+  GICH_VMCR_VEM,
   GICH_VTR,
+  GICH_VTR_ListRegs,
+  LrState,
   gichLrOffset,
-  HCR_EN_BIT,
-  HCR_EOICOUNT,
-  HCR_LRENPIE_BIT,
-  HCR_NPIE_BIT,
-  HCR_UIE_BIT,
-  LR_CPUID,
-  LR_STATE,
-  LR_STATE_PENDING,
-  LR_VIRTUALID,
-  LRS_PER_STATUS_WORD,
-  MAX_LRS,
-  VMCR_VEM,
-  VTR_LISTREGS,
-} from './gich.ts';
-import type { GichFrames } from './ports.ts';
-import type { VgicCore } from './vgic.ts';
-import { sortApList, type VgicIrq } from './vgic-irq.ts';
-import { deactivateOutsideLr, foldLr, type LrSink, populateLr, showPending } from './vgic-v2-lr.ts';
-import { lrsNeeded, nextActiveOutside, runningPriorityOf } from './vgic-v2-overflow.ts';
+  GICV_DIR,
+} from '../../hw/gic/virt-regs.ts';
+import { virtRunningPriority } from '../../hw/gic/priority.ts';
+
+const HCR_En_MASK = fieldMask(GICH_HCR_En);
+const HCR_UIE_MASK = fieldMask(GICH_HCR_UIE);
+const HCR_LRENPIE_MASK = fieldMask(GICH_HCR_LRENPIE);
+const HCR_NPIE_MASK = fieldMask(GICH_HCR_NPIE);
 
 const WORD = 4;
-const LR_STATE_MASK = fieldMask(LR_STATE);
+const LR_STATE_MASK = fieldMask(GICH_LR_State);
 /** pcpu of a vcpu that is not loaded */
 export const NOT_LOADED = -1;
 
@@ -80,11 +87,11 @@ export class VgicV2Cpu {
   /** the last flush left an active interrupt outside the LRs (LRENPIE set, GICV_DIR trapped) */
   activeOutside = false;
   /** LR values as written at flush */
-  readonly lrVal = new Uint32Array(MAX_LRS);
+  readonly lrVal = new Uint32Array(GICH_MAX_LRS);
   /** LR values as read back at sync */
-  readonly lrRead = new Uint32Array(MAX_LRS);
+  readonly lrRead = new Uint32Array(GICH_MAX_LRS);
   /** the interrupt each used LR holds */
-  readonly lrIrq: (VgicIrq | null)[] = new Array<VgicIrq | null>(MAX_LRS).fill(null);
+  readonly lrIrq: (VgicIrq | null)[] = new Array<VgicIrq | null>(GICH_MAX_LRS).fill(null);
 }
 
 export class VgicV2 implements LrSink {
@@ -97,7 +104,7 @@ export class VgicV2 implements LrSink {
     for (let v = 0; v < core.nrVcpus; v++) this.cpus.push(new VgicV2Cpu());
   }
 
-  /** vgic_v2_load (kvm_vgic_load): attach to `pcpu`'s GICH frame; restore VMCR and APR; HCR.En = 1. */
+  /** vgic_v2_load (kvm_vgic_load): attach to `pcpu`'s GICH frame; restore VMCR and APR; GICH_HCR_En = 1. */
   load(vcpu: number, pcpu: number): void {
     const b = this.cpus[vcpu];
     if (b.gich !== null) throw new RangeError(`vcpu ${vcpu} is already loaded on pcpu ${b.loadedOn}`);
@@ -106,10 +113,10 @@ export class VgicV2 implements LrSink {
     b.gich = gich;
     b.loadedOn = pcpu;
     c.pcpu = pcpu;
-    b.nrLr = getField(gich.read(GICH_VTR, WORD, pcpu), VTR_LISTREGS) + 1;
+    b.nrLr = getField(gich.read(GICH_VTR, WORD, pcpu), GICH_VTR_ListRegs) + 1;
     gich.write(GICH_VMCR, WORD, c.vmcr, pcpu);
     gich.write(GICH_APR, WORD, c.apr, pcpu);
-    gich.write(GICH_HCR, WORD, HCR_EN_BIT, pcpu);
+    gich.write(GICH_HCR, WORD, HCR_En_MASK, pcpu);
   }
 
   /** vgic_v2_put: save VMCR and APR, disable the virtual interface. */
@@ -160,7 +167,7 @@ export class VgicV2 implements LrSink {
       if (irq.active) active = true;
     }
     if (needed > b.nrLr && active) {
-      sortApList(list, runningPriorityOf(gich.read(GICH_APR, WORD, b.loadedOn)));
+      sortApList(list, virtRunningPriority(gich.read(GICH_APR, WORD, b.loadedOn)));
       core.counters.overflowSorts++;
     }
     let count = 0;
@@ -186,13 +193,13 @@ export class VgicV2 implements LrSink {
     b.usedLrs = count;
     b.inGuest = true;
     b.activeOutside = activeOutside;
-    let hcr = HCR_EN_BIT;
+    let hcr = HCR_En_MASK;
     if (overflow) {
       core.counters.underflows++;
-      hcr |= HCR_UIE_BIT;
-      if (activeOutside) hcr |= HCR_LRENPIE_BIT;
+      hcr |= HCR_UIE_MASK;
+      if (activeOutside) hcr |= HCR_LRENPIE_MASK;
       // only while some LR is pending: with none, NP would hold at once
-      if (pendingOutside && this.anyPendingLr(b)) hcr |= HCR_NPIE_BIT;
+      if (pendingOutside && this.anyPendingLr(b)) hcr |= HCR_NPIE_MASK;
     }
     gich.write(GICH_HCR, WORD, hcr, b.loadedOn);
   }
@@ -220,10 +227,11 @@ export class VgicV2 implements LrSink {
       tr.emit({ kind: 'vgic-sync', t: core.opts.clock.now, cpu: vcpu, usedLrs: used, misr, eisr });
     }
     const elrsr0 = gich.read(GICH_ELRSR0, WORD, pcpu);
-    const elrsr1 = used > LRS_PER_STATUS_WORD ? gich.read(GICH_ELRSR1, WORD, pcpu) : 0;
-    if (used > LRS_PER_STATUS_WORD) gich.read(GICH_EISR1, WORD, pcpu);
+    const elrsr1 = used > GICH_LRS_PER_STATUS_WORD ? gich.read(GICH_ELRSR1, WORD, pcpu) : 0;
+    if (used > GICH_LRS_PER_STATUS_WORD) gich.read(GICH_EISR1, WORD, pcpu);
     for (let n = 0; n < used; n++) {
-      const empty = n < LRS_PER_STATUS_WORD ? testBit(elrsr0, n) : testBit(elrsr1, n - LRS_PER_STATUS_WORD);
+      const empty =
+        n < GICH_LRS_PER_STATUS_WORD ? testBit(elrsr0, n) : testBit(elrsr1, n - GICH_LRS_PER_STATUS_WORD);
       b.lrRead[n] = empty ? (b.lrVal[n] & ~LR_STATE_MASK) >>> 0 : gich.read(gichLrOffset(n), WORD, pcpu);
       gich.write(gichLrOffset(n), WORD, 0, pcpu);
     }
@@ -234,7 +242,7 @@ export class VgicV2 implements LrSink {
       // EOImode 0 EOIs of interrupts in no LR, in the order the guest drops
       // priorities (their DIRs, with EOImode 1, trapped: deactivateTrapped)
       const list = core.cpus[vcpu].apList;
-      for (let k = getField(gich.read(GICH_HCR, WORD, pcpu), HCR_EOICOUNT); k > 0; k--) {
+      for (let k = getField(gich.read(GICH_HCR, WORD, pcpu), GICH_HCR_EOICount); k > 0; k--) {
         const irq = nextActiveOutside(list, vcpu);
         if (irq === null) break;
         deactivateOutsideLr(core, irq);
@@ -248,7 +256,7 @@ export class VgicV2 implements LrSink {
     b.usedLrs = 0;
     b.inGuest = false;
     b.activeOutside = false;
-    gich.write(GICH_HCR, WORD, HCR_EN_BIT, pcpu);
+    gich.write(GICH_HCR, WORD, HCR_En_MASK, pcpu);
     core.cpus[vcpu].vmcr = gich.read(GICH_VMCR, WORD, pcpu);
     core.pruneApList(vcpu);
   }
@@ -271,10 +279,10 @@ export class VgicV2 implements LrSink {
     const core = this.core;
     if (this.cpus[vcpu].inGuest) throw new RangeError(`vcpu ${vcpu}: trapped GICV_DIR while in the guest`);
     core.counters.dirTraps++;
-    if (!testBit(core.cpus[vcpu].vmcr, VMCR_VEM.lsb)) return;
-    const irq = core.getIrq(vcpu, getField(value, LR_VIRTUALID));
+    if (!testBit(core.cpus[vcpu].vmcr, GICH_VMCR_VEM.lsb)) return;
+    const irq = core.getIrq(vcpu, getField(value, GICH_LR_VirtualID));
     if (irq === null || !irq.active || irq.vcpu !== vcpu) return;
-    if (isSgi(irq.intid) && irq.activeSource !== getField(value, LR_CPUID)) return;
+    if (isSgi(irq.intid) && irq.activeSource !== getField(value, GICH_LR_CPUID)) return;
     deactivateOutsideLr(core, irq);
     core.pruneApList(vcpu);
   }
@@ -329,7 +337,7 @@ export class VgicV2 implements LrSink {
   /** Some LR written by this flush shows a pending interrupt. */
   private anyPendingLr(b: VgicV2Cpu): boolean {
     for (let n = 0; n < b.usedLrs; n++)
-      if ((getField(b.lrVal[n], LR_STATE) & LR_STATE_PENDING) !== 0) return true;
+      if ((getField(b.lrVal[n], GICH_LR_State) & LrState.Pending) !== 0) return true;
     return false;
   }
 

@@ -9,10 +9,11 @@ import type { Clock } from '../../hw/mmio.ts';
 import { getField } from '../../sim/bits.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import { newCounters, type VgicCounters } from './counters.ts';
-import { LR_PRIORITY_SHIFT, VMCR_PRIMASK } from './gich.ts';
 import type { AckNotifier, InputLevelSource, PhysIrqChip, VcpuKicker } from './ports.ts';
 import { initIrq } from './vgic-init.ts';
 import { irqIsPending, NO_VCPU, VGIC_CONFIG_LEVEL, VgicIrq } from './vgic-irq.ts';
+import { GICH_VMCR_VMPriMask } from '../../hw/gic/virt-regs.ts';
+import { VIRT_PRIORITY_SHIFT } from '../../hw/gic/priority.ts';
 
 /** GICv2: CPUTargetList is 8 bits. */
 export const VGIC_V2_MAX_CPUS = 8;
@@ -224,7 +225,7 @@ export class VgicCore {
   pendingIrq(vcpu: number): boolean {
     if (!this.distEnabled) return false;
     const c = this.cpus[vcpu];
-    const pmr = getField(c.vmcr, VMCR_PRIMASK) << LR_PRIORITY_SHIFT;
+    const pmr = getField(c.vmcr, GICH_VMCR_VMPriMask) << VIRT_PRIORITY_SHIFT;
     const list = c.apList;
     for (let i = 0; i < list.length; i++) {
       const irq = list[i];

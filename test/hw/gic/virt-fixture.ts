@@ -5,7 +5,16 @@
 import { setField } from '../../../src/sim/bits.ts';
 import { MemorySink } from '../../../src/sim/trace/sink.ts';
 import { VirtInterface } from '../../../src/hw/gic/virt-interface.ts';
-import { LR } from '../../../src/hw/gic/virt-regs.ts';
+import {
+  GICH_LR_CPUID,
+  GICH_LR_EOI,
+  GICH_LR_Grp1,
+  GICH_LR_HW,
+  GICH_LR_PhysicalID,
+  GICH_LR_Priority,
+  GICH_LR_State,
+  GICH_LR_VirtualID,
+} from '../../../src/hw/gic/virt-regs.ts';
 
 export interface LrSpec {
   vid: number;
@@ -19,16 +28,16 @@ export interface LrSpec {
 }
 
 export function lr(s: LrSpec): number {
-  let v = setField(0, LR.VirtualID, s.vid);
-  v = setField(v, LR.Priority, s.prio ?? 0);
-  v = setField(v, LR.State, s.state ?? 1);
-  if (s.grp1) v = setField(v, LR.Grp1, 1);
+  let v = setField(0, GICH_LR_VirtualID, s.vid);
+  v = setField(v, GICH_LR_Priority, s.prio ?? 0);
+  v = setField(v, GICH_LR_State, s.state ?? 1);
+  if (s.grp1) v = setField(v, GICH_LR_Grp1, 1);
   if (s.hw) {
-    v = setField(v, LR.HW, 1);
-    v = setField(v, LR.PhysicalID, s.pid ?? 0);
+    v = setField(v, GICH_LR_HW, 1);
+    v = setField(v, GICH_LR_PhysicalID, s.pid ?? 0);
   } else {
-    if (s.eoi) v = setField(v, LR.EOI, 1);
-    v = setField(v, LR.CPUID, s.cpuid ?? 0);
+    if (s.eoi) v = setField(v, GICH_LR_EOI, 1);
+    v = setField(v, GICH_LR_CPUID, s.cpuid ?? 0);
   }
   return v >>> 0;
 }
@@ -68,7 +77,7 @@ export const CTLR_FIQEN = 8;
 export const CTLR_CBPR = 16;
 export const CTLR_EOIMODE = 1 << 9;
 
-/** A ready interface: HCR.En=1, group 0 enabled, PMR=0xF8 (everything but priority 0xF8 unmasked). */
+/** A ready interface: GICH_HCR_En=1, group 0 enabled, PMR=0xF8 (everything but priority 0xF8 unmasked). */
 export function readyVif(nLR = 4, ctlr = CTLR_GRP0) {
   const f = makeVif(nLR);
   f.wH(0x000, HCR_EN);

@@ -5,14 +5,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { NO_VCPU } from '../../../src/hyp/vgic/vgic-irq.ts';
-import { GICV } from '../../../src/hw/gic/virt-regs.ts';
+import { GICV_CTLR } from '../../../src/hw/gic/virt-regs.ts';
 import { GICV_CTLR_ENABLE_BOTH, Machine, SPURIOUS } from './helpers/machine.ts';
 
 /** GICV_CTLR.EOImode (bit 9) */
 const GICV_CTLR_EOIMODE = 1 << 9;
 
 const VTIMER = 27;
-const LR_HW = 1 << 31;
+const GICH_LR_HW = 1 << 31;
 const ST_ACTIVE = 2;
 const ST_PA = 3;
 
@@ -30,7 +30,7 @@ describe('mapped level interrupts (seed item 5)', () => {
     assert.equal(m.dist.isActive(0, VTIMER), false);
     m.enter();
     const lr = m.vifs[0].readLR(0);
-    assert.ok(lr & LR_HW);
+    assert.ok(lr & GICH_LR_HW);
     assert.equal((lr >>> 10) & 0x3ff, VTIMER);
     assert.equal(lr & (1 << 19), 0, 'no EOI bit with HW=1');
     assert.equal(m.dist.isActive(0, VTIMER), true);
@@ -85,7 +85,7 @@ describe('mapped level interrupts (seed item 5)', () => {
 
   it('EOImode=1: EOIR only drops the priority; GICV_DIR deactivates the physical interrupt', () => {
     const m = timerMachine(true);
-    m.gicv(0, GICV.CTLR, GICV_CTLR_ENABLE_BOTH | GICV_CTLR_EOIMODE);
+    m.gicv(0, GICV_CTLR, GICV_CTLR_ENABLE_BOTH | GICV_CTLR_EOIMODE);
     m.inputLevels.set(`0:${VTIMER}`, true);
     m.vgic.injectIrq(0, VTIMER, true);
     m.enter();
@@ -161,7 +161,7 @@ describe('mapped edge interrupts (seed item 8, vgicsim behaviour)', () => {
     const m = edgeMachine();
     m.vgic.injectIrq(null, VSPI, true);
     m.enter();
-    assert.ok(m.vifs[0].readLR(0) & LR_HW);
+    assert.ok(m.vifs[0].readLR(0) & GICH_LR_HW);
     assert.equal(m.dist.isActive(0, PSPI), true);
     assert.equal(m.take(), VSPI);
     assert.equal(m.dist.isActive(0, PSPI), false);
@@ -189,7 +189,7 @@ describe('mapped edge interrupts (seed item 8, vgicsim behaviour)', () => {
     m.vgic.injectIrq(null, VSPI, true); // second edge, kicks the vcpu
     m.cycle();
     const lr = m.vifs[0].readLR(0);
-    assert.equal(lr & LR_HW, 0, 'HW=0: an HW LR cannot be pending+active');
+    assert.equal(lr & GICH_LR_HW, 0, 'HW=0: an HW LR cannot be pending+active');
     assert.equal(m.lrState(0, 0), ST_PA);
     assert.equal(m.dist.isActive(0, PSPI), true, 'physical active still set while signalled');
     m.eoi(0, id);
@@ -205,7 +205,7 @@ describe('mapped edge interrupts (seed item 8, vgicsim behaviour)', () => {
     m.vgic.unmapPhysIrq(0, VSPI);
     m.vgic.injectIrq(null, VSPI, true);
     m.enter();
-    assert.equal(m.vifs[0].readLR(0) & LR_HW, 0);
+    assert.equal(m.vifs[0].readLR(0) & GICH_LR_HW, 0);
     assert.equal(m.dist.isActive(0, PSPI), false);
   });
 });

@@ -3,29 +3,36 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GICV } from '../../../src/hw/gic/virt-regs.ts';
+import { fieldMask } from '../../../src/sim/bits.ts';
 import {
   GICH_HCR,
+  GICV_CTLR,
   GICV_DIR,
-  HCR_EN_BIT,
-  HCR_LRENPIE_BIT,
-  HCR_NPIE_BIT,
-  HCR_UIE_BIT,
-} from '../../../src/hyp/vgic/gich.ts';
+  GICV_EOIR,
+  GICH_HCR_En,
+  GICH_HCR_LRENPIE,
+  GICH_HCR_NPIE,
+  GICH_HCR_UIE,
+} from '../../../src/hw/gic/virt-regs.ts';
 import { NO_VCPU, sortApList, type VgicIrq } from '../../../src/hyp/vgic/vgic-irq.ts';
-import { IDLE_RUNNING_PRIORITY, runningPriorityOf } from '../../../src/hyp/vgic/vgic-v2-overflow.ts';
+import { IDLE_PRIORITY, virtRunningPriority } from '../../../src/hw/gic/priority.ts';
 import { GICV_CTLR_ENABLE_BOTH, Machine, SPURIOUS } from './helpers/machine.ts';
+import { intid } from '../../../src/hw/gic/intid.ts';
 
 const FIRST = 40;
 /** GICV_CTLR.EOImode */
 const CTLR_EOIMODE = 1 << 9;
-const HCR_FLAGS = HCR_EN_BIT | HCR_UIE_BIT | HCR_LRENPIE_BIT | HCR_NPIE_BIT;
+const HCR_En_MASK = fieldMask(GICH_HCR_En);
+const HCR_UIE_MASK = fieldMask(GICH_HCR_UIE);
+const HCR_LRENPIE_MASK = fieldMask(GICH_HCR_LRENPIE);
+const HCR_NPIE_MASK = fieldMask(GICH_HCR_NPIE);
+const HCR_FLAGS = HCR_En_MASK | HCR_UIE_MASK | HCR_LRENPIE_MASK | HCR_NPIE_MASK;
 const EOICOUNT_SHIFT = 27;
 
 /** INTIDs 40.. edge, enabled, each of higher priority than the one before (0xc0, 0xb0, ...). */
 function machine(n: number, eoiMode: 0 | 1 = 0, o: { level?: boolean } = {}): Machine {
   const m = new Machine({ nLR: 4 }).boot();
-  if (eoiMode === 1) m.gicv(0, GICV.CTLR, GICV_CTLR_ENABLE_BOTH | CTLR_EOIMODE);
+  if (eoiMode === 1) m.gicv(0, GICV_CTLR, GICV_CTLR_ENABLE_BOTH | CTLR_EOIMODE);
   for (let i = 0; i < n; i++) {
     const id = FIRST + i;
     if (!o.level) m.setEdge(id);
@@ -74,7 +81,7 @@ describe('vgic LR overflow: flush', () => {
     nest(m, 4);
     // classic order at the last flush: the 3 active ones by priority, then pending 43
     assert.deepEqual(m.lrIntids(), [42, 41, 40, 43]);
-    assert.equal(hcrFlags(m), HCR_EN_BIT);
+    assert.equal(hcrFlags(m), HCR_En_MASK);
     assert.equal(m.vgic.trapsGicv(0, GICV_DIR), false);
     // one flush per injection: 1 + 2 + 3 + 4 LR writes
     assert.equal(m.vgic.counters.lrWrites, 10);
@@ -93,9 +100,9 @@ describe('vgic LR overflow: flush', () => {
     m.enter();
     // pending 44 first, then the actives by priority; 40 outside
     assert.deepEqual(m.lrIntids(), [44, 43, 42, 41]);
-    assert.equal(hcrFlags(m), HCR_EN_BIT | HCR_UIE_BIT | HCR_LRENPIE_BIT);
+    assert.equal(hcrFlags(m), HCR_En_MASK | HCR_UIE_MASK | HCR_LRENPIE_MASK);
     assert.equal(m.vgic.trapsGicv(0, GICV_DIR), true);
-    assert.equal(m.vgic.trapsGicv(0, GICV.EOIR), false, 'only the DIR page traps');
+    assert.equal(m.vgic.trapsGicv(0, GICV_EOIR), false, 'only the DIR page traps');
     assert.equal(m.vgic.counters.overflowSorts, 1);
     assert.equal(m.iar(), 44);
     assert.equal(irq(m, 40).active, true, 'active, not in an LR');
@@ -107,7 +114,7 @@ describe('vgic LR overflow: flush', () => {
     for (let i = 0; i < 6; i++) m.gicdWrite(0, 0x204, 1 << (FIRST + i - 32));
     m.enter();
     assert.deepEqual(m.lrIntids(), [45, 44, 43, 42]);
-    assert.equal(hcrFlags(m), HCR_EN_BIT | HCR_UIE_BIT | HCR_NPIE_BIT);
+    assert.equal(hcrFlags(m), HCR_En_MASK | HCR_UIE_MASK | HCR_NPIE_MASK);
     assert.equal(m.vgic.counters.overflowSorts, 0);
   });
 
@@ -122,7 +129,7 @@ describe('vgic LR overflow: flush', () => {
     m.setPriority(45, 0xe8);
     m.enter();
     assert.deepEqual(m.lrIntids(), [44, 45, 43, 42]);
-    assert.equal(hcrFlags(m), HCR_EN_BIT | HCR_UIE_BIT | HCR_LRENPIE_BIT);
+    assert.equal(hcrFlags(m), HCR_En_MASK | HCR_UIE_MASK | HCR_LRENPIE_MASK);
     assert.equal(m.iar(), 44);
     m.eoi(0, 44);
     assert.equal(m.iar(), 45, 'shown although lower in priority than every active one');
@@ -149,10 +156,10 @@ describe('vgic LR overflow: flush', () => {
     assert.equal(m.iar(), 43);
   });
 
-  it('runningPriorityOf reads the lowest set GICH_APR bit', () => {
-    assert.equal(runningPriorityOf(0), IDLE_RUNNING_PRIORITY);
-    assert.equal(runningPriorityOf(1 << 18), 0x90);
-    assert.equal(runningPriorityOf((1 << 24) | (1 << 16)), 0x80);
+  it('virtRunningPriority reads the lowest set GICH_APR bit', () => {
+    assert.equal(virtRunningPriority(0), IDLE_PRIORITY);
+    assert.equal(virtRunningPriority(1 << 18), 0x90);
+    assert.equal(virtRunningPriority((1 << 24) | (1 << 16)), 0x80);
   });
 
   it('sortApList with a running priority: preempting pending, active, other pending, rest', () => {
@@ -203,7 +210,7 @@ describe('vgic LR overflow: EOImode 0, the EOICount walk', () => {
     assert.equal(irq(m, 40).vcpu, NO_VCPU, 'pruned');
     m.enter();
     assert.equal(m.iar(), SPURIOUS);
-    assert.equal(hcrFlags(m), HCR_EN_BIT);
+    assert.equal(hcrFlags(m), HCR_En_MASK);
   });
 
   it('6 nested: two EOIs outside the LRs deactivate the two outside, highest priority first', () => {
@@ -218,7 +225,7 @@ describe('vgic LR overflow: EOImode 0, the EOICount walk', () => {
     assert.deepEqual(activeIds(m), [40]);
     m.enter();
     assert.deepEqual(m.lrIntids(), [40], 'fits again: back in an LR');
-    assert.equal(hcrFlags(m), HCR_EN_BIT);
+    assert.equal(hcrFlags(m), HCR_En_MASK);
     m.eoi(0, 40);
     m.exit();
     assert.deepEqual(activeIds(m), []);
@@ -285,7 +292,7 @@ describe('vgic LR overflow: EOImode 1, GICV_DIR trapped', () => {
     m.exit();
     m.vgic.gicvTrap.write(GICV_DIR, 4, 40, 0);
     assert.equal(irq(m, 40).active, true, 'EOImode 0: DIR is ignored');
-    m.gicv(0, GICV.CTLR, GICV_CTLR_ENABLE_BOTH | CTLR_EOIMODE);
+    m.gicv(0, GICV_CTLR, GICV_CTLR_ENABLE_BOTH | CTLR_EOIMODE);
     m.enter();
     m.exit();
     m.vgic.gicvTrap.write(GICV_DIR, 4, 50, 0);
@@ -317,8 +324,8 @@ describe('vgic LR overflow: GICH_HCR is rewritten at every flush', () => {
   it('the flags of an overflowing flush are gone after the sync', () => {
     const m = machine(5);
     nest(m, 5);
-    assert.notEqual(hcrFlags(m), HCR_EN_BIT);
+    assert.notEqual(hcrFlags(m), HCR_En_MASK);
     m.exit();
-    assert.equal(m.vifs[0].gich.read(GICH_HCR, 4, 0), HCR_EN_BIT);
+    assert.equal(m.vifs[0].gich.read(GICH_HCR, 4, 0), HCR_En_MASK);
   });
 });

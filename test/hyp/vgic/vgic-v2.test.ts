@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { GICV } from '../../../src/hw/gic/virt-regs.ts';
-import { GICH_HCR } from '../../../src/hyp/vgic/gich.ts';
+import { GICH_HCR, GICV_EOIR, GICV_PMR } from '../../../src/hw/gic/virt-regs.ts';
 import { NO_VCPU } from '../../../src/hyp/vgic/vgic-irq.ts';
 import { Machine, SPURIOUS } from './helpers/machine.ts';
 
 const SPI = 40;
-const LR_EOI = 1 << 19;
+const GICH_LR_EOI = 1 << 19;
 const LR_GRP1 = 1 << 30;
 const ST_PENDING = 1;
 const ST_ACTIVE = 2;
 const ST_PA = 3;
 
 describe('vgic-v2 flush: LR contents', () => {
-  it('level SPI: pending, EOI bit, 5-bit priority, group; HCR.En', () => {
+  it('level SPI: pending, EOI bit, 5-bit priority, group; GICH_HCR_En', () => {
     const m = new Machine().boot();
     m.enable(SPI);
     m.setPriority(SPI, 0xa7); // stored as 0xa0
@@ -25,7 +24,7 @@ describe('vgic-v2 flush: LR contents', () => {
     assert.equal(lr & 0x3ff, SPI);
     assert.equal((lr >>> 28) & 3, ST_PENDING);
     assert.equal((lr >>> 23) & 0x1f, 0xa0 >> 3);
-    assert.ok(lr & LR_EOI);
+    assert.ok(lr & GICH_LR_EOI);
     assert.ok(lr & LR_GRP1);
     assert.equal(lr >>> 31, 0);
     assert.equal(m.vifs[0].readHCR() & 3, 1, 'En, no UIE');
@@ -39,7 +38,7 @@ describe('vgic-v2 flush: LR contents', () => {
     m.vgic.injectIrq(null, SPI, true);
     const irq = m.vgic.core.getIrq(0, SPI)!;
     m.enter();
-    assert.equal(m.vifs[0].readLR(0) & LR_EOI, 0);
+    assert.equal(m.vifs[0].readLR(0) & GICH_LR_EOI, 0);
     assert.equal(irq.pendingLatch, false);
     m.exit();
     assert.equal(irq.pendingLatch, true);
@@ -258,7 +257,7 @@ describe('vgic-v2: load/put, prune', () => {
     const m = new Machine({ vcpus: 2 }).boot();
     m.enable(SPI);
     m.setPriority(SPI, 0x40);
-    m.gicv(0, GICV.PMR, 0xc0);
+    m.gicv(0, GICV_PMR, 0xc0);
     m.vgic.injectIrq(null, SPI, true);
     m.enter(0);
     assert.equal(m.iar(0), SPI);
@@ -270,10 +269,10 @@ describe('vgic-v2: load/put, prune', () => {
     assert.equal(m.vifs[0].readHCR(), 0, 'put disables the interface');
     m.vgic.vcpuLoad(0, 1); // vcpu0 now on pcpu1
     assert.equal(m.vifs[1].readAPR(), apr);
-    assert.equal(m.vifs[1].gicv.read(GICV.PMR, 4, 1), 0xc0);
+    assert.equal(m.vifs[1].gicv.read(GICV_PMR, 4, 1), 0xc0);
     m.enter(0);
     assert.equal(m.vifs[1].readLR(0) & 0x3ff, SPI);
-    m.gicv(1, GICV.EOIR, SPI);
+    m.gicv(1, GICV_EOIR, SPI);
     assert.equal(m.vifs[1].readAPR(), 0);
   });
 

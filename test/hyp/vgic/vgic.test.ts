@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GICV } from '../../../src/hw/gic/virt-regs.ts';
+import { GICV_PMR } from '../../../src/hw/gic/virt-regs.ts';
 import { VgicCore } from '../../../src/hyp/vgic/vgic.ts';
 import {
   irqIsPending,
@@ -156,9 +156,9 @@ describe('vgic core: ap_list order and WFI wake', () => {
     m.setPriority(SPI, 0xa0);
     m.vgic.injectIrq(null, SPI, true);
     assert.equal(m.vgic.pendingIrqFor(0), true);
-    m.gicv(0, GICV.PMR, 0xa0); // priority must be strictly below PMR
+    m.gicv(0, GICV_PMR, 0xa0); // priority must be strictly below PMR
     assert.equal(m.vgic.pendingIrqFor(0), false);
-    m.gicv(0, GICV.PMR, 0xa8);
+    m.gicv(0, GICV_PMR, 0xa8);
     assert.equal(m.vgic.pendingIrqFor(0), true);
     m.vgic.core.getIrq(0, SPI)!.active = true;
     assert.equal(m.vgic.pendingIrqFor(0), false);
@@ -168,12 +168,12 @@ describe('vgic core: ap_list order and WFI wake', () => {
     const m = new Machine().boot();
     m.enable(SPI);
     m.setPriority(SPI, 0x80);
-    m.gicv(0, GICV.PMR, 0x80);
+    m.gicv(0, GICV_PMR, 0x80);
     m.vgic.vcpuPut(0);
     m.vgic.injectIrq(null, SPI, true);
     assert.equal(m.vgic.pendingIrqFor(0), false);
     m.vgic.vcpuLoad(0, 0);
-    m.gicv(0, GICV.PMR, 0xf8);
+    m.gicv(0, GICV_PMR, 0xf8);
     assert.equal(m.vgic.pendingIrqFor(0), true);
   });
 

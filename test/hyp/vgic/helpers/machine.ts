@@ -5,7 +5,7 @@
 
 import { Distributor } from '../../../../src/hw/gic/distributor.ts';
 import { VirtInterface } from '../../../../src/hw/gic/virt-interface.ts';
-import { GICV } from '../../../../src/hw/gic/virt-regs.ts';
+import { GICV_CTLR, GICV_DIR, GICV_EOIR, GICV_IAR, GICV_PMR } from '../../../../src/hw/gic/virt-regs.ts';
 import { Vgic } from '../../../../src/hyp/vgic/kvm-vgic.ts';
 import { GICD_CTLR } from '../../../../src/hw/gic/registers.ts';
 import { MemorySink, NULL_SINK, type TraceSink } from '../../../../src/sim/trace/sink.ts';
@@ -72,8 +72,8 @@ export class Machine {
     this.vgic.init();
     for (let v = 0; v < this.vifs.length; v++) {
       this.vgic.vcpuLoad(v, v);
-      this.gicv(v, GICV.CTLR, GICV_CTLR_ENABLE_BOTH);
-      this.gicv(v, GICV.PMR, PMR_ALLOW_ALL);
+      this.gicv(v, GICV_CTLR, GICV_CTLR_ENABLE_BOTH);
+      this.gicv(v, GICV_PMR, PMR_ALLOW_ALL);
     }
     this.vgic.gicd.write(GICD_CTLR, 4, 1, 0);
     return this;
@@ -99,15 +99,15 @@ export class Machine {
 
   /** the guest reads GICV_IAR */
   iar(v = 0): number {
-    return this.vifs[v].gicv.read(GICV.IAR, 4, v);
+    return this.vifs[v].gicv.read(GICV_IAR, 4, v);
   }
 
   eoi(v: number, iar: number): void {
-    this.gicv(v, GICV.EOIR, iar);
+    this.gicv(v, GICV_EOIR, iar);
   }
 
   dir(v: number, iar: number): void {
-    this.gicv(v, GICV.DIR, iar);
+    this.gicv(v, GICV_DIR, iar);
   }
 
   /** iar then eoi; returns the INTID acknowledged (1023 if none) */
