@@ -6,7 +6,7 @@
 // - Flush counts the LRs the ap_list needs (`lrsNeeded`). When they do not
 //   fit and some interrupt is active, the list is sorted with the pending
 //   interrupts that can preempt the guest's running priority (read from
-//   GICH_APR, `runningPriorityOf`) first, then the active ones, highest
+//   GICH_APR, `virtRunningPriority`) first, then the active ones, highest
 //   priority first, then the other pending ones: a higher-priority pending
 //   interrupt is never starved by lower-priority active ones holding every
 //   LR, which a GIC would not do either.
