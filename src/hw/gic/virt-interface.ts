@@ -64,7 +64,7 @@ import {
   VIRT_PRIORITY_BITS,
   virtRunningPriority,
 } from './priority.ts';
-import { FIRST_SPECIAL_INTID, SPURIOUS, SPURIOUS_GROUP1, intid } from './intid.ts';
+import { FIRST_SPECIAL_INTID, SPURIOUS, SPURIOUS_GROUP1 } from './intid.ts';
 import { AckView } from './virt-ops.ts';
 
 /** GICH_VMCR reset: binary points at their minimum (GIC-400 resets GICV_BPR to 2, GICV_ABPR to 3). */

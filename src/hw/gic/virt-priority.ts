@@ -86,7 +86,3 @@ export function iarValue(v: number): number {
   if (id >= 16 || testBit(v, GICH_LR_HW.lsb)) return id;
   return setField(id, GICC_IAR_CPUID, getField(v, GICH_LR_CPUID));
 }
-
-function ctz32(x: number): number {
-  return 31 - Math.clz32(x & -x);
-}

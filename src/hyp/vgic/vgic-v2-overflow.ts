@@ -22,7 +22,7 @@
 //   trapped instead (the GICV frame's second page is not mapped at stage 2
 //   while some active interrupt is outside the LRs) and emulates it.
 
-import { isSgi, intid } from '../../hw/gic/intid.ts';
+import { isSgi } from '../../hw/gic/intid.ts';
 import { fieldMask, setField } from '../../sim/bits.ts';
 import { type VgicIrq, popcount8, VGIC_CONFIG_EDGE } from './vgic-irq.ts';
 import { GICH_LR_CPUID, GICH_LR_EOI, GICH_LR_HW, GICH_LR_PhysicalID } from '../../hw/gic/virt-regs.ts';

@@ -25,7 +25,7 @@
 // EOI of the first instance shows it the second at once; the physical
 // active state is still set at flush and cleared at sync, by the hypervisor.
 
-import { isSgi, intid } from '../../hw/gic/intid.ts';
+import { isSgi } from '../../hw/gic/intid.ts';
 import type { MmioDevice } from '../../hw/mmio.ts';
 import { fieldMask, getField, testBit } from '../../sim/bits.ts';
 import type { GichFrames } from './ports.ts';
@@ -57,7 +57,6 @@ import {
   GICH_VTR_ListRegs,
   LrState,
   gichLrOffset,
-  GICV_DIR,
 } from '../../hw/gic/virt-regs.ts';
 import { virtRunningPriority } from '../../hw/gic/priority.ts';
 

@@ -17,7 +17,6 @@ import {
 import { NO_VCPU, sortApList, type VgicIrq } from '../../../src/hyp/vgic/vgic-irq.ts';
 import { IDLE_PRIORITY, virtRunningPriority } from '../../../src/hw/gic/priority.ts';
 import { GICV_CTLR_ENABLE_BOTH, Machine, SPURIOUS } from './helpers/machine.ts';
-import { intid } from '../../../src/hw/gic/intid.ts';
 
 const FIRST = 40;
 /** GICV_CTLR.EOImode */
