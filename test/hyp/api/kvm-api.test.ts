@@ -25,17 +25,8 @@ import {
   type KvmResult,
   kvmIrq,
 } from '../../../src/hyp/api/index.ts';
-import {
-  acked,
-  buildGuestVm,
-  POLICIES,
-  POWEROFF,
-  prologue,
-  reg,
-  TIMER_BIT,
-  unwrap,
-  VECTORS,
-} from '../helpers/guest-vm.ts';
+import { POLICIES, POWEROFF, prologue, TIMER_BIT, unwrap, VECTORS } from '../helpers/guest-vm.ts';
+import { vmGuest } from '../helpers/vm-guest.ts';
 
 function errno<T>(r: KvmResult<T>): string {
   return r.ok ? 'ok' : r.errno;
@@ -168,16 +159,16 @@ irq:
     str     w2, [x9, #0x10]
     eret
 `;
-    for (const policy of POLICIES) {
-      const b = buildGuestVm(guest, { policy });
-      unwrap(b.kvm.run({ ticks: 100 }));
-      unwrap(b.kvm.irqLine(kvmIrq(KVM_ARM_IRQ_TYPE_SPI, 0, 40), 1));
-      unwrap(b.kvm.run({ ticks: 100 }));
-      unwrap(b.kvm.irqLine(kvmIrq(KVM_ARM_IRQ_TYPE_SPI, 0, 40), 0));
-      const exit = unwrap(b.kvm.run({ instructions: 100_000 }));
-      assert.equal(exit.systemEvent, 'shutdown', policy);
-      assert.deepEqual(acked(b.kvm), [40], policy);
-    }
+    for (const policy of POLICIES)
+      vmGuest(guest)
+        .policy(policy)
+        .run({ ticks: 100 })
+        .irqLine(40, 1) // KVM_IRQ_LINE, KVM_ARM_IRQ_TYPE_SPI
+        .run({ ticks: 100 })
+        .irqLine(40, 0)
+        .run({ instructions: 100_000 })
+        .assertExit('poweroff', policy)
+        .assertAcked([40], policy);
   });
 
   it('the timers’ own PPIs are silently not affected by userspace', () => {
@@ -235,22 +226,20 @@ irq:
     str     w2, [x9, #0x10]
     eret
 `;
-    const b = buildGuestVm(guest, { policy: 'level' }, false);
-    const v = b.kvm.vcpu(0);
+    const g = vmGuest(guest).policy('level').lazyVgicInit();
+    const v = g.kvm.vcpu(0);
     assert.ok(v);
-    assert.equal(errno(b.kvm.createVcpu(0)), 'EEXIST');
+    assert.equal(errno(g.kvm.createVcpu(0)), 'EEXIST');
     unwrap(v.setOneReg(KVM_REG_ARM_TIMER_CVAL, 0n)); // already passed
     unwrap(v.setOneReg(KVM_REG_ARM_TIMER_CTL, 1n)); // enabled: the timer should fire
-    assert.equal(b.kvm.vm.vgic.initialized, false);
+    assert.equal(g.kvm.vm.vgic.initialized, false);
     assert.equal(v.timerLevel('virt'), false);
-    assert.equal(b.kvm.costs().vgicCalls, 0);
-    assert.equal(b.kvm.costs().injections, 0);
-    const exit = unwrap(b.kvm.run({ instructions: 100_000 })); // init at the first run, then the first flush
-    assert.equal(exit.systemEvent, 'shutdown');
-    assert.deepEqual(acked(b.kvm), [27]);
-    assert.equal(reg(b.kvm, 20), 1n);
+    assert.equal(g.costs().vgicCalls, 0);
+    assert.equal(g.costs().injections, 0);
+    // init at the first run, then the first flush
+    g.run({ instructions: 100_000 }).assertExit('poweroff').assertAcked([27]).assertReg('x20', 1n);
     // raised at the first flush, lowered after the guest masked it
-    assert.equal(exit.costs.vgicCalls, 2);
+    assert.equal(g.exit.costs.vgicCalls, 2);
   });
 
   for (const policy of POLICIES) {
@@ -284,18 +273,13 @@ irq:
 
 describe('KVM_RUN exits', () => {
   it('limit, idle and internal-error', () => {
-    const spin = buildGuestVm('_start: b _start', { policy: 'level' });
-    const e1 = unwrap(spin.kvm.run({ instructions: 1000 }));
-    assert.equal(e1.reason, 'limit');
-    assert.equal(e1.instructions, 1000);
-    const wfi = buildGuestVm('_start: msr daifset, #2\n wfi\n b _start', { policy: 'level' });
-    assert.equal(unwrap(wfi.kvm.run({ instructions: 1000 })).reason, 'idle');
+    const spin = vmGuest('_start: b _start').run({ instructions: 1000 }).assertExit('limit');
+    assert.equal(spin.exit.instructions, 1000);
+    vmGuest('_start: msr daifset, #2\n wfi\n b _start').run({ instructions: 1000 }).assertExit('idle');
     // LDP from the GICD has no valid syndrome: KVM cannot emulate it
-    const ldp = buildGuestVm('_start: ldr x1, =0x08000000\n ldp w2, w3, [x1]\n b _start', {
-      policy: 'level',
-    });
-    const e3 = unwrap(ldp.kvm.run({ instructions: 1000 }));
-    assert.equal(e3.reason, 'internal-error');
-    assert.match(e3.message ?? '', /syndrome/);
+    const ldp = vmGuest('_start: ldr x1, =0x08000000\n ldp w2, w3, [x1]\n b _start')
+      .run({ instructions: 1000 })
+      .assertExit('internal-error');
+    assert.match(ldp.exit.message ?? '', /syndrome/);
   });
 });

@@ -40,15 +40,6 @@ export function sym(b: Built, name: string): number {
   return a;
 }
 
-/** INTIDs the guest acknowledged (GICC_IAR reads). */
-export function acked(kvm: KvmVm): number[] {
-  return kvm.vm.acks.entries.map((e) => e.intid);
-}
-
-export function reg(kvm: KvmVm, n: number, cpu = 0): bigint {
-  return kvm.vm.board.cpus[cpu].getX(n);
-}
-
 /**
  * Vector table at `vectors` (IRQ from the current EL with SP_ELx at
  * +0x280 branches to `irq`), GICD on with `enableMask` set in
@@ -90,4 +81,3 @@ vectors:
 `;
 
 export const TIMER_BIT = `${1 << 27}`;
-export const PTIMER_BIT = `${1 << 30}`;

@@ -5,18 +5,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  acked,
-  buildGuestVm,
-  POLICIES,
-  POWEROFF,
-  prologue,
-  reg,
-  sym,
-  TIMER_BIT,
-  unwrap,
-  VECTORS,
-} from '../helpers/guest-vm.ts';
+import { POLICIES, POWEROFF, prologue, TIMER_BIT, VECTORS } from '../helpers/guest-vm.ts';
+import { vmGuest } from '../helpers/vm-guest.ts';
 
 /** `between` is placed between (3) and (4). */
 function seedGuest(between: string): string {
@@ -50,19 +40,14 @@ irq:
 }
 
 function runSeed(policy: string, between: string, exitAfterStep3: boolean) {
-  const b = buildGuestVm(seedGuest(between), { policy });
-  if (exitAfterStep3) b.kvm.vm.board.cpus[0].addBreakpoint(sym(b, 'step3'), () => b.kvm.vm.forceExit(0));
-  const exit = unwrap(b.kvm.run({ instructions: 100_000 }));
-  assert.equal(exit.reason, 'system-event');
-  assert.equal(exit.systemEvent, 'shutdown');
-  return { kvm: b.kvm, exit };
+  const g = vmGuest(seedGuest(between)).policy(policy);
+  if (exitAfterStep3) g.exitAfter('step3');
+  return g.run({ instructions: 100_000 }).assertExit('poweroff');
 }
 
 describe('seed guest: an exit between disabling the timer and unmasking', () => {
   it('level: no timer interrupt when a forced exit follows (3)', () => {
-    const { kvm, exit } = runSeed('level', 'nop', true);
-    assert.deepEqual(acked(kvm), []);
-    assert.equal(reg(kvm, 20), 0n);
+    const { exit } = runSeed('level', 'nop', true).assertAcked([]).assertReg('x20', 0n);
     assert.equal(exit.costs.exits.host, 1);
     // the timer fired at (2): one physical-interrupt exit, then raised and lowered once each
     assert.ok(exit.costs.exits.irq >= 1);
@@ -70,20 +55,16 @@ describe('seed guest: an exit between disabling the timer and unmasking', () => 
   });
 
   it('legacy-edge: the stale edge is delivered although the timer is disabled (the seed bug)', () => {
-    const { kvm } = runSeed('legacy-edge', 'nop', true);
-    assert.deepEqual(acked(kvm), [27]);
-    assert.equal(reg(kvm, 20), 1n);
+    runSeed('legacy-edge', 'nop', true).assertAcked([27]).assertReg('x20', 1n);
   });
 
   it('level: a trapped GICD access between (3) and (4) is such an exit too', () => {
-    const { kvm, exit } = runSeed('level', 'ldr w6, [x1, #0x4]   // GICD_TYPER: traps', false);
+    const { exit } = runSeed('level', 'ldr w6, [x1, #0x4]   // GICD_TYPER: traps', false).assertAcked([]);
     assert.equal(exit.costs.exits['mmio-gicd'] >= 1, true);
-    assert.deepEqual(acked(kvm), []);
   });
 
   it('legacy-edge: the same GICD access does not help', () => {
-    const { kvm } = runSeed('legacy-edge', 'ldr w6, [x1, #0x4]', false);
-    assert.deepEqual(acked(kvm), [27]);
+    runSeed('legacy-edge', 'ldr w6, [x1, #0x4]', false).assertAcked([27]);
   });
 });
 
@@ -95,9 +76,7 @@ describe('seed guest: no exit between (3) and (4)', () => {
   // BOTH policies. This test reproduces that window on purpose.
   for (const policy of POLICIES) {
     it(`${policy}: residual window reproduced, the guest takes INTID 27 once`, () => {
-      const { kvm, exit } = runSeed(policy, 'nop', false);
-      assert.deepEqual(acked(kvm), [27]);
-      assert.equal(reg(kvm, 20), 1n);
+      const { exit } = runSeed(policy, 'nop', false).assertAcked([27]).assertReg('x20', 1n);
       assert.equal(exit.costs.exits.host, 0);
       assert.equal(exit.costs.exits['mmio-gicd'], 2); // the prologue's GICD_CTLR and GICD_ISENABLER0
     });

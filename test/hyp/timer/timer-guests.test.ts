@@ -4,20 +4,8 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { KvmVm } from '../../../src/hyp/api/index.ts';
-import { KVM_ARM_IRQ_TYPE_SPI, kvmIrq } from '../../../src/hyp/api/uapi.ts';
-import {
-  acked,
-  buildGuestVm,
-  POLICIES,
-  POWEROFF,
-  PTIMER_BIT,
-  prologue,
-  reg,
-  TIMER_BIT,
-  unwrap,
-  VECTORS,
-} from '../helpers/guest-vm.ts';
+import { POLICIES, POWEROFF, prologue, TIMER_BIT, VECTORS } from '../helpers/guest-vm.ts';
+import { vmGuest } from '../helpers/vm-guest.ts';
 
 const PERIOD = 500;
 
@@ -56,19 +44,20 @@ describe('periodic virtual timer tick', () => {
   for (const policy of POLICIES) {
     it(`${policy}: exactly the expected interrupts, each at its deadline`, () => {
       const n = 12;
-      const b = buildGuestVm(tickGuest(n), { policy });
-      const exit = unwrap(b.kvm.run({ instructions: 2_000_000 }));
-      assert.equal(exit.systemEvent, 'shutdown');
-      assert.deepEqual(acked(b.kvm), new Array(n).fill(27));
-      assert.equal(reg(b.kvm, 20), BigInt(n));
-      const first = Number(reg(b.kvm, 22));
-      b.kvm.vm.acks.entries.forEach((e, k) => {
+      const g = vmGuest(tickGuest(n))
+        .policy(policy)
+        .run({ instructions: 2_000_000 })
+        .assertExit('poweroff')
+        .assertAcked(new Array(n).fill(27))
+        .assertReg('x20', n);
+      const first = Number(g.reg('x22'));
+      g.acks().forEach((e, k) => {
         const deadline = first + k * PERIOD;
         // the timer's exit, the entry and the vector take a few instructions (16 per tick)
         assert.ok(e.t >= deadline && e.t <= deadline + 1, `ack ${k} at ${e.t}, deadline ${deadline}`);
       });
       // one physical-interrupt exit per tick
-      assert.equal(exit.costs.exits.irq, n);
+      assert.equal(g.exit.costs.exits.irq, n);
     });
   }
 });
@@ -92,14 +81,15 @@ irq:
 `;
   for (const policy of POLICIES) {
     it(`${policy}: wakes at exactly the CVAL tick`, () => {
-      const b = buildGuestVm(guest, { policy });
-      const exit = unwrap(b.kvm.run({ ticks: 10 * DELTA }));
-      assert.equal(exit.systemEvent, 'shutdown');
-      const cval = reg(b.kvm, 3);
+      const g = vmGuest(guest)
+        .policy(policy)
+        .run({ ticks: 10 * DELTA })
+        .assertExit('poweroff');
+      const { exit } = g;
       // Blocked until the background timer fires at tick CVAL; the vcpu's
       // local time then starts at that tick (16 cycles per tick) and the MRS
       // after the WFI is its first instruction: it reads CVAL itself.
-      assert.equal(reg(b.kvm, 5), cval);
+      g.assertReg('x5', g.reg('x3'));
       assert.equal(exit.costs.blocks, 1);
       assert.equal(exit.costs.bgWakeups, 1);
       assert.equal(exit.costs.exits.wfi, 1);
@@ -132,21 +122,13 @@ irq:
 `;
 }
 
-function bgTimerAt(kvm: KvmVm): number | undefined {
-  return kvm.vm.board.kernel.save().events.find((e) => e.name === 'vcpu0.bg-timer')?.at;
-}
-
 describe('background timer', () => {
   for (const policy of POLICIES) {
     it(`${policy}: armed at the CVAL when blocking with an enabled timer, gone once running`, () => {
-      const b = buildGuestVm(bgGuest(1, 1000), { policy });
-      assert.equal(unwrap(b.kvm.run({ ticks: 200 })).reason, 'limit');
-      assert.equal(b.kvm.vm.vcpus[0].blocked, true);
-      assert.equal(bgTimerAt(b.kvm), Number(reg(b.kvm, 3)));
-      const exit = unwrap(b.kvm.run({ ticks: 5000 }));
-      assert.equal(exit.systemEvent, 'shutdown');
-      assert.equal(bgTimerAt(b.kvm), undefined);
-      assert.equal(exit.costs.bgWakeups, 1);
+      const g = vmGuest(bgGuest(1, 1000)).policy(policy).run({ ticks: 200 }).assertExit('limit');
+      g.assertBlocked(true).assertBgTimerAt(Number(g.reg('x3')));
+      g.run({ ticks: 5000 }).assertExit('poweroff').assertBgTimerAt(undefined);
+      assert.equal(g.exit.costs.bgWakeups, 1);
     });
 
     for (const [what, ctl] of [
@@ -154,30 +136,23 @@ describe('background timer', () => {
       ['masked (IMASK)', 3],
     ] as const) {
       it(`${policy}: not armed when blocking with a ${what} timer (CVAL passed)`, () => {
-        const b = buildGuestVm(bgGuest(ctl, 0), { policy });
         // nothing can wake the vcpu: every vcpu waits with nothing scheduled
-        assert.equal(unwrap(b.kvm.run({ instructions: 100_000 })).reason, 'idle');
-        assert.equal(b.kvm.vm.vcpus[0].blocked, true);
-        assert.equal(bgTimerAt(b.kvm), undefined);
-        unwrap(b.kvm.irqLine(kvmIrq(KVM_ARM_IRQ_TYPE_SPI, 0, 40), 1));
-        assert.equal(b.kvm.vm.vcpus[0].blocked, false);
-        assert.equal(unwrap(b.kvm.run({ ticks: 5000 })).systemEvent, 'shutdown');
-        assert.equal(b.kvm.costs().bgWakeups, 0);
+        const g = vmGuest(bgGuest(ctl, 0)).policy(policy).run({ instructions: 100_000 }).assertExit('idle');
+        g.assertBlocked(true).assertBgTimerAt(undefined);
+        g.irqLine(40, 1).assertBlocked(false);
+        g.run({ ticks: 5000 }).assertExit('poweroff');
+        assert.equal(g.costs().bgWakeups, 0);
       });
     }
 
     it(`${policy}: cancelled when something else wakes the vcpu first`, () => {
-      const b = buildGuestVm(bgGuest(1, 100_000), { policy });
-      assert.equal(unwrap(b.kvm.run({ ticks: 200 })).reason, 'limit');
-      assert.equal(bgTimerAt(b.kvm), Number(reg(b.kvm, 3)));
-      unwrap(b.kvm.irqLine(kvmIrq(KVM_ARM_IRQ_TYPE_SPI, 0, 40), 1));
-      assert.equal(b.kvm.vm.vcpus[0].blocked, false);
-      assert.equal(bgTimerAt(b.kvm), undefined);
-      const exit = unwrap(b.kvm.run({ ticks: 5000 }));
-      assert.equal(exit.systemEvent, 'shutdown');
-      assert.ok(reg(b.kvm, 5) < reg(b.kvm, 3), 'woke before the deadline');
-      assert.equal(bgTimerAt(b.kvm), undefined);
-      assert.equal(b.kvm.costs().bgWakeups, 0);
+      const g = vmGuest(bgGuest(1, 100_000)).policy(policy).run({ ticks: 200 }).assertExit('limit');
+      g.assertBgTimerAt(Number(g.reg('x3')));
+      g.irqLine(40, 1).assertBlocked(false).assertBgTimerAt(undefined);
+      g.run({ ticks: 5000 }).assertExit('poweroff');
+      assert.ok(g.reg('x5') < g.reg('x3'), 'woke before the deadline');
+      g.assertBgTimerAt(undefined);
+      assert.equal(g.costs().bgWakeups, 0);
     });
   }
 });
@@ -214,14 +189,14 @@ irq:
 5:  str     w2, [x9, #0x10]         // GICC_EOIR
     eret
 `;
-  void PTIMER_BIT;
   for (const policy of POLICIES) {
     it(`${policy}: the guest gets PPI 30 exactly ${n} times`, () => {
-      const b = buildGuestVm(guest, { policy });
-      const exit = unwrap(b.kvm.run({ instructions: 2_000_000 }));
-      assert.equal(exit.systemEvent, 'shutdown');
-      assert.deepEqual(acked(b.kvm), new Array(n).fill(30));
-      assert.equal(reg(b.kvm, 21), 0n);
+      const { exit } = vmGuest(guest)
+        .policy(policy)
+        .run({ instructions: 2_000_000 })
+        .assertExit('poweroff')
+        .assertAcked(new Array(n).fill(30))
+        .assertReg('x21', 0n);
       // TVAL and CTL writes trap: 2 to start, n re-arms, 1 to stop
       assert.equal(exit.costs.exits.sysreg, n + 3);
       assert.equal(exit.costs.ptimerExpiries, n);

@@ -3,18 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { KvmCosts } from '../../../src/hyp/api/index.ts';
 import { PPI } from '../../../src/hw/gic/intid.ts';
-import {
-  buildGuestVm,
-  POLICIES,
-  POWEROFF,
-  prologue,
-  sym,
-  TIMER_BIT,
-  unwrap,
-  VECTORS,
-} from '../helpers/guest-vm.ts';
+import { POLICIES, POWEROFF, prologue, TIMER_BIT, VECTORS } from '../helpers/guest-vm.ts';
+import { vmGuest } from '../helpers/vm-guest.ts';
 
 const GICD_ACCESSES = 50;
 
@@ -48,15 +39,11 @@ irq:
 describe('cost counters', () => {
   for (const policy of POLICIES) {
     it(`${policy}: a timer line high across ${GICD_ACCESSES} exits signals the vgic once`, () => {
-      const b = buildGuestVm(HIGH_ACROSS_EXITS, { policy });
-      const at = new Map<string, KvmCosts>();
-      for (const label of ['enable', 'high', 'done'])
-        b.kvm.vm.board.cpus[0].addBreakpoint(sym(b, label), () => at.set(label, b.kvm.costs()));
-      const exit = unwrap(b.kvm.run({ instructions: 100_000 }));
-      assert.equal(exit.systemEvent, 'shutdown');
-      const enable = at.get('enable')!;
-      const high = at.get('high')!;
-      const done = at.get('done')!;
+      const g = vmGuest(HIGH_ACROSS_EXITS).policy(policy);
+      for (const label of ['enable', 'high', 'done']) g.recordCostsAt(label);
+      g.run({ instructions: 100_000 }).assertExit('poweroff');
+      const { exit } = g;
+      const [enable, high, done] = ['enable', 'high', 'done'].map((l) => g.costsAt(l));
       assert.equal(done.exits['mmio-gicd'] - high.exits['mmio-gicd'], GICD_ACCESSES);
       // (breakpoint callbacks run after the instruction, before the exit it causes)
       // one call: the raise, at the sync of the physical-interrupt exit the enable caused...
@@ -71,14 +58,11 @@ describe('cost counters', () => {
         assert.equal(done.physActiveChanges - high.physActiveChanges, 2 * GICD_ACCESSES);
         // lowered at the exit after `done`: two calls in all, nothing delivered
         assert.equal(exit.costs.vgicCalls, 2);
-        assert.equal(b.kvm.vm.acks.entries.length, 0);
+        g.assertAcked([]);
       } else {
         // legacy-edge never lowers: the stale edge is delivered at the unmask
         assert.equal(exit.costs.vgicCalls, 1);
-        assert.deepEqual(
-          b.kvm.vm.acks.entries.map((e) => e.intid),
-          [27],
-        );
+        g.assertAcked([27]);
       }
       assert.equal(
         exit.costs.exitsTotal,
@@ -145,19 +129,16 @@ describe('level: the physical active state of PPI 27 is clear after every sync',
     const op = fc.constantFrom(...(Object.keys(OPS) as Op[]));
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 25 }), (ops) => {
-        const b = buildGuestVm(randomGuest(ops), { policy: 'level' });
-        const vm = b.kvm.vm;
+        const g = vmGuest(randomGuest(ops)).policy('level');
         let checked = 0;
-        const handleExit = vm.handleExit.bind(vm);
         // handle_exit runs after timer sync, vgic sync, vgic put and the host's interrupts
-        vm.handleExit = (v, reason) => {
-          assert.equal(vm.board.gic.isActive(v.pcpu, PPI.VIRT_TIMER), false, `after exit ${reason}`);
+        g.onEachExit((v, reason) => {
+          assert.equal(g.physActive(v.pcpu, PPI.VIRT_TIMER), false, `after exit ${reason}`);
           checked++;
-          handleExit(v, reason);
-        };
-        const exit = unwrap(b.kvm.run({ instructions: 50_000 }));
+        });
+        g.run({ instructions: 50_000 });
         assert.ok(checked >= 2, 'the prologue alone exits twice');
-        assert.ok(['system-event', 'idle', 'limit'].includes(exit.reason));
+        assert.ok(['poweroff', 'reset', 'idle', 'limit'].includes(g.end()));
       }),
       { numRuns: 60, seed: 27 },
     );

@@ -20,6 +20,7 @@ import {
   unwrap,
   VECTORS,
 } from '../helpers/guest-vm.ts';
+import { type VmGuest, vmGuest } from '../helpers/vm-guest.ts';
 
 const PERIOD = 300;
 const N = 10;
@@ -52,9 +53,8 @@ irq:
     eret
 `;
 
-function regs(kvm: KvmVm): string[] {
-  const cpu = kvm.vm.board.cpus[0];
-  return [...Array.from({ length: 31 }, (_, i) => cpu.getX(i).toString(16)), cpu.pc.toString(16)];
+function regs(g: VmGuest): string[] {
+  return [...Array.from({ length: 31 }, (_, i) => g.reg(i).toString(16)), g.reg('pc').toString(16)];
 }
 
 /** The machine state without cost counters. */
@@ -72,11 +72,8 @@ function fresh(policy: string): KvmVm {
   return kvm;
 }
 
-function uninterrupted(policy: string) {
-  const b = buildGuestVm(GUEST, { policy });
-  const exit = unwrap(b.kvm.run({ instructions: 1_000_000 }));
-  assert.equal(exit.systemEvent, 'shutdown');
-  return { kvm: b.kvm, exit };
+function uninterrupted(policy: string): VmGuest {
+  return vmGuest(GUEST).policy(policy).run({ instructions: 1_000_000 }).assertExit('poweroff');
 }
 
 const baseline = new Map(POLICIES.map((p) => [p, uninterrupted(p)]));
@@ -84,12 +81,8 @@ const baseline = new Map(POLICIES.map((p) => [p, uninterrupted(p)]));
 describe('save/restore mid-run', () => {
   it('the uninterrupted run takes every tick', () => {
     for (const p of POLICIES) {
-      const { kvm, exit } = baseline.get(p)!;
-      assert.deepEqual(
-        kvm.vm.acks.entries.map((e) => e.intid),
-        new Array(N).fill(27),
-      );
-      assert.ok(exit.costs.blocks >= N - 1);
+      const g = baseline.get(p)!.assertAcked(new Array(N).fill(27));
+      assert.ok(g.exit.costs.blocks >= N - 1);
     }
   });
 
@@ -101,23 +94,18 @@ describe('save/restore mid-run', () => {
         fc.integer({ min: 0, max: 2 }),
         (policy, cut, extraCuts) => {
           const ref = baseline.get(policy)!;
-          let kvm = buildGuestVm(GUEST, { policy }).kvm;
+          const g = vmGuest(GUEST).policy(policy);
           let at = cut;
           for (let i = 0; i <= extraCuts; i++) {
-            const e = unwrap(kvm.run({ ticks: at }));
-            if (e.reason === 'system-event') break;
-            const snap = unwrap(kvm.save());
-            const next = fresh(policy);
-            unwrap(next.restore(structuredClone(snap)));
-            kvm = next;
+            if (g.run({ ticks: at }).exit.reason === 'system-event') break;
+            g.saveRestore();
             at = Math.max(1, Math.floor(cut / 2));
           }
-          const exit = unwrap(kvm.run({ instructions: 1_000_000 }));
-          assert.equal(exit.reason, 'system-event');
-          assert.deepEqual(kvm.vm.acks.entries, ref.kvm.vm.acks.entries);
-          assert.deepEqual(regs(kvm), regs(ref.kvm));
-          assert.equal(kvm.vm.board.kernel.now, ref.kvm.vm.board.kernel.now);
-          assert.equal(stateWithoutCounters(kvm), stateWithoutCounters(ref.kvm));
+          g.run({ instructions: 1_000_000 }).assertExit('poweroff');
+          assert.deepEqual(g.acks(), ref.acks());
+          assert.deepEqual(regs(g), regs(ref));
+          assert.equal(g.now(), ref.now());
+          assert.equal(stateWithoutCounters(g.kvm), stateWithoutCounters(ref.kvm));
         },
       ),
       { numRuns: 40, seed: 0x5eed },
@@ -125,8 +113,7 @@ describe('save/restore mid-run', () => {
   });
 
   it('restore refuses a VM that ran, has no vgic, or another policy', () => {
-    const { kvm } = baseline.get('level')!;
-    const snap = unwrap(kvm.save());
+    const snap = unwrap(baseline.get('level')!.kvm.save());
     const noDev = createVm({ policy: 'level' });
     unwrap(noDev.createVcpu(0));
     assert.equal((noDev.restore(snap) as { errno?: string }).errno, 'ENXIO');
