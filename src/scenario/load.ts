@@ -6,8 +6,8 @@
 // errors are reported); then the schema and the cross-value rules together,
 // so a file with several mistakes shows all of them in one run.
 
-import { readFileSync } from 'node:fs';
 import { type ScenarioDiagnostic, ScenarioError, sortDiagnostics } from './diagnostics.ts';
+import { FileProblem, readRegularFile } from './files.ts';
 import { expectedMessage, issuesToDiagnostics } from './issues.ts';
 import { normalize } from './normalize.ts';
 import { scenarioSchema } from './schema.ts';
@@ -52,17 +52,19 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   return normalize(result.data, tree);
 }
 
-/** Reads and parses a scenario file. */
+/** A scenario is text a person wrote: far below this (an `expect.memory` of 100k words is ~3 MiB). */
+export const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
+
+/** Reads and parses a scenario file (a regular file of at most MAX_SCENARIO_BYTES). */
 export function loadScenarioFile(path: string, options: LoadOptions = {}): Scenario {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = readFileSync(path, 'utf8');
+    bytes = readRegularFile(path, MAX_SCENARIO_BYTES);
   } catch (e) {
-    const reason =
-      (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : String((e as Error).message);
+    if (!(e instanceof FileProblem)) throw e;
     throw new ScenarioError([
-      { file: path, line: 1, column: 1, message: `cannot read the scenario file: ${reason}` },
+      { file: path, line: 1, column: 1, message: `cannot read the scenario file: ${e.message}` },
     ]);
   }
-  return parseScenario(text, path, options);
+  return parseScenario(new TextDecoder().decode(bytes), path, options);
 }

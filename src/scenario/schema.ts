@@ -10,6 +10,13 @@ import * as z from 'zod';
 import { MAX_INTID, PRIVATE_COUNT, SGI_COUNT } from '../hw/gic/intid.ts';
 import { hertz, intKey, intSchema, smallInt, ticks, u32, u64, withJson } from './values.ts';
 
+const cycles = (description: string) =>
+  intSchema(
+    { min: 0n, max: BigInt(MAX_SWITCH_CYCLES), expected: `a number of cycles 0..${MAX_SWITCH_CYCLES}` },
+    description,
+    Number,
+  );
+
 export const SCENARIO_VERSION = 1;
 /** GIC versions that can be simulated. */
 export const GIC_VERSIONS = ['v2'] as const;
@@ -26,9 +33,20 @@ export const MAX_VCPUS = 8;
 export const MAX_LIST_REGISTERS = 64;
 /** SPIs come in groups of 32 (GICD_TYPER.ITLinesNumber). */
 export const SPI_GROUP = 32;
-/** INTIDs 32..1019: the largest GICv2 (ITLinesNumber 31) stops at 1019, not at a group boundary. */
-export const MAX_SPIS = MAX_INTID + 1 - PRIVATE_COUNT;
-export const EXIT_KINDS = ['poweroff', 'limit'] as const;
+/**
+ * A GICv2 distributor could have 988 SPIs (INTIDs 32..1019), but the vgic is
+ * sized as KVM's KVM_DEV_ARM_VGIC_GRP_NR_IRQS: a multiple of 32 INTIDs below
+ * 1024 (VGIC_MAX_RESERVED), so 992 INTIDs, 960 SPIs at most.
+ */
+export const MAX_SPIS = 1024 - SPI_GROUP - PRIVATE_COUNT;
+/** CNTFRQ_EL0 holds the counter frequency in 32 bits (Arm ARM D11.2.1). */
+export const MAX_COUNTER_HZ = 0xffff_ffff;
+/** Guest instruction rate: up to 100 GHz (ticks and cycles stay exact Numbers). */
+export const MAX_CPU_HZ = 100_000_000_000;
+/** Cycles per exit or entry: up to 2^32-1 (over 4 s at 1 GHz), so summed costs stay exact. */
+export const MAX_SWITCH_CYCLES = 0xffff_ffff;
+/** How a run ends (RunEnd): PSCI SYSTEM_OFF or SYSTEM_RESET, a limit, or every vcpu waiting with nothing to wake it. */
+export const EXIT_KINDS = ['poweroff', 'reset', 'limit', 'idle'] as const;
 export const DIVERGENCE_KINDS = ['none', 'allowed'] as const;
 export const GPR_NAMES: readonly string[] = [...Array.from({ length: 31 }, (_, i) => `x${i}`), 'sp', 'pc'];
 export const VCPU_KEYS: readonly string[] = Array.from({ length: MAX_VCPUS }, (_, i) => `vcpu${i}`);
@@ -79,16 +97,15 @@ const gic = z
   })
   .describe('GIC version: v2 now (v3 is reserved for later)');
 
-const spisExpected = `a multiple of ${SPI_GROUP} in 0..${MAX_SPIS - (MAX_SPIS % SPI_GROUP)}, or ${MAX_SPIS} (the GICv2 maximum)`;
+const spisExpected = `a multiple of ${SPI_GROUP} in 0..${MAX_SPIS} (the vgic's limit, as KVM's)`;
 const spis = intSchema(
   {
     min: 0n,
     max: BigInt(MAX_SPIS),
     expected: spisExpected,
-    reject: (n) =>
-      n % BigInt(SPI_GROUP) !== 0n && n !== BigInt(MAX_SPIS) ? `expected ${spisExpected}` : undefined,
+    reject: (n) => (n % BigInt(SPI_GROUP) !== 0n ? `expected ${spisExpected}` : undefined),
   },
-  'number of SPIs (a multiple of 32; 988 = the GICv2 maximum), INTIDs 32..',
+  `number of SPIs (a multiple of 32, at most ${MAX_SPIS}), INTIDs 32..`,
   Number,
 );
 
@@ -96,15 +113,19 @@ export const machineSchema = strict({
   gic: gic.optional(),
   vcpus: smallInt(1, MAX_VCPUS, 'number of vcpus: 1..8 for v2').optional(),
   spis: spis.optional(),
-  counterHz: hertz('system counter frequency (CNTFRQ_EL0), Hz').optional(),
-  cpuHz: hertz('guest instruction rate, Hz: 1 instruction = 1 cycle').optional(),
+  counterHz: hertz('system counter frequency (CNTFRQ_EL0, 32 bits), Hz', 1, MAX_COUNTER_HZ).optional(),
+  cpuHz: hertz('guest instruction rate, Hz: 1 instruction = 1 cycle', 1, MAX_CPU_HZ).optional(),
   policy: z.enum(POLICIES).describe('timer/vgic policy: level | legacy-edge (more later)').optional(),
   nLR: smallInt(1, MAX_LIST_REGISTERS, 'list registers per vcpu (GICH_VTR.ListRegs + 1)').optional(),
-  hostTickHz: hertz('periodic host interrupts forcing exits, Hz; 0 = none', 0).optional(),
-  exitCycles: ticks(
+  hostTickHz: hertz(
+    'periodic host interrupts forcing exits, Hz; 0 = none; at most machine.counterHz',
+    0,
+    MAX_COUNTER_HZ,
+  ).optional(),
+  exitCycles: cycles(
     'vgicsim extension: cpu cycles each exit costs (world switch out + handling); time spent in the hypervisor. 0 = exits are instantaneous (the default, so the guest runs the same instruction stream at the same times as on the reference machine)',
   ).optional(),
-  entryCycles: ticks(
+  entryCycles: cycles(
     'vgicsim extension: cpu cycles each entry (world switch in) costs; 0 = instantaneous',
   ).optional(),
   limits: strict({
@@ -261,7 +282,12 @@ export const expectSchema = strict({
   )
     .describe('PL011 output: exact, or { contains }')
     .optional(),
-  exit: z.enum(EXIT_KINDS).describe('how the run ends: poweroff (PSCI SYSTEM_OFF) | limit').optional(),
+  exit: z
+    .enum(EXIT_KINDS)
+    .describe(
+      'how the run ends: poweroff (PSCI SYSTEM_OFF) | reset (PSCI SYSTEM_RESET) | limit | idle (every vcpu waits in WFI with nothing left to wake it)',
+    )
+    .optional(),
   divergence: z
     .enum(DIVERGENCE_KINDS)
     .describe('vs the reference (bare-metal) machine: none | allowed')

@@ -5,12 +5,13 @@
 // its own), so they are reported even when other parts of the file are
 // malformed: the user sees every problem in one run.
 
-import { statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { isScalar, Scalar } from 'yaml';
 import type * as z from 'zod';
 import { isPpi, isSpi, PRIVATE_COUNT } from '../hw/gic/intid.ts';
+import { MEMMAP } from '../hw/board/memory-map.ts';
 import type { ScenarioDiagnostic } from './diagnostics.ts';
+import { regularFileProblem } from './files.ts';
 import { locate } from './issues.ts';
 import {
   ACTION_KEYS,
@@ -69,6 +70,17 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
   const machine = dict(top.machine) ?? {};
   const vcpus = field(machineSchema.shape.vcpus.unwrap(), machine.vcpus, DEFAULT_MACHINE.vcpus);
   const spis = field(machineSchema.shape.spis.unwrap(), machine.spis, DEFAULT_MACHINE.spis);
+  const counterHz = field(
+    machineSchema.shape.counterHz.unwrap(),
+    machine.counterHz,
+    DEFAULT_MACHINE.counterHz,
+  );
+  const hostTickHz = tryParse(machineSchema.shape.hostTickHz.unwrap(), machine.hostTickHz);
+  if (hostTickHz !== undefined && counterHz !== undefined && hostTickHz > counterHz)
+    emit(
+      ['machine', 'hostTickHz'],
+      `machine.hostTickHz: the host tick is an interrupt of the counter-driven EL1 physical timer, so at most machine.counterHz (${counterHz}) per second, found ${hostTickHz}`,
+    );
   /** Reports a vcpu number the machine does not have; `path` points at it. */
   const checkVcpu = (n: number | undefined, path: DataPath, preferKey = false) => {
     if (n !== undefined && vcpus !== undefined && n >= vcpus) {
@@ -82,15 +94,13 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
   const checkFile = (path: DataPath, written: unknown) => {
     if (!options.checkFiles || typeof written !== 'string' || written === '') return;
     const resolved = resolvePath(tree.file, written);
-    let ok = false;
-    try {
-      ok = statSync(resolved).isFile();
-    } catch {
-      ok = false;
-    }
+    const problem = regularFileProblem(resolved, MEMMAP.RAM.size);
     // The Linux guest's files are downloaded, not committed: say how to get them.
     const hint = /(^|\/)\.cache\/linux\//.test(written) ? '; run `npm run fetch-linux` to download them' : '';
-    if (!ok) emit(path, `${formatPath(path)}: file not found: '${written}' (looked for ${resolved})${hint}`);
+    if (problem === 'no such file')
+      emit(path, `${formatPath(path)}: file not found: '${written}' (looked for ${resolved})${hint}`);
+    else if (problem !== undefined)
+      emit(path, `${formatPath(path)}: cannot use '${written}' (${resolved}): ${problem}`);
   };
 
   checkGuest(top, emit, checkVcpu, checkFile);

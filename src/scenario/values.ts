@@ -94,10 +94,10 @@ export function smallInt(min: number, max: number, description: string, expected
   return intSchema(spec, description, Number);
 }
 
-/** A positive frequency in Hz (a Number). */
-export function hertz(description: string, min = 1) {
-  const expected = min === 0 ? 'a non-negative integer (Hz)' : 'a positive integer (Hz)';
-  return intSchema({ min: BigInt(min), max: MAX_SAFE, expected }, description, Number);
+/** A frequency in Hz (a Number) in min..max. */
+export function hertz(description: string, min: number, max: number) {
+  const expected = `an integer ${min}..${max} (Hz)`;
+  return intSchema({ min: BigInt(min), max: BigInt(max), expected }, description, Number);
 }
 
 /** A 64-bit value: BigInt 0..2^64-1; negative decimals taken modulo 2^64. */

@@ -13,9 +13,11 @@ import {
   isSeq,
   LineCounter,
   type Node,
+  type Pair,
   type ParsedNode,
   parseDocument,
   type Scalar,
+  type YAMLMap,
 } from 'yaml';
 import type { ScenarioDiagnostic } from './diagnostics.ts';
 
@@ -57,32 +59,102 @@ export function keyText(key: unknown): string {
   return String(key);
 }
 
-// Nesting guard for alias cycles (`&a [*a]`): data from a scenario is shallow.
-const MAX_DEPTH = 64;
+/**
+ * Bounds on what the data of one file may expand to. A scenario nests a few
+ * levels and its aliases (if any) name small mappings; an alias bomb
+ * (`&a [*b, *b, ...]` nine levels deep is 10^9 nodes) or a cycle (`&a [*a]`)
+ * must end in a located error, quickly and in bounded memory.
+ */
+export const MAX_DEPTH = 64;
+/** Nodes produced by expanding aliases, over the whole file. */
+export const MAX_ALIAS_NODES = 10_000;
+/** Nodes of the whole data (an `expect.memory` of 100k words fits). */
+export const MAX_NODES = 1_000_000;
 
-function toData(doc: Document, node: unknown, depth: number): unknown {
-  if (depth > MAX_DEPTH) return undefined;
-  if (isAlias(node)) return toData(doc, node.resolve(doc), depth + 1);
-  if (isScalar(node)) return node.value;
-  if (isMap(node)) {
-    // A null-prototype object so that a key like `__proto__` is just a key.
-    const out: Record<string, unknown> = Object.create(null);
-    for (const pair of node.items) out[keyText(pair.key)] = toData(doc, pair.value, depth + 1);
-    return out;
+class TooBig extends Error {
+  constructor(
+    readonly node: unknown,
+    message: string,
+  ) {
+    super(message);
   }
-  if (isSeq(node)) return node.items.map((item) => toData(doc, item, depth + 1));
-  return node ?? null;
+}
+
+/** Keys equal as YAML values are duplicates (`0x10:` and `16:`), as the yaml library's `uniqueKeys` says. */
+function keyIdentity(key: unknown): string | undefined {
+  if (!isScalar(key)) return key === null || key === undefined ? 'null' : undefined;
+  const v = (key as Scalar).value;
+  return `${typeof v}:${String(v)}`;
+}
+
+/**
+ * Plain data of the document. Duplicate keys are found here with one Set per
+ * mapping (the library's `uniqueKeys` compares each key with every earlier
+ * one: quadratic, minutes for an `expect.memory` of 30k words).
+ */
+function toData(doc: Document, root: unknown, duplicate: (key: Node, first: Node) => void): unknown {
+  let nodes = 0;
+  let aliasNodes = 0;
+  const visit = (node: unknown, depth: number, viaAlias: Node | undefined): unknown => {
+    if (depth > MAX_DEPTH)
+      throw new TooBig(
+        viaAlias ?? node,
+        viaAlias
+          ? `nesting deeper than ${MAX_DEPTH} levels through this alias (an alias inside its own anchor?)`
+          : `nesting deeper than ${MAX_DEPTH} levels: a scenario nests a few`,
+      );
+    if (++nodes > MAX_NODES)
+      throw new TooBig(node, `more than ${MAX_NODES} values in the file: expected a scenario, not bulk data`);
+    if (viaAlias !== undefined && ++aliasNodes > MAX_ALIAS_NODES)
+      throw new TooBig(
+        viaAlias,
+        `aliases expand to more than ${MAX_ALIAS_NODES} values (an alias bomb?): expected aliases of small values`,
+      );
+    if (isAlias(node)) return visit(node.resolve(doc), depth + 1, viaAlias ?? node);
+    if (isScalar(node)) return node.value;
+    if (isMap(node)) {
+      // A null-prototype object so that a key like `__proto__` is just a key.
+      const out: Record<string, unknown> = Object.create(null);
+      const seen = viaAlias === undefined ? new Map<string, Node>() : undefined;
+      for (const pair of node.items) {
+        const id = seen === undefined ? undefined : keyIdentity(pair.key);
+        if (id !== undefined) {
+          const first = seen?.get(id);
+          if (first !== undefined) duplicate(pair.key as Node, first);
+          else seen?.set(id, pair.key as Node);
+        }
+        out[keyText(pair.key)] = visit(pair.value, depth + 1, viaAlias);
+      }
+      return out;
+    }
+    if (isSeq(node)) return node.items.map((item) => visit(item, depth + 1, viaAlias));
+    return node ?? null;
+  };
+  return visit(root, 0, undefined);
+}
+
+/** Mapping key text -> pair, built once per mapping: looking up each of n keys stays linear overall. */
+const pairIndex = new WeakMap<object, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, step: PathStep): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (index === undefined) {
+    index = new Map();
+    for (const pair of map.items) {
+      const k = keyText(pair.key);
+      if (isPair(pair) && !index.has(k)) index.set(k, pair as Pair);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(String(step));
 }
 
 function child(doc: Document, node: unknown, step: PathStep): { key?: Node; value?: Node } | undefined {
   if (isAlias(node)) node = node.resolve(doc);
   if (isMap(node)) {
-    for (const pair of node.items) {
-      if (isPair(pair) && keyText(pair.key) === String(step)) {
-        return { key: pair.key as Node, value: (pair.value ?? undefined) as Node | undefined };
-      }
-    }
-    return undefined;
+    const pair = pairOf(node, step);
+    if (pair === undefined) return undefined;
+    return { key: pair.key as Node, value: (pair.value ?? undefined) as Node | undefined };
   }
   if (isSeq(node) && typeof step === 'number') {
     const item = node.items[step];
@@ -91,12 +163,19 @@ function child(doc: Document, node: unknown, step: PathStep): { key?: Node; valu
   return undefined;
 }
 
+/** The parser recurses per nesting level; when it runs out of stack, say what is wrong with the file. */
+function syntaxMessage(message: string): string {
+  return /call stack/i.test(message)
+    ? `YAML: nesting too deep to parse (more than ${MAX_DEPTH} levels is never a scenario)`
+    : `YAML: ${message}`;
+}
+
 export function parseYamlTree(text: string, file: string): YamlTree {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
     lineCounter,
     intAsBigInt: true,
-    uniqueKeys: true,
+    uniqueKeys: false, // checked in toData, in linear time
     prettyErrors: false,
     keepSourceTokens: false,
   });
@@ -107,8 +186,26 @@ export function parseYamlTree(text: string, file: string): YamlTree {
   const syntax: ScenarioDiagnostic[] = [...doc.errors, ...doc.warnings].map((e) => ({
     file,
     ...position(e.pos[0]),
-    message: `YAML: ${e.message}`,
+    message: syntaxMessage(e.message),
   }));
+  let data: unknown = null;
+  if (syntax.length === 0 && doc.contents !== null) {
+    try {
+      data = toData(doc, doc.contents, (key, first) => {
+        const at = position(key.range?.[0] ?? 0);
+        const was = position(first.range?.[0] ?? 0);
+        syntax.push({
+          file,
+          ...at,
+          message: `YAML: Map keys must be unique: '${keyText(key)}' is already at ${was.line}:${was.column}`,
+        });
+      });
+    } catch (e) {
+      if (!(e instanceof TooBig)) throw e;
+      const range = (e.node as Node | undefined)?.range;
+      syntax.push({ file, ...position(range ? range[0] : 0), message: e.message });
+    }
+  }
   const walk = (path: DataPath): { key?: Node; value?: Node } | undefined => {
     let at: { key?: Node; value?: Node } | undefined = { value: doc.contents as ParsedNode | undefined };
     for (const step of path) {
@@ -120,7 +217,7 @@ export function parseYamlTree(text: string, file: string): YamlTree {
   return {
     file,
     text,
-    data: doc.contents === null ? null : toData(doc, doc.contents, 0),
+    data,
     syntax,
     position,
     valueNode: (path) => walk(path)?.value,

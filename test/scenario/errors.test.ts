@@ -7,7 +7,7 @@ test('YAML syntax errors are located and reported alone', () => {
     '4:1: YAML: Flow sequence in block collection must be sufficiently indented and end with a ]',
   ]);
   assert.deepEqual(errorsOf('version: 1\nversion: 1\nguest: { vcpu0: nop }\n'), [
-    '2:1: YAML: Map keys must be unique',
+    "2:1: YAML: Map keys must be unique: 'version' is already at 1:1",
   ]);
 });
 
@@ -33,10 +33,10 @@ guest: { vcpu0: nop }
     '3:10: machine.vcpus: expected an integer 1..8, found 12',
     "4:3: unknown key 'polcy' in machine (expected one of: gic, vcpus, spis, counterHz, cpuHz, policy, nLR, hostTickHz, exitCycles, entryCycles, limits, start)",
     "5:8: machine.gic: GIC v3 is not supported yet (only v2), found 'v3'",
-    '6:9: machine.spis: expected a multiple of 32 in 0..960, or 988 (the GICv2 maximum), found 40',
+    "6:9: machine.spis: expected a multiple of 32 in 0..960 (the vgic's limit, as KVM's), found 40",
     '7:8: machine.nLR: expected an integer 1..64, found 0x41',
     "8:11: machine.policy: expected one of: 'level', 'legacy-edge', found 'edge'",
-    '9:14: machine.counterHz: expected a positive integer (Hz), found 1.5',
+    '9:14: machine.counterHz: expected an integer 1..4294967295 (Hz), found 1.5',
   ]);
 });
 
@@ -150,7 +150,7 @@ expect:
     "7:38: expect.memory: expected a 64-bit address as key, found 'zz'",
     "8:9: expect.uart: missing required key 'contains'",
     "8:11: unknown key 'contain' in expect.uart (expected one of: contains)",
-    "9:9: expect.exit: expected one of: 'poweroff', 'limit', found 'halt'",
+    "9:9: expect.exit: expected one of: 'poweroff', 'reset', 'limit', 'idle', found 'halt'",
     "10:15: expect.divergence: expected one of: 'none', 'allowed', found 'maybe'",
   ]);
 });
@@ -170,13 +170,13 @@ expect: { exit: maybe }
     '2:19: machine.vcpus: expected an integer 1..8, found 0',
     '3:17: guest.vcpu0: expected assembly text, { binary: path, entry? } or { same: vcpuM }, found 12',
     '7:9: host[1]: events with `at` must be in time order (10 after 20)',
-    "9:17: expect.exit: expected one of: 'poweroff', 'limit', found 'maybe'",
+    "9:17: expect.exit: expected one of: 'poweroff', 'reset', 'limit', 'idle', found 'maybe'",
   ]);
 });
 
 test('keys equal as numbers are duplicates even when written differently', () => {
   assert.deepEqual(errorsOf('version: 1\nguest: { vcpu0: nop }\nexpect: { memory: { 0x10: 1, 16: 2 } }\n'), [
-    '3:30: YAML: Map keys must be unique',
+    "3:30: YAML: Map keys must be unique: '16' is already at 3:21",
   ]);
 });
 
