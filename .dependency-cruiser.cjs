@@ -43,6 +43,9 @@ forbidden.push({
   from: { path: '^src/index\\.ts$' },
   to: { path: '^src/(cli|explore|bench|web)/' },
 });
+// Each src/ folder's README "Imports:" line is that folder's rule
+// (scripts/readme-imports.cjs; `npm run readmes` checks the lines are exact).
+forbidden.push(...require('./scripts/readme-imports.cjs').rulesFromReadmes(__dirname));
 forbidden.push({
   name: 'no-circular',
   severity: 'error',
