@@ -1,5 +1,6 @@
 // Human-readable output of runs: verdict lines, cost counters, the compare table.
 
+import { exceptionLoopLine } from '../hw/cpu/exception-loop.ts';
 import type { ScenarioRun } from '../scenario/run.ts';
 
 const OK = 'ok  ';
@@ -7,8 +8,9 @@ const FAIL = 'FAIL';
 
 export function verdictLines(r: ScenarioRun): string[] {
   const out: string[] = [];
-  const head = `${r.passed ? 'PASS' : 'FAIL'}  ${r.name}  [policy ${r.policy}, seed ${r.seed}]  end=${r.end} t=${r.ticks} ticks, ${r.instructions} instructions`;
+  const head = `${r.passed ? 'PASS' : 'FAIL'}  ${r.name}  [policy ${r.policy}, seed ${r.seed}]  end=${r.end} t=${r.ticks} ticks, ${r.instructions} instructions${r.exceptions > 0 ? `, ${r.exceptions} exceptions` : ''}`;
   out.push(head);
+  for (const l of r.exceptionLoops) out.push(`  ${exceptionLoopLine(l, 'vcpu')}`);
   for (const v of r.verdicts) {
     const at = v.t !== undefined ? `  (t=${v.t})` : '';
     out.push(

@@ -120,6 +120,7 @@ export class Vm
     const steppables: Steppable[] = this.vcpus.map((v, i) => ({
       runnable: () => this.power.on[i] && !v.blocked,
       instret: () => v.cpu.instret,
+      exceptions: () => v.cpu.exceptions,
       step: (budget: number) => this.runLoop.step(v, budget),
     }));
     this.scheduler = new Scheduler(board.kernel, board.ratio, chooser, steppables, {

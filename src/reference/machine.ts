@@ -12,7 +12,7 @@ import { AckLog } from '../hw/board/acks.ts';
 import { Board, type BoardConfig } from '../hw/board/board.ts';
 import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
 import { BoardPower, conduitCall, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
-import type { RunEnd, RunLimits, RunResult } from '../hw/board/run-result.ts';
+import { exceptionLoops, type RunEnd, type RunLimits, type RunResult } from '../hw/board/run-result.ts';
 import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
 import { counterAt, el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
 import type { Cpu } from '../hw/cpu/cpu.ts';
@@ -61,6 +61,7 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
     const steppables: Steppable[] = this.board.cpus.map((cpu, i) => ({
       runnable: () => this.power.on[i] && !this.waiting[i],
       instret: () => cpu.instret,
+      exceptions: () => cpu.exceptions,
       step: (budget: number) => this.step(cpu, budget),
     }));
     this.scheduler = new Scheduler(this.board.kernel, this.board.ratio, chooser, steppables, {
@@ -85,7 +86,7 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
   }
 
   private step(cpu: Cpu, budget: number): number {
-    const before = cpu.instret;
+    const before = cpu.cycles;
     const reason = cpu.run(budget);
     // Whatever stopped the cpu is handled at its exact time.
     if (reason !== 'budget') this.scheduler.syncTo(cpu.index);
@@ -101,7 +102,7 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
       default:
         break;
     }
-    return cpu.instret - before;
+    return cpu.cycles - before;
   }
 
   // --- GuestPort ------------------------------------------------------------
@@ -192,6 +193,8 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
       end,
       ticks: this.board.kernel.now,
       instructions: this.scheduler.retired,
+      exceptions: this.scheduler.exceptions,
+      exceptionLoops: exceptionLoops(this.board.cpus),
       uart: this.board.uart.outputText(),
       acks: this.acks.entries,
     };

@@ -5,7 +5,7 @@
 
 import type { EventHandler } from '../sim/kernel.ts';
 import { NULL_SINK, type TraceSink, WindowSink } from '../sim/trace/sink.ts';
-import type { RunEnd } from '../hw/board/run-result.ts';
+import { type ExceptionLoop, exceptionLoops, type RunEnd } from '../hw/board/run-result.ts';
 import type { ReferenceMachine } from '../reference/machine.ts';
 import type { HypCounters } from '../hyp/vcpu/exits.ts';
 import type { Vm } from '../hyp/vm.ts';
@@ -45,8 +45,13 @@ export interface ScenarioRun {
   readonly policy: string;
   readonly seed: number;
   readonly end: RunEnd;
+  /** the virtual time reached */
   readonly ticks: number;
   readonly instructions: number;
+  /** exceptions the guest took (each costs a cycle and counts against the instruction limit) */
+  readonly exceptions: number;
+  /** vcpus that ended the run in an exception loop (the same exception again and again, nothing retired) */
+  readonly exceptionLoops: readonly ExceptionLoop[];
   readonly uart: string;
   readonly acks: readonly AckEntry[];
   readonly verdicts: readonly Verdict[];
@@ -208,6 +213,8 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
     end,
     ticks: facts.ticks,
     instructions: vm.scheduler.retired,
+    exceptions: vm.scheduler.exceptions,
+    exceptionLoops: exceptionLoops(vm.board.cpus),
     uart: facts.uart,
     acks: vm.acks.entries,
     verdicts,

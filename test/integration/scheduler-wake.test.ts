@@ -25,6 +25,7 @@ describe('Scheduler: a cpu made runnable mid-slice', () => {
     const cpu0: Steppable = {
       runnable: () => true,
       instret: () => retired0,
+      exceptions: () => 0,
       step(budget) {
         if (!on1) {
           on1 = true; // CPU_ON after 10 instructions
@@ -39,6 +40,7 @@ describe('Scheduler: a cpu made runnable mid-slice', () => {
     const cpu1: Steppable = {
       runnable: () => on1,
       instret: () => retired1,
+      exceptions: () => 0,
       step(budget) {
         flag = true;
         retired1 += budget;

@@ -21,9 +21,12 @@ export interface Steppable {
   runnable(): boolean;
   /** Instructions retired so far (exact during a port call). */
   instret(): number;
+  /** Exceptions taken so far (exact during a port call); each entry is one cycle. */
+  exceptions(): number;
   /**
    * Run for at most `budget` cycles. Returns the cycles consumed: the
-   * instructions retired plus any cost the machine charges (exits).
+   * instructions retired and exceptions taken, plus any cost the machine
+   * charges (exits).
    */
   step(budget: number): number;
 }
@@ -41,17 +44,21 @@ export interface SchedulerOptions {
 export interface SchedulerState {
   readonly cycles: number[];
   readonly retired: number;
+  /** absent in older snapshots: 0 */
+  readonly exceptions?: number;
 }
 
 export class Scheduler implements Saveable<SchedulerState> {
   private readonly cycles: Float64Array;
   private readonly stepStart: Float64Array;
-  private readonly stepInstret: Float64Array;
+  /** instructions retired plus exceptions taken by the cpu when its step began */
+  private readonly stepWork: Float64Array;
   private readonly inStep: Uint8Array;
   private stopRequested = false;
   /** the cpu inside step(), or -1 */
   private current = -1;
   private retiredTotal = 0;
+  private exceptionsTotal = 0;
   readonly quantumTicks: number;
   /** Observer called once per slice (progress reporting); must not change the machine. */
   onSlice: (() => void) | null = null;
@@ -66,20 +73,29 @@ export class Scheduler implements Saveable<SchedulerState> {
     const n = cpus.length;
     this.cycles = new Float64Array(n);
     this.stepStart = new Float64Array(n);
-    this.stepInstret = new Float64Array(n);
+    this.stepWork = new Float64Array(n);
     this.inStep = new Uint8Array(n);
     this.quantumTicks = opts.quantumTicks ?? 64;
   }
 
-  /** Instructions retired by all cpus (for the instruction limit). */
+  /** Instructions retired by all cpus. */
   get retired(): number {
     return this.retiredTotal;
   }
 
+  /** Exceptions taken by all cpus. The instruction limit counts them with the instructions. */
+  get exceptions(): number {
+    return this.exceptionsTotal;
+  }
+
   /** Cpu `i`'s local time in cycles, exact mid-step. */
   localCycles(i: number): number {
-    if (this.inStep[i]) return this.stepStart[i] + (this.cpus[i].instret() - this.stepInstret[i]);
+    if (this.inStep[i]) return this.stepStart[i] + (this.work(i) - this.stepWork[i]);
     return this.cycles[i];
+  }
+
+  private work(i: number): number {
+    return this.cpus[i].instret() + this.cpus[i].exceptions();
   }
 
   localTicks(i: number): Ticks {
@@ -118,8 +134,9 @@ export class Scheduler implements Saveable<SchedulerState> {
   }
 
   /**
-   * Run until `limitTicks` of virtual time or `limitInstructions` retired,
-   * whichever first. `limitCycles` stops every cpu at that exact cycle of
+   * Run until `limitTicks` of virtual time or `limitInstructions` retired
+   * (instructions and exception entries together: an exception storm
+   * retires nothing but must end), whichever first. `limitCycles` stops every cpu at that exact cycle of
    * its local time (finer than a tick: used to compare two machines at the
    * instant of an instruction); the clock then stays at the tick that cycle
    * falls in.
@@ -130,7 +147,10 @@ export class Scheduler implements Saveable<SchedulerState> {
     const n = this.cpus.length;
     for (;;) {
       if (this.stopRequested) return 'stopped';
-      if (k.now >= limitTicks || this.retiredTotal >= limitInstructions) return 'limit';
+      if (k.now >= limitTicks || this.retiredTotal + this.exceptionsTotal >= limitInstructions) {
+        this.catchUp();
+        return 'limit';
+      }
       if (limitCycles !== NEVER && this.allReached(limitCycles)) return 'limit';
       k.runUntil(k.now); // events due now
       if (this.stopRequested) return 'stopped';
@@ -170,14 +190,15 @@ export class Scheduler implements Saveable<SchedulerState> {
             const endCycles = Math.min(this.ratio.ticksToCycles(sliceEnd), limitCycles);
             let budget = endCycles - this.cycles[i];
             if (budget <= 0) break;
-            const left = limitInstructions - this.retiredTotal;
+            const left = limitInstructions - this.retiredTotal - this.exceptionsTotal;
             if (budget > left) budget = left;
             // Long blocks are cut so observers (progress) get a look in; a cut is invisible to the guest.
             if (budget > MAX_STEP) budget = MAX_STEP;
             if (budget <= 0) break;
             this.stepStart[i] = this.cycles[i];
             const before = cpu.instret();
-            this.stepInstret[i] = before;
+            const excBefore = cpu.exceptions();
+            this.stepWork[i] = before + excBefore;
             this.inStep[i] = 1;
             this.current = i;
             const used = cpu.step(budget);
@@ -188,6 +209,7 @@ export class Scheduler implements Saveable<SchedulerState> {
               progressedAny = true;
             }
             this.retiredTotal += cpu.instret() - before;
+            this.exceptionsTotal += cpu.exceptions() - excBefore;
             this.cycles[i] += used;
             // Port calls may have scheduled something sooner.
             const next = k.nextEventTime();
@@ -211,7 +233,10 @@ export class Scheduler implements Saveable<SchedulerState> {
         return 'limit';
       }
       // Out of instructions mid-slice: stop where the cpus are, do not move the clock past them.
-      if (this.retiredTotal >= limitInstructions) return 'limit';
+      if (this.retiredTotal + this.exceptionsTotal >= limitInstructions) {
+        this.catchUp();
+        return 'limit';
+      }
       if (limitCycles !== NEVER) {
         // Never fire events past the instant asked for (their first cycle is after it).
         const capped = Math.min(sliceEnd, this.ratio.cyclesToTicks(limitCycles));
@@ -221,6 +246,24 @@ export class Scheduler implements Saveable<SchedulerState> {
       }
       if (!this.stopRequested && sliceEnd > k.now) k.runUntil(sliceEnd);
     }
+  }
+
+  /**
+   * The run ends with the cpus ahead of the clock (out of instructions
+   * mid-slice): bring the clock up to the time they reached, the earliest
+   * runnable cpu's (all of them have run to it, so nothing due by then is
+   * missed; every cpu's time is within the slice, before the next event).
+   * With no cpu runnable, the time the last one stopped at.
+   */
+  private catchUp(): void {
+    let t = Number.POSITIVE_INFINITY;
+    let last = 0;
+    for (let i = 0; i < this.cpus.length; i++) {
+      if (this.cpus[i].runnable()) t = Math.min(t, this.cycles[i]);
+      last = Math.max(last, this.cycles[i]);
+    }
+    const ticks = this.ratio.cyclesToTicks(t === Number.POSITIVE_INFINITY ? last : t);
+    if (ticks > this.kernel.now) this.kernel.runUntil(ticks);
   }
 
   private countRunnable(): number {
@@ -241,7 +284,7 @@ export class Scheduler implements Saveable<SchedulerState> {
   }
 
   save(): SchedulerState {
-    return { cycles: Array.from(this.cycles), retired: this.retiredTotal };
+    return { cycles: Array.from(this.cycles), retired: this.retiredTotal, exceptions: this.exceptionsTotal };
   }
 
   /** No cpu has run: local times and the retired count are zero. */
@@ -258,6 +301,7 @@ export class Scheduler implements Saveable<SchedulerState> {
       throw new RangeError('scheduler snapshot has a different cpu count');
     this.cycles.set(s.cycles);
     this.retiredTotal = s.retired;
+    this.exceptionsTotal = s.exceptions ?? 0;
     this.stopRequested = false;
   }
 }

@@ -59,14 +59,16 @@ export abstract class CpuExec extends CpuCore {
     const x = this.x;
     const ram = this.ram;
     const cache = this.cache;
-    let end = this.instret + max;
+    // The budget is in cycles (CpuCore.cycles): instructions retired plus
+    // exception entries, one cycle each, so a core whose every fetch faults
+    // still spends it.
+    let end = this.instret + this.exceptions + max;
     const bps = this.bpAddrs;
     let ops = EMPTY_OPS;
     let f = EMPTY_F;
     let pageVa = Number.NaN;
     let pageOff = 0;
     let check = checkFirst;
-    let faults = 0;
     if ((this.pc & 3) !== 0) takePcAlignment(this);
     for (;;) {
       if (check) {
@@ -76,12 +78,12 @@ export abstract class CpuExec extends CpuCore {
         if (this.fiqLine && (this.daif & 1) === 0) takeException(this, VEC_FIQ, null, this.pc);
         else if (this.irqLine && (this.daif & 2) === 0) takeException(this, VEC_IRQ, null, this.pc);
       }
-      if (this.instret >= end) return 'budget';
+      if (this.instret + this.exceptions >= end) return 'budget';
       const pc = this.pc;
       if (bps.length !== 0 && this.bpHit < 0 && bps.includes(pc)) {
         // Execute this one instruction, then return so run() reports the breakpoint.
         this.bpHit = pc;
-        end = this.instret + 1;
+        end = this.instret + this.exceptions + 1;
       }
       let off = pc - pageVa;
       if (!(off >= 0 && off < 4096)) {
@@ -92,16 +94,16 @@ export abstract class CpuExec extends CpuCore {
           if (pa < 0) {
             takeInstructionAbort(this, mmu.fsc);
             pageVa = Number.NaN;
-            if (++faults >= max) return 'budget';
             continue;
           }
         }
         const roff = pa - ram.base;
         if (!(roff >= 0 && roff < ram.size)) {
+          // No memory at this physical address: synchronous external abort on
+          // the fetch (Arm ARM D8.4 / ESR IFSC 0b010000), or an address size
+          // fault beyond PARange (40 bits).
           takeInstructionAbort(this, pa >= 0 && pa < 2 ** 40 ? FSC_SYNC_EXTERNAL : FSC_ADDRESS_SIZE_L0);
           pageVa = Number.NaN;
-          // An exception storm (vectors outside RAM) must still end: it spends the budget.
-          if (++faults >= max) return 'budget';
           continue;
         }
         const dp = cache.page(roff >>> 12);
@@ -358,7 +360,6 @@ export abstract class CpuExec extends CpuCore {
       } else {
         // An exception was taken: the EL (and so the fetch permissions) may differ.
         pageVa = Number.NaN;
-        if (++faults >= max && !(st & O.ST_STOP)) return 'budget';
       }
       if (st & O.ST_STOP) return this.stopReason;
       if (st & O.ST_RECHECK) check = true;

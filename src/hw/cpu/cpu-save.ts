@@ -20,6 +20,8 @@ export interface CpuState {
   readonly irqLine: boolean;
   readonly fiqLine: boolean;
   readonly instret: number;
+  /** Exceptions taken (absent in older snapshots: 0). */
+  readonly exceptions?: number;
   readonly eventRegister: boolean;
   /** RAM offset of the exclusive reservation's granule, or -1. */
   readonly exclusive: number;
@@ -58,6 +60,7 @@ export function saveCpu(c: CpuCore): CpuState {
     irqLine: c.irqLine,
     fiqLine: c.fiqLine,
     instret: c.instret,
+    exceptions: c.exceptions,
     eventRegister: c.ram.eventRegs[c.index] !== 0,
     exclusive: c.ram.excl[c.index],
     hvcImm: c.hvcImm,
@@ -130,6 +133,7 @@ export function restoreCpu(c: CpuCore, s: CpuState): void {
   c.irqLine = s.irqLine;
   c.fiqLine = s.fiqLine;
   c.instret = s.instret;
+  c.exceptions = s.exceptions ?? 0;
   c.ram.eventRegs[c.index] = s.eventRegister ? 1 : 0;
   if (s.exclusive >= 0) c.ram.reserve(c.index, s.exclusive);
   else c.ram.excl[c.index] = -1;

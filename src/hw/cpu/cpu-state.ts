@@ -21,6 +21,20 @@ const UNDEF_SEEN_MAX = 16;
 /** PARange = 40 bits (ID_AA64MMFR0_EL1): physical addresses at or above fault. */
 export const PA_LIMIT = 2 ** 40;
 
+/**
+ * The last exception entry: vector address (the PC after entry), ELR, ESR
+ * (-1 for an interrupt, which leaves ESR_EL1 alone), instret at entry, and
+ * how many times in a row it was taken with no instruction retired between.
+ * Statistics for the run summary, not architectural state.
+ */
+export interface ExceptionLoopTracker {
+  vector: number;
+  elr: number;
+  esr: number;
+  instret: number;
+  count: number;
+}
+
 export class CpuCore implements GuestCpu {
   readonly x = new Int32Array(SLOTS * 2);
   /** V0-V31, FPCR, FPSR. */
@@ -42,6 +56,10 @@ export class CpuCore implements GuestCpu {
   irqLine = false;
   fiqLine = false;
   instret = 0;
+  /** Exceptions taken (entries to EL1: synchronous, IRQ, FIQ). */
+  exceptions = 0;
+  /** The last exception taken and how often in a row with nothing retired between (exceptions.ts). */
+  readonly excLoop: ExceptionLoopTracker = { vector: 0, elr: 0, esr: 0, instret: -1, count: 0 };
   stopReason: StopReason = 'budget';
   stopRequested = false;
   /** imm16 of the last HVC/SMC. */
@@ -169,6 +187,13 @@ export class CpuCore implements GuestCpu {
     const u = BigInt.asUintN(64, BigInt(v));
     this.x[2 * SLOT_SP] = Number(u & 0xffff_ffffn) | 0;
     this.x[2 * SLOT_SP + 1] = Number(u >> 32n) | 0;
+  }
+  /**
+   * Cycles this core has spent: one per instruction retired and one per
+   * exception entry (exceptions.ts). run(max) budgets in these.
+   */
+  get cycles(): number {
+    return this.instret + this.exceptions;
   }
   requestStop(): void {
     this.stopRequested = true;

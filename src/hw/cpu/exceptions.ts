@@ -43,6 +43,16 @@ export function esr(ec: number, iss: number): number {
  * Take an exception to EL1: SPSR_EL1 = PSTATE, ELR_EL1 = preferred return
  * address, PSTATE.DAIF all set, EL1 with SP_EL1, PC = vector. The local
  * exclusive monitor is not cleared by entry (only by ERET and CLREX here).
+ *
+ * An entry costs one cycle, as an instruction does in this model, and
+ * counts as one against the run's instruction limit (CpuCore.cycles): a
+ * core whose every fetch faults still spends time, so an exception storm
+ * moves the clock and ends at the run's limits. Counts the entry
+ * (`exceptions`) and tracks an exception loop: the same
+ * exception (vector, ELR, ESR) taken again with no instruction retired in
+ * between. From the second such entry on the core is at a fixed point
+ * (every register the entry writes gets the value it already holds, and
+ * PSTATE masks every interrupt), so only a reset or the run's limits end it.
  */
 export function takeException(c: CpuCore, vec: number, esrValue: number | null, ret: number): void {
   c.setSysNum(IDX_SPSR, c.pstate());
@@ -54,7 +64,20 @@ export function takeException(c: CpuCore, vec: number, esrValue: number | null, 
   const off = (c.el === 0 ? 0x400 : c.spsel ? 0x200 : 0) + vec;
   c.daif = 0xf;
   c.setElSp(1, 1);
-  c.pc = c.getSysNum(IDX_VBAR) + off;
+  const target = c.getSysNum(IDX_VBAR) + off;
+  c.pc = target;
+  c.exceptions++;
+  const key = esrValue === null ? -1 : esrValue;
+  const loop = c.excLoop;
+  if (loop.instret === c.instret && loop.elr === ret && loop.vector === target && loop.esr === key)
+    loop.count++;
+  else {
+    loop.count = 1;
+    loop.elr = ret;
+    loop.vector = target;
+    loop.esr = key;
+  }
+  loop.instret = c.instret;
 }
 
 /** Synchronous exception for the instruction at c.pc (preferred return = that instruction). */

@@ -84,7 +84,7 @@ export class RunLoop {
 
   /** Run `v` for at most `budget` cycles; returns the cycles consumed. */
   step(v: Vcpu, budget: number): number {
-    const before = v.cpu.instret;
+    const before = v.cpu.cycles;
     let cost = 0;
     // An iteration that consumes nothing (an exit taken before any guest
     // instruction, the early-exit path, all with zero configured costs) goes
@@ -92,10 +92,11 @@ export class RunLoop {
     // progress, and it would move the clock on without it.
     this.yieldToKernel = false;
     do cost += this.iterate(v, budget);
-    while (cost === 0 && v.cpu.instret === before && !this.yieldToKernel && this.o.handler.canContinue(v));
+    while (cost === 0 && v.cpu.cycles === before && !this.yieldToKernel && this.o.handler.canContinue(v));
     this.o.counters.hypCycles += cost;
-    // Completing an emulated access retires the trapped instruction too.
-    return v.cpu.instret - before + cost;
+    // Completing an emulated access retires the trapped instruction too; an
+    // exception the hypervisor injects (UNDEFINED, an external abort) costs its entry.
+    return v.cpu.cycles - before + cost;
   }
 
   /** One KVM_RUN loop iteration (or its remainder); returns the hypervisor cycles it cost. */
@@ -106,7 +107,7 @@ export class RunLoop {
       if (!this.enter(v)) return this.o.entryCycles + this.o.exitCycles;
       cost += this.o.entryCycles;
     }
-    const before = v.cpu.instret;
+    const before = v.cpu.cycles;
     // A physical interrupt, kick or forced exit that arrived while the cpu
     // was not executing (a kernel event at the slice boundary: the hardware
     // timer expiring at the exact tick the vcpu reached) is taken at this
@@ -123,7 +124,7 @@ export class RunLoop {
     const stop: StopReason = this.exitPending(v) ? 'stopped' : v.cpu.run(guestBudget);
     const reason = this.exitReason(v, stop);
     if (reason !== null) {
-      const ranInGuest = v.cpu.instret - before;
+      const ranInGuest = v.cpu.cycles - before;
       cost += this.exit(v, reason) + this.o.exitCycles;
       v.idleEntries = ranInGuest === 0 ? v.idleEntries + 1 : 0;
       if (v.idleEntries >= LIVELOCK_ENTRIES)

@@ -19,6 +19,9 @@ class FakeCpu implements Steppable {
   instret() {
     return this.retiredCount;
   }
+  exceptions() {
+    return 0;
+  }
   step(budget: number) {
     this.budgets.push(budget);
     if (this.onStep) return this.onStep(this, budget);
@@ -48,6 +51,8 @@ describe('Scheduler', () => {
     const s = new Scheduler(k, RATIO, new SeededChooser(1), [cpu]);
     assert.equal(s.run(1_000_000, 100), 'limit');
     assert.equal(s.retired, 100);
+    // The clock is brought up to the time the cpu reached (100 cycles: tick 6), not left at 0.
+    assert.equal(k.now, 6);
   });
 
   it('a port access mid-step sees the exact local time', () => {

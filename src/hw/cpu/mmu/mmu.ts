@@ -26,6 +26,9 @@ export const FSC_PERMISSION = 0x0c;
 /** Synchronous external abort on a translation table walk (descriptor outside RAM). */
 export const FSC_WALK_EXTERNAL = 0x14;
 
+/** 2^n for n = 0..63 (the walk's sizes; Math.pow is a call). */
+const POW2 = Float64Array.from({ length: 64 }, (_, n) => 2 ** n);
+
 /** TCR_EL1.IPS -> output address bits; capped at PARange (40). */
 const IPS_BITS = [32, 36, 40, 40, 40, 40, 40, 40];
 
@@ -153,7 +156,7 @@ export class Mmu {
     let tsz = upper ? (tcrLo >>> 16) & 63 : tcrLo & 63;
     tsz = Math.max(16, Math.min(tsz, 39));
     const inputBits = 64 - tsz;
-    const span = 2 ** inputBits;
+    const span = POW2[inputBits];
     // A VA outside both ranges, or in a range whose walks are disabled: translation fault, level 0.
     if (upper ? va < -span : va >= span) return FSC_TRANSLATION;
     if ((tcrLo >>> (upper ? 23 : 7)) & 1) return FSC_TRANSLATION;
@@ -161,12 +164,12 @@ export class Mmu {
     // 4 KiB granule (TG0/TG1 other values are treated as 4 KiB, an IMPLEMENTATION DEFINED choice).
     let level = 4 - Math.ceil((inputBits - 12) / 9);
     const oaBits = IPS_BITS[tcrHi & 7];
-    const oaLimit = 2 ** oaBits;
+    const oaLimit = POW2[oaBits];
     const t = upper ? IDX_TTBR1 : IDX_TTBR0;
     const ttbr = (s[2 * t + 1] & 0xffff) * TWO32 + (s[2 * t] >>> 0);
     if (ttbr >= oaLimit) return FSC_ADDRESS_SIZE;
     // BADDR is aligned to the start-level table size; lower bits are taken as zero.
-    const align = 2 ** (3 + inputBits - (39 - 9 * level));
+    const align = POW2[3 + inputBits - (39 - 9 * level)];
     let base = ttbr - (ttbr % align);
     let apTable = 0;
     let xnTable = 0;
@@ -174,7 +177,7 @@ export class Mmu {
     const ram = this.ram;
     for (;;) {
       const shift = 39 - 9 * level;
-      const index = Math.floor(vaLow / 2 ** shift) % 512;
+      const index = Math.floor(vaLow / POW2[shift]) % 512;
       const off = base + index * 8 - ram.base;
       if (!(off >= 0 && off <= ram.size - 8)) return FSC_WALK_EXTERNAL + level;
       const lo = ram.i32[off >> 2];
@@ -188,7 +191,7 @@ export class Mmu {
         if (oa >= oaLimit) return FSC_ADDRESS_SIZE + level;
         // Lower attributes: AttrIndx [4:2], AP[2:1] [7:6], SH [9:8], AF [10], nG [11]; upper: PXN [53], UXN [54].
         if (((lo >>> 10) & 1) === 0) return FSC_ACCESS_FLAG + level;
-        const size = 2 ** shift;
+        const size = POW2[shift];
         const within = vaLow % size;
         this.wPa = oa - (oa % size) + within - (within % 4096);
         this.wShift = shift;
