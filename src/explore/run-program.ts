@@ -7,7 +7,8 @@ import { runScenario, type ScenarioRun } from '../scenario/run.ts';
 import type { Scenario } from '../scenario/types.ts';
 import type { TraceRecord } from '../sim/trace/records.ts';
 import { MemorySink } from '../sim/trace/sink.ts';
-import { type Program, type RenderOptions, renderScenario } from './program.ts';
+import type { Program } from './program.ts';
+import { type RenderOptions, renderScenario } from './program-scenario.ts';
 
 export interface ProgramRun {
   readonly yaml: string;

@@ -37,10 +37,6 @@ export function testBit(value: number, n: number): boolean {
   return ((value >>> n) & 1) === 1;
 }
 
-export function u32(v: number): number {
-  return v >>> 0;
-}
-
 export function hex(v: number | bigint, digits = 0): string {
   return `0x${v.toString(16).padStart(digits, '0')}`;
 }

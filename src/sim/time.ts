@@ -15,8 +15,6 @@ export interface Clocking {
   readonly cpuHz: number;
 }
 
-export const DEFAULT_CLOCKING: Clocking = { counterHz: 62_500_000, cpuHz: 1_000_000_000 };
-
 export function ticksToSeconds(t: Ticks, clk: Clocking): number {
   return t / clk.counterHz;
 }

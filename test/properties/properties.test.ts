@@ -1,5 +1,5 @@
 // DESIGN.md's correctness properties on random guest interrupt programs
-// (src/explore/program.ts). Every run is a real scenario: on a failure the
+// (src/explore/program*.ts). Every run is a real scenario: on a failure the
 // message holds the reproducing scenario YAML (save it, then
 // `node bin/vgicsim.mjs run file.yaml`). fast-check's seed is fixed (and
 // printed by fast-check on failure); PROPERTY_SEED=<n> overrides it.
@@ -11,10 +11,10 @@ import { writeText } from '../../src/export/text.ts';
 import {
   hasResidualWindow,
   type Program,
-  programArb,
   residualWindows,
   withoutSaveRestore,
 } from '../../src/explore/program.ts';
+import { programArb } from '../../src/explore/program-arb.ts';
 import { runReference } from '../../src/explore/reference-run.ts';
 import { runProgram } from '../../src/explore/run-program.ts';
 import { duplicateLrs, physActiveAfterSync } from '../../src/explore/trace-checks.ts';

@@ -201,11 +201,6 @@ export interface DecodedFdt {
   readonly root: FdtNode;
 }
 
-/** True when `bytes` starts with the FDT magic. */
-export function isFdt(bytes: Uint8Array): boolean {
-  return bytes.length >= 4 && new DataView(bytes.buffer, bytes.byteOffset).getUint32(0) === FDT_MAGIC;
-}
-
 /** Parse a DTB (version 16 or later); every inconsistency is an FdtError saying what and where. */
 export function decodeFdt(bytes: Uint8Array): DecodedFdt {
   if (bytes.length < HEADER_SIZE)

@@ -301,17 +301,3 @@ export function rev32(v: number): number {
 export function rev16x2(v: number): number {
   return ((v >>> 8) & 0x00ff_00ff) | ((v & 0x00ff_00ff) << 8) | 0;
 }
-
-/** Mask of the low `w` bits (0..64) of a 64-bit value into R. */
-export function ones64(w: number): void {
-  if (w >= 64) {
-    R[0] = -1;
-    R[1] = -1;
-  } else if (w >= 32) {
-    R[0] = -1;
-    R[1] = w === 32 ? 0 : -1 >>> (64 - w);
-  } else {
-    R[0] = w === 0 ? 0 : -1 >>> (32 - w);
-    R[1] = 0;
-  }
-}

@@ -13,13 +13,7 @@ import { CpuExec } from './cpu-exec.ts';
 import { type DecodeCache, sharedDecodeCache } from './decode-cache.ts';
 import { FSC_SYNC_EXTERNAL, takeDataAbort, takeUndefined } from './exceptions.ts';
 import type { GuestPort, StopReason } from './guest-port.ts';
-import * as O from './ops.ts';
 import { defaultCpuState, restoreCpu, saveCpu, type CpuState } from './cpu-save.ts';
-
-const _TWO32 = 4294967296;
-const _EMPTY_OPS = new Uint16Array(0);
-const _EMPTY_F = new Int32Array(0);
-const _UNALLOCATED = O.undefId('unallocated');
 
 export class CpuError extends Error {
   override name = 'CpuError';

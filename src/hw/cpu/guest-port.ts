@@ -114,8 +114,3 @@ export interface SysregAccess {
 export function sysregEncoding(op0: number, op1: number, crn: number, crm: number, op2: number): number {
   return (op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2;
 }
-
-export function sysregName(encoding: number): string {
-  const f = (s: number, w: number) => (encoding >>> s) & ((1 << w) - 1);
-  return `S${f(14, 2)}_${f(11, 3)}_C${f(7, 4)}_C${f(3, 4)}_${f(0, 3)}`;
-}
