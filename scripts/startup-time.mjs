@@ -20,22 +20,29 @@ const SEED = 'scenarios/seed-masked-enable-disable.yaml';
 const ARGS = ['run', '-q', SEED];
 
 const EXIT_NOTE =
-  "process.on('exit', () => process.stderr.write('EXIT ' + performance.now().toFixed(1) + '\\n'));";
+  "process.on('exit', () => { const c = process.cpuUsage(); process.stderr.write('EXIT ' + performance.now().toFixed(1) + ' ' + ((c.user + c.system) / 1000).toFixed(1) + '\\n'); });";
 const patch = (cpu) => `import { Cpu } from ${JSON.stringify(cpu)};
 const run = Cpu.prototype.run;
 let first = -1;
+let firstCpu = -1;
 Cpu.prototype.run = function (max) {
-  if (first < 0) first = performance.now();
+  if (first < 0) {
+    first = performance.now();
+    const c = process.cpuUsage();
+    firstCpu = (c.user + c.system) / 1000;
+  }
   return run.call(this, max);
 };
-process.on('exit', () => process.stderr.write('FIRST ' + first.toFixed(1) + '\\n'));
+process.on('exit', () => process.stderr.write('FIRST ' + first.toFixed(1) + ' ' + firstCpu.toFixed(1) + '\\n'));
 ${EXIT_NOTE}
 `;
 const dataUrl = (js) => `data:text/javascript,${encodeURIComponent(js)}`;
 
 function measure(label, args, env = {}) {
   const first = [];
+  const firstCpu = [];
   const exit = [];
+  const exitCpu = [];
   for (let i = 0; i < runs; i++) {
     const r = spawnSync(process.execPath, args, {
       cwd: root,
@@ -43,24 +50,29 @@ function measure(label, args, env = {}) {
       encoding: 'utf8',
       timeout: 60_000,
     });
-    const f = /FIRST (-?[\d.]+)/.exec(r.stderr ?? '');
-    const e = /EXIT (-?[\d.]+)/.exec(r.stderr ?? '');
+    const f = /FIRST (-?[\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
+    const e = /EXIT (-?[\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
     if (r.status !== 0 || !e || (f && Number(f[1]) < 0)) {
       console.error(`${label}: run failed (exit ${r.status})\n${r.stderr}`);
       process.exit(1);
     }
     if (f) first.push(Number(f[1]));
+    if (f) firstCpu.push(Number(f[2]));
     exit.push(Number(e[1]));
+    exitCpu.push(Number(e[2]));
   }
   const med = (xs) => {
     if (xs.length === 0) return '    -';
     const s = [...xs].sort((a, b) => a - b);
     return `${s[Math.floor(s.length / 2)].toFixed(0).padStart(5)} (${s[0].toFixed(0)}..${s.at(-1).toFixed(0)})`;
   };
-  console.log(`${label.padEnd(36)} first insn ${med(first).padEnd(18)} exit ${med(exit)}`);
+  console.log(`${label.padEnd(34)} wall: first insn ${med(first).padEnd(18)} exit ${med(exit).padEnd(18)}`);
+  console.log(`${''.padEnd(34)} cpu:  first insn ${med(firstCpu).padEnd(18)} exit ${med(exitCpu)}`);
 }
 
-console.log(`ms since process start, median (min..max) of ${runs} runs`);
+console.log(
+  `ms since process start (wall) and CPU ms used (user+system, all threads), median (min..max) of ${runs} runs`,
+);
 measure('node -e 0', ['--import', dataUrl(EXIT_NOTE), '-e', '0']);
 
 const bundled = new URL('../dist/cli/vgicsim.mjs', import.meta.url);
