@@ -6,14 +6,21 @@
 
 import type { Chooser } from '../sim/choice.ts';
 import { SeededChooser } from '../sim/choice.ts';
+import type { Saveable } from '../sim/saveable.ts';
 import type { SignalListener } from '../sim/signal.ts';
 import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
-import { AckLog } from '../hw/board/acks.ts';
-import { Board, type BoardConfig } from '../hw/board/board.ts';
+import { type AckEntry, AckLog } from '../hw/board/acks.ts';
+import { Board, type BoardConfig, type BoardState } from '../hw/board/board.ts';
 import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
-import { BoardPower, conduitCall, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
+import {
+  BoardPower,
+  conduitCall,
+  type PowerEvent,
+  type PowerListener,
+  type PowerState,
+} from '../hw/board/power.ts';
 import { exceptionLoops, type RunEnd, type RunLimits, type RunResult } from '../hw/board/run-result.ts';
-import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
+import { Scheduler, type SchedulerState, type Steppable } from '../hw/board/scheduler.ts';
 import { counterAt, el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
 import type { Cpu } from '../hw/cpu/cpu.ts';
 import {
@@ -34,10 +41,19 @@ export interface ReferenceOptions {
   readonly quantumTicks?: number;
 }
 
+export interface ReferenceState {
+  readonly version: 1;
+  readonly board: BoardState;
+  readonly scheduler: SchedulerState;
+  readonly power: PowerState;
+  readonly acks: AckEntry[];
+  readonly waiting: boolean[];
+}
+
 const IRQ = 0;
 const FIQ = 1;
 
-export class ReferenceMachine implements GuestPort, PowerListener, SignalListener {
+export class ReferenceMachine implements GuestPort, PowerListener, SignalListener, Saveable<ReferenceState> {
   readonly board: Board;
   readonly scheduler: Scheduler;
   readonly power: BoardPower;
@@ -169,6 +185,51 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
     this.end = ev === 'system-off' ? 'poweroff' : 'reset';
     this.scheduler.stop();
     for (const c of this.board.cpus) c.requestStop();
+  }
+
+  // --- state is data -------------------------------------------------------------
+
+  save(): ReferenceState {
+    const { board, scheduler, power, acks } = this;
+    const parts = {
+      board: board.save(),
+      scheduler: scheduler.save(),
+      power: power.save(),
+      acks: acks.save(),
+    };
+    return { version: 1, ...parts, waiting: [...this.waiting] };
+  }
+
+  /** Restore into a machine built with the same options (and the same named host events). */
+  restore(s: ReferenceState): void {
+    if (s.version !== 1)
+      throw new RangeError(`reference machine snapshot version ${s.version} is not supported`);
+    if (s.waiting.length !== this.waiting.length)
+      throw new RangeError(`snapshot of ${s.waiting.length} cpus restored into ${this.waiting.length}`);
+    this.board.restore(s.board);
+    this.scheduler.restore(s.scheduler);
+    this.power.restore(s.power);
+    this.acks.restore(s.acks);
+    s.waiting.forEach((w, i) => {
+      this.waiting[i] = w;
+    });
+    this.end = null;
+  }
+
+  /** Power-on: the board at reset, nothing run, no cpu waiting. */
+  defaultState(): ReferenceState {
+    const { board, scheduler, power, acks } = this;
+    const parts = {
+      board: board.defaultState(),
+      scheduler: scheduler.defaultState(),
+      power: power.defaultState(),
+      acks: acks.defaultState(),
+    };
+    return { version: 1, ...parts, waiting: this.waiting.map(() => false) };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 
   // --- running ------------------------------------------------------------------

@@ -11,6 +11,7 @@ import { MMIO_BUS_FAULT, SYSREG_UNDEFINED } from '../../src/hw/cpu/guest-port.ts
 import { createVm, type KvmResult, type KvmVm } from '../../src/hyp/api/index.ts';
 import { KVM_DEV_ARM_VGIC_CTRL_INIT, KVM_DEV_ARM_VGIC_GRP_CTRL } from '../../src/hyp/api/uapi.ts';
 import type { Vm } from '../../src/hyp/vm.ts';
+import { ReferenceMachine } from '../../src/reference/machine.ts';
 import { ScriptedChooser, SeededChooser } from '../../src/sim/choice.ts';
 import type { Saveable } from '../../src/sim/saveable.ts';
 import { NULL_SINK } from '../../src/sim/trace/sink.ts';
@@ -18,6 +19,8 @@ import { NULL_SINK } from '../../src/sim/trace/sink.ts';
 /** One machine of the test configuration, and the standalone blocks (choosers) next to it. */
 export interface Rig {
   readonly vm: Vm;
+  /** The bare-metal reference machine, running the same guest. */
+  readonly ref: ReferenceMachine;
   /** The hardware blocks: the VM's board, or a bare board (no host kernel has programmed it). */
   readonly board: Board;
   readonly seeded: SeededChooser;
@@ -54,6 +57,8 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'ArchTimer', pick: (r) => r.vm.vcpus.map((v) => v.timer) },
   { cls: 'Vcpu', pick: (r) => r.vm.vcpus },
   { cls: 'Vm', pick: (r) => [r.vm] },
+  // src/reference
+  { cls: 'ReferenceMachine', pick: (r) => [r.ref] },
 ];
 
 /**
@@ -179,8 +184,18 @@ export function buildKvm(): KvmVm {
   return kvm;
 }
 
+/** The reference machine of the test configuration with GUEST loaded; not run. */
+function buildRef(): ReferenceMachine {
+  const ref = new ReferenceMachine({ board: { ...DEFAULT_BOARD, cpus: VCPUS }, startAll: true });
+  const img = assemble(GUEST, { base: CODE_BASE });
+  ref.load(CODE_BASE, img.bytes, img.entry);
+  return ref;
+}
+
 /** Run the guest into the middle of things: both timers, an SPI from the host, vcpu 1 off. */
 export function drivenRig(): Rig {
+  const ref = buildRef();
+  ref.run({ ticks: 2237, instructions: 1_000_000 });
   const kvm = buildKvm();
   unwrapOk(kvm.run({ ticks: 1500 }));
   unwrapOk(kvm.irqLine((1 << 24) | 40, 1)); // KVM_ARM_IRQ_TYPE_SPI: an edge on SPI 40
@@ -193,7 +208,7 @@ export function drivenRig(): Rig {
     seeded.choose('test', 3);
     scripted.choose('test', 3);
   }
-  return { vm: kvm.vm, board: kvm.vm.board, seeded, scripted };
+  return { vm: kvm.vm, ref, board: kvm.vm.board, seeded, scripted };
 }
 
 /** A machine to restore into: built like the driven one, never run. */
@@ -201,6 +216,7 @@ export function targetRig(): Rig {
   const kvm = buildKvm();
   return {
     vm: kvm.vm,
+    ref: buildRef(),
     board: kvm.vm.board,
     seeded: new SeededChooser(SEED),
     scripted: new ScriptedChooser(SCRIPT),
@@ -218,5 +234,6 @@ const NO_PORT: GuestPort = {
 export function constructedRig(): Rig {
   const kvm = createVm({ policy: POLICY, vcpus: VCPUS, preemptCycles: 40, hostTickHz: 100_000, seed: SEED });
   const board = new Board({ ...DEFAULT_BOARD, cpus: VCPUS }, NULL_SINK, new SeededChooser(SEED), NO_PORT);
-  return { vm: kvm.vm, board, seeded: new SeededChooser(SEED), scripted: new ScriptedChooser(SCRIPT) };
+  const ref = new ReferenceMachine({ board: { ...DEFAULT_BOARD, cpus: VCPUS }, startAll: true });
+  return { vm: kvm.vm, ref, board, seeded: new SeededChooser(SEED), scripted: new ScriptedChooser(SCRIPT) };
 }
