@@ -97,6 +97,7 @@ export function defaultCpuState(index: number): CpuState {
     irqLine: false,
     fiqLine: false,
     instret: 0,
+    exceptions: 0,
     eventRegister: false,
     exclusive: -1,
     hvcImm: 0,
