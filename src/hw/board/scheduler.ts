@@ -287,9 +287,9 @@ export class Scheduler implements Saveable<SchedulerState> {
     return { cycles: Array.from(this.cycles), retired: this.retiredTotal, exceptions: this.exceptionsTotal };
   }
 
-  /** No cpu has run: local times and the retired count are zero. */
+  /** No cpu has run: local times, the retired and the exception counts are zero. */
   defaultState(): SchedulerState {
-    return { cycles: new Array<number>(this.cycles.length).fill(0), retired: 0 };
+    return { cycles: new Array<number>(this.cycles.length).fill(0), retired: 0, exceptions: 0 };
   }
 
   reset(): void {
