@@ -1,11 +1,17 @@
 // The `run` and `compare` commands.
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MemorySink, WindowSink } from '../sim/trace/sink.ts';
 import { LivelockError } from '../hyp/vcpu/run-loop.ts';
 import { GuestError } from '../hyp/vm.ts';
-import { loadScenarioFile, type Scenario, ScenarioError } from '../scenario/index.ts';
+import {
+  loadScenarioFile,
+  type Scenario,
+  type ScenarioDiagnostic,
+  ScenarioError,
+} from '../scenario/index.ts';
+import { errnoReason } from '../scenario/files.ts';
 import { runScenario, type ScenarioRun } from '../scenario/run.ts';
 import {
   type ConformanceResult,
@@ -31,19 +37,42 @@ const EXIT_OK = 0;
 const EXIT_FAILED = 1;
 const EXIT_USAGE = 2;
 
-/** Files and directories (their *.yaml, sorted; *.pending.yaml are skipped) -> scenario files. */
+/**
+ * Files and directories (their *.yaml, sorted; *.pending.yaml are skipped)
+ * -> scenario files. A directory without scenarios is an error: a run of
+ * nothing must not look like success.
+ */
 export function collectScenarioFiles(args: readonly string[]): string[] {
   const out: string[] = [];
+  const problems: ScenarioDiagnostic[] = [];
+  const problem = (file: string, message: string) => problems.push({ file, line: 1, column: 1, message });
   for (const a of args) {
-    if (!existsSync(a))
-      throw new ScenarioError([{ file: a, line: 1, column: 1, message: 'no such file or directory' }]);
-    if (statSync(a).isDirectory()) {
-      const names = readdirSync(a)
-        .filter((n) => n.endsWith('.yaml') && !n.endsWith('.pending.yaml'))
-        .sort();
-      out.push(...names.map((n) => join(a, n)));
-    } else out.push(a);
+    let isDir: boolean;
+    try {
+      isDir = statSync(a).isDirectory();
+    } catch (e) {
+      problem(
+        a,
+        (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or directory' : errnoReason(e),
+      );
+      continue;
+    }
+    if (!isDir) {
+      out.push(a);
+      continue;
+    }
+    let names: string[];
+    try {
+      names = readdirSync(a);
+    } catch (e) {
+      problem(a, `cannot list the directory: ${errnoReason(e)}`);
+      continue;
+    }
+    const yaml = names.filter((n) => n.endsWith('.yaml') && !n.endsWith('.pending.yaml')).sort();
+    if (yaml.length === 0) problem(a, 'no scenario files (*.yaml) in this directory');
+    out.push(...yaml.map((n) => join(a, n)));
   }
+  if (problems.length > 0) throw new ScenarioError(problems);
   return out;
 }
 
@@ -92,6 +121,7 @@ function runOne(
   o: CommonOptions,
   tag: string | undefined,
   progress: Progress,
+  inputs: readonly string[],
 ): Outcome {
   const traced = wantsTrace(o) ? traceSink(o, s.machine.counterHz) : undefined;
   progress.start(`${s.name}${policy ? ` [${policy}]` : ''}`);
@@ -114,6 +144,7 @@ function runOne(
           counterHz: s.machine.counterHz,
           endTicks: run.ticks,
           title: `${s.name} (${run.policy})`,
+          inputs,
         })
       : [];
     return { run, files };
@@ -158,7 +189,7 @@ export function runCommand(files: readonly string[], o: CommonOptions): number {
   const outcomes: Outcome[] = [];
   const several = scenarios.length > 1;
   for (const s of scenarios) {
-    const out = runOne(s, o.policy, o, several ? s.name : undefined, progress);
+    const out = runOne(s, o.policy, o, several ? s.name : undefined, progress, files);
     outcomes.push(out);
     if (o.json) continue;
     if (out.error !== undefined) {
@@ -192,7 +223,7 @@ export function runCommand(files: readonly string[], o: CommonOptions): number {
 export function compareCommand(file: string, policies: readonly string[], o: CommonOptions): number {
   const [s] = loadAll([file]);
   const progress = new Progress(!o.quiet && !o.json);
-  const outcomes = policies.map((p) => runOne(s, p, o, p, progress));
+  const outcomes = policies.map((p) => runOne(s, p, o, p, progress, [file]));
   const runs = outcomes.flatMap((x) => (x.run ? [x.run] : []));
   const mismatches = runs.filter((r) => (r.passed ? 'pass' : 'fail') !== expectedVerdict(s, r.policy));
   if (o.json) {
@@ -223,8 +254,14 @@ export function conformanceCommand(
   policies: readonly string[],
   o: { dir: string; json?: boolean; quiet?: boolean },
 ): number {
-  if (!existsSync(o.dir))
-    throw new ScenarioError([{ file: o.dir, line: 1, column: 1, message: 'no such directory' }]);
+  let isDir = false;
+  try {
+    isDir = statSync(o.dir).isDirectory();
+  } catch (e) {
+    throw new ScenarioError([{ file: o.dir, line: 1, column: 1, message: `--dir: ${errnoReason(e)}` }]);
+  }
+  if (!isDir)
+    throw new ScenarioError([{ file: o.dir, line: 1, column: 1, message: '--dir: not a directory' }]);
   const scenarios = loadConformanceChecks(o.dir);
   const progress = new Progress(!o.quiet && !o.json);
   const rows: ConformanceResult[] = [];

@@ -1,9 +1,13 @@
 // Writing trace files for a run: text, VCD, Perfetto. With several runs in
 // one invocation, each file name gets the run's name inserted before the
-// extension so nothing is overwritten.
+// extension so nothing is overwritten. Missing parent directories are
+// created; an output that cannot be written (full disk, a directory, a path
+// through a file, an empty name, an input scenario) is an OutputError: a
+// one-line message and exit 2, checked before anything runs where possible.
 
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, extname, resolve } from 'node:path';
+import { describeWriteError, OutputError, UsageError } from './errors.ts';
 import { writePerfetto } from '../export/perfetto.ts';
 import { writeText } from '../export/text.ts';
 import { writeVcd } from '../export/vcd.ts';
@@ -46,31 +50,100 @@ export function tagged(path: string, tag: string | undefined): string {
   return `${path.slice(0, path.length - ext.length)}.${tag}${ext}`;
 }
 
-function write(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, text);
+const OUTPUT_OPTIONS = ['vcd', 'perfetto', 'trace'] as const;
+
+/** The file a path names, through symbolic links when it exists. */
+function canonical(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/** Why `path` cannot be written, or undefined: a directory, a parent that is a file, an input. */
+function outputProblem(path: string, inputs: ReadonlySet<string>): string | undefined {
+  if (path === '') return 'expected a file name, found an empty one';
+  if (inputs.has(canonical(path))) return 'is an input scenario: refusing to overwrite it';
+  try {
+    if (statSync(path).isDirectory()) return 'is a directory';
+    return undefined;
+  } catch {
+    // Not there yet: the nearest existing ancestor must be a directory.
+  }
+  for (let dir = dirname(resolve(path)); ; dir = dirname(dir)) {
+    try {
+      return statSync(dir).isDirectory() ? undefined : `'${dir}' is not a directory`;
+    } catch {
+      if (dirname(dir) === dir) return undefined;
+    }
+  }
+}
+
+/**
+ * Before anything runs: output names that can be written, none of them an
+ * input or named twice, and --trace-from/--trace-to only with a trace output.
+ */
+export function checkTraceOptions(f: TraceFiles, inputs: readonly string[]): void {
+  const given = OUTPUT_OPTIONS.filter((k) => f[k] !== undefined);
+  if ((f.traceFrom !== undefined || f.traceTo !== undefined) && given.length === 0)
+    throw new UsageError(
+      '--trace-from and --trace-to select what --vcd, --perfetto or --trace write: give one of them',
+    );
+  const protect = new Set(inputs.map(canonical));
+  const seen = new Map<string, string>();
+  for (const k of given) {
+    const path = f[k] as string;
+    const problem = outputProblem(path, protect);
+    if (problem !== undefined) throw new OutputError(`--${k} '${path}': ${problem}`);
+    const other = seen.get(canonical(path));
+    if (other !== undefined) throw new OutputError(`--${k} '${path}': the same file as --${other}`);
+    seen.set(canonical(path), k);
+  }
+}
+
+function write(option: string, path: string, text: string, inputs: ReadonlySet<string>): void {
+  const problem = outputProblem(path, inputs);
+  if (problem !== undefined) throw new OutputError(`--${option} '${path}': ${problem}`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new OutputError(`cannot write --${option} '${path}': ${describeWriteError(e)}`);
+  }
 }
 
 export function writeTraceFiles(
   f: TraceFiles,
   tag: string | undefined,
   records: readonly TraceRecord[],
-  o: { counterHz: number; endTicks: number; title: string },
+  o: { counterHz: number; endTicks: number; title: string; inputs: readonly string[] },
 ): string[] {
   const written: string[] = [];
+  const inputs = new Set(o.inputs.map(canonical));
   if (f.vcd !== undefined) {
     const p = tagged(f.vcd, tag);
-    write(p, writeVcd(records, { counterHz: o.counterHz, endTicks: o.endTicks, title: o.title }));
+    write(
+      'vcd',
+      p,
+      writeVcd(records, { counterHz: o.counterHz, endTicks: o.endTicks, title: o.title }),
+      inputs,
+    );
     written.push(p);
   }
   if (f.perfetto !== undefined) {
     const p = tagged(f.perfetto, tag);
-    write(p, writePerfetto(records, { counterHz: o.counterHz, endTicks: o.endTicks, title: o.title }));
+    write(
+      'perfetto',
+      p,
+      writePerfetto(records, { counterHz: o.counterHz, endTicks: o.endTicks, title: o.title }),
+      inputs,
+    );
     written.push(p);
   }
   if (f.trace !== undefined) {
     const p = tagged(f.trace, tag);
-    write(p, writeText(records));
+    write('trace', p, writeText(records), inputs);
     written.push(p);
   }
   return written;

@@ -6,6 +6,7 @@
 
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { ScenarioError } from './diagnostics.ts';
 import { loadScenarioFile } from './load.ts';
 import { runScenario } from './run.ts';
 import type { ConformanceInfo, Scenario } from './types.ts';
@@ -38,10 +39,22 @@ export function conformanceFiles(dir: string): string[] {
 }
 
 export function loadConformance(dir: string): Scenario[] {
-  return conformanceFiles(dir).map((f) => {
+  const files = conformanceFiles(dir);
+  if (files.length === 0)
+    throw new ScenarioError([
+      { file: dir, line: 1, column: 1, message: 'no conformance checks (*.yaml) in this directory' },
+    ]);
+  return files.map((f) => {
     const s = loadScenarioFile(f);
     if (s.conformance === undefined)
-      throw new Error(`${f}: a conformance check needs \`conformance: { suite, check, mirrors }\``);
+      throw new ScenarioError([
+        {
+          file: f,
+          line: 1,
+          column: 1,
+          message: 'a conformance check needs `conformance: { suite, check, mirrors }`',
+        },
+      ]);
     return s;
   });
 }

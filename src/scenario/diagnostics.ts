@@ -22,8 +22,25 @@ export class ScenarioError extends Error {
   }
 }
 
+/**
+ * Text safe to print on a terminal: control characters (C0, DEL, C1; and
+ * line breaks unless `keepNewlines`) are shown escaped (`\x1b`, `\n`), so a
+ * name or a message from a hostile file cannot move the cursor, clear the
+ * screen or forge lines. Idempotent: its output has no control character.
+ */
+export function printable(s: string, keepNewlines = false): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
+  return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => {
+    if (keepNewlines && c === '\n') return c;
+    if (c === '\n') return '\\n';
+    if (c === '\t') return '\\t';
+    if (c === '\r') return '\\r';
+    return `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+  });
+}
+
 export function formatDiagnostic(d: ScenarioDiagnostic): string {
-  return `${d.file}:${d.line}:${d.column}: ${d.message}`;
+  return printable(`${d.file}:${d.line}:${d.column}: ${d.message}`);
 }
 
 /** One line per diagnostic, in file order. */

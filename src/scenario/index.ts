@@ -4,6 +4,7 @@ export {
   ScenarioError,
   formatDiagnostic,
   formatDiagnostics,
+  printable,
 } from './diagnostics.ts';
 export { scenarioJsonSchema } from './json-schema.ts';
 export { type LoadOptions, loadScenarioFile, parseScenario } from './load.ts';

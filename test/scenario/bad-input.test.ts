@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { loadScenarioFile, parseScenario, ScenarioError } from '../../src/scenario/index.ts';
+import { checkExpectations } from '../../src/scenario/expect.ts';
 import { buildImages } from '../../src/scenario/images.ts';
 import { MAX_ALIAS_NODES, MAX_DEPTH } from '../../src/scenario/yaml-tree.ts';
 import { buildElf } from '../hw/cpu/loader/fake-ram.ts';
@@ -225,4 +226,20 @@ test('a binary with an explicit entry starts there, not at the ELF entry', () =>
     scenarioWith(dir, 'version: 1\nguest:\n  vcpu0: { binary: g.elf, entry: 0x40100008 }\n'),
   );
   assert.equal(given[0]?.entry, 0x4010_0008);
+});
+
+test('expect.exit can name every way a run ends, idle included', () => {
+  for (const end of ['poweroff', 'reset', 'limit', 'idle'] as const) {
+    const s = parseScenario(`version: 1\n${GUEST}expect: { exit: ${end} }\n`, '/t.yaml', {
+      checkFiles: false,
+    });
+    assert.equal(s.expect.exit, end);
+    const facts = { end, ticks: 5, acks: [], uart: '', cpus: [], ram: undefined as never };
+    assert.deepEqual(
+      checkExpectations(s.expect, facts).map((v) => [v.name, v.ok]),
+      [['exit', true]],
+    );
+    const other = { ...facts, end: end === 'idle' ? ('limit' as const) : ('idle' as const) };
+    assert.equal(checkExpectations(s.expect, other)[0].ok, false);
+  }
 });

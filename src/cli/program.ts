@@ -1,0 +1,192 @@
+// The `vgicsim` command line: run scenarios, compare policies, print the
+// schema. Exit codes (SCENARIOS.md): 0 every expectation met, 1 an
+// expectation failed (or the guest did something the hypervisor cannot run),
+// 2 bad input or usage (also an output that cannot be written), 3 a bug of
+// vgicsim. Bad input never shows a stack trace. `main` has no side effect
+// beyond writing to stdout/stderr and files, so tests call it in-process;
+// main.ts is the process around it.
+
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { POLICY_NAMES } from '../hyp/policy/index.ts';
+import { printable, ScenarioError, scenarioJsonSchema } from '../scenario/index.ts';
+import { UsageError } from './errors.ts';
+import { checkTraceOptions, parseVirtualTime } from './outputs.ts';
+import { collectScenarioFiles, compareCommand, conformanceCommand, runCommand } from './commands.ts';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_BUG = 3;
+
+const version = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+/** The command line; `setCode` receives each command's exit code. */
+function program(setCode: (code: number) => void): Command {
+  const p = new Command('vgicsim')
+    .description(
+      'An executable, deterministic model of KVM/Arm interrupt and timer virtualization:\n' +
+        'GICv2 with virtualization extensions, the generic timer, a KVM-style vgic and the\n' +
+        "seed's level-triggered timer emulation, running real AArch64 guests.",
+    )
+    .version(version, '-V, --version')
+    .exitOverride()
+    .configureOutput({ outputError: (s, w) => w(printable(s, true)) })
+    .showHelpAfterError('(run with --help for usage)');
+
+  const traceOpts = (c: Command) =>
+    c
+      .option(
+        '--vcd <file>',
+        'write a waveform (Value Change Dump) for GTKWave or Surfer (missing parent directories are created)',
+      )
+      .option('--perfetto <file>', 'write a Chrome/Perfetto trace (open in ui.perfetto.dev)')
+      .option('--trace <file>', 'write the text trace: one line per event, virtual time first')
+      .option('--trace-from <time>', 'trace only from this virtual time (ticks, or e.g. 250ms, 10us)', (v) =>
+        checkedTime('--trace-from', v),
+      )
+      .option('--trace-to <time>', 'trace only up to this virtual time (ticks, or e.g. 260ms)', (v) =>
+        checkedTime('--trace-to', v),
+      )
+      .option('--seed <n>', 'seed for every nondeterministic choice', (v) => parseSeed(v), 0)
+      .option('--json', 'print results as JSON')
+      .option('-q, --quiet', 'print nothing but failures and the summary');
+
+  traceOpts(
+    p
+      .command('run')
+      .description('run scenarios and check their expectations')
+      .argument('<scenario...>', 'scenario files (.yaml) or directories of them')
+      .addOption(
+        new Option('--policy <name>', "override the scenario's machine.policy").choices(POLICY_NAMES),
+      )
+      .option(
+        '--check-verdicts',
+        'exit 0 when every verdict matches expect.verdicts (failures that are expected pass)',
+      )
+      .option('--console', "stream the guest's PL011 (UART) output to the terminal as it is produced"),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  vgicsim run scenarios/seed-masked-enable-disable.yaml\n' +
+        '  vgicsim run scenarios/ --policy legacy-edge --check-verdicts\n' +
+        '  vgicsim run scenarios/periodic-tick.yaml --vcd out/tick.vcd --perfetto out/tick.perfetto.json\n' +
+        '  vgicsim run scenarios/linux/linux-busybox.yaml --console',
+    )
+    .action((files: string[], o) => {
+      const scenarios = collectScenarioFiles(files);
+      checkTraceOptions(o, scenarios);
+      setCode(runCommand(scenarios, o));
+    });
+
+  traceOpts(
+    p
+      .command('compare')
+      .description('run one scenario under several policies and print one table')
+      .argument('<scenario>', 'a scenario file')
+      .option('--policies <list>', 'comma-separated policies', POLICY_NAMES.join(','))
+      .option('--check-verdicts', 'exit 1 when a verdict differs from expect.verdicts'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  vgicsim compare scenarios/seed-masked-enable-disable.yaml\n' +
+        '  vgicsim compare scenarios/seed-masked-enable-disable.yaml --policies level,legacy-edge --vcd out/seed.vcd',
+    )
+    .action((file: string, o) => {
+      const policies = parsePolicies(String(o.policies));
+      checkTraceOptions(o, [file]);
+      setCode(compareCommand(file, policies, o));
+    });
+
+  p.command('conformance')
+    .description('run the conformance suite (kvm-unit-tests and KVM selftests checks) and print a table')
+    .addOption(
+      new Option('--policy <name>', 'only this policy (default: every policy)').choices(POLICY_NAMES),
+    )
+    .option('--dir <dir>', 'where the checks are', 'conformance')
+    .option('--json', 'print results as JSON')
+    .option('-q, --quiet', 'print only checks whose result is not the expected one, and the summary')
+    .addHelpText(
+      'after',
+      '\nExit code 0 when every check gets the verdict it expects for the policy (under `level`\n' +
+        'all pass except residual-window checks; under `legacy-edge` the seed-fix checks fail).\n' +
+        'Examples:\n  vgicsim conformance\n  vgicsim conformance --policy level --json',
+    )
+    .action((o) => {
+      setCode(conformanceCommand(o.policy ? [o.policy] : POLICY_NAMES, o));
+    });
+
+  p.command('schema')
+    .description('print the JSON Schema of scenario files (for editors: # yaml-language-server: $schema=...)')
+    .action(() => {
+      process.stdout.write(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+    });
+
+  return p;
+}
+
+function parseSeed(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) > 0xffff_ffff)
+    throw new UsageError(`--seed expects an integer 0..4294967295, found '${v}'`);
+  return Number(v);
+}
+
+/** `--trace-from`/`--trace-to`: the syntax is checked at once (the unit needs the scenario's counterHz). */
+function checkedTime(option: string, v: string): string {
+  try {
+    parseVirtualTime(v, 1);
+  } catch (e) {
+    throw new UsageError(`${option}: ${(e as Error).message}`);
+  }
+  return v;
+}
+
+/** `--policies level,legacy-edge`: known names, at least one, each once. */
+export function parsePolicies(text: string): string[] {
+  const policies = text.split(',').map((s) => s.trim());
+  const expected = `expected a comma-separated list of policies (${POLICY_NAMES.join(', ')})`;
+  if (policies.every((p) => p === '')) throw new UsageError(`--policies: ${expected}, found '${text}'`);
+  const seen = new Set<string>();
+  for (const pol of policies) {
+    if (pol === '') throw new UsageError(`--policies: an empty name in '${text}'; ${expected}`);
+    if (!POLICY_NAMES.includes(pol))
+      throw new UsageError(`unknown policy '${pol}' (expected one of: ${POLICY_NAMES.join(', ')})`);
+    if (seen.has(pol)) throw new UsageError(`--policies: '${pol}' is named twice`);
+    seen.add(pol);
+  }
+  return policies;
+}
+
+/** Runs the command line `argv` (without `node vgicsim`); returns the exit code. */
+export function main(argv: string[]): number {
+  let code = EXIT_OK;
+  try {
+    program((c) => {
+      code = c;
+    }).parse(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end with code 0; anything else is a usage error.
+      return e.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    if (e instanceof ScenarioError) {
+      process.stderr.write(`${printable(e.message, true)}\n`);
+      return EXIT_USAGE;
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`vgicsim: ${printable(e.message)}\n`);
+      return EXIT_USAGE;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    process.stderr.write(
+      `vgicsim: internal error: ${printable(msg)}\n(this is a bug in vgicsim; set VGICSIM_DEBUG=1 for a stack trace)\n`,
+    );
+    if (process.env.VGICSIM_DEBUG && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return EXIT_BUG;
+  }
+}
