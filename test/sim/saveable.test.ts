@@ -9,7 +9,6 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Saveable } from '../../src/sim/saveable.ts';
 import { canonicalJson, parseCanonicalJson, stateHash } from '../../src/sim/snapshot.ts';
 import {
   constructedRig,
@@ -82,7 +81,34 @@ function assertPlain(v: unknown, path: string): void {
   for (const [k, x] of Object.entries(v as object)) assertPlain(x, `${path}.${k}`);
 }
 
-const hashOf = (b: Saveable<unknown>) => stateHash(b.save());
+/** The first path at which two states differ (after canonical JSON), for the failure message. */
+function firstDifference(a: unknown, b: unknown, path = ''): string | null {
+  if (a === undefined || b === undefined)
+    return a === b
+      ? null
+      : `${path || '.'}: ${canonicalJson(a) ?? 'absent'} vs ${canonicalJson(b) ?? 'absent'}`;
+  const [x, y] = [
+    parseCanonicalJson<unknown>(canonicalJson(a)),
+    parseCanonicalJson<unknown>(canonicalJson(b)),
+  ];
+  if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null)
+    return x === y ? null : `${path || '.'}: ${canonicalJson(x)} vs ${canonicalJson(y)}`;
+  const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
+  for (const k of [...keys].sort()) {
+    const d = firstDifference(
+      (x as Record<string, unknown>)[k],
+      (y as Record<string, unknown>)[k],
+      `${path}.${k}`,
+    );
+    if (d !== null) return d;
+  }
+  return null;
+}
+
+/** Equal state hashes; on failure, says where the states differ. */
+function assertSameState(got: unknown, want: unknown, what: string): void {
+  if (stateHash(got) !== stateHash(want)) assert.fail(`${what}: ${firstDifference(got, want)} (got vs want)`);
+}
 
 describe('Saveable: every block round-trips by hash', () => {
   it('the registry lists every class that implements Saveable, and nothing else', () => {
@@ -135,7 +161,7 @@ describe('Saveable: every block round-trips by hash', () => {
         const b = tp[k].blocks[i];
         const viaJson = parseCanonicalJson<unknown>(canonicalJson(s));
         b.restore(viaJson);
-        assert.equal(hashOf(b), stateHash(s), `${cls}[${i}]: restored state differs`);
+        assertSameState(b.save(), s, `${cls}[${i}]: restored state differs`);
       });
     });
   });
@@ -144,14 +170,14 @@ describe('Saveable: every block round-trips by hash', () => {
     for (const { cls, blocks } of instances(driven))
       blocks.forEach((b, i) => {
         b.reset();
-        assert.equal(hashOf(b), stateHash(b.defaultState()), `${cls}[${i}]: reset() is not defaultState()`);
+        assertSameState(b.save(), b.defaultState(), `${cls}[${i}]: reset() is not defaultState()`);
       });
   });
 
   it('construction leaves every block in defaultState()', () => {
     for (const { cls, blocks } of instances(constructed))
       blocks.forEach((b, i) => {
-        assert.equal(hashOf(b), stateHash(b.defaultState()), `${cls}[${i}]: new() is not defaultState()`);
+        assertSameState(b.save(), b.defaultState(), `${cls}[${i}]: new() is not defaultState()`);
       });
   });
 });
