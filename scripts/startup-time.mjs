@@ -3,7 +3,6 @@
 // milliseconds from process start (performance.timeOrigin) to the first guest
 // instruction (the first Cpu.run call), and to process exit, medians of N runs:
 //   bundle   bin/vgicsim.mjs -> dist/cli/vgicsim.mjs (what the package runs)
-//   modules  dist/cli/main.js, tsc's one module per source file
 //   tsx      the TypeScript sources through tsx (a checkout without dist/)
 // and an empty `node -e 0` for the machine's own start-up cost. The probe for
 // the bundle is a second bundle, built with the same options, whose entry
@@ -96,8 +95,6 @@ if (existsSync(bundled)) {
     rmSync(probeEntry);
     rmSync(new URL(`../${probe}`, import.meta.url));
   }
-  const distCpu = new URL('../dist/hw/cpu/cpu.js', import.meta.url).href;
-  measure('modules (dist/cli/main.js)', ['--import', dataUrl(patch(distCpu)), 'dist/cli/main.js', ...ARGS]);
 } else console.log('no dist/: run `npm run build` for the compiled figures');
 
 const srcCpu = new URL('../src/hw/cpu/cpu.ts', import.meta.url).href;

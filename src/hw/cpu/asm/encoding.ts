@@ -4,7 +4,7 @@
 
 import { fail } from './diagnostics.ts';
 import type { Expr } from './expr.ts';
-import type { ImmOp, Operand, RegOp, ShiftOp } from './operands.ts';
+import type { Operand, RegOp, ShiftOp } from './operands.ts';
 
 export interface EncodeContext {
   /** Address of the instruction being encoded. */
@@ -41,10 +41,6 @@ export function reg(op: Operand | undefined, r31: Reg31, sf?: 0 | 1): RegOp {
     );
   }
   return op;
-}
-
-export function isReg(op: Operand | undefined): op is RegOp {
-  return op?.kind === 'reg';
 }
 
 export function imm(op: Operand | undefined, ctx: EncodeContext, what = 'an immediate'): bigint {
@@ -126,8 +122,4 @@ export function enc(base: number, ...fields: [number, number][]): number {
   let w = base;
   for (const [v, lsb] of fields) w |= v << lsb;
   return w >>> 0;
-}
-
-export function hasHashOrBare(op: Operand | undefined): op is ImmOp {
-  return op?.kind === 'imm';
 }

@@ -9,7 +9,6 @@ import type { Expr } from './expr.ts';
 
 export const TEXT = 0;
 export const DATA = 1;
-export const SECTION_NAMES = ['.text', '.data'];
 /** Refuse images larger than this: bad input must not exhaust memory. */
 export const MAX_SECTION_BYTES = 64 * 1024 * 1024;
 /** Minimum alignment of the .data section's start (bytes). */

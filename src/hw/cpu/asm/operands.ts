@@ -64,7 +64,6 @@ const SHIFT_NAMES = new Set([
   'sxtw',
   'sxtx',
 ]);
-export const EXTEND_NAMES = ['uxtb', 'uxth', 'uxtw', 'uxtx', 'sxtb', 'sxth', 'sxtw', 'sxtx'] as const;
 
 /** Procedure-call-standard aliases GNU as accepts. */
 const REG_ALIASES: Record<string, number> = { ip0: 16, ip1: 17, fp: 29, lr: 30 };
