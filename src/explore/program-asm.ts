@@ -3,6 +3,14 @@
 // unmasks, prints the registers of DUMPED on the UART and powers off, and the
 // IRQ handler with its vector table.
 
+import { MEMMAP } from '../hw/board/memory-map.ts';
+import {
+  GICD_ICENABLER,
+  GICD_ICPENDR,
+  GICD_IPRIORITYR,
+  GICD_ISENABLER,
+  GICD_ISPENDR,
+} from '../hw/gic/registers.ts';
 import { hex } from '../sim/bits.ts';
 import {
   GUEST_PMR,
@@ -15,14 +23,9 @@ import {
   TIMER_INTID,
 } from './program.ts';
 
-const GICD = 0x0800_0000;
-const GICC = 0x0801_0000;
-const UART = 0x0900_0000;
-const GICD_ISENABLER = 0x100;
-const GICD_ICENABLER = 0x180;
-const GICD_ISPENDR = 0x200;
-const GICD_ICPENDR = 0x280;
-const GICD_IPRIORITYR = 0x400;
+const GICD = MEMMAP.GICD.base;
+const GICC = MEMMAP.GICC.base;
+const UART = MEMMAP.UART.base;
 const PSCI_SYSTEM_OFF = 0x8400_0008;
 const bitOf = (intid: number) => hex(2 ** (intid % 32));
 const wordOf = (base: number, intid: number) => hex(base + 4 * Math.floor(intid / 32));

@@ -9,7 +9,7 @@
 
 import type { AckLog } from '../hw/board/acks.ts';
 import type { Board } from '../hw/board/board.ts';
-import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
+import { GuestWindow, guestWindowOf, windowBase } from '../hw/board/memory-map.ts';
 import type { Scheduler } from '../hw/board/scheduler.ts';
 import { counterAt, el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
 import {
@@ -22,7 +22,7 @@ import {
   SYSREG_UNDEFINED,
   type SysregTrap,
 } from '../hw/cpu/guest-port.ts';
-import { GICC_AIAR, GICC_IAR } from '../hw/gic/registers.ts';
+import { GICV_AIAR, GICV_IAR } from '../hw/gic/virt-regs.ts';
 import { TimerReg } from '../hw/timer/sysregs.ts';
 
 /** The guest's emulated physical timer registers: their accesses trap. */
@@ -47,27 +47,28 @@ export class Stage2Port implements GuestPort {
   mmioRead(cpu: GuestCpu, pa: number, size: 1 | 2 | 4): number {
     const { board, scheduler, acks } = this.vm;
     scheduler.syncTo(cpu.index);
-    if (inRegion(MEMMAP.GICC, pa)) {
-      const off = pa - MEMMAP.GICC.base;
+    const w = guestWindowOf(pa);
+    if (w === GuestWindow.GICC) {
+      const off = pa - windowBase(w);
       const v = board.gic.gicv(cpu.index).read(off, size, cpu.index);
-      if ((off === GICC_IAR || off === GICC_AIAR) && size === 4)
+      if ((off === GICV_IAR || off === GICV_AIAR) && size === 4)
         acks.record(board.kernel.now, scheduler.localCycles(cpu.index), cpu.index, v, cpu.pc);
       return v;
     }
-    if (inRegion(MEMMAP.GICD, pa) || inRegion(MEMMAP.UART, pa)) return MMIO_EXIT;
-    return MMIO_BUS_FAULT;
+    // GICD (emulated by the vgic) and the PL011 (userspace) trap; nothing else is mapped
+    return w === GuestWindow.None ? MMIO_BUS_FAULT : MMIO_EXIT;
   }
 
   mmioWrite(cpu: GuestCpu, pa: number, size: 1 | 2 | 4, value: number): number {
     this.vm.scheduler.syncTo(cpu.index);
-    if (inRegion(MEMMAP.GICC, pa)) {
-      const off = pa - MEMMAP.GICC.base;
+    const w = guestWindowOf(pa);
+    if (w === GuestWindow.GICC) {
+      const off = pa - windowBase(w);
       if (this.vm.vgic.trapsGicv(cpu.index, off)) return MMIO_EXIT;
       this.vm.board.gic.gicv(cpu.index).write(off, size, value, cpu.index);
       return MMIO_OK;
     }
-    if (inRegion(MEMMAP.GICD, pa) || inRegion(MEMMAP.UART, pa)) return MMIO_EXIT;
-    return MMIO_BUS_FAULT;
+    return w === GuestWindow.None ? MMIO_BUS_FAULT : MMIO_EXIT;
   }
 
   sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {

@@ -11,7 +11,7 @@ import type { SignalListener } from '../sim/signal.ts';
 import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
 import { AckLog } from '../hw/board/acks.ts';
 import { Board, type BoardConfig } from '../hw/board/board.ts';
-import { MEMMAP } from '../hw/board/memory-map.ts';
+import { GuestWindow, windowBase } from '../hw/board/memory-map.ts';
 import { BoardPower, conduitCall, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
 import type { RunEnd, RunLimits } from '../hw/board/run-result.ts';
 import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
@@ -27,7 +27,7 @@ import {
   TimerId,
   type VcpuWaker,
 } from './timer/arch-timer.ts';
-import { type ExitReason, type HypCounters, newHypCounters } from './vcpu/exits.ts';
+import { type ExitReason, type HypCounters, MMIO_EXIT_WINDOW, newHypCounters } from './vcpu/exits.ts';
 import { type ExitHandler, RunLoop } from './vcpu/run-loop.ts';
 import { Vcpu } from './vcpu/vcpu.ts';
 import { Vgic } from './vgic/kvm-vgic.ts';
@@ -238,12 +238,15 @@ export class Vm
       case 'mmio-gicv':
       case 'mmio-user': {
         const a = cpu.mmio;
-        const [dev, base] =
-          reason === 'mmio-gicd'
-            ? [this.vgic.gicd, MEMMAP.GICD.base]
-            : reason === 'mmio-gicv'
-              ? [this.vgic.gicvTrap, MEMMAP.GICC.base]
-              : [this.board.uart, MEMMAP.UART.base];
+        const w = MMIO_EXIT_WINDOW[reason];
+        // the trapped GICC window is the GICV frame's DIR page (the rest is hardware, never trapped)
+        const dev =
+          w === GuestWindow.GICD
+            ? this.vgic.gicd
+            : w === GuestWindow.GICC
+              ? this.vgic.gicvTrap
+              : this.board.uart;
+        const base = windowBase(w);
         // An access without a valid syndrome (LDP, writeback) cannot be emulated: KVM fails KVM_RUN.
         if (!a.isv)
           throw new GuestError(

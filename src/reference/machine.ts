@@ -11,7 +11,7 @@ import type { SignalListener } from '../sim/signal.ts';
 import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
 import { type AckEntry, AckLog } from '../hw/board/acks.ts';
 import { Board, type BoardConfig, type BoardState } from '../hw/board/board.ts';
-import { inRegion, MEMMAP } from '../hw/board/memory-map.ts';
+import { GuestWindow, guestWindowOf, windowBase } from '../hw/board/memory-map.ts';
 import {
   BoardPower,
   conduitCall,
@@ -32,6 +32,7 @@ import {
   type SysregTrap,
 } from '../hw/cpu/guest-port.ts';
 import { GICC_AIAR, GICC_IAR } from '../hw/gic/registers.ts';
+import type { MmioDevice } from '../hw/mmio.ts';
 
 export interface ReferenceOptions {
   readonly board: BoardConfig;
@@ -125,28 +126,27 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
 
   mmioRead(cpu: GuestCpu, pa: number, size: 1 | 2 | 4): number {
     this.scheduler.syncTo(cpu.index);
-    const gic = this.board.gic;
-    if (inRegion(MEMMAP.GICD, pa)) return gic.gicd.read(pa - MEMMAP.GICD.base, size, cpu.index);
-    if (inRegion(MEMMAP.GICC, pa)) {
-      const off = pa - MEMMAP.GICC.base;
-      const v = gic.gicc(cpu.index).read(off, size, cpu.index);
-      if ((off === GICC_IAR || off === GICC_AIAR) && size === 4)
-        this.acks.record(this.board.kernel.now, this.scheduler.localCycles(cpu.index), cpu.index, v, cpu.pc);
-      return v;
-    }
-    if (inRegion(MEMMAP.UART, pa)) return this.board.uart.read(pa - MEMMAP.UART.base, size, cpu.index);
-    return MMIO_BUS_FAULT;
+    const w = guestWindowOf(pa);
+    if (w === GuestWindow.None) return MMIO_BUS_FAULT;
+    const off = pa - windowBase(w);
+    const v = this.device(w, cpu.index).read(off, size, cpu.index);
+    if (w === GuestWindow.GICC && (off === GICC_IAR || off === GICC_AIAR) && size === 4)
+      this.acks.record(this.board.kernel.now, this.scheduler.localCycles(cpu.index), cpu.index, v, cpu.pc);
+    return v;
   }
 
   mmioWrite(cpu: GuestCpu, pa: number, size: 1 | 2 | 4, value: number): number {
     this.scheduler.syncTo(cpu.index);
-    const gic = this.board.gic;
-    if (inRegion(MEMMAP.GICD, pa)) gic.gicd.write(pa - MEMMAP.GICD.base, size, value, cpu.index);
-    else if (inRegion(MEMMAP.GICC, pa))
-      gic.gicc(cpu.index).write(pa - MEMMAP.GICC.base, size, value, cpu.index);
-    else if (inRegion(MEMMAP.UART, pa)) this.board.uart.write(pa - MEMMAP.UART.base, size, value, cpu.index);
-    else return MMIO_BUS_FAULT;
+    const w = guestWindowOf(pa);
+    if (w === GuestWindow.None) return MMIO_BUS_FAULT;
+    this.device(w, cpu.index).write(pa - windowBase(w), size, value, cpu.index);
     return MMIO_OK;
+  }
+
+  /** The hardware frame behind a window, as `cpu` reaches it (no hypervisor: GICC is the physical CPU interface). */
+  private device(w: GuestWindow, cpu: number): MmioDevice {
+    const gic = this.board.gic;
+    return w === GuestWindow.GICD ? gic.gicd : w === GuestWindow.GICC ? gic.gicc(cpu) : this.board.uart;
   }
 
   sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {

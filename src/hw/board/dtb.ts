@@ -19,6 +19,7 @@
 
 import { PPI } from '../gic/intid.ts';
 import { cells, cells64, EMPTY, encodeFdt, type FdtNode, node, strings } from './fdt.ts';
+import { GICC_FRAME_SIZE } from '../gic/registers.ts';
 import { MEMMAP, UART_INTID } from './memory-map.ts';
 
 /** First cell of a GIC interrupt specifier (binding arm,gic.yaml). */
@@ -28,8 +29,6 @@ const GIC_PPI = 1;
 const IRQ_TYPE_LEVEL_HIGH = 4;
 /** Third cell, bits 15:8 (GICv2 only): the cpus a PPI is wired to. */
 const PPI_CPU_MASK_SHIFT = 8;
-/** GICv2 CPU interface size (GICv2 architecture specification, 4.1.1). */
-export const GICC_FRAME_SIZE = 0x2000;
 /** The PL011's reference clock on the virt board: a 24 MHz fixed clock. */
 export const APB_PCLK_HZ = 24_000_000;
 

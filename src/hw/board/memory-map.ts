@@ -33,3 +33,33 @@ export const UART_INTID = 33 as IntId;
 export function inRegion(r: Region, pa: number): boolean {
   return pa >= r.base && pa < r.base + r.size;
 }
+
+/**
+ * The MMIO windows a guest reaches at EL1: the one decode of the guest
+ * physical map that stage-2 routing, exit classification, the exit handler
+ * and the reference machine share. Under the hypervisor the GICC window is
+ * where stage 2 maps the hardware GICV frame.
+ */
+export const GuestWindow = {
+  /** RAM or nothing: not an MMIO window */
+  None: -1,
+  GICD: 0,
+  GICC: 1,
+  UART: 2,
+} as const;
+export type GuestWindow = (typeof GuestWindow)[keyof typeof GuestWindow];
+
+/** Region of each window, indexed by GuestWindow. */
+const WINDOW_REGIONS: readonly Region[] = [MEMMAP.GICD, MEMMAP.GICC, MEMMAP.UART];
+
+/** Which MMIO window `pa` falls in (allocation-free: called on every device access). */
+export function guestWindowOf(pa: number): GuestWindow {
+  for (let w = 0; w < WINDOW_REGIONS.length; w++)
+    if (inRegion(WINDOW_REGIONS[w], pa)) return w as GuestWindow;
+  return GuestWindow.None;
+}
+
+/** Base address of a window (not None). */
+export function windowBase(w: GuestWindow): number {
+  return WINDOW_REGIONS[w].base;
+}

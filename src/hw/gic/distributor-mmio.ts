@@ -1,6 +1,8 @@
-// The GICD frame (4 KiB): decodes register accesses onto the Distributor
-// (GICv2 4.3, Table 4-1). Banked registers (SGI/PPI bits, ITARGETSR0-7,
-// CPENDSGIR/SPENDSGIR) are those of the accessing `cpu`.
+// The GICD frame (4 KiB) of the physical distributor: the GICv2 register
+// table (GICv2 4.3, Table 4-1), one row per register region pointing at the
+// named handlers below, on the MMIO table framework (hw/mmio). Banked
+// registers (SGI/PPI bits, ITARGETSR0-7, CPENDSGIR/SPENDSGIR) are those of
+// the accessing `cpu`.
 //
 // Access widths (GICv2 4.1.4): word access everywhere; byte access also for
 // GICD_IPRIORITYR, GICD_ITARGETSR, GICD_CPENDSGIR and GICD_SPENDSGIR. Any
@@ -10,19 +12,31 @@
 // RAZ/WI. Reads of the write-only GICD_SGIR are RAZ; writes to read-only
 // registers are ignored.
 
-import { getField, setField, testBit } from '../../sim/bits.ts';
-import type { AccessSize, MmioDevice } from '../mmio.ts';
+import { getField, setField } from '../../sim/bits.ts';
+import { perIrq, register } from '../mmio/builders.ts';
+import {
+  ACCESS_8,
+  ACCESS_32,
+  BITS_PER_BYTE,
+  type MmioRegion,
+  MmioTable,
+  WORD_BYTES,
+} from '../mmio/region.ts';
 import type { Distributor } from './distributor.ts';
-import { PRIVATE_COUNT, SGI_COUNT } from './intid.ts';
+import { isPrivate, isSgi } from './intid.ts';
 import {
   BITS_REG_SPAN,
   BYTES_REG_SPAN,
   GICD_CPENDSGIR,
   GICD_CTLR,
+  GICD_ICACTIVER,
   GICD_ICENABLER,
   GICD_ICFGR,
+  GICD_ICFGR_BITS_PER_IRQ,
+  GICD_ICFGR_EDGE,
   GICD_ICPENDR,
   GICD_ID_BASE,
+  GICD_ID_END,
   GICD_IGROUPR,
   GICD_IIDR,
   GICD_IIDR_ProductID,
@@ -33,6 +47,9 @@ import {
   GICD_ITARGETSR,
   GICD_SGIR,
   GICD_SGIR_CPUTargetList,
+  GICD_SGIR_FILTER_ALL_BUT_SELF,
+  GICD_SGIR_FILTER_LIST,
+  GICD_SGIR_FILTER_SELF,
   GICD_SGIR_SGIINTID,
   GICD_SGIR_TargetListFilter,
   GICD_SPENDSGIR,
@@ -65,183 +82,140 @@ export const GICD_IIDR_VALUE = setField(
 // Layout by word index from 0xFD0: 0 PIDR4, 1 PIDR5, 2 PIDR6, 3 PIDR7, 4 PIDR0, 5 PIDR1, 6 PIDR2, 7 PIDR3, 8..11 CIDR0..3.
 const ID_VALUES = [0, 0, 0, 0, 0, 0, setField(0, ICPIDR2_ArchRev, 2), 0, 0x0d, 0xf0, 0x05, 0xb1];
 
-/** GICD_SGIR.TargetListFilter values (GICv2 4.3.15). */
-const SGIR_FILTER_LIST = 0;
-const SGIR_FILTER_ALL_BUT_SELF = 1;
-const SGIR_FILTER_SELF = 2;
-
-export class DistributorMmio implements MmioDevice {
-  constructor(private readonly d: Distributor) {}
-
-  read(offset: number, size: AccessSize, cpu: number): number {
-    if (!this.accessOk(offset, size, cpu)) return 0;
-    const d = this.d;
-    if (offset === GICD_CTLR) return d.ctlr;
-    if (offset === GICD_TYPER) return this.typer();
-    if (offset === GICD_IIDR) return GICD_IIDR_VALUE;
-    if (offset >= GICD_IGROUPR && offset < GICD_IPRIORITYR) return this.readBits(offset, cpu);
-    if (offset >= GICD_IPRIORITYR && offset < GICD_ITARGETSR + BYTES_REG_SPAN)
-      return this.readBytes(offset, size, cpu);
-    if (offset >= GICD_ICFGR && offset < GICD_ICFGR + ICFGR_SPAN) return this.readIcfgr(offset, cpu);
-    if (offset >= GICD_CPENDSGIR && offset < GICD_SPENDSGIR + SGI_BYTES_SPAN) {
-      let v = 0;
-      const first = (offset & (SGI_BYTES_SPAN - 1)) >>> 0;
-      for (let i = 0; i < size; i++) v |= d.sgiSourcesOf(cpu, first + i) << (8 * i);
-      return v >>> 0;
-    }
-    if (offset >= GICD_ID_BASE) return ID_VALUES[(offset - GICD_ID_BASE) >>> 2];
-    return 0; // GICD_SGIR is write-only (RAZ); everything else is reserved.
+/** The physical GICD frame. */
+export class DistributorMmio extends MmioTable {
+  constructor(d: Distributor) {
+    super(distributorTable(d), { cpus: d.cpus });
   }
+}
 
-  write(offset: number, size: AccessSize, value: number, cpu: number): void {
-    if (!this.accessOk(offset, size, cpu)) return;
-    const d = this.d;
-    if (offset === GICD_CTLR) d.setCtlr(value);
-    else if (offset >= GICD_IGROUPR && offset < GICD_IPRIORITYR) this.writeBits(offset, value, cpu);
-    else if (offset >= GICD_IPRIORITYR && offset < GICD_ITARGETSR + BYTES_REG_SPAN)
-      this.writeBytes(offset, size, value, cpu);
-    else if (offset >= GICD_ICFGR && offset < GICD_ICFGR + ICFGR_SPAN) this.writeIcfgr(offset, value);
-    else if (offset === GICD_SGIR) this.writeSgir(value, cpu);
-    else if (offset >= GICD_CPENDSGIR && offset < GICD_SPENDSGIR + SGI_BYTES_SPAN) {
-      const set = offset >= GICD_SPENDSGIR;
-      const first = (offset & (SGI_BYTES_SPAN - 1)) >>> 0;
-      for (let i = 0; i < size; i++) {
-        const sources = (value >>> (8 * i)) & 0xff;
-        if (sources !== 0) d.changeSgiSources(cpu, first + i, sources, set);
-      }
-    }
-    // TYPER, IIDR, ID registers are read-only; reserved ranges are WI.
-  }
+/** The physical distributor's GICD table, sorted by offset. */
+export function distributorTable(d: Distributor): MmioRegion[] {
+  const bits = (name: string, offset: number) => ({ name, offset, len: BITS_REG_SPAN, bitsPerIrq: 1 });
+  const bytes = (name: string, offset: number) => ({
+    name,
+    offset,
+    len: BYTES_REG_SPAN,
+    bitsPerIrq: BITS_PER_BYTE,
+    widths: ACCESS_8 | ACCESS_32,
+  });
+  const flag = (b: boolean): number => (b ? 1 : 0);
 
-  private accessOk(offset: number, size: AccessSize, cpu: number): boolean {
-    if (cpu < 0 || cpu >= this.d.cpus || offset < 0 || offset >= 0x1000) return false;
-    if (size === 4) return (offset & 3) === 0;
-    if (size !== 1) return false;
-    return (
-      (offset >= GICD_IPRIORITYR && offset < GICD_ITARGETSR + BYTES_REG_SPAN) ||
-      (offset >= GICD_CPENDSGIR && offset < GICD_SPENDSGIR + SGI_BYTES_SPAN)
-    );
-  }
-
-  private typer(): number {
-    const lines = Math.ceil(this.d.numIrqs / 32) - 1;
-    // SecurityExtn (bit 10) = 0 and LSPI = 0: no Security Extensions.
-    return setField(setField(0, GICD_TYPER_ITLinesNumber, lines), GICD_TYPER_CPUNumber, this.d.cpus - 1);
-  }
-
-  /** IGROUPR, I[SC]ENABLER, I[SC]PENDR, I[SC]ACTIVER: one bit per INTID. */
-  private readBits(offset: number, cpu: number): number {
-    const d = this.d;
-    const reg = offset & ~(BITS_REG_SPAN - 1);
-    const base = ((offset - reg) >>> 2) * 32;
-    let v = 0;
-    for (let i = 0; i < 32; i++) {
-      const id = base + i;
-      if (!d.isImplemented(id)) break;
-      let b: boolean;
-      if (reg === GICD_IGROUPR) b = d.groupOf(cpu, id) === 1;
-      else if (reg === GICD_ISENABLER || reg === GICD_ICENABLER) b = d.isEnabled(cpu, id);
-      else if (reg === GICD_ISPENDR || reg === GICD_ICPENDR) b = d.isPending(cpu, id);
-      else b = d.isActive(cpu, id);
-      if (b) v |= 1 << i;
-    }
-    return v >>> 0;
-  }
-
-  private writeBits(offset: number, value: number, cpu: number): void {
-    const d = this.d;
-    const reg = offset & ~(BITS_REG_SPAN - 1);
-    const base = ((offset - reg) >>> 2) * 32;
-    for (let i = 0; i < 32; i++) {
-      const id = base + i;
-      if (!d.isImplemented(id)) break;
-      const b = testBit(value, i);
-      if (reg === GICD_IGROUPR) {
-        if (d.groupOf(cpu, id) !== (b ? 1 : 0)) d.setGroup(cpu, id, b ? 1 : 0);
-        continue;
-      }
-      if (!b) continue; // set/clear registers: writing 0 has no effect
-      if (reg === GICD_ISENABLER || reg === GICD_ICENABLER) d.setEnabled(cpu, id, reg === GICD_ISENABLER);
-      // SGI pending bits are changed only through GICD_SPENDSGIR/CPENDSGIR (GICv2 4.3.7, 4.3.8).
-      else if (reg === GICD_ISPENDR || reg === GICD_ICPENDR) {
-        if (id >= SGI_COUNT) d.setPending(cpu, id, reg === GICD_ISPENDR);
-      } else d.setActive(cpu, id, reg === GICD_ISACTIVER);
-    }
-  }
-
-  /** IPRIORITYR and ITARGETSR: one byte per INTID. */
-  private readBytes(offset: number, size: AccessSize, cpu: number): number {
-    const d = this.d;
-    const isPrio = offset < GICD_ITARGETSR;
-    const first = offset - (isPrio ? GICD_IPRIORITYR : GICD_ITARGETSR);
-    let v = 0;
-    for (let i = 0; i < size; i++) {
-      const id = first + i;
-      if (!d.isImplemented(id)) continue;
-      v |= (isPrio ? d.priorityOf(cpu, id) : d.targetsOf(cpu, id)) << (8 * i);
-    }
-    return v >>> 0;
-  }
-
-  private writeBytes(offset: number, size: AccessSize, value: number, cpu: number): void {
-    const d = this.d;
-    const isPrio = offset < GICD_ITARGETSR;
-    const first = offset - (isPrio ? GICD_IPRIORITYR : GICD_ITARGETSR);
-    for (let i = 0; i < size; i++) {
-      const id = first + i;
-      if (!d.isImplemented(id)) continue;
-      const byte = (value >>> (8 * i)) & 0xff;
-      // ITARGETSR0-7 (INTIDs 0-31) are read-only (GICv2 4.3.12).
-      if (isPrio) d.setPriority(cpu, id, byte);
-      else if (id >= PRIVATE_COUNT) d.setTargets(id, byte);
-    }
-  }
-
+  // ---- named handlers (one INTID's field; bits of unimplemented INTIDs are RAZ/WI) ----
+  const readGroup = (cpu: number, id: number) => flag(d.isImplemented(id) && d.groupOf(cpu, id) === 1);
+  const writeGroup = (cpu: number, id: number, b: number) => {
+    if (d.isImplemented(id) && d.groupOf(cpu, id) !== b) d.setGroup(cpu, id, b);
+  };
+  const readEnable = (cpu: number, id: number) => flag(d.isImplemented(id) && d.isEnabled(cpu, id));
+  const writeEnable = (set: boolean) => (cpu: number, id: number, b: number) => {
+    if (b !== 0 && d.isImplemented(id)) d.setEnabled(cpu, id, set);
+  };
+  const readPending = (cpu: number, id: number) => flag(d.isImplemented(id) && d.isPending(cpu, id));
+  /** SGI pending bits change only through GICD_SPENDSGIR/CPENDSGIR (GICv2 4.3.7, 4.3.8). */
+  const writePending = (set: boolean) => (cpu: number, id: number, b: number) => {
+    if (b !== 0 && d.isImplemented(id) && !isSgi(id)) d.setPending(cpu, id, set);
+  };
+  const readActive = (cpu: number, id: number) => flag(d.isImplemented(id) && d.isActive(cpu, id));
+  const writeActive = (set: boolean) => (cpu: number, id: number, b: number) => {
+    if (b !== 0 && d.isImplemented(id)) d.setActive(cpu, id, set);
+  };
+  const readPriority = (cpu: number, id: number) => (d.isImplemented(id) ? d.priorityOf(cpu, id) : 0);
+  const writePriority = (cpu: number, id: number, b: number) => {
+    if (d.isImplemented(id)) d.setPriority(cpu, id, b);
+  };
+  const readTargets = (cpu: number, id: number) => (d.isImplemented(id) ? d.targetsOf(cpu, id) : 0);
+  /** ITARGETSR0-7 (INTIDs 0-31) are read-only (GICv2 4.3.12). */
+  const writeTargets = (_cpu: number, id: number, b: number) => {
+    if (d.isImplemented(id) && !isPrivate(id)) d.setTargets(id, b);
+  };
   /**
-   * GICD_ICFGR: two bits per INTID, Int_config[1] = 1 for edge-triggered;
-   * Int_config[0] is reserved in GICv2 (RAZ/WI here). ICFGR0 (SGIs) reads as
-   * edge and is read-only; ICFGR1 (PPIs) is read-only, level-sensitive in this
-   * model (IMPLEMENTATION DEFINED, GICv2 4.3.13; the timers drive level PPIs).
+   * GICD_ICFGR: Int_config[1] = 1 for edge-triggered; Int_config[0] is
+   * reserved in GICv2 (RAZ/WI here). ICFGR0 (SGIs) reads as edge and is
+   * read-only; ICFGR1 (PPIs) is read-only, level-sensitive in this model
+   * (IMPLEMENTATION DEFINED, GICv2 4.3.13; the timers drive level PPIs).
    */
-  private readIcfgr(offset: number, cpu: number): number {
-    const d = this.d;
-    const base = ((offset - GICD_ICFGR) >>> 2) * 16;
-    let v = 0;
-    for (let i = 0; i < 16; i++) {
-      const id = base + i;
-      if (!d.isImplemented(id)) break;
-      if (d.isEdge(cpu, id)) v |= 2 << (2 * i);
-    }
-    return v >>> 0;
-  }
+  const readConfig = (cpu: number, id: number) =>
+    d.isImplemented(id) && d.isEdge(cpu, id) ? GICD_ICFGR_EDGE : 0;
+  const writeConfig = (_cpu: number, id: number, f: number) => {
+    if (isPrivate(id) || !d.isImplemented(id)) return;
+    const edge = (f & GICD_ICFGR_EDGE) !== 0;
+    if (d.isEdge(0, id) !== edge) d.setEdge(id, edge);
+  };
+  const readSgiSources = (cpu: number, sgi: number) => d.sgiSourcesOf(cpu, sgi);
+  const writeSgiSources = (set: boolean) => (cpu: number, sgi: number, sources: number) => {
+    if (sources !== 0) d.changeSgiSources(cpu, sgi, sources, set);
+  };
 
-  private writeIcfgr(offset: number, value: number): void {
-    const d = this.d;
-    const base = ((offset - GICD_ICFGR) >>> 2) * 16;
-    if (base < PRIVATE_COUNT) return;
-    for (let i = 0; i < 16; i++) {
-      const id = base + i;
-      if (!d.isImplemented(id)) break;
-      const edge = testBit(value, 2 * i + 1);
-      if (d.isEdge(0, id) !== edge) d.setEdge(id, edge);
-    }
-  }
+  return [
+    register({
+      name: 'GICD_CTLR',
+      offset: GICD_CTLR,
+      read: () => d.ctlr,
+      write: (_c, _o, _s, v) => d.setCtlr(v),
+    }),
+    register({ name: 'GICD_TYPER', offset: GICD_TYPER, read: () => typer(d) }),
+    register({ name: 'GICD_IIDR', offset: GICD_IIDR, read: () => GICD_IIDR_VALUE }),
+    perIrq({ ...bits('GICD_IGROUPR', GICD_IGROUPR), read: readGroup, write: writeGroup }),
+    perIrq({ ...bits('GICD_ISENABLER', GICD_ISENABLER), read: readEnable, write: writeEnable(true) }),
+    perIrq({ ...bits('GICD_ICENABLER', GICD_ICENABLER), read: readEnable, write: writeEnable(false) }),
+    perIrq({ ...bits('GICD_ISPENDR', GICD_ISPENDR), read: readPending, write: writePending(true) }),
+    perIrq({ ...bits('GICD_ICPENDR', GICD_ICPENDR), read: readPending, write: writePending(false) }),
+    perIrq({ ...bits('GICD_ISACTIVER', GICD_ISACTIVER), read: readActive, write: writeActive(true) }),
+    perIrq({ ...bits('GICD_ICACTIVER', GICD_ICACTIVER), read: readActive, write: writeActive(false) }),
+    perIrq({ ...bytes('GICD_IPRIORITYR', GICD_IPRIORITYR), read: readPriority, write: writePriority }),
+    perIrq({ ...bytes('GICD_ITARGETSR', GICD_ITARGETSR), read: readTargets, write: writeTargets }),
+    perIrq({
+      name: 'GICD_ICFGR',
+      offset: GICD_ICFGR,
+      len: ICFGR_SPAN,
+      bitsPerIrq: GICD_ICFGR_BITS_PER_IRQ,
+      read: readConfig,
+      write: writeConfig,
+    }),
+    register({ name: 'GICD_SGIR', offset: GICD_SGIR, write: (cpu, _o, _s, v) => writeSgir(d, v, cpu) }),
+    perIrq({
+      ...bytes('GICD_CPENDSGIR', GICD_CPENDSGIR),
+      len: SGI_BYTES_SPAN,
+      banked: true,
+      read: readSgiSources,
+      write: writeSgiSources(false),
+    }),
+    perIrq({
+      ...bytes('GICD_SPENDSGIR', GICD_SPENDSGIR),
+      len: SGI_BYTES_SPAN,
+      banked: true,
+      read: readSgiSources,
+      write: writeSgiSources(true),
+    }),
+    register({
+      name: 'GICD_ICPIDR/ICCIDR',
+      offset: GICD_ID_BASE,
+      len: GICD_ID_END - GICD_ID_BASE,
+      read: (_c, off) => ID_VALUES[(off - GICD_ID_BASE) / WORD_BYTES],
+    }),
+  ];
+}
 
-  /**
-   * GICD_SGIR (GICv2 4.3.15). NSATT is ignored without the Security
-   * Extensions; the SGI's group is its GICD_IGROUPR0 bit at each target.
-   * TargetListFilter 3 is reserved: the write is ignored. Target bits of
-   * absent cpus are ignored.
-   */
-  private writeSgir(value: number, cpu: number): void {
-    const sgi = getField(value, GICD_SGIR_SGIINTID);
-    const filter = getField(value, GICD_SGIR_TargetListFilter);
-    const all = (1 << this.d.cpus) - 1;
-    let targets: number;
-    if (filter === SGIR_FILTER_LIST) targets = getField(value, GICD_SGIR_CPUTargetList) & all;
-    else if (filter === SGIR_FILTER_ALL_BUT_SELF) targets = all & ~(1 << cpu);
-    else if (filter === SGIR_FILTER_SELF) targets = 1 << cpu;
-    else return;
-    this.d.sendSgi(cpu, sgi, targets);
-  }
+function typer(d: Distributor): number {
+  const lines = Math.ceil(d.numIrqs / 32) - 1;
+  // SecurityExtn (bit 10) = 0 and LSPI = 0: no Security Extensions.
+  return setField(setField(0, GICD_TYPER_ITLinesNumber, lines), GICD_TYPER_CPUNumber, d.cpus - 1);
+}
+
+/**
+ * GICD_SGIR (GICv2 4.3.15). NSATT is ignored without the Security
+ * Extensions; the SGI's group is its GICD_IGROUPR0 bit at each target.
+ * TargetListFilter 3 is reserved: the write is ignored. Target bits of
+ * absent cpus are ignored.
+ */
+function writeSgir(d: Distributor, value: number, cpu: number): void {
+  const sgi = getField(value, GICD_SGIR_SGIINTID);
+  const filter = getField(value, GICD_SGIR_TargetListFilter);
+  const all = (1 << d.cpus) - 1;
+  let targets: number;
+  if (filter === GICD_SGIR_FILTER_LIST) targets = getField(value, GICD_SGIR_CPUTargetList) & all;
+  else if (filter === GICD_SGIR_FILTER_ALL_BUT_SELF) targets = all & ~(1 << cpu);
+  else if (filter === GICD_SGIR_FILTER_SELF) targets = 1 << cpu;
+  else return;
+  d.sendSgi(cpu, sgi, targets);
 }

@@ -1,6 +1,8 @@
 // Why a vcpu left the guest, and the costs a run accounts (DESIGN.md:
 // "Costs are accounted per event").
 
+import { GuestWindow, guestWindowOf } from '../../hw/board/memory-map.ts';
+
 export const EXIT_REASONS = [
   /** a physical interrupt for the host: hardware timer, maintenance, host tick */
   'irq',
@@ -26,6 +28,20 @@ export const EXIT_REASONS = [
   'sysreg',
 ] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
+export type MmioExitReason = 'mmio-gicd' | 'mmio-gicv' | 'mmio-user';
+
+/** The MMIO window each MMIO exit stands for (the exit handler picks the emulating device by it). */
+export const MMIO_EXIT_WINDOW: Readonly<Record<MmioExitReason, GuestWindow>> = {
+  'mmio-gicd': GuestWindow.GICD,
+  'mmio-gicv': GuestWindow.GICC,
+  'mmio-user': GuestWindow.UART,
+};
+
+/** The exit reason of a trapped MMIO access at `pa` (stage 2 traps only GICD, GICV_DIR's page and the PL011). */
+export function mmioExitReason(pa: number): MmioExitReason {
+  const w = guestWindowOf(pa);
+  return w === GuestWindow.GICD ? 'mmio-gicd' : w === GuestWindow.GICC ? 'mmio-gicv' : 'mmio-user';
+}
 
 export interface HypCounters {
   entries: number;

@@ -28,11 +28,10 @@
 
 import type { Chooser } from '../../sim/choice.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
-import { inRegion, MEMMAP } from '../../hw/board/memory-map.ts';
 import type { StopReason } from '../../hw/cpu/guest-port.ts';
 import type { TimerPolicy } from '../policy/policy.ts';
 import type { Vgic } from '../vgic/kvm-vgic.ts';
-import type { ExitReason, HypCounters } from './exits.ts';
+import { type ExitReason, type HypCounters, mmioExitReason } from './exits.ts';
 import type { Vcpu } from './vcpu.ts';
 
 /** What handles an exit once the syncs are done (the VM: MMIO, WFI, PSCI, sysregs). */
@@ -186,11 +185,7 @@ export class RunLoop {
       case 'smc':
         return 'smc';
       case 'mmio-exit':
-        return inRegion(MEMMAP.GICD, v.cpu.mmio.pa)
-          ? 'mmio-gicd'
-          : inRegion(MEMMAP.GICC, v.cpu.mmio.pa)
-            ? 'mmio-gicv'
-            : 'mmio-user';
+        return mmioExitReason(v.cpu.mmio.pa);
       case 'sysreg-exit':
         return 'sysreg';
     }
