@@ -70,7 +70,8 @@ export const NOT_BLOCKS: ReadonlyMap<string, string> = new Map([
   ['KvmVm', 'the userspace API: KvmResult-wrapped save/restore of the Vm, which is the block'],
 ]);
 
-export const POLICY = 'level';
+/** Each timer policy configures the vgic and the timers differently: both are driven. */
+export const POLICIES = ['level', 'legacy-edge'] as const;
 export const VCPUS = 2;
 const SEED = 7;
 const SCRIPT = [1, 0, 1, 1];
@@ -174,8 +175,8 @@ function unwrapOk<T>(r: KvmResult<T>): T {
 }
 
 /** A VM of the test configuration with GUEST loaded; not run. */
-export function buildKvm(): KvmVm {
-  const kvm = createVm({ policy: POLICY, vcpus: VCPUS, preemptCycles: 40, hostTickHz: 100_000, seed: SEED });
+export function buildKvm(policy: string): KvmVm {
+  const kvm = createVm({ policy, vcpus: VCPUS, preemptCycles: 40, hostTickHz: 100_000, seed: SEED });
   for (let i = 0; i < VCPUS; i++) unwrapOk(kvm.createVcpu(i));
   const dev = unwrapOk(kvm.createDevice('arm-vgic-v2'));
   unwrapOk(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT));
@@ -193,10 +194,10 @@ function buildRef(): ReferenceMachine {
 }
 
 /** Run the guest into the middle of things: both timers, an SPI from the host, vcpu 1 off. */
-export function drivenRig(): Rig {
+export function drivenRig(policy: string): Rig {
   const ref = buildRef();
   ref.run({ ticks: 2237, instructions: 1_000_000 });
-  const kvm = buildKvm();
+  const kvm = buildKvm(policy);
   unwrapOk(kvm.run({ ticks: 1500 }));
   unwrapOk(kvm.irqLine((1 << 24) | 40, 1)); // KVM_ARM_IRQ_TYPE_SPI: an edge on SPI 40
   unwrapOk(kvm.irqLine((1 << 24) | 40, 0));
@@ -212,8 +213,8 @@ export function drivenRig(): Rig {
 }
 
 /** A machine to restore into: built like the driven one, never run. */
-export function targetRig(): Rig {
-  const kvm = buildKvm();
+export function targetRig(policy: string): Rig {
+  const kvm = buildKvm(policy);
   return {
     vm: kvm.vm,
     ref: buildRef(),
@@ -231,8 +232,8 @@ const NO_PORT: GuestPort = {
 };
 
 /** Blocks just as construction leaves them: a bare board, a VM without vgic init or image. */
-export function constructedRig(): Rig {
-  const kvm = createVm({ policy: POLICY, vcpus: VCPUS, preemptCycles: 40, hostTickHz: 100_000, seed: SEED });
+export function constructedRig(policy: string): Rig {
+  const kvm = createVm({ policy, vcpus: VCPUS, preemptCycles: 40, hostTickHz: 100_000, seed: SEED });
   const board = new Board({ ...DEFAULT_BOARD, cpus: VCPUS }, NULL_SINK, new SeededChooser(SEED), NO_PORT);
   const ref = new ReferenceMachine({ board: { ...DEFAULT_BOARD, cpus: VCPUS }, startAll: true });
   return { vm: kvm.vm, ref, board, seeded: new SeededChooser(SEED), scripted: new ScriptedChooser(SCRIPT) };

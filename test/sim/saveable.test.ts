@@ -16,6 +16,7 @@ import {
   NOT_BLOCKS,
   type Rig,
   SAVEABLE_CASES,
+  POLICIES,
   targetRig,
 } from './saveable-registry.ts';
 
@@ -110,7 +111,7 @@ function assertSameState(got: unknown, want: unknown, what: string): void {
   if (stateHash(got) !== stateHash(want)) assert.fail(`${what}: ${firstDifference(got, want)} (got vs want)`);
 }
 
-describe('Saveable: every block round-trips by hash', () => {
+describe('Saveable: the registry of blocks', () => {
   it('the registry lists every class that implements Saveable, and nothing else', () => {
     const classes = classesInSrc();
     const listed = SAVEABLE_CASES.map((c) => c.cls);
@@ -133,51 +134,54 @@ describe('Saveable: every block round-trips by hash', () => {
         `NOT_BLOCKS names ${name}, which has no save()/restore()`,
       );
   });
-
-  const driven = drivenRig();
-  const target = targetRig();
-  const constructed = constructedRig();
-  const instances = (r: Rig) => SAVEABLE_CASES.map((c) => ({ cls: c.cls, blocks: c.pick(r) }));
-  // Saved before any restore or reset below changes the driven machine.
-  const saved = instances(driven).map(({ cls, blocks }) => ({ cls, states: blocks.map((b) => b.save()) }));
-
-  it('the guest leaves every block in a non-default state, saved as plain data', () => {
-    const dp = instances(driven);
-    saved.forEach(({ cls, states }, k) => {
-      assert.ok(states.length > 0, `${cls}: no instance`);
-      states.forEach((s, i) => {
-        assertPlain(s, `${cls}[${i}]`);
-      });
-      const changed = states.some((s, i) => stateHash(s) !== stateHash(dp[k].blocks[i].defaultState()));
-      assert.ok(changed, `${cls}: the driven machine left every instance in its default state`);
-    });
-  });
-
-  it('restore into a fresh instance (through JSON) gives the same hash', () => {
-    const tp = instances(target);
-    saved.forEach(({ cls, states }, k) => {
-      assert.equal(tp[k].blocks.length, states.length, cls);
-      states.forEach((s, i) => {
-        const b = tp[k].blocks[i];
-        const viaJson = parseCanonicalJson<unknown>(canonicalJson(s));
-        b.restore(viaJson);
-        assertSameState(b.save(), s, `${cls}[${i}]: restored state differs`);
-      });
-    });
-  });
-
-  it('reset() gives the hash of defaultState()', () => {
-    for (const { cls, blocks } of instances(driven))
-      blocks.forEach((b, i) => {
-        b.reset();
-        assertSameState(b.save(), b.defaultState(), `${cls}[${i}]: reset() is not defaultState()`);
-      });
-  });
-
-  it('construction leaves every block in defaultState()', () => {
-    for (const { cls, blocks } of instances(constructed))
-      blocks.forEach((b, i) => {
-        assertSameState(b.save(), b.defaultState(), `${cls}[${i}]: new() is not defaultState()`);
-      });
-  });
 });
+
+for (const policy of POLICIES)
+  describe(`Saveable, a '${policy}' VM and the reference machine`, () => {
+    const driven = drivenRig(policy);
+    const target = targetRig(policy);
+    const constructed = constructedRig(policy);
+    const instances = (r: Rig) => SAVEABLE_CASES.map((c) => ({ cls: c.cls, blocks: c.pick(r) }));
+    // Saved before any restore or reset below changes the driven machine.
+    const saved = instances(driven).map(({ cls, blocks }) => ({ cls, states: blocks.map((b) => b.save()) }));
+
+    it('the guest leaves every block in a non-default state, saved as plain data', () => {
+      const dp = instances(driven);
+      saved.forEach(({ cls, states }, k) => {
+        assert.ok(states.length > 0, `${cls}: no instance`);
+        states.forEach((s, i) => {
+          assertPlain(s, `${cls}[${i}]`);
+        });
+        const changed = states.some((s, i) => stateHash(s) !== stateHash(dp[k].blocks[i].defaultState()));
+        assert.ok(changed, `${cls}: the driven machine left every instance in its default state`);
+      });
+    });
+
+    it('restore into a fresh instance (through JSON) gives the same hash', () => {
+      const tp = instances(target);
+      saved.forEach(({ cls, states }, k) => {
+        assert.equal(tp[k].blocks.length, states.length, cls);
+        states.forEach((s, i) => {
+          const b = tp[k].blocks[i];
+          const viaJson = parseCanonicalJson<unknown>(canonicalJson(s));
+          b.restore(viaJson);
+          assertSameState(b.save(), s, `${cls}[${i}]: restored state differs`);
+        });
+      });
+    });
+
+    it('reset() gives the hash of defaultState()', () => {
+      for (const { cls, blocks } of instances(driven))
+        blocks.forEach((b, i) => {
+          b.reset();
+          assertSameState(b.save(), b.defaultState(), `${cls}[${i}]: reset() is not defaultState()`);
+        });
+    });
+
+    it('construction leaves every block in defaultState()', () => {
+      for (const { cls, blocks } of instances(constructed))
+        blocks.forEach((b, i) => {
+          assertSameState(b.save(), b.defaultState(), `${cls}[${i}]: new() is not defaultState()`);
+        });
+    });
+  });

@@ -10,10 +10,11 @@
 // active one was left outside) is derived from the LR shadow on restore.
 
 import { isPrivate, PRIVATE_COUNT } from '../../hw/gic/intid.ts';
+import { GICD_ICFGR, GICD_ICFGR_BITS_PER_IRQ } from '../../hw/gic/registers.ts';
 import { getField } from '../../sim/bits.ts';
 import type { VgicCounters } from './counters.ts';
 import type { VgicCore } from './vgic.ts';
-import { NO_VCPU, VGIC_CONFIG_EDGE, type VgicIrq } from './vgic-irq.ts';
+import { NO_VCPU, VGIC_CONFIG_EDGE, VGIC_CONFIG_LEVEL, type VgicIrq } from './vgic-irq.ts';
 import { BITS_PER_WORD, uread, WORD_BYTES } from '../../hw/mmio/region.ts';
 import type { VgicDistMmio } from './vgic-mmio-v2.ts';
 import { NOT_LOADED, type VgicV2 } from './vgic-v2.ts';
@@ -154,6 +155,7 @@ export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: V
     if (region?.uwrite === undefined) throw new RangeError(`snapshot names unknown register ${r.reg}`);
     for (let w = 0; w < r.values.length; w++)
       region.uwrite(Math.max(r.vcpu, 0), r.offset + w * WORD_BYTES, r.values[w]);
+    if (r.reg === 'GICD_ICFGR' && r.vcpu !== NO_VCPU) restorePrivateConfig(core, r);
   }
   for (const x of s.irqs) {
     const irq = lookup(core, x.bank, x.intid);
@@ -198,6 +200,25 @@ export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: V
     b.activeOutside = cs.inGuest && c.apList.some((irq) => irq.active && !irq.onLr);
   });
   Object.assign(core.counters, s.counters);
+}
+
+/**
+ * GICD_ICFGR is read-only for SGIs and PPIs (the write handler skips them,
+ * as KVM's vgic_mmio_write_config does), yet their trigger mode is vgic
+ * state (the timer policy sets the timer PPIs' at init): set it from the
+ * saved words. Int_config[1] (bit 2k+1) set = edge-triggered (GICv2 4.3.13).
+ */
+function restorePrivateConfig(core: VgicCore, r: VgicDistRegState): void {
+  const perWord = BITS_PER_WORD / GICD_ICFGR_BITS_PER_IRQ;
+  const first = ((r.offset - GICD_ICFGR) / WORD_BYTES) * perWord;
+  r.values.forEach((word, w) => {
+    for (let k = 0; k < perWord; k++) {
+      const intid = first + w * perWord + k;
+      if (!isPrivate(intid)) continue;
+      const edge = (word >>> (k * GICD_ICFGR_BITS_PER_IRQ + 1)) & 1;
+      lookup(core, r.vcpu, intid).config = edge ? VGIC_CONFIG_EDGE : VGIC_CONFIG_LEVEL;
+    }
+  });
 }
 
 /** The fields of `irq` as `new VgicIrq` sets them (bank: owning vcpu, NO_VCPU for SPIs). */
