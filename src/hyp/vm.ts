@@ -121,6 +121,7 @@ export class Vm
       runnable: () => this.power.on[i] && !v.blocked,
       instret: () => v.cpu.instret,
       exceptions: () => v.cpu.exceptions,
+      cycles: () => v.cpu.cycles,
       step: (budget: number) => this.runLoop.step(v, budget),
     }));
     this.scheduler = new Scheduler(board.kernel, board.ratio, chooser, steppables, {

@@ -79,6 +79,7 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
       runnable: () => this.power.on[i] && !this.waiting[i],
       instret: () => cpu.instret,
       exceptions: () => cpu.exceptions,
+      cycles: () => cpu.cycles,
       step: (budget: number) => this.step(cpu, budget),
     }));
     this.scheduler = new Scheduler(this.board.kernel, this.board.ratio, chooser, steppables, {

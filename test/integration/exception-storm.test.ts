@@ -73,7 +73,8 @@ describe('exception storms end at the limits', () => {
         assert.equal(end, 'limit', kind);
         const sched = m.ref?.scheduler ?? m.vm!.scheduler;
         const cpu = m.cpu();
-        assert.equal(sched.retired + sched.exceptions, LIMIT, `${kind}: the limit counts both`);
+        assert.equal(sched.guestCycles, LIMIT, `${kind}: the limit counts instructions and entries`);
+        assert.equal(sched.retired + sched.exceptions, LIMIT, kind);
         assert.ok(sched.exceptions > LIMIT - 10, `${kind}: the run is the storm (${sched.exceptions})`);
         assert.equal(cpu.cycles, LIMIT, `${kind}: each entry is one cycle`);
         assert.equal(m.board.kernel.now, Math.floor(LIMIT / CYCLES_PER_TICK), `${kind}: the time reached`);
@@ -115,41 +116,65 @@ describe('exception storms end at the limits', () => {
     assert.equal(describeEsr(0x02000000), 'EC 0x00 unknown reason (UNDEFINED instruction)');
   });
 
-  it('a handled exception is no loop, and its entry costs one cycle', () => {
-    // 100 SVCs into a handler that returns; then PSCI SYSTEM_OFF.
-    const img = assemble(
-      `
-      _start:
-          adr x0, vectors
-          msr vbar_el1, x0
-          mov x2, #100
-      1:  svc #0
-          subs x2, x2, #1
-          b.ne 1b
-          movz w0, #0x8400, lsl #16
-          add w0, w0, #8
-          hvc #0
-          .balign 2048
-      vectors:
-          .skip 0x200
-          eret
-      `,
-      { base: GUEST_BASE },
-    );
-    const ends: string[] = [];
-    for (const kind of MACHINE_KINDS) {
-      const m = makeMachine(kind);
-      m.load(img.base, img.bytes, img.entry);
-      assert.equal(m.run(), 'poweroff', kind);
-      const cpu = m.cpu();
-      assert.equal(cpu.exceptions, 100, kind);
-      assert.equal(cpu.cycles, cpu.instret + 100, kind);
-      // SYSTEM_OFF is handled at the cycle of the HVC.
-      assert.equal(m.board.kernel.now, Math.floor(cpu.cycles / CYCLES_PER_TICK), kind);
-      assert.deepEqual(exceptionLoops(m.board.cpus), [], kind);
-      ends.push(`${cpu.instret}/${cpu.exceptions}/${m.board.kernel.now}`);
-    }
-    assert.equal(new Set(ends).size, 1, ends.join(' '));
+  for (const [insn, entryCycles] of [
+    ['udf #0', 1],
+    ['svc #0', 0],
+  ] as const) {
+    it(`a handled exception is no loop; ${insn}'s entry costs ${entryCycles} cycle(s) of its own`, () => {
+      // 100 exceptions into a handler that returns past the instruction (an
+      // SVC's ELR is already past it); then PSCI SYSTEM_OFF.
+      const img = assemble(
+        `
+        _start:
+            adr x0, vectors
+            msr vbar_el1, x0
+            mov x2, #100
+        1:  ${insn}
+            subs x2, x2, #1
+            b.ne 1b
+            movz w0, #0x8400, lsl #16
+            add w0, w0, #8
+            hvc #0
+            .balign 2048
+        vectors:
+            .skip 0x200
+            mrs x9, esr_el1
+            lsr x9, x9, #26
+            cbnz x9, 2f
+            mrs x9, elr_el1
+            add x9, x9, #4
+            msr elr_el1, x9
+        2:  eret
+        `,
+        { base: GUEST_BASE },
+      );
+      const ends: string[] = [];
+      for (const kind of MACHINE_KINDS) {
+        const m = makeMachine(kind);
+        m.load(img.base, img.bytes, img.entry);
+        assert.equal(m.run(), 'poweroff', kind);
+        const cpu = m.cpu();
+        assert.equal(cpu.exceptions, 100, kind);
+        assert.equal(cpu.cycles, cpu.instret + 100 * entryCycles, kind);
+        // SYSTEM_OFF is handled at the cycle of the HVC.
+        assert.equal(m.board.kernel.now, Math.floor(cpu.cycles / CYCLES_PER_TICK), kind);
+        assert.deepEqual(exceptionLoops(m.board.cpus), [], kind);
+        ends.push(`${cpu.instret}/${cpu.exceptions}/${m.board.kernel.now}`);
+      }
+      assert.equal(new Set(ends).size, 1, ends.join(' '));
+    });
+  }
+
+  it('an SVC with one cycle of budget left retires and enters its handler in that cycle', () => {
+    const img = assemble('nop\nsvc #0\nnop', { base: GUEST_BASE });
+    const m = makeMachine('reference');
+    m.load(img.base, img.bytes, img.entry);
+    assert.equal(m.run({ ticks: 1e12, instructions: 2 }), 'limit');
+    const cpu = m.cpu();
+    assert.equal(cpu.instret, 2);
+    assert.equal(cpu.exceptions, 1);
+    assert.equal(cpu.cycles, 2, 'exactly the limit');
+    assert.equal(cpu.pc, 0x200);
   });
 
   it('a register-only loop that reaches its instruction limit reports the time reached', () => {
@@ -170,6 +195,7 @@ describe('exception storms end at the limits', () => {
     m.run({ ticks: 1e12, instructions: 1000 });
     const s = m.cpu().save();
     assert.equal(s.exceptions, 1000);
+    assert.equal(s.exceptionCycles, 1000);
     const other = makeMachine('reference');
     other.cpu().restore(s);
     assert.equal(other.cpu().exceptions, 1000);

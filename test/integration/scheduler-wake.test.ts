@@ -26,6 +26,7 @@ describe('Scheduler: a cpu made runnable mid-slice', () => {
       runnable: () => true,
       instret: () => retired0,
       exceptions: () => 0,
+      cycles: () => retired0,
       step(budget) {
         if (!on1) {
           on1 = true; // CPU_ON after 10 instructions
@@ -41,6 +42,7 @@ describe('Scheduler: a cpu made runnable mid-slice', () => {
       runnable: () => on1,
       instret: () => retired1,
       exceptions: () => 0,
+      cycles: () => retired1,
       step(budget) {
         flag = true;
         retired1 += budget;

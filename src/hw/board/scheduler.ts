@@ -21,12 +21,16 @@ export interface Steppable {
   runnable(): boolean;
   /** Instructions retired so far (exact during a port call). */
   instret(): number;
-  /** Exceptions taken so far (exact during a port call); each entry is one cycle. */
+  /** Exceptions taken so far. */
   exceptions(): number;
   /**
+   * Cycles the guest has spent so far (exact during a port call): one per
+   * instruction retired and per exception entry (src/hw/cpu/exceptions.ts).
+   */
+  cycles(): number;
+  /**
    * Run for at most `budget` cycles. Returns the cycles consumed: the
-   * instructions retired and exceptions taken, plus any cost the machine
-   * charges (exits).
+   * guest's (cycles()) plus any cost the machine charges (exits).
    */
   step(budget: number): number;
 }
@@ -46,12 +50,14 @@ export interface SchedulerState {
   readonly retired: number;
   /** absent in older snapshots: 0 */
   readonly exceptions?: number;
+  /** guest cycles, what the instruction limit counts (absent in older snapshots: `retired`) */
+  readonly guestCycles?: number;
 }
 
 export class Scheduler implements Saveable<SchedulerState> {
   private readonly cycles: Float64Array;
   private readonly stepStart: Float64Array;
-  /** instructions retired plus exceptions taken by the cpu when its step began */
+  /** the cpu's guest cycles when its step began */
   private readonly stepWork: Float64Array;
   private readonly inStep: Uint8Array;
   private stopRequested = false;
@@ -59,6 +65,7 @@ export class Scheduler implements Saveable<SchedulerState> {
   private current = -1;
   private retiredTotal = 0;
   private exceptionsTotal = 0;
+  private guestCyclesTotal = 0;
   readonly quantumTicks: number;
   /** Observer called once per slice (progress reporting); must not change the machine. */
   onSlice: (() => void) | null = null;
@@ -83,19 +90,20 @@ export class Scheduler implements Saveable<SchedulerState> {
     return this.retiredTotal;
   }
 
-  /** Exceptions taken by all cpus. The instruction limit counts them with the instructions. */
+  /** Exceptions taken by all cpus. */
   get exceptions(): number {
     return this.exceptionsTotal;
   }
 
-  /** Cpu `i`'s local time in cycles, exact mid-step. */
-  localCycles(i: number): number {
-    if (this.inStep[i]) return this.stepStart[i] + (this.work(i) - this.stepWork[i]);
-    return this.cycles[i];
+  /** Guest cycles of all cpus: instructions and exception entries, what the instruction limit counts. */
+  get guestCycles(): number {
+    return this.guestCyclesTotal;
   }
 
-  private work(i: number): number {
-    return this.cpus[i].instret() + this.cpus[i].exceptions();
+  /** Cpu `i`'s local time in cycles, exact mid-step. */
+  localCycles(i: number): number {
+    if (this.inStep[i]) return this.stepStart[i] + (this.cpus[i].cycles() - this.stepWork[i]);
+    return this.cycles[i];
   }
 
   localTicks(i: number): Ticks {
@@ -134,9 +142,9 @@ export class Scheduler implements Saveable<SchedulerState> {
   }
 
   /**
-   * Run until `limitTicks` of virtual time or `limitInstructions` retired
-   * (instructions and exception entries together: an exception storm
-   * retires nothing but must end), whichever first. `limitCycles` stops every cpu at that exact cycle of
+   * Run until `limitTicks` of virtual time or `limitInstructions` of guest
+   * cycles (instructions and exception entries: an exception storm retires
+   * nothing but must end), whichever first. `limitCycles` stops every cpu at that exact cycle of
    * its local time (finer than a tick: used to compare two machines at the
    * instant of an instruction); the clock then stays at the tick that cycle
    * falls in.
@@ -147,7 +155,7 @@ export class Scheduler implements Saveable<SchedulerState> {
     const n = this.cpus.length;
     for (;;) {
       if (this.stopRequested) return 'stopped';
-      if (k.now >= limitTicks || this.retiredTotal + this.exceptionsTotal >= limitInstructions) {
+      if (k.now >= limitTicks || this.guestCyclesTotal >= limitInstructions) {
         this.catchUp();
         return 'limit';
       }
@@ -190,7 +198,7 @@ export class Scheduler implements Saveable<SchedulerState> {
             const endCycles = Math.min(this.ratio.ticksToCycles(sliceEnd), limitCycles);
             let budget = endCycles - this.cycles[i];
             if (budget <= 0) break;
-            const left = limitInstructions - this.retiredTotal - this.exceptionsTotal;
+            const left = limitInstructions - this.guestCyclesTotal;
             if (budget > left) budget = left;
             // Long blocks are cut so observers (progress) get a look in; a cut is invisible to the guest.
             if (budget > MAX_STEP) budget = MAX_STEP;
@@ -198,7 +206,8 @@ export class Scheduler implements Saveable<SchedulerState> {
             this.stepStart[i] = this.cycles[i];
             const before = cpu.instret();
             const excBefore = cpu.exceptions();
-            this.stepWork[i] = before + excBefore;
+            const cyclesBefore = cpu.cycles();
+            this.stepWork[i] = cyclesBefore;
             this.inStep[i] = 1;
             this.current = i;
             const used = cpu.step(budget);
@@ -210,6 +219,7 @@ export class Scheduler implements Saveable<SchedulerState> {
             }
             this.retiredTotal += cpu.instret() - before;
             this.exceptionsTotal += cpu.exceptions() - excBefore;
+            this.guestCyclesTotal += cpu.cycles() - cyclesBefore;
             this.cycles[i] += used;
             // Port calls may have scheduled something sooner.
             const next = k.nextEventTime();
@@ -233,7 +243,7 @@ export class Scheduler implements Saveable<SchedulerState> {
         return 'limit';
       }
       // Out of instructions mid-slice: stop where the cpus are, do not move the clock past them.
-      if (this.retiredTotal + this.exceptionsTotal >= limitInstructions) {
+      if (this.guestCyclesTotal >= limitInstructions) {
         this.catchUp();
         return 'limit';
       }
@@ -284,12 +294,22 @@ export class Scheduler implements Saveable<SchedulerState> {
   }
 
   save(): SchedulerState {
-    return { cycles: Array.from(this.cycles), retired: this.retiredTotal, exceptions: this.exceptionsTotal };
+    return {
+      cycles: Array.from(this.cycles),
+      retired: this.retiredTotal,
+      exceptions: this.exceptionsTotal,
+      guestCycles: this.guestCyclesTotal,
+    };
   }
 
   /** No cpu has run: local times, the retired and the exception counts are zero. */
   defaultState(): SchedulerState {
-    return { cycles: new Array<number>(this.cycles.length).fill(0), retired: 0, exceptions: 0 };
+    return {
+      cycles: new Array<number>(this.cycles.length).fill(0),
+      retired: 0,
+      exceptions: 0,
+      guestCycles: 0,
+    };
   }
 
   reset(): void {
@@ -302,6 +322,7 @@ export class Scheduler implements Saveable<SchedulerState> {
     this.cycles.set(s.cycles);
     this.retiredTotal = s.retired;
     this.exceptionsTotal = s.exceptions ?? 0;
+    this.guestCyclesTotal = s.guestCycles ?? s.retired;
     this.stopRequested = false;
   }
 }

@@ -59,10 +59,11 @@ export abstract class CpuExec extends CpuCore {
     const x = this.x;
     const ram = this.ram;
     const cache = this.cache;
-    // The budget is in cycles (CpuCore.cycles): instructions retired plus
-    // exception entries, one cycle each, so a core whose every fetch faults
-    // still spends it.
-    let end = this.instret + this.exceptions + max;
+    // The budget is in cycles (CpuCore.cycles): one per instruction retired,
+    // one per exception entry not part of a retiring instruction, so a core
+    // whose every fetch faults still spends it. Each pass of the loop costs
+    // exactly one cycle: the budget is exact.
+    let end = this.instret + this.excCycles + max;
     const bps = this.bpAddrs;
     let ops = EMPTY_OPS;
     let f = EMPTY_F;
@@ -71,19 +72,26 @@ export abstract class CpuExec extends CpuCore {
     let check = checkFirst;
     if ((this.pc & 3) !== 0) takePcAlignment(this);
     for (;;) {
+      // (Out of budget with a check pending: the next run() checks first, at the same cycle.)
+      if (this.instret + this.excCycles >= end) return 'budget';
       if (check) {
         check = false;
         // PSTATE.EL, the translation regime or the TLBs may have changed: re-translate the PC's page.
         pageVa = Number.NaN;
-        if (this.fiqLine && (this.daif & 1) === 0) takeException(this, VEC_FIQ, null, this.pc);
-        else if (this.irqLine && (this.daif & 2) === 0) takeException(this, VEC_IRQ, null, this.pc);
+        if (this.fiqLine && (this.daif & 1) === 0) {
+          takeException(this, VEC_FIQ, null, this.pc);
+          continue;
+        }
+        if (this.irqLine && (this.daif & 2) === 0) {
+          takeException(this, VEC_IRQ, null, this.pc);
+          continue;
+        }
       }
-      if (this.instret + this.exceptions >= end) return 'budget';
       const pc = this.pc;
       if (bps.length !== 0 && this.bpHit < 0 && bps.includes(pc)) {
         // Execute this one instruction, then return so run() reports the breakpoint.
         this.bpHit = pc;
-        end = this.instret + this.exceptions + 1;
+        end = this.instret + this.excCycles + 1;
       }
       let off = pc - pageVa;
       if (!(off >= 0 && off < 4096)) {
@@ -259,7 +267,10 @@ export abstract class CpuExec extends CpuCore {
           if (f[k + 6] === 1) setPairNum(x, 60, pc + 4);
           this.pc = target;
           this.instret++;
-          if ((target & 3) !== 0) takePcAlignment(this);
+          if ((target & 3) !== 0) {
+            takePcAlignment(this);
+            this.excCycles--; // the branch's cycle covers the entry
+          }
           continue;
         }
         case O.OP_ADR: {

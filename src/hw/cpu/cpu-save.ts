@@ -20,8 +20,9 @@ export interface CpuState {
   readonly irqLine: boolean;
   readonly fiqLine: boolean;
   readonly instret: number;
-  /** Exceptions taken (absent in older snapshots: 0). */
+  /** Exceptions taken, and the cycles their entries cost (absent in older snapshots: 0). */
   readonly exceptions?: number;
+  readonly exceptionCycles?: number;
   readonly eventRegister: boolean;
   /** RAM offset of the exclusive reservation's granule, or -1. */
   readonly exclusive: number;
@@ -61,6 +62,7 @@ export function saveCpu(c: CpuCore): CpuState {
     fiqLine: c.fiqLine,
     instret: c.instret,
     exceptions: c.exceptions,
+    exceptionCycles: c.excCycles,
     eventRegister: c.ram.eventRegs[c.index] !== 0,
     exclusive: c.ram.excl[c.index],
     hvcImm: c.hvcImm,
@@ -98,6 +100,7 @@ export function defaultCpuState(index: number): CpuState {
     fiqLine: false,
     instret: 0,
     exceptions: 0,
+    exceptionCycles: 0,
     eventRegister: false,
     exclusive: -1,
     hvcImm: 0,
@@ -135,6 +138,10 @@ export function restoreCpu(c: CpuCore, s: CpuState): void {
   c.fiqLine = s.fiqLine;
   c.instret = s.instret;
   c.exceptions = s.exceptions ?? 0;
+  c.excCycles = s.exceptionCycles ?? 0;
+  // The loop tracker is statistics: a restored core starts with no loop seen.
+  c.excLoop.count = 0;
+  c.excLoop.instret = -1;
   c.ram.eventRegs[c.index] = s.eventRegister ? 1 : 0;
   if (s.exclusive >= 0) c.ram.reserve(c.index, s.exclusive);
   else c.ram.excl[c.index] = -1;

@@ -58,6 +58,8 @@ export class CpuCore implements GuestCpu {
   instret = 0;
   /** Exceptions taken (entries to EL1: synchronous, IRQ, FIQ). */
   exceptions = 0;
+  /** Cycles spent on exception entries: one each, except those part of a retiring instruction (SVC). */
+  excCycles = 0;
   /** The last exception taken and how often in a row with nothing retired between (exceptions.ts). */
   readonly excLoop: ExceptionLoopTracker = { vector: 0, elr: 0, esr: 0, instret: -1, count: 0 };
   stopReason: StopReason = 'budget';
@@ -190,10 +192,11 @@ export class CpuCore implements GuestCpu {
   }
   /**
    * Cycles this core has spent: one per instruction retired and one per
-   * exception entry (exceptions.ts). run(max) budgets in these.
+   * exception entry that is not part of a retiring instruction
+   * (exceptions.ts). run(max) budgets in these; the run limit counts them.
    */
   get cycles(): number {
-    return this.instret + this.exceptions;
+    return this.instret + this.excCycles;
   }
   requestStop(): void {
     this.stopRequested = true;

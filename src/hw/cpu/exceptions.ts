@@ -44,10 +44,14 @@ export function esr(ec: number, iss: number): number {
  * address, PSTATE.DAIF all set, EL1 with SP_EL1, PC = vector. The local
  * exclusive monitor is not cleared by entry (only by ERET and CLREX here).
  *
- * An entry costs one cycle, as an instruction does in this model, and
- * counts as one against the run's instruction limit (CpuCore.cycles): a
- * core whose every fetch faults still spends time, so an exception storm
- * moves the clock and ends at the run's limits. Counts the entry
+ * An entry costs one cycle (`excCycles`), as an instruction does in this
+ * model, and so counts against the run's instruction limit (CpuCore.cycles):
+ * a core whose every fetch faults still spends time, so an exception storm
+ * moves the clock and ends at the run's limits. An instruction that
+ * retires and takes an exception in the same step (SVC; an ERET or a
+ * branch to a misaligned PC, an illegal return) costs its one cycle for
+ * both: its executor gives the entry's cycle back, so every step of the
+ * interpreter is one cycle and budgets stay exact. Counts the entry
  * (`exceptions`) and tracks an exception loop: the same
  * exception (vector, ELR, ESR) taken again with no instruction retired in
  * between. From the second such entry on the core is at a fixed point
@@ -67,6 +71,7 @@ export function takeException(c: CpuCore, vec: number, esrValue: number | null, 
   const target = c.getSysNum(IDX_VBAR) + off;
   c.pc = target;
   c.exceptions++;
+  c.excCycles++;
   const key = esrValue === null ? -1 : esrValue;
   const loop = c.excLoop;
   if (loop.instret === c.instret && loop.elr === ret && loop.vector === target && loop.esr === key)

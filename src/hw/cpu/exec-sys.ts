@@ -301,6 +301,7 @@ export function execException(c: CpuCore, f: Int32Array, k: number): number {
   switch (f[k + F_A]) {
     case EXC_SVC:
       takeException(c, VEC_SYNC, esr(EC_SVC64, imm), c.pc + 4);
+      c.excCycles--; // the SVC's cycle covers its exception entry
       return ST_RETIRE | ST_PC_SET | ST_RECHECK;
     case EXC_HVC:
     case EXC_SMC:
@@ -337,8 +338,14 @@ export function execEret(c: CpuCore): number {
   c.ram.eventRegs[c.index] = 1;
   if (m === 0 || m === 4 || m === 5) {
     c.setElSp(m >>> 2, m & 1);
-    if ((c.pc & 3) !== 0) takePcAlignment(c);
-  } else takeSync(c, EC_ILLEGAL_STATE, 0);
+    if ((c.pc & 3) !== 0) {
+      takePcAlignment(c);
+      c.excCycles--; // the ERET's cycle covers the entry
+    }
+  } else {
+    takeSync(c, EC_ILLEGAL_STATE, 0);
+    c.excCycles--;
+  }
   return ST_RETIRE | ST_PC_SET | ST_RECHECK;
 }
 

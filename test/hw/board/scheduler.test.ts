@@ -22,6 +22,9 @@ class FakeCpu implements Steppable {
   exceptions() {
     return 0;
   }
+  cycles() {
+    return this.retiredCount;
+  }
   step(budget: number) {
     this.budgets.push(budget);
     if (this.onStep) return this.onStep(this, budget);

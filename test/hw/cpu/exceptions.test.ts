@@ -9,7 +9,8 @@ describe('cpu: exceptions and the guest port', () => {
   it('an IRQ asserted while masked is taken right after msr daifclr, #2', () => {
     const g = guest('nop\nnop\nmsr daifclr, #2\nnop\nnop').vectors().irq(true);
     g.run(2).assertPc(CODE_BASE + 8);
-    g.run(1)
+    // Two cycles: the MSR, then the IRQ's entry (an exception entry is a cycle).
+    g.run(2)
       .assertPc(VECTORS + 0x200 + 0x80)
       .assertSysreg('ELR_EL1', CODE_BASE + 12)
       .assertInstret(3);
@@ -34,7 +35,7 @@ describe('cpu: exceptions and the guest port', () => {
   it('FIQ beats IRQ; masked inputs are not taken', () => {
     const g = guest('msr daifclr, #3\nnop').vectors().irq(true);
     g.cpu.setFiq(true);
-    g.run(1).assertPc(VECTORS + 0x300);
+    g.run(2).assertPc(VECTORS + 0x300);
     guest('msr daifclr, #1\nnop')
       .vectors()
       .irq(true)
