@@ -79,12 +79,34 @@ export class Board implements Saveable<BoardState> {
     this.uart.irq.connect(this.gic.lineListener, lineArg(0, UART_INTID));
   }
 
+  /** The whole board as data (pending kernel events included, by name). */
   save(): BoardState {
-    return saveBoard(this);
+    return {
+      version: 1,
+      kernel: this.kernel.save(),
+      chooser: this.chooser.save(),
+      ram: this.ram.save(),
+      gic: this.gic.save(),
+      timers: this.timers.map((t) => t.save()),
+      uart: this.uart.save(),
+      cpus: this.cpus.map((c) => c.save()),
+    };
   }
 
+  /** Restore into a board built with the same configuration (and the same named events). */
   restore(s: BoardState): void {
-    restoreBoard(this, s);
+    if (s.version !== 1) throw new RangeError(`board snapshot version ${s.version} is not supported`);
+    this.kernel.restore(s.kernel);
+    this.chooser.restore(s.chooser);
+    this.ram.restore(s.ram);
+    this.gic.restore(s.gic);
+    s.timers.forEach((t, i) => {
+      this.timers[i].restore(t);
+    });
+    this.uart.restore(s.uart);
+    s.cpus.forEach((c, i) => {
+      this.cpus[i].restore(c);
+    });
   }
 
   /** Every block at its power-on reset: time 0, RAM zero, GIC and timers at reset values, cpus at PC 0. */
@@ -115,34 +137,4 @@ export interface BoardState {
   readonly timers: ReturnType<GenericTimer['save']>[];
   readonly uart: ReturnType<Pl011['save']>;
   readonly cpus: ReturnType<Cpu['save']>[];
-}
-
-/** The whole board as data (pending kernel events included, by name). */
-export function saveBoard(b: Board): BoardState {
-  return {
-    version: 1,
-    kernel: b.kernel.save(),
-    chooser: b.chooser.save(),
-    ram: b.ram.save(),
-    gic: b.gic.save(),
-    timers: b.timers.map((t) => t.save()),
-    uart: b.uart.save(),
-    cpus: b.cpus.map((c) => c.save()),
-  };
-}
-
-/** Restore into a board built with the same configuration (and the same named events). */
-export function restoreBoard(b: Board, s: BoardState): void {
-  if (s.version !== 1) throw new RangeError(`board snapshot version ${s.version} is not supported`);
-  b.kernel.restore(s.kernel);
-  b.chooser.restore(s.chooser);
-  b.ram.restore(s.ram);
-  b.gic.restore(s.gic);
-  s.timers.forEach((t, i) => {
-    b.timers[i].restore(t);
-  });
-  b.uart.restore(s.uart);
-  s.cpus.forEach((c, i) => {
-    b.cpus[i].restore(c);
-  });
 }
