@@ -39,7 +39,7 @@ function buildLinuxImages(s: Scenario, g: LinuxGuest): (VcpuImage | undefined)[]
   };
   const read = (f: FilePath): BootFile => {
     try {
-      return { name: f.written, bytes: readRegularFile(f.resolved, MEMMAP.RAM.size) };
+      return { name: f.written, bytes: readRegularFile(f.resolved, s.machine.memory) };
     } catch (e) {
       if (!(e instanceof FileProblem)) throw e;
       return located(new LoadError(f.written, e.message));
@@ -53,10 +53,10 @@ function buildLinuxImages(s: Scenario, g: LinuxGuest): (VcpuImage | undefined)[]
       bootargs: g.bootargs,
       cpus: s.machine.vcpus,
       ramBase: MEMMAP.RAM.base,
-      ramSize: MEMMAP.RAM.size,
+      ramSize: s.machine.memory,
     });
     const image: VcpuImage = {
-      base: boot.dtb.start,
+      base: MEMMAP.RAM.base,
       bytes: new Uint8Array(0),
       entry: boot.entry,
       symbols: new Map(),

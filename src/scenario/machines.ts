@@ -5,7 +5,6 @@
 import type { TraceSink } from '../sim/trace/sink.ts';
 import { SeededChooser } from '../sim/choice.ts';
 import type { BoardConfig } from '../hw/board/board.ts';
-import { MEMMAP } from '../hw/board/memory-map.ts';
 import { ReferenceMachine } from '../reference/machine.ts';
 import { Vm } from '../hyp/vm.ts';
 import { loadImages, type VcpuImage } from './images.ts';
@@ -19,7 +18,7 @@ export function boardConfig(s: Scenario): BoardConfig {
     nLR: m.nLR,
     counterHz: m.counterHz,
     cpuHz: m.cpuHz,
-    ramSize: MEMMAP.RAM.size,
+    ramSize: m.memory,
   };
 }
 

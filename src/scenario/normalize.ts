@@ -5,6 +5,7 @@
 // and semantics.ts.
 
 import { basename, extname } from 'node:path';
+import { parseRamSize } from '../hw/board/ram-size.ts';
 import { locate } from './issues.ts';
 import { integerOf } from './values.ts';
 import { ACTION_KEYS, DEFAULT_MACHINE, type ScenarioParsed, VCPU_KEYS } from './schema.ts';
@@ -47,6 +48,7 @@ function machineOf(m: Parsed['machine']): MachineConfig {
       instructions: m?.limits?.instructions ?? d.limits.instructions,
     },
     start: m?.start ?? d.start,
+    memory: parseRamSize(m?.memory ?? d.memory) as number,
   };
 }
 

@@ -8,6 +8,7 @@
 
 import * as z from 'zod';
 import { MAX_INTID, PRIVATE_COUNT, SGI_COUNT } from '../hw/gic/intid.ts';
+import { parseRamSize, RAM_SIZE_EXPECTED } from '../hw/board/ram-size.ts';
 import { hertz, intKey, intSchema, smallInt, ticks, u32, u64, withJson } from './values.ts';
 
 const cycles = (description: string) =>
@@ -64,6 +65,7 @@ export const DEFAULT_MACHINE = {
   entryCycles: 0,
   limits: { ticks: 10_000_000, instructions: 10_000_000 },
   start: 'boot',
+  memory: '128M',
 } as const;
 
 /** A strict mapping whose unknown-key message lists the keys it accepts. */
@@ -109,6 +111,16 @@ const spis = intSchema(
   Number,
 );
 
+const memory = z
+  .union([z.string(), z.number()], { error: `expected ${RAM_SIZE_EXPECTED}` })
+  .superRefine((v, ctx) => {
+    const r = parseRamSize(v);
+    if (typeof r === 'string') ctx.addIssue({ code: 'custom', message: r, input: v });
+  })
+  .describe(
+    "RAM size, QEMU -m syntax (a bare number is MiB; 128M, 1G); QEMU virt's default 128M; at most 2G",
+  );
+
 export const machineSchema = strict({
   gic: gic.optional(),
   vcpus: smallInt(1, MAX_VCPUS, 'number of vcpus: 1..8 for v2').optional(),
@@ -138,6 +150,7 @@ export const machineSchema = strict({
     .enum(START_MODES)
     .describe('boot: vcpus other than 0 start powered off (PSCI CPU_ON); all: every vcpu starts at the entry')
     .optional(),
+  memory: memory.optional(),
 });
 
 // ---- guest ----------------------------------------------------------------

@@ -48,6 +48,8 @@ export interface MachineConfig {
   entryCycles: number;
   limits: { ticks: number; instructions: number };
   start: StartMode;
+  /** RAM size in bytes (machine.memory) */
+  memory: number;
 }
 
 export type GuestImage =

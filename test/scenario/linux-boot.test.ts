@@ -116,7 +116,8 @@ function scenario(dir: string, linux: string, extra = ''): string {
 }
 
 describe('guest.linux: placement (arm64 boot protocol)', () => {
-  it('an Image goes to RAM + 2 MiB + text_offset; DTB at the start of RAM; initrd at RAM + 64 MiB', () => {
+  // Addresses as qemu-system-aarch64 7.2 -M virt -kernel puts them (test/scenario/qemu-placement.test.ts).
+  it('an Image goes to RAM + text_offset; initrd at RAM + 64 MiB; DTB after it, 2 MiB aligned', () => {
     const b = planLinuxBoot({
       ...RAM,
       kernel: file('Image', image(NOP, { textOffset: 0x8_0000, imageSize: 0x40_0000 })),
@@ -125,29 +126,27 @@ describe('guest.linux: placement (arm64 boot protocol)', () => {
       bootargs: 'console=ttyAMA0',
     });
     assert.equal(b.format, 'arm64-image');
-    assert.equal(b.entry, 0x4028_0000);
-    assert.deepEqual(b.kernel, { start: 0x4028_0000, end: 0x4068_0000 });
-    assert.equal(b.dtb.start, 0x4000_0000);
+    assert.equal(b.entry, 0x4008_0000);
+    assert.deepEqual(b.kernel, { start: 0x4008_0000, end: 0x4048_0000 });
+    assert.equal(b.dtb?.start, 0x4420_0000);
     assert.equal(b.initrd?.start, 0x4400_0000);
-    assert.deepEqual(b.regs, [0x4000_0000n, 0n, 0n, 0n]);
+    assert.deepEqual(b.regs, [0x4420_0000n, 0n, 0n, 0n]);
     const dtb = b.blobs.find((x) => x.what === 'dtb');
     assert.ok(dtb);
     const chosen = findNode(decodeFdt(dtb.bytes).root, '/chosen');
     assert.ok(chosen);
     assert.deepEqual(readStrings(prop(chosen, 'bootargs')!), ['console=ttyAMA0']);
-    assert.deepEqual(readCells(prop(chosen, 'linux,initrd-start')!), [0, 0x4400_0000]);
+    assert.deepEqual(readCells(prop(chosen, 'linux,initrd-start')!), [0x4400_0000]);
     assert.deepEqual(readCells(prop(chosen, 'linux,initrd-end')!), [
-      0,
       0x4400_0000 + b.initrd!.end - b.initrd!.start,
     ]);
   });
 
-  it('a raw binary goes to 0x40080000; a kernel reaching past RAM + 64 MiB pushes the initrd after it', () => {
+  it('a raw binary goes to 0x40080000, the DTB to RAM + 64 MiB; a kernel reaching past it pushes the initrd after it', () => {
     const raw = planLinuxBoot({ ...RAM, kernel: file('k.bin', NOP), dtb: 'auto' });
     assert.equal(raw.format, 'flat');
     assert.equal(raw.entry, 0x4008_0000);
-    assert.equal(raw.dtb.start, 0x4000_0000);
-    assert.ok(raw.dtb.end <= 0x4008_0000);
+    assert.equal(raw.dtb?.start, 0x4400_0000);
     assert.equal(raw.initrd, undefined);
     const big = planLinuxBoot({
       ...RAM,
@@ -156,6 +155,7 @@ describe('guest.linux: placement (arm64 boot protocol)', () => {
       dtb: 'auto',
     });
     assert.equal(big.initrd?.start, 0x4020_0000 + 70 * MiB + 0x1000);
+    assert.equal(big.dtb?.start, 0x4020_0000 + 72 * MiB);
   });
 
   it('a gzip-compressed Image is decompressed (as QEMU does with Debian-style vmlinuz)', () => {
@@ -176,7 +176,7 @@ describe('guest.linux: placement (arm64 boot protocol)', () => {
     const d = decodeFdt(b.blobs.find((x) => x.what === 'dtb')!.bytes).root;
     assert.ok(findNode(d, '/cpus/cpu@3'), 'the user tree, not the generated one');
     assert.deepEqual(readStrings(prop(findNode(d, '/chosen')!, 'bootargs')!), ['new']);
-    assert.deepEqual(readCells(prop(findNode(d, '/chosen')!, 'linux,initrd-start')!), [0, b.initrd!.start]);
+    assert.deepEqual(readCells(prop(findNode(d, '/chosen')!, 'linux,initrd-start')!), [b.initrd!.start]);
   });
 
   it('an initrd that does not fit is a LoadError naming it', () => {
@@ -214,13 +214,14 @@ describe('guest.linux: boot register state on both machines', () => {
       ]) {
         const cpu = m.board.cpus[0];
         assert.equal(cpu.pc, kind === 'raw' ? 0x4008_0000 : 0x4020_0000);
-        assert.equal(cpu.getX(0), 0x4000_0000n);
+        assert.equal(cpu.getX(0), 0x4400_0000n, 'DTB at RAM + 64 MiB, as QEMU');
         assert.equal(cpu.el, 1);
         assert.equal(cpu.daif, 0xf);
         assert.deepEqual(m.power.on, [true, false], 'vcpu1 waits for PSCI CPU_ON');
-        const size = m.board.ram.read32(0x4000_0004);
+        assert.equal(m.board.ram.read32(0x4000_0000), 0x5800_00c0, "QEMU's boot stub: ldr x0, <dtb>");
+        const size = m.board.ram.read32(0x4400_0004);
         const blob = m.board.ram.readBytes(
-          0x4000_0000,
+          0x4400_0000,
           ((size & 0xff) << 24) | ((size & 0xff00) << 8) | ((size >>> 8) & 0xff00) | (size >>> 24),
         );
         const root = decodeFdt(blob).root;

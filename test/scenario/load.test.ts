@@ -26,8 +26,13 @@ test('minimal scenario: defaults of SCENARIOS.md applied', () => {
     entryCycles: 0,
     limits: { ticks: 10_000_000, instructions: 10_000_000 },
     start: 'boot',
+    memory: 128 * 1024 * 1024,
   });
-  assert.deepEqual(s.machine, { ...DEFAULT_MACHINE, limits: { ...DEFAULT_MACHINE.limits } });
+  assert.deepEqual(s.machine, {
+    ...DEFAULT_MACHINE,
+    limits: { ...DEFAULT_MACHINE.limits },
+    memory: 128 * 1024 * 1024,
+  });
   assert.deepEqual(s.host, []);
   assert.deepEqual(s.expect, { acknowledged: [], never: [], registers: [], memory: [] });
   assert.equal(s.guest.kind, 'vcpus');

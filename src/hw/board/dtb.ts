@@ -53,6 +53,12 @@ export interface DtbConfig {
   readonly initrd?: { readonly start: number; readonly end: number };
 }
 
+/**
+ * linux,initrd-start/end: one cell below 4 GiB, as QEMU writes them
+ * (qemu_fdt_setprop_cell; `dtc` of its tree shows `<0x48000000>`), two above.
+ */
+export const initrdCells = (pa: number): Uint8Array => (pa < 2 ** 32 ? cells(pa) : cells64(pa));
+
 const unit = (addr: number): string => addr.toString(16);
 
 /** The tree as nodes (tests and tools may inspect it before encoding). */
@@ -67,8 +73,8 @@ export function machineTree(c: DtbConfig): FdtNode {
   if (c.bootargs !== undefined) chosen.bootargs = strings(c.bootargs);
   chosen['stdout-path'] = strings(`/pl011@${unit(MEMMAP.UART.base)}`);
   if (c.initrd !== undefined) {
-    chosen['linux,initrd-start'] = cells64(c.initrd.start);
-    chosen['linux,initrd-end'] = cells64(c.initrd.end);
+    chosen['linux,initrd-start'] = initrdCells(c.initrd.start);
+    chosen['linux,initrd-end'] = initrdCells(c.initrd.end);
   }
 
   const cpuNodes = Array.from({ length: c.cpus }, (_, i) =>

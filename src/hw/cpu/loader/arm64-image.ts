@@ -85,6 +85,12 @@ export interface Arm64ImageOptions {
    * clear asks for "as close as possible to the base of DRAM").
    */
   readonly base?: number;
+  /**
+   * Exact load address, overriding base + text_offset (QEMU's direct kernel
+   * boot places an Image text_offset bytes from the start of RAM, 2 MiB
+   * higher when that would overlap its boot stub).
+   */
+  readonly at?: number;
 }
 
 /** Place an arm64 Image per its header. The whole image_size range is zero-filled past the file bytes. */
@@ -103,9 +109,9 @@ export function loadArm64Image(
       throw new LoadError(file, 'no base address given and the guest memory does not say where RAM starts');
     base = Math.ceil(target.base / IMAGE_BASE_ALIGN) * IMAGE_BASE_ALIGN;
   }
-  if (base % IMAGE_BASE_ALIGN !== 0)
+  if (opts.at === undefined && base % IMAGE_BASE_ALIGN !== 0)
     throw new LoadError(file, `Image base ${hex(base)} is not 2 MiB aligned (arm64 boot protocol)`);
-  const pa = base + header.textOffset;
+  const pa = opts.at ?? base + header.textOffset;
   checkInRam(file, target, pa, header.imageSize);
   placeSegment(target, pa, bytes, header.imageSize);
   return {
