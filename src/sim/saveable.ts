@@ -25,7 +25,3 @@ export interface Saveable<S> {
   reset(): void;
 }
 
-/** The one reset path, for blocks whose reset() has nothing else to do. */
-export function resetToDefault<S>(b: Saveable<S>): void {
-  b.restore(b.defaultState());
-}
