@@ -24,4 +24,3 @@ export interface Saveable<S> {
   /** `restore(defaultState())`. */
   reset(): void;
 }
-
