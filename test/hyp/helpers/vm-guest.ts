@@ -119,7 +119,7 @@ export class VmGuest {
     return this.arm((b) => {
       const kernel = b.kvm.vm.board.kernel;
       const id = kernel.createEvent(name, { onEvent: () => this.perform(action) });
-      if (ticks >= kernel.now) kernel.schedule(id, ticks);
+      kernel.schedule(id, ticks); // a time already past is a test bug: the kernel throws
     });
   }
 
