@@ -5,7 +5,7 @@
 
 import { AsmError, type AsmDiagnostic, AsmFail, fail } from './diagnostics.ts';
 import { DIRECTIVES, type DirectiveHost } from './directives.ts';
-import { Cursor, describe, type Expr, evaluate, exprKey, parseExpr, type Value } from './expr.ts';
+import { absolute, Cursor, describe, type Expr, evaluate, exprKey, parseExpr, type Value } from './expr.ts';
 import { literalSize } from './enc-ldst.ts';
 import type { EncodeContext } from './encoding.ts';
 import {
@@ -25,6 +25,7 @@ import { lex, type Token } from './lexer.ts';
 import { MNEMONICS } from './mnemonics.ts';
 import { parseOperands } from './operands.ts';
 import type { Item } from './statements.ts';
+import { unsupportedInstruction } from './unsupported.ts';
 import { SymbolTable } from './symbols.ts';
 
 export interface AsmOptions {
@@ -36,6 +37,11 @@ export interface AsmOptions {
   line?: number;
   /** Columns added to every reported column (YAML block indentation), default 0. */
   column?: number;
+  /**
+   * Predefined symbols (e.g. the board's, src/hw/board/asm-symbols.ts): used
+   * wherever the source does not define the name itself; not in `symbols`.
+   */
+  predefined?: ReadonlyMap<string, number | bigint>;
 }
 
 export interface AsmResult {
@@ -56,7 +62,7 @@ const LOCAL_SEP = '\u0002';
 
 class Assembler implements DirectiveHost {
   readonly diags: AsmDiagnostic[] = [];
-  readonly symbols = new SymbolTable();
+  readonly symbols: SymbolTable;
   readonly sections: Section[] = [newSection(TEXT), newSection(DATA)];
   readonly items: Item[] = [];
   sec = TEXT;
@@ -64,7 +70,11 @@ class Assembler implements DirectiveHost {
   private col = 0;
   private readonly localCount = new Map<bigint, number>();
 
-  constructor(readonly opts: Required<AsmOptions>) {}
+  constructor(readonly opts: Required<AsmOptions>) {
+    const predefined = new Map<string, bigint>();
+    for (const [name, v] of opts.predefined) predefined.set(name, BigInt.asIntN(64, BigInt(v)));
+    this.symbols = new SymbolTable(predefined);
+  }
 
   error(line: number, col: number, message: string): void {
     this.diags.push({
@@ -144,9 +154,9 @@ class Assembler implements DirectiveHost {
     try {
       value = this.evalNow(expr);
     } catch {
-      value = null; // forward reference: resolved when used
+      value = null; // forward reference: resolved when used (errors are reported in pass 2)
     }
-    this.symbols.assign(name, expr, value, this.srcLine(), col);
+    this.symbols.assign(name, expr, value, this.srcLine(), col, this.dotNow());
     this.items.push({
       kind: 'set',
       sec: this.sec,
@@ -195,6 +205,13 @@ class Assembler implements DirectiveHost {
       this.assign(head.text, e, head.col);
       return;
     }
+    if (head.kind === 'str' && head.text.includes('\\n')) {
+      fail(
+        `expected an instruction, found the string ${head.text.slice(0, 40)}${head.text.length > 40 ? '...' : ''}: ` +
+          "was the source quoted twice, so that its '\\n' never became line breaks? Write one statement per line (in YAML, a block scalar '|')",
+        head.col,
+      );
+    }
     if (head.kind !== 'ident')
       fail(`expected an instruction, directive or label, found '${head.text}'`, head.col);
     const name = head.text.toLowerCase();
@@ -207,7 +224,7 @@ class Assembler implements DirectiveHost {
       if (name.startsWith('.')) fail(`unknown directive '${head.text}'`, head.col);
       // Keep the 4 bytes so that later addresses stay right.
       this.push('fill', INSN_BYTES, { fill: { kind: 'zero' } });
-      fail(`unknown instruction '${head.text}'`, head.col);
+      fail(unsupportedInstruction(name, toks.slice(c.i)) ?? `unknown instruction '${head.text}'`, head.col);
     }
     this.instruction(name, c);
   }
@@ -285,6 +302,7 @@ class Assembler implements DirectiveHost {
   }
 
   pass2(bases: number[]): Uint8Array {
+    this.symbols.resetPredefined();
     const data = this.sections[DATA].size;
     // No .data: the image ends with .text (no padding to the data alignment).
     const total = data === 0 ? this.sections[TEXT].size : bases[DATA] - bases[TEXT] + data;
@@ -299,14 +317,16 @@ class Assembler implements DirectiveHost {
   }
 
   private encodeItem(item: Item, out: Uint8Array, view: DataView, at: number, addr: bigint): void {
-    let dot = addr;
-    const env = this.symbols.env(() => ({ v: dot, sec: null }));
-    const value = (e: Expr): bigint => evaluate(e, env).v;
+    let dot = BigInt(item.off);
+    const env = this.symbols.env(() => ({ v: dot, sec: item.sec }));
+    const placed = this.symbols.bases;
+    const value = (e: Expr): bigint => absolute(evaluate(e, env), placed, e.col);
     switch (item.kind) {
       case 'insn': {
         const ctx: EncodeContext = {
           pc: addr,
           value,
+          eval: (e) => evaluate(e, env),
           literalAddress: () =>
             BigInt(bases(this)[item.sec] + item.pool!.off + item.poolIndex * item.pool!.size),
         };
@@ -315,7 +335,7 @@ class Assembler implements DirectiveHost {
       }
       case 'data':
         item.exprs.forEach((e, i) => {
-          dot = addr + BigInt(i * item.width);
+          dot = BigInt(item.off + i * item.width);
           writeValue(view, at + i * item.width, item.width, value(e), e.col);
         });
         return;
@@ -351,6 +371,7 @@ export function assemble(source: string, options: AsmOptions = {}): AsmResult {
     file: options.file ?? '<asm>',
     line: options.line ?? 1,
     column: options.column ?? 0,
+    predefined: options.predefined ?? new Map(),
   };
   const a = new Assembler(opts);
   if (!Number.isSafeInteger(opts.base) || opts.base < 0 || opts.base >= MAX_ADDRESS) {

@@ -9,10 +9,10 @@ import {
   type Encoder,
   enc,
   expectCount,
-  imm,
   immRange,
   RN,
   reg,
+  target as targetOf,
 } from './encoding.ts';
 import type { Operand } from './operands.ts';
 
@@ -21,7 +21,7 @@ const PAGE_SHIFT = 12n;
 
 /** Word offset from the instruction to the target, checked for `bits` signed bits. */
 function wordOffset(op: Operand | undefined, ctx: EncodeContext, bits: number): number {
-  const target = imm(op, ctx, 'a branch target');
+  const target = targetOf(op, ctx, 'a branch target');
   const delta = target - ctx.pc;
   if (delta % INSN_BYTES !== 0n)
     fail(`branch target 0x${target.toString(16)} is not 4-byte aligned`, op!.col);
@@ -105,7 +105,7 @@ const adr =
   (ops, ctx, m) => {
     expectCount(ops, [2], m);
     const rd = reg(ops[0], 'zr', 1);
-    const target = imm(ops[1], ctx, 'a label');
+    const target = targetOf(ops[1], ctx, 'a label');
     const delta = page ? (target >> PAGE_SHIFT) - (ctx.pc >> PAGE_SHIFT) : target - ctx.pc;
     const limit = 1n << BigInt(IMM21 - 1);
     if (delta < -limit || delta >= limit)

@@ -3,7 +3,7 @@
 // "Load-acquire/store-release").
 
 import { fail } from './diagnostics.ts';
-import { type Encoder, enc, expectCount, imm, RN, RS_LSB, RT2, reg } from './encoding.ts';
+import { constant, type Encoder, enc, expectCount, imm, RN, RS_LSB, RT2, reg } from './encoding.ts';
 import { baseReg } from './enc-ldst.ts';
 import type { MemOp, Operand } from './operands.ts';
 
@@ -31,7 +31,7 @@ const pair =
     const scale = signedWord || rt.sf === 0 ? 4n : 8n;
     let mode = PAIR_OFFSET;
     let offOp: Operand | null = null;
-    let off = mem.offset === null ? 0n : ctx.value(mem.offset);
+    let off = mem.offset === null ? 0n : constant(mem.offset, ctx, mem.text, mem.col);
     if (ops.length === 4) {
       if (mem.writeback || mem.offset !== null)
         fail(`expected '[xN], #imm' for post-index, found '${mem.text}'`, mem.col);
@@ -93,7 +93,7 @@ const exclusive =
     const rs = x.status ? reg(ops[i++], 'zr', 0).num : UNUSED;
     const rt = reg(ops[i++], 'zr', x.size === undefined ? undefined : 0);
     const rt2 = x.pairRegs ? reg(ops[i++], 'zr', rt.sf).num : UNUSED;
-    const rn = plainBase(ops[i], (mem) => ctx.value(mem.offset!));
+    const rn = plainBase(ops[i], (mem) => constant(mem.offset!, ctx, mem.text, mem.col));
     const size = x.size ?? (rt.sf ? 3 : 2);
     return enc(
       EXCL_BASE | (x.o2 ? O2 : 0) | (x.load ? LOAD : 0) | (x.pairRegs ? O1 : 0) | (x.o0 ? O0 : 0),

@@ -4,6 +4,7 @@
 
 import { fail } from './diagnostics.ts';
 import {
+  constant,
   type EncodeContext,
   type Encoder,
   enc,
@@ -119,7 +120,7 @@ const single =
       if (addr.writeback || a.unscaled) fail(`expected '[xN, #imm]', found '${addr.text}'`, addr.col);
       return registerOffset(base, addr, size, ctx);
     }
-    const off = addr.offset === null ? 0n : ctx.value(addr.offset);
+    const off = addr.offset === null ? 0n : constant(addr.offset, ctx, addr.text, addr.col);
     if (addr.writeback) {
       if (a.unscaled) fail(`${m.toUpperCase()} has no writeback form, found '${addr.text}'`, addr.col);
       return enc(base | PRE_INDEX, [imm9(off, addr.col, m), 12], [rn, RN]);

@@ -84,11 +84,12 @@ const mrs: Encoder = (ops, _ctx, m) => {
   return (SYSREG_BASE | L_READ | sysreg(ops[1]) | rt.num) >>> 0;
 };
 
-/** PSTATE fields writable by MSR (immediate): op1, op2 (C6.2 MSR (immediate)). */
-const PSTATE_FIELDS: Record<string, [number, number]> = {
-  spsel: [0, 5],
-  daifset: [3, 6],
-  daifclr: [3, 7],
+/** PSTATE fields writable by MSR (immediate): op1, op2, largest immediate (C6.2 MSR (immediate)). */
+const PSTATE_FIELDS: Record<string, [number, number, number]> = {
+  // SPSel is one bit: GNU as refuses #2..#15 (their CRm encodings are other fields' or reserved).
+  spsel: [0, 5, 1],
+  daifset: [3, 6, CRM_MAX],
+  daifclr: [3, 7, CRM_MAX],
 };
 const MSR_IMM_BASE = 0xd500401f;
 
@@ -96,11 +97,11 @@ const msr: Encoder = (ops, ctx, m) => {
   expectCount(ops, [2], m);
   const name = identOf(ops[0]);
   if (ops[1].kind !== 'reg' && name !== null && name in PSTATE_FIELDS) {
-    const [op1, op2] = PSTATE_FIELDS[name];
+    const [op1, op2, max] = PSTATE_FIELDS[name];
     return enc(
       MSR_IMM_BASE,
       [op1, OP1_LSB],
-      [immRange(ops[1], ctx, 0, CRM_MAX, 'immediate'), CRM_LSB],
+      [immRange(ops[1], ctx, 0, max, 'immediate'), CRM_LSB],
       [op2, OP2_LSB],
     );
   }

@@ -3,14 +3,17 @@
 // condition-code table (Arm ARM C1.2.4).
 
 import { fail } from './diagnostics.ts';
-import type { Expr } from './expr.ts';
+import type { Expr, Value } from './expr.ts';
 import type { Operand, RegOp, ShiftOp } from './operands.ts';
+import { simdRegister } from './unsupported.ts';
 
 export interface EncodeContext {
   /** Address of the instruction being encoded. */
   readonly pc: bigint;
   /** Absolute value of an expression (labels resolved to addresses). */
   value(e: Expr): bigint;
+  /** Value of an expression, a label's still relative to its section. */
+  eval(e: Expr): Value;
   /** Address of the literal-pool entry of this instruction's `=value` operand. */
   literalAddress(): bigint;
 }
@@ -29,7 +32,7 @@ export function expectCount(ops: Operand[], counts: number[], mnemonic: string):
 
 export function reg(op: Operand | undefined, r31: Reg31, sf?: 0 | 1): RegOp {
   if (op === undefined) fail('expected a register, found nothing');
-  if (op.kind !== 'reg') fail(`expected a register, found '${op.text}'`, op.col);
+  if (op.kind !== 'reg') fail(simdRegister(op.text) ?? `expected a register, found '${op.text}'`, op.col);
   if (op.num === 31 && op.sp && r31 === 'zr')
     fail(`expected a general register or ${op.sf ? 'xzr' : 'wzr'}, found '${op.text}'`, op.col);
   if (op.num === 31 && !op.sp && r31 === 'sp')
@@ -43,10 +46,35 @@ export function reg(op: Operand | undefined, r31: Reg31, sf?: 0 | 1): RegOp {
   return op;
 }
 
+/** A constant immediate: a label is refused (see `constant`). */
 export function imm(op: Operand | undefined, ctx: EncodeContext, what = 'an immediate'): bigint {
   if (op === undefined) fail(`expected ${what}, found nothing`);
   if (op.kind !== 'imm') fail(`expected ${what}, found '${op.text}'`, op.col);
+  return constant(op.expr, ctx, op.text, op.col);
+}
+
+/** An address operand (branch target, ADR label): labels are addresses here. */
+export function target(op: Operand | undefined, ctx: EncodeContext, what: string): bigint {
+  if (op === undefined) fail(`expected ${what}, found nothing`);
+  if (op.kind !== 'imm') fail(`expected ${what}, found '${op.text}'`, op.col);
   return ctx.value(op.expr);
+}
+
+/**
+ * The value of a constant field (immediate, offset). A label there is refused:
+ * GNU as silently encodes the label's offset within its section, not its
+ * address, which is never what the writer meant.
+ */
+export function constant(e: Expr, ctx: EncodeContext, text: string, col: number): bigint {
+  const v = ctx.eval(e);
+  if (v.sec !== null) {
+    const t = text.replace(/^#/, '');
+    fail(
+      `'${t}' is an address, not a constant: GNU as would encode its offset within its section; load addresses with adr, adrp or ldr xN, =${t}`,
+      col,
+    );
+  }
+  return v.v;
 }
 
 /** An immediate in lo..hi (inclusive). */
@@ -74,7 +102,7 @@ export function shiftOf(op: Operand | undefined): ShiftOp | null {
 
 export function shiftAmount(s: ShiftOp, ctx: EncodeContext, max: number): number {
   if (s.amount === null) fail(`expected '#amount' after '${s.op}'`, s.col);
-  const v = ctx.value(s.amount);
+  const v = constant(s.amount, ctx, s.text, s.col);
   if (v < 0n || v > BigInt(max)) fail(`shift amount ${v} out of range for ${s.op} (0..${max})`, s.col);
   return Number(v);
 }

@@ -1,7 +1,10 @@
 // Expressions: parsing (GNU as precedence) and evaluation over 64-bit values.
 // A value is absolute or relative to a section (a label); only + and - may
 // involve section-relative values, as in GNU as, so that sizes are known in
-// pass 1 before section addresses are.
+// pass 1 before section addresses are. Values stay section-relative in pass 2
+// too, so that GNU as's rules (no `label * 2`) hold there as well; the
+// consumer adds the section's address. Nesting is bounded (MAX_EXPR_DEPTH):
+// bad input gets a located error, never a host stack overflow.
 
 import { fail } from './diagnostics.ts';
 import type { Token } from './lexer.ts';
@@ -10,14 +13,28 @@ export type Expr =
   | { k: 'num'; v: bigint; col: number }
   | { k: 'sym'; name: string; display: string; col: number }
   | { k: 'dot'; col: number }
-  | { k: 'un'; op: string; a: Expr; col: number }
-  | { k: 'bin'; op: string; a: Expr; b: Expr; col: number }
+  | { k: 'un'; op: string; a: Expr; col: number; depth: number }
+  | { k: 'bin'; op: string; a: Expr; b: Expr; col: number; depth: number }
   /** `:lo12:expr`, the low 12 bits of an address (for ADRP pairs). */
-  | { k: 'lo12'; a: Expr; col: number };
+  | { k: 'lo12'; a: Expr; col: number; depth: number };
+
+/** Deepest expression tree (and parser recursion) accepted; GNU as has no limit, but no source needs more. */
+export const MAX_EXPR_DEPTH = 500;
+
+function depthOf(e: Expr): number {
+  return e.k === 'num' || e.k === 'sym' || e.k === 'dot' ? 1 : e.depth;
+}
+
+function checkDepth(depth: number, col: number): number {
+  if (depth > MAX_EXPR_DEPTH) fail(`expression nested deeper than ${MAX_EXPR_DEPTH} levels`, col);
+  return depth;
+}
 
 /** Token cursor shared by the statement and operand parsers. */
 export class Cursor {
   i = 0;
+  /** Current recursion depth of the expression parser. */
+  depth = 0;
   constructor(
     readonly toks: Token[],
     /** Resolves a local label reference (`1b`, `1f`) to a unique symbol name. */
@@ -67,15 +84,22 @@ const PRECEDENCE: Record<string, number> = {
 };
 
 export function parseExpr(c: Cursor, minPrec = 1): Expr {
-  let left = parseUnary(c);
-  for (;;) {
-    const t = c.peek();
-    if (t === undefined || t.kind !== 'punct') return left;
-    const prec = PRECEDENCE[t.text];
-    if (prec === undefined || prec < minPrec) return left;
-    c.next();
-    const right = parseExpr(c, prec + 1);
-    left = { k: 'bin', op: t.text, a: left, b: right, col: t.col };
+  const col = c.col();
+  if (++c.depth > MAX_EXPR_DEPTH) fail(`expression nested deeper than ${MAX_EXPR_DEPTH} levels`, col);
+  try {
+    let left = parseUnary(c);
+    for (;;) {
+      const t = c.peek();
+      if (t === undefined || t.kind !== 'punct') return left;
+      const prec = PRECEDENCE[t.text];
+      if (prec === undefined || prec < minPrec) return left;
+      c.next();
+      const right = parseExpr(c, prec + 1);
+      const depth = checkDepth(1 + Math.max(depthOf(left), depthOf(right)), t.col);
+      left = { k: 'bin', op: t.text, a: left, b: right, col: t.col, depth };
+    }
+  } finally {
+    c.depth--;
   }
 }
 
@@ -83,6 +107,8 @@ function parseUnary(c: Cursor): Expr {
   const t = c.next();
   if (t === undefined) fail('expected an expression, found end of line', c.col());
   if (t.kind === 'num') return { k: 'num', v: t.value!, col: t.col };
+  if (t.kind === 'float')
+    fail(`floating-point number '${t.text}' is not supported: expressions are 64-bit integers`, t.col);
   if (t.kind === 'local') {
     return { k: 'sym', name: c.local(t.value!, t.dir!, t.col), display: t.text, col: t.col };
   }
@@ -96,18 +122,31 @@ function parseUnary(c: Cursor): Expr {
       c.expectPunct(')', 'to close the parenthesis');
       return e;
     }
-    if (t.text === '-' || t.text === '~' || t.text === '+')
-      return { k: 'un', op: t.text, a: parseUnary(c), col: t.col };
+    if (t.text === '-' || t.text === '~' || t.text === '+') {
+      const a = parseNested(c, t.col);
+      return { k: 'un', op: t.text, a, col: t.col, depth: checkDepth(depthOf(a) + 1, t.col) };
+    }
     if (t.text === ':') {
       const m = c.next();
       if (m?.kind !== 'ident' || m.text.toLowerCase() !== 'lo12' || !c.isPunct(':')) {
         fail(`expected ':lo12:', found ':${m?.text ?? ''}'`, t.col);
       }
       c.next();
-      return { k: 'lo12', a: parseUnary(c), col: t.col };
+      const a = parseNested(c, t.col);
+      return { k: 'lo12', a, col: t.col, depth: checkDepth(depthOf(a) + 1, t.col) };
     }
   }
   fail(`expected an expression, found '${t.text}'`, t.col);
+}
+
+/** The operand of a unary operator, counted against the recursion bound. */
+function parseNested(c: Cursor, col: number): Expr {
+  if (++c.depth > MAX_EXPR_DEPTH) fail(`expression nested deeper than ${MAX_EXPR_DEPTH} levels`, col);
+  try {
+    return parseUnary(c);
+  } finally {
+    c.depth--;
+  }
 }
 
 /** A value: absolute (sec === null) or an offset in section `sec`. */
@@ -120,9 +159,12 @@ export interface EvalEnv {
   /** Value of a symbol; fails with "undefined symbol" when unknown. */
   lookup(name: string, display: string, col: number): Value;
   dot(): Value;
+  /** Section addresses once placed (pass 2), else null. */
+  bases(): readonly number[] | null;
 }
 
 const wrap = (v: bigint): bigint => BigInt.asIntN(64, v);
+const INT64_MIN = -(1n << 63n);
 
 export function evaluate(e: Expr, env: EvalEnv): Value {
   switch (e.k) {
@@ -134,8 +176,7 @@ export function evaluate(e: Expr, env: EvalEnv): Value {
       return env.dot();
     case 'lo12': {
       const a = evaluate(e.a, env);
-      if (a.sec !== null) fail(`':lo12:' needs an address, not yet known here`, e.col);
-      return { v: a.v & 0xfffn, sec: null };
+      return { v: absolute(a, env.bases(), e.col) & 0xfffn, sec: null };
     }
     case 'un': {
       const a = evaluate(e.a, env);
@@ -148,6 +189,13 @@ export function evaluate(e: Expr, env: EvalEnv): Value {
   }
 }
 
+/** The absolute value (an address for a label) once the sections are placed. */
+export function absolute(a: Value, bases: readonly number[] | null, col: number): bigint {
+  if (a.sec === null) return a.v;
+  if (bases === null) fail('an address is needed here, not yet known', col);
+  return wrap(a.v + BigInt(bases[a.sec]));
+}
+
 function binary(op: string, a: Value, b: Value, col: number): Value {
   if (op === '+') {
     if (a.sec !== null && b.sec !== null) fail('cannot add two labels', col);
@@ -157,7 +205,8 @@ function binary(op: string, a: Value, b: Value, col: number): Value {
     if (b.sec !== null && a.sec !== b.sec) fail('cannot subtract a label of another section', col);
     return { v: wrap(a.v - b.v), sec: b.sec !== null ? null : a.sec };
   }
-  if (a.sec !== null || b.sec !== null) fail(`operator '${op}' needs constants, found a label`, col);
+  if (a.sec !== null || b.sec !== null)
+    fail(`operator '${op}' needs constants, found a label (GNU as allows only + and - on labels)`, col);
   const x = a.v;
   const y = b.v;
   switch (op) {
@@ -166,12 +215,15 @@ function binary(op: string, a: Value, b: Value, col: number): Value {
     case '/':
     case '%':
       if (y === 0n) fail('division by zero', col);
+      // GNU as dies of a host arithmetic trap here (binutils 2.40): refused.
+      if (x === INT64_MIN && y === -1n) fail(`division overflow (${x} ${op} -1)`, col);
       return { v: wrap(op === '/' ? x / y : x % y), sec: null };
     case '<<':
-      return { v: y < 0n || y > 63n ? 0n : wrap(x << y), sec: null };
     case '>>':
+      // GNU as warns and yields 0 for a count outside 0..63; refused here rather than silently 0.
+      if (y < 0n || y > 63n) fail(`shift count ${y} out of range (0..63)`, col);
       // GNU as shifts right logically (its values are unsigned).
-      return { v: y < 0n || y > 63n ? 0n : wrap(BigInt.asUintN(64, x) >> y), sec: null };
+      return { v: wrap(op === '<<' ? x << y : BigInt.asUintN(64, x) >> y), sec: null };
     case '|':
       return { v: x | y, sec: null };
     case '&':

@@ -1,154 +1,25 @@
 // Lexer: source text -> statements of tokens. GNU as (aarch64) conventions:
 // `//` and `/* */` comments, `;` separates statements on one line, numbers in
-// decimal, 0x hex, 0b binary and leading-0 octal, `1b`/`1f` local label refs.
+// decimal, 0x hex, 0b binary and leading-0 octal, `1b`/`1f` local label refs,
+// character constants ('A', '\n'). Literals are read in literals.ts.
 
 import { fail } from './diagnostics.ts';
+import {
+  charConstantLength,
+  isIdentChar,
+  isIdentStart,
+  readChar,
+  readNumber,
+  readString,
+  type Token,
+} from './literals.ts';
 
-export type TokKind = 'ident' | 'num' | 'local' | 'str' | 'punct';
-
-export interface Token {
-  kind: TokKind;
-  /** Identifier text, punctuation, or the raw text of a number. */
-  text: string;
-  /** 0-based column in the source line. */
-  col: number;
-  /** Numeric value ('num'), or the label number ('local'). */
-  value?: bigint;
-  /** 'b' or 'f' for a local label reference. */
-  dir?: 'b' | 'f';
-  /** Decoded bytes of a string literal. */
-  bytes?: number[];
-}
+export type { TokKind, Token } from './literals.ts';
 
 export interface RawStatement {
   /** 1-based line within the source. */
   line: number;
   tokens: Token[];
-}
-
-const TWO_CHAR_PUNCT = new Set(['<<', '>>']);
-const ONE_CHAR_PUNCT = new Set([...',[]!#=:+-*/%|&^~()<>{}@']);
-
-function isIdentStart(c: string): boolean {
-  return /[A-Za-z_.$]/.test(c);
-}
-function isIdentChar(c: string): boolean {
-  return /[A-Za-z0-9_.$]/.test(c);
-}
-function isDigit(c: string): boolean {
-  return c >= '0' && c <= '9';
-}
-
-/** Blank out comments, keeping line breaks and columns intact. */
-function stripComments(src: string): string {
-  let out = '';
-  let i = 0;
-  let inStr = false;
-  while (i < src.length) {
-    const c = src[i];
-    if (inStr) {
-      out += c;
-      if (c === '\\' && i + 1 < src.length) {
-        out += src[i + 1];
-        i += 2;
-        continue;
-      }
-      if (c === '"' || c === '\n') inStr = false;
-      i++;
-    } else if (c === '"') {
-      inStr = true;
-      out += c;
-      i++;
-    } else if (c === '/' && src[i + 1] === '/') {
-      while (i < src.length && src[i] !== '\n') {
-        out += ' ';
-        i++;
-      }
-    } else if (c === '/' && src[i + 1] === '*') {
-      const end = src.indexOf('*/', i + 2);
-      const stop = end < 0 ? src.length : end + 2;
-      for (; i < stop; i++) out += src[i] === '\n' ? '\n' : ' ';
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return out;
-}
-
-const ESCAPES: Record<string, number> = {
-  n: 10,
-  t: 9,
-  r: 13,
-  b: 8,
-  f: 12,
-  v: 11,
-  a: 7,
-  '\\': 92,
-  '"': 34,
-  "'": 39,
-};
-
-function readString(line: string, start: number): { bytes: number[]; end: number } {
-  const bytes: number[] = [];
-  let i = start + 1;
-  while (i < line.length && line[i] !== '"') {
-    let c = line[i];
-    if (c === '\\') {
-      i++;
-      c = line[i] ?? '';
-      if (c in ESCAPES) {
-        bytes.push(ESCAPES[c]);
-        i++;
-      } else if (c === 'x' || c === 'X') {
-        const m = /^[0-9A-Fa-f]{1,2}/.exec(line.slice(i + 1));
-        if (!m) fail(`expected hex digits after '\\x' in a string`, i);
-        bytes.push(Number.parseInt(m[0], 16));
-        i += 1 + m[0].length;
-      } else if (/[0-7]/.test(c)) {
-        const m = /^[0-7]{1,3}/.exec(line.slice(i))!;
-        bytes.push(Number.parseInt(m[0], 8) & 0xff);
-        i += m[0].length;
-      } else {
-        fail(`unknown escape '\\${c}' in a string`, i - 1);
-      }
-    } else {
-      const code = c.codePointAt(0)!;
-      if (code > 0x7f) {
-        for (const b of new TextEncoder().encode(String.fromCodePoint(code))) bytes.push(b);
-        i += code > 0xffff ? 2 : 1;
-      } else {
-        bytes.push(code);
-        i++;
-      }
-    }
-  }
-  if (i >= line.length) fail("unterminated string: expected a closing '\"'", start);
-  return { bytes, end: i + 1 };
-}
-
-function readNumber(line: string, start: number): Token {
-  const m = /^(0[xX][0-9A-Fa-f]+|0[bB][01]+(?![0-9A-Za-z_])|[0-9]+)/.exec(line.slice(start))!;
-  const text = m[0];
-  const next = line[start + text.length] ?? '';
-  // `1b` / `1f`: a local label reference, when the letter ends the word.
-  if (
-    /^[0-9]+$/.test(text) &&
-    (next === 'b' || next === 'f') &&
-    !isIdentChar(line[start + text.length + 1] ?? '')
-  ) {
-    return { kind: 'local', text: text + next, col: start, value: BigInt(text), dir: next };
-  }
-  if (isIdentChar(next)) fail(`bad number '${text}${next}...': expected digits`, start);
-  let value: bigint;
-  if (/^0[bB]/.test(text)) value = BigInt(text);
-  else if (/^0[xX]/.test(text)) value = BigInt(text);
-  else if (text.length > 1 && text[0] === '0') {
-    // GNU as reads a leading 0 as octal.
-    if (/[89]/.test(text)) fail(`bad octal number '${text}'`, start);
-    value = BigInt(`0o${text.slice(1)}`);
-  } else value = BigInt(text);
-  return { kind: 'num', text, col: start, value };
 }
 
 export interface LexError {
@@ -157,11 +28,93 @@ export interface LexError {
   message: string;
 }
 
+const TWO_CHAR_PUNCT = new Set(['<<', '>>']);
+const ONE_CHAR_PUNCT = new Set([...',[]!#=:+-*/%|&^~()<>{}@']);
+
+function isDigit(c: string): boolean {
+  return c >= '0' && c <= '9';
+}
+
+/** Blank out comments, keeping line breaks and columns intact; an unterminated `/*` is an error. */
+function stripComments(src: string, errors: LexError[]): string {
+  let out = '';
+  let i = 0;
+  let inStr = false;
+  let line = 1;
+  let lineStart = 0;
+  while (i < src.length) {
+    const c = src[i];
+    if (inStr) {
+      out += c;
+      if (c === '\\' && i + 1 < src.length && src[i + 1] !== '\n') {
+        out += src[i + 1];
+        i += 2;
+        continue;
+      }
+      if (c === '"') inStr = false;
+      if (c === '\n') {
+        inStr = false;
+        line++;
+        lineStart = i + 1;
+      }
+      i++;
+    } else if (c === '"') {
+      inStr = true;
+      out += c;
+      i++;
+    } else if (c === "'") {
+      // A character constant: its character is never a comment or a string quote.
+      const len = charConstantLength(src, i);
+      out += src.slice(i, i + len);
+      i += len;
+    } else if (c === '/' && src[i + 1] === '/') {
+      while (i < src.length && src[i] !== '\n') {
+        out += ' ';
+        i++;
+      }
+    } else if (c === '/' && src[i + 1] === '*') {
+      const end = src.indexOf('*/', i + 2);
+      if (end < 0) {
+        errors.push({ line, col: i - lineStart, message: "unterminated comment: '/*' has no closing '*/'" });
+      }
+      const stop = end < 0 ? src.length : end + 2;
+      for (; i < stop; i++) {
+        if (src[i] === '\n') {
+          out += '\n';
+          line++;
+          lineStart = i + 1;
+        } else out += ' ';
+      }
+    } else {
+      if (c === '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+function unexpected(text: string, i: number): string {
+  const c = String.fromCodePoint(text.codePointAt(i)!);
+  if (c === '\\' && text[i + 1] === 'n') {
+    return (
+      "unexpected '\\n' outside a string: was the source a quoted string whose '\\n' never became line breaks? " +
+      "Write one statement per line (in YAML, a block scalar '|')"
+    );
+  }
+  const code = c.codePointAt(0)!;
+  const u = code > 0x7e || code < 0x20 ? ` (U+${code.toString(16).toUpperCase().padStart(4, '0')})` : '';
+  return `unexpected character '${c}'${u}`;
+}
+
 /** Split the source into statements; lexical errors are returned, not thrown. */
 export function lex(src: string): { statements: RawStatement[]; errors: LexError[] } {
-  const lines = stripComments(src).split('\n');
-  const statements: RawStatement[] = [];
   const errors: LexError[] = [];
+  const lines = stripComments(src, errors).split('\n');
+  const statements: RawStatement[] = [];
   lines.forEach((text, idx) => {
     const line = idx + 1;
     let tokens: Token[] = [];
@@ -179,6 +132,10 @@ export function lex(src: string): { statements: RawStatement[]; errors: LexError
           const s = readString(text, i);
           tokens.push({ kind: 'str', text: text.slice(i, s.end), col: i, bytes: s.bytes });
           i = s.end;
+        } else if (c === "'") {
+          const t = readChar(text, i);
+          tokens.push(t);
+          i += t.text.length;
         } else if (isDigit(c)) {
           const t = readNumber(text, i);
           tokens.push(t);
@@ -195,7 +152,7 @@ export function lex(src: string): { statements: RawStatement[]; errors: LexError
           tokens.push({ kind: 'punct', text: c, col: i });
           i++;
         } else {
-          fail(`unexpected character '${c}'`, i);
+          fail(unexpected(text, i), i);
         }
       }
       if (tokens.length > 0) statements.push({ line, tokens });

@@ -1,20 +1,39 @@
-// The symbol table: labels (section, offset) and assigned symbols (.equ,
-// .set, `=`). Pass 1 sees labels as section-relative values; pass 2 sees
-// absolute addresses once the sections are placed.
+// The symbol table: labels (section, offset), assigned symbols (.equ, .set,
+// `=`) and the predefined symbols the caller supplies (board addresses).
+// Values are section-relative in both passes (expr.ts); `bases` is set once
+// the sections are placed.
+//
+// An assigned symbol whose value is not known at its definition (a forward
+// reference) is resolved when first used: its dependencies are resolved
+// first, depth-first with an explicit stack (chains of any length, no host
+// recursion), and a dependency on itself is reported as a cycle.
 
 import { fail } from './diagnostics.ts';
 import { type EvalEnv, type Expr, evaluate, type Value } from './expr.ts';
 
 export type Sym =
   | { kind: 'label'; sec: number; off: number; line: number }
-  | { kind: 'equ'; value: Value | null; expr: Expr; line: number };
+  | {
+      kind: 'equ';
+      value: Value | null;
+      expr: Expr;
+      line: number;
+      /** `.` where the symbol was assigned (GNU as freezes it there). */
+      dot: Value;
+    };
 
-const MAX_DEPTH = 64;
+/** Names shown of a cycle before it is elided. */
+const CYCLE_SHOWN = 6;
 
 export class SymbolTable {
   readonly syms = new Map<string, Sym>();
   /** Section base addresses, known after pass 1. */
   bases: number[] | null = null;
+
+  constructor(
+    /** Predefined symbols: visible wherever the source does not define the name (see docs/assembler.md). */
+    readonly predefined: ReadonlyMap<string, bigint> = new Map(),
+  ) {}
 
   defineLabel(name: string, display: string, sec: number, off: number, line: number, col: number): void {
     const old = this.syms.get(name);
@@ -22,40 +41,83 @@ export class SymbolTable {
     this.syms.set(name, { kind: 'label', sec, off, line });
   }
 
-  assign(name: string, expr: Expr, value: Value | null, line: number, col: number): void {
+  assign(name: string, expr: Expr, value: Value | null, line: number, col: number, dot: Value): void {
     const old = this.syms.get(name);
     if (old?.kind === 'label') fail(`symbol '${name}' is already defined as a label (line ${old.line})`, col);
-    this.syms.set(name, { kind: 'equ', value, expr, line });
+    this.syms.set(name, { kind: 'equ', value, expr, line, dot });
+  }
+
+  /** Before pass 2: predefined symbols the source redefines start again from their predefined value. */
+  resetPredefined(): void {
+    for (const [name, s] of this.syms) {
+      const v = this.predefined.get(name);
+      if (v !== undefined && s.kind === 'equ') s.value = { v, sec: null };
+    }
   }
 
   /** An environment for evaluating expressions at `dot`. */
   env(dot: () => Value): EvalEnv {
-    const resolving = new Set<string>();
-    const env: EvalEnv = {
+    return {
       dot,
+      bases: () => this.bases,
       lookup: (name, display, col) => {
         const s = this.syms.get(name);
-        if (s === undefined) fail(`undefined label '${display}'`, col);
-        if (s.kind === 'label') {
-          if (this.bases === null) return { v: BigInt(s.off), sec: s.sec };
-          return { v: BigInt(this.bases[s.sec] + s.off), sec: null };
+        if (s === undefined) {
+          const v = this.predefined.get(name);
+          if (v === undefined) fail(`undefined label '${display}'`, col);
+          return { v, sec: null };
         }
-        let v = s.value;
-        if (v === null) {
-          // A forward reference: evaluate the defining expression now.
-          if (resolving.has(name) || resolving.size > MAX_DEPTH)
-            fail(`symbol '${display}' is defined in terms of itself`, col);
-          resolving.add(name);
-          try {
-            v = evaluate(s.expr, env);
-          } finally {
-            resolving.delete(name);
-          }
-        }
-        if (v.sec !== null && this.bases !== null) return { v: v.v + BigInt(this.bases[v.sec]), sec: null };
-        return v;
+        if (s.kind === 'label') return { v: BigInt(s.off), sec: s.sec };
+        return s.value ?? this.resolve(name, col);
       },
     };
-    return env;
   }
+
+  /** Value of the assigned symbol `root` whose value is not yet known, resolving what it depends on first. */
+  private resolve(root: string, col: number): Value {
+    const stack = [root];
+    const onStack = new Set(stack);
+    while (stack.length > 0) {
+      const name = stack[stack.length - 1];
+      const s = this.syms.get(name) as Extract<Sym, { kind: 'equ' }>;
+      const dep = this.firstUnresolved(s.expr);
+      if (dep !== null) {
+        if (onStack.has(dep))
+          fail(`symbol '${dep}' is defined in terms of itself (${cycle(stack, dep)})`, col);
+        stack.push(dep);
+        onStack.add(dep);
+        continue;
+      }
+      // Every assigned symbol of the expression has a value now: no recursion into resolve().
+      s.value = evaluate(
+        s.expr,
+        this.env(() => s.dot),
+      );
+      stack.pop();
+      onStack.delete(name);
+    }
+    return (this.syms.get(root) as Extract<Sym, { kind: 'equ' }>).value!;
+  }
+
+  /** An assigned symbol used in `e` whose value is not known yet, or null. */
+  private firstUnresolved(e: Expr): string | null {
+    const todo: Expr[] = [e];
+    for (let x = todo.pop(); x !== undefined; x = todo.pop()) {
+      if (x.k === 'sym') {
+        const s = this.syms.get(x.name);
+        if (s?.kind === 'equ' && s.value === null) return x.name;
+      } else if (x.k === 'bin') todo.push(x.b, x.a);
+      else if (x.k === 'un' || x.k === 'lo12') todo.push(x.a);
+    }
+    return null;
+  }
+}
+
+function cycle(stack: readonly string[], dep: string): string {
+  const path = [...stack.slice(stack.indexOf(dep)), dep];
+  const shown =
+    path.length <= CYCLE_SHOWN
+      ? path
+      : [...path.slice(0, CYCLE_SHOWN - 2), `... ${path.length - CYCLE_SHOWN} more`, ...path.slice(-2)];
+  return shown.join(' -> ');
 }
