@@ -6,6 +6,7 @@
 // `guest.linux` is one image for vcpu0 with the initrd and the device tree
 // beside it and x0..x3 set by the boot protocol (linux-boot.ts).
 
+import { BOARD_ASM_SYMBOL_MAP } from '../hw/board/asm-symbols.ts';
 import { DEFAULT_ENTRY, MEMMAP } from '../hw/board/memory-map.ts';
 import { AsmError, assemble } from '../hw/cpu/asm/index.ts';
 import { loadGuest } from '../hw/cpu/loader/loader.ts';
@@ -87,6 +88,7 @@ function buildOne(img: VcpuGuest['image'], vcpu: number): { image: VcpuImage; ra
       file: img.source.file,
       line: img.source.line,
       column: img.source.column - 1,
+      predefined: BOARD_ASM_SYMBOL_MAP,
     });
     return {
       image: { base: r.base, bytes: r.bytes, entry: r.entry, symbols: r.symbols },
