@@ -86,7 +86,18 @@ import {
   GICC_CTLR_EOImode,
   GICC_IAR_InterruptID,
 } from '../gic/registers.ts';
-import { GICH } from '../gic/virt-regs.ts';
+import {
+  GICH_APR,
+  GICH_EISR0,
+  GICH_EISR1,
+  GICH_ELRSR0,
+  GICH_ELRSR1,
+  GICH_HCR,
+  GICH_LR0,
+  GICH_MISR,
+  GICH_VMCR,
+  GICH_VTR,
+} from '../gic/virt-regs.ts';
 import { MEMMAP, UART_INTID } from './memory-map.ts';
 
 export interface AsmSymbol {
@@ -145,18 +156,18 @@ const GIC_FIELDS = {
   GICC_IAR_InterruptID,
 };
 
-const GICH_REGISTERS = [
-  'HCR',
-  'VTR',
-  'VMCR',
-  'MISR',
-  'EISR0',
-  'EISR1',
-  'ELRSR0',
-  'ELRSR1',
-  'APR',
-  'LR0',
-] as const;
+const GICH_REGISTERS = {
+  GICH_HCR,
+  GICH_VTR,
+  GICH_VMCR,
+  GICH_MISR,
+  GICH_EISR0,
+  GICH_EISR1,
+  GICH_ELRSR0,
+  GICH_ELRSR1,
+  GICH_APR,
+  GICH_LR0,
+};
 
 const PL011_REGISTERS = {
   UARTDR,
@@ -216,7 +227,7 @@ export const BOARD_ASM_SYMBOLS: readonly AsmSymbol[] = [
   ),
   ...group(
     'GIC virtual interface control offsets (from GICH_BASE, hypervisor only; GICv2 5.3)',
-    GICH_REGISTERS.map((n) => [`GICH_${n}`, GICH[n]]),
+    Object.entries(GICH_REGISTERS),
   ),
   ...group('PL011 UART register offsets (from PL011_BASE; PL011 TRM) and UARTFR flags', [
     ...Object.entries(PL011_REGISTERS),
