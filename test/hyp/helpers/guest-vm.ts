@@ -3,6 +3,7 @@
 // load, run), plus the guest fragments the hypervisor tests share.
 
 import assert from 'node:assert/strict';
+import { BOARD_ASM_SYMBOL_MAP } from '../../../src/hw/board/asm-symbols.ts';
 import { assemble } from '../../../src/hw/cpu/asm/index.ts';
 import { createVm, type KvmResult, type KvmVm, type KvmVmConfig } from '../../../src/hyp/api/index.ts';
 import { KVM_DEV_ARM_VGIC_CTRL_INIT, KVM_DEV_ARM_VGIC_GRP_CTRL } from '../../../src/hyp/api/uapi.ts';
@@ -29,7 +30,7 @@ export function buildGuestVm(src: string, config: KvmVmConfig, init = true): Bui
   for (let i = 0; i < (config.vcpus ?? 1); i++) unwrap(kvm.createVcpu(i));
   const dev = unwrap(kvm.createDevice('arm-vgic-v2'));
   if (init) unwrap(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT));
-  const img = assemble(src, { base: CODE_BASE });
+  const img = assemble(src, { base: CODE_BASE, predefined: BOARD_ASM_SYMBOL_MAP });
   unwrap(kvm.loadImage(img.bytes, img.entry, CODE_BASE));
   return { kvm, symbols: img.symbols };
 }

@@ -159,7 +159,8 @@ describe('statements and the source map', () => {
     const r = assemble(src);
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     assert.equal(r.symbols.size, 4000);
-    // A generous bound: this is a guard against accidental quadratic behaviour, not a benchmark.
-    assert.ok(ms < 2000, `took ${ms} ms`);
+    // A generous bound: this is a guard against accidental quadratic behaviour, not a benchmark
+    // (about 0.5 s on an idle core; the bound allows a machine shared by many jobs).
+    assert.ok(ms < 8000, `took ${ms} ms`);
   });
 });
