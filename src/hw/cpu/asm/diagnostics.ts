@@ -27,7 +27,7 @@ const NAMED_CONTROLS: Record<string, string> = { '\n': '\\n', '\t': '\\t', '\r':
  * as escapes, so that a message quoting bad source never moves a terminal's
  * cursor or reorders what is printed after it.
  */
-export function printable(s: string): string {
+function printable(s: string): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
     const named = NAMED_CONTROLS[c];

@@ -19,7 +19,7 @@ export type Expr =
   | { k: 'lo12'; a: Expr; col: number; depth: number };
 
 /** Deepest expression tree (and parser recursion) accepted; GNU as has no limit, but no source needs more. */
-export const MAX_EXPR_DEPTH = 500;
+const MAX_EXPR_DEPTH = 500;
 
 function depthOf(e: Expr): number {
   return e.k === 'num' || e.k === 'sym' || e.k === 'dot' ? 1 : e.depth;

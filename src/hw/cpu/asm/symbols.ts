@@ -11,7 +11,7 @@
 import { fail } from './diagnostics.ts';
 import { type EvalEnv, type Expr, evaluate, type Value } from './expr.ts';
 
-export type Sym =
+type Sym =
   | { kind: 'label'; sec: number; off: number; line: number }
   | {
       kind: 'equ';
