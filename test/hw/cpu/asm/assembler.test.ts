@@ -150,17 +150,14 @@ describe('statements and the source map', () => {
     assert.equal(r.lineOf(0x110), undefined);
     assert.equal(r.lineOf(0xfc), undefined);
   });
-  it('assembles a few thousand lines quickly', () => {
+  // A guard against accidental quadratic behaviour by timeout, not a timed assertion
+  // (speed is measured by npm run bench).
+  it('assembles a few thousand lines', { timeout: 120_000 }, () => {
     const src = Array.from(
       { length: 4000 },
       (_, i) => `l${i}: add x0, x1, #${i % 4096}\n  b l${i}\n  ldr x2, =${i}`,
     ).join('\n');
-    const t0 = process.hrtime.bigint();
     const r = assemble(src);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     assert.equal(r.symbols.size, 4000);
-    // A generous bound: this is a guard against accidental quadratic behaviour, not a benchmark
-    // (about 0.5 s on an idle core; the bound allows a machine shared by many jobs).
-    assert.ok(ms < 8000, `took ${ms} ms`);
   });
 });
