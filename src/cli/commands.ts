@@ -7,6 +7,7 @@ import { LivelockError } from '../hyp/vcpu/run-loop.ts';
 import { GuestError } from '../hyp/vm.ts';
 import {
   loadScenarioFile,
+  printable,
   type Scenario,
   type ScenarioDiagnostic,
   ScenarioError,
@@ -193,7 +194,7 @@ export function runCommand(files: readonly string[], o: CommonOptions): number {
     outcomes.push(out);
     if (o.json) continue;
     if (out.error !== undefined) {
-      process.stdout.write(`ERROR ${out.error}\n`);
+      process.stdout.write(`ERROR ${printable(out.error)}\n`);
       continue;
     }
     const r = out.run!;
@@ -231,7 +232,9 @@ export function compareCommand(file: string, policies: readonly string[], o: Com
       `${JSON.stringify({ scenario: s.name, results: runs.map(runJson), errors: outcomes.filter((x) => x.error).map((x) => x.error) }, null, 2)}\n`,
     );
   } else {
-    process.stdout.write(`${s.name}: ${basename(s.file)}\n${s.description ? `${s.description}\n` : ''}\n`);
+    process.stdout.write(
+      printable(`${s.name}: ${basename(s.file)}\n${s.description ? `${s.description}\n` : ''}\n`, true),
+    );
     process.stdout.write(`${compareTable(runs)}\n\n`);
     for (const r of runs) {
       const lines = verdictLines(r);
@@ -241,7 +244,7 @@ export function compareCommand(file: string, policies: readonly string[], o: Com
         `  expected verdict under ${r.policy}: ${expected}${(r.passed ? 'pass' : 'fail') === expected ? ' (as expected)' : ' (MISMATCH)'}\n`,
       );
     }
-    for (const x of outcomes) if (x.error) process.stdout.write(`ERROR ${x.error}\n`);
+    for (const x of outcomes) if (x.error) process.stdout.write(`ERROR ${printable(x.error)}\n`);
     const files = outcomes.flatMap((x) => x.files);
     if (files.length > 0) process.stdout.write(`\nwrote ${files.join(', ')}\n`);
   }

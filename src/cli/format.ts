@@ -1,6 +1,7 @@
 // Human-readable output of runs: verdict lines, cost counters, the compare table.
 
 import { exceptionLoopLine } from '../hw/cpu/exception-loop.ts';
+import { printable } from '../scenario/index.ts';
 import type { ScenarioRun } from '../scenario/run.ts';
 
 const OK = 'ok  ';
@@ -19,7 +20,8 @@ export function verdictLines(r: ScenarioRun): string[] {
         : `  ${FAIL} ${v.name}: expected ${v.expected}, seen ${v.seen}${at}`,
     );
   }
-  return out;
+  // A scenario's name and the guest's output are not trusted to be printable.
+  return out.map((l) => printable(l));
 }
 
 export function exitsSummary(r: ScenarioRun): string {

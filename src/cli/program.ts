@@ -14,10 +14,10 @@ import { UsageError } from './errors.ts';
 import { checkTraceOptions, parseVirtualTime } from './outputs.ts';
 import { collectScenarioFiles, compareCommand, conformanceCommand, runCommand } from './commands.ts';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILED = 1;
+const EXIT_OK = 0;
+// 1: an expectation failed (commands.ts)
 export const EXIT_USAGE = 2;
-export const EXIT_BUG = 3;
+const EXIT_BUG = 3;
 
 const version = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -146,7 +146,7 @@ function checkedTime(option: string, v: string): string {
 }
 
 /** `--policies level,legacy-edge`: known names, at least one, each once. */
-export function parsePolicies(text: string): string[] {
+function parsePolicies(text: string): string[] {
   const policies = text.split(',').map((s) => s.trim());
   const expected = `expected a comma-separated list of policies (${POLICY_NAMES.join(', ')})`;
   if (policies.every((p) => p === '')) throw new UsageError(`--policies: ${expected}, found '${text}'`);

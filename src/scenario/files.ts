@@ -12,7 +12,7 @@ export class FileProblem extends Error {
 }
 
 /** What a non-regular file is, for messages ("is a directory, not a file"). */
-export function fileKind(st: Stats): string {
+function fileKind(st: Stats): string {
   if (st.isFile()) return 'a regular file';
   if (st.isDirectory()) return 'a directory';
   if (st.isFIFO()) return 'a FIFO (named pipe)';

@@ -53,7 +53,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
 }
 
 /** A scenario is text a person wrote: far below this (an `expect.memory` of 100k words is ~3 MiB). */
-export const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
+const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
 
 /** Reads and parses a scenario file (a regular file of at most MAX_SCENARIO_BYTES). */
 export function loadScenarioFile(path: string, options: LoadOptions = {}): Scenario {

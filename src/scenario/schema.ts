@@ -41,11 +41,11 @@ export const SPI_GROUP = 32;
  */
 export const MAX_SPIS = 1024 - SPI_GROUP - PRIVATE_COUNT;
 /** CNTFRQ_EL0 holds the counter frequency in 32 bits (Arm ARM D11.2.1). */
-export const MAX_COUNTER_HZ = 0xffff_ffff;
+const MAX_COUNTER_HZ = 0xffff_ffff;
 /** Guest instruction rate: up to 100 GHz (ticks and cycles stay exact Numbers). */
-export const MAX_CPU_HZ = 100_000_000_000;
+const MAX_CPU_HZ = 100_000_000_000;
 /** Cycles per exit or entry: up to 2^32-1 (over 4 s at 1 GHz), so summed costs stay exact. */
-export const MAX_SWITCH_CYCLES = 0xffff_ffff;
+const MAX_SWITCH_CYCLES = 0xffff_ffff;
 /** How a run ends (RunEnd): PSCI SYSTEM_OFF or SYSTEM_RESET, a limit, or every vcpu waiting with nothing to wake it. */
 export const EXIT_KINDS = ['poweroff', 'reset', 'limit', 'idle'] as const;
 export const DIVERGENCE_KINDS = ['none', 'allowed'] as const;

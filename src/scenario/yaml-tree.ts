@@ -69,7 +69,7 @@ export const MAX_DEPTH = 64;
 /** Nodes produced by expanding aliases, over the whole file. */
 export const MAX_ALIAS_NODES = 10_000;
 /** Nodes of the whole data (an `expect.memory` of 100k words fits). */
-export const MAX_NODES = 1_000_000;
+const MAX_NODES = 1_000_000;
 
 class TooBig extends Error {
   constructor(

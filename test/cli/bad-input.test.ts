@@ -140,3 +140,13 @@ test('standard output on a full disk: a message on stderr and exit 2, no stack t
     closeSync(full);
   }
 });
+
+test('a scenario name with control characters is printed escaped in the verdict lines', () => {
+  const { dir } = workdir();
+  const f = join(dir, 'named.yaml');
+  writeFileSync(f, OK.replace('version: 1\n', 'version: 1\nname: "a\\x1b[2Jb"\n'));
+  const r = runCli(['run', f]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /^PASS {2}a\\x1b\[2Jb /);
+  assert.ok(!r.out.includes('\x1b'));
+});
