@@ -1,5 +1,6 @@
 // Arm PrimeCell UART (PL011), per the PL011 Technical Reference Manual
-// (DDI 0183, r1p5), as a 4 KiB MMIO frame at 0x0900_0000 on the virt board.
+// (DDI 0183, r1p5), as a 4 KiB MMIO frame (MEMMAP.UART on the virt board), built as a register
+// table (hw/mmio).
 //
 // Model choices (the TRM describes a serial line with real baud-rate timing;
 // here the line is infinitely fast and time does not pass inside the device):
@@ -42,6 +43,8 @@ import { bit, field, getField, lowMask, testBit } from '../../sim/bits.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import { Signal } from '../../sim/signal.ts';
 import type { AccessSize, MmioDevice } from '../mmio.ts';
+import { register } from '../mmio/builders.ts';
+import { type MmioRegion, MmioTable, WORD_BYTES } from '../mmio/region.ts';
 
 export const PL011_FRAME_SIZE = 0x1000;
 
@@ -137,6 +140,7 @@ export class Pl011 implements MmioDevice, Saveable<Pl011State> {
   readonly irq = new Signal('pl011.UARTINTR');
   private s: Pl011State = Pl011.resetState();
   private readonly listeners: TransmitListener[] = [];
+  private readonly frame = new MmioTable(this.pl011Table());
 
   static resetState(): Pl011State {
     return {
@@ -181,17 +185,19 @@ export class Pl011 implements MmioDevice, Saveable<Pl011State> {
     return accepted;
   }
 
-  read(offset: number, size: AccessSize, _cpu: number): number {
+  /** A read of any width is a word read of the register (its side effects included), narrowed to the bytes asked for. */
+  read(offset: number, size: AccessSize, cpu: number): number {
     const lane = offset & 3;
-    const word = this.readWord(offset - lane);
+    const word = this.frame.read(offset - lane, WORD_BYTES, cpu);
     const bytes = size === 8 ? 4 : size;
     return ((word >>> (lane * 8)) & lowMask(bytes * 8)) >>> 0;
   }
 
-  write(offset: number, size: AccessSize, value: number, _cpu: number): void {
+  /** A write of any width at a word-aligned offset writes the zero-extended value; other offsets are ignored. */
+  write(offset: number, size: AccessSize, value: number, cpu: number): void {
     if ((offset & 3) !== 0) return;
     const bytes = size === 8 ? 4 : size;
-    this.writeWord(offset, (value & lowMask(bytes * 8)) >>> 0);
+    this.frame.write(offset, WORD_BYTES, (value & lowMask(bytes * 8)) >>> 0, cpu);
   }
 
   defaultState(): Pl011State {
@@ -277,84 +283,116 @@ export class Pl011 implements MmioDevice, Saveable<Pl011State> {
     return v;
   }
 
-  private readWord(offset: number): number {
-    const s = this.s;
-    switch (offset) {
-      case UARTDR:
-        return this.readData();
-      case UARTRSR:
-        return s.rsr;
-      case UARTFR:
-        return this.flags();
-      case UARTILPR:
-        return s.ilpr;
-      case UARTIBRD:
-        return s.ibrd;
-      case UARTFBRD:
-        return s.fbrd;
-      case UARTLCR_H:
-        return s.lcrH;
-      case UARTCR:
-        return s.cr;
-      case UARTIFLS:
-        return s.ifls;
-      case UARTIMSC:
-        return s.imsc;
-      case UARTRIS:
-        return s.ris;
-      case UARTMIS:
-        return this.mis();
-      case UARTDMACR:
-        return s.dmacr;
-    }
-    if (offset >= UARTPeriphID0 && offset < PL011_FRAME_SIZE)
-      return PL011_ID_BYTES[(offset - UARTPeriphID0) >> 2];
-    return 0; // UARTICR (write-only), reserved and test registers: RAZ
-  }
-
-  private writeWord(offset: number, v: number): void {
-    const s = this.s;
-    switch (offset) {
-      case UARTDR:
-        this.transmit(getField(v, DR_DATA));
-        return;
-      case UARTECR:
-        s.rsr = 0; // any value clears FE, PE, BE, OE (TRM "Error Clear Register")
-        return;
-      case UARTILPR:
-        s.ilpr = v & lowMask(ILPR_WIDTH);
-        return;
-      case UARTIBRD:
-        s.ibrd = v & lowMask(IBRD_WIDTH);
-        return;
-      case UARTFBRD:
-        s.fbrd = v & lowMask(FBRD_WIDTH);
-        return;
-      case UARTLCR_H: {
-        const old = s.lcrH;
-        s.lcrH = v & lowMask(LCR_H_WIDTH);
-        if (getField(old ^ s.lcrH, LCR_H_FEN) !== 0) this.flushRx();
-        return;
-      }
-      case UARTCR:
-        s.cr = v & CR_WRITABLE;
-        return;
-      case UARTIFLS:
-        s.ifls = v & IFLS_WRITABLE;
-        return;
-      case UARTIMSC:
-        s.imsc = v & INT_MASK;
-        this.update();
-        return;
-      case UARTICR:
-        s.ris &= ~(v & INT_MASK);
-        this.update();
-        return;
-      case UARTDMACR:
-        s.dmacr = v & lowMask(DMACR_WIDTH);
-        return;
-    }
-    // UARTFR, RIS, MIS, ID registers (read-only), reserved and test registers: WI
+  /**
+   * The PL011 register table (TRM "Summary of registers"): word registers;
+   * read() and write() above adapt narrower bus accesses to them. UARTICR
+   * is write-only (RAZ); FR, RIS, MIS and the ID registers are read-only
+   * (WI); reserved and test-register offsets have no row (RAZ/WI).
+   */
+  private pl011Table(): MmioRegion[] {
+    const s = (): Pl011State => this.s;
+    const rw = (name: string, offset: number, get: () => number, set: (v: number) => void): MmioRegion =>
+      register({ name, offset, read: get, write: (_c, _o, _s, v) => set(v) });
+    return [
+      register({
+        name: 'UARTDR',
+        offset: UARTDR,
+        read: () => this.readData(),
+        write: (_c, _o, _s, v) => this.transmit(getField(v, DR_DATA)),
+      }),
+      register({
+        name: 'UARTRSR/UARTECR',
+        offset: UARTRSR,
+        read: () => s().rsr,
+        write: () => {
+          s().rsr = 0; // any value clears FE, PE, BE, OE (TRM "Error Clear Register")
+        },
+      }),
+      register({ name: 'UARTFR', offset: UARTFR, read: () => this.flags() }),
+      rw(
+        'UARTILPR',
+        UARTILPR,
+        () => s().ilpr,
+        (v) => {
+          s().ilpr = v & lowMask(ILPR_WIDTH);
+        },
+      ),
+      rw(
+        'UARTIBRD',
+        UARTIBRD,
+        () => s().ibrd,
+        (v) => {
+          s().ibrd = v & lowMask(IBRD_WIDTH);
+        },
+      ),
+      rw(
+        'UARTFBRD',
+        UARTFBRD,
+        () => s().fbrd,
+        (v) => {
+          s().fbrd = v & lowMask(FBRD_WIDTH);
+        },
+      ),
+      rw(
+        'UARTLCR_H',
+        UARTLCR_H,
+        () => s().lcrH,
+        (v) => {
+          const old = s().lcrH;
+          s().lcrH = v & lowMask(LCR_H_WIDTH);
+          if (getField(old ^ s().lcrH, LCR_H_FEN) !== 0) this.flushRx();
+        },
+      ),
+      rw(
+        'UARTCR',
+        UARTCR,
+        () => s().cr,
+        (v) => {
+          s().cr = v & CR_WRITABLE;
+        },
+      ),
+      rw(
+        'UARTIFLS',
+        UARTIFLS,
+        () => s().ifls,
+        (v) => {
+          s().ifls = v & IFLS_WRITABLE;
+        },
+      ),
+      rw(
+        'UARTIMSC',
+        UARTIMSC,
+        () => s().imsc,
+        (v) => {
+          s().imsc = v & INT_MASK;
+          this.update();
+        },
+      ),
+      register({ name: 'UARTRIS', offset: UARTRIS, read: () => s().ris }),
+      register({ name: 'UARTMIS', offset: UARTMIS, read: () => this.mis() }),
+      register({
+        name: 'UARTICR',
+        offset: UARTICR,
+        write: (_c, _o, _s, v) => {
+          s().ris &= ~(v & INT_MASK);
+          this.update();
+        },
+      }),
+      rw(
+        'UARTDMACR',
+        UARTDMACR,
+        () => s().dmacr,
+        (v) => {
+          s().dmacr = v & lowMask(DMACR_WIDTH);
+        },
+      ),
+      register({
+        name: 'UARTPeriphID/UARTPCellID',
+        offset: UARTPeriphID0,
+        len: PL011_FRAME_SIZE - UARTPeriphID0,
+        read: (_c, off) => PL011_ID_BYTES[(off - UARTPeriphID0) / WORD_BYTES],
+      }),
+    ];
   }
 
   private flushRx(): void {

@@ -21,6 +21,8 @@ import type { Saveable } from '../../sim/saveable.ts';
 import { Signal } from '../../sim/signal.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { AccessSize, Clock, MmioDevice } from '../mmio.ts';
+import { register } from '../mmio/builders.ts';
+import { type MmioRegion, MmioTable } from '../mmio/region.ts';
 import {
   type Distributor,
   type DistributorClient,
@@ -115,6 +117,8 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
   private readonly trace: TraceSink;
   private updating = false;
   private updateAgain = false;
+  /** the GICC frame's register table */
+  private readonly frame: MmioTable;
 
   constructor(opts: CpuInterfaceOptions) {
     this.cpu = opts.cpu;
@@ -124,6 +128,7 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
     this.irq = new Signal(`cpu${opts.cpu}.irq`);
     this.fiq = new Signal(`cpu${opts.cpu}.fiq`);
     this.dist.attach(this.cpu, this);
+    this.frame = new MmioTable(this.giccTable());
   }
 
   distributorChanged(): void {
@@ -263,78 +268,108 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
     if (this.dist.isActive(this.cpu, id)) this.dist.setActive(this.cpu, id, false);
   }
 
-  // ---- MMIO ----
+  // ---- MMIO: the GICC frame ----
 
-  read(offset: number, size: AccessSize, _cpu: number): number {
-    if (size !== 4 || (offset & 3) !== 0) return 0;
-    switch (offset) {
-      case GICC_CTLR:
-        return this.ctlr;
-      case GICC_PMR:
-        return this.pmr;
-      case GICC_BPR:
-        return this.bpr;
-      case GICC_ABPR:
-        return this.abpr;
-      case GICC_IAR:
-        return this.acknowledge(false);
-      case GICC_AIAR:
-        return this.acknowledge(true);
-      case GICC_RPR: {
-        const rp = this.runningPriority();
-        return rp === IDLE_PRIORITY ? RPR_IDLE : rp;
-      }
-      case GICC_HPPIR:
-        return this.highestPending(false);
-      case GICC_AHPPIR:
-        return this.highestPending(true);
-      case GICC_APR0:
-        return this.apr;
-      case GICC_NSAPR0:
-        return this.nsapr;
-      case GICC_IIDR:
-        return GICC_IIDR_VALUE;
-      default:
-        return 0; // write-only (EOIR, AEOIR, DIR), APR1-3/NSAPR1-3 (32 levels fit APR0), reserved
-    }
+  read(offset: number, size: AccessSize, cpu: number): number {
+    return this.frame.read(offset, size, cpu);
   }
 
-  write(offset: number, size: AccessSize, value: number, _cpu: number): void {
-    if (size !== 4 || (offset & 3) !== 0) return;
-    switch (offset) {
-      case GICC_CTLR:
-        this.ctlr = (value & CTLR_WRITABLE) >>> 0;
-        break;
-      case GICC_PMR:
-        this.pmr = value & PRIORITY_MASK;
-        break;
-      case GICC_BPR:
-        // A value below the minimum sets the minimum (GICv2 4.4.3).
-        this.bpr = Math.max(getField(value, GICC_BPR_BinaryPoint), MIN_BPR);
-        break;
-      case GICC_ABPR:
-        this.abpr = Math.max(getField(value, GICC_BPR_BinaryPoint), MIN_ABPR);
-        break;
-      case GICC_EOIR:
-        this.endOfInterrupt(value, false);
-        return;
-      case GICC_AEOIR:
-        this.endOfInterrupt(value, true);
-        return;
-      case GICC_DIR:
-        this.deactivate(value);
-        return;
-      case GICC_APR0:
-        // Software save/restore of the active priorities (GICv2 4.4.12).
-        this.apr = value >>> 0;
-        break;
-      case GICC_NSAPR0:
-        this.nsapr = value >>> 0;
-        break;
-      default:
-        return; // read-only (IAR, RPR, HPPIR, AIAR, AHPPIR, IIDR) and reserved: WI
-    }
-    this.update();
+  write(offset: number, size: AccessSize, value: number, cpu: number): void {
+    this.frame.write(offset, size, value, cpu);
+  }
+
+  /**
+   * The GICC register table (GICv2 4.4, Table 4-2), word access only.
+   * APR1-3/NSAPR1-3 (32 levels fit APR0) and reserved offsets are RAZ/WI.
+   * Writes of the configuration registers recompute the outputs.
+   */
+  private giccTable(): MmioRegion[] {
+    const cfg = (name: string, offset: number, read: () => number, set: (v: number) => void): MmioRegion =>
+      register({
+        name,
+        offset,
+        read,
+        write: (_c, _o, _s, v) => {
+          set(v);
+          this.update();
+        },
+      });
+    return [
+      cfg(
+        'GICC_CTLR',
+        GICC_CTLR,
+        () => this.ctlr,
+        (v) => {
+          this.ctlr = (v & CTLR_WRITABLE) >>> 0;
+        },
+      ),
+      cfg(
+        'GICC_PMR',
+        GICC_PMR,
+        () => this.pmr,
+        (v) => {
+          this.pmr = v & PRIORITY_MASK;
+        },
+      ),
+      // A value below the minimum sets the minimum (GICv2 4.4.3).
+      cfg(
+        'GICC_BPR',
+        GICC_BPR,
+        () => this.bpr,
+        (v) => {
+          this.bpr = Math.max(getField(v, GICC_BPR_BinaryPoint), MIN_BPR);
+        },
+      ),
+      register({ name: 'GICC_IAR', offset: GICC_IAR, read: () => this.acknowledge(false) }),
+      register({
+        name: 'GICC_EOIR',
+        offset: GICC_EOIR,
+        write: (_c, _o, _s, v) => this.endOfInterrupt(v, false),
+      }),
+      register({
+        name: 'GICC_RPR',
+        offset: GICC_RPR,
+        read: () => {
+          const rp = this.runningPriority();
+          return rp === IDLE_PRIORITY ? RPR_IDLE : rp;
+        },
+      }),
+      register({ name: 'GICC_HPPIR', offset: GICC_HPPIR, read: () => this.highestPending(false) }),
+      cfg(
+        'GICC_ABPR',
+        GICC_ABPR,
+        () => this.abpr,
+        (v) => {
+          this.abpr = Math.max(getField(v, GICC_BPR_BinaryPoint), MIN_ABPR);
+        },
+      ),
+      register({ name: 'GICC_AIAR', offset: GICC_AIAR, read: () => this.acknowledge(true) }),
+      register({
+        name: 'GICC_AEOIR',
+        offset: GICC_AEOIR,
+        write: (_c, _o, _s, v) => this.endOfInterrupt(v, true),
+      }),
+      register({ name: 'GICC_AHPPIR', offset: GICC_AHPPIR, read: () => this.highestPending(true) }),
+      // Software save/restore of the active priorities (GICv2 4.4.12).
+      cfg(
+        'GICC_APR0',
+        GICC_APR0,
+        () => this.apr,
+        (v) => {
+          this.apr = v >>> 0;
+        },
+      ),
+      cfg(
+        'GICC_NSAPR0',
+        GICC_NSAPR0,
+        () => this.nsapr,
+        (v) => {
+          this.nsapr = v >>> 0;
+        },
+      ),
+      register({ name: 'GICC_IIDR', offset: GICC_IIDR, read: () => GICC_IIDR_VALUE }),
+      register({ name: 'GICC_DIR', offset: GICC_DIR, write: (_c, _o, _s, v) => this.deactivate(v) }),
+    ];
   }
 
   // ---- state is data ----

@@ -21,6 +21,9 @@ import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { Clock } from '../mmio.ts';
 import { isSgi, PRIVATE_COUNT, SGI_COUNT } from './intid.ts';
 import { PRIORITY_MASK } from './priority.ts';
+import { DistributorBanks, type DistributorState } from './distributor-state.ts';
+
+export type { DistributorState } from './distributor-state.ts';
 
 export interface DistributorOptions {
   readonly cpus: number;
@@ -32,23 +35,6 @@ export interface DistributorOptions {
 /** A CPU interface attached to the distributor; told when anything that could change its HPPI changed. */
 export interface DistributorClient {
   distributorChanged(): void;
-}
-
-export interface DistributorState {
-  readonly version: 1;
-  readonly ctlr: number;
-  /** per slot (private: cpu*32 + intid; SPI: cpus*32 + intid - 32) */
-  readonly enabled: number[];
-  readonly group: number[];
-  readonly priority: number[];
-  readonly edge: number[];
-  readonly line: number[];
-  readonly latch: number[];
-  readonly active: number[];
-  /** SPI targets, indexed by intid - 32 */
-  readonly targets: number[];
-  /** pending sources per (cpu*16 + sgi) */
-  readonly sgiSources: number[];
 }
 
 /** Packed HPPI: what the distributor hands a CPU interface without allocating. */
@@ -71,15 +57,8 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
   readonly numIrqs: number;
   /** GICD_CTLR: EnableGrp0 (bit 0), EnableGrp1 (bit 1). */
   ctlr = 0;
-  private readonly enabled: Uint8Array;
-  private readonly group: Uint8Array;
-  private readonly priority: Uint8Array;
-  private readonly edge: Uint8Array;
-  private readonly line: Uint8Array;
-  private readonly latch: Uint8Array;
-  private readonly active: Uint8Array;
-  private readonly targets: Uint8Array;
-  private readonly sgiSources: Uint8Array;
+  /** per-INTID state (distributor-state.ts) */
+  private readonly banks: DistributorBanks;
   private readonly clients: (DistributorClient | undefined)[];
   private readonly trace: TraceSink;
   private readonly clock: Clock;
@@ -89,43 +68,14 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
     this.numIrqs = Math.min(PRIVATE_COUNT + opts.spis, 1020);
     this.trace = opts.trace;
     this.clock = opts.clock;
-    const slots = this.cpus * PRIVATE_COUNT + (this.numIrqs - PRIVATE_COUNT);
-    this.enabled = new Uint8Array(slots);
-    this.group = new Uint8Array(slots);
-    this.priority = new Uint8Array(slots);
-    this.edge = new Uint8Array(slots);
-    this.line = new Uint8Array(slots);
-    this.latch = new Uint8Array(slots);
-    this.active = new Uint8Array(slots);
-    this.targets = new Uint8Array(this.numIrqs - PRIVATE_COUNT);
-    this.sgiSources = new Uint8Array(this.cpus * SGI_COUNT);
+    this.banks = new DistributorBanks(this.cpus, this.numIrqs);
     this.clients = new Array(this.cpus).fill(undefined);
     this.reset();
   }
 
-  /**
-   * Reset values (IMPLEMENTATION DEFINED where noted): SGIs enabled and
-   * edge-triggered; PPIs disabled, level-sensitive (read-only); SPIs
-   * disabled, level-sensitive, untargeted; priority 0; group 0.
-   */
+  /** Reset values: DistributorBanks.defaultState (SGIs enabled and edge-triggered, everything else 0). */
   defaultState(): DistributorState {
-    const zeros = (n: number) => new Array<number>(n).fill(0);
-    const n = this.enabled.length;
-    const sgis = zeros(n);
-    for (let c = 0; c < this.cpus; c++) sgis.fill(1, c * PRIVATE_COUNT, c * PRIVATE_COUNT + SGI_COUNT);
-    return {
-      version: 1,
-      ctlr: 0,
-      enabled: sgis,
-      group: zeros(n),
-      priority: zeros(n),
-      edge: [...sgis],
-      line: zeros(n),
-      latch: zeros(n),
-      active: zeros(n),
-      targets: zeros(this.targets.length),
-      sgiSources: zeros(this.sgiSources.length),
-    };
+    return this.banks.defaultState();
   }
 
   reset(): void {
@@ -138,9 +88,7 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
 
   /** Index into the per-INTID arrays. The caller guarantees intid < numIrqs. */
   slot(cpu: number, intid: number): number {
-    return intid < PRIVATE_COUNT
-      ? cpu * PRIVATE_COUNT + intid
-      : this.cpus * PRIVATE_COUNT + intid - PRIVATE_COUNT;
+    return this.banks.slot(cpu, intid);
   }
 
   isImplemented(intid: number): boolean {
@@ -163,33 +111,33 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
   // ---- queries ----
 
   isPending(cpu: number, intid: number): boolean {
-    if (isSgi(intid)) return this.sgiSources[cpu * SGI_COUNT + intid] !== 0;
+    if (isSgi(intid)) return this.banks.sgiSources[cpu * SGI_COUNT + intid] !== 0;
     const s = this.slot(cpu, intid);
-    return this.latch[s] === 1 || (this.edge[s] === 0 && this.line[s] === 1);
+    return this.banks.latch[s] === 1 || (this.banks.edge[s] === 0 && this.banks.line[s] === 1);
   }
 
   isActive(cpu: number, intid: number): boolean {
-    return this.active[this.slot(cpu, intid)] === 1;
+    return this.banks.active[this.slot(cpu, intid)] === 1;
   }
 
   isEnabled(cpu: number, intid: number): boolean {
-    return this.enabled[this.slot(cpu, intid)] === 1;
+    return this.banks.enabled[this.slot(cpu, intid)] === 1;
   }
 
   lineLevel(cpu: number, intid: number): boolean {
-    return this.line[this.slot(cpu, intid)] === 1;
+    return this.banks.line[this.slot(cpu, intid)] === 1;
   }
 
   isEdge(cpu: number, intid: number): boolean {
-    return this.edge[this.slot(cpu, intid)] === 1;
+    return this.banks.edge[this.slot(cpu, intid)] === 1;
   }
 
   groupOf(cpu: number, intid: number): number {
-    return this.group[this.slot(cpu, intid)];
+    return this.banks.group[this.slot(cpu, intid)];
   }
 
   priorityOf(cpu: number, intid: number): number {
-    return this.priority[this.slot(cpu, intid)];
+    return this.banks.priority[this.slot(cpu, intid)];
   }
 
   /**
@@ -199,11 +147,11 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
    */
   targetsOf(cpu: number, intid: number): number {
     if (this.cpus === 1) return 0;
-    return intid < PRIVATE_COUNT ? 1 << cpu : this.targets[intid - PRIVATE_COUNT];
+    return intid < PRIVATE_COUNT ? 1 << cpu : this.banks.targets[intid - PRIVATE_COUNT];
   }
 
   sgiSourcesOf(cpu: number, sgi: number): number {
-    return this.sgiSources[cpu * SGI_COUNT + sgi];
+    return this.banks.sgiSources[cpu * SGI_COUNT + sgi];
   }
 
   // ---- configuration (register writes) ----
@@ -214,24 +162,24 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
   }
 
   setEnabled(cpu: number, intid: number, v: boolean): void {
-    this.enabled[this.slot(cpu, intid)] = v ? 1 : 0;
+    this.banks.enabled[this.slot(cpu, intid)] = v ? 1 : 0;
     this.changed(this.owner(cpu, intid));
   }
 
   setGroup(cpu: number, intid: number, g: number): void {
-    this.group[this.slot(cpu, intid)] = g & 1;
+    this.banks.group[this.slot(cpu, intid)] = g & 1;
     this.changed(this.owner(cpu, intid));
   }
 
   setPriority(cpu: number, intid: number, p: number): void {
-    this.priority[this.slot(cpu, intid)] = p & PRIORITY_MASK;
+    this.banks.priority[this.slot(cpu, intid)] = p & PRIORITY_MASK;
     this.changed(this.owner(cpu, intid));
   }
 
   /** SPI targets only (private targets are read-only); bits of absent cpus are RAZ/WI. */
   setTargets(intid: number, mask: number): void {
     if (intid < PRIVATE_COUNT || this.cpus === 1) return;
-    this.targets[intid - PRIVATE_COUNT] = mask & ((1 << this.cpus) - 1);
+    this.banks.targets[intid - PRIVATE_COUNT] = mask & ((1 << this.cpus) - 1);
     this.changed(-1);
   }
 
@@ -241,8 +189,8 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
     const s = this.slot(0, intid);
     const tr = this.trace.enabled;
     const p0 = tr && this.isPending(0, intid);
-    this.edge[s] = edge ? 1 : 0;
-    if (tr) this.traceState(0, intid, p0, this.active[s] === 1);
+    this.banks.edge[s] = edge ? 1 : 0;
+    if (tr) this.traceState(0, intid, p0, this.banks.active[s] === 1);
     this.changed(-1);
   }
 
@@ -252,11 +200,11 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
   setLine(cpu: number, intid: number, level: boolean): void {
     const s = this.slot(cpu, intid);
     const v = level ? 1 : 0;
-    if (this.line[s] === v) return;
+    if (this.banks.line[s] === v) return;
     const tr = this.trace.enabled;
     const p0 = tr && this.isPending(cpu, intid);
-    this.line[s] = v;
-    if (level && this.edge[s] === 1) this.latch[s] = 1;
+    this.banks.line[s] = v;
+    if (level && this.banks.edge[s] === 1) this.banks.latch[s] = 1;
     if (tr) {
       this.trace.emit({
         kind: 'line',
@@ -265,7 +213,7 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
         signal: intid < PRIVATE_COUNT ? `gic.ppi${intid}` : `gic.spi${intid}`,
         level,
       });
-      this.traceState(cpu, intid, p0, this.active[s] === 1);
+      this.traceState(cpu, intid, p0, this.banks.active[s] === 1);
     }
     this.changed(this.owner(cpu, intid));
   }
@@ -287,8 +235,8 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
     const s = this.slot(cpu, intid);
     const tr = this.trace.enabled;
     const p0 = tr && this.isPending(cpu, intid);
-    this.latch[s] = v ? 1 : 0;
-    if (tr) this.traceState(cpu, intid, p0, this.active[s] === 1);
+    this.banks.latch[s] = v ? 1 : 0;
+    if (tr) this.traceState(cpu, intid, p0, this.banks.active[s] === 1);
     this.changed(this.owner(cpu, intid));
   }
 
@@ -296,8 +244,8 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
   setActive(cpu: number, intid: number, v: boolean): void {
     const s = this.slot(cpu, intid);
     const tr = this.trace.enabled;
-    const a0 = this.active[s] === 1;
-    this.active[s] = v ? 1 : 0;
+    const a0 = this.banks.active[s] === 1;
+    this.banks.active[s] = v ? 1 : 0;
     if (tr) this.traceState(cpu, intid, this.isPending(cpu, intid), a0);
     this.changed(this.owner(cpu, intid));
   }
@@ -306,10 +254,10 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
   changeSgiSources(cpu: number, sgi: number, sources: number, set: boolean): void {
     const i = cpu * SGI_COUNT + sgi;
     const tr = this.trace.enabled;
-    const p0 = this.sgiSources[i] !== 0;
+    const p0 = this.banks.sgiSources[i] !== 0;
     const m = sources & ((1 << this.cpus) - 1);
-    this.sgiSources[i] = set ? this.sgiSources[i] | m : this.sgiSources[i] & ~m;
-    if (tr) this.traceState(cpu, sgi, p0, this.active[cpu * PRIVATE_COUNT + sgi] === 1);
+    this.banks.sgiSources[i] = set ? this.banks.sgiSources[i] | m : this.banks.sgiSources[i] & ~m;
+    if (tr) this.traceState(cpu, sgi, p0, this.banks.active[cpu * PRIVATE_COUNT + sgi] === 1);
     this.changed(cpu);
   }
 
@@ -331,25 +279,23 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
   highestPending(cpu: number, cpuGroupEnables: number): number {
     const groups = this.ctlr & cpuGroupEnables;
     if (groups === 0) return HPPI_NONE;
+    const b = this.banks;
     let best = HPPI_NONE;
     let bestPrio = 0x100;
     for (let id = 0; id < this.numIrqs; id++) {
-      const s = this.slot(cpu, id);
-      if (this.enabled[s] === 0 || this.active[s] === 1 || this.priority[s] >= bestPrio) continue;
-      if (!testBit(groups, this.group[s])) continue;
-      if (id >= PRIVATE_COUNT && this.cpus > 1 && !testBit(this.targets[id - PRIVATE_COUNT], cpu)) continue;
+      const s = b.slot(cpu, id);
+      if (b.enabled[s] === 0 || b.active[s] === 1 || b.priority[s] >= bestPrio) continue;
+      if (!testBit(groups, b.group[s])) continue;
+      if (id >= PRIVATE_COUNT && this.cpus > 1 && !testBit(b.targets[id - PRIVATE_COUNT], cpu)) continue;
       let source = 0;
       if (id < SGI_COUNT) {
-        const src = this.sgiSources[cpu * SGI_COUNT + id];
+        const src = b.sgiSources[cpu * SGI_COUNT + id];
         if (src === 0) continue;
         source = 31 - Math.clz32(src & -src);
-      } else if (this.latch[s] === 0 && (this.edge[s] === 1 || this.line[s] === 0)) continue;
-      bestPrio = this.priority[s];
+      } else if (b.latch[s] === 0 && (b.edge[s] === 1 || b.line[s] === 0)) continue;
+      bestPrio = b.priority[s];
       best =
-        id |
-        (source << HPPI_SOURCE.lsb) |
-        (bestPrio << HPPI_PRIORITY.lsb) |
-        (this.group[s] << HPPI_GROUP.lsb);
+        id | (source << HPPI_SOURCE.lsb) | (bestPrio << HPPI_PRIORITY.lsb) | (b.group[s] << HPPI_GROUP.lsb);
     }
     return best;
   }
@@ -363,9 +309,9 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
     const s = this.slot(cpu, intid);
     const tr = this.trace.enabled;
     const p0 = tr && this.isPending(cpu, intid);
-    if (intid < SGI_COUNT) this.sgiSources[cpu * SGI_COUNT + intid] &= ~(1 << source);
-    else this.latch[s] = 0;
-    this.active[s] = 1;
+    if (intid < SGI_COUNT) this.banks.sgiSources[cpu * SGI_COUNT + intid] &= ~(1 << source);
+    else this.banks.latch[s] = 0;
+    this.banks.active[s] = 1;
     if (tr) this.traceState(cpu, intid, p0, false);
     // The interrupt left the pending set of every targeted cpu.
     this.changed(this.owner(cpu, intid));
@@ -373,7 +319,7 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
 
   private traceState(cpu: number, intid: number, p0: boolean, a0: boolean): void {
     const pending = this.isPending(cpu, intid);
-    const active = this.active[this.slot(cpu, intid)] === 1;
+    const active = this.banks.active[this.slot(cpu, intid)] === 1;
     if (pending === p0 && active === a0) return;
     this.trace.emit({
       kind: 'irq',
@@ -389,35 +335,12 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
   // ---- state is data ----
 
   save(): DistributorState {
-    return {
-      version: 1,
-      ctlr: this.ctlr,
-      enabled: Array.from(this.enabled),
-      group: Array.from(this.group),
-      priority: Array.from(this.priority),
-      edge: Array.from(this.edge),
-      line: Array.from(this.line),
-      latch: Array.from(this.latch),
-      active: Array.from(this.active),
-      targets: Array.from(this.targets),
-      sgiSources: Array.from(this.sgiSources),
-    };
+    return this.banks.save(this.ctlr);
   }
 
   /** Restore into an identically configured distributor; clients are not notified (they restore themselves). */
   restore(s: DistributorState): void {
-    if (s.version !== 1) throw new Error(`distributor snapshot version ${s.version} is not supported`);
-    if (s.enabled.length !== this.enabled.length || s.targets.length !== this.targets.length)
-      throw new Error('distributor snapshot is for a different configuration');
+    this.banks.restore(s);
     this.ctlr = s.ctlr;
-    this.enabled.set(s.enabled);
-    this.group.set(s.group);
-    this.priority.set(s.priority);
-    this.edge.set(s.edge);
-    this.line.set(s.line);
-    this.latch.set(s.latch);
-    this.active.set(s.active);
-    this.targets.set(s.targets);
-    this.sgiSources.set(s.sgiSources);
   }
 }
