@@ -12,6 +12,7 @@ import { POLICY_NAMES } from '../hyp/policy/index.ts';
 import { printable, ScenarioError, scenarioJsonSchema } from '../scenario/index.ts';
 import { UsageError } from './errors.ts';
 import { checkTraceOptions, parseVirtualTime } from './outputs.ts';
+import { qemuMain } from './qemu.ts';
 import { collectScenarioFiles, compareCommand, conformanceCommand, runCommand } from './commands.ts';
 
 const EXIT_OK = 0;
@@ -165,6 +166,8 @@ function parsePolicies(text: string): string[] {
 export function main(argv: string[]): number {
   let code = EXIT_OK;
   try {
+    // QEMU's single-dash options are not this command line's: qemu.ts parses them.
+    if (argv[0] === 'qemu') return qemuMain(argv.slice(1));
     program((c) => {
       code = c;
     }).parse(argv, { from: 'user' });
