@@ -8,7 +8,7 @@
 // alike; so does this. Anything else is refused with a sentence saying so
 // (exit 1, as QEMU exits on an option it does not know).
 
-import { parseRamSize } from '../hw/board/ram-size.ts';
+import { parseRamSize } from '../scenario/index.ts';
 
 /** QEMU exits 1 on a bad command line. */
 export const QEMU_EXIT_ERROR = 1;

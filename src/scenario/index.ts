@@ -17,3 +17,5 @@ export {
   scenarioSchema,
 } from './schema.ts';
 export type * from './types.ts';
+/** machine.memory's syntax (QEMU -m), for the command line's -m. */
+export { parseRamSize } from '../hw/board/ram-size.ts';
