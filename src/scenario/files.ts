@@ -45,7 +45,7 @@ export function errnoReason(e: unknown): string {
 }
 
 /** Why `path` cannot be read as a regular file of at most `max` bytes, or undefined when it can. */
-export function regularFileProblem(path: string, max: number): string | undefined {
+export function regularFileProblem(path: string, max: number, limit: string): string | undefined {
   let st: Stats;
   try {
     st = statSync(path);
@@ -53,7 +53,7 @@ export function regularFileProblem(path: string, max: number): string | undefine
     return errnoReason(e);
   }
   if (!st.isFile()) return `${fileKind(st)}, not a regular file`;
-  if (st.size > max) return `${st.size} bytes, more than the ${max} a file of this kind may have`;
+  if (st.size > max) return `${st.size} bytes, larger than ${limit} (${sizeText(max)})`;
   return undefined;
 }
 

@@ -77,11 +77,15 @@ function whereOf(img: VcpuGuest['image']): ScenarioDiagnostic {
   return { ...img.path.where, message: '' };
 }
 
-const RAM_END = MEMMAP.RAM.base + MEMMAP.RAM.size;
 const hexAddr = (n: number) => `0x${n.toString(16)}`;
 
 /** One vcpu's image: assembled in its slot, or a binary read and staged (an explicit entry wins over the file's). */
-function buildOne(img: VcpuGuest['image'], vcpu: number): { image: VcpuImage; ranges: Range[] } {
+function buildOne(
+  img: VcpuGuest['image'],
+  vcpu: number,
+  ramSize: number,
+): { image: VcpuImage; ranges: Range[] } {
+  const ramEnd = MEMMAP.RAM.base + ramSize;
   if (img.kind === 'asm') {
     const r = assemble(img.source.text, {
       base: DEFAULT_ENTRY + vcpu * SLOT,
@@ -95,14 +99,14 @@ function buildOne(img: VcpuGuest['image'], vcpu: number): { image: VcpuImage; ra
       ranges: [{ start: r.base, end: r.base + r.bytes.length }],
     };
   }
-  if (img.entry !== undefined && (img.entry < BigInt(MEMMAP.RAM.base) || img.entry >= BigInt(RAM_END)))
+  if (img.entry !== undefined && (img.entry < BigInt(MEMMAP.RAM.base) || img.entry >= BigInt(ramEnd)))
     throw new LoadError(
       img.path.written,
-      `entry 0x${img.entry.toString(16)} is outside RAM (${hexAddr(MEMMAP.RAM.base)}..${hexAddr(RAM_END - 1)})`,
+      `entry 0x${img.entry.toString(16)} is outside RAM (${hexAddr(MEMMAP.RAM.base)}..${hexAddr(ramEnd - 1)})`,
     );
-  const bytes = readRegularFile(img.path.resolved, MEMMAP.RAM.size);
+  const bytes = readRegularFile(img.path.resolved, ramSize);
   const entry = img.entry === undefined ? undefined : Number(img.entry);
-  const staged = new Staging();
+  const staged = new Staging(ramSize);
   const r = loadGuest(img.path.written, bytes, staged, {
     flatBase: entry ?? DEFAULT_ENTRY,
     flatEntry: entry,
@@ -142,7 +146,7 @@ export function buildImages(s: Scenario): (VcpuImage | undefined)[] {
     }
     const img = g.image;
     try {
-      const { image, ranges } = buildOne(img, i);
+      const { image, ranges } = buildOne(img, i, s.machine.memory);
       built.set(g.image, image);
       placed.push({ vcpu: i, img, ranges });
       out.push(image);
@@ -156,7 +160,7 @@ export function buildImages(s: Scenario): (VcpuImage | undefined)[] {
       out.push(undefined);
     }
   });
-  diags.push(...placementProblems(placed));
+  diags.push(...placementProblems(placed, MEMMAP.RAM.base + s.machine.memory));
   if (diags.length > 0) throw new ScenarioError(diags);
   return out;
 }
@@ -164,17 +168,18 @@ export function buildImages(s: Scenario): (VcpuImage | undefined)[] {
 /** Images must lie in RAM and must not overlap each other (a later one would silently overwrite code). */
 function placementProblems(
   placed: { vcpu: number; img: VcpuGuest['image']; ranges: Range[] }[],
+  ramEnd: number,
 ): ScenarioDiagnostic[] {
   const out: ScenarioDiagnostic[] = [];
   const what = (p: (typeof placed)[number]) =>
     p.img.kind === 'asm' ? `vcpu${p.vcpu}'s inline code` : `vcpu${p.vcpu}'s binary '${p.img.path.written}'`;
   const span = (r: Range) => `${hexAddr(r.start)}..${hexAddr(r.end - 1)}`;
   placed.forEach((p) => {
-    const outside = p.ranges.find((r) => r.end > r.start && (r.start < MEMMAP.RAM.base || r.end > RAM_END));
+    const outside = p.ranges.find((r) => r.end > r.start && (r.start < MEMMAP.RAM.base || r.end > ramEnd));
     if (outside !== undefined)
       out.push({
         ...whereOf(p.img),
-        message: `guest.vcpu${p.vcpu}: ${what(p)} occupies ${span(outside)}, which does not fit in RAM (${hexAddr(MEMMAP.RAM.base)}..${hexAddr(RAM_END - 1)})`,
+        message: `guest.vcpu${p.vcpu}: ${what(p)} occupies ${span(outside)}, which does not fit in RAM (${hexAddr(MEMMAP.RAM.base)}..${hexAddr(ramEnd - 1)}, machine.memory)`,
       });
   });
   out.push(...overlaps(placed, what, span));
@@ -234,7 +239,7 @@ export function loadImages(ram: GuestRam, images: readonly (VcpuImage | undefine
 /** A LoadTarget that collects segments so a binary can be loaded into any machine later. */
 class Staging {
   readonly base = MEMMAP.RAM.base;
-  readonly size = MEMMAP.RAM.size;
+  constructor(readonly size: number) {}
   private readonly parts: { pa: number; bytes: Uint8Array }[] = [];
   load(pa: number, bytes: Uint8Array): void {
     this.parts.push({ pa, bytes: bytes.slice() });

@@ -10,6 +10,7 @@ import { isScalar, Scalar } from 'yaml';
 import type * as z from 'zod';
 import { isPpi, isSpi, PRIVATE_COUNT } from '../hw/gic/intid.ts';
 import { MEMMAP } from '../hw/board/memory-map.ts';
+import { parseRamSize } from '../hw/board/ram-size.ts';
 import type { ScenarioDiagnostic } from './diagnostics.ts';
 import { regularFileProblem } from './files.ts';
 import { locate } from './issues.ts';
@@ -70,6 +71,8 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
   const machine = dict(top.machine) ?? {};
   const vcpus = field(machineSchema.shape.vcpus.unwrap(), machine.vcpus, DEFAULT_MACHINE.vcpus);
   const spis = field(machineSchema.shape.spis.unwrap(), machine.spis, DEFAULT_MACHINE.spis);
+  const ram = machine.memory === undefined ? undefined : parseRamSize(machine.memory as string | number);
+  const ramSize = typeof ram === 'number' ? ram : undefined;
   const counterHz = field(
     machineSchema.shape.counterHz.unwrap(),
     machine.counterHz,
@@ -94,7 +97,7 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
   const checkFile = (path: DataPath, written: unknown) => {
     if (!options.checkFiles || typeof written !== 'string' || written === '') return;
     const resolved = resolvePath(tree.file, written);
-    const problem = regularFileProblem(resolved, MEMMAP.RAM.size);
+    const problem = regularFileProblem(resolved, ramSize ?? MEMMAP.RAM.size, 'RAM (machine.memory)');
     // The Linux guest's files are downloaded, not committed: say how to get them.
     const hint = /(^|\/)\.cache\/linux\//.test(written) ? '; run `npm run fetch-linux` to download them' : '';
     if (problem === 'no such file')

@@ -241,3 +241,13 @@ test('expect.exit can name every way a run ends, idle included', () => {
     assert.equal(checkExpectations(s.expect, other)[0].ok, false);
   }
 });
+
+test('images are placed against machine.memory, not the default RAM size', () => {
+  const dir = tmp();
+  writeFileSync(join(dir, 'flat.bin'), new Uint8Array(64));
+  const text = (memory: string) =>
+    `version: 1\nmachine: { memory: ${memory} }\nguest:\n  vcpu0: { binary: flat.bin, entry: 0x48000000 }\n`;
+  assert.equal(buildImages(scenarioWith(dir, text('256M')))[0]?.entry, 0x4800_0000);
+  const [outside] = thrown(() => buildImages(scenarioWith(dir, text('128M'))));
+  assert.match(outside, /entry 0x48000000 is outside RAM \(0x40000000\.\.0x47ffffff\)/);
+});
