@@ -33,6 +33,7 @@ const BUILD_INPUTS = [
   'src',
   'schema',
   'scenarios',
+  'conformance',
   'docs',
   'scripts/build.mjs',
   'scripts/bundle-options.mjs',
@@ -126,6 +127,7 @@ describe('npm package', { timeout: 600_000 }, () => {
       'dist/export/index.d.ts',
       'schema/scenario.schema.json',
       'scenarios/seed-masked-enable-disable.yaml',
+      'conformance/kvm-unit-tests/timer/ptimer-cval-irq.yaml',
       'README.md',
       'package.json',
     ])
@@ -154,6 +156,13 @@ describe('npm package', { timeout: 600_000 }, () => {
     const r = sh('npx', ['--offline', 'vgicsim', 'run', SEED, '--policy', 'legacy-edge'], project, 60_000);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /^FAIL {2}seed-masked-enable-disable/m);
+  });
+
+  it('npx vgicsim conformance runs checks shipped in the package', () => {
+    const dir = 'node_modules/vgicsim/conformance/selftests/arch_timer';
+    const args = ['--offline', 'vgicsim', 'conformance', '--dir', dir, '--policy', 'level', '--quiet'];
+    const out = ok(sh('npx', args, project, 120_000), 'npx vgicsim conformance');
+    assert.match(out, /^(\d+) checks x 1 policies: \1 as expected, 0 unexpected$/m);
   });
 
   it('the library loads and runs the seed scenario, records a trace, writes a VCD, and builds a VM', () => {
