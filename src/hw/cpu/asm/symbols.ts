@@ -8,7 +8,7 @@
 // first, depth-first with an explicit stack (chains of any length, no host
 // recursion), and a dependency on itself is reported as a cycle.
 
-import { fail } from './diagnostics.ts';
+import { AsmFail, fail } from './diagnostics.ts';
 import { type EvalEnv, type Expr, evaluate, type Value } from './expr.ts';
 
 type Sym =
@@ -29,6 +29,12 @@ export class SymbolTable {
   readonly syms = new Map<string, Sym>();
   /** Section base addresses, known after pass 1. */
   bases: number[] | null = null;
+  /**
+   * Pass 2: assigned symbols found to have no value (an undefined name, a
+   * cycle) and why, so that each further use fails at once instead of
+   * walking its chain again.
+   */
+  private readonly noValue = new Map<string, string>();
 
   constructor(
     /** Predefined symbols: visible wherever the source does not define the name (see docs/assembler.md). */
@@ -75,24 +81,37 @@ export class SymbolTable {
 
   /** Value of the assigned symbol `root` whose value is not yet known, resolving what it depends on first. */
   private resolve(root: string, col: number): Value {
+    const known = this.noValue.get(root);
+    if (known !== undefined) fail(`symbol '${root}' has no value: ${known}`, col);
     const stack = [root];
     const onStack = new Set(stack);
+    const giveUp = (why: string): never => {
+      // Located here at the use; pass 2 reports the cause at the definition itself.
+      if (this.bases !== null) for (const n of stack) this.noValue.set(n, why);
+      return fail(`symbol '${root}' has no value: ${why}`, col);
+    };
     while (stack.length > 0) {
       const name = stack[stack.length - 1];
       const s = this.syms.get(name) as Extract<Sym, { kind: 'equ' }>;
       const dep = this.firstUnresolved(s.expr);
       if (dep !== null) {
-        if (onStack.has(dep))
-          fail(`symbol '${dep}' is defined in terms of itself (${cycle(stack, dep)})`, col);
+        if (onStack.has(dep)) giveUp(`'${dep}' is defined in terms of itself (${cycle(stack, dep)})`);
+        const failed = this.noValue.get(dep);
+        if (failed !== undefined) giveUp(failed);
         stack.push(dep);
         onStack.add(dep);
         continue;
       }
       // Every assigned symbol of the expression has a value now: no recursion into resolve().
-      s.value = evaluate(
-        s.expr,
-        this.env(() => s.dot),
-      );
+      try {
+        s.value = evaluate(
+          s.expr,
+          this.env(() => s.dot),
+        );
+      } catch (e) {
+        if (!(e instanceof AsmFail)) throw e;
+        giveUp(`${name === root ? '' : `'${name}' (line ${s.line}): `}${e.message}`);
+      }
       stack.pop();
       onStack.delete(name);
     }

@@ -124,8 +124,34 @@ describe('.equ chains', () => {
     const d = diagnostics(`${lines.join('\n')}\n.quad c0`);
     assert.ok(d.length >= 1);
     for (const x of d)
-      assert.match(x.message, /symbol 'c\d+' is defined in terms of itself \(c\d+ -> .* more -> /);
+      assert.match(
+        x.message,
+        /symbol 'c\d+' has no value: 'c\d+' is defined in terms of itself \(c\d+ -> .* more -> /,
+      );
     assert.equal(d.at(-1)!.line, n + 1);
+  });
+
+  it('a use of a symbol without value is located at the use; the cause at its definition', () => {
+    const d = diagnostics('.equ a, b + 1\n.equ b, nothere\n.quad a');
+    assert.deepEqual(
+      d.map((x) => [x.line, x.column, x.message]),
+      [
+        [1, 9, "symbol 'b' has no value: undefined label 'nothere'"],
+        [2, 9, "undefined label 'nothere'"],
+        [3, 7, "symbol 'a' has no value: undefined label 'nothere'"],
+      ],
+    );
+  });
+
+  it('a long chain without value, used many times, is walked once (no quadratic time)', () => {
+    const n = 3000;
+    const chain = Array.from({ length: n }, (_, i) => `.equ s${i}, s${i + 1} + 1`).join('\n');
+    const t0 = process.hrtime.bigint();
+    const d = diagnostics(`${chain}\n.equ s${n}, nothere\n${Array(n).fill('.quad s0').join('\n')}`);
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    assert.equal(d.length, 2 * n + 1);
+    // Walking the chain at each use took minutes; a loaded machine still does this in seconds.
+    assert.ok(ms < 20000, `took ${ms} ms`);
   });
 
   it('`.` in a forward definition is the address where it was written (as GNU as)', () => {
