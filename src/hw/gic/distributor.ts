@@ -19,7 +19,7 @@ import type { Saveable } from '../../sim/saveable.ts';
 import type { SignalListener } from '../../sim/signal.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { Clock } from '../mmio.ts';
-import { isSgi, PRIVATE_COUNT, SGI_COUNT } from './intid.ts';
+import { FIRST_SPECIAL_INTID, isSgi, PRIVATE_COUNT, SGI_COUNT } from './intid.ts';
 import { PRIORITY_MASK } from './priority.ts';
 import { DistributorBanks, type DistributorState } from './distributor-state.ts';
 
@@ -65,7 +65,7 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
 
   constructor(opts: DistributorOptions) {
     this.cpus = opts.cpus;
-    this.numIrqs = Math.min(PRIVATE_COUNT + opts.spis, 1020);
+    this.numIrqs = Math.min(PRIVATE_COUNT + opts.spis, FIRST_SPECIAL_INTID);
     this.trace = opts.trace;
     this.clock = opts.clock;
     this.banks = new DistributorBanks(this.cpus, this.numIrqs);

@@ -4,7 +4,7 @@
 // predicate. The list-register backend (vgic-v2.ts) and the GICD emulation
 // (vgic-mmio-v2.ts) act on this state.
 
-import { type IntId, isPrivate, isSgi, PRIVATE_COUNT } from '../../hw/gic/intid.ts';
+import { FIRST_SPECIAL_INTID, type IntId, isPrivate, isSgi, PRIVATE_COUNT } from '../../hw/gic/intid.ts';
 import type { Clock } from '../../hw/mmio.ts';
 import { getField } from '../../sim/bits.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
@@ -18,7 +18,7 @@ import { VIRT_PRIORITY_SHIFT } from '../../hw/gic/priority.ts';
 /** GICv2: CPUTargetList is 8 bits. */
 export const VGIC_V2_MAX_CPUS = 8;
 /** GICv2 implements at most 1020 INTIDs (ITLinesNumber = 31). */
-export const VGIC_MAX_IRQS = 1020;
+export const VGIC_MAX_IRQS = FIRST_SPECIAL_INTID;
 
 export interface VgicCoreOptions {
   readonly nrVcpus: number;
