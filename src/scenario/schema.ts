@@ -142,7 +142,7 @@ export const machineSchema = strict({
   ).optional(),
   limits: strict({
     ticks: ticks('run budget in counter ticks; reaching it ends the run with exit: limit', 1).optional(),
-    instructions: ticks('run budget in guest instructions (all vcpus)', 1).optional(),
+    instructions: ticks('run budget in guest instructions and exception entries (all vcpus)', 1).optional(),
   })
     .describe('run budget: a run that reaches a limit stops cleanly and ends with exit: limit')
     .optional(),

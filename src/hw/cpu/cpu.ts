@@ -1,6 +1,7 @@
 // The AArch64 interpreter: one core, executing decoded ops from the shared
-// decode cache in blocks. run(n) executes up to n instructions (one cycle
-// each) and returns why it stopped; the budget is exact. Interrupts are
+// decode cache in blocks. run(n) runs for up to n cycles (one per
+// instruction, one per exception entry: exceptions.ts) and returns why it
+// stopped; the budget is exact. Interrupts are
 // checked at the start of run() and after instructions that can unmask or
 // raise them (MSR DAIF*, ERET, SVC); a port call ends the run, so the
 // machine re-reads its deadlines. The hot ALU and branch ops are inline;
