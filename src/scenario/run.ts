@@ -155,8 +155,9 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
     const every = opts.progressInstructions ?? 5_000_000;
     let next = every;
     m.scheduler.onSlice = () => {
-      if (m.scheduler.retired < next) return;
-      next = m.scheduler.retired + every;
+      // Guest cycles, so a guest in an exception storm (nothing retired) still reports progress.
+      if (m.scheduler.guestCycles < next) return;
+      next = m.scheduler.guestCycles + every;
       opts.onProgress?.({ ticks: m.board.kernel.now, instructions: m.scheduler.retired });
     };
   };

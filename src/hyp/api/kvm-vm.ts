@@ -57,7 +57,7 @@ export interface KvmVmConfig {
 export interface KvmRunLimits {
   /** run at most this many more ticks of virtual time */
   readonly ticks?: number;
-  /** retire at most this many more instructions (all vcpus) */
+  /** at most this many more instructions and exception entries (guest cycles, all vcpus) */
   readonly instructions?: number;
 }
 
@@ -242,7 +242,9 @@ export class KvmVm {
     const t0 = vm.board.kernel.now;
     const i0 = vm.scheduler.retired;
     const ticks = limits.ticks === undefined ? NEVER : t0 + limits.ticks;
-    const instructions = limits.instructions === undefined ? NEVER : i0 + limits.instructions;
+    // The limit counts guest cycles (instructions and exception entries).
+    const c0 = vm.scheduler.guestCycles;
+    const instructions = limits.instructions === undefined ? NEVER : c0 + limits.instructions;
     let reason: KvmExitReason;
     let systemEvent: KvmExit['systemEvent'];
     let message: string | undefined;

@@ -282,4 +282,14 @@ describe('KVM_RUN exits', () => {
       .assertExit('internal-error');
     assert.match(ldp.exit.message ?? '', /syndrome/);
   });
+
+  it('an exception storm spends the instruction budget of each KVM_RUN, which moves time', () => {
+    // No vector table: every entry's fetch faults (nothing retires). Each
+    // run's budget counts from where the last one ended.
+    const storm = vmGuest('_start: udf #0').run({ instructions: 1600 }).assertExit('limit');
+    assert.equal(storm.exit.instructions, 0);
+    assert.equal(storm.exit.ticks, 100, '1600 exception entries are 1600 cycles');
+    storm.run({ instructions: 1600 }).assertExit('limit');
+    assert.equal(storm.exit.ticks, 100);
+  });
 });
