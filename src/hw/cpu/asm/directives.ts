@@ -3,7 +3,7 @@
 
 import { fail } from './diagnostics.ts';
 import { type Cursor, describe, type Expr, parseExpr, type Value } from './expr.ts';
-import { DATA, type FillKind, type Section, TEXT } from './layout.ts';
+import { DATA, type FillKind, MAX_SECTION_BYTES, type Section, TEXT } from './layout.ts';
 
 /** What a directive handler may do to the assembler state. */
 export interface DirectiveHost {
@@ -105,6 +105,9 @@ const org: Handler = (c, h) => {
   const e = parseExpr(c);
   const v = h.evalNow(e);
   if (v.sec !== null && v.sec !== h.sec) fail('.org target is in another section', e.col);
+  if (v.v < 0n) fail(`.org target ${v.v} is a negative offset`, e.col);
+  if (v.v > BigInt(MAX_SECTION_BYTES))
+    fail(`.org target 0x${v.v.toString(16)} is beyond the ${MAX_SECTION_BYTES}-byte section limit`, e.col);
   const target = Number(v.v);
   const cur = h.section().size;
   if (target < cur)

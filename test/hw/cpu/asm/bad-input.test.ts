@@ -43,6 +43,8 @@ describe('bad input: located messages', () => {
     ['.space 0x10000000000000000', 1, 8, /does not fit in 64 bits/],
     ['.quad 1 << 64', 1, 9, /shift count 64 out of range \(0\.\.63\)/],
     ['.quad 0x8000000000000000 / -1', 1, 26, /division overflow/],
+    ['.org -1', 1, 6, /\.org target -1 is a negative offset/],
+    ['.org 0x7fffffffffffffff', 1, 6, /beyond the 67108864-byte section limit/],
     ['"mov x0, #1\\nhvc #0"', 1, 1, /found the string "mov x0, #1\\nhvc #0": was the source quoted twice/],
     ['mov x0, #1\\nhvc #0', 1, 11, /unexpected '\\n' outside a string/],
   ];
