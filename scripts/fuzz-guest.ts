@@ -1,4 +1,5 @@
-// `npm run fuzz:guest [-- --runs N --seed S]`: the random-guest campaign of
+// `npm run fuzz:guest [-- [cases] [seed]]` (also the second half of `npm
+// run fuzz`): the random-guest campaign of
 // test/integration/guest-fuzz.test.ts with more cases and a summary (how
 // runs ended, instructions and exceptions executed, host time). Each guest
 // runs on the reference machine and under both timer policies, twice (the
@@ -15,19 +16,25 @@ import {
   runGuest,
 } from '../test/integration/guest-fuzz.ts';
 
-function arg(name: string, dflt: number): number {
+// `[cases] [seed]` as `npm run fuzz` takes them (it runs this after the scenario campaign), or --runs/--seed.
+const positional = process.argv
+  .slice(2)
+  .filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
+
+function arg(name: string, index: number, dflt: number): number {
   const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return dflt;
-  const v = Number(process.argv[i + 1]);
+  const raw = i >= 0 ? process.argv[i + 1] : positional[index];
+  if (raw === undefined) return dflt;
+  const v = Number(raw);
   if (!Number.isSafeInteger(v) || v < 0) {
-    console.error(`fuzz-guest: --${name} needs a non-negative integer`);
+    console.error('usage: npm run fuzz:guest -- [cases (default 2000)] [seed]   (or --runs N --seed S)');
     process.exit(2);
   }
   return v;
 }
 
-const runs = arg('runs', 2000);
-const seed = arg('seed', Date.now() % 1_000_000);
+const runs = arg('runs', 0, 2000);
+const seed = arg('seed', 1, Date.now() % 1_000_000);
 const KINDS: readonly MachineKind[] = ['reference', 'level', 'legacy-edge'];
 const ends = new Map<string, number>();
 let instructions = 0;
