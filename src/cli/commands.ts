@@ -20,7 +20,9 @@ import {
   runConformance,
 } from '../scenario/conformance.ts';
 import { compareTable, costLines, runJson, verdictLines } from './format.ts';
+import { htmlOutcome, writeCompareHtml, writeConformanceHtml, writeRunHtml } from './html.ts';
 import { parseVirtualTime, type TraceFiles, wantsTrace, writeTraceFiles } from './outputs.ts';
+import type { TraceRecord } from '../sim/trace/records.ts';
 import { UsageError } from './errors.ts';
 import { Progress } from './progress.ts';
 
@@ -78,7 +80,10 @@ export function collectScenarioFiles(args: readonly string[]): string[] {
 }
 
 /** The sink for a run's trace files: everything, or the window given by --trace-from/--trace-to. */
-function traceSink(o: TraceFiles, counterHz: number): { sink: MemorySink | WindowSink; memory: MemorySink } {
+function traceSink(
+  o: TraceFiles,
+  counterHz: number,
+): { sink: MemorySink | WindowSink; memory: MemorySink; window?: { from: number; to: number } } {
   const memory = new MemorySink();
   if (o.traceFrom === undefined && o.traceTo === undefined) return { sink: memory, memory };
   try {
@@ -88,7 +93,7 @@ function traceSink(o: TraceFiles, counterHz: number): { sink: MemorySink | Windo
       throw new RangeError(
         `the trace window is empty (--trace-from ${o.traceFrom}, --trace-to ${o.traceTo})`,
       );
-    return { sink: new WindowSink(memory, from, to), memory };
+    return { sink: new WindowSink(memory, from, to), memory, window: { from, to } };
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
   }
@@ -110,8 +115,11 @@ function loadAll(files: readonly string[]): Scenario[] {
   return scenarios;
 }
 
-interface Outcome {
+export interface Outcome {
   readonly run?: ScenarioRun;
+  /** the trace (for --html), and its window */
+  readonly records?: readonly TraceRecord[];
+  readonly window?: { from: number; to: number };
   readonly error?: string;
   readonly files: string[];
 }
@@ -148,7 +156,7 @@ function runOne(
           inputs,
         })
       : [];
-    return { run, files };
+    return { run, files, records: traced?.memory.records, window: traced?.window };
   } catch (e) {
     stream?.end();
     progress.done();
@@ -206,6 +214,11 @@ export function runCommand(files: readonly string[], o: CommonOptions): number {
     if (!o.quiet) process.stdout.write(`${costLines(r).join('\n')}\n`);
     for (const f of out.files) process.stdout.write(`  wrote ${f}\n`);
   }
+  if (o.html !== undefined)
+    for (const [i, s] of scenarios.entries()) {
+      const f = writeRunHtml(o.html, several ? s.name : undefined, s, outcomes[i], files);
+      if (f && !o.json) process.stdout.write(`  wrote ${f}\n`);
+    }
   const ok = (x: Outcome, s: Scenario) =>
     x.run !== undefined &&
     (o.checkVerdicts ? (x.run.passed ? 'pass' : 'fail') === expectedVerdict(s, x.run.policy) : x.run.passed);
@@ -227,6 +240,15 @@ export function compareCommand(file: string, policies: readonly string[], o: Com
   const outcomes = policies.map((p) => runOne(s, p, o, p, progress, [file]));
   const runs = outcomes.flatMap((x) => (x.run ? [x.run] : []));
   const mismatches = runs.filter((r) => (r.passed ? 'pass' : 'fail') !== expectedVerdict(s, r.policy));
+  const html =
+    o.html === undefined
+      ? undefined
+      : writeCompareHtml(
+          o.html,
+          s,
+          outcomes.flatMap((x) => htmlOutcome(x, s)),
+          [file],
+        );
   if (o.json) {
     process.stdout.write(
       `${JSON.stringify({ scenario: s.name, results: runs.map(runJson), errors: outcomes.filter((x) => x.error).map((x) => x.error) }, null, 2)}\n`,
@@ -246,6 +268,7 @@ export function compareCommand(file: string, policies: readonly string[], o: Com
     }
     for (const x of outcomes) if (x.error) process.stdout.write(`ERROR ${printable(x.error)}\n`);
     const files = outcomes.flatMap((x) => x.files);
+    if (html !== undefined) files.push(html);
     if (files.length > 0) process.stdout.write(`\nwrote ${files.join(', ')}\n`);
   }
   if (outcomes.some((x) => x.error !== undefined)) return EXIT_FAILED;
@@ -255,7 +278,7 @@ export function compareCommand(file: string, policies: readonly string[], o: Com
 
 export function conformanceCommand(
   policies: readonly string[],
-  o: { dir: string; json?: boolean; quiet?: boolean },
+  o: { dir: string; json?: boolean; quiet?: boolean; html?: string },
 ): number {
   let isDir = false;
   try {
@@ -274,6 +297,7 @@ export function conformanceCommand(
   });
   progress.done();
   const unexpected = rows.filter((r) => r.result !== r.expected);
+  const html = o.html === undefined ? undefined : writeConformanceHtml(o.html, rows, scenarios);
   if (o.json) {
     process.stdout.write(`${JSON.stringify({ results: rows, unexpected: unexpected.length }, null, 2)}\n`);
   } else {
@@ -300,6 +324,7 @@ export function conformanceCommand(
     process.stdout.write(
       `\n${checks} checks x ${policies.length} policies: ${rows.length - unexpected.length} as expected, ${unexpected.length} unexpected\n`,
     );
+    if (html !== undefined) process.stdout.write(`wrote ${html}\n`);
   }
   return unexpected.length === 0 ? EXIT_OK : EXIT_FAILED;
 }

@@ -17,6 +17,8 @@ export interface TraceFiles {
   readonly vcd?: string;
   readonly perfetto?: string;
   readonly trace?: string;
+  /** the self-contained HTML report (src/export/html) */
+  readonly html?: string;
   /** trace window start and end (virtual time: ticks, or a number with s/ms/us/ns) */
   readonly traceFrom?: string;
   readonly traceTo?: string;
@@ -40,7 +42,7 @@ export function parseVirtualTime(text: string, counterHz: number): number {
 }
 
 export function wantsTrace(f: TraceFiles): boolean {
-  return f.vcd !== undefined || f.perfetto !== undefined || f.trace !== undefined;
+  return f.vcd !== undefined || f.perfetto !== undefined || f.trace !== undefined || f.html !== undefined;
 }
 
 /** `out/seed.vcd` + `level` -> `out/seed.level.vcd` (when `tag` is given). */
@@ -50,7 +52,7 @@ export function tagged(path: string, tag: string | undefined): string {
   return `${path.slice(0, path.length - ext.length)}.${tag}${ext}`;
 }
 
-const OUTPUT_OPTIONS = ['vcd', 'perfetto', 'trace'] as const;
+const OUTPUT_OPTIONS = ['vcd', 'perfetto', 'trace', 'html'] as const;
 
 /** The file a path names, through symbolic links when it exists. */
 function canonical(path: string): string {
@@ -88,7 +90,7 @@ export function checkTraceOptions(f: TraceFiles, inputs: readonly string[]): voi
   const given = OUTPUT_OPTIONS.filter((k) => f[k] !== undefined);
   if ((f.traceFrom !== undefined || f.traceTo !== undefined) && given.length === 0)
     throw new UsageError(
-      '--trace-from and --trace-to select what --vcd, --perfetto or --trace write: give one of them',
+      '--trace-from and --trace-to select what --vcd, --perfetto, --trace or --html write: give one of them',
     );
   const protect = new Set(inputs.map(canonical));
   const seen = new Map<string, string>();
@@ -111,6 +113,12 @@ function write(option: string, path: string, text: string, inputs: ReadonlySet<s
   } catch (e) {
     throw new OutputError(`cannot write --${option} '${path}': ${describeWriteError(e)}`);
   }
+}
+
+/** The HTML report (one file per invocation of compare; per scenario of run). */
+export function writeHtmlFile(path: string, text: string, inputs: readonly string[]): string {
+  write('html', path, text, new Set(inputs.map(canonical)));
+  return path;
 }
 
 export function writeTraceFiles(

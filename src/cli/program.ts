@@ -45,6 +45,7 @@ function program(setCode: (code: number) => void): Command {
       )
       .option('--perfetto <file>', 'write a Chrome/Perfetto trace (open in ui.perfetto.dev)')
       .option('--trace <file>', 'write the text trace: one line per event, virtual time first')
+      .option('--html <file>', 'write a self-contained HTML report: verdicts, waveform, costs, UART')
       .option('--trace-from <time>', 'trace only from this virtual time (ticks, or e.g. 250ms, 10us)', (v) =>
         checkedTime('--trace-from', v),
       )
@@ -111,6 +112,7 @@ function program(setCode: (code: number) => void): Command {
     .option('--dir <dir>', 'where the checks are', 'conformance')
     .option('--json', 'print results as JSON')
     .option('-q, --quiet', 'print only checks whose result is not the expected one, and the summary')
+    .option('--html <file>', 'write a self-contained HTML report: the table, failing checks with waveforms')
     .addHelpText(
       'after',
       '\nExit code 0 when every check gets the verdict it expects for the policy (under `level`\n' +
@@ -118,6 +120,7 @@ function program(setCode: (code: number) => void): Command {
         'Examples:\n  vgicsim conformance\n  vgicsim conformance --policy level --json',
     )
     .action((o) => {
+      checkTraceOptions({ html: o.html }, []);
       setCode(conformanceCommand(o.policy ? [o.policy] : POLICY_NAMES, o));
     });
 

@@ -45,7 +45,7 @@ test('--trace-from/--trace-to: bad syntax, or no trace output to select from, ar
   usage(['compare', scenario, '--trace-to', '1.5.5'], /^vgicsim: --trace-to: expected a virtual time/);
   usage(
     ['run', scenario, '--trace-from', '10'],
-    /^vgicsim: --trace-from and --trace-to select what --vcd, --perfetto or --trace write/,
+    /^vgicsim: --trace-from and --trace-to select what --vcd, --perfetto, --trace or --html write/,
   );
 });
 
