@@ -145,15 +145,12 @@ describe('.equ chains', () => {
     );
   });
 
-  it('a long chain without value, used many times, is walked once (no quadratic time)', () => {
+  // Walking the chain at each use took minutes: the timeout turns that regression into a failure.
+  it('a long chain without value, used many times, is walked once', { timeout: 120_000 }, () => {
     const n = 3000;
     const chain = Array.from({ length: n }, (_, i) => `.equ s${i}, s${i + 1} + 1`).join('\n');
-    const t0 = process.hrtime.bigint();
     const d = diagnostics(`${chain}\n.equ s${n}, nothere\n${Array(n).fill('.quad s0').join('\n')}`);
-    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
     assert.equal(d.length, 2 * n + 1);
-    // Walking the chain at each use took minutes; a loaded machine still does this in seconds.
-    assert.ok(ms < 20000, `took ${ms} ms`);
   });
 
   it('`.` in a forward definition is the address where it was written (as GNU as)', () => {
