@@ -9,30 +9,34 @@
 // test/fixtures/cross/ and need no tool; `--cross` runs only them, against the
 // real tools (`npm run test:cross`); `--record` runs them to regenerate the
 // fixtures (scripts/make-cross-fixtures.ts, `npm run fixtures:cross`).
+// test/browser/ (the HTML report in Debian's chromium via playwright-core) is
+// left out too; `--browser` runs it alone (`npm run test:browser`).
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const LINUX = join('test', 'linux');
+const BROWSER = join('test', 'browser');
 const CROSS_MARK = /^\/\/ test:cross: /m; // as test/cross/recorded.ts
 
 function walk(dir) {
   const out = [];
   for (const name of readdirSync(dir).sort()) {
     const p = join(dir, name);
-    if (p === LINUX && dir === 'test') continue;
+    if ((p === LINUX || p === BROWSER) && dir === 'test') continue;
     if (statSync(p).isDirectory()) out.push(...walk(p));
     else if (name.endsWith('.test.ts')) out.push(p);
   }
   return out;
 }
 
-const FLAGS = ['--linux', '--cross', '--record'];
+const FLAGS = ['--linux', '--cross', '--record', '--browser'];
 const linux = process.argv.includes('--linux');
+const browser = process.argv.includes('--browser');
 const cross = process.argv.includes('--cross');
 const rec = process.argv.includes('--record');
 const filters = process.argv.slice(2).filter((a) => !FLAGS.includes(a));
-let files = walk(linux ? LINUX : 'test').filter(
+let files = walk(linux ? LINUX : browser ? BROWSER : 'test').filter(
   (f) => filters.length === 0 || filters.some((s) => f.includes(s)),
 );
 if (cross || rec) files = files.filter((f) => CROSS_MARK.test(readFileSync(f, 'utf8')));

@@ -132,9 +132,10 @@ Wave.prototype.draw = function () {
   var X = function (t) { return self.x(t); };
   var clampX = function (t) { return Math.min(LABEL_W + self.plotW(), Math.max(LABEL_W, X(t))); };
   var y = RULER;
-  var rows = el('g', {}, null, svg);
-  this.runs.forEach(function (r) {
+  var all = el('g', {}, null, svg);
+  this.runs.forEach(function (r, ri) {
     var w = r.wave, top = y;
+    var rows = el('g', { class: 'run', 'data-run': ri, 'data-title': r.title }, null, all);
     el('text', { x: 4, y: y + 16, class: 'runtitle' }, r.title, rows);
     y += TITLE;
     // exits: one row per vcpu that has any
@@ -159,7 +160,7 @@ Wave.prototype.draw = function () {
     // markers
     var mg = el('g', { class: 'markers' }, null, rows);
     el('text', { x: 8, y: y + 14, class: 'label' }, 'IAR / EOIR / DIR / inject', mg);
-    var used = {};
+    var used = {}, textEnd = -1;
     w.markers.forEach(function (m) {
       if (m.t < v0 || m.t > v1) return;
       var x = Math.round(X(m.t)), key = m.kind + x;
@@ -168,7 +169,11 @@ Wave.prototype.draw = function () {
       var g = el('g', { class: 'marker m-' + m.kind, 'data-t': m.t, 'data-kind': m.kind }, null, mg);
       el('path', { d: 'M' + x + ' ' + (y + 3) + 'l-4 -0 l4 7 l4 -7z M' + x + ' ' + (y + 10) + 'V' + (y + ROW) }, null, g);
       el('title', {}, 't=' + m.t + ' cpu' + m.cpu + ': ' + m.label, g);
-      if (m.kind !== 'note' && m.kind !== 'inject') el('text', { x: x + 5, y: y + 12, class: 'marktext' }, m.label.replace(/^GIC[CV]_/, ''), g);
+      var mt = m.label.replace(/^GIC[CV]_/, '');
+      if (m.kind !== 'note' && m.kind !== 'inject' && x + 5 > textEnd) {
+        el('text', { x: x + 5, y: y + 12, class: 'marktext' }, mt, g);
+        textEnd = x + 5 + mt.length * 6.2;
+      }
     });
     y += ROW + GAP;
     w.tracks.forEach(function (tr) {

@@ -1,0 +1,171 @@
+// The HTML report in Debian's chromium: loads with no console error, the
+// waveform shows the transitions the trace has (read back from the DOM),
+// zoom works, the divergence link zooms to the instant, conformance filters.
+// Needs /usr/bin/chromium (npm run test:browser); a missing browser fails.
+
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { buildWaveform } from '../../src/export/html/index.ts';
+import { loadScenarioFile } from '../../src/scenario/index.ts';
+import { runScenario } from '../../src/scenario/run.ts';
+import { MemorySink } from '../../src/sim/trace/sink.ts';
+import { launch } from './chromium.ts';
+
+const SEED = 'scenarios/seed-masked-enable-disable.yaml';
+const dir = mkdtempSync(join(tmpdir(), 'vgicsim-html-'));
+
+/** vgicsim with these arguments; exit 1 (a verdict failed) still writes the report. */
+function vgicsim(args: string[]): void {
+  try {
+    execFileSync(process.execPath, ['bin/vgicsim.mjs', ...args], { stdio: 'pipe' });
+  } catch (e) {
+    if ((e as { status?: number }).status !== 1) throw e;
+  }
+}
+
+let context: BrowserContext;
+let close: () => Promise<void>;
+
+/** Opens a report; collects console errors and page errors. */
+async function open(file: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:')) errors.push(`network request: ${r.url()}`);
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector('.wave svg g.track');
+  return { page, errors };
+}
+
+const view = (page: Page, wave: string) =>
+  page.$eval(`#${wave} svg`, (s) => [Number(s.getAttribute('data-from')), Number(s.getAttribute('data-to'))]);
+
+describe('HTML report in chromium', () => {
+  before(async () => {
+    ({ context, close } = await launch());
+    vgicsim(['compare', SEED, '--policies', 'level,legacy-edge', '--html', join(dir, 'seed.html')]);
+    vgicsim([
+      'run',
+      SEED,
+      '--policy',
+      'legacy-edge',
+      '--trace-from',
+      '100',
+      '--trace-to',
+      '200',
+      '--html',
+      join(dir, 'window.html'),
+    ]);
+    const cf = join(dir, 'checks');
+    mkdirSync(cf);
+    for (const f of ['vtimer-pending-disable-reenable.yaml', 'vtimer-cval-irq.yaml'])
+      copyFileSync(join('conformance/kvm-unit-tests/timer', f), join(cf, f));
+    vgicsim(['conformance', '--dir', cf, '--html', join(dir, 'conformance.html')]);
+  });
+  after(async () => {
+    await close?.();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('compare: loads with no console error and draws both runs on one axis', async () => {
+    const { page, errors } = await open(join(dir, 'seed.html'));
+    assert.deepEqual(errors, []);
+    const titles = await page.$$eval('#wave-all g.run', (gs) => gs.map((g) => g.getAttribute('data-title')));
+    assert.deepEqual(titles, ['policy level \u2014 PASS', 'policy legacy-edge \u2014 FAIL']);
+    await page.close();
+  });
+
+  it('compare: each run shows the transitions of its trace (timer output, LR0, vcpu line)', async () => {
+    const { page } = await open(join(dir, 'seed.html'));
+    const s = loadScenarioFile(SEED);
+    for (const [i, policy] of ['level', 'legacy-edge'].entries()) {
+      const sink = new MemorySink();
+      const run = runScenario(s, { policy, trace: sink });
+      const w = buildWaveform(sink.records, run.ticks);
+      for (const key of ['cpu0.cntv', 'lr.vcpu0.lr0', 'cpu0.virq']) {
+        const ch = w.tracks.find((t) => t.key === key)!.ch;
+        const want = [];
+        for (let j = 0; j < ch.length; j += 2) want.push(`${ch[j]}:${ch[j + 1]}`);
+        const edges = await page.$eval(`#wave-all g.run[data-run="${i}"] g.track[data-key="${key}"]`, (g) =>
+          g.getAttribute('data-edges'),
+        );
+        assert.equal(edges, want.join(' '), `${policy} ${key}`);
+      }
+      // the timer output rises at the expiry and falls when the guest disables the timer
+      assert.ok(w.tracks.find((t) => t.key === 'cpu0.cntv')!.ch.length >= 4);
+    }
+    // the signals that differ between the two policies are highlighted
+    assert.ok((await page.$$('#wave-all g.track.differs')).length > 0);
+    await page.close();
+  });
+
+  it('zoom in halves the window; fit restores it; the wheel zooms', async () => {
+    const { page } = await open(join(dir, 'seed.html'));
+    const [a, b] = await view(page, 'wave-all');
+    await page.click('#wave-all button[data-act="in"]');
+    const [c, d] = await view(page, 'wave-all');
+    assert.ok(Math.abs(d - c - (b - a) / 2) <= 1, `${c}..${d} is half of ${a}..${b}`);
+    await page.click('#wave-all button[data-act="fit"]');
+    assert.deepEqual(await view(page, 'wave-all'), [a, b]);
+    const box = (await page.$('#wave-all svg'))!;
+    const bb = (await box.boundingBox())!;
+    await page.mouse.move(bb.x + bb.width * 0.6, bb.y + 60);
+    await page.mouse.wheel(0, -100);
+    const [e, f] = await view(page, 'wave-all');
+    assert.ok(f - e < b - a, 'the wheel zoomed in');
+    await page.close();
+  });
+
+  it('the divergence link zooms to the instant and scrolls the waveform into view', async () => {
+    const { page } = await open(join(dir, 'seed.html'));
+    const link = page.locator('a[data-goto]').first();
+    const t = Number(await link.getAttribute('data-goto'));
+    const full = await view(page, 'wave-all');
+    await link.click();
+    const [c, d] = await view(page, 'wave-all');
+    assert.ok(c <= t && t <= d, `${t} in ${c}..${d}`);
+    assert.ok(d - c < full[1] - full[0], 'zoomed in');
+    assert.equal(
+      await page.$eval('#wave-all g.run[data-run="1"] g.divergence', (g) => g.getAttribute('data-t')),
+      String(t),
+    );
+    const top = await page.$eval('#wave-all', (e) => e.getBoundingClientRect().top);
+    assert.ok(Math.abs(top) < 5, `the waveform is at the top of the viewport (${top})`);
+    // the reference machine's state at that instant, beside the VM's
+    const text = await page.textContent('.divergence-box');
+    assert.match(text ?? '', /Reference machine[\s\S]*GICD pending INTID 27\s*0/);
+    await page.close();
+  });
+
+  it('a --trace-from/--trace-to report says it holds a window and draws only it', async () => {
+    const { page, errors } = await open(join(dir, 'window.html'));
+    assert.deepEqual(errors, []);
+    assert.match((await page.textContent('.note')) ?? '', /trace window t=100\.\.200 ticks/);
+    const [a] = await view(page, 'wave-0');
+    assert.ok(a >= 100, `the view starts in the window (${a})`);
+    await page.close();
+  });
+
+  it('conformance: filters hide rows, a failing check links to its waveform', async () => {
+    const { page, errors } = await open(join(dir, 'conformance.html'));
+    assert.deepEqual(errors, []);
+    const visible = () => page.$$eval('tr[data-policy]', (rs) => rs.filter((r) => !r.hidden).length);
+    assert.equal(await visible(), 4);
+    await page.selectOption('#filters select[name="result"]', 'fail');
+    assert.equal(await visible(), 1);
+    await page.click('tr[data-result="fail"] a[href^="#sec-"]');
+    assert.equal(await page.$$eval('section[id^="sec-"] .wave svg g.track', (g) => g.length > 0), true);
+    await page.close();
+  });
+});
