@@ -4,9 +4,10 @@
 // compared with the verdict the check expects for that policy, and a
 // failure carries a one-line reason (the first failing expectation).
 
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { ScenarioError } from './diagnostics.ts';
+import { errnoReason } from './files.ts';
 import { loadScenarioFile } from './load.ts';
 import { runScenario } from './run.ts';
 import type { ConformanceInfo, Scenario } from './types.ts';
@@ -24,14 +25,26 @@ export interface ConformanceResult {
   readonly reason?: string;
 }
 
-/** Every *.yaml under `dir` (recursively, sorted; *.pending.yaml skipped). */
+/**
+ * Every *.yaml under `dir` (recursively, sorted; *.pending.yaml skipped).
+ * Symbolic links to directories are not followed (a link to a parent would
+ * never end); a directory that cannot be listed is a located error.
+ */
 export function conformanceFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.yaml') && !name.endsWith('.pending.yaml')) out.push(p);
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(d, { withFileTypes: true });
+    } catch (e) {
+      throw new ScenarioError([
+        { file: d, line: 1, column: 1, message: `cannot list the directory: ${errnoReason(e)}` },
+      ]);
+    }
+    for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (entry.name.endsWith('.yaml') && !entry.name.endsWith('.pending.yaml')) out.push(p);
     }
   };
   walk(dir);

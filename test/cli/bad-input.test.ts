@@ -4,7 +4,15 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -149,4 +157,16 @@ test('a scenario name with control characters is printed escaped in the verdict 
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^PASS {2}a\\x1b\[2Jb /);
   assert.ok(!r.out.includes('\x1b'));
+});
+
+test('conformance --dir with a symbolic link loop and a dangling link: located, no hang', () => {
+  const { dir } = workdir();
+  const checks = join(dir, 'checks');
+  mkdirSync(checks);
+  symlinkSync('.', join(checks, 'loop'));
+  symlinkSync(join(dir, 'nowhere.yaml'), join(checks, 'dangling.yaml'));
+  usage(
+    ['conformance', '--dir', checks],
+    /dangling\.yaml:1:1: cannot read the scenario file: no such file\n$/,
+  );
 });
