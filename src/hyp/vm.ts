@@ -11,7 +11,7 @@ import type { SignalListener } from '../sim/signal.ts';
 import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
 import { AckLog } from '../hw/board/acks.ts';
 import { Board, type BoardConfig } from '../hw/board/board.ts';
-import { GuestWindow, windowBase } from '../hw/board/memory-map.ts';
+import { GuestWindow, guestWindowOf, RTC_INTID, windowBase } from '../hw/board/memory-map.ts';
 import { BoardPower, conduitCall, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
 import type { RunEnd, RunLimits } from '../hw/board/run-result.ts';
 import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
@@ -102,6 +102,8 @@ export class Vm
       gic.virtInterface(i).vfiq.connect(this, (i << 2) | FIQ_ARG);
       gic.cpuInterface(i).irq.connect(this, (i << 2) | PHYS_ARG);
     }
+    // The PL031 is QEMU's (userspace) device: its line reaches the vgic by KVM_IRQ_LINE.
+    board.rtc.irq.connect({ onSignal: (_arg, level) => this.irqLine(RTC_INTID, level) });
     this.power = new BoardPower(board, this, config.startAll ?? false);
     this.host = new HostGic(board, this.counters, config.hostTickHz ?? 0);
     this.host.init();
@@ -239,14 +241,15 @@ export class Vm
       case 'mmio-gicv':
       case 'mmio-user': {
         const a = cpu.mmio;
-        const w = MMIO_EXIT_WINDOW[reason];
+        // userspace's devices (PL011, PL031) share one exit reason: the address picks the device
+        const w = reason === 'mmio-user' ? guestWindowOf(a.pa) : MMIO_EXIT_WINDOW[reason];
         // the trapped GICC window is the GICV frame's DIR page (the rest is hardware, never trapped)
         const dev =
           w === GuestWindow.GICD
             ? this.vgic.gicd
             : w === GuestWindow.GICC
               ? this.vgic.gicvTrap
-              : this.board.uart;
+              : this.board.userDevice(w);
         const base = windowBase(w);
         // An access without a valid syndrome (LDP, writeback) cannot be emulated: KVM fails KVM_RUN.
         if (!a.isv)

@@ -147,7 +147,11 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
   /** The hardware frame behind a window, as `cpu` reaches it (no hypervisor: GICC is the physical CPU interface). */
   private device(w: GuestWindow, cpu: number): MmioDevice {
     const gic = this.board.gic;
-    return w === GuestWindow.GICD ? gic.gicd : w === GuestWindow.GICC ? gic.gicc(cpu) : this.board.uart;
+    return w === GuestWindow.GICD
+      ? gic.gicd
+      : w === GuestWindow.GICC
+        ? gic.gicc(cpu)
+        : this.board.userDevice(w);
   }
 
   sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {

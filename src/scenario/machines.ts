@@ -19,6 +19,7 @@ export function boardConfig(s: Scenario): BoardConfig {
     counterHz: m.counterHz,
     cpuHz: m.cpuHz,
     ramSize: m.memory,
+    rtcStart: m.rtc,
   };
 }
 

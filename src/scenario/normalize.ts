@@ -49,6 +49,7 @@ function machineOf(m: Parsed['machine']): MachineConfig {
     },
     start: m?.start ?? d.start,
     memory: parseRamSize(m?.memory ?? d.memory) as number,
+    rtc: m?.rtc ?? d.rtc,
   };
 }
 

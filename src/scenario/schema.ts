@@ -66,6 +66,7 @@ export const DEFAULT_MACHINE = {
   limits: { ticks: 10_000_000, instructions: 10_000_000 },
   start: 'boot',
   memory: '128M',
+  rtc: 1_704_067_200,
 } as const;
 
 /** A strict mapping whose unknown-key message lists the keys it accepts. */
@@ -151,6 +152,11 @@ export const machineSchema = strict({
     .describe('boot: vcpus other than 0 start powered off (PSCI CPU_ON); all: every vcpu starts at the entry')
     .optional(),
   memory: memory.optional(),
+  rtc: smallInt(
+    0,
+    0xffff_ffff,
+    'PL031 RTC at power-on: seconds since the Unix epoch (default 1704067200 = 2024-01-01T00:00:00Z, fixed so runs are deterministic); it then counts virtual time',
+  ).optional(),
 });
 
 // ---- guest ----------------------------------------------------------------

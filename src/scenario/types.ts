@@ -50,6 +50,8 @@ export interface MachineConfig {
   start: StartMode;
   /** RAM size in bytes (machine.memory) */
   memory: number;
+  /** PL031 RTCDR at power-on (machine.rtc), seconds since the Unix epoch */
+  rtc: number;
 }
 
 export type GuestImage =

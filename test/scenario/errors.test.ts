@@ -31,7 +31,7 @@ guest: { vcpu0: nop }
 `;
   assert.deepEqual(errorsOf(text), [
     '3:10: machine.vcpus: expected an integer 1..8, found 12',
-    "4:3: unknown key 'polcy' in machine (expected one of: gic, vcpus, spis, counterHz, cpuHz, policy, nLR, hostTickHz, exitCycles, entryCycles, limits, start, memory)",
+    "4:3: unknown key 'polcy' in machine (expected one of: gic, vcpus, spis, counterHz, cpuHz, policy, nLR, hostTickHz, exitCycles, entryCycles, limits, start, memory, rtc)",
     "5:8: machine.gic: GIC v3 is not supported yet (only v2), found 'v3'",
     "6:9: machine.spis: expected a multiple of 32 in 0..960 (the vgic's limit, as KVM's), found 40",
     '7:8: machine.nLR: expected an integer 1..64, found 0x41',

@@ -27,6 +27,7 @@ test('minimal scenario: defaults of SCENARIOS.md applied', () => {
     limits: { ticks: 10_000_000, instructions: 10_000_000 },
     start: 'boot',
     memory: 128 * 1024 * 1024,
+    rtc: 1_704_067_200,
   });
   assert.deepEqual(s.machine, {
     ...DEFAULT_MACHINE,

@@ -48,6 +48,7 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'GicV2', pick: (r) => [r.board.gic] },
   { cls: 'GenericTimer', pick: (r) => r.board.timers },
   { cls: 'Pl011', pick: (r) => [r.board.uart] },
+  { cls: 'Pl031', pick: (r) => [r.board.rtc] },
   { cls: 'Board', pick: (r) => [r.board] },
   { cls: 'Scheduler', pick: (r) => [r.vm.scheduler] },
   { cls: 'BoardPower', pick: (r) => [r.vm.power] },
@@ -109,6 +110,9 @@ _start:
     str     w2, [x7, #0x30]         // UARTCR: UARTEN, TXE, RXE
     mov     w2, #83               // 'S'
     str     w2, [x7]                // UARTDR
+    ldr     x7, =0x09010000         // PL031
+    mov     w2, #1
+    str     w2, [x7, #0x10]         // RTCIMSC: match interrupt enabled
     mrs     x3, cntpct_el0
     add     x3, x3, #500
     msr     cntp_cval_el0, x3

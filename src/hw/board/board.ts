@@ -14,19 +14,23 @@ import type { GuestPort } from '../cpu/guest-port.ts';
 import { Cpu } from '../cpu/cpu.ts';
 import { DecodeCache } from '../cpu/decode-cache.ts';
 import { Pl011 } from '../devices/pl011.ts';
+import { DEFAULT_RTC_START, Pl031 } from '../devices/pl031.ts';
 import { lineArg } from '../gic/distributor.ts';
 import { GicV2 } from '../gic/gic.ts';
 import { PPI } from '../gic/intid.ts';
 import { GuestRam } from '../mem/guest-ram.ts';
 import { SystemCounter } from '../timer/counter.ts';
 import { GenericTimer } from '../timer/timer.ts';
-import { MEMMAP, UART_INTID } from './memory-map.ts';
+import type { MmioDevice } from '../mmio.ts';
+import { GuestWindow, MEMMAP, RTC_INTID, UART_INTID } from './memory-map.ts';
 
 export interface BoardConfig extends Clocking {
   readonly cpus: number;
   readonly spis: number;
   readonly nLR: number;
   readonly ramSize: number;
+  /** PL031 RTCDR at power-on, seconds since the Unix epoch (machine.rtc); default DEFAULT_RTC_START */
+  readonly rtcStart?: number;
 }
 
 export const DEFAULT_BOARD: BoardConfig = {
@@ -47,6 +51,7 @@ export class Board implements Saveable<BoardState> {
   readonly counter: SystemCounter;
   readonly timers: GenericTimer[] = [];
   readonly uart: Pl011;
+  readonly rtc: Pl031;
   readonly cpus: Cpu[] = [];
 
   constructor(
@@ -77,6 +82,17 @@ export class Board implements Saveable<BoardState> {
     }
     this.uart = new Pl011();
     this.uart.irq.connect(this.gic.lineListener, lineArg(0, UART_INTID));
+    this.rtc = new Pl031({
+      kernel: this.kernel,
+      ticksPerSecond: config.counterHz,
+      start: config.rtcStart ?? DEFAULT_RTC_START,
+    });
+    this.rtc.irq.connect(this.gic.lineListener, lineArg(0, RTC_INTID));
+  }
+
+  /** The device behind a user-space MMIO window (QEMU's devices under KVM: the PL011 and the PL031). */
+  userDevice(w: GuestWindow): MmioDevice {
+    return w === GuestWindow.RTC ? this.rtc : this.uart;
   }
 
   /** The whole board as data (pending kernel events included, by name). */
@@ -89,6 +105,7 @@ export class Board implements Saveable<BoardState> {
       gic: this.gic.save(),
       timers: this.timers.map((t) => t.save()),
       uart: this.uart.save(),
+      rtc: this.rtc.save(),
       cpus: this.cpus.map((c) => c.save()),
     };
   }
@@ -104,6 +121,7 @@ export class Board implements Saveable<BoardState> {
       this.timers[i].restore(t);
     });
     this.uart.restore(s.uart);
+    this.rtc.restore(s.rtc);
     s.cpus.forEach((c, i) => {
       this.cpus[i].restore(c);
     });
@@ -119,6 +137,7 @@ export class Board implements Saveable<BoardState> {
       gic: this.gic.defaultState(),
       timers: this.timers.map((t) => t.defaultState()),
       uart: this.uart.defaultState(),
+      rtc: this.rtc.defaultState(),
       cpus: this.cpus.map((c) => c.defaultState()),
     };
   }
@@ -136,5 +155,6 @@ export interface BoardState {
   readonly gic: ReturnType<GicV2['save']>;
   readonly timers: ReturnType<GenericTimer['save']>[];
   readonly uart: ReturnType<Pl011['save']>;
+  readonly rtc: ReturnType<Pl031['save']>;
   readonly cpus: ReturnType<Cpu['save']>[];
 }

@@ -8,7 +8,7 @@
 //
 // What differs from QEMU's tree, on purpose:
 // - Only the devices vgicsim models: no PCIe, virtio-mmio, flash, fw-cfg,
-//   RTC, GPIO, PMU or GICv2m.
+//   GPIO, PMU or GICv2m. The PL031 RTC is there, as QEMU writes it.
 // - The GICC frame is 8 KiB (GICv2 architecture spec 4.1.1: the CPU
 //   interface registers end with GICC_DIR at 0x1000), not 64 KiB; what the
 //   guest sees there is the GICV frame the hypervisor maps.
@@ -20,7 +20,7 @@
 import { PPI } from '../gic/intid.ts';
 import { cells, cells64, EMPTY, encodeFdt, type FdtNode, node, strings } from './fdt.ts';
 import { GICC_FRAME_SIZE } from '../gic/registers.ts';
-import { MEMMAP, UART_INTID } from './memory-map.ts';
+import { MEMMAP, RTC_INTID, UART_INTID } from './memory-map.ts';
 
 /** First cell of a GIC interrupt specifier (binding arm,gic.yaml). */
 const GIC_SPI = 0;
@@ -140,6 +140,13 @@ export function machineTree(c: DtbConfig): FdtNode {
         interrupts: cells(...spi(UART_INTID)),
         clocks: cells(PHANDLE.APB_PCLK, PHANDLE.APB_PCLK),
         'clock-names': strings('uartclk', 'apb_pclk'),
+      }),
+      node(`pl031@${unit(MEMMAP.RTC.base)}`, {
+        compatible: strings('arm,pl031', 'arm,primecell'),
+        reg: cells64(MEMMAP.RTC.base, MEMMAP.RTC.size),
+        interrupts: cells(...spi(RTC_INTID)),
+        clocks: cells(PHANDLE.APB_PCLK),
+        'clock-names': strings('apb_pclk'),
       }),
     ],
   );

@@ -20,6 +20,8 @@ export const MEMMAP = {
   GICV: { base: 0x0804_0000, size: 0x1_0000 },
   /** PL011 UART */
   UART: { base: 0x0900_0000, size: 0x1000 },
+  /** PL031 RTC */
+  RTC: { base: 0x0901_0000, size: 0x1000 },
   /** RAM (size is a machine parameter; 128 MiB by default) */
   RAM: { base: 0x4000_0000, size: 128 * 1024 * 1024 },
 } as const satisfies Record<string, Region>;
@@ -29,6 +31,9 @@ export const DEFAULT_ENTRY = 0x4008_0000;
 
 /** SPI 1 of the virt board: the PL011. */
 export const UART_INTID = 33 as IntId;
+
+/** SPI 2 of the virt board: the PL031. */
+export const RTC_INTID = 34 as IntId;
 
 export function inRegion(r: Region, pa: number): boolean {
   return pa >= r.base && pa < r.base + r.size;
@@ -46,11 +51,12 @@ export const GuestWindow = {
   GICD: 0,
   GICC: 1,
   UART: 2,
+  RTC: 3,
 } as const;
 export type GuestWindow = (typeof GuestWindow)[keyof typeof GuestWindow];
 
 /** Region of each window, indexed by GuestWindow. */
-const WINDOW_REGIONS: readonly Region[] = [MEMMAP.GICD, MEMMAP.GICC, MEMMAP.UART];
+const WINDOW_REGIONS: readonly Region[] = [MEMMAP.GICD, MEMMAP.GICC, MEMMAP.UART, MEMMAP.RTC];
 
 /** Which MMIO window `pa` falls in (allocation-free: called on every device access). */
 export function guestWindowOf(pa: number): GuestWindow {
