@@ -124,6 +124,17 @@ describe('HTML report in chromium', () => {
     await page.mouse.wheel(0, -100);
     const [e, f] = await view(page, 'wave-all');
     assert.ok(f - e < b - a, 'the wheel zoomed in');
+    // hovering shows each signal's value at the cursor: the timer output is high between expiry and disable
+    await page.click('#wave-all button[data-act="fit"]');
+    const plotW = bb.width - 330 - 8;
+    await page.mouse.move(bb.x + 330 + (60 / (b - a)) * plotW, bb.y + 60);
+    const vals = await page.$$eval('#wave-all g.run[data-run="0"] g.track', (gs) =>
+      Object.fromEntries(gs.map((g) => [g.getAttribute('data-key'), g.querySelector('.val')?.textContent])),
+    );
+    assert.equal(vals['cpu0.cntv'], '1');
+    assert.equal(vals['lr.vcpu0.lr0'], 'P 27');
+    assert.equal(vals['vcpu.0'], 'guest');
+    assert.match((await page.textContent('#wave-all .readout')) ?? '', /^cursor t = (59|60|61) ticks/);
     await page.close();
   });
 

@@ -30,6 +30,7 @@ pre.uart { background: #10161d; color: #d8f3d0; padding: 8px 10px; max-height: 3
 .plot { overflow-x: hidden; }
 svg.wavesvg { display: block; font: 12px system-ui, sans-serif; user-select: none; cursor: crosshair; outline: none; }
 svg .label { fill: #2b3440; }
+svg .val { fill: #0b5cad; text-anchor: end; font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 11.5px; }
 svg .runtitle { font-weight: 700; fill: #17202b; font-size: 13px; }
 svg .ticktext { fill: #2b3440; font-size: 11px; }
 svg .sectext { fill: #6b7684; font-size: 11px; }

@@ -9,7 +9,7 @@ export const VIEWER_JS = String.raw`(function () {
 'use strict';
 var data = JSON.parse(document.getElementById('vgicsim-data').textContent);
 var NS = 'http://www.w3.org/2000/svg';
-var LABEL_W = 290, ROW = 20, GAP = 4, RULER = 38, TITLE = 24;
+var LABEL_W = 330, ROW = 20, GAP = 4, RULER = 38, TITLE = 24;
 var VCPU = ['guest', 'hyp', 'blocked', 'off'];
 var LR = ['invalid', 'pending', 'active', 'pending+active'];
 var LR_SHORT = ['', 'P', 'A', 'P+A'];
@@ -121,6 +121,10 @@ Wave.prototype.cursor = function (clientX) {
   this.cur.setAttribute('x1', x); this.cur.setAttribute('x2', x);
   this.cur.setAttribute('visibility', 'visible');
   this.readout.textContent = 'cursor t = ' + Math.round(t) + ' ticks (' + secs(t) + ')';
+  this.vals.forEach(function (v) {
+    var ch = v.tr.ch, i = after(ch, t) - 2, x = i >= 0 ? ch[i + 1] : 0;
+    v.el.textContent = v.tr.kind === 'bit' ? String(x) : v.tr.kind === 'lr' ? (x & 3 ? LR_SHORT[x & 3] + ' ' + (x >> 2) : '-') : VCPU[x];
+  });
 };
 Wave.prototype.draw = function () {
   var self = this, svg = this.svg, v0 = this.view[0], v1 = this.view[1];
@@ -133,6 +137,7 @@ Wave.prototype.draw = function () {
   var clampX = function (t) { return Math.min(LABEL_W + self.plotW(), Math.max(LABEL_W, X(t))); };
   var y = RULER;
   var all = el('g', {}, null, svg);
+  this.vals = [];
   this.runs.forEach(function (r, ri) {
     var w = r.wave, top = y;
     var rows = el('g', { class: 'run', 'data-run': ri, 'data-title': r.title }, null, all);
@@ -180,6 +185,7 @@ Wave.prototype.draw = function () {
       var g = el('g', { class: 'track k-' + tr.kind + (self.diff[tr.key] !== undefined ? ' differs' : ''), 'data-key': tr.key }, null, rows);
       var lab = el('text', { x: 8, y: y + 14, class: 'label' }, tr.label, g);
       el('title', {}, tr.key, lab);
+      self.vals.push({ tr: tr, el: el('text', { x: LABEL_W - 8, y: y + 14, class: 'val' }, '', g) });
       var ch = tr.ch, i = Math.max(0, after(ch, v0) - 2), cur = i < ch.length && ch[i] <= v0 ? ch[i + 1] : 0;
       if (i < ch.length && ch[i] <= v0) i += 2;
       var edges = [], px = LABEL_W, lastRounded = -1, dense = [];
