@@ -24,14 +24,30 @@
 import { getField, setField, testBit } from '../../sim/bits.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import { Signal } from '../../sim/signal.ts';
-import type { TraceSink } from '../../sim/trace/sink.ts';
-import type { Clock, MmioDevice } from '../mmio.ts';
+import type { MmioDevice } from '../mmio.ts';
 import { GichFrame } from './gich-frame.ts';
 import { GicvFrame } from './gicv-frame.ts';
 import type { IntId } from './intid.ts';
+import {
+  GICH_VMCR_RESET,
+  type VirtInterfaceOptions,
+  type VirtInterfaceState,
+  virtDefaultState,
+} from './virt-state.ts';
+
+export type { PhysicalGicPort, VirtInterfaceOptions, VirtInterfaceState } from './virt-state.ts';
 import { computeEISR, computeELRSR, computeMISR } from './gich-status.ts';
 import type { VirtInterfaceOps } from './virt-ops.ts';
-import { NO_LR, aprBit, canSignal, groupPriority, hppiLr, iarValue } from './virt-priority.ts';
+import {
+  aprBit,
+  canSignal,
+  findActiveLr,
+  groupPriority,
+  hppiLr,
+  iarValue,
+  NO_LR,
+  viewFilter,
+} from './virt-priority.ts';
 import {
   GICH_HCR_WRITABLE,
   GICH_LR_WRITABLE_HW,
@@ -40,7 +56,6 @@ import {
   GICH_VMCR_CTLR_MASK,
   GICH_HCR_EOICount,
   GICH_HCR_En,
-  GICH_LR_CPUID,
   GICH_LR_Grp1,
   GICH_LR_HW,
   GICH_LR_PhysicalID,
@@ -48,7 +63,6 @@ import {
   GICH_LR_VirtualID,
   GICH_VMCR_VEM,
   GICH_VMCR_VMABP,
-  GICH_VMCR_VMAckCtl,
   GICH_VMCR_VMBP,
   GICH_VMCR_VMFIQEn,
   GICH_VMCR_VMPriMask,
@@ -64,42 +78,8 @@ import {
   VIRT_PRIORITY_BITS,
   virtRunningPriority,
 } from './priority.ts';
-import { FIRST_SPECIAL_INTID, SPURIOUS, SPURIOUS_GROUP1 } from './intid.ts';
-import { AckView } from './virt-ops.ts';
-
-/** GICH_VMCR reset: binary points at their minimum (GIC-400 resets GICV_BPR to 2, GICV_ABPR to 3). */
-const GICH_VMCR_RESET = setField(setField(0, GICH_VMCR_VMABP, MIN_VABPR), GICH_VMCR_VMBP, MIN_VBPR);
-
-/** What the virtual interface needs from the physical GIC. */
-export interface PhysicalGicPort {
-  /**
-   * Deactivate physical `intid` for `cpu` (GICv2 5.4.1: a virtual EOI/DIR of
-   * an LR with HW=1 deactivates PhysicalID in the distributor).
-   */
-  deactivatePhysical(cpu: number, intid: IntId): void;
-}
-
-export interface VirtInterfaceOptions {
-  readonly cpu: number;
-  /** number of list registers, 1..64 (GICH_VTR.ListRegs + 1) */
-  readonly nLR: number;
-  readonly clock: Clock;
-  readonly trace: TraceSink;
-  readonly phys: PhysicalGicPort;
-}
-
-export interface VirtInterfaceState {
-  readonly version: 1;
-  /** GICH_LRn raw values (EISR/ELRSR/MISR are derived from these and HCR/VMCR) */
-  readonly lr: readonly number[];
-  readonly hcr: number;
-  readonly vmcr: number;
-  readonly apr: number;
-  /** output levels as last signalled */
-  readonly virq: boolean;
-  readonly vfiq: boolean;
-  readonly maintenance: boolean;
-}
+import { FIRST_SPECIAL_INTID, isSgi, isSpecial, SPURIOUS } from './intid.ts';
+import type { AckView } from './virt-ops.ts';
 
 export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceState> {
   /** virtual IRQ to this cpu (taken by the guest at EL1) */
@@ -209,7 +189,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
     const v = this.lr[n];
     // an HPPI masked by PMR or the running priority is not acknowledged: 1023 (3.2.4)
     if (!canSignal(v, this.vmcr, this.apr)) return SPURIOUS;
-    const id = this.viewFilter(v, view);
+    const id = viewFilter(v, this.vmcr, view);
     if (id !== 0) return id;
     if (this.opts.trace.enabled)
       this.opts.trace.emit({
@@ -230,7 +210,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
   highestPending(view: AckView): number {
     const n = hppiLr(this.lr, this.hcr, this.vmcr);
     if (n === NO_LR) return SPURIOUS;
-    const id = this.viewFilter(this.lr[n], view);
+    const id = viewFilter(this.lr[n], this.vmcr, view);
     return id !== 0 ? id : iarValue(this.lr[n]);
   }
 
@@ -249,7 +229,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
         intid: id,
       });
     if (!testBit(this.vmcr, GICH_VMCR_VEM.lsb)) {
-      const n = this.findActive(id, getField(value, GICC_IAR_CPUID));
+      const n = findActiveLr(this.lr, id, getField(value, GICC_IAR_CPUID));
       if (n !== NO_LR) this.deactivateLr(n);
       // GICH_HCR.EOICount counts EOIs with no LR, but only those that dropped a priority (5.3.2)
       else if (dropped) this.bumpEoiCount();
@@ -269,7 +249,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
         gic: 'virt',
         intid: id,
       });
-    const n = this.findActive(id, getField(value, GICC_IAR_CPUID));
+    const n = findActiveLr(this.lr, id, getField(value, GICC_IAR_CPUID));
     if (n !== NO_LR) this.deactivateLr(n);
     else this.bumpEoiCount();
     this.update();
@@ -297,17 +277,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
 
   /** GICH reset values: every LR invalid, GICH_HCR 0, GICH_VMCR at its reset value, nothing active. */
   defaultState(): VirtInterfaceState {
-    const lr = new Array<number>(this.lr.length).fill(0);
-    return {
-      version: 1,
-      lr,
-      hcr: 0,
-      vmcr: GICH_VMCR_RESET,
-      apr: 0,
-      virq: false,
-      vfiq: false,
-      maintenance: false,
-    };
+    return virtDefaultState(this.lr.length);
   }
 
   reset(): void {
@@ -330,32 +300,12 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
 
   // ---- internals ----------------------------------------------------------------
 
-  /** 0 when `view` may take this LR's interrupt, else the special INTID it reads instead. */
-  private viewFilter(v: number, view: AckView): number {
-    const grp1 = testBit(v, GICH_LR_Grp1.lsb);
-    if (view === AckView.Aliased) return grp1 ? 0 : SPURIOUS;
-    return grp1 && !testBit(this.vmcr, GICH_VMCR_VMAckCtl.lsb) ? SPURIOUS_GROUP1 : 0;
-  }
-
-  /** The LR holding active `id` (state active or pending+active); SGIs with HW=0 also match CPUID. */
-  private findActive(id: number, cpuid: number): number {
-    for (let n = 0; n < this.lr.length; n++) {
-      const v = this.lr[n];
-      if ((getField(v, GICH_LR_State) & LrState.Active) === 0 || getField(v, GICH_LR_VirtualID) !== id)
-        continue;
-      if (id < 16 && !testBit(v, GICH_LR_HW.lsb) && getField(v, GICH_LR_CPUID) !== cpuid) continue;
-      return n;
-    }
-    return NO_LR;
-  }
-
   private deactivateLr(n: number): void {
     const v = this.lr[n];
     this.setLr(n, setField(v, GICH_LR_State, getField(v, GICH_LR_State) & LrState.Pending));
     if (testBit(v, GICH_LR_HW.lsb)) {
       const pid = getField(v, GICH_LR_PhysicalID);
-      if (pid >= 16 && pid < FIRST_SPECIAL_INTID)
-        this.opts.phys.deactivatePhysical(this.opts.cpu, pid as IntId);
+      if (!isSgi(pid) && !isSpecial(pid)) this.opts.phys.deactivatePhysical(this.opts.cpu, pid as IntId);
     }
   }
 

@@ -19,9 +19,12 @@ import {
   GICH_VMCR_VMGrp0En,
   GICH_VMCR_VMGrp1En,
   GICH_VMCR_VMPriMask,
+  GICH_VMCR_VMAckCtl,
 } from './virt-regs.ts';
 import { GICC_IAR_CPUID } from './registers.ts';
 import { VIRT_PRIORITY_SHIFT, virtRunningPriority } from './priority.ts';
+import { isSgi, SPURIOUS, SPURIOUS_GROUP1 } from './intid.ts';
+import { AckView } from './virt-ops.ts';
 
 export const NO_LR = -1;
 
@@ -83,6 +86,25 @@ export function hppiLr(lr: Uint32Array, hcr: number, vmcr: number): number {
 /** GICV_IAR value for an LR: VirtualID, plus the source CPUID for an SGI with HW=0. */
 export function iarValue(v: number): number {
   const id = getField(v, GICH_LR_VirtualID);
-  if (id >= 16 || testBit(v, GICH_LR_HW.lsb)) return id;
+  if (!isSgi(id) || testBit(v, GICH_LR_HW.lsb)) return id;
   return setField(id, GICC_IAR_CPUID, getField(v, GICH_LR_CPUID));
+}
+
+/** 0 when `view` (GICV_IAR/HPPIR or GICV_AIAR/AHPPIR) may take this LR's interrupt, else the special INTID it reads instead. */
+export function viewFilter(v: number, vmcr: number, view: AckView): number {
+  const grp1 = testBit(v, GICH_LR_Grp1.lsb);
+  if (view === AckView.Aliased) return grp1 ? 0 : SPURIOUS;
+  return grp1 && !testBit(vmcr, GICH_VMCR_VMAckCtl.lsb) ? SPURIOUS_GROUP1 : 0;
+}
+
+/** The LR holding active `id` (state active or pending+active), or NO_LR; SGIs with HW=0 also match CPUID. */
+export function findActiveLr(lr: Uint32Array, id: number, cpuid: number): number {
+  for (let n = 0; n < lr.length; n++) {
+    const v = lr[n];
+    if ((getField(v, GICH_LR_State) & LrState.Active) === 0 || getField(v, GICH_LR_VirtualID) !== id)
+      continue;
+    if (isSgi(id) && !testBit(v, GICH_LR_HW.lsb) && getField(v, GICH_LR_CPUID) !== cpuid) continue;
+    return n;
+  }
+  return NO_LR;
 }
