@@ -229,7 +229,9 @@ Wave.prototype.draw = function () {
       var dvx = X(r.divergence.t);
       var dg = el('g', { class: 'divergence', 'data-t': r.divergence.t }, null, rows);
       el('path', { d: 'M' + dvx + ' ' + (top + TITLE - 4) + 'V' + y }, null, dg);
-      el('text', { x: dvx + 4, y: top + 16, class: 'divtext' }, 'divergence: reference had INTID ' + r.divergence.intid + ' not pending', dg);
+      // right of the run's title when the instant is near the start
+      var tx = Math.max(dvx + 4, 4 + r.title.length * 7.6 + 16);
+      el('text', { x: tx, y: top + 16, class: 'divtext' }, (tx > dvx + 4 ? '\u2190 ' : '') + 'divergence: reference had INTID ' + r.divergence.intid + ' not pending', dg);
     }
     y += 8;
   });
