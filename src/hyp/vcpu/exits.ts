@@ -30,14 +30,19 @@ export const EXIT_REASONS = [
 export type ExitReason = (typeof EXIT_REASONS)[number];
 export type MmioExitReason = 'mmio-gicd' | 'mmio-gicv' | 'mmio-user';
 
-/** The MMIO window each MMIO exit stands for (the exit handler picks the emulating device by it). */
+/**
+ * The MMIO window each MMIO exit stands for (the exit handler picks the
+ * emulating device by it). Userspace's devices (PL011, PL031) share
+ * 'mmio-user': its entry is the first of them, the handler looks the device
+ * up by address.
+ */
 export const MMIO_EXIT_WINDOW: Readonly<Record<MmioExitReason, GuestWindow>> = {
   'mmio-gicd': GuestWindow.GICD,
   'mmio-gicv': GuestWindow.GICC,
   'mmio-user': GuestWindow.UART,
 };
 
-/** The exit reason of a trapped MMIO access at `pa` (stage 2 traps only GICD, GICV_DIR's page and the PL011). */
+/** The exit reason of a trapped MMIO access at `pa` (stage 2 traps only GICD, GICV_DIR's page and userspace's devices). */
 export function mmioExitReason(pa: number): MmioExitReason {
   const w = guestWindowOf(pa);
   return w === GuestWindow.GICD ? 'mmio-gicd' : w === GuestWindow.GICC ? 'mmio-gicv' : 'mmio-user';
