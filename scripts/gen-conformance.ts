@@ -1,7 +1,7 @@
-// Regenerates docs/conformance.md from the conformance suite (both policies).
+// Regenerates docs/conformance.md from the conformance suite (every generation).
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { POLICY_NAMES } from '../src/hyp/policy/index.ts';
+import { GENERATION_KEYS as POLICY_NAMES } from '../src/hyp/generation/index.ts';
 import { conformanceMarkdown, loadConformance, runConformance } from '../src/scenario/conformance.ts';
 
 const root = join(import.meta.dirname, '..');

@@ -4,6 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MemorySink, WindowSink } from '../sim/trace/sink.ts';
 import { LivelockError } from '../hyp/vcpu/run-loop.ts';
+import { expectedVerdict as expectedVerdictOf } from '../hyp/generation/index.ts';
 import { GuestError } from '../hyp/vm.ts';
 import {
   loadScenarioFile,
@@ -189,7 +190,7 @@ class ConsoleStream {
 }
 
 function expectedVerdict(s: Scenario, policy: string): 'pass' | 'fail' {
-  return (s.expect.verdicts as Record<string, 'pass' | 'fail'> | undefined)?.[policy] ?? 'pass';
+  return expectedVerdictOf(s.expect.verdicts as Record<string, 'pass' | 'fail'> | undefined, policy);
 }
 
 export function runCommand(files: readonly string[], o: CommonOptions): number {

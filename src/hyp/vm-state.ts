@@ -6,17 +6,19 @@ import type { AckEntry, AckLog } from '../hw/board/acks.ts';
 import type { Board, BoardState } from '../hw/board/board.ts';
 import type { BoardPower, PowerState } from '../hw/board/power.ts';
 import type { Scheduler, SchedulerState } from '../hw/board/scheduler.ts';
-import type { TimerPolicy } from './policy/index.ts';
+import type { Generation } from './generation/generation.ts';
+import type { TimerPolicy } from './policy/policy.ts';
 import type { ArchTimerState, TimerCounters } from './timer/arch-timer.ts';
 import type { HypCounters } from './vcpu/exits.ts';
 import type { Vcpu, VcpuRunState } from './vcpu/vcpu.ts';
-import type { Vgic } from './vgic/kvm-vgic.ts';
+import type { VgicFacade, VgicSnapshot } from './vgic/facade.ts';
 
 /** The parts of a VM its snapshot covers. */
 export interface VmParts {
   readonly board: Board;
   readonly scheduler: Scheduler;
-  readonly vgic: Vgic;
+  readonly vgic: VgicFacade;
+  readonly generation: Generation;
   readonly policy: TimerPolicy;
   readonly vcpus: readonly Vcpu[];
   readonly power: BoardPower;
@@ -27,10 +29,11 @@ export interface VmParts {
 
 export interface VmState {
   readonly version: 1;
+  /** the generation's key (e.g. 'linux-4.3') */
   readonly policy: string;
   readonly board: BoardState;
   readonly scheduler: SchedulerState;
-  readonly vgic: ReturnType<Vgic['save']>;
+  readonly vgic: VgicSnapshot;
   readonly timers: ArchTimerState[];
   readonly vcpus: VcpuRunState[];
   readonly power: PowerState;
@@ -42,7 +45,7 @@ export interface VmState {
 export function saveVm(vm: VmParts): VmState {
   return {
     version: 1,
-    policy: vm.policy.name,
+    policy: vm.generation.name,
     board: vm.board.save(),
     scheduler: vm.scheduler.save(),
     vgic: vm.vgic.save(),
@@ -58,14 +61,14 @@ export function saveVm(vm: VmParts): VmState {
 /** Restore into a VM built with the same configuration (and the same named host events). */
 export function restoreVm(vm: VmParts, s: VmState): void {
   if (s.version !== 1) throw new RangeError(`VM snapshot version ${s.version} is not supported`);
-  if (s.policy !== vm.policy.name)
-    throw new RangeError(`snapshot of a '${s.policy}' VM restored into '${vm.policy.name}'`);
+  if (s.policy !== vm.generation.name)
+    throw new RangeError(`snapshot of a '${s.policy}' VM restored into '${vm.generation.name}'`);
   vm.board.restore(s.board);
   vm.scheduler.restore(s.scheduler);
   vm.vgic.restore(s.vgic);
-  // The policy's vgic configuration (PPI trigger modes: edge under
-  // legacy-edge) is not in the vgic snapshot, GICD_ICFGR being read-only
-  // for private interrupts: apply it to the restored vgic as initVgic does.
+  // The timer's vgic configuration (the PPI mapping, trigger modes) is
+  // not in the vgic snapshot, GICD_ICFGR being read-only for private
+  // interrupts: apply it to the restored vgic as initVgic does.
   if (vm.vgic.initialized)
     vm.policy.vgicInit(
       vm.vgic,

@@ -19,24 +19,21 @@ import { timerRegOf } from '../hw/board/sysreg-route.ts';
 import { HostGic } from './host/host-gic.ts';
 import { Stage2Port } from './stage2.ts';
 import { restoreVm, saveVm, type VmState } from './vm-state.ts';
-import { policyByName, type TimerPolicy } from './policy/index.ts';
-import {
-  ArchTimer,
-  newTimerCounters,
-  type TimerCounters,
-  TimerId,
-  type VcpuWaker,
-} from './timer/arch-timer.ts';
+import { type Generation, generationByName } from './generation/index.ts';
+import type { TimerPolicy } from './policy/policy.ts';
+import { ArchTimer, newTimerCounters, type TimerCounters, type VcpuWaker } from './timer/arch-timer.ts';
 import { type ExitReason, type HypCounters, MMIO_EXIT_WINDOW, newHypCounters } from './vcpu/exits.ts';
 import { type ExitHandler, RunLoop } from './vcpu/run-loop.ts';
 import { Vcpu } from './vcpu/vcpu.ts';
-import { Vgic } from './vgic/kvm-vgic.ts';
+import { createVgic } from './vgic/create.ts';
+import type { VgicFacade } from './vgic/facade.ts';
 import type { VcpuKicker } from './vgic/ports.ts';
 
 export type { VmState } from './vm-state.ts';
 
 export interface VmConfig {
   readonly board: BoardConfig;
+  /** generation key or alias (src/hyp/generation), e.g. 'linux-4.2' or 'level' */
   readonly policy: string;
   readonly startAll?: boolean;
   readonly hostTickHz?: number;
@@ -56,7 +53,9 @@ export class Vm
   implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, SignalListener, Saveable<VmState>
 {
   readonly board: Board;
-  readonly vgic: Vgic;
+  readonly vgic: VgicFacade;
+  readonly generation: Generation;
+  /** the generation's timer emulation */
   readonly policy: TimerPolicy;
   readonly vcpus: Vcpu[] = [];
   readonly scheduler: Scheduler;
@@ -72,11 +71,12 @@ export class Vm
   constructor(readonly config: VmConfig) {
     this.trace = config.trace ?? NULL_SINK;
     const chooser = config.chooser ?? new SeededChooser(0);
-    this.policy = policyByName(config.policy);
+    this.generation = generationByName(config.policy);
+    this.policy = this.generation.timer;
     this.board = new Board(config.board, this.trace, chooser, new Stage2Port(this));
     const { board } = this;
     const gic = board.gic;
-    this.vgic = new Vgic({
+    this.vgic = createVgic(this.generation.vgic, {
       nrVcpus: config.board.cpus,
       nrSpis: config.board.spis,
       clock: board.kernel,
@@ -110,6 +110,7 @@ export class Vm
     this.runLoop = new RunLoop({
       vgic: this.vgic,
       policy: this.policy,
+      order: this.generation.order,
       chooser,
       counters: this.counters,
       trace: this.trace,
@@ -196,9 +197,7 @@ export class Vm
 
   /** kvm_vcpu_check_block (4.x): runnable when an interrupt is pending for it or its timer should fire. */
   private canRun(v: Vcpu): boolean {
-    return (
-      this.vgic.pendingIrqFor(v.index) || v.timer.shouldFire(TimerId.Virt) || v.timer.shouldFire(TimerId.Phys)
-    );
+    return this.vgic.pendingIrqFor(v.index) || this.policy.pendingTimer(v.timer);
   }
 
   private tryWake(v: Vcpu): void {
@@ -208,13 +207,13 @@ export class Vm
       this.scheduler.woken(v.index);
       v.timer.unblocking();
       this.traceVcpu(v, 'hyp', 'wake');
-    } else v.timer.blocking();
+    } else this.policy.blocking(v.timer);
   }
 
   private block(v: Vcpu): void {
     v.blocked = true;
     this.counters.blocks++;
-    v.timer.blocking();
+    this.policy.blocking(v.timer);
     this.traceVcpu(v, 'blocked');
   }
 

@@ -6,6 +6,7 @@
 
 import { type Dirent, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { expectedVerdict } from '../hyp/generation/index.ts';
 import { ScenarioError } from './diagnostics.ts';
 import { errnoReason } from './files.ts';
 import { loadScenarioFile } from './load.ts';
@@ -84,7 +85,10 @@ export function runConformance(
     for (const policy of policies) {
       const run = runScenario(s, { policy });
       const bad = run.verdicts.find((v) => !v.ok);
-      const expected = (s.expect.verdicts as Record<string, 'pass' | 'fail'> | undefined)?.[policy] ?? 'pass';
+      const expected = expectedVerdict(
+        s.expect.verdicts as Record<string, 'pass' | 'fail'> | undefined,
+        policy,
+      );
       const r: ConformanceResult = {
         suite: c.suite,
         check: c.check,

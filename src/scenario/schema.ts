@@ -9,6 +9,7 @@
 import * as z from 'zod';
 import { MAX_INTID, PRIVATE_COUNT, SGI_COUNT } from '../hw/gic/intid.ts';
 import { parseRamSize, RAM_SIZE_EXPECTED } from '../hw/board/ram-size.ts';
+import { GENERATION_OR_ALIAS } from '../hyp/generation/names.ts';
 import { hertz, intKey, intSchema, smallInt, ticks, u32, u64, withJson } from './values.ts';
 
 const cycles = (description: string) =>
@@ -23,8 +24,12 @@ export const SCENARIO_VERSION = 1;
 export const GIC_VERSIONS = ['v2'] as const;
 /** Versions the format names but the simulator cannot run yet. */
 export const RESERVED_GIC_VERSIONS = ['v3'] as const;
-/** Timer/vgic policies; a new policy is one more entry here. */
-export const POLICIES = ['level', 'legacy-edge'] as const;
+/**
+ * Generations (src/hyp/generation: one KVM release each) and the aliases
+ * kept from when they were called policies (level = linux-7.0,
+ * legacy-edge = linux-4.2).
+ */
+export const POLICIES = GENERATION_OR_ALIAS;
 /** Expected overall verdict of a scenario under a policy. */
 export const VERDICTS = ['pass', 'fail'] as const;
 export const START_MODES = ['boot', 'all'] as const;
@@ -128,7 +133,12 @@ export const machineSchema = strict({
   spis: spis.optional(),
   counterHz: hertz('system counter frequency (CNTFRQ_EL0, 32 bits), Hz', 1, MAX_COUNTER_HZ).optional(),
   cpuHz: hertz('guest instruction rate, Hz: 1 instruction = 1 cycle', 1, MAX_CPU_HZ).optional(),
-  policy: z.enum(POLICIES).describe('timer/vgic policy: level | legacy-edge (more later)').optional(),
+  policy: z
+    .enum(POLICIES)
+    .describe(
+      'generation (a KVM release as its code behaves): linux-4.2 | linux-4.3 | linux-7.0; aliases: level = linux-7.0, legacy-edge = linux-4.2',
+    )
+    .optional(),
   nLR: smallInt(1, MAX_LIST_REGISTERS, 'list registers per vcpu (GICH_VTR.ListRegs + 1)').optional(),
   hostTickHz: hertz(
     'periodic host interrupts forcing exits, Hz; 0 = none; at most machine.counterHz',
@@ -317,7 +327,7 @@ export const expectSchema = strict({
     ) as Record<(typeof POLICIES)[number], z.ZodOptional<z.ZodEnum<{ pass: 'pass'; fail: 'fail' }>>>,
   )
     .describe(
-      'vgicsim extension: the verdict this scenario is expected to get under each policy (default pass); `npm test` and `vgicsim run --check-verdicts` compare against it',
+      'vgicsim extension: the verdict this scenario is expected to get under each generation (default pass; an alias key counts for the generation it names, the generation key wins); `npm test` and `vgicsim run --check-verdicts` compare against it',
     )
     .optional(),
 });

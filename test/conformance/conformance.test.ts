@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { POLICY_NAMES } from '../../src/hyp/policy/index.ts';
+import { GENERATION_KEYS } from '../../src/hyp/generation/index.ts';
+
+const POLICY_NAMES = GENERATION_KEYS;
 import { conformanceMarkdown, loadConformance, runConformance } from '../../src/scenario/conformance.ts';
 
 const root = join(import.meta.dirname, '../..');

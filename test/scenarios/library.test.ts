@@ -1,6 +1,6 @@
 // The scenario library (scenarios/*.yaml): every scenario runs under every
-// policy and its overall verdict must be the one its `expect.verdicts`
-// states (absent = pass). `*.pending.yaml` files reproduce known simulator
+// generation and its overall verdict must be the one its `expect.verdicts`
+// states (absent = pass; an alias key counts for its generation). `*.pending.yaml` files reproduce known simulator
 // bugs and are left out (docs/scenarios.md lists them).
 
 import assert from 'node:assert/strict';
@@ -8,11 +8,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { expectedVerdict, GENERATION_KEYS } from '../../src/hyp/generation/index.ts';
 import { loadScenarioFile } from '../../src/scenario/index.ts';
 import { runScenario, type ScenarioRun } from '../../src/scenario/run.ts';
 
 const DIR = join(fileURLToPath(new URL('.', import.meta.url)), '../../scenarios');
-const POLICIES = ['level', 'legacy-edge'] as const;
+const POLICIES = GENERATION_KEYS;
 const MIN_SCENARIOS = 21;
 
 const files = readdirSync(DIR)
@@ -52,7 +53,7 @@ describe('scenario library', () => {
     describe(f, () => {
       const s = loadScenarioFile(join(DIR, f));
       for (const policy of POLICIES) {
-        const want = s.expect.verdicts?.[policy] ?? 'pass';
+        const want = expectedVerdict(s.expect.verdicts, policy);
         it(`${policy}: ${want}`, () => {
           const r = runScenario(s, { policy });
           const got = r.passed ? 'pass' : 'fail';

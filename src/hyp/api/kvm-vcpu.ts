@@ -83,11 +83,11 @@ export class KvmVcpu {
     switch (id) {
       case KVM_REG_ARM_TIMER_CTL:
         t.cntvCtl = Number(value & BigInt(CTL_WRITABLE)); // ISTATUS is read-only
-        vm.policy.afterUserWrite(t);
+        if (vm.generation.api.oneRegUpdatesTimer) vm.policy.afterUserWrite(t);
         return ok(undefined);
       case KVM_REG_ARM_TIMER_CVAL:
         t.cntvCval = u64(value);
-        vm.policy.afterUserWrite(t);
+        if (vm.generation.api.oneRegUpdatesTimer) vm.policy.afterUserWrite(t);
         return ok(undefined);
       case KVM_REG_ARM_TIMER_CNT:
         // offset = physical count - value, for every vcpu (one counter per VM).

@@ -36,7 +36,7 @@ import {
 } from './uapi.ts';
 
 export interface KvmVmConfig {
-  /** timer policy: 'level' (the seed) or 'legacy-edge' */
+  /** generation (src/hyp/generation) or alias: 'linux-4.2', 'linux-4.3', 'linux-7.0', 'level', 'legacy-edge' */
   readonly policy: string;
   /** vcpus the board has (each must be created with createVcpu); default 1 */
   readonly vcpus?: number;
@@ -217,6 +217,11 @@ export class KvmVm {
    * physical count), as with a pre-6.4 CNTVOFF.
    */
   setCounterOffset(offset: bigint, reserved = 0n): KvmResult {
+    if (!this.vm.generation.api.counterOffsetIoctl)
+      return fail(
+        'ENOTTY',
+        `KVM_ARM_SET_COUNTER_OFFSET does not exist in Linux ${this.vm.generation.release}`,
+      );
     if (reserved !== 0n) return fail('EINVAL', 'kvm_arm_counter_offset.reserved must be 0');
     this.offsetLocked = true;
     this.vm.setCounterOffset(offset);

@@ -14,6 +14,7 @@ export const Errno = {
   EEXIST: 17,
   EBUSY: 16,
   EINVAL: 22,
+  ENOTTY: 25,
 } as const;
 export type ErrnoName = keyof typeof Errno;
 

@@ -1,54 +1,75 @@
-// `level`: the seed's design (Linux 4.3, "Rework the arch timer to use
-// level-triggered semantics"). The timer remembers the level it last
-// signalled and tells the vgic about every change, raising and lowering;
-// it is flushed and synced before the vgic because the vgic samples its
-// line; the physical active state of the timer PPI is set on entry when the
-// line is high or the guest has the virtual interrupt active, so the
-// hardware timer cannot interrupt the host pointlessly, and cleared
-// otherwise, so its firing makes the guest exit.
+// The seed's timer (Linux 4.3, "Rework the arch timer to use level-triggered
+// semantics", commit 4b4b4512da2a), used by linux-4.3 and by today's KVM
+// (whose timer behaves the same at the points vgicsim models). The timer
+// remembers the level it last signalled and tells the vgic about every
+// change, raising and lowering (kvm_timer_update_state); it is flushed and
+// synced before the vgic because the vgic samples its line; the physical
+// active state of the timer PPI is set on entry when the line is high or
+// the guest has the virtual interrupt active (kvm_vgic_map_is_active; 4.3
+// itself looked at the line only), so the hardware timer cannot interrupt
+// the host pointlessly, and cleared otherwise, so its firing makes the
+// guest exit.
 
-import { VGIC_CONFIG_LEVEL } from '../vgic/vgic-irq.ts';
-import type { Vgic } from '../vgic/kvm-vgic.ts';
-import { type ArchTimer, TimerId } from '../timer/arch-timer.ts';
-import type { TimerPolicy } from './policy.ts';
 import { PRIVATE_COUNT, SGI_COUNT } from '../../hw/gic/intid.ts';
+import { type ArchTimer, TimerId } from '../timer/arch-timer.ts';
+import type { VgicFacade } from '../vgic/facade.ts';
+import type { TimerPolicy } from './policy.ts';
 
-export const levelPolicy: TimerPolicy = {
-  name: 'level',
-  summary: 'the seed: level-tracked timer output, timer synced before the vgic, mapped PPI 27',
+/**
+ * The seed's timer. `keepActiveWhileVirtActive`: at flush the physical
+ * active state is `irq.level || kvm_vgic_map_is_active` (commit
+ * 0e3dfda91d9f, "arch_timer: Preserve physical dist. active state on
+ * LR.active", after 4.3) rather than the seed's `irq.level` alone, which
+ * cleared it under an active HW LR once the line dropped.
+ */
+function levelTimer(keepActiveWhileVirtActive: boolean): TimerPolicy {
+  return {
+    name: keepActiveWhileVirtActive ? 'level' : 'level-4.3',
+    summary: keepActiveWhileVirtActive
+      ? 'the seed: level-tracked timer output, timer synced before the vgic, mapped PPI 27'
+      : 'the seed as merged in 4.3: level-tracked timer output; phys active = line level only',
 
-  vgicInit(vgic: Vgic, timers: readonly ArchTimer[]): void {
-    // Seed item 6: PPIs are level-triggered (vgic-init already does it; made explicit here).
-    for (const t of timers) {
-      for (let id = SGI_COUNT; id < PRIVATE_COUNT; id++) {
-        const irq = vgic.core.getIrq(t.vcpu, id);
-        if (irq !== null) irq.config = VGIC_CONFIG_LEVEL;
+    vgicInit(vgic: VgicFacade, timers: readonly ArchTimer[]): void {
+      // Seed item 6: PPIs are level-triggered at vgic_init.
+      for (const t of timers) {
+        for (let id = SGI_COUNT; id < PRIVATE_COUNT; id++) vgic.setTrigger(t.vcpu, id, 'level');
+        vgic.mapPhysIrq(t.vcpu, t.intids[TimerId.Virt], t.intids[TimerId.Virt]);
       }
-      vgic.mapPhysIrq(t.vcpu, t.intids[TimerId.Virt], t.intids[TimerId.Virt]);
-    }
-  },
+    },
 
-  flush(t: ArchTimer): void {
-    // "If the timer expired while we were not scheduled, now is the time to inject it."
-    t.updateState(TimerId.Virt);
-    t.updateState(TimerId.Phys);
-    t.setPhysActive(t.level[TimerId.Virt] || t.virtActive(TimerId.Virt));
-  },
+    flush(t: ArchTimer): void {
+      // "If the timer expired while we were not scheduled, now is the time to inject it."
+      t.updateState(TimerId.Virt);
+      t.updateState(TimerId.Phys);
+      const level = t.level[TimerId.Virt];
+      t.setPhysActive(keepActiveWhileVirtActive ? level || t.virtActive(TimerId.Virt) : level);
+    },
 
-  syncBeforeVgic(t: ArchTimer): void {
-    // The guest could have modified the timer registers or the timer could have expired.
-    t.updateState(TimerId.Virt);
-    t.updateState(TimerId.Phys);
-  },
+    sync(t: ArchTimer): void {
+      // The guest could have modified the timer registers or the timer could have expired.
+      t.updateState(TimerId.Virt);
+      t.updateState(TimerId.Phys);
+    },
 
-  syncAfterVgic(): void {},
+    afterUserWrite(t: ArchTimer): void {
+      t.updateState(TimerId.Virt);
+    },
 
-  afterUserWrite(t: ArchTimer): void {
-    t.updateState(TimerId.Virt);
-  },
+    ptimerChanged(t: ArchTimer): void {
+      t.updateState(TimerId.Phys);
+      t.armPtimer();
+    },
 
-  ptimerChanged(t: ArchTimer): void {
-    t.updateState(TimerId.Phys);
-    t.armPtimer();
-  },
-};
+    pendingTimer(t: ArchTimer): boolean {
+      return t.shouldFire(TimerId.Virt) || t.shouldFire(TimerId.Phys);
+    },
+
+    blocking(t: ArchTimer): void {
+      t.blocking();
+    },
+  };
+}
+
+export const levelPolicy: TimerPolicy = levelTimer(true);
+/** The seed as merged (Linux 4.3). */
+export const level43Policy: TimerPolicy = levelTimer(false);

@@ -4,7 +4,8 @@
 // the guest's physical timer (CNTP) is emulated in software because its
 // accesses trap. This file is mechanism only: the level of each timer
 // output, the world-switch save/restore, the soft timers. What to tell the
-// vgic, and when, is the policy's decision (src/hyp/policy).
+// vgic, and when, is the generation's timer policy (src/hyp/policy); the
+// vgic is reached through its facade only.
 
 import { fieldMask } from '../../sim/bits.ts';
 import type { EventHandler, EventId, Kernel } from '../../sim/kernel.ts';
@@ -15,7 +16,7 @@ import { signExtend32, sub64, toS32, u64 } from '../../sim/u64.ts';
 import { type IntId, PPI } from '../../hw/gic/intid.ts';
 import { CTL, CTL_WRITABLE, TimerReg } from '../../hw/timer/sysregs.ts';
 import type { GenericTimer } from '../../hw/timer/timer.ts';
-import type { Vgic } from '../vgic/kvm-vgic.ts';
+import type { InjectResult, VgicFacade } from '../vgic/facade.ts';
 import type { PhysIrqChip } from '../vgic/ports.ts';
 
 const ENABLE = fieldMask(CTL.ENABLE);
@@ -41,10 +42,12 @@ export interface TimerCounters {
   ptimerExpiries: number;
   /** physical active-state writes of the timer PPI made by the timer code */
   physActiveWrites: number;
+  /** WARN_ON()s the era's timer code would have printed (also traced as notes) */
+  warnings: number;
 }
 
 export function newTimerCounters(): TimerCounters {
-  return { vgicCalls: 0, bgWakeups: 0, ptimerExpiries: 0, physActiveWrites: 0 };
+  return { vgicCalls: 0, bgWakeups: 0, ptimerExpiries: 0, physActiveWrites: 0, warnings: 0 };
 }
 
 /** Wakes a vcpu blocked in WFI (kvm_vcpu_kick from the soft timer). */
@@ -55,7 +58,7 @@ export interface VcpuWaker {
 export interface ArchTimerOptions {
   readonly vcpu: number;
   readonly kernel: Kernel;
-  readonly vgic: Vgic;
+  readonly vgic: VgicFacade;
   readonly phys: PhysIrqChip;
   /** The hardware timer of the physical cpu this vcpu runs on (pinned 1:1). */
   readonly hw: GenericTimer;
@@ -72,8 +75,6 @@ export interface ArchTimerState {
   readonly cntpCtl: number;
   readonly cntpCval: bigint;
   readonly level: [boolean, boolean];
-  /** legacy-edge's software "mapped active" flag (map->active before the seed) */
-  readonly mappedActive: boolean;
 }
 
 export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
@@ -87,8 +88,6 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
   cntpCval = 0n;
   /** `irq.level` of the seed: the last level signalled to the vgic, per timer */
   readonly level: [boolean, boolean] = [false, false];
-  /** legacy-edge only: map->active, set on injection, cleared when the guest is done */
-  mappedActive = false;
   /** the guest's CNTV is in the hardware timer */
   loaded = false;
 
@@ -155,15 +154,21 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
 
   /** kvm_vgic_map_is_active: the guest has the virtual timer interrupt active. */
   virtActive(t: TimerId): boolean {
-    const irq = this.opts.vgic.core.getIrq(this.vcpu, this.intids[t]);
-    return irq?.active === true;
+    return this.opts.vgic.isMappedActive(this.vcpu, this.intids[t]);
   }
 
   /** Signal `level` for timer `t` to the vgic (kvm_timer_update_irq), recording it as irq.level. */
-  signal(t: TimerId, level: boolean): void {
+  signal(t: TimerId, level: boolean): InjectResult {
     this.level[t] = level;
     this.opts.counters.vgicCalls++;
-    this.opts.vgic.injectIrq(this.vcpu, this.intids[t], level);
+    return this.opts.vgic.injectIrq(this.vcpu, this.intids[t], level);
+  }
+
+  /** A WARN_ON() of the era's code: counted and traced, the run goes on (as the kernel's did). */
+  warn(text: string): void {
+    this.opts.counters.warnings++;
+    if (this.opts.trace.enabled)
+      this.opts.trace.emit({ kind: 'note', t: this.now, cpu: this.vcpu, text: `WARN_ON: ${text}` });
   }
 
   /**
@@ -259,7 +264,13 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
     else this.opts.kernel.schedule(this.bgTimer, at);
   }
 
-  /** kvm_timer_unschedule: the vcpu runs again. */
+  /** Arm the soft timer (the background timer's event) for tick `at` (4.2: timer_arm at every exit). */
+  armSoftTimer(at: Ticks): void {
+    if (at === NEVER) this.opts.kernel.cancel(this.bgTimer);
+    else this.opts.kernel.schedule(this.bgTimer, at);
+  }
+
+  /** kvm_timer_unschedule (4.2: timer_disarm): the vcpu runs again. */
   unblocking(): void {
     this.opts.kernel.cancel(this.bgTimer);
   }
@@ -287,7 +298,6 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
       cntpCtl: this.cntpCtl,
       cntpCval: this.cntpCval,
       level: [this.level[0], this.level[1]],
-      mappedActive: this.mappedActive,
     };
   }
 
@@ -310,7 +320,6 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
     this.cntpCval = u64(s.cntpCval);
     this.level[0] = s.level[0];
     this.level[1] = s.level[1];
-    this.mappedActive = s.mappedActive;
     this.loaded = false;
   }
 }

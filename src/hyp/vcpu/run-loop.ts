@@ -1,19 +1,23 @@
-// KVM_RUN for one vcpu, one scheduler step at a time, in the order of the
-// seed's arch/arm/kvm/arm.c (Linux 4.3):
+// KVM_RUN for one vcpu, one scheduler step at a time, in the order of
+// arch/arm/kvm/arm.c of the generation (src/hyp/generation: RunLoopOrder).
+// The seed's order (Linux 4.3, and today's for the points modelled):
 //
 //   entry   preempt_disable
-//           timer flush                  (policy.flush)
+//           timer flush                  (policy.flush; 4.2: after the vgic flush)
 //           kvm_vgic_flush_hwstate
 //           [early exit: request pending -> timer sync, vgic sync, continue]
 //           world switch in: restore the hardware timer, enter the guest
 //   exit    world switch out: save the hardware timer and stop it
-//           timer sync                   (policy.syncBeforeVgic: the seed moved it here)
+//           timer sync                   (policy.sync: the seed moved it here)
 //           kvm_vgic_sync_hwstate
 //           vgic put (GICH_HCR.En = 0: maintenance and virq drop)
 //           local_irq_enable: the host takes pending physical interrupts
 //           preempt_enable               (a preemption point, asked of the chooser)
-//           policy.syncAfterVgic         (legacy-edge syncs the timer here)
+//           [4.2: timer sync here]
 //           handle_exit
+//
+// In 4.2 an expiry the timer flush finds is injected after the vgic flush
+// has filled the LRs: it reaches an LR only at the next entry.
 //
 // Two deliberate differences from 4.3, both invisible to the guest: the
 // VMCR/APR/HCR load happens at each entry (4.3 restored them in the world
@@ -29,8 +33,9 @@
 import type { Chooser } from '../../sim/choice.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { StopReason } from '../../hw/cpu/guest-port.ts';
+import type { RunLoopOrder } from '../generation/generation.ts';
 import type { TimerPolicy } from '../policy/policy.ts';
-import type { Vgic } from '../vgic/kvm-vgic.ts';
+import type { VgicFacade } from '../vgic/facade.ts';
 import { type ExitReason, type HypCounters, mmioExitReason } from './exits.ts';
 import type { Vcpu } from './vcpu.ts';
 
@@ -50,8 +55,9 @@ export interface ExitHandler {
 }
 
 export interface RunLoopOptions {
-  readonly vgic: Vgic;
+  readonly vgic: VgicFacade;
   readonly policy: TimerPolicy;
+  readonly order: RunLoopOrder;
   readonly chooser: Chooser;
   readonly counters: HypCounters;
   readonly trace: TraceSink;
@@ -139,16 +145,20 @@ export class RunLoop {
     const { vgic, policy } = this.o;
     this.o.handler.syncTime(v.index);
     vgic.vcpuLoad(v.index, v.pcpu);
-    policy.flush(v.timer);
+    const timerFirst = this.o.order.timerFlush === 'before-vgic';
+    if (timerFirst) policy.flush(v.timer);
     vgic.flushHwstate(v.index);
+    if (!timerFirst) policy.flush(v.timer);
     if (v.requestPending) {
       // "if (ret <= 0 || ...) { timer sync; vgic sync; preempt_enable; continue; }"
+      // (4.2: vgic sync; preempt_enable; timer sync)
       v.requestPending = false;
       this.o.counters.earlyExits++;
-      policy.syncBeforeVgic(v.timer);
+      const syncFirst = this.o.order.timerSync === 'before-vgic';
+      if (syncFirst) policy.sync(v.timer);
       vgic.syncHwstate(v.index);
       vgic.vcpuPut(v.index);
-      policy.syncAfterVgic(v.timer);
+      if (!syncFirst) policy.sync(v.timer);
       return false;
     }
     v.timer.unblocking();
@@ -203,13 +213,13 @@ export class RunLoop {
     if (this.o.trace.enabled)
       this.o.trace.emit({ kind: 'vcpu', t: this.o.clock.now, cpu: v.index, state: 'hyp', reason });
     v.timer.saveHw();
-    policy.syncBeforeVgic(v.timer);
+    if (this.o.order.timerSync === 'before-vgic') policy.sync(v.timer);
     vgic.syncHwstate(v.index);
     vgic.vcpuPut(v.index);
     this.o.handler.hostIrqs(v.pcpu);
     if (this.o.preemptCycles > 0 && this.o.chooser.choose('preempt', 2) === 1) {
       // Scheduled out right after preempt_enable(): the rest of the exit
-      // (legacy-edge's timer sync, handle_exit) runs when the vcpu is back.
+      // (4.2's timer sync, handle_exit) runs when the vcpu is back.
       counters.preemptions++;
       v.mode = 'preempted';
       return this.o.preemptCycles;
@@ -230,7 +240,7 @@ export class RunLoop {
   private finishExit(v: Vcpu): void {
     this.o.handler.syncTime(v.index);
     v.mode = 'outside';
-    this.o.policy.syncAfterVgic(v.timer);
+    if (this.o.order.timerSync === 'after-preempt-enable') this.o.policy.sync(v.timer);
     this.o.handler.handleExit(v, v.lastExit!);
   }
 }

@@ -25,6 +25,8 @@ export interface VgicCounters {
   halts: number;
   flushes: number;
   syncs: number;
+  /** WARN_ON()/BUG_ON() conditions the era's vgic code would have reported (legacy vgic; traced as notes) */
+  warnings: number;
 }
 
 export function newCounters(): VgicCounters {
@@ -42,5 +44,6 @@ export function newCounters(): VgicCounters {
     halts: 0,
     flushes: 0,
     syncs: 0,
+    warnings: 0,
   };
 }

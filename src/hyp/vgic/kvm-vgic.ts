@@ -4,8 +4,10 @@
 
 import type { Saveable } from '../../sim/saveable.ts';
 import type { AccessSize, MmioDevice } from '../../hw/mmio.ts';
+import type { IrqView, Trigger, VgicFacade, VgicSnapshot } from './facade.ts';
 import type { GichFrames } from './ports.ts';
 import { type InjectResult, VgicCore, type VgicCoreOptions } from './vgic.ts';
+import { irqIsPending, VGIC_CONFIG_EDGE, VGIC_CONFIG_LEVEL } from './vgic-irq.ts';
 import { VgicDistMmio } from './vgic-mmio-v2.ts';
 import { restoreVgic, saveVgic, type VgicState } from './vgic-save.ts';
 import { VgicV2 } from './vgic-v2.ts';
@@ -15,7 +17,8 @@ export interface VgicOptions extends VgicCoreOptions {
   readonly frames: GichFrames;
 }
 
-export class Vgic implements Saveable<VgicState> {
+export class Vgic implements VgicFacade, Saveable<VgicState> {
+  readonly design = 'new';
   readonly core: VgicCore;
   readonly v2: VgicV2;
   /** the GICD frame as the guest sees it (trap-and-emulate); `cpu` of an access = the vcpu */
@@ -52,6 +55,44 @@ export class Vgic implements Saveable<VgicState> {
 
   unmapPhysIrq(vcpu: number, virtIntid: number): void {
     this.core.unmapPhysIrq(vcpu, virtIntid);
+  }
+
+  setTrigger(vcpu: number, intid: number, trigger: Trigger): void {
+    const irq = this.core.getIrq(vcpu, intid);
+    if (irq === null) throw new RangeError(`no INTID ${intid} for vcpu ${vcpu}`);
+    irq.config = trigger === 'edge' ? VGIC_CONFIG_EDGE : VGIC_CONFIG_LEVEL;
+  }
+
+  /** kvm_vgic_map_is_active: the guest has the interrupt active. */
+  isMappedActive(vcpu: number, intid: number): boolean {
+    return this.core.getIrq(vcpu, intid)?.active === true;
+  }
+
+  getMapActive(): boolean {
+    throw new RangeError(
+      'the new vgic has no map->active (removed by the 2015 level-triggered timer rework)',
+    );
+  }
+
+  setMapActive(): void {
+    throw new RangeError(
+      'the new vgic has no map->active (removed by the 2015 level-triggered timer rework)',
+    );
+  }
+
+  irqState(vcpu: number, intid: number): IrqView | null {
+    const irq = this.core.getIrq(vcpu, intid);
+    if (irq === null) return null;
+    return {
+      enabled: irq.enabled,
+      pending: irqIsPending(irq),
+      active: irq.active,
+      lineLevel: irq.lineLevel,
+      latch: irq.pendingLatch,
+      trigger: irq.config === VGIC_CONFIG_EDGE ? 'edge' : 'level',
+      priority: irq.priority,
+      hw: irq.hw,
+    };
   }
 
   /** kvm_vgic_load */
@@ -111,9 +152,11 @@ export class Vgic implements Saveable<VgicState> {
     return saveVgic(this.core, this.v2, this.dist);
   }
 
-  /** Restore into a vgic built with the same configuration and ports. */
-  restore(s: VgicState): void {
-    restoreVgic(this.core, this.v2, this.dist, s);
+  /** Restore into this freshly built vgic (same configuration and ports). */
+  restore(s: VgicSnapshot): void {
+    if (s.kind !== undefined)
+      throw new RangeError(`a '${s.kind}' snapshot cannot be restored into the new vgic`);
+    restoreVgic(this.core, this.v2, this.dist, s as VgicState);
   }
 
   /** As KVM_CREATE_DEVICE leaves it: not initialized, no interrupt configured or queued, nothing loaded. */

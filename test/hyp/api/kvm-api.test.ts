@@ -136,8 +136,8 @@ describe('KVM_IRQ_LINE', () => {
       assert.equal(errno(kvm.irqLine(irq, 1)), want, `irq 0x${irq.toString(16)}`);
     // a valid injection initialized the vgic lazily (GICv2)
     assert.equal(kvm.vm.vgic.initialized, true);
-    assert.equal(kvm.vm.vgic.core.getIrq(1, 16)?.lineLevel, true);
-    assert.equal(kvm.vm.vgic.core.getIrq(0, 16)?.lineLevel, false);
+    assert.equal(kvm.vm.vgic.irqState(1, 16)?.lineLevel, true);
+    assert.equal(kvm.vm.vgic.irqState(0, 16)?.lineLevel, false);
   });
 
   it('a level SPI from userspace reaches the guest', () => {
@@ -175,7 +175,7 @@ irq:
     const { kvm } = vmWith(1, true);
     for (const id of [27, 30]) {
       assert.equal(errno(kvm.irqLine(kvmIrq(KVM_ARM_IRQ_TYPE_PPI, 0, id), 1)), 'ok');
-      assert.equal(kvm.vm.vgic.core.getIrq(0, id)?.lineLevel, false);
+      assert.equal(kvm.vm.vgic.irqState(0, id)?.lineLevel, false);
     }
     assert.equal(kvm.costs().injections, 0);
   });
@@ -246,8 +246,8 @@ irq:
     it(`${policy}, after vgic init: ${policy === 'level' ? 'each level change signals the vgic at once' : 'writes are not re-evaluated (4.2)'}`, () => {
       const { kvm, vcpus } = vmWith(1, true, policy);
       const v = vcpus[0];
-      const line = () => kvm.vm.vgic.core.getIrq(0, 27)?.lineLevel;
-      const pending = () => kvm.vm.vgic.core.getIrq(0, 27)?.pendingLatch;
+      const line = () => kvm.vm.vgic.irqState(0, 27)?.lineLevel;
+      const pending = () => kvm.vm.vgic.irqState(0, 27)?.latch;
       unwrap(v.setOneReg(KVM_REG_ARM_TIMER_CVAL, 0n));
       assert.equal(kvm.costs().vgicCalls, 0); // disabled: still low
       unwrap(v.setOneReg(KVM_REG_ARM_TIMER_CTL, 1n)); // fires

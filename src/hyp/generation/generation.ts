@@ -1,0 +1,49 @@
+// A generation: one KVM release as its code behaves, the unit vgicsim
+// compares. It bundles what differs between releases for interrupt and
+// timer virtualization: the vgic design (backend), the timer emulation
+// (a TimerPolicy), where the run loop flushes and syncs the timer relative
+// to the vgic, and the userspace API differences. Everything else (the
+// board, the guest, the scheduler) is shared.
+
+import type { TimerPolicy } from '../policy/policy.ts';
+
+/**
+ * Which vgic implementation backs the VM:
+ * - `legacy`: Linux <= 4.6 virt/kvm/arm/vgic.c (bitmaps, LRs kept across
+ *   exits), pre-seed (`map->active`, PPIs edge) or with the seed applied;
+ * - `new`: the 4.7+ vgic (per-IRQ structs, ap_list, LRs rebuilt at every
+ *   entry) as of the 2025 LR-overflow rework.
+ */
+export type VgicDesign = { readonly kind: 'legacy'; readonly seed: boolean } | { readonly kind: 'new' };
+
+/** Where kvm_arch_vcpu_ioctl_run calls the timer relative to the vgic. */
+export interface RunLoopOrder {
+  /** kvm_timer_flush_hwstate before kvm_vgic_flush_hwstate (4.3+) or after it (4.2). */
+  readonly timerFlush: 'before-vgic' | 'after-vgic';
+  /**
+   * kvm_timer_sync_hwstate before kvm_vgic_sync_hwstate inside the
+   * non-preemptible section (4.3+), or after preempt_enable() (4.2).
+   */
+  readonly timerSync: 'before-vgic' | 'after-preempt-enable';
+}
+
+/** Userspace API differences that change what the guest sees. */
+export interface UserApi {
+  /** KVM_SET_ONE_REG of a timer register re-evaluates the timer output (kvm_arm_timer_set_reg, 4.3+). */
+  readonly oneRegUpdatesTimer: boolean;
+  /** KVM_ARM_SET_COUNTER_OFFSET exists (6.4+). */
+  readonly counterOffsetIoctl: boolean;
+}
+
+export interface Generation {
+  /** `linux-<release>` */
+  readonly name: string;
+  /** the kernel release modelled, e.g. '4.2' */
+  readonly release: string;
+  /** One line for `--help` and reports. */
+  readonly summary: string;
+  readonly vgic: VgicDesign;
+  readonly timer: TimerPolicy;
+  readonly order: RunLoopOrder;
+  readonly api: UserApi;
+}

@@ -1,0 +1,11 @@
+// Build the vgic of a generation's design behind the facade.
+
+import type { VgicDesign } from '../generation/generation.ts';
+import type { VgicFacade } from './facade.ts';
+import { Vgic, type VgicOptions } from './kvm-vgic.ts';
+import { LegacyVgic } from './legacy/legacy-vgic.ts';
+
+export function createVgic(design: VgicDesign, opts: VgicOptions): VgicFacade {
+  if (design.kind === 'new') return new Vgic(opts);
+  return new LegacyVgic({ ...opts, seed: design.seed });
+}

@@ -1,0 +1,80 @@
+// The vgic as everything outside src/hyp/vgic sees it: KVM's kvm_vgic_*
+// entry points plus the few queries the timer emulation and userspace need.
+// Two designs implement it: the new vgic (kvm-vgic.ts: ap_list, LRs
+// rebuilt at every entry) and the legacy one (legacy/: Linux <= 4.6
+// vgic.c, bitmaps, LRs kept across exits). Nothing outside this folder
+// reaches into either's internals.
+
+import type { MmioDevice } from '../../hw/mmio.ts';
+import type { VgicCounters } from './counters.ts';
+import type { InjectResult } from './vgic.ts';
+
+export type { InjectResult } from './vgic.ts';
+
+/** Trigger mode of an interrupt (GICD_ICFGR). */
+export type Trigger = 'edge' | 'level';
+
+/** A read-only view of one interrupt's distributor state (for tests, userspace and reports). */
+export interface IrqView {
+  readonly enabled: boolean;
+  /** pending as the distributor computes it (level: line or soft pend; edge: latch) */
+  readonly pending: boolean;
+  readonly active: boolean;
+  /** the line level last injected (level interrupts) */
+  readonly lineLevel: boolean;
+  /** edge latch / level soft pend (GICD_ISPENDR) */
+  readonly latch: boolean;
+  readonly trigger: Trigger;
+  readonly priority: number;
+  /** mapped to a physical interrupt (LR HW=1) */
+  readonly hw: boolean;
+}
+
+/** Anything a vgic design saves; each design checks its own `kind` on restore. */
+export interface VgicSnapshot {
+  readonly version: number;
+  readonly kind?: string;
+}
+
+export interface VgicFacade {
+  /** 'new' or 'legacy' */
+  readonly design: string;
+  readonly counters: VgicCounters;
+  /** vgic_initialized() */
+  readonly initialized: boolean;
+  /** kvm_vgic_init / KVM_DEV_ARM_VGIC_CTRL_INIT */
+  init(): void;
+  /** kvm_vgic_inject_irq / kvm_vgic_inject_mapped_irq (SPIs: vcpu null; PPIs: the vcpu) */
+  injectIrq(vcpu: number | null, intid: number, level: boolean, owner?: string | null): InjectResult;
+  /** kvm_vgic_map_phys_irq */
+  mapPhysIrq(vcpu: number, virtIntid: number, physIntid: number, useInputLevel?: boolean): void;
+  unmapPhysIrq(vcpu: number, virtIntid: number): void;
+  /** Set the trigger mode of a private interrupt (what vgic_init of an era chose; ICFGR0-1 are read-only for the guest). */
+  setTrigger(vcpu: number, intid: number, trigger: Trigger): void;
+  vcpuLoad(vcpu: number, pcpu: number): void;
+  vcpuPut(vcpu: number): void;
+  /** kvm_vgic_flush_hwstate */
+  flushHwstate(vcpu: number): void;
+  /** kvm_vgic_sync_hwstate */
+  syncHwstate(vcpu: number): void;
+  /** kvm_vgic_vcpu_pending_irq: may a vcpu blocked in WFI run? */
+  pendingIrqFor(vcpu: number): boolean;
+  /** kvm_vgic_map_is_active: the guest has the (mapped) interrupt active, in an LR or in the distributor. */
+  isMappedActive(vcpu: number, intid: number): boolean;
+  /**
+   * kvm_vgic_get_phys_irq_active / set (Linux 4.2 only: `map->active`,
+   * removed by the seed). Designs without it throw.
+   */
+  getMapActive(vcpu: number, intid: number): boolean;
+  setMapActive(vcpu: number, intid: number, active: boolean): void;
+  /** The distributor state of one interrupt; null if it does not exist. */
+  irqState(vcpu: number, intid: number): IrqView | null;
+  /** Must a guest write to the GICC window at `offset` (GICV) trap? */
+  trapsGicv(vcpu: number, offset: number): boolean;
+  /** The trapped part of the GICV frame. */
+  readonly gicvTrap: MmioDevice;
+  /** The GICD emulation (trap-and-emulate); `cpu` of an access = the vcpu. */
+  readonly gicd: MmioDevice;
+  save(): VgicSnapshot;
+  restore(s: VgicSnapshot): void;
+}

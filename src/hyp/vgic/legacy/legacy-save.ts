@@ -1,0 +1,115 @@
+// Save/restore of the legacy vgic: the bitmaps, priorities, targets, SGI
+// sources, per-cpu summaries, mappings (with 4.2's map->active), and each
+// vcpu's LR shadow (the LRs survive exits in this design, so they are
+// state). Taken while no vcpu is in the guest (the VM quiesces first).
+
+import type { VgicCounters } from '../counters.ts';
+import type { LegacyDist } from './legacy-dist.ts';
+import type { LegacyCpuIf } from './legacy-lr.ts';
+
+type Bits = { priv: number[][]; shared: number[] };
+
+export interface LegacyVgicState {
+  readonly version: 1;
+  readonly kind: 'legacy-vgic';
+  readonly initialized: boolean;
+  readonly enabled: boolean;
+  readonly bitmaps: Record<string, Bits>;
+  readonly cpuPending: number[][];
+  readonly cpuActive: number[][];
+  readonly priority: number[][];
+  readonly spiPriority: number[];
+  readonly spiTarget: number[];
+  readonly sgiSources: number[][];
+  readonly pendingOnCpu: number[];
+  readonly activeOnCpu: number[];
+  readonly maps: [number, number, boolean][];
+  readonly owners: [number, string][];
+  readonly cpus: {
+    lr: number[];
+    used: number[];
+    elrsr: number[];
+    lrMap: number[];
+    hcr: number;
+    vmcr: number;
+    apr: number;
+  }[];
+  readonly counters: VgicCounters;
+}
+
+const BITMAPS = [
+  'irqEnabled',
+  'irqLevel',
+  'irqPending',
+  'irqSoftPend',
+  'irqQueued',
+  'irqActive',
+  'irqCfg',
+] as const;
+
+export function saveLegacy(d: LegacyDist, cpus: readonly LegacyCpuIf[]): LegacyVgicState {
+  for (const c of cpus) if (c.inGuest) throw new RangeError('legacy vgic saved while a vcpu is in the guest');
+  const bitmaps: Record<string, Bits> = {};
+  for (const b of BITMAPS) bitmaps[b] = d[b].save();
+  return {
+    version: 1,
+    kind: 'legacy-vgic',
+    initialized: d.initialized,
+    enabled: d.enabled,
+    bitmaps,
+    cpuPending: d.cpuPending.save(),
+    cpuActive: d.cpuActive.save(),
+    priority: d.priority.map((p) => [...p]),
+    spiPriority: [...d.spiPriority],
+    spiTarget: [...d.spiTarget],
+    sgiSources: d.sgiSources.map((s) => [...s]),
+    pendingOnCpu: [...d.pendingOnCpu],
+    activeOnCpu: [...d.activeOnCpu],
+    maps: [...d.maps].map(([k, m]) => [k, m.phys, m.active]),
+    owners: [...d.owners],
+    cpus: cpus.map((c) => ({
+      lr: [...c.lr],
+      used: [...c.used],
+      elrsr: [...c.elrsr],
+      lrMap: [...c.lrMap],
+      hcr: c.hcr,
+      vmcr: c.vmcr,
+      apr: c.apr,
+    })),
+    counters: { ...d.counters },
+  };
+}
+
+export function restoreLegacy(d: LegacyDist, cpus: readonly LegacyCpuIf[], s: LegacyVgicState): void {
+  if (s.version !== 1) throw new RangeError(`legacy vgic snapshot version ${s.version} is not supported`);
+  d.initialized = s.initialized;
+  d.enabled = s.enabled;
+  for (const b of BITMAPS) d[b].restore(s.bitmaps[b]);
+  d.cpuPending.restore(s.cpuPending);
+  d.cpuActive.restore(s.cpuActive);
+  s.priority.forEach((p, v) => {
+    d.priority[v].set(p);
+  });
+  d.spiPriority.set(s.spiPriority);
+  d.spiTarget.set(s.spiTarget);
+  s.sgiSources.forEach((x, v) => {
+    d.sgiSources[v].set(x);
+  });
+  d.pendingOnCpu.set(s.pendingOnCpu);
+  d.activeOnCpu.set(s.activeOnCpu);
+  d.maps.clear();
+  for (const [k, phys, active] of s.maps) d.maps.set(k, { phys, active });
+  d.owners.clear();
+  for (const [k, o] of s.owners) d.owners.set(k, o);
+  s.cpus.forEach((x, v) => {
+    const c = cpus[v];
+    c.lr.set(x.lr);
+    c.used.set(x.used);
+    c.elrsr.set(x.elrsr);
+    c.lrMap.set(x.lrMap);
+    c.hcr = x.hcr;
+    c.vmcr = x.vmcr;
+    c.apr = x.apr;
+  });
+  Object.assign(d.counters, s.counters);
+}
