@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { generationOverlay } from './generations.mjs';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -35,6 +36,14 @@ function yamlValue(v) {
  * { vcpu0: asm, ...}), host [events as plain objects], expect {...}.
  */
 export function emit(c) {
+  const extra = generationOverlay(`${c.dir}/${c.file}`);
+  if (extra) {
+    c = {
+      ...c,
+      conformance: { ...c.conformance, note: c.conformance.note ?? extra.note },
+      expect: { ...c.expect, verdicts: { ...(c.expect.verdicts ?? {}), ...extra.verdicts } },
+    };
+  }
   const out = [];
   out.push('# yaml-language-server: $schema=../../../schema/scenario.schema.json');
   out.push('#');

@@ -35,6 +35,8 @@ export interface VmConfig {
   readonly board: BoardConfig;
   /** generation key or alias (src/hyp/generation), e.g. 'linux-4.2' or 'level' */
   readonly policy: string;
+  /** a generation object instead of the name (tests, hypothetical designs built on a release) */
+  readonly generation?: Generation;
   readonly startAll?: boolean;
   readonly hostTickHz?: number;
   readonly exitCycles?: number;
@@ -71,7 +73,7 @@ export class Vm
   constructor(readonly config: VmConfig) {
     this.trace = config.trace ?? NULL_SINK;
     const chooser = config.chooser ?? new SeededChooser(0);
-    this.generation = generationByName(config.policy);
+    this.generation = config.generation ?? generationByName(config.policy);
     this.policy = this.generation.timer;
     this.board = new Board(config.board, this.trace, chooser, new Stage2Port(this));
     const { board } = this;

@@ -334,8 +334,15 @@ export const expectSchema = strict({
 
 // ---- conformance metadata (vgicsim extension) ---------------------------------
 
-/** Why a conformance check is expected to fail under some policy. */
-export const CONFORMANCE_NOTES = ['residual-window', 'seed-fix'] as const;
+/** Why a conformance check is expected to fail under some generation (docs/conformance.md explains each). */
+export const CONFORMANCE_NOTES = [
+  'residual-window',
+  'seed-fix',
+  'old-vgic-priority',
+  'old-vgic-bitmaps',
+  'old-vgic-targets',
+  'old-vgic-id',
+] as const;
 
 export const conformanceSchema = strict({
   suite: z.string().describe('the suite the check mirrors, e.g. kvm-unit-tests/timer or selftests/vgic_irq'),
@@ -344,7 +351,7 @@ export const conformanceSchema = strict({
   note: z
     .enum(CONFORMANCE_NOTES)
     .describe(
-      'why it fails under some policy: residual-window (DESIGN.md: the line is only sampled at exits) or seed-fix (what the seed change fixed)',
+      'why it fails under some generation: residual-window (DESIGN.md: the line is only sampled at exits), seed-fix (what the seed change fixed), old-vgic-priority (the old vgic ignores priorities), old-vgic-bitmaps (the old GICD registers act on bitmaps, not on the LRs), old-vgic-targets (one ITARGETSR target kept), old-vgic-id (no GICD ID registers)',
     )
     .optional(),
 });

@@ -2,7 +2,7 @@
 // applied, vcpu names are numbers, `same` is resolved, paths are resolved,
 // and every inline assembly block knows where it is in the YAML file.
 
-import type { DIVERGENCE_KINDS, EXIT_KINDS, POLICIES, START_MODES } from './schema.ts';
+import type { CONFORMANCE_NOTES, DIVERGENCE_KINDS, EXIT_KINDS, POLICIES, START_MODES } from './schema.ts';
 
 export type Policy = (typeof POLICIES)[number];
 export type StartMode = (typeof START_MODES)[number];
@@ -127,5 +127,5 @@ export interface ConformanceInfo {
   suite: string;
   check: string;
   mirrors: string;
-  note?: 'residual-window' | 'seed-fix';
+  note?: (typeof CONFORMANCE_NOTES)[number];
 }

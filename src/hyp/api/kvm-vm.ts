@@ -10,6 +10,7 @@
 // the budget ('limit'), every vcpu waiting with nothing to wake it
 // ('idle'), or a guest the hypervisor cannot handle ('internal-error').
 
+import type { Generation } from '../generation/generation.ts';
 import { SeededChooser } from '../../sim/choice.ts';
 import { NEVER } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
@@ -38,6 +39,8 @@ import {
 export interface KvmVmConfig {
   /** generation (src/hyp/generation) or alias: 'linux-4.2', 'linux-4.3', 'linux-7.0', 'level', 'legacy-edge' */
   readonly policy: string;
+  /** a generation object instead of the name (tests, hypothetical designs built on a release) */
+  readonly generation?: Generation;
   /** vcpus the board has (each must be created with createVcpu); default 1 */
   readonly vcpus?: number;
   readonly spis?: number;
@@ -104,6 +107,7 @@ export class KvmVm {
         cpuHz: config.cpuHz ?? DEFAULT_BOARD.cpuHz,
       },
       policy: config.policy,
+      generation: config.generation,
       startAll: true,
       hostTickHz: config.hostTickHz,
       exitCycles: config.exitCycles,
