@@ -10,6 +10,9 @@ import type { GuestCpu, GuestPort } from '../../src/hw/cpu/guest-port.ts';
 import { MMIO_BUS_FAULT, SYSREG_UNDEFINED } from '../../src/hw/cpu/guest-port.ts';
 import { createVm, type KvmResult, type KvmVm } from '../../src/hyp/api/index.ts';
 import { KVM_DEV_ARM_VGIC_CTRL_INIT, KVM_DEV_ARM_VGIC_GRP_CTRL } from '../../src/hyp/api/uapi.ts';
+import { generationByName } from '../../src/hyp/generation/index.ts';
+import { Vgic } from '../../src/hyp/vgic/kvm-vgic.ts';
+import { LegacyVgic } from '../../src/hyp/vgic/legacy/legacy-vgic.ts';
 import type { Vm } from '../../src/hyp/vm.ts';
 import { ReferenceMachine } from '../../src/reference/machine.ts';
 import { ScriptedChooser, SeededChooser } from '../../src/sim/choice.ts';
@@ -19,6 +22,12 @@ import { NULL_SINK } from '../../src/sim/trace/sink.ts';
 /** One machine of the test configuration, and the standalone blocks (choosers) next to it. */
 export interface Rig {
   readonly vm: Vm;
+  /**
+   * The same guest on a VM of the other vgic design (a linux-4.3 VM beside
+   * a new-vgic one, a linux-7.0 VM beside an old-vgic one), so that every
+   * rig has both the Vgic and the LegacyVgic block.
+   */
+  readonly other: Vm;
   /** The bare-metal reference machine, running the same guest. */
   readonly ref: ReferenceMachine;
   /** The hardware blocks: the VM's board, or a bare board (no host kernel has programmed it). */
@@ -54,7 +63,8 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'BoardPower', pick: (r) => [r.vm.power] },
   { cls: 'AckLog', pick: (r) => [r.vm.acks] },
   // src/hyp
-  { cls: 'Vgic', pick: (r) => [r.vm.vgic] },
+  { cls: 'Vgic', pick: (r) => vgics(r).filter((v) => v instanceof Vgic) },
+  { cls: 'LegacyVgic', pick: (r) => vgics(r).filter((v) => v instanceof LegacyVgic) },
   { cls: 'ArchTimer', pick: (r) => r.vm.vcpus.map((v) => v.timer) },
   { cls: 'Vcpu', pick: (r) => r.vm.vcpus },
   { cls: 'Vm', pick: (r) => [r.vm] },
@@ -74,6 +84,15 @@ export const NOT_BLOCKS: ReadonlyMap<string, string> = new Map([
 /** Each timer policy configures the vgic and the timers differently: both are driven. */
 export const POLICIES = ['level', 'legacy-edge'] as const;
 export const VCPUS = 2;
+
+/** A generation with the other vgic design than `policy`'s. */
+function otherDesign(policy: string): string {
+  return generationByName(policy).vgic.kind === 'new' ? 'linux-4.3' : 'linux-7.0';
+}
+
+function vgics(r: Rig): unknown[] {
+  return [r.vm.vgic, r.other.vgic];
+}
 const SEED = 7;
 const SCRIPT = [1, 0, 1, 1];
 const CODE_BASE = 0x4008_0000;
@@ -198,22 +217,28 @@ function buildRef(): ReferenceMachine {
 }
 
 /** Run the guest into the middle of things: both timers, an SPI from the host, vcpu 1 off. */
-export function drivenRig(policy: string): Rig {
-  const ref = buildRef();
-  ref.run({ ticks: 2237, instructions: 1_000_000 });
+function driven(policy: string): KvmVm {
   const kvm = buildKvm(policy);
   unwrapOk(kvm.run({ ticks: 1500 }));
   unwrapOk(kvm.irqLine((1 << 24) | 40, 1)); // KVM_ARM_IRQ_TYPE_SPI: an edge on SPI 40
   unwrapOk(kvm.irqLine((1 << 24) | 40, 0));
   unwrapOk(kvm.run({ ticks: 737 }));
   kvm.vm.quiesce();
+  return kvm;
+}
+
+export function drivenRig(policy: string): Rig {
+  const ref = buildRef();
+  ref.run({ ticks: 2237, instructions: 1_000_000 });
+  const kvm = driven(policy);
+  const other = driven(otherDesign(policy)).vm;
   const seeded = new SeededChooser(SEED);
   const scripted = new ScriptedChooser(SCRIPT);
   for (let i = 0; i < 5; i++) {
     seeded.choose('test', 3);
     scripted.choose('test', 3);
   }
-  return { vm: kvm.vm, ref, board: kvm.vm.board, seeded, scripted };
+  return { vm: kvm.vm, other, ref, board: kvm.vm.board, seeded, scripted };
 }
 
 /** A machine to restore into: built like the driven one, never run. */
@@ -221,6 +246,7 @@ export function targetRig(policy: string): Rig {
   const kvm = buildKvm(policy);
   return {
     vm: kvm.vm,
+    other: buildKvm(otherDesign(policy)).vm,
     ref: buildRef(),
     board: kvm.vm.board,
     seeded: new SeededChooser(SEED),
@@ -240,5 +266,19 @@ export function constructedRig(policy: string): Rig {
   const kvm = createVm({ policy, vcpus: VCPUS, preemptCycles: 40, hostTickHz: 100_000, seed: SEED });
   const board = new Board({ ...DEFAULT_BOARD, cpus: VCPUS }, NULL_SINK, new SeededChooser(SEED), NO_PORT);
   const ref = new ReferenceMachine({ board: { ...DEFAULT_BOARD, cpus: VCPUS }, startAll: true });
-  return { vm: kvm.vm, ref, board, seeded: new SeededChooser(SEED), scripted: new ScriptedChooser(SCRIPT) };
+  const other = createVm({
+    policy: otherDesign(policy),
+    vcpus: VCPUS,
+    preemptCycles: 40,
+    hostTickHz: 100_000,
+    seed: SEED,
+  }).vm;
+  return {
+    vm: kvm.vm,
+    other,
+    ref,
+    board,
+    seeded: new SeededChooser(SEED),
+    scripted: new ScriptedChooser(SCRIPT),
+  };
 }

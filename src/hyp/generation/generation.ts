@@ -6,15 +6,9 @@
 // board, the guest, the scheduler) is shared.
 
 import type { TimerPolicy } from '../policy/policy.ts';
+import type { VgicDesign } from '../vgic/facade.ts';
 
-/**
- * Which vgic implementation backs the VM:
- * - `legacy`: Linux <= 4.6 virt/kvm/arm/vgic.c (bitmaps, LRs kept across
- *   exits), pre-seed (`map->active`, PPIs edge) or with the seed applied;
- * - `new`: the 4.7+ vgic (per-IRQ structs, ap_list, LRs rebuilt at every
- *   entry) as of the 2025 LR-overflow rework.
- */
-export type VgicDesign = { readonly kind: 'legacy'; readonly seed: boolean } | { readonly kind: 'new' };
+export type { VgicDesign } from '../vgic/facade.ts';
 
 /** Where kvm_arch_vcpu_ioctl_run calls the timer relative to the vgic. */
 export interface RunLoopOrder {

@@ -304,7 +304,7 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
   /** KVM's timer reset (kvm_timer_vcpu_reset): both timers disabled, CVAL and CNTVOFF 0, lines low, not loaded. */
   defaultState(): ArchTimerState {
     const regs = { cntvCtl: 0, cntvCval: 0n, cntvoff: 0n, cntpCtl: 0, cntpCval: 0n };
-    return { version: 1, ...regs, level: [false, false], mappedActive: false };
+    return { version: 1, ...regs, level: [false, false] };
   }
 
   reset(): void {

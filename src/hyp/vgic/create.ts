@@ -1,7 +1,6 @@
 // Build the vgic of a generation's design behind the facade.
 
-import type { VgicDesign } from '../generation/generation.ts';
-import type { VgicFacade } from './facade.ts';
+import type { VgicDesign, VgicFacade } from './facade.ts';
 import { Vgic, type VgicOptions } from './kvm-vgic.ts';
 import { LegacyVgic } from './legacy/legacy-vgic.ts';
 

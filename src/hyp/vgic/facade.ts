@@ -6,10 +6,20 @@
 // reaches into either's internals.
 
 import type { MmioDevice } from '../../hw/mmio.ts';
+import type { Saveable } from '../../sim/saveable.ts';
 import type { VgicCounters } from './counters.ts';
 import type { InjectResult } from './vgic.ts';
 
 export type { InjectResult } from './vgic.ts';
+
+/**
+ * Which vgic implementation backs the VM:
+ * - `legacy`: Linux <= 4.6 virt/kvm/arm/vgic.c (bitmaps, LRs kept across
+ *   exits), pre-seed (`map->active`, PPIs edge) or with the seed applied;
+ * - `new`: the 4.7+ vgic (per-IRQ structs, ap_list, LRs rebuilt at every
+ *   entry) as of the 2025 LR-overflow rework.
+ */
+export type VgicDesign = { readonly kind: 'legacy'; readonly seed: boolean } | { readonly kind: 'new' };
 
 /** Trigger mode of an interrupt (GICD_ICFGR). */
 export type Trigger = 'edge' | 'level';
@@ -36,7 +46,7 @@ export interface VgicSnapshot {
   readonly kind?: string;
 }
 
-export interface VgicFacade {
+export interface VgicFacade extends Saveable<VgicSnapshot> {
   /** 'new' or 'legacy' */
   readonly design: string;
   readonly counters: VgicCounters;
@@ -75,6 +85,4 @@ export interface VgicFacade {
   readonly gicvTrap: MmioDevice;
   /** The GICD emulation (trap-and-emulate); `cpu` of an access = the vcpu. */
   readonly gicd: MmioDevice;
-  save(): VgicSnapshot;
-  restore(s: VgicSnapshot): void;
 }

@@ -15,17 +15,11 @@ import {
 } from '../../../src/hyp/generation/index.ts';
 import type { TimerPolicy } from '../../../src/hyp/policy/policy.ts';
 import { TimerId } from '../../../src/hyp/timer/arch-timer.ts';
-import {
-  acked,
-  buildGuestVm,
-  POWEROFF,
-  prologue,
-  reg,
-  sym,
-  TIMER_BIT,
-  unwrap,
-  VECTORS,
-} from '../helpers/guest-vm.ts';
+import type { KvmVm } from '../../../src/hyp/api/index.ts';
+import { buildGuestVm, POWEROFF, prologue, sym, TIMER_BIT, unwrap, VECTORS } from '../helpers/guest-vm.ts';
+
+const acked = (kvm: KvmVm): number[] => kvm.vm.acks.entries.map((e) => e.intid);
+const reg = (kvm: KvmVm, n: number): bigint => kvm.vm.board.cpus[0].getX(n);
 
 describe('generation registry', () => {
   it('three releases; aliases name today and the tree before the seed', () => {

@@ -16,7 +16,7 @@ import type { Clock } from '../../../hw/mmio.ts';
 import type { TraceSink } from '../../../sim/trace/sink.ts';
 import { newCounters, type VgicCounters } from '../counters.ts';
 import type { AckNotifier, PhysIrqChip, VcpuKicker } from '../ports.ts';
-import type { InjectResult } from '../vgic.ts';
+import type { InjectResult } from '../facade.ts';
 import { CpuBitmap, IrqBitmap } from './bitmap.ts';
 
 export interface LegacyVgicOptions {

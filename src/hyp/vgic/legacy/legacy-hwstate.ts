@@ -6,7 +6,6 @@
 // the release of empty LRs.
 
 import { PRIVATE_COUNT, SGI_COUNT, type IntId } from '../../../hw/gic/intid.ts';
-import { LR_CPUID, LR_EOI_BIT, LR_HW_BIT, LR_PHYSICALID } from '../gich.ts';
 import type { LegacyDist } from './legacy-dist.ts';
 import {
   LR_ACTIVE_BIT,
@@ -19,6 +18,10 @@ import {
   lrIsHw,
   lrSource,
   lrState,
+  LR_CPUID,
+  LR_EOI_BIT,
+  LR_HW_BIT,
+  LR_PHYSICALID,
   MISR_EOI,
   MISR_U,
 } from './legacy-lr.ts';

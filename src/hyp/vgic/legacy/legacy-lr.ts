@@ -12,7 +12,6 @@
 // interrupt is shown to the guest at priority 0, group 0, whatever
 // GICD_IPRIORITYR says.
 
-import { fieldMask, getField } from '../../../sim/bits.ts';
 import type { MmioDevice } from '../../../hw/mmio.ts';
 import {
   GICH_APR,
@@ -21,22 +20,38 @@ import {
   GICH_ELRSR0,
   GICH_ELRSR1,
   GICH_HCR,
+  GICH_HCR_En,
+  GICH_HCR_UIE,
+  GICH_LR_CPUID,
+  GICH_LR_EOI,
+  GICH_LR_HW,
+  GICH_LR_PhysicalID,
+  GICH_LR_State,
+  GICH_LR_VirtualID,
+  GICH_LRS_PER_STATUS_WORD,
+  GICH_MAX_LRS,
   GICH_MISR,
+  GICH_MISR_EOI,
+  GICH_MISR_U,
   GICH_VMCR,
   GICH_VTR,
+  GICH_VTR_ListRegs,
   gichLrOffset,
-  HCR_EN_BIT,
-  HCR_UIE_BIT,
-  LR_CPUID,
-  LR_HW_BIT,
-  LR_PHYSICALID,
-  LR_STATE,
-  LR_VIRTUALID,
-  LRS_PER_STATUS_WORD,
-  MAX_LRS,
-  VTR_LISTREGS,
-} from '../gich.ts';
+} from '../../../hw/gic/virt-regs.ts';
+import { fieldMask, getField } from '../../../sim/bits.ts';
 import type { GichFrames } from '../ports.ts';
+
+const HCR_EN_BIT = fieldMask(GICH_HCR_En);
+const HCR_UIE_BIT = fieldMask(GICH_HCR_UIE);
+export const LR_CPUID = GICH_LR_CPUID;
+export const LR_PHYSICALID = GICH_LR_PhysicalID;
+export const LR_EOI_BIT = fieldMask(GICH_LR_EOI);
+export const LR_HW_BIT = fieldMask(GICH_LR_HW);
+const LR_STATE = GICH_LR_State;
+const LR_VIRTUALID = GICH_LR_VirtualID;
+const LRS_PER_STATUS_WORD = GICH_LRS_PER_STATUS_WORD;
+const MAX_LRS = GICH_MAX_LRS;
+const VTR_LISTREGS = GICH_VTR_ListRegs;
 
 const WORD = 4;
 export const LR_EMPTY = -1;
@@ -45,8 +60,8 @@ export const LR_PENDING_BIT = 1 << LR_STATE.lsb;
 export const LR_ACTIVE_BIT = 2 << LR_STATE.lsb;
 
 /** GICH_MISR bits (GICv2 5.3.5) */
-export const MISR_EOI = 1 << 0;
-export const MISR_U = 1 << 1;
+export const MISR_EOI = fieldMask(GICH_MISR_EOI);
+export const MISR_U = fieldMask(GICH_MISR_U);
 
 export function lrIrq(val: number): number {
   return getField(val, LR_VIRTUALID);

@@ -1,5 +1,6 @@
 // GICD emulation of the legacy vgic (Linux 4.2/4.3 vgic-v2-emul.c over the
-// vgic_dist_ranges / vgic_reg_access framework of vgic.c), with its quirks:
+// vgic_dist_ranges / vgic_reg_access framework of vgic.c), as a table of
+// the MMIO framework (hw/mmio), with that code's quirks:
 // - byte, halfword and word accesses everywhere (vgic_reg_access masks);
 // - GICD_IGROUPR reads as zero, writes ignored (handle_mmio_raz_wi): every
 //   interrupt is group 0;
@@ -15,6 +16,8 @@
 // - GICD_IIDR = 0x4B00043B (ProductID 'K', revision 0); no ID registers;
 // - ISPENDR/ICPENDR ignore SGI bits; ISPENDR soft-pends level interrupts;
 //   ICPENDR re-pends a level interrupt whose line is high;
+// - GICD_IS/ICACTIVER and IS/ICPENDR act on the bitmaps only: an LR that
+//   holds the interrupt is not touched, and reads do not show LR state;
 // - before the seed, ICPENDR/ICACTIVER also clear a mapping's map->active
 //   (544c572e0317, "Clear map->active on pend/active clear");
 // - after a write that changes state: vgic_update_state, vgic_kick_vcpus.
@@ -36,176 +39,116 @@ import {
   GICD_SGIR,
   GICD_SPENDSGIR,
 } from '../../../hw/gic/registers.ts';
-import { BITS_PER_BYTE, intidOf, VgicMmioDevice, type VgicRegion } from '../vgic-mmio.ts';
+import { perIrq, register } from '../../../hw/mmio/builders.ts';
+import { ACCESS_8, ACCESS_16, ACCESS_32, type MmioRegion, MmioTable } from '../../../hw/mmio/region.ts';
 import type { LegacyDist } from './legacy-dist.ts';
 
+/** Per-IRQ registers span 1024 interrupts. */
 const MAX_INTERRUPTS = 1024;
 /** vgic_reg_access: 8-, 16- and 32-bit accesses */
-const ANY_WIDTH = (1 << 1) | (1 << 2) | (1 << 4);
+const ANY_WIDTH = ACCESS_8 | ACCESS_16 | ACCESS_32;
 export const LEGACY_GICD_IIDR = 0x4b00043b;
 
-export class LegacyDistMmio extends VgicMmioDevice {
+export class LegacyDistMmio extends MmioTable {
   constructor(d: LegacyDist, retire: (vcpu: number) => void) {
-    super(legacyTable(d, retire), () => d.nrIrqs);
+    super(legacyTable(d, retire), { nrIrqs: () => d.nrIrqs, cpus: d.nrVcpus });
   }
 }
 
-function legacyTable(d: LegacyDist, retire: (vcpu: number) => void): VgicRegion[] {
+/** `r` followed by `after(vcpu)` once per write access. */
+function withAfter(r: MmioRegion, after: (vcpu: number) => void): MmioRegion {
+  return {
+    ...r,
+    write(cpu, offset, size, value) {
+      r.write(cpu, offset, size, value);
+      after(cpu);
+    },
+  };
+}
+
+function legacyTable(d: LegacyDist, retire: (vcpu: number) => void): MmioRegion[] {
+  const changed = () => {
+    d.updateState();
+    d.kickVcpus();
+  };
   /** 544c572e0317 (4.2): a guest clearing pending/active through the distributor clears map->active. */
   const clearMapActive = (v: number, i: number) => {
     const m = d.opts.seed ? undefined : d.mapOf(v, i);
     if (m !== undefined) m.active = false;
   };
-  const changed = () => {
-    d.updateState();
-    d.kickVcpus();
-  };
 
-  /** One bit per interrupt; `set` is called for each bit written as 1. */
+  /** One bit per interrupt; `set` is called for each bit written as 1; then vgic_update_state. */
   const bits1 = (
     name: string,
     offset: number,
     get: (vcpu: number, i: number) => boolean,
     set: ((vcpu: number, i: number) => void) | null,
-    after: (vcpu: number) => void = () => changed(),
-  ): VgicRegion => ({
-    name,
-    offset,
-    len: MAX_INTERRUPTS / BITS_PER_BYTE,
-    bitsPerIrq: 1,
-    widths: ANY_WIDTH,
-    read(vcpu, off, size) {
-      const base = intidOf(this, off);
-      let v = 0;
-      for (let k = 0; k < size * BITS_PER_BYTE; k++) if (get(vcpu, base + k)) v |= 1 << k;
-      return v >>> 0;
-    },
-    write(vcpu, off, size, value) {
-      if (set === null) return;
-      const base = intidOf(this, off);
-      for (let k = 0; k < size * BITS_PER_BYTE; k++) if (((value >>> k) & 1) !== 0) set(vcpu, base + k);
-      after(vcpu);
-    },
-  });
+    after: (vcpu: number) => void = changed,
+  ): MmioRegion => {
+    const r = perIrq({
+      name,
+      offset,
+      len: MAX_INTERRUPTS / 8,
+      bitsPerIrq: 1,
+      widths: ANY_WIDTH,
+      read: (v, i) => (get(v, i) ? 1 : 0),
+      write: set === null ? undefined : (v, i, f) => (f !== 0 ? set(v, i) : undefined),
+    });
+    return set === null ? r : withAfter(r, after);
+  };
 
   const bytes = (
     name: string,
     offset: number,
     get: (vcpu: number, i: number) => number,
     set: (vcpu: number, i: number, b: number) => void,
-  ): VgicRegion => ({
-    name,
-    offset,
-    len: MAX_INTERRUPTS,
-    bitsPerIrq: BITS_PER_BYTE,
-    widths: ANY_WIDTH,
-    read(vcpu, off, size) {
-      const base = intidOf(this, off);
-      let v = 0;
-      for (let k = 0; k < size; k++) v |= get(vcpu, base + k) << (BITS_PER_BYTE * k);
-      return v >>> 0;
-    },
-    write(vcpu, off, size, value) {
-      const base = intidOf(this, off);
-      for (let k = 0; k < size; k++) set(vcpu, base + k, (value >>> (BITS_PER_BYTE * k)) & 0xff);
-      changed();
-    },
-  });
+  ): MmioRegion =>
+    withAfter(
+      perIrq({ name, offset, len: MAX_INTERRUPTS, bitsPerIrq: 8, widths: ANY_WIDTH, read: get, write: set }),
+      changed,
+    );
 
-  const misc: VgicRegion = {
-    name: 'GICD_CTLR/TYPER/IIDR',
-    offset: GICD_CTLR,
-    len: 12,
-    bitsPerIrq: 0,
-    widths: ANY_WIDTH,
-    read(_vcpu, off) {
-      switch (off & ~3) {
-        case 0:
-          return d.enabled ? 1 : 0;
-        case 4:
-          return ((d.nrIrqs / 32 - 1) | ((d.nrVcpus - 1) << 5)) >>> 0;
-        default:
-          return LEGACY_GICD_IIDR;
-      }
-    },
-    write(_vcpu, off, _size, value) {
-      if ((off & ~3) !== 0) return;
-      d.enabled = (value & 1) !== 0;
-      changed();
-    },
-  };
-
-  const sgir: VgicRegion = {
-    name: 'GICD_SGIR',
-    offset: GICD_SGIR,
-    len: 4,
-    bitsPerIrq: 0,
-    widths: 1 << 4,
-    read: () => 0,
-    write(vcpu, _off, _size, value) {
-      const sgi = value & 0xf;
-      const filter = (value >>> 24) & 3;
-      let targets = (value >>> 16) & 0xff;
-      if (filter === 1) targets = ((1 << d.nrVcpus) - 1) & ~(1 << vcpu) & 0xff;
-      else if (filter === 2) targets = 1 << vcpu;
-      for (let c = 0; c < d.nrVcpus; c++) {
-        if (((targets >>> c) & 1) === 0) continue;
-        d.irqPending.set(c, sgi, true);
-        d.sgiSources[c][sgi] |= 1 << vcpu;
-      }
-      changed();
-    },
-  };
-
-  const sgiSources = (name: string, offset: number, set: boolean): VgicRegion =>
-    ({
-      name,
-      offset,
-      len: 16,
-      bitsPerIrq: 0,
-      widths: ANY_WIDTH,
-      read(vcpu, off, size) {
-        let v = 0;
-        for (let k = 0; k < size; k++) v |= d.sgiSources[vcpu][off - offset + k] << (8 * k);
-        return v >>> 0;
-      },
-      write(vcpu, off, size, value) {
-        for (let k = 0; k < size; k++) {
-          const sgi = off - offset + k;
-          const b = (value >>> (8 * k)) & 0xff;
-          const s = set ? d.sgiSources[vcpu][sgi] | b : d.sgiSources[vcpu][sgi] & ~b;
-          d.sgiSources[vcpu][sgi] = s;
-          d.irqPending.set(vcpu, sgi, s !== 0);
-        }
-        changed();
-      },
-    }) satisfies VgicRegion;
-
-  const icfgr: VgicRegion = {
-    name: 'GICD_ICFGR',
-    offset: GICD_ICFGR,
-    len: MAX_INTERRUPTS / 4,
-    bitsPerIrq: 2,
-    widths: ANY_WIDTH,
-    read(vcpu, off, size) {
-      const base = intidOf(this, off);
-      let v = 0;
-      for (let k = 0; k < size * 4; k++) if (d.isEdge(vcpu, base + k)) v |= 2 << (2 * k);
-      return v >>> 0;
-    },
-    write(vcpu, off, size, value) {
-      const base = intidOf(this, off);
-      if (base < PRIVATE_COUNT) {
-        // "Force PPIs/SGIs to 1": every private interrupt of this vcpu becomes edge
-        for (let i = 0; i < PRIVATE_COUNT; i++) d.irqCfg.set(vcpu, i, true);
-        return;
-      }
-      for (let k = 0; k < size * 4; k++) d.irqCfg.set(vcpu, base + k, ((value >>> (2 * k + 1)) & 1) !== 0);
-    },
-  };
+  const sgiSources = (name: string, offset: number, set: boolean): MmioRegion =>
+    withAfter(
+      perIrq({
+        name,
+        offset,
+        len: SGI_COUNT,
+        bitsPerIrq: 8,
+        widths: ANY_WIDTH,
+        read: (v, sgi) => d.sgiSources[v][sgi],
+        write: (v, sgi, b) => {
+          const s = set ? d.sgiSources[v][sgi] | b : d.sgiSources[v][sgi] & ~b;
+          d.sgiSources[v][sgi] = s;
+          d.irqPending.set(v, sgi, s !== 0);
+        },
+        banked: true,
+      }),
+      changed,
+    );
 
   return [
-    misc,
+    register({
+      name: 'GICD_CTLR/TYPER/IIDR',
+      offset: GICD_CTLR,
+      len: 12,
+      widths: ANY_WIDTH,
+      read: (_v, off) => {
+        switch (off & ~3) {
+          case 0:
+            return d.enabled ? 1 : 0;
+          case 4:
+            return ((d.nrIrqs / 32 - 1) | ((d.nrVcpus - 1) << 5)) >>> 0;
+          default:
+            return LEGACY_GICD_IIDR;
+        }
+      },
+      write: (_v, off, _size, value) => {
+        if ((off & ~3) !== 0) return;
+        d.enabled = (value & 1) !== 0;
+        changed();
+      },
+    }),
     bits1('GICD_IGROUPR', GICD_IGROUPR, () => false, null),
     bits1(
       'GICD_ISENABLER',
@@ -281,8 +224,36 @@ function legacyTable(d: LegacyDist, retire: (vcpu: number) => void): VgicRegion[
         d.spiTarget[i - PRIVATE_COUNT] = t < d.nrVcpus ? t : 0;
       },
     ),
-    icfgr,
-    sgir,
+    perIrq({
+      name: 'GICD_ICFGR',
+      offset: GICD_ICFGR,
+      len: MAX_INTERRUPTS / 4,
+      bitsPerIrq: 2,
+      widths: ANY_WIDTH,
+      read: (v, i) => (d.isEdge(v, i) ? 2 : 0),
+      write: (v, i, f) => {
+        // "Force PPIs/SGIs to 1": a write to ICFGR0/1 makes every private interrupt of this vcpu edge
+        if (i < PRIVATE_COUNT) for (let k = 0; k < PRIVATE_COUNT; k++) d.irqCfg.set(v, k, true);
+        else d.irqCfg.set(v, i, (f & 2) !== 0);
+      },
+    }),
+    register({
+      name: 'GICD_SGIR',
+      offset: GICD_SGIR,
+      write: (vcpu, _off, _size, value) => {
+        const sgi = value & 0xf;
+        const filter = (value >>> 24) & 3;
+        let targets = (value >>> 16) & 0xff;
+        if (filter === 1) targets = ((1 << d.nrVcpus) - 1) & ~(1 << vcpu) & 0xff;
+        else if (filter === 2) targets = 1 << vcpu;
+        for (let c = 0; c < d.nrVcpus; c++) {
+          if (((targets >>> c) & 1) === 0) continue;
+          d.irqPending.set(c, sgi, true);
+          d.sgiSources[c][sgi] |= 1 << vcpu;
+        }
+        changed();
+      },
+    }),
     sgiSources('GICD_CPENDSGIR', GICD_CPENDSGIR, false),
     sgiSources('GICD_SPENDSGIR', GICD_SPENDSGIR, true),
   ];

@@ -6,10 +6,11 @@
 // reading it back), true = 4.3 (the seed's vgic changes).
 
 import type { MmioDevice } from '../../../hw/mmio.ts';
+import type { Saveable } from '../../../sim/saveable.ts';
 import { PRIVATE_COUNT, SGI_COUNT } from '../../../hw/gic/intid.ts';
 import type { IrqView, Trigger, VgicFacade, VgicSnapshot } from '../facade.ts';
 import type { GichFrames } from '../ports.ts';
-import type { InjectResult } from '../vgic.ts';
+import type { InjectResult } from '../facade.ts';
 import { LegacyDist, type LegacyVgicOptions } from './legacy-dist.ts';
 import { LegacyHwstate } from './legacy-hwstate.ts';
 import { LR_ACTIVE_BIT, LR_EMPTY, LR_PENDING_BIT, LegacyCpuIf, lrCleared, lrIrq } from './legacy-lr.ts';
@@ -20,7 +21,7 @@ export interface LegacyVgicFullOptions extends LegacyVgicOptions {
   readonly frames: GichFrames;
 }
 
-export class LegacyVgic implements VgicFacade {
+export class LegacyVgic implements VgicFacade, Saveable<LegacyVgicState> {
   readonly design = 'legacy';
   readonly d: LegacyDist;
   readonly cpus: LegacyCpuIf[] = [];
@@ -167,5 +168,16 @@ export class LegacyVgic implements VgicFacade {
   restore(s: VgicSnapshot): void {
     if (s.kind !== 'legacy-vgic') throw new RangeError('not a legacy vgic snapshot');
     restoreLegacy(this.d, this.cpus, s as LegacyVgicState);
+  }
+
+  /** As KVM_CREATE_DEVICE leaves it: not initialized, nothing configured, queued or loaded. */
+  defaultState(): LegacyVgicState {
+    const d = new LegacyDist(this.opts);
+    const cpus = this.cpus.map(() => new LegacyCpuIf(d.nrIrqs));
+    return saveLegacy(d, cpus);
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
   }
 }

@@ -5,7 +5,7 @@
 import { Distributor } from '../../../../src/hw/gic/distributor.ts';
 import { GICD_CTLR } from '../../../../src/hw/gic/registers.ts';
 import { VirtInterface } from '../../../../src/hw/gic/virt-interface.ts';
-import { GICV } from '../../../../src/hw/gic/virt-regs.ts';
+import { GICV_CTLR, GICV_EOIR, GICV_IAR, GICV_PMR } from '../../../../src/hw/gic/virt-regs.ts';
 import { LegacyVgic } from '../../../../src/hyp/vgic/legacy/legacy-vgic.ts';
 import { MemorySink } from '../../../../src/sim/trace/sink.ts';
 
@@ -53,8 +53,8 @@ export class LegacyMachine {
     this.vgic.init();
     for (let v = 0; v < this.vifs.length; v++) {
       this.vgic.vcpuLoad(v, v);
-      this.vifs[v].gicv.write(GICV.CTLR, 4, 3, v);
-      this.vifs[v].gicv.write(GICV.PMR, 4, 0xf8, v);
+      this.vifs[v].gicv.write(GICV_CTLR, 4, 3, v);
+      this.vifs[v].gicv.write(GICV_PMR, 4, 0xf8, v);
     }
     this.vgic.gicd.write(GICD_CTLR, 4, 1, 0);
     return this;
@@ -69,11 +69,11 @@ export class LegacyMachine {
   }
 
   iar(v = 0): number {
-    return this.vifs[v].gicv.read(GICV.IAR, 4, v) & 0x3ff;
+    return this.vifs[v].gicv.read(GICV_IAR, 4, v) & 0x3ff;
   }
 
   eoi(id: number, v = 0): void {
-    this.vifs[v].gicv.write(GICV.EOIR, 4, id, v);
+    this.vifs[v].gicv.write(GICV_EOIR, 4, id, v);
   }
 
   gicd(off: number, value?: number, v = 0): number {
