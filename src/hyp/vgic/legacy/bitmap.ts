@@ -23,11 +23,11 @@ export class IrqBitmap {
   }
 
   /** Plain data for a snapshot. */
-  save(): { priv: number[][]; shared: number[] } {
+  toData(): { priv: number[][]; shared: number[] } {
     return { priv: this.priv.map((p) => [...p]), shared: [...this.shared] };
   }
 
-  restore(s: { priv: number[][]; shared: number[] }): void {
+  fromData(s: { priv: number[][]; shared: number[] }): void {
     s.priv.forEach((p, v) => {
       this.priv[v].set(p);
     });
@@ -51,11 +51,11 @@ export class CpuBitmap {
     this.bits[vcpu][intid] = v ? 1 : 0;
   }
 
-  save(): number[][] {
+  toData(): number[][] {
     return this.bits.map((b) => [...b]);
   }
 
-  restore(s: number[][]): void {
+  fromData(s: number[][]): void {
     s.forEach((b, v) => {
       this.bits[v].set(b);
     });

@@ -50,15 +50,15 @@ const BITMAPS = [
 export function saveLegacy(d: LegacyDist, cpus: readonly LegacyCpuIf[]): LegacyVgicState {
   for (const c of cpus) if (c.inGuest) throw new RangeError('legacy vgic saved while a vcpu is in the guest');
   const bitmaps: Record<string, Bits> = {};
-  for (const b of BITMAPS) bitmaps[b] = d[b].save();
+  for (const b of BITMAPS) bitmaps[b] = d[b].toData();
   return {
     version: 1,
     kind: 'legacy-vgic',
     initialized: d.initialized,
     enabled: d.enabled,
     bitmaps,
-    cpuPending: d.cpuPending.save(),
-    cpuActive: d.cpuActive.save(),
+    cpuPending: d.cpuPending.toData(),
+    cpuActive: d.cpuActive.toData(),
     priority: d.priority.map((p) => [...p]),
     spiPriority: [...d.spiPriority],
     spiTarget: [...d.spiTarget],
@@ -84,9 +84,9 @@ export function restoreLegacy(d: LegacyDist, cpus: readonly LegacyCpuIf[], s: Le
   if (s.version !== 1) throw new RangeError(`legacy vgic snapshot version ${s.version} is not supported`);
   d.initialized = s.initialized;
   d.enabled = s.enabled;
-  for (const b of BITMAPS) d[b].restore(s.bitmaps[b]);
-  d.cpuPending.restore(s.cpuPending);
-  d.cpuActive.restore(s.cpuActive);
+  for (const b of BITMAPS) d[b].fromData(s.bitmaps[b]);
+  d.cpuPending.fromData(s.cpuPending);
+  d.cpuActive.fromData(s.cpuActive);
   s.priority.forEach((p, v) => {
     d.priority[v].set(p);
   });
