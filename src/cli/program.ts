@@ -8,7 +8,22 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { POLICY_NAMES } from '../hyp/policy/index.ts';
+import { ALIASES, GENERATION_KEYS, GENERATION_OR_ALIAS, GENERATIONS } from '../hyp/generation/index.ts';
+
+/** Every name --policy accepts: the generations and their aliases. */
+const POLICY_NAMES: readonly string[] = GENERATION_OR_ALIAS;
+
+/** `--help`: every generation with its summary, and the aliases. */
+function generationsHelp(): string {
+  const lines = ['', 'Generations (machine.policy, --policy; each a KVM release as its code behaves):'];
+  for (const g of Object.values(GENERATIONS)) lines.push(`  ${g.name.padEnd(10)} ${g.summary}`);
+  lines.push(
+    `Aliases: ${Object.entries(ALIASES)
+      .map(([a, g]) => `${a} = ${g}`)
+      .join(', ')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
 import { printable, ScenarioError, scenarioJsonSchema } from '../scenario/index.ts';
 import { UsageError } from './errors.ts';
 import { checkTraceOptions, parseVirtualTime } from './outputs.ts';
@@ -35,7 +50,8 @@ function program(setCode: (code: number) => void): Command {
     .version(version, '-V, --version')
     .exitOverride()
     .configureOutput({ outputError: (s, w) => w(printable(s, true)) })
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', generationsHelp());
 
   const traceOpts = (c: Command) =>
     c
@@ -62,7 +78,9 @@ function program(setCode: (code: number) => void): Command {
       .description('run scenarios and check their expectations')
       .argument('<scenario...>', 'scenario files (.yaml) or directories of them')
       .addOption(
-        new Option('--policy <name>', "override the scenario's machine.policy").choices(POLICY_NAMES),
+        new Option('--policy <name>', "override the scenario's machine.policy (a generation)").choices(
+          POLICY_NAMES,
+        ),
       )
       .option(
         '--check-verdicts',
@@ -87,16 +105,16 @@ function program(setCode: (code: number) => void): Command {
   traceOpts(
     p
       .command('compare')
-      .description('run one scenario under several policies and print one table')
+      .description('run one scenario under several generations and print one table')
       .argument('<scenario>', 'a scenario file')
-      .option('--policies <list>', 'comma-separated policies', POLICY_NAMES.join(','))
+      .option('--policies <list>', 'comma-separated generations (or aliases)', GENERATION_KEYS.join(','))
       .option('--check-verdicts', 'exit 1 when a verdict differs from expect.verdicts'),
   )
     .addHelpText(
       'after',
       '\nExamples:\n' +
         '  vgicsim compare scenarios/seed-masked-enable-disable.yaml\n' +
-        '  vgicsim compare scenarios/seed-masked-enable-disable.yaml --policies level,legacy-edge --vcd out/seed.vcd',
+        '  vgicsim compare scenarios/seed-masked-enable-disable.yaml --policies linux-4.2,linux-4.3 --vcd out/seed.vcd',
     )
     .action((file: string, o) => {
       const policies = parsePolicies(String(o.policies));
@@ -107,7 +125,7 @@ function program(setCode: (code: number) => void): Command {
   p.command('conformance')
     .description('run the conformance suite (kvm-unit-tests and KVM selftests checks) and print a table')
     .addOption(
-      new Option('--policy <name>', 'only this policy (default: every policy)').choices(POLICY_NAMES),
+      new Option('--policy <name>', 'only this generation (default: every generation)').choices(POLICY_NAMES),
     )
     .option('--dir <dir>', 'where the checks are', 'conformance')
     .option('--json', 'print results as JSON')
@@ -115,13 +133,13 @@ function program(setCode: (code: number) => void): Command {
     .option('--html <file>', 'write a self-contained HTML report: the table, failing checks with waveforms')
     .addHelpText(
       'after',
-      '\nExit code 0 when every check gets the verdict it expects for the policy (under `level`\n' +
-        'all pass except residual-window checks; under `legacy-edge` the seed-fix checks fail).\n' +
-        'Examples:\n  vgicsim conformance\n  vgicsim conformance --policy level --json',
+      '\nExit code 0 when every check gets the verdict it expects for the generation\n' +
+        '(docs/conformance.md lists them, with a reason for each difference).\n' +
+        'Examples:\n  vgicsim conformance\n  vgicsim conformance --policy linux-4.3 --json',
     )
     .action((o) => {
       checkTraceOptions({ html: o.html }, []);
-      setCode(conformanceCommand(o.policy ? [o.policy] : POLICY_NAMES, o));
+      setCode(conformanceCommand(o.policy ? [o.policy] : [...GENERATION_KEYS], o));
     });
 
   p.command('schema')
@@ -149,16 +167,16 @@ function checkedTime(option: string, v: string): string {
   return v;
 }
 
-/** `--policies level,legacy-edge`: known names, at least one, each once. */
+/** `--policies linux-4.2,linux-4.3`: known names (generations or aliases), at least one, each once. */
 function parsePolicies(text: string): string[] {
   const policies = text.split(',').map((s) => s.trim());
-  const expected = `expected a comma-separated list of policies (${POLICY_NAMES.join(', ')})`;
+  const expected = `expected a comma-separated list of generations (${POLICY_NAMES.join(', ')})`;
   if (policies.every((p) => p === '')) throw new UsageError(`--policies: ${expected}, found '${text}'`);
   const seen = new Set<string>();
   for (const pol of policies) {
     if (pol === '') throw new UsageError(`--policies: an empty name in '${text}'; ${expected}`);
     if (!POLICY_NAMES.includes(pol))
-      throw new UsageError(`unknown policy '${pol}' (expected one of: ${POLICY_NAMES.join(', ')})`);
+      throw new UsageError(`unknown generation '${pol}' (expected one of: ${POLICY_NAMES.join(', ')})`);
     if (seen.has(pol)) throw new UsageError(`--policies: '${pol}' is named twice`);
     seen.add(pol);
   }
