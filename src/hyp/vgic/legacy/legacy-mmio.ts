@@ -8,10 +8,10 @@
 //   disabling an interrupt retires it from the accessing vcpu's LRs
 //   (vgic_retire_disabled_irqs);
 // - GICD_IPRIORITYR keeps all 8 bits (and the LRs ignore them);
-// - GICD_ICFGR reads each field as "edge ? 0b10 : 0b00"; a write to
-//   ICFGR0 or ICFGR1 sets every private interrupt of the accessing vcpu to
-//   edge ("Force PPIs/SGIs to 1"), which after the seed turns the level
-//   timer PPI back into an edge one;
+// - GICD_ICFGR reads each field as "edge ? 0b10 : 0b00"; before the seed a
+//   write to ICFGR0 or ICFGR1 sets every private interrupt of the accessing
+//   vcpu to edge ("Force PPIs/SGIs to 1"); the seed's series made them
+//   read-only;
 // - GICD_ITARGETSR: the lowest set bit is the target (none = vcpu 0);
 // - GICD_IIDR = 0x4B00043B (ProductID 'K', revision 0); no ID registers;
 // - ISPENDR/ICPENDR ignore SGI bits; ISPENDR soft-pends level interrupts;
@@ -232,9 +232,10 @@ function legacyTable(d: LegacyDist, retire: (vcpu: number) => void): MmioRegion[
       widths: ANY_WIDTH,
       read: (v, i) => (d.isEdge(v, i) ? 2 : 0),
       write: (v, i, f) => {
-        // "Force PPIs/SGIs to 1": a write to ICFGR0/1 makes every private interrupt of this vcpu edge
-        if (i < PRIVATE_COUNT) for (let k = 0; k < PRIVATE_COUNT; k++) d.irqCfg.set(v, k, true);
-        else d.irqCfg.set(v, i, (f & 2) !== 0);
+        if (i >= PRIVATE_COUNT) d.irqCfg.set(v, i, (f & 2) !== 0);
+        // 4.2, "Force PPIs/SGIs to 1": a write to ICFGR0/1 makes every private interrupt of this
+        // vcpu edge. The seed's series made ICFGR0/1 read-only ("Implement GICD_ICFGR as RO for PPIs").
+        else if (!d.opts.seed) for (let k = 0; k < PRIVATE_COUNT; k++) d.irqCfg.set(v, k, true);
       },
     }),
     register({

@@ -206,10 +206,14 @@ describe('legacy vgic: GICD quirks (vgic-v2-emul.c)', () => {
     assert.equal(m.gicd(0x080), 0);
   });
 
-  it('a write to ICFGR1 turns every private interrupt edge (the level timer PPI too)', () => {
-    const m = new LegacyMachine(true).boot();
-    m.gicd(0xc04, 0);
-    assert.equal(m.vgic.irqState(0, VTIMER)?.trigger, 'edge');
+  it('4.2: a write to ICFGR1 turns every private interrupt edge; 4.3: ICFGR0/1 are read-only', () => {
+    const pre = new LegacyMachine(false).boot();
+    pre.vgic.setTrigger(0, VTIMER, 'level');
+    pre.gicd(0xc04, 0);
+    assert.equal(pre.vgic.irqState(0, VTIMER)?.trigger, 'edge');
+    const post = new LegacyMachine(true).boot();
+    post.gicd(0xc04, 0xffffffff);
+    assert.equal(post.vgic.irqState(0, VTIMER)?.trigger, 'level');
   });
 
   it('IPRIORITYR keeps 8 bits; IIDR is 0x4b00043b; no ICPIDR2', () => {
