@@ -14,7 +14,7 @@
 // Options are parsed in qemu-args.ts; docs/qemu-compat.md lists them.
 
 import { resolve } from 'node:path';
-import { POLICY_NAMES } from '../hyp/policy/index.ts';
+import { GENERATION_OR_ALIAS as POLICY_NAMES } from '../hyp/generation/index.ts';
 import { LivelockError } from '../hyp/vcpu/run-loop.ts';
 import { GuestError } from '../hyp/vm.ts';
 import { DEFAULT_MACHINE, printable, type Scenario, ScenarioError } from '../scenario/index.ts';
