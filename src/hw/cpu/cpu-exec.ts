@@ -18,29 +18,13 @@ import {
   VEC_IRQ,
 } from './exceptions.ts';
 import { addSubR, conditionHolds, execAdc, execAddSubExt, execBitfield, execCcmp } from './exec-alu.ts';
-import {
-  execDiv,
-  execExtr,
-  execLogicShift,
-  execMadd,
-  execMulh,
-  execMull,
-  execOneSrc,
-  execShiftV,
-} from './exec-alu.ts';
+import { execExtr, execLogicShift, execOneSrc, execShiftV } from './exec-alu.ts';
 import { logic } from './exec-alu.ts';
 import { execFp } from './exec-fp.ts';
+import { execDiv, execMadd, execMulh, execMull } from './exec-mul.ts';
 import { execLdSt, execLdStPair, execLdStReg, execLdrLit, execLdx } from './exec-mem.ts';
-import {
-  execClrex,
-  execEret,
-  execException,
-  execHint,
-  execMrs,
-  execMsr,
-  execMsrImm,
-  execSys,
-} from './exec-sys.ts';
+import { execClrex, execEret, execException, execHint, execSys } from './exec-sys.ts';
+import { execMrs, execMsr, execMsrImm } from './exec-sysreg.ts';
 import type { StopReason } from './guest-port.ts';
 import * as O from './ops.ts';
 

@@ -8,24 +8,16 @@ import {
   clz64,
   cls64,
   extend64,
-  mul64,
-  mull32,
   R,
   rbit32,
   rev16x2,
   rev32,
   ror64,
-  sdiv32,
-  sdiv64,
   shift32,
   shift64,
-  smulh64,
-  udiv32,
-  udiv64,
-  umulh64,
 } from './alu.ts';
 import type { CpuCore } from './cpu-state.ts';
-import { AS_S, AS_SF, AS_SUB, F_A, F_B, F_IMM, F_IMMHI, F_R3, F_RD, F_RM, F_RN } from './ops.ts';
+import { AS_S, AS_SF, AS_SUB, F_A, F_B, F_IMM, F_IMMHI, F_RD, F_RM, F_RN } from './ops.ts';
 
 function setFlags(c: CpuCore): void {
   c.nf = R[2];
@@ -198,82 +190,6 @@ export function execExtr(c: CpuCore, f: Int32Array, k: number): void {
   }
   x[d] = lsb === 0 ? x[m] : (x[m] >>> lsb) | (x[n] << (32 - lsb));
   x[d + 1] = 0;
-}
-
-/** MADD/MSUB: Ra +/- Rn * Rm. */
-export function execMadd(c: CpuCore, f: Int32Array, k: number): void {
-  const x = c.x;
-  const a = f[k + F_A];
-  const n = f[k + F_RN];
-  const m = f[k + F_RM];
-  const ra = f[k + F_R3];
-  const d = f[k + F_RD];
-  if (a & 2) {
-    mul64(x[n], x[n + 1], x[m], x[m + 1]);
-    let plo = R[0];
-    let phi = R[1];
-    let cin = 0;
-    if (a & 1) {
-      plo = ~plo;
-      phi = ~phi;
-      cin = 1;
-    }
-    addc64(x[ra], x[ra + 1], plo, phi, cin);
-    x[d] = R[0];
-    x[d + 1] = R[1];
-  } else {
-    const p = Math.imul(x[n], x[m]);
-    x[d] = a & 1 ? (x[ra] - p) | 0 : (x[ra] + p) | 0;
-    x[d + 1] = 0;
-  }
-}
-
-/** SMADDL/SMSUBL/UMADDL/UMSUBL: Xa +/- Wn * Wm (64-bit product). */
-export function execMull(c: CpuCore, f: Int32Array, k: number): void {
-  const x = c.x;
-  const a = f[k + F_A];
-  const ra = f[k + F_R3];
-  mull32(x[f[k + F_RN]], x[f[k + F_RM]], (a & 2) !== 0);
-  let plo = R[0];
-  let phi = R[1];
-  let cin = 0;
-  if (a & 1) {
-    plo = ~plo;
-    phi = ~phi;
-    cin = 1;
-  }
-  addc64(x[ra], x[ra + 1], plo, phi, cin);
-  const d = f[k + F_RD];
-  x[d] = R[0];
-  x[d + 1] = R[1];
-}
-
-export function execMulh(c: CpuCore, f: Int32Array, k: number): void {
-  const x = c.x;
-  const n = f[k + F_RN];
-  const m = f[k + F_RM];
-  if (f[k + F_A]) smulh64(x[n], x[n + 1], x[m], x[m + 1]);
-  else umulh64(x[n], x[n + 1], x[m], x[m + 1]);
-  const d = f[k + F_RD];
-  x[d] = R[0];
-  x[d + 1] = R[1];
-}
-
-export function execDiv(c: CpuCore, f: Int32Array, k: number): void {
-  const x = c.x;
-  const a = f[k + F_A];
-  const n = f[k + F_RN];
-  const m = f[k + F_RM];
-  const d = f[k + F_RD];
-  if (a & 2) {
-    if (a & 1) sdiv64(x[n], x[n + 1], x[m], x[m + 1]);
-    else udiv64(x[n], x[n + 1], x[m], x[m + 1]);
-    x[d] = R[0];
-    x[d + 1] = R[1];
-  } else {
-    x[d] = a & 1 ? sdiv32(x[n], x[m]) : udiv32(x[n], x[m]);
-    x[d + 1] = 0;
-  }
 }
 
 /** RBIT, REV16, REV32, REV, CLZ, CLS. */

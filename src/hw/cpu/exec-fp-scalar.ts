@@ -18,6 +18,7 @@
 import type { CpuCore } from './cpu-state.ts';
 import { conditionHolds } from './exec-alu.ts';
 import { bigToFloat, fpToInt } from './exec-fp-conv.ts';
+import { dyAdd, dyadic, dyCmpAbs, dyMul, flagsFor, MIN_NORMAL_D, MIN_NORMAL_S } from './exec-fp-exact.ts';
 import { FPCR_DN, FPSR_DZC, FPSR_IOC, FPSR_IXC, FPSR_OFC, FPSR_UFC, type FpRegs } from './fp-state.ts';
 
 const B = new ArrayBuffer(8);
@@ -79,54 +80,6 @@ function processNaNs(fr: FpRegs, rd: number, dbl: boolean, a: Op, b: Op | null):
   if (fr.fpcr & FPCR_DN) defaultNaN(fr, rd, dbl);
   else writeBits(fr, rd, dbl, dbl ? pick.lo : pick.lo | 0x40_0000, dbl ? pick.hi | 0x8_0000 : 0);
   return true;
-}
-
-// ---- exact dyadic arithmetic for the inexact/underflow flags ----
-/** x = m * 2^e with m a BigInt (x finite). */
-function dyadic(x: number): [bigint, number] {
-  if (x === 0) return [0n, 0];
-  bf64[0] = x;
-  const hi = bu32[1];
-  const lo = bu32[0];
-  const be = (hi >>> 20) & 0x7ff;
-  let m = (BigInt(hi & 0xf_ffff) << 32n) | BigInt(lo);
-  let e: number;
-  if (be === 0) e = -1074;
-  else {
-    m |= 1n << 52n;
-    e = be - 1075;
-  }
-  return [hi >>> 31 ? -m : m, e];
-}
-function dyCmpAbs(a: [bigint, number], b: [bigint, number]): number {
-  const e = Math.min(a[1], b[1]);
-  let x = a[0] < 0n ? -a[0] : a[0];
-  let y = b[0] < 0n ? -b[0] : b[0];
-  x <<= BigInt(a[1] - e);
-  y <<= BigInt(b[1] - e);
-  return x === y ? 0 : x < y ? -1 : 1;
-}
-function dyAdd(a: [bigint, number], b: [bigint, number]): [bigint, number] {
-  const e = Math.min(a[1], b[1]);
-  return [(a[0] << BigInt(a[1] - e)) + (b[0] << BigInt(b[1] - e)), e];
-}
-function dyMul(a: [bigint, number], b: [bigint, number]): [bigint, number] {
-  return [a[0] * b[0], a[1] + b[1]];
-}
-const MIN_NORMAL_S = 2 ** -126;
-const MIN_NORMAL_D = 2 ** -1022;
-
-/** Flags of a rounded result r of an exact value (finite operands): OFC/IXC/UFC. */
-function flagsFor(fr: FpRegs, exact: [bigint, number], r: number, dbl: boolean): void {
-  if (!Number.isFinite(r)) {
-    fr.fpsr |= FPSR_OFC | FPSR_IXC;
-    return;
-  }
-  // An exact zero is exact whatever the sign of the zero the operation gives.
-  const inexact = exact[0] === 0n ? r !== 0 : dyCmpAbs(exact, dyadic(r)) !== 0 || exact[0] < 0n !== r < 0;
-  if (!inexact) return;
-  fr.fpsr |= FPSR_IXC;
-  if (dyCmpAbs(exact, dyadic(dbl ? MIN_NORMAL_D : MIN_NORMAL_S)) < 0) fr.fpsr |= FPSR_UFC;
 }
 
 function round(v: number, dbl: boolean): number {
@@ -352,7 +305,6 @@ export function fpMovImm(fr: FpRegs, w: number): number {
   return 0;
 }
 
-/** Round a finite Number to an integer per rounding mode: 0 nearest-even, 1 +inf, 2 -inf, 3 zero, 4 nearest-away. */
 /** Conversions between FP and general registers, FMOV (general). x: the cpu's X halves. */
 export function fpConvInt(c: CpuCore, w: number): number {
   const fr = c.fp;

@@ -91,7 +91,7 @@ export const SYSREGS: readonly SysregDef[] = [
   d('NZCV', enc(3, 3, 4, 2, 0), 'nzcv', 0n, true),
   d('DAIF', enc(3, 3, 4, 2, 1), 'daif', 0n, true),
   d('TPIDR_EL0', enc(3, 3, 13, 0, 2), 'rw', 0n, true),
-  // TPIDRRO_EL0 is read-only at EL0 only; exec-sys enforces that.
+  // TPIDRRO_EL0 is read-only at EL0 only; exec-sysreg enforces that.
   d('TPIDRRO_EL0', enc(3, 3, 13, 0, 3), 'rw', 0n, true),
   d('MDSCR_EL1', enc(2, 0, 0, 2, 2), 'rw'),
   d('OSLAR_EL1', enc(2, 0, 1, 0, 4), 'wi'),

@@ -1,13 +1,12 @@
 // The two passes. Pass 1 parses every statement, defines labels and sizes
 // every item (all instructions are 4 bytes; directive sizes must be known
 // constants), and places literal pools. The sections are then placed: .text
-// at `base`, .data after it. Pass 2 evaluates operands and encodes.
+// at `base`, .data after it. Pass 2 (pass2.ts) evaluates operands and encodes.
 
 import { AsmError, type AsmDiagnostic, AsmFail, fail } from './diagnostics.ts';
 import { DIRECTIVES, type DirectiveHost } from './directives.ts';
-import { absolute, Cursor, describe, type Expr, evaluate, exprKey, parseExpr, type Value } from './expr.ts';
+import { Cursor, describe, type Expr, evaluate, exprKey, parseExpr, type Value } from './expr.ts';
 import { literalSize } from './enc-ldst.ts';
-import type { EncodeContext } from './encoding.ts';
 import {
   alignUp,
   DATA,
@@ -18,11 +17,11 @@ import {
   Pool,
   type Section,
   TEXT,
-  writeFill,
 } from './layout.ts';
-import { makeLineOf, writeValue } from './image.ts';
+import { makeLineOf } from './image.ts';
 import { lex, type Token } from './lexer.ts';
 import { MNEMONICS } from './mnemonics.ts';
+import { encodeImage } from './pass2.ts';
 import { parseOperands } from './operands.ts';
 import type { Item } from './statements.ts';
 import { unsupportedInstruction } from './unsupported.ts';
@@ -300,69 +299,6 @@ class Assembler implements DirectiveHost {
     this.symbols.bases = bases;
     return bases;
   }
-
-  pass2(bases: number[]): Uint8Array {
-    this.symbols.resetPredefined();
-    const data = this.sections[DATA].size;
-    // No .data: the image ends with .text (no padding to the data alignment).
-    const total = data === 0 ? this.sections[TEXT].size : bases[DATA] - bases[TEXT] + data;
-    const out = new Uint8Array(total);
-    const view = new DataView(out.buffer);
-    for (const item of this.items) {
-      const at = bases[item.sec] - bases[TEXT] + item.off;
-      const addr = BigInt(bases[item.sec] + item.off);
-      this.guard(item.line, item.col, () => this.encodeItem(item, out, view, at, addr));
-    }
-    return out;
-  }
-
-  private encodeItem(item: Item, out: Uint8Array, view: DataView, at: number, addr: bigint): void {
-    let dot = BigInt(item.off);
-    const env = this.symbols.env(() => ({ v: dot, sec: item.sec }));
-    const placed = this.symbols.bases;
-    const value = (e: Expr): bigint => absolute(evaluate(e, env), placed, e.col);
-    switch (item.kind) {
-      case 'insn': {
-        const ctx: EncodeContext = {
-          pc: addr,
-          value,
-          eval: (e) => evaluate(e, env),
-          literalAddress: () =>
-            BigInt(bases(this)[item.sec] + item.pool!.off + item.poolIndex * item.pool!.size),
-        };
-        view.setUint32(at, MNEMONICS.get(item.mnemonic)!(item.ops, ctx, item.mnemonic), true);
-        return;
-      }
-      case 'data':
-        item.exprs.forEach((e, i) => {
-          dot = BigInt(item.off + i * item.width);
-          writeValue(view, at + i * item.width, item.width, value(e), e.col);
-        });
-        return;
-      case 'bytes':
-        out.set(item.bytes, at);
-        return;
-      case 'fill':
-        writeFill(out, view, at, item.size, item.fill);
-        return;
-      case 'pool':
-        item.pool.entries.forEach((e, i) => {
-          this.guard(e.line, e.col, () =>
-            writeValue(view, at + i * item.pool.size, item.pool.size, value(e.expr), e.col),
-          );
-        });
-        return;
-      case 'set': {
-        const sym = this.symbols.syms.get(item.name);
-        if (sym?.kind === 'equ') sym.value = evaluate(item.expr, env);
-        return;
-      }
-    }
-  }
-}
-
-function bases(a: Assembler): number[] {
-  return a.symbols.bases!;
 }
 
 export function assemble(source: string, options: AsmOptions = {}): AsmResult {
@@ -393,7 +329,7 @@ export function assemble(source: string, options: AsmOptions = {}): AsmResult {
       `base 0x${opts.base.toString(16)} is not aligned to ${a.sections[TEXT].align} bytes, as the .text alignment requires`,
     );
   }
-  const bytes = a.pass2(placed);
+  const bytes = encodeImage(a, placed);
   if (a.diags.length > 0) {
     a.diags.sort((x, y) => x.line - y.line || x.column - y.column);
     throw new AsmError(a.diags);

@@ -1,0 +1,70 @@
+// Execution of multiply and divide: MADD/MSUB, the widening multiply-
+// accumulates, SMULH/UMULH, SDIV/UDIV. All retire;
+// none can fault (division by zero yields 0). Split from exec-alu.ts.
+
+import { addc64, mul64, mull32, R, sdiv32, sdiv64, smulh64, udiv32, udiv64, umulh64 } from './alu.ts';
+import type { CpuCore } from './cpu-state.ts';
+import { F_A, F_R3, F_RD, F_RM, F_RN } from './ops.ts';
+
+/** Xd = Xa + (R[1]:R[0]), or Xa - it (the product's complement plus one). */
+function accumulate(x: Int32Array, d: number, ra: number, subtract: boolean): void {
+  if (subtract) addc64(x[ra], x[ra + 1], ~R[0], ~R[1], 1);
+  else addc64(x[ra], x[ra + 1], R[0], R[1], 0);
+  x[d] = R[0];
+  x[d + 1] = R[1];
+}
+
+/** MADD/MSUB: Ra +/- Rn * Rm. */
+export function execMadd(c: CpuCore, f: Int32Array, k: number): void {
+  const x = c.x;
+  const a = f[k + F_A];
+  const n = f[k + F_RN];
+  const m = f[k + F_RM];
+  const ra = f[k + F_R3];
+  const d = f[k + F_RD];
+  if (a & 2) {
+    mul64(x[n], x[n + 1], x[m], x[m + 1]);
+    accumulate(x, d, ra, (a & 1) !== 0);
+  } else {
+    const p = Math.imul(x[n], x[m]);
+    x[d] = a & 1 ? (x[ra] - p) | 0 : (x[ra] + p) | 0;
+    x[d + 1] = 0;
+  }
+}
+
+/** SMADDL/SMSUBL/UMADDL/UMSUBL: Xa +/- Wn * Wm (64-bit product). */
+export function execMull(c: CpuCore, f: Int32Array, k: number): void {
+  const x = c.x;
+  const a = f[k + F_A];
+  const ra = f[k + F_R3];
+  mull32(x[f[k + F_RN]], x[f[k + F_RM]], (a & 2) !== 0);
+  accumulate(x, f[k + F_RD], ra, (a & 1) !== 0);
+}
+
+export function execMulh(c: CpuCore, f: Int32Array, k: number): void {
+  const x = c.x;
+  const n = f[k + F_RN];
+  const m = f[k + F_RM];
+  if (f[k + F_A]) smulh64(x[n], x[n + 1], x[m], x[m + 1]);
+  else umulh64(x[n], x[n + 1], x[m], x[m + 1]);
+  const d = f[k + F_RD];
+  x[d] = R[0];
+  x[d + 1] = R[1];
+}
+
+export function execDiv(c: CpuCore, f: Int32Array, k: number): void {
+  const x = c.x;
+  const a = f[k + F_A];
+  const n = f[k + F_RN];
+  const m = f[k + F_RM];
+  const d = f[k + F_RD];
+  if (a & 2) {
+    if (a & 1) sdiv64(x[n], x[n + 1], x[m], x[m + 1]);
+    else udiv64(x[n], x[n + 1], x[m], x[m + 1]);
+    x[d] = R[0];
+    x[d + 1] = R[1];
+  } else {
+    x[d] = a & 1 ? sdiv32(x[n], x[m]) : udiv32(x[n], x[m]);
+    x[d + 1] = 0;
+  }
+}

@@ -1,0 +1,255 @@
+// Execution of MRS/MSR (core registers here, the rest through the
+// GuestPort, which may exit to the machine) and MSR (immediate), with the
+// EL0 checks shared by every system instruction: the configurable traps to
+// EL1 (EC 0x18) and UNDEFINED. Split from exec-sys.ts.
+
+import type { CpuCore } from './cpu-state.ts';
+import { EC_SYSREG, takeSync, takeUndefined } from './exceptions.ts';
+import { SYSREG_EXIT, SYSREG_UNDEFINED } from './guest-port.ts';
+import { isMmuControl } from './mmu/mmu.ts';
+import {
+  F_A,
+  F_IMM,
+  F_RD,
+  PSF_DAIFCLR,
+  PSF_DAIFSET,
+  ST_FAULT,
+  ST_RECHECK,
+  ST_RETIRE,
+  ST_STOP,
+  undefId,
+} from './ops.ts';
+import { SYSREG_INDEX, IDX_SCTLR, IDX_TPIDRRO, IDX_VBAR, PORT_INDEX, RAZ_INDEX, SYSREGS } from './sysregs.ts';
+
+export const SYSREG_UNDEF_ID = undefId('sysreg-access');
+export const EL0_UNDEF_ID = undefId('el0-privileged');
+const IDX_CTR = SYSREG_INDEX.get('CTR_EL0')!;
+const IDX_DCZID = SYSREG_INDEX.get('DCZID_EL0')!;
+/** CNTKCTL_EL1 (S3_0_C14_C1_0), read through the port for EL0 timer access checks. */
+const CNTKCTL_ENCODING = (3 << 14) | (14 << 7) | (1 << 3);
+
+// SCTLR_EL1 bits that let EL0 do what would otherwise trap to EL1 (Arm ARM D19.2.118).
+const SCTLR_UMA = 9;
+export const SCTLR_DZE = 14;
+const SCTLR_UCT = 15;
+export const SCTLR_NTWI = 16;
+export const SCTLR_NTWE = 18;
+export const SCTLR_UCI = 26;
+
+export function sctlrBit(c: CpuCore, n: number): boolean {
+  return ((c.sys[2 * IDX_SCTLR] >>> n) & 1) === 1;
+}
+
+/**
+ * Trap of an MRS/MSR/SYS at EL0 to EL1 (EC 0x18, Arm ARM D19.2.40 ISS:
+ * Op0 [21:20], Op2 [19:17], Op1 [16:14], CRn [13:10], Rt [9:5], CRm [4:1],
+ * Direction [0] = read). `enc` is op0:op1:CRn:CRm:op2 as sysregEncoding().
+ */
+export function trapSys(c: CpuCore, enc: number, rtSlot: number, read: boolean): number {
+  const iss =
+    (((enc >>> 14) & 3) << 20) |
+    ((enc & 7) << 17) |
+    (((enc >>> 11) & 7) << 14) |
+    (((enc >>> 7) & 15) << 10) |
+    (Math.min(rtSlot >> 1, 31) << 5) |
+    (((enc >>> 3) & 15) << 1) |
+    (read ? 1 : 0);
+  takeSync(c, EC_SYSREG, iss);
+  return ST_FAULT;
+}
+
+/**
+ * EL0 access to a register the core does not hold (Arm ARM D19.2): only
+ * op1 = 3 (EL0) registers exist at EL0; the generic timer's are gated by
+ * CNTKCTL_EL1 (D11.3.2: EL0PCTEN bit 0 CNTPCT, EL0VCTEN bit 1 CNTVCT,
+ * either for CNTFRQ; EL0VTEN bit 8 CNTV_*, EL0PTEN bit 9 CNTP_*), which the
+ * timer (behind the port) owns: it is read through the port at each EL0
+ * timer access, so there is no copy to keep coherent. Returns -1 when the
+ * access may go on, else the status of the exception taken.
+ */
+function el0PortCheck(c: CpuCore, enc: number, rtSlot: number, read: boolean): number {
+  if (((enc >>> 11) & 7) !== 3) return undefined_(c, EL0_UNDEF_ID);
+  if (((enc >>> 7) & 15) !== 14) return -1;
+  const crm = (enc >>> 3) & 15;
+  const op2 = enc & 7;
+  let need = 0;
+  if (crm === 0) {
+    if (op2 === 0 && !read) return undefined_(c, EL0_UNDEF_ID); // CNTFRQ_EL0 is writable at the highest EL only
+    need = op2 === 0 ? 3 : op2 === 1 ? 1 : op2 === 2 ? 2 : 0;
+  } else if (crm === 2) need = 1 << 9;
+  else if (crm === 3) need = 1 << 8;
+  if (need === 0) return -1;
+  const k = c.port.sysregRead(c, CNTKCTL_ENCODING);
+  const kctl = typeof k === 'bigint' ? Number(k & 0xffff_ffffn) : 0;
+  return (kctl & need) !== 0 ? -1 : trapSys(c, enc, rtSlot, read);
+}
+
+export function undefined_(c: CpuCore, why: number): number {
+  c.undefCounts[why]++;
+  takeUndefined(c);
+  return ST_FAULT;
+}
+
+function portDone(c: CpuCore): number {
+  c.stopReason = c.stopRequested ? 'stopped' : 'port';
+  return ST_RETIRE | ST_STOP;
+}
+
+export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
+  const x = c.x;
+  const rt = f[k + F_RD];
+  const idx = f[k + F_A];
+  let lo = 0;
+  let hi = 0;
+  if (idx === PORT_INDEX) {
+    if (c.el === 0) {
+      const chk = el0PortCheck(c, f[k + F_IMM], rt, true);
+      if (chk >= 0) return chk;
+    }
+    let v: bigint;
+    if (c.replay) {
+      c.replay = false;
+      v = (BigInt(c.replayHi >>> 0) << 32n) | BigInt(c.replayLo >>> 0);
+    } else {
+      const r = c.port.sysregRead(c, f[k + F_IMM]);
+      if (r === SYSREG_UNDEFINED) return undefined_(c, SYSREG_UNDEF_ID);
+      if (r === SYSREG_EXIT) return sysregExit(c, f[k + F_IMM], false, rt, 0n);
+      v = r;
+    }
+    x[rt] = Number(v & 0xffff_ffffn) | 0;
+    x[rt + 1] = Number((v >> 32n) & 0xffff_ffffn) | 0;
+    return portDone(c);
+  }
+  if (idx === RAZ_INDEX) {
+    if (c.el === 0) return undefined_(c, EL0_UNDEF_ID);
+  } else {
+    const def = SYSREGS[idx];
+    if (c.el === 0 && !def.el0) return undefined_(c, EL0_UNDEF_ID);
+    switch (def.kind) {
+      case 'rw':
+      case 'ro':
+        lo = c.sys[2 * idx];
+        hi = c.sys[2 * idx + 1];
+        if (c.el === 0) {
+          // CTR_EL0 at EL0 traps unless SCTLR_EL1.UCT; DCZID_EL0.DZP says DC ZVA is prohibited (DZE = 0).
+          if (idx === IDX_CTR && !sctlrBit(c, SCTLR_UCT)) return trapSys(c, f[k + F_IMM], rt, true);
+          if (idx === IDX_DCZID && !sctlrBit(c, SCTLR_DZE)) lo |= 16;
+        }
+        break;
+      case 'nzcv':
+        lo = (c.nf << 31) | (c.zf << 30) | (c.cf << 29) | (c.vf << 28);
+        break;
+      case 'daif':
+        // EL0 access needs SCTLR_EL1.UMA; without it the access traps to EL1 (EC 0x18).
+        if (c.el === 0 && !sctlrBit(c, SCTLR_UMA)) return trapSys(c, f[k + F_IMM], rt, true);
+        lo = c.daif << 6;
+        break;
+      case 'currentel':
+        lo = c.el << 2;
+        break;
+      case 'isr':
+        // I (bit 7) and F (bit 6) show the inputs whatever PSTATE masks; A (bit 8): no SError model.
+        lo = ((c.irqLine ? 1 : 0) << 7) | ((c.fiqLine ? 1 : 0) << 6);
+        break;
+      case 'spsel':
+        lo = c.spsel;
+        break;
+      case 'sp_el0': {
+        // Arm ARM C5.2.18: SP_EL0 is UNDEFINED at EL1 while PSTATE.SP selects it.
+        if (c.spsel === 0) return undefined_(c, SYSREG_UNDEF_ID);
+        const v = c.bankedSp(false);
+        lo = Number(v & 0xffff_ffffn) | 0;
+        hi = Number(v >> 32n) | 0;
+        break;
+      }
+      default:
+        return undefined_(c, SYSREG_UNDEF_ID);
+    }
+  }
+  x[rt] = lo;
+  x[rt + 1] = hi;
+  return ST_RETIRE;
+}
+
+function sysregExit(c: CpuCore, encoding: number, write: boolean, rt: number, value: bigint): number {
+  const s = c.sysregAccess;
+  s.encoding = encoding;
+  s.write = write;
+  s.rt = Math.min(rt >> 1, 31);
+  s.value = value;
+  c.pendingExit = 2;
+  c.stopReason = 'sysreg-exit';
+  return ST_STOP;
+}
+
+export function execMsr(c: CpuCore, f: Int32Array, k: number): number {
+  const x = c.x;
+  const rt = f[k + F_RD];
+  const idx = f[k + F_A];
+  const lo = x[rt];
+  const hi = x[rt + 1];
+  if (idx === PORT_INDEX) {
+    if (c.el === 0) {
+      const chk = el0PortCheck(c, f[k + F_IMM], rt, false);
+      if (chk >= 0) return chk;
+    }
+    if (c.replay) {
+      c.replay = false;
+      return portDone(c);
+    }
+    const v = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    const r = c.port.sysregWrite(c, f[k + F_IMM], v);
+    if (r === SYSREG_UNDEFINED) return undefined_(c, SYSREG_UNDEF_ID);
+    if (r === SYSREG_EXIT) return sysregExit(c, f[k + F_IMM], true, rt, v);
+    return portDone(c);
+  }
+  if (idx === RAZ_INDEX) return undefined_(c, SYSREG_UNDEF_ID);
+  const def = SYSREGS[idx];
+  if (c.el === 0 && !def.el0) return undefined_(c, EL0_UNDEF_ID);
+  switch (def.kind) {
+    case 'rw':
+      if (idx === IDX_TPIDRRO && c.el === 0) return undefined_(c, EL0_UNDEF_ID);
+      // VBAR_EL1[10:0] are RES0 (vectors are 2 KiB aligned).
+      c.sys[2 * idx] = idx === IDX_VBAR ? lo & ~0x7ff : lo;
+      c.sys[2 * idx + 1] = hi;
+      if (isMmuControl(idx)) {
+        // The translation regime changed: resync the MMU; the run loop re-translates the PC's page.
+        c.updateControl();
+        return ST_RETIRE | ST_RECHECK;
+      }
+      return ST_RETIRE;
+    case 'wi':
+      return ST_RETIRE;
+    case 'nzcv':
+      c.setNzcv(lo);
+      return ST_RETIRE;
+    case 'daif':
+      if (c.el === 0 && !sctlrBit(c, SCTLR_UMA)) return trapSys(c, f[k + F_IMM], rt, false);
+      c.daif = (lo >>> 6) & 15;
+      return ST_RETIRE | ST_RECHECK;
+    case 'spsel':
+      c.setElSp(c.el, lo & 1);
+      return ST_RETIRE;
+    case 'sp_el0':
+      if (c.spsel === 0) return undefined_(c, SYSREG_UNDEF_ID);
+      c.setBankedSp(false, (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+      return ST_RETIRE;
+    default:
+      return undefined_(c, SYSREG_UNDEF_ID);
+  }
+}
+
+export function execMsrImm(c: CpuCore, f: Int32Array, k: number): number {
+  const field = f[k + F_A];
+  const imm = f[k + F_IMM];
+  if (c.el === 0) {
+    if (field !== PSF_DAIFSET && field !== PSF_DAIFCLR) return undefined_(c, EL0_UNDEF_ID);
+    // MSR DAIFSet/DAIFClr at EL0 without SCTLR_EL1.UMA: EC 0x18 with op0 = 0, op1 = 3, CRn = 4, Rt = 31.
+    if (!sctlrBit(c, SCTLR_UMA))
+      return trapSys(c, (3 << 11) | (4 << 7) | (imm << 3) | (field === PSF_DAIFSET ? 6 : 7), 62, false);
+  }
+  if (field === PSF_DAIFSET) c.daif |= imm;
+  else if (field === PSF_DAIFCLR) c.daif &= ~imm & 15;
+  else c.setElSp(c.el, imm & 1);
+  return ST_RETIRE | ST_RECHECK;
+}
