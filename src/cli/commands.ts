@@ -24,7 +24,7 @@ import { compareTable, costLines, runJson, verdictLines } from './format.ts';
 import { htmlOutcome, writeCompareHtml, writeConformanceHtml, writeRunHtml } from './html.ts';
 import { parseVirtualTime, type TraceFiles, wantsTrace, writeTraceFiles } from './outputs.ts';
 import type { TraceRecord } from '../sim/trace/records.ts';
-import { UsageError } from './errors.ts';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
 import { Progress } from './progress.ts';
 
 export interface CommonOptions extends TraceFiles {
@@ -36,10 +36,6 @@ export interface CommonOptions extends TraceFiles {
   /** stream the guest's PL011 output to stdout as it is produced */
   readonly console?: boolean;
 }
-
-const EXIT_OK = 0;
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
 
 /**
  * Files and directories (their *.yaml, sorted; *.pending.yaml are skipped)

@@ -1,6 +1,15 @@
 // Errors of the command line itself (bad options, outputs that cannot be
 // written): exit code 2, one line, no stack trace.
 
+/** Exit codes of every command (SCENARIOS.md): 0 every expectation met. */
+export const EXIT_OK = 0;
+/** An expectation failed (or the guest did something the hypervisor cannot run). */
+export const EXIT_FAILED = 1;
+/** Bad input or usage, also an output that cannot be written. */
+export const EXIT_USAGE = 2;
+/** A bug of vgicsim. */
+export const EXIT_BUG = 3;
+
 export class UsageError extends Error {
   override name = 'UsageError';
 }

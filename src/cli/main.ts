@@ -2,8 +2,8 @@
 // failing standard output into a message and exit 2 instead of a stack trace.
 
 import { printable } from '../scenario/index.ts';
-import { EXIT_USAGE, main } from './program.ts';
-import { describeWriteError } from './errors.ts';
+import { describeWriteError, EXIT_USAGE } from './errors.ts';
+import { main } from './program.ts';
 
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   // `vgicsim ... | head` closes the pipe early: that is not an error.

@@ -25,15 +25,10 @@ function generationsHelp(): string {
   return `${lines.join('\n')}\n`;
 }
 import { printable, ScenarioError, scenarioJsonSchema } from '../scenario/index.ts';
-import { UsageError } from './errors.ts';
+import { EXIT_BUG, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
 import { checkTraceOptions, parseVirtualTime } from './outputs.ts';
 import { qemuMain } from './qemu.ts';
 import { collectScenarioFiles, compareCommand, conformanceCommand, runCommand } from './commands.ts';
-
-const EXIT_OK = 0;
-// 1: an expectation failed (commands.ts)
-export const EXIT_USAGE = 2;
-const EXIT_BUG = 3;
 
 const version = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
