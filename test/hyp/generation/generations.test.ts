@@ -251,3 +251,61 @@ done:
     }
   });
 });
+
+describe('WFI while the guest holds the timer interrupt active (the line still high)', () => {
+  // On hardware such a WFI waits: 27 is active, so its pending instance is
+  // not signalled. kvm_vcpu_check_block asks the vgic and the timer:
+  //   linux-4.2: the timer says no (map->active), but the old vgic set
+  //              irq_pending_on_cpu at the sync because an LR is live;
+  //   linux-4.3: the old vgic says yes for the same reason (and the timer too);
+  //   linux-7.0: the new vgic says no (active), the 4.x-style timer says yes.
+  // So every generation returns from each WFI at once (no block).
+  const guest = `${prologue(TIMER_BIT)}
+    mrs     x3, cntvct_el0
+    msr     cntv_cval_el0, x3
+    mov     x4, #1
+    msr     cntv_ctl_el0, x4
+    msr     daifclr, #2
+    mov     x5, #400
+1:  subs    x5, x5, #1
+    b.ne    1b
+${POWEROFF}
+${VECTORS}
+irq:
+    ldr     w2, [x9, #0xc]
+    add     x20, x20, #1
+    mov     x6, #5
+2:  wfi
+    subs    x6, x6, #1
+    b.ne    2b
+probe:
+    msr     cntv_ctl_el0, xzr
+    str     w2, [x9, #0x10]
+    eret
+`;
+  const want: Record<string, { vgic: boolean; timer: boolean }> = {
+    'linux-4.2': { vgic: true, timer: false },
+    'linux-4.3': { vgic: true, timer: true },
+    'linux-7.0': { vgic: false, timer: true },
+  };
+  for (const g of GENERATION_KEYS)
+    it(`${g}: vgic says ${want[g].vgic}, timer says ${want[g].timer}; five WFI exits, no block`, () => {
+      const b = buildGuestVm(guest, { policy: g });
+      const vm = b.kvm.vm;
+      // what kvm_vcpu_check_block hears at the first WFI exit
+      let seen: { vgic: boolean; timer: boolean } | null = null;
+      const vgicAsk = vm.vgic.pendingIrqFor.bind(vm.vgic);
+      const timerAsk = vm.policy.pendingTimer;
+      vm.vgic.pendingIrqFor = (v) => {
+        const vgic = vgicAsk(v);
+        if (seen === null && vm.acks.entries.length === 1)
+          seen = { vgic, timer: timerAsk(vm.vcpus[0].timer) };
+        return vgic;
+      };
+      const exit = unwrap(b.kvm.run({ instructions: 100_000 }));
+      assert.deepEqual(seen, want[g]);
+      assert.equal(exit.costs.exits.wfi, 5);
+      assert.equal(vm.counters.blocks, 0);
+      assert.deepEqual(acked(b.kvm), [27]);
+    });
+});
