@@ -36,6 +36,8 @@ const recs: TraceRecord[] = [
   { t: 5, cpu: 0, kind: 'line', signal: evil(2), level: true },
   { t: 6, cpu: 0, kind: 'vgic-sync', usedLrs: 1, misr: 0, eisr: 0 },
   { t: 7, cpu: 0, kind: 'line', signal: 'cpu0.cntv', level: false },
+  { t: 8, cpu: 0, kind: 'line', signal: 'cpu0.irq', level: true },
+  { t: 8, cpu: 0, kind: 'line', signal: 'cpu0.irq', level: false },
 ];
 
 function run(i: number, policy = evil(i + 3)): ReportRun {
@@ -130,6 +132,9 @@ describe('HTML report: waveform model', () => {
     assert.deepEqual(w.tracks.find((t) => t.key === 'cpu0.cntv')!.ch, [1, 1, 7, 0]);
     // LR0: pending vINTID 27 from the flush, invalid after the sync
     assert.deepEqual(w.tracks.find((t) => t.key === 'lr.vcpu0.lr0')!.ch, [2, 1 + 4 * 27, 6, 0]);
+    // a pulse within one tick is no change, but is marked
+    const irq = w.tracks.find((t) => t.key === 'cpu0.irq')!;
+    assert.deepEqual([irq.ch, irq.gl], [[], [8]]);
     assert.deepEqual(w.exits, [{ t0: 1, t1: 3, cpu: 0, reason: evil(0) }]);
     assert.deepEqual(
       w.markers.map((m) => [m.t, m.kind]),

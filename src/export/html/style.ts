@@ -45,6 +45,7 @@ svg .band { stroke: #fff; stroke-width: 0.5; }
 svg .lr-pending { fill: #ffd666; } svg .lr-active { fill: #69b1ff; } svg .lr-pendingactive { fill: #b37feb; }
 svg .vc-guest { fill: #95de64; } svg .vc-hyp { fill: #ffa940; } svg .vc-blocked { fill: #bfbfbf; } svg .vc-off { fill: #595959; }
 svg .bandtext, svg .spantext { fill: #1d232b; font-size: 11px; pointer-events: none; }
+svg .glitch { stroke: #cf1322; stroke-width: 2; }
 svg .dense { fill: #0b5cad; opacity: 0.5; }
 svg .marker path { fill: #555; stroke: #555; }
 svg .m-ack path { fill: #c62828; stroke: #c62828; } svg .m-eoi path { fill: #1a7f37; stroke: #1a7f37; }

@@ -216,6 +216,12 @@ Wave.prototype.draw = function () {
           if (b[1] - b[0] > txt.length * 6.5 + 4) el('text', { x: b[0] + 3, y: y + 14, class: 'bandtext' }, txt, g);
         });
       }
+      (tr.gl || []).forEach(function (t) {
+        if (t < v0 || t > v1) return;
+        var gx = X(t);
+        var gp = el('path', { d: 'M' + gx + ' ' + (hi - 2) + 'V' + (lo + 2), class: 'glitch', 'data-t': t }, null, g);
+        el('title', {}, 'pulse within one tick at t=' + t, gp);
+      });
       dense.forEach(function (x) { el('rect', { x: x - 0.5, y: hi, width: 1, height: lo - hi, class: 'dense' }, null, g); });
       g.setAttribute('data-edges', edges.join(' '));
       if (self.diff[tr.key] !== undefined && self.diff[tr.key] >= v0 && self.diff[tr.key] <= v1) {

@@ -24,6 +24,8 @@ export interface Track {
    * vcpu: 0 guest, 1 hyp, 2 blocked, 3 off.
    */
   readonly ch: number[];
+  /** times where the signal changed and changed back within one tick (a pulse the ruler cannot show) */
+  readonly gl: number[];
 }
 
 export interface Span {
@@ -91,7 +93,7 @@ function labelOf(key: string): string {
 
 /** Builds the waveform of `records` (time-ordered). `endTicks` extends the last values. */
 export function buildWaveform(records: readonly TraceRecord[], endTicks: number): Waveform {
-  const tracks = new Map<string, { kind: TrackKind; ch: number[] }>();
+  const tracks = new Map<string, { kind: TrackKind; ch: number[]; gl: number[] }>();
   const exits: Span[] = [];
   const markers: Marker[] = [];
   const openExit = new Map<number, { t0: number; reason: string }>();
@@ -99,7 +101,7 @@ export function buildWaveform(records: readonly TraceRecord[], endTicks: number)
   const set = (key: string, kind: TrackKind, t: number, v: number) => {
     let tr = tracks.get(key);
     if (tr === undefined) {
-      tr = { kind, ch: [] };
+      tr = { kind, ch: [], gl: [] };
       tracks.set(key, tr);
     }
     const n = tr.ch.length;
@@ -108,8 +110,13 @@ export function buildWaveform(records: readonly TraceRecord[], endTicks: number)
       tr.ch.push(t, 0);
       return;
     }
-    if (n > 0 && tr.ch[n - 2] === t) tr.ch[n - 1] = v;
-    else tr.ch.push(t, v);
+    if (n > 0 && tr.ch[n - 2] === t) {
+      // changed back within this tick: no change at t, but a pulse worth marking
+      if ((n >= 4 ? tr.ch[n - 3] : 0) === v) {
+        tr.ch.length = n - 2;
+        if (tr.gl[tr.gl.length - 1] !== t) tr.gl.push(t);
+      } else tr.ch[n - 1] = v;
+    } else tr.ch.push(t, v);
   };
   const drawn = Math.min(records.length, MAX_RECORDS);
   const from = drawn > 0 ? records[0].t : 0;
