@@ -170,8 +170,84 @@ function syntaxMessage(message: string): string {
     : `YAML: ${message}`;
 }
 
+/** Flow brackets or indentation columns beyond which the parser is not even asked (it recurses per level). */
+const MAX_PARSER_NESTING = 256;
+const MAX_INDENT = 1024;
+
+/**
+ * Where the text nests so deep that the YAML parser would recurse hundreds
+ * of levels (and, near the end of the stack, take minutes or overflow): open
+ * flow brackets outside quotes and comments, or indentation. Checked before
+ * parsing so the answer never depends on how much stack is left.
+ */
+function tooDeep(text: string): { offset: number; message: string } | undefined {
+  let depth = 0;
+  let quote = '';
+  let lineStart = true;
+  let indent = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '\n') {
+      lineStart = true;
+      indent = 0;
+      quote = quote === '"' || quote === "'" ? quote : '';
+      continue;
+    }
+    if (lineStart) {
+      if (c === ' ') {
+        if (++indent > MAX_INDENT)
+          return {
+            offset: i,
+            message: `YAML: indented more than ${MAX_INDENT} columns: a scenario nests a few levels`,
+          };
+        continue;
+      }
+      lineStart = false;
+    }
+    if (quote !== '') {
+      if (c === quote) quote = '';
+      else if (c === '\\' && quote === '"') i++;
+      continue;
+    }
+    // A quoted scalar starts a token (so the apostrophe of `seed's` is not a quote).
+    if ((c === '"' || c === "'") && (i === 0 || /[\s:[{,]/.test(text[i - 1]))) quote = c;
+    else if (c === '#' && (i === 0 || /\s/.test(text[i - 1]))) {
+      while (i + 1 < text.length && text[i + 1] !== '\n') i++;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_PARSER_NESTING)
+        return {
+          offset: i,
+          message: `YAML: nesting too deep to parse (more than ${MAX_PARSER_NESTING} open brackets; a scenario nests a few levels)`,
+        };
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return undefined;
+}
+
 export function parseYamlTree(text: string, file: string): YamlTree {
   const lineCounter = new LineCounter();
+  const deep = tooDeep(text);
+  if (deep !== undefined) {
+    // Positions without the parser: count the line breaks.
+    const position = (offset: number): Position => {
+      let line = 1;
+      let start = 0;
+      for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+        line++;
+        start = i + 1;
+      }
+      return { line, column: offset - start + 1 };
+    };
+    return {
+      file,
+      text,
+      data: null,
+      syntax: [{ file, ...position(deep.offset), message: deep.message }],
+      position,
+      valueNode: () => undefined,
+      keyNode: () => undefined,
+    };
+  }
   const doc = parseDocument(text, {
     lineCounter,
     intAsBigInt: true,

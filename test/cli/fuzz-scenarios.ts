@@ -37,13 +37,16 @@ function yamlFiles(dir: string): string[] {
   return out;
 }
 
-/** The library's scenarios with small limits (mutations may make them big again). */
+/**
+ * The library's scenarios with small limits (mutations may make them big
+ * again): every hand-written one, and every third conformance check (they
+ * come from a few generators, so a third still covers each family at half
+ * the parsing cost).
+ */
 export const BASES: readonly string[] = [
-  ...yamlFiles(join(ROOT, 'scenarios')),
-  ...yamlFiles(join(ROOT, 'conformance')),
-]
-  .filter((f) => !f.includes('/linux/'))
-  .map((f) => readFileSync(f, 'utf8').replace(/limits:\s*\{[^}\n]*\}/g, SMALL_LIMITS));
+  ...yamlFiles(join(ROOT, 'scenarios')).filter((f) => !f.includes('/linux/')),
+  ...yamlFiles(join(ROOT, 'conformance')).filter((_, i) => i % 3 === 0),
+].map((f) => readFileSync(f, 'utf8').replace(/limits:\s*\{[^}\n]*\}/g, SMALL_LIMITS));
 
 const VALUES = [
   '18446744073709551616',

@@ -251,3 +251,22 @@ test('images are placed against machine.memory, not the default RAM size', () =>
   const [outside] = thrown(() => buildImages(scenarioWith(dir, text('128M'))));
   assert.match(outside, /entry 0x48000000 is outside RAM \(0x40000000\.\.0x47ffffff\)/);
 });
+
+test('deep nesting is refused before parsing (the answer never depends on the stack left); brackets in quotes and comments do not count', () => {
+  const open = '['.repeat(300);
+  assert.deepEqual(errorsOf(`version: 1\n${GUEST}x: ${open}${']'.repeat(300)}\n`), [
+    '3:260: YAML: nesting too deep to parse (more than 256 open brackets; a scenario nests a few levels)',
+  ]);
+  const s = parseScenario(
+    `version: 1 # ${open}\nname: "${open}"\ndescription: '${open}'\n${GUEST}`,
+    '/t.yaml',
+    {
+      checkFiles: false,
+    },
+  );
+  assert.equal(s.name, open);
+  assert.match(
+    errorsOf(`version: 1\n${GUEST}x:\n${' '.repeat(1100)}y: 1\n`)[0],
+    /^4:1025: YAML: indented more than 1024 columns/,
+  );
+});
