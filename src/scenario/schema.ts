@@ -376,5 +376,4 @@ export const scenarioSchema = strict({
     .optional(),
 });
 
-export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type ScenarioParsed = z.output<typeof scenarioSchema>;

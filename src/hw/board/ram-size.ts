@@ -11,8 +11,6 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 const GiB = 1024 * MiB;
 
-/** The default of QEMU's virt board (and vgicsim's). */
-export const DEFAULT_RAM_BYTES = 128 * MiB;
 /** QEMU rounds -m up to this (vl.c: QEMU_ALIGN_UP(sz, 8192)). */
 export const RAM_SIZE_ALIGN = 8 * KiB;
 /** The most vgicsim can hold (see above). */
