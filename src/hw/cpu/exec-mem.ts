@@ -71,14 +71,25 @@ function writeback(x: Int32Array, rn: number, off: number): void {
   x[rn + 1] = (x[rn + 1] + Math.floor(lo / TWO32)) | 0;
 }
 
-/** Finish a single-register access after the memory part: writeback, then the register. */
+/** The memory part of a single-register access: Rt stored, or loaded into R[0], R[1]. */
+function access(c: CpuCore, f: Int32Array, k: number, va: number, size: number, kind: number): number {
+  if (kind !== LK_STORE) return memRead(c, va, size, f[k + F_R3]);
+  const x = c.x;
+  const rt = f[k + F_RD];
+  return memWrite(c, va, size, x[rt], x[rt + 1], f[k + F_R3]);
+}
+
+/**
+ * Finish a single-register access after the memory part: writeback of
+ * `wbRn` (-1: none) by `wbOff`, then the loaded register.
+ */
 function finish(
   c: CpuCore,
   r: number,
-  f: Int32Array,
-  k: number,
+  rt: number,
   size: number,
   kind: number,
+  wbRn: number,
   wbOff: number,
 ): number {
   if (r === MEM_FAULT) return ST_FAULT;
@@ -86,8 +97,8 @@ function finish(
   const x = c.x;
   const lo = R[0];
   const hi = R[1];
-  if (f[k + F_B] !== 0) writeback(x, f[k + F_RN], wbOff);
-  if (kind !== LK_STORE) writeLoaded(x, f[k + F_RD], size, kind, lo, hi);
+  if (wbRn >= 0) writeback(x, wbRn, wbOff);
+  if (kind !== LK_STORE) writeLoaded(x, rt, size, kind, lo, hi);
   return r === MEM_PORT ? portDone(c) : ST_RETIRE;
 }
 
@@ -112,16 +123,12 @@ export function execLdSt(c: CpuCore, f: Int32Array, k: number): number {
     c.permR = PERM_R << PERM_EL0_SHIFT;
     c.permW = PERM_W << PERM_EL0_SHIFT;
   }
-  let r: number;
-  if (kind === LK_STORE) {
-    const rt = f[k + F_RD];
-    r = memWrite(c, va, size, x[rt], x[rt + 1], f[k + F_R3]);
-  } else r = memRead(c, va, size, f[k + F_R3]);
+  const r = access(c, f, k, va, size, kind);
   if (unpriv) {
     c.permR = savedR;
     c.permW = savedW;
   }
-  return finish(c, r, f, k, size, kind, mode === AM_PRE || mode === AM_POST ? imm : 0);
+  return finish(c, r, f[k + F_RD], size, kind, mode === AM_PRE || mode === AM_POST ? rn : -1, imm);
 }
 
 /** LDR/STR (register offset, extended and optionally scaled). */
@@ -138,15 +145,7 @@ export function execLdStReg(c: CpuCore, f: Int32Array, k: number): number {
   const lo = (x[rn] >>> 0) + (R[0] >>> 0);
   const hi = (x[rn + 1] + R[1] + (lo > 0xffff_ffff ? 1 : 0)) | 0;
   const va = hi * TWO32 + (lo >>> 0);
-  let r: number;
-  if (kind === LK_STORE) {
-    const rt = f[k + F_RD];
-    r = memWrite(c, va, size, x[rt], x[rt + 1], f[k + F_R3]);
-  } else r = memRead(c, va, size, f[k + F_R3]);
-  if (r === MEM_FAULT) return ST_FAULT;
-  if (r === MEM_EXIT) return ST_STOP;
-  if (kind !== LK_STORE) writeLoaded(x, f[k + F_RD], size, kind, R[0], R[1]);
-  return r === MEM_PORT ? portDone(c) : ST_RETIRE;
+  return finish(c, access(c, f, k, va, size, kind), f[k + F_RD], size, kind, -1, 0);
 }
 
 /** LDR (literal) / LDRSW (literal). */
@@ -154,11 +153,8 @@ export function execLdrLit(c: CpuCore, f: Int32Array, k: number): number {
   const a = f[k + F_A];
   const size = 1 << (a & 3);
   const kind = a >>> 2;
-  const r = memRead(c, c.pc + f[k + F_IMM], size, f[k + F_R3]);
-  if (r === MEM_FAULT) return ST_FAULT;
-  if (r === MEM_EXIT) return ST_STOP;
-  writeLoaded(c.x, f[k + F_RD], size, kind, R[0], R[1]);
-  return r === MEM_PORT ? portDone(c) : ST_RETIRE;
+  // Literal loads are never LK_STORE: finish() always writes the register.
+  return finish(c, memRead(c, c.pc + f[k + F_IMM], size, f[k + F_R3]), f[k + F_RD], size, kind, -1, 0);
 }
 
 /** LDP/STP/LDPSW (offset, pre-, post-index; LDNP/STNP as offset). ISV = 0 for an exit. */
