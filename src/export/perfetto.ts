@@ -50,6 +50,12 @@ export function writePerfetto(records: readonly TraceRecord[], o: PerfettoOption
     });
     open.delete(cpu);
   };
+  /** A thread-scoped instant event (ph i, s t); `args` only when given. */
+  const instant = (name: string, t: number, tid: number, cat: string, args?: Record<string, unknown>) => {
+    const e: TraceEvent = { name, ph: 'i', s: 't', ts: us(t), pid: PID, tid, cat };
+    if (args !== undefined) e.args = args;
+    events.push(e);
+  };
   for (const r of records) {
     const tid = Math.max(r.cpu, 0);
     tids.add(tid);
@@ -63,42 +69,15 @@ export function writePerfetto(records: readonly TraceRecord[], o: PerfettoOption
         break;
       }
       case 'vgic-inject':
-        events.push({
-          name: `inject ${r.intid}=${r.level ? 1 : 0}`,
-          ph: 'i',
-          s: 't',
-          ts: us(r.t),
-          pid: PID,
-          tid,
-          cat: 'vgic',
-          args: { accepted: r.accepted },
-        });
+        instant(`inject ${r.intid}=${r.level ? 1 : 0}`, r.t, tid, 'vgic', { accepted: r.accepted });
         break;
       case 'ack':
       case 'eoi':
       case 'dir':
-        if (r.gic === 'virt')
-          events.push({
-            name: `${r.kind.toUpperCase()} ${r.intid}`,
-            ph: 'i',
-            s: 't',
-            ts: us(r.t),
-            pid: PID,
-            tid,
-            cat: 'guest',
-          });
+        if (r.gic === 'virt') instant(`${r.kind.toUpperCase()} ${r.intid}`, r.t, tid, 'guest');
         break;
       case 'vgic-maint':
-        events.push({
-          name: 'maintenance',
-          ph: 'i',
-          s: 't',
-          ts: us(r.t),
-          pid: PID,
-          tid,
-          cat: 'vgic',
-          args: { misr: r.misr },
-        });
+        instant('maintenance', r.t, tid, 'vgic', { misr: r.misr });
         break;
       case 'vgic-lr': {
         let set = lrsUsed.get(tid);
