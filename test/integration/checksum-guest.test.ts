@@ -5,19 +5,8 @@
 // test:cross: aarch64-linux-gnu-as, -ld, -objcopy (npm test: the bytes recorded in test/fixtures/cross/)
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  ASM_GUEST_DIR,
-  assembleGuest,
-  GUEST_BASE,
-  gnuAssembleAndLink,
-  hex,
-  MACHINE_KINDS,
-  runAsmGuest,
-  sym,
-} from './helpers.ts';
+import { assembleGuest, gnuGuestBytes, hex, MACHINE_KINDS, runAsmGuest, sym } from './helpers.ts';
 
 /** The guest's buffer: LCG from 0x12345678, byte = state >> 24 (as guests/c). */
 function pattern(): Uint8Array {
@@ -52,8 +41,7 @@ describe('checksum.s (assembly guest: calls, stack, PL011, PSCI)', () => {
   const img = assembleGuest('checksum.s');
 
   it('assembles to the same bytes as GNU as + ld', () => {
-    const source = readFileSync(join(ASM_GUEST_DIR, 'checksum.s'), 'utf8');
-    const gnu = gnuAssembleAndLink(source, GUEST_BASE, sym(img, 'data_start'), 'guests/asm/checksum.s');
+    const gnu = gnuGuestBytes(img, 'checksum.s');
     assert.equal(gnu.length, img.bytes.length, 'image length');
     assert.deepEqual(img.bytes, gnu);
   });

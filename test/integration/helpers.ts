@@ -142,6 +142,12 @@ export function gnuAssembleAndLink(
   return fromBase64(b64);
 }
 
+/** gnuAssembleAndLink of guests/asm/`file`, linked where `img` (our assembly of it) put .text and .data. */
+export function gnuGuestBytes(img: AsmResult, file: string): Uint8Array {
+  const source = readFileSync(join(ASM_GUEST_DIR, file), 'utf8');
+  return gnuAssembleAndLink(source, GUEST_BASE, sym(img, 'data_start'), `guests/asm/${file}`);
+}
+
 function gnuAssembleAndLinkLive(source: string, base: number, dataAddress?: number): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), 'vgicsim-e2e-as-'));
   const run = (tool: string, args: string[]): void => {

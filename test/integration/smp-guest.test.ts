@@ -6,19 +6,8 @@
 // test:cross: aarch64-linux-gnu-as, -ld, -objcopy (npm test: the bytes recorded in test/fixtures/cross/)
 
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import {
-  ASM_GUEST_DIR,
-  assembleGuest,
-  GUEST_BASE,
-  gnuAssembleAndLink,
-  hex,
-  MACHINE_KINDS,
-  runAsmGuest,
-  sym,
-} from './helpers.ts';
+import { assembleGuest, gnuGuestBytes, hex, MACHINE_KINDS, runAsmGuest, sym } from './helpers.ts';
 
 const W = {
   CPU_ON_RET: 0,
@@ -53,11 +42,7 @@ describe('smp.s (CPU_ON, SGIs by target list / self / all-but-self, CPU_OFF)', (
   const img = assembleGuest('smp.s');
 
   it('assembles to the same bytes as GNU as + ld', () => {
-    const source = readFileSync(join(ASM_GUEST_DIR, 'smp.s'), 'utf8');
-    assert.deepEqual(
-      img.bytes,
-      gnuAssembleAndLink(source, GUEST_BASE, sym(img, 'data_start'), 'guests/asm/smp.s'),
-    );
+    assert.deepEqual(img.bytes, gnuGuestBytes(img, 'smp.s'));
   });
 
   for (const kind of MACHINE_KINDS) {
