@@ -102,16 +102,8 @@ export function simdShiftImm(v: FpRegs, w: number): number {
         const src = es === 32 ? v.u64[rn * 2 + i] : BigInt(lane(v, rn, es * 2, i));
         setT(es, (q ? n : 0) + i, Number(BigInt.asUintN(es, src >> BigInt(right))));
       }
-      const b = rd * 4;
-      if (q) {
-        v.u32[b + 2] = t32[2];
-        v.u32[b + 3] = t32[3];
-      } else {
-        v.u32[b] = t32[0];
-        v.u32[b + 1] = t32[1];
-        v.u32[b + 2] = 0;
-        v.u32[b + 3] = 0;
-      }
+      // t32[0..1] were loaded from Vd: Q = 1 (the '2' form) keeps the lower half.
+      commit(v, rd, q);
       return 0;
     }
     const n = 64 / es;

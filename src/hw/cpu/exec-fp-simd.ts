@@ -204,16 +204,8 @@ export function simd2Misc(v: FpRegs, w: number): number {
       const x = size === 2 ? v.u32[rn * 4 + 2 * i] : lane(v, rn, es * 2, i);
       setT(es, (q ? n : 0) + i, x & (es === 32 ? 0xffff_ffff : (1 << es) - 1));
     }
-    const b = rd * 4;
-    if (q) {
-      v.u32[b + 2] = t32[2];
-      v.u32[b + 3] = t32[3];
-    } else {
-      v.u32[b] = t32[0];
-      v.u32[b + 1] = t32[1];
-      v.u32[b + 2] = 0;
-      v.u32[b + 3] = 0;
-    }
+    // t32[0..1] were loaded from Vd: Q = 1 (the '2' form) keeps the lower half.
+    commit(v, rd, q);
     return 0;
   }
   if (size === 3 && !q) return -1;
