@@ -38,9 +38,10 @@ const version = (
 function program(setCode: (code: number) => void): Command {
   const p = new Command('vgicsim')
     .description(
-      'An executable, deterministic model of KVM/Arm interrupt and timer virtualization:\n' +
-        'GICv2 with virtualization extensions, the generic timer, a KVM-style vgic and the\n' +
-        "seed's level-triggered timer emulation, running real AArch64 guests.",
+      // One paragraph: commander wraps it to the terminal's width.
+      'An executable, deterministic model of KVM/Arm interrupt and timer virtualization: ' +
+        'GICv2 with virtualization extensions, the generic timer, KVM vgic and arch-timer ' +
+        'emulation as each KVM generation shipped it, running real AArch64 guests.',
     )
     .version(version, '-V, --version')
     .exitOverride()
