@@ -9,7 +9,8 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { launch } from '../test/browser/chromium.ts';
 
-const SEED = 'scenarios/seed-masked-enable-disable.yaml';
+// as `npm start`
+const SEED = 'scenarios/seed-two-exits.yaml';
 const out = resolve('out/screenshots');
 mkdirSync(out, { recursive: true });
 /** vgicsim; exit 1 (a verdict failed) still writes the report. */
@@ -20,8 +21,8 @@ const vgicsim = (args) => {
     if (e.status !== 1) throw e;
   }
 };
-vgicsim(['compare', SEED, '--policies', 'level,legacy-edge', '--html', `${out}/seed.html`]);
-vgicsim(['run', SEED, '--policy', 'legacy-edge', '--html', `${out}/run.html`]);
+vgicsim(['compare', SEED, '--policies', 'linux-4.2,linux-4.3,linux-7.0', '--html', `${out}/seed.html`]);
+vgicsim(['run', SEED, '--policy', 'linux-4.2', '--html', `${out}/run.html`]);
 const checks = join(out, 'checks');
 mkdirSync(checks, { recursive: true });
 for (const f of ['vtimer-pending-disable-reenable.yaml', 'vtimer-cval-irq.yaml'])

@@ -11,13 +11,17 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
-import { buildWaveform } from '../../src/export/html/index.ts';
+import { writeFileSync } from 'node:fs';
+import { buildWaveform, htmlRunReport, MAX_RECORDS } from '../../src/export/html/index.ts';
+import type { TraceRecord } from '../../src/sim/trace/records.ts';
 import { loadScenarioFile } from '../../src/scenario/index.ts';
 import { runScenario } from '../../src/scenario/run.ts';
 import { MemorySink } from '../../src/sim/trace/sink.ts';
 import { launch } from './chromium.ts';
 
-const SEED = 'scenarios/seed-masked-enable-disable.yaml';
+// as `npm start`: the seed with two exits, under the three generations
+const SEED = 'scenarios/seed-two-exits.yaml';
+const POLICIES = ['linux-4.2', 'linux-4.3', 'linux-7.0'];
 const dir = mkdtempSync(join(tmpdir(), 'vgicsim-html-'));
 
 /** vgicsim with these arguments; exit 1 (a verdict failed) still writes the report. */
@@ -54,12 +58,12 @@ const view = (page: Page, wave: string) =>
 describe('HTML report in chromium', () => {
   before(async () => {
     ({ context, close } = await launch());
-    vgicsim(['compare', SEED, '--policies', 'level,legacy-edge', '--html', join(dir, 'seed.html')]);
+    vgicsim(['compare', SEED, '--policies', POLICIES.join(','), '--html', join(dir, 'seed.html')]);
     vgicsim([
       'run',
       SEED,
       '--policy',
-      'legacy-edge',
+      'linux-4.2',
       '--trace-from',
       '100',
       '--trace-to',
@@ -82,14 +86,18 @@ describe('HTML report in chromium', () => {
     const { page, errors } = await open(join(dir, 'seed.html'));
     assert.deepEqual(errors, []);
     const titles = await page.$$eval('#wave-all g.run', (gs) => gs.map((g) => g.getAttribute('data-title')));
-    assert.deepEqual(titles, ['policy level \u2014 PASS', 'policy legacy-edge \u2014 FAIL']);
+    assert.deepEqual(titles, [
+      'policy linux-4.2 \u2014 FAIL',
+      'policy linux-4.3 \u2014 PASS',
+      'policy linux-7.0 \u2014 PASS',
+    ]);
     await page.close();
   });
 
   it('compare: each run shows the transitions of its trace (timer output, LR0, vcpu line)', async () => {
     const { page } = await open(join(dir, 'seed.html'));
     const s = loadScenarioFile(SEED);
-    for (const [i, policy] of ['level', 'legacy-edge'].entries()) {
+    for (const [i, policy] of POLICIES.entries()) {
       const sink = new MemorySink();
       const run = runScenario(s, { policy, trace: sink });
       const w = buildWaveform(sink.records, run.ticks);
@@ -148,7 +156,7 @@ describe('HTML report in chromium', () => {
     assert.ok(c <= t && t <= d, `${t} in ${c}..${d}`);
     assert.ok(d - c < full[1] - full[0], 'zoomed in');
     assert.equal(
-      await page.$eval('#wave-all g.run[data-run="1"] g.divergence', (g) => g.getAttribute('data-t')),
+      await page.$eval('#wave-all g.run[data-run="0"] g.divergence', (g) => g.getAttribute('data-t')),
       String(t),
     );
     const top = await page.$eval('#wave-all', (e) => e.getBoundingClientRect().top);
@@ -168,13 +176,60 @@ describe('HTML report in chromium', () => {
     await page.close();
   });
 
+  it('a trace over the cap: the page says so, draws one change per pixel column, zooms to real edges', async () => {
+    const recs: TraceRecord[] = [];
+    for (let t = 0; t <= MAX_RECORDS + 1000; t++)
+      recs.push({ t, cpu: 0, kind: 'line', signal: 'cpu0.cntv', level: t % 2 === 1 });
+    const file = join(dir, 'big.html');
+    const run = {
+      name: 'big',
+      policy: 'level',
+      seed: 0,
+      end: 'limit',
+      ticks: recs.length,
+      instructions: 0,
+      uart: '',
+      verdicts: [],
+      passed: true,
+      costs: {},
+      divergence: null,
+    };
+    writeFileSync(file, htmlRunReport({ title: 'big', counterHz: 62_500_000 }, { run, records: recs }));
+    const { page, errors } = await open(file);
+    assert.deepEqual(errors, []);
+    assert.match((await page.textContent('.note')) ?? '', /the first 200000 \(up to t=199999 ticks/);
+    const edges = () =>
+      page.$eval('g.track[data-key="cpu0.cntv"]', (g) => (g.getAttribute('data-edges') ?? '').split(' '));
+    const width = await page.$eval('#wave-0 svg', (s) => Number(s.getAttribute('width')));
+    assert.ok((await edges()).length <= width, 'at most one drawn change per pixel column');
+    assert.ok(
+      (await page.$$('g.track[data-key="cpu0.cntv"] rect.dense')).length > 0,
+      'dense parts are shaded',
+    );
+    for (let i = 0; i < 10; i++) await page.click('#wave-0 button[data-act="in"]');
+    const [a, b] = await view(page, 'wave-0');
+    const shown = (await edges()).map((e: string) => e.split(':').map(Number));
+    assert.ok(shown.length >= b - a - 2, `every change in ${a}..${b} once zoomed in (${shown.length})`);
+    for (const [k, [t, v]] of shown.entries()) {
+      assert.ok(t >= a - 1 && t <= b + 1 && v === t % 2, `${t}:${v}`);
+      if (k > 0) assert.equal(t, shown[k - 1][0] + 1, 'consecutive ticks, none dropped');
+    }
+    await page.close();
+  });
+
   it('conformance: filters hide rows, a failing check links to its waveform', async () => {
     const { page, errors } = await open(join(dir, 'conformance.html'));
     assert.deepEqual(errors, []);
     const visible = () => page.$$eval('tr[data-policy]', (rs) => rs.filter((r) => !r.hidden).length);
-    assert.equal(await visible(), 4);
+    const rows = await page.$$eval('tr[data-policy]', (rs) => rs.length);
+    assert.equal(rows, 2 * 3, 'two checks under three generations');
+    assert.equal(await visible(), rows);
     await page.selectOption('#filters select[name="result"]', 'fail');
-    assert.equal(await visible(), 1);
+    assert.equal(await visible(), 1, 'the seed-fix check fails under linux-4.2 only');
+    await page.selectOption('#filters select[name="result"]', '');
+    await page.selectOption('#filters select[name="policy"]', 'linux-7.0');
+    assert.equal(await visible(), 2);
+    await page.selectOption('#filters select[name="policy"]', '');
     await page.click('tr[data-result="fail"] a[href^="#sec-"]');
     assert.equal(await page.$$eval('section[id^="sec-"] .wave svg g.track', (g) => g.length > 0), true);
     await page.close();

@@ -194,7 +194,13 @@ Wave.prototype.draw = function () {
       var bandStart = LABEL_W, bandVal = cur;
       for (; i < ch.length && ch[i] <= v1; i += 2) {
         var t = ch[i], val = ch[i + 1], xr = Math.round(X(t));
-        if (xr === lastRounded) { dense.push(xr); cur = val; continue; }
+        if (xr === lastRounded) {
+          // several changes in one pixel column: shade contiguous columns as one rect
+          var dl = dense[dense.length - 1];
+          if (dl && dl[1] >= xr - 1) dl[1] = xr; else dense.push([xr, xr]);
+          cur = val;
+          continue;
+        }
         lastRounded = xr;
         edges.push(t + ':' + val);
         if (tr.kind === 'bit') d += 'H' + xr + 'V' + (val ? hi : lo);
@@ -222,7 +228,7 @@ Wave.prototype.draw = function () {
         var gp = el('path', { d: 'M' + gx + ' ' + (hi - 2) + 'V' + (lo + 2), class: 'glitch', 'data-t': t }, null, g);
         el('title', {}, 'pulse within one tick at t=' + t, gp);
       });
-      dense.forEach(function (x) { el('rect', { x: x - 0.5, y: hi, width: 1, height: lo - hi, class: 'dense' }, null, g); });
+      dense.forEach(function (d) { el('rect', { x: d[0] - 0.5, y: hi, width: d[1] - d[0] + 1, height: lo - hi, class: 'dense' }, null, g); });
       g.setAttribute('data-edges', edges.join(' '));
       if (self.diff[tr.key] !== undefined && self.diff[tr.key] >= v0 && self.diff[tr.key] <= v1) {
         var dx = X(self.diff[tr.key]);
