@@ -42,6 +42,7 @@
 import { bit, field, getField, lowMask, testBit } from '../../sim/bits.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import { Signal } from '../../sim/signal.ts';
+import { primecellRead, primecellWrite } from './primecell.ts';
 import type { AccessSize, MmioDevice } from '../mmio.ts';
 import { register } from '../mmio/builders.ts';
 import { type MmioRegion, MmioTable, WORD_BYTES } from '../mmio/region.ts';
@@ -185,19 +186,13 @@ export class Pl011 implements MmioDevice, Saveable<Pl011State> {
     return accepted;
   }
 
-  /** A read of any width is a word read of the register (its side effects included), narrowed to the bytes asked for. */
+  /** PrimeCell access rule (primecell.ts). */
   read(offset: number, size: AccessSize, cpu: number): number {
-    const lane = offset & 3;
-    const word = this.frame.read(offset - lane, WORD_BYTES, cpu);
-    const bytes = size === 8 ? 4 : size;
-    return ((word >>> (lane * 8)) & lowMask(bytes * 8)) >>> 0;
+    return primecellRead(this.frame, offset, size, cpu);
   }
 
-  /** A write of any width at a word-aligned offset writes the zero-extended value; other offsets are ignored. */
   write(offset: number, size: AccessSize, value: number, cpu: number): void {
-    if ((offset & 3) !== 0) return;
-    const bytes = size === 8 ? 4 : size;
-    this.frame.write(offset, WORD_BYTES, (value & lowMask(bytes * 8)) >>> 0, cpu);
+    primecellWrite(this.frame, offset, size, value, cpu);
   }
 
   defaultState(): Pl011State {

@@ -18,9 +18,9 @@
 //   (as the PL011 here). Reserved offsets are RAZ/WI.
 
 import type { EventHandler, EventId, Kernel } from '../../sim/kernel.ts';
-import { lowMask } from '../../sim/bits.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import { Signal } from '../../sim/signal.ts';
+import { primecellRead, primecellWrite } from './primecell.ts';
 import type { AccessSize, MmioDevice } from '../mmio.ts';
 import { register } from '../mmio/builders.ts';
 import { type MmioRegion, MmioTable, WORD_BYTES } from '../mmio/region.ts';
@@ -89,17 +89,13 @@ export class Pl031 implements MmioDevice, Saveable<Pl031State>, EventHandler {
     return (this.s.offset + this.seconds()) % U32;
   }
 
+  /** PrimeCell access rule (primecell.ts). */
   read(offset: number, size: AccessSize, cpu: number): number {
-    const lane = offset & 3;
-    const word = this.frame.read(offset - lane, WORD_BYTES, cpu);
-    const bytes = size === 8 ? 4 : size;
-    return ((word >>> (lane * 8)) & lowMask(bytes * 8)) >>> 0;
+    return primecellRead(this.frame, offset, size, cpu);
   }
 
   write(offset: number, size: AccessSize, value: number, cpu: number): void {
-    if ((offset & 3) !== 0) return;
-    const bytes = size === 8 ? 4 : size;
-    this.frame.write(offset, WORD_BYTES, (value & lowMask(bytes * 8)) >>> 0, cpu);
+    primecellWrite(this.frame, offset, size, value, cpu);
   }
 
   onEvent(): void {
