@@ -16,13 +16,13 @@
 // access is ignored. Only aligned word accesses are defined; other widths are
 // UNPREDICTABLE and RAZ/WI here.
 
-import { getField, lowMask, setField, testBit } from '../../sim/bits.ts';
+import { getField, setField, testBit } from '../../sim/bits.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import { Signal } from '../../sim/signal.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { AccessSize, Clock, MmioDevice } from '../mmio.ts';
-import { register } from '../mmio/builders.ts';
-import { type MmioRegion, MmioTable } from '../mmio/region.ts';
+import { MmioTable } from '../mmio/region.ts';
+import { giccTable } from './gicc-frame.ts';
 import {
   type Distributor,
   type DistributorClient,
@@ -33,53 +33,15 @@ import {
   HPPI_SOURCE,
 } from './distributor.ts';
 import { SGI_COUNT, SPURIOUS, FIRST_SPECIAL_INTID, SPURIOUS_GROUP1 } from './intid.ts';
+import { aprIndex, aprRunningPriority, groupPriority, MIN_ABPR, MIN_BPR } from './priority.ts';
 import {
-  aprIndex,
-  aprRunningPriority,
-  groupPriority,
-  IDLE_PRIORITY,
-  MIN_ABPR,
-  MIN_BPR,
-  PRIORITY_MASK,
-  RPR_IDLE,
-} from './priority.ts';
-import {
-  GICC_ABPR,
-  GICC_AEOIR,
-  GICC_AHPPIR,
-  GICC_AIAR,
-  GICC_APR0,
-  GICC_BPR,
-  GICC_BPR_BinaryPoint,
-  GICC_CTLR,
   GICC_CTLR_AckCtl,
   GICC_CTLR_CBPR,
   GICC_CTLR_EOImode,
   GICC_CTLR_FIQEn,
-  GICC_DIR,
-  GICC_EOIR,
-  GICC_HPPIR,
-  GICC_IAR,
   GICC_IAR_CPUID,
   GICC_IAR_InterruptID,
-  GICC_IIDR,
-  GICC_IIDR_ArchVersion,
-  GICC_IIDR_ProductID,
-  GICC_NSAPR0,
-  GICC_PMR,
-  GICC_RPR,
-  IIDR_Revision,
 } from './registers.ts';
-
-/** GICC_IIDR: ProductID 0x056, ArchVersion 2 (GICv2), Revision 1, Implementer 0 (none claimed). */
-export const GICC_IIDR_VALUE = setField(
-  setField(setField(0, GICC_IIDR_ProductID, 0x56), GICC_IIDR_ArchVersion, 2),
-  IIDR_Revision,
-  1,
-);
-
-/** Writable GICC_CTLR bits [9:0]. */
-const CTLR_WRITABLE = lowMask(10);
 
 export interface CpuInterfaceOptions {
   readonly cpu: number;
@@ -128,7 +90,7 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
     this.irq = new Signal(`cpu${opts.cpu}.irq`);
     this.fiq = new Signal(`cpu${opts.cpu}.fiq`);
     this.dist.attach(this.cpu, this);
-    this.frame = new MmioTable(this.giccTable());
+    this.frame = new MmioTable(giccTable(this));
   }
 
   distributorChanged(): void {
@@ -276,100 +238,6 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
 
   write(offset: number, size: AccessSize, value: number, cpu: number): void {
     this.frame.write(offset, size, value, cpu);
-  }
-
-  /**
-   * The GICC register table (GICv2 4.4, Table 4-2), word access only.
-   * APR1-3/NSAPR1-3 (32 levels fit APR0) and reserved offsets are RAZ/WI.
-   * Writes of the configuration registers recompute the outputs.
-   */
-  private giccTable(): MmioRegion[] {
-    const cfg = (name: string, offset: number, read: () => number, set: (v: number) => void): MmioRegion =>
-      register({
-        name,
-        offset,
-        read,
-        write: (_c, _o, _s, v) => {
-          set(v);
-          this.update();
-        },
-      });
-    return [
-      cfg(
-        'GICC_CTLR',
-        GICC_CTLR,
-        () => this.ctlr,
-        (v) => {
-          this.ctlr = (v & CTLR_WRITABLE) >>> 0;
-        },
-      ),
-      cfg(
-        'GICC_PMR',
-        GICC_PMR,
-        () => this.pmr,
-        (v) => {
-          this.pmr = v & PRIORITY_MASK;
-        },
-      ),
-      // A value below the minimum sets the minimum (GICv2 4.4.3).
-      cfg(
-        'GICC_BPR',
-        GICC_BPR,
-        () => this.bpr,
-        (v) => {
-          this.bpr = Math.max(getField(v, GICC_BPR_BinaryPoint), MIN_BPR);
-        },
-      ),
-      register({ name: 'GICC_IAR', offset: GICC_IAR, read: () => this.acknowledge(false) }),
-      register({
-        name: 'GICC_EOIR',
-        offset: GICC_EOIR,
-        write: (_c, _o, _s, v) => this.endOfInterrupt(v, false),
-      }),
-      register({
-        name: 'GICC_RPR',
-        offset: GICC_RPR,
-        read: () => {
-          const rp = this.runningPriority();
-          return rp === IDLE_PRIORITY ? RPR_IDLE : rp;
-        },
-      }),
-      register({ name: 'GICC_HPPIR', offset: GICC_HPPIR, read: () => this.highestPending(false) }),
-      cfg(
-        'GICC_ABPR',
-        GICC_ABPR,
-        () => this.abpr,
-        (v) => {
-          this.abpr = Math.max(getField(v, GICC_BPR_BinaryPoint), MIN_ABPR);
-        },
-      ),
-      register({ name: 'GICC_AIAR', offset: GICC_AIAR, read: () => this.acknowledge(true) }),
-      register({
-        name: 'GICC_AEOIR',
-        offset: GICC_AEOIR,
-        write: (_c, _o, _s, v) => this.endOfInterrupt(v, true),
-      }),
-      register({ name: 'GICC_AHPPIR', offset: GICC_AHPPIR, read: () => this.highestPending(true) }),
-      // Software save/restore of the active priorities (GICv2 4.4.12).
-      cfg(
-        'GICC_APR0',
-        GICC_APR0,
-        () => this.apr,
-        (v) => {
-          this.apr = v >>> 0;
-        },
-      ),
-      cfg(
-        'GICC_NSAPR0',
-        GICC_NSAPR0,
-        () => this.nsapr,
-        (v) => {
-          this.nsapr = v >>> 0;
-        },
-      ),
-      register({ name: 'GICC_IIDR', offset: GICC_IIDR, read: () => GICC_IIDR_VALUE }),
-      register({ name: 'GICC_DIR', offset: GICC_DIR, write: (_c, _o, _s, v) => this.deactivate(v) }),
-    ];
   }
 
   // ---- state is data ----

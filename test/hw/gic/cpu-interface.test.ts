@@ -3,7 +3,7 @@
 // IRQ/FIQ outputs.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { GICC_IIDR_VALUE } from '../../../src/hw/gic/cpu-interface.ts';
+import { GICC_IIDR_VALUE } from '../../../src/hw/gic/gicc-frame.ts';
 import * as R from '../../../src/hw/gic/registers.ts';
 import { bitReg, enableAll, type Fixture, makeGic, setupIrq } from './fixture.ts';
 
