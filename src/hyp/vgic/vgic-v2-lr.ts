@@ -70,7 +70,7 @@ export function populateLr(
   }
   const edge = irq.config === VGIC_CONFIG_EDGE;
   // mapped edge, active with a latched edge: software LR (see the file comment of vgic-v2.ts)
-  const hwLr = irq.hw && !(edge && irq.active && showPending);
+  const hwLr = irq.hw && !(edge && irq.active && shown);
   let st = irq.active ? LrState.Active : 0;
   // never pending+active with HW=1 (5.3.9), nor for level interrupts: a level
   // interrupt is re-presented after its EOI maintenance resamples the line
