@@ -30,11 +30,14 @@ export class VgicMmioHandlers {
 
   // ---- GICD_IGROUPR ----
   readonly readGroup: Read = (vcpu, intid) => (this.irq(vcpu, intid).group !== 0 ? 1 : 0);
-  /** A 1 bit makes the interrupt group 1; a 0 bit leaves it (groups only move to 1 on a write). */
+  /**
+   * Read/write (GICv2 4.3.4): each bit written is the interrupt's group
+   * (KVM's vgic_mmio_write_group, IIDR revision 2); a change may make a
+   * pending interrupt deliverable, so it is queued as KVM does.
+   */
   readonly writeGroup: Write = (vcpu, intid, v) => {
-    if (v === 0) return;
     const i = this.irq(vcpu, intid);
-    i.group = 1;
+    i.group = v !== 0 ? 1 : 0;
     this.core.queueIrq(i);
   };
   readonly uwriteGroup: Write = (vcpu, intid, v) => {
