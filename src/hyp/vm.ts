@@ -258,6 +258,14 @@ export class Vm
             v.index,
             `MMIO access at 0x${a.pa.toString(16)} without a valid syndrome (ISV=0)`,
           );
+        if (a.size === 8 && w === GuestWindow.GICD) {
+          // LDR/STR Xt: what the generation's vgic did with it (RAZ/WI, or two word accesses)
+          if (a.write) {
+            this.vgic.gicdWrite64(a.pa - base, a.valueLo, a.valueHi, v.index);
+            cpu.completeMmioWrite();
+          } else cpu.completeMmioRead(this.vgic.gicdRead64(a.pa - base, v.index));
+          break;
+        }
         const size = a.size === 8 ? 4 : (a.size as 1 | 2 | 4);
         if (a.write) {
           dev.write(a.pa - base, size, a.valueLo, v.index);

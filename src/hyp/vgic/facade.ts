@@ -85,4 +85,11 @@ export interface VgicFacade extends Saveable<VgicSnapshot> {
   readonly gicvTrap: MmioDevice;
   /** The GICD emulation (trap-and-emulate); `cpu` of an access = the vcpu. */
   readonly gicd: MmioDevice;
+  /**
+   * A 64-bit guest access to GICD (LDR/STR of an X register), as the
+   * release handled it: the new vgic has no 8-byte region on GICv2 (RAZ/WI);
+   * the old one split it into two word accesses.
+   */
+  gicdRead64(offset: number, vcpu: number): bigint;
+  gicdWrite64(offset: number, lo: number, hi: number, vcpu: number): void;
 }

@@ -148,6 +148,18 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
     return this.dist;
   }
 
+  /**
+   * dispatch_mmio_read/write: no GICv2 region allows an 8-byte access
+   * (check_region fails), so it is RAZ/WI; the table says so.
+   */
+  gicdRead64(offset: number, vcpu: number): bigint {
+    return BigInt(this.dist.read(offset, 8, vcpu));
+  }
+
+  gicdWrite64(offset: number, lo: number, _hi: number, vcpu: number): void {
+    this.dist.write(offset, 8, lo, vcpu);
+  }
+
   save(): VgicState {
     return saveVgic(this.core, this.v2, this.dist);
   }

@@ -14,6 +14,7 @@
 //   read-only;
 // - GICD_ITARGETSR: the lowest set bit is the target (none = vcpu 0);
 // - GICD_IIDR = 0x4B00043B (ProductID 'K', revision 0); no ID registers;
+// - a 64-bit access is two word accesses, the upper first (read64/write64);
 // - ISPENDR/ICPENDR ignore SGI bits; ISPENDR soft-pends level interrupts;
 //   ICPENDR re-pends a level interrupt whose line is high;
 // - GICD_IS/ICACTIVER and IS/ICPENDR act on the bitmaps only: an LR that
@@ -40,7 +41,15 @@ import {
   GICD_SPENDSGIR,
 } from '../../../hw/gic/registers.ts';
 import { perIrq, register } from '../../../hw/mmio/builders.ts';
-import { ACCESS_8, ACCESS_16, ACCESS_32, type MmioRegion, MmioTable } from '../../../hw/mmio/region.ts';
+import {
+  ACCESS_8,
+  ACCESS_16,
+  ACCESS_32,
+  findRegion,
+  intidOf,
+  type MmioRegion,
+  MmioTable,
+} from '../../../hw/mmio/region.ts';
 import type { LegacyDist } from './legacy-dist.ts';
 
 /** Per-IRQ registers span 1024 interrupts. */
@@ -50,8 +59,45 @@ const ANY_WIDTH = ACCESS_8 | ACCESS_16 | ACCESS_32;
 export const LEGACY_GICD_IIDR = 0x4b00043b;
 
 export class LegacyDistMmio extends MmioTable {
-  constructor(d: LegacyDist, retire: (vcpu: number) => void) {
+  constructor(
+    private readonly d: LegacyDist,
+    retire: (vcpu: number) => void,
+  ) {
     super(legacyTable(d, retire), { nrIrqs: () => d.nrIrqs, cpus: d.nrVcpus });
+  }
+
+  /**
+   * A 64-bit access (vgic_handle_mmio_access + call_range_handler): the
+   * range must hold all 8 bytes (vgic_find_range with len 8), then the
+   * handler runs twice as a 32-bit access, the upper word (offset + 4)
+   * first. An access no range holds whole returned -ENXIO and went to
+   * userspace, whose in-kernel-GIC region has no handlers (QEMU): RAZ/WI.
+   * A word whose INTIDs do not exist is RAZ/WI (vgic_validate_access; KVM
+   * checked the first word only and let the handler index past the end).
+   */
+  read64(offset: number, vcpu: number): bigint {
+    const r = this.wideRegion(offset, vcpu);
+    if (r === null) return 0n;
+    const hi = this.wordOk(r, offset + 4) ? r.read(vcpu, offset + 4, 4) >>> 0 : 0;
+    const lo = this.wordOk(r, offset) ? r.read(vcpu, offset, 4) >>> 0 : 0;
+    return (BigInt(hi) << 32n) | BigInt(lo);
+  }
+
+  write64(offset: number, lo: number, hi: number, vcpu: number): void {
+    const r = this.wideRegion(offset, vcpu);
+    if (r === null) return;
+    if (this.wordOk(r, offset + 4)) r.write(vcpu, offset + 4, 4, hi >>> 0);
+    if (this.wordOk(r, offset)) r.write(vcpu, offset, 4, lo >>> 0);
+  }
+
+  private wideRegion(offset: number, vcpu: number): MmioRegion | null {
+    if (vcpu < 0 || vcpu >= this.d.nrVcpus || offset % 8 !== 0) return null;
+    const r = findRegion(this.table, offset);
+    return r !== null && offset + 8 <= r.offset + r.len ? r : null;
+  }
+
+  private wordOk(r: MmioRegion, offset: number): boolean {
+    return r.bitsPerIrq === 0 || intidOf(r, offset) < this.d.nrIrqs;
   }
 }
 

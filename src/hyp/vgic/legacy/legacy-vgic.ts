@@ -26,7 +26,7 @@ export class LegacyVgic implements VgicFacade, Saveable<LegacyVgicState> {
   readonly d: LegacyDist;
   readonly cpus: LegacyCpuIf[] = [];
   readonly hw: LegacyHwstate;
-  readonly gicd: MmioDevice;
+  readonly gicd: LegacyDistMmio;
   /** the legacy vgic never traps the GICV frame */
   readonly gicvTrap: MmioDevice = { read: () => 0, write: () => {} };
 
@@ -35,6 +35,14 @@ export class LegacyVgic implements VgicFacade, Saveable<LegacyVgicState> {
     for (let v = 0; v < opts.nrVcpus; v++) this.cpus.push(new LegacyCpuIf(this.d.nrIrqs));
     this.hw = new LegacyHwstate(this.d, this.cpus);
     this.gicd = new LegacyDistMmio(this.d, (v) => this.retireDisabledIrqs(v));
+  }
+
+  gicdRead64(offset: number, vcpu: number): bigint {
+    return this.gicd.read64(offset, vcpu);
+  }
+
+  gicdWrite64(offset: number, lo: number, hi: number, vcpu: number): void {
+    this.gicd.write64(offset, lo, hi, vcpu);
   }
 
   get counters() {
