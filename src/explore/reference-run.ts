@@ -7,7 +7,8 @@ import type { AckEntry } from '../hw/board/acks.ts';
 import type { RunEnd } from '../hw/board/run-result.ts';
 import { buildImages } from '../scenario/images.ts';
 import { applyToReference, buildReference } from '../scenario/machines.ts';
-import type { Scenario } from '../scenario/types.ts';
+import { armLabelEvents, armTimedEvents } from '../scenario/host-triggers.ts';
+import type { HostEvent, Scenario } from '../scenario/types.ts';
 
 export interface ReferenceResult {
   readonly end: RunEnd;
@@ -23,17 +24,9 @@ export function runReference(s: Scenario, seed = 0): ReferenceResult {
     seed,
     trace: { enabled: false, emit() {} },
   });
-  s.host.forEach((ev, i) => {
-    const fire = () => applyToReference(ref, ev.action);
-    if (ev.trigger.kind === 'at') {
-      const id = ref.board.kernel.createEvent(`host.${i}`, { onEvent: fire });
-      ref.board.kernel.schedule(id, ev.trigger.ticks);
-    } else {
-      const addr = images[ev.trigger.vcpu]?.symbols.get(ev.trigger.label);
-      if (addr === undefined) throw new RangeError(`no label '${ev.trigger.label}'`);
-      ref.board.cpus[ev.trigger.vcpu].addBreakpoint(addr, fire);
-    }
-  });
+  const fire = (ev: HostEvent) => applyToReference(ref, ev.action);
+  armTimedEvents(ref, s.host, fire);
+  armLabelEvents(ref, s, images, fire);
   const r = ref.run(s.machine.limits);
   return { end: r.end, ticks: r.ticks, acks: r.acks, uart: r.uart };
 }

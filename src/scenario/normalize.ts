@@ -115,10 +115,19 @@ function guestOf(g: Parsed['guest'], vcpus: number, tree: YamlTree, filePath: Ma
 }
 
 function hostEventOf(ev: NonNullable<Parsed['host']>[number], where: Location): HostEvent {
-  const trigger =
-    ev.at !== undefined
-      ? { kind: 'at' as const, ticks: ev.at }
-      : { kind: 'after' as const, vcpu: ev.after!.vcpu, label: ev.after!.label };
+  let trigger: HostEvent['trigger'];
+  if (typeof ev.at === 'number') trigger = { kind: 'at', ticks: ev.at };
+  else if (ev.at !== undefined) trigger = { kind: 'at', ticks: ev.at.from, to: ev.at.to };
+  else {
+    const a = ev.after!;
+    trigger = {
+      kind: 'after',
+      vcpu: a.vcpu,
+      ...(a.label === undefined ? {} : { label: a.label }),
+      ...(a.address === undefined ? {} : { address: Number(a.address) }),
+      ...(a.hit === undefined ? {} : { hit: a.hit }),
+    };
+  }
   const kind = ACTION_KEYS.find((k) => ev[k] !== undefined)!;
   let action: HostAction;
   switch (kind) {

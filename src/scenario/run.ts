@@ -3,22 +3,20 @@
 // guest passes a label), run to the end, check the expectations, and, when
 // the scenario asks, compare with the reference machine fed the same inputs.
 
-import type { EventHandler } from '../sim/kernel.ts';
 import { NULL_SINK, type TraceSink, WindowSink } from '../sim/trace/sink.ts';
 import { type ExceptionLoop, exceptionLoops, type RunEnd } from '../hw/board/run-result.ts';
-import type { ReferenceMachine } from '../reference/machine.ts';
 import type { HypCounters } from '../hyp/vcpu/exits.ts';
 import type { Vm } from '../hyp/vm.ts';
 import type { VgicCounters } from '../hyp/vgic/counters.ts';
 import type { TimerCounters } from '../hyp/timer/arch-timer.ts';
 import { type Divergence, findDivergence } from './divergence.ts';
 import { checkExpectations, type Verdict } from './expect.ts';
-import { buildImages, type VcpuImage } from './images.ts';
+import { buildImages } from './images.ts';
 import { applyToReference, applyToVm, buildReference, buildVm } from './machines.ts';
 import type { AckEntry } from '../hw/board/acks.ts';
 import type { Cpu } from '../hw/cpu/cpu.ts';
 import { UNDEF_NAMES } from '../hw/cpu/ops.ts';
-import { type ScenarioDiagnostic, ScenarioError } from './diagnostics.ts';
+import { armLabelEvents, armTimedEvents } from './host-triggers.ts';
 import type { HostEvent, Scenario } from './types.ts';
 
 export interface RunOptions {
@@ -85,41 +83,6 @@ function undefinedReport(cpus: readonly Cpu[]): UndefinedReport {
   return { counts, seen };
 }
 
-/** Host events triggered by time become named kernel events (so they survive save/restore). */
-function armTimedEvents(
-  m: Vm | ReferenceMachine,
-  events: readonly HostEvent[],
-  fire: (ev: HostEvent, index: number) => void,
-): void {
-  events.forEach((ev, i) => {
-    if (ev.trigger.kind !== 'at') return;
-    const handler: EventHandler = { onEvent: () => fire(ev, i) };
-    const id = m.board.kernel.createEvent(`host.${i}`, handler);
-    if (ev.trigger.ticks >= m.board.kernel.now) m.board.kernel.schedule(id, ev.trigger.ticks);
-  });
-}
-
-/** `after: { vcpu, label }` triggers: a breakpoint right after the instruction at the label. */
-function armLabelEvents(
-  m: Vm | ReferenceMachine,
-  s: Scenario,
-  images: readonly (VcpuImage | undefined)[],
-  fire: (ev: HostEvent, index: number) => void,
-): void {
-  const diags: ScenarioDiagnostic[] = [];
-  s.host.forEach((ev, i) => {
-    if (ev.trigger.kind !== 'after') return;
-    const { vcpu, label } = ev.trigger;
-    const addr = images[vcpu]?.symbols.get(label);
-    if (addr === undefined) {
-      diags.push({ ...ev.where, message: `host[${i}].after: no label '${label}' in vcpu${vcpu}'s code` });
-      return;
-    }
-    m.board.cpus[vcpu].addBreakpoint(addr, () => fire(ev, i));
-  });
-  if (diags.length > 0) throw new ScenarioError(diags);
-}
-
 export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
   const policy = opts.policy ?? s.machine.policy;
   const seed = opts.seed ?? 0;
@@ -128,6 +91,8 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
   const limits = s.machine.limits;
 
   let saveRequested = false;
+  // executions of each `after` event's instruction, across save/restore
+  const hits = new Float64Array(s.host.length);
   const arm = (vm: Vm) => {
     const fire = (ev: HostEvent) => {
       if (trace.enabled)
@@ -138,7 +103,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
       } else applyToVm(vm, ev);
     };
     armTimedEvents(vm, s.host, fire);
-    armLabelEvents(vm, s, images, fire);
+    armLabelEvents(vm, s, images, fire, hits);
   };
 
   // A windowed trace judges its window by the machine's clock.

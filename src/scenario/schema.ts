@@ -242,12 +242,30 @@ export const ACTION_KEYS = ['irqLine', 'exit', 'saveRestore', 'counterOffset'] a
 
 export const hostEventSchema = withJson(
   strict({
-    at: ticks('counter ticks since start').optional(),
+    at: union(
+      [
+        ticks('counter ticks since start'),
+        strict({
+          from: ticks('first instant of the window (counter ticks since start); `run` uses it'),
+          to: ticks('last instant of the window (>= from); the explorer tries every instant in [from, to]'),
+        }).describe('a window of instants: `run` uses `from`; `vgicsim explore` tries each'),
+      ],
+      'counter ticks since start, or { from: <ticks>, to: <ticks> }',
+    )
+      .describe('when: counter ticks since start, or a window { from, to }')
+      .optional(),
     after: strict({
-      vcpu: vcpuIndex('the vcpu that executes the labelled instruction'),
-      label: z.string().min(1).describe('a label of that vcpu'),
+      vcpu: vcpuIndex('the vcpu that executes the instruction'),
+      label: z.string().min(1).describe('a label of that vcpu (give label or address)').optional(),
+      address: u64('the address of the instruction (give label or address); vgicsim extension').optional(),
+      hit: smallInt(
+        1,
+        Number.MAX_SAFE_INTEGER,
+        'only the n-th time the instruction executes (1 = the first); default: every time',
+        'a count >= 1',
+      ).optional(),
     })
-      .describe('right after the guest executes the instruction at this label')
+      .describe('right after the guest executes the instruction at this label or address')
       .optional(),
     irqLine: irqLineSchema.optional(),
     exit: z.literal('host').describe('force an exit to the host').optional(),

@@ -23,7 +23,7 @@ import {
   VCPU_KEYS,
   vcpuIndex,
 } from './schema.ts';
-import { ticks } from './values.ts';
+import { ticks, u64 } from './values.ts';
 import { type DataPath, formatPath, type YamlTree } from './yaml-tree.ts';
 
 type Dict = Record<string, unknown>;
@@ -43,6 +43,9 @@ function field<T>(schema: z.ZodType<T>, v: unknown, dflt: T): T | undefined {
 }
 
 const anyTicks = ticks('');
+const anyU64 = u64('');
+/** Longest `at: { from, to }` window (ticks): the explorer tries every instant of it. */
+export const MAX_WINDOW = 4096;
 const anyVcpu = vcpuIndex('');
 const VCPU_NAME = /^vcpu([0-9]+)$/;
 
@@ -194,6 +197,27 @@ function checkHost(top: Dict, emit: Emit, checkVcpu: CheckVcpu, spis: number | u
       );
 
     checkVcpu(tryParse(anyVcpu, dict(ev.after)?.vcpu), [...here, 'after', 'vcpu']);
+    const after = dict(ev.after);
+    if (after !== undefined) {
+      const where = (after.label === undefined) === (after.address === undefined);
+      if (where) emit([...here, 'after'], `${name}.after: give exactly one of label or address`);
+      const addr = tryParse(anyU64, after.address);
+      if (addr !== undefined && (addr & 3n) !== 0n)
+        emit(
+          [...here, 'after', 'address'],
+          `${name}.after.address: an instruction address is a multiple of 4`,
+        );
+    }
+    const window = dict(ev.at);
+    const from = tryParse(anyTicks, window?.from);
+    const to = tryParse(anyTicks, window?.to);
+    if (from !== undefined && to !== undefined && to < from)
+      emit([...here, 'at', 'to'], `${name}.at: the window ends before it starts (to ${to} < from ${from})`);
+    if (from !== undefined && to !== undefined && to - from >= MAX_WINDOW)
+      emit(
+        [...here, 'at', 'to'],
+        `${name}.at: a window spans at most ${MAX_WINDOW} ticks (the explorer tries each)`,
+      );
 
     const irq = dict(ev.irqLine);
     const intid = tryParse(irqLineSchema.shape.intid, irq?.intid);
@@ -221,7 +245,7 @@ function checkHost(top: Dict, emit: Emit, checkVcpu: CheckVcpu, spis: number | u
       }
     }
 
-    const t = tryParse(anyTicks, ev.at);
+    const t = tryParse(anyTicks, ev.at) ?? from;
     if (t !== undefined) {
       if (last !== undefined && t < last.at)
         emit([...here, 'at'], `${name}: events with \`at\` must be in time order (${t} after ${last.at})`);

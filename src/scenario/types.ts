@@ -76,7 +76,14 @@ export type Guest =
   /** Index = vcpu number; length = machine.vcpus; undefined = no code of its own. */
   { kind: 'vcpus'; vcpus: (VcpuGuest | undefined)[] } | { kind: 'linux'; linux: LinuxGuest };
 
-export type HostTrigger = { kind: 'at'; ticks: number } | { kind: 'after'; vcpu: number; label: string };
+export type HostTrigger =
+  /** `at: t`, or a window `at: { from: t, to }` (`run` uses `from`; the explorer tries each instant up to `to`) */
+  | { kind: 'at'; ticks: number; to?: number }
+  /**
+   * Right after vcpu `vcpu` executes the instruction at `label` (or at
+   * `address`): every time, or only the `hit`-th time (1-based).
+   */
+  | { kind: 'after'; vcpu: number; label?: string; address?: number; hit?: number };
 
 export type HostAction =
   /** KVM_IRQ_LINE; `vcpu` is set for PPIs only. */
