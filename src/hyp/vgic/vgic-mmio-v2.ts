@@ -54,6 +54,7 @@ import {
   intidOf,
   type MmioRegion,
   MmioTable,
+  WORD_BYTES,
 } from '../../hw/mmio/region.ts';
 import { getField, setField, testBit } from '../../sim/bits.ts';
 import type { VgicCore } from './vgic.ts';
@@ -84,16 +85,27 @@ export class VgicDistMmio extends MmioTable {
 }
 
 /**
- * Writes of 1s to the active state of SPIs halt the guest around the change
- * (KVM's vgic_change_active_prepare/finish), so that no vcpu holds the
- * interrupt in an LR meanwhile.
+ * Guest accesses to the active state of SPIs halt the guest around them
+ * (KVM's vgic_access_active_prepare/finish, kvm_arm_halt_guest): every
+ * running vcpu exits and syncs its LRs first, so a read sees what the
+ * guest did in an LR (acknowledged, deactivated) and a write cannot race
+ * with it; counted in `halts`.
+ * Save (`uread`) reads without halting: the vcpus are out of the guest.
  */
 export function haltingForSpis(r: MmioRegion, v2: VgicV2): MmioRegion {
-  const write = r.write;
+  const { read, write } = r;
   return {
     ...r,
+    read(vcpu, off, size) {
+      const halt = !isPrivate(intidOf(r, off));
+      if (halt) v2.haltGuest();
+      const value = read(vcpu, off, size);
+      if (halt) v2.resumeGuest();
+      return value;
+    },
+    uread: r.uread ?? ((vcpu, off) => read(vcpu, off, WORD_BYTES)),
     write(vcpu, off, size, value) {
-      const halt = !isPrivate(intidOf(r, off)) && value !== 0;
+      const halt = !isPrivate(intidOf(r, off));
       if (halt) v2.haltGuest();
       write(vcpu, off, size, value);
       if (halt) v2.resumeGuest();

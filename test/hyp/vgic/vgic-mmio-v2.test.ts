@@ -169,9 +169,12 @@ describe('GICD emulation: per-interrupt registers', () => {
     m.vgic.injectIrq(null, SPI, true);
     m.enter(1);
     assert.equal(m.iar(1), SPI); // vcpu1 runs its handler, LR active
-    assert.equal(m.gicdRead(0, GICD_ISACTIVER + SPI_WORD), 0, 'still in the LR: not yet seen');
-    m.gicdWrite(0, GICD_ICACTIVER + SPI_WORD, SPI_BIT); // from vcpu0
+    // the read halts vcpu1 too (issue 14): its LR is synced, so the acknowledgement is seen
+    assert.equal(m.gicdRead(0, GICD_ISACTIVER + SPI_WORD), SPI_BIT, 'in the LR: seen after the halt');
     assert.equal(m.vgic.counters.halts, 1);
+    assert.equal(m.lrState(1, 0), 2, 're-entered with the interrupt active in its LR');
+    m.gicdWrite(0, GICD_ICACTIVER + SPI_WORD, SPI_BIT); // from vcpu0
+    assert.equal(m.vgic.counters.halts, 2);
     assert.deepEqual(m.lrIntids(1), [], 'vcpu1 re-entered without it');
     assert.equal(m.vgic.v2.cpus[1].inGuest, true);
     assert.equal(m.gicdRead(0, GICD_ISACTIVER + SPI_WORD), 0);
