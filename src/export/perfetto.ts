@@ -64,8 +64,12 @@ export function writePerfetto(records: readonly TraceRecord[], o: PerfettoOption
         close(tid, r.t);
         const name =
           r.state === 'guest' ? 'guest' : r.state === 'hyp' ? `exit: ${r.reason ?? ''}`.trim() : r.state;
-        if (r.state !== 'off')
-          open.set(tid, { name, t: r.t, args: r.reason ? { reason: r.reason } : undefined });
+        if (r.state !== 'off') {
+          const args: Record<string, unknown> | undefined = r.reason || r.pcpu !== undefined ? {} : undefined;
+          if (r.reason) args!.reason = r.reason;
+          if (r.pcpu !== undefined) args!.pcpu = r.pcpu;
+          open.set(tid, { name, t: r.t, args });
+        }
         break;
       }
       case 'vgic-inject':

@@ -2,7 +2,7 @@
 // Surfer. Signals, by record kind:
 //   line              one 1-bit wire per named signal (timer outputs, GIC lines, virq)
 //   irq               <gic>.<cpu>.intid<N>.pending / .active
-//   vcpu              vcpu<N>.in_guest / in_hyp / blocked
+//   vcpu              vcpu<N>.in_guest / in_hyp / blocked, vcpu<N>.pcpu (4 bits: the physical cpu)
 //   vgic-lr           vgic.vcpu<N>.lr<K>: 2-bit LR state (0 invalid, 1 pending, 2 active, 3 both)
 //   vgic-sync         clears the LR wires of that vcpu (the sync empties the LRs)
 //   vgic-inject       vgic.vcpu<N>.intid<M>_line: the line level last injected
@@ -74,6 +74,8 @@ function changes(r: TraceRecord, lrs: Map<number, Set<number>>): Change[] {
         { scope, name: 'in_guest', width: 1, value: r.state === 'guest' ? 1 : 0 },
         { scope, name: 'in_hyp', width: 1, value: r.state === 'hyp' ? 1 : 0 },
         { scope, name: 'blocked', width: 1, value: r.state === 'blocked' ? 1 : 0 },
+        // which physical cpu runs the vcpu thread (entries and migrations say)
+        ...(r.pcpu === undefined ? [] : [{ scope, name: 'pcpu', width: 4, value: r.pcpu }]),
       ];
     }
     case 'vgic-lr': {

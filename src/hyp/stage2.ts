@@ -6,6 +6,7 @@
 // device (traps, KVM_EXIT_MMIO), anything else is a bus fault. The virtual
 // timer and the counters are the hardware's while the vcpu runs; the
 // physical timer's registers trap (CNTHCTL_EL2.EL1PCEN = 0) and are emulated.
+// "The hardware's" is that of the physical cpu the vcpu is on (it may move).
 
 import type { AckLog } from '../hw/board/acks.ts';
 import type { Board } from '../hw/board/board.ts';
@@ -39,6 +40,8 @@ export interface Stage2Host {
   readonly vgic: { trapsGicv(vcpu: number, offset: number): boolean };
   readonly scheduler: Scheduler;
   readonly acks: AckLog;
+  /** the physical cpu a vcpu runs on: its GICV frame and its hardware timer */
+  pcpuOf(vcpu: number): number;
 }
 
 export class Stage2Port implements GuestPort {
@@ -50,7 +53,8 @@ export class Stage2Port implements GuestPort {
     const w = guestWindowOf(pa);
     if (w === GuestWindow.GICC) {
       const off = pa - windowBase(w);
-      const v = board.gic.gicv(cpu.index).read(off, size, cpu.index);
+      const pcpu = this.vm.pcpuOf(cpu.index);
+      const v = board.gic.gicv(pcpu).read(off, size, pcpu);
       if ((off === GICV_IAR || off === GICV_AIAR) && size === 4)
         acks.record(board.kernel.now, scheduler.localCycles(cpu.index), cpu.index, v, cpu.pc);
       return v;
@@ -65,7 +69,8 @@ export class Stage2Port implements GuestPort {
     if (w === GuestWindow.GICC) {
       const off = pa - windowBase(w);
       if (this.vm.vgic.trapsGicv(cpu.index, off)) return MMIO_EXIT;
-      this.vm.board.gic.gicv(cpu.index).write(off, size, value, cpu.index);
+      const pcpu = this.vm.pcpuOf(cpu.index);
+      this.vm.board.gic.gicv(pcpu).write(off, size, value, pcpu);
       return MMIO_OK;
     }
     return w === GuestWindow.None ? MMIO_BUS_FAULT : MMIO_EXIT;
@@ -79,7 +84,7 @@ export class Stage2Port implements GuestPort {
     if (TRAPPED_TIMER_REGS.has(reg)) return SYSREG_EXIT;
     const { scheduler, board } = this.vm;
     scheduler.syncTo(cpu.index);
-    const timer = board.timers[cpu.index];
+    const timer = board.timers[this.vm.pcpuOf(cpu.index)];
     return counterAt(reg, scheduler.localTicks(cpu.index), timer.cntvoff) ?? timer.readSysReg(reg);
   }
 
@@ -90,7 +95,7 @@ export class Stage2Port implements GuestPort {
     if (denied !== undefined) return denied;
     if (TRAPPED_TIMER_REGS.has(reg)) return SYSREG_EXIT;
     this.vm.scheduler.syncTo(cpu.index);
-    this.vm.board.timers[cpu.index].writeSysReg(reg, value);
+    this.vm.board.timers[this.vm.pcpuOf(cpu.index)].writeSysReg(reg, value);
     return undefined;
   }
 }

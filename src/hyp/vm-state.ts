@@ -11,6 +11,7 @@ import type { TimerPolicy } from './policy/policy.ts';
 import type { ArchTimerState, TimerCounters } from './timer/arch-timer.ts';
 import type { HypCounters } from './vcpu/exits.ts';
 import type { Vcpu, VcpuRunState } from './vcpu/vcpu.ts';
+import type { PlacementState, VcpuPlacement } from './vcpu/vcpu-placement.ts';
 import type { VgicFacade, VgicSnapshot } from './vgic/facade.ts';
 
 /** The parts of a VM its snapshot covers. */
@@ -21,6 +22,7 @@ export interface VmParts {
   readonly generation: Generation;
   readonly policy: TimerPolicy;
   readonly vcpus: readonly Vcpu[];
+  readonly placement: VcpuPlacement;
   readonly power: BoardPower;
   readonly acks: AckLog;
   readonly counters: HypCounters;
@@ -36,6 +38,8 @@ export interface VmState {
   readonly vgic: VgicSnapshot;
   readonly timers: ArchTimerState[];
   readonly vcpus: VcpuRunState[];
+  /** which physical cpu each vcpu thread is on (absent in older snapshots: pinned) */
+  readonly placement?: PlacementState;
   readonly power: PowerState;
   readonly acks: AckEntry[];
   readonly counters: HypCounters;
@@ -51,6 +55,7 @@ export function saveVm(vm: VmParts): VmState {
     vgic: vm.vgic.save(),
     timers: vm.vcpus.map((v) => v.timer.save()),
     vcpus: vm.vcpus.map((v) => v.save()),
+    placement: vm.placement.save(),
     power: vm.power.save(),
     acks: vm.acks.save(),
     counters: structuredClone(vm.counters),
@@ -80,6 +85,7 @@ export function restoreVm(vm: VmParts, s: VmState): void {
   s.vcpus.forEach((st, i) => {
     vm.vcpus[i].restore(st);
   });
+  vm.placement.restore(s.placement ?? vm.placement.defaultState());
   vm.power.restore(s.power);
   vm.acks.restore(s.acks);
   Object.assign(vm.counters, structuredClone(s.counters));

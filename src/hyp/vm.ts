@@ -2,7 +2,11 @@
 // the host; the guest gets the vgic (GICD trapped and emulated, GICC backed
 // by the hardware GICV), a hardware-backed virtual timer and an emulated
 // physical timer, PSCI through HVC, and the PL011 as a userspace device.
-// Every vcpu is pinned to the physical cpu of the same index.
+// vcpus are host threads on the board's physical cpus (board.pcpus, default
+// one per vcpu, pinned): vcpu i starts on physical cpu i, and the host
+// scheduler (vcpu/vcpu-placement.ts) may move it where KVM_RUN has
+// preemption enabled. The GIC's outputs of a physical cpu reach the vcpu
+// placed on it.
 
 import type { Chooser } from '../sim/choice.ts';
 import { SeededChooser } from '../sim/choice.ts';
@@ -25,6 +29,7 @@ import { ArchTimer, newTimerCounters, type TimerCounters, type VcpuWaker } from 
 import { type ExitReason, type HypCounters, MMIO_EXIT_WINDOW, newHypCounters } from './vcpu/exits.ts';
 import { type ExitHandler, RunLoop } from './vcpu/run-loop.ts';
 import { Vcpu } from './vcpu/vcpu.ts';
+import { FREE, STAY, VcpuPlacement } from './vcpu/vcpu-placement.ts';
 import { createVgic } from './vgic/create.ts';
 import type { VgicFacade } from './vgic/facade.ts';
 import type { VcpuKicker } from './vgic/ports.ts';
@@ -41,6 +46,7 @@ export interface VmConfig {
   readonly hostTickHz?: number;
   readonly exitCycles?: number;
   readonly entryCycles?: number;
+  /** cycles a vcpu thread preempted at preempt_enable() stays out; 0 = the host never chooses to preempt */
   readonly preemptCycles?: number;
   readonly quantumTicks?: number;
   readonly trace?: TraceSink;
@@ -67,6 +73,8 @@ export class Vm
   readonly timerCounters: TimerCounters = newTimerCounters();
   readonly host: HostGic;
   readonly runLoop: RunLoop;
+  /** the host scheduler: which physical cpu each vcpu thread is on */
+  readonly placement: VcpuPlacement;
   readonly trace: TraceSink;
   private end: RunEnd | null = null;
 
@@ -100,10 +108,22 @@ export class Vm
       });
       timer.onPtimerExpiry = (t) => this.policy.ptimerChanged(t);
       this.vcpus.push(new Vcpu(i, i, board.cpus[i], timer));
-      gic.virtInterface(i).virq.connect(this, (i << 2) | IRQ_ARG);
-      gic.virtInterface(i).vfiq.connect(this, (i << 2) | FIQ_ARG);
-      gic.cpuInterface(i).irq.connect(this, (i << 2) | PHYS_ARG);
     }
+    // A physical cpu's virtual interface and cpu interface signal the vcpu placed on it.
+    for (let p = 0; p < board.timers.length; p++) {
+      gic.virtInterface(p).virq.connect(this, (p << 2) | IRQ_ARG);
+      gic.virtInterface(p).vfiq.connect(this, (p << 2) | FIQ_ARG);
+      gic.cpuInterface(p).irq.connect(this, (p << 2) | PHYS_ARG);
+    }
+    this.placement = new VcpuPlacement({
+      vcpus: this.vcpus,
+      timers: board.timers,
+      chooser,
+      counters: this.counters,
+      trace: this.trace,
+      clock: board.kernel,
+      preemptCycles: config.preemptCycles ?? 0,
+    });
     // The PL031 is QEMU's (userspace) device: its line reaches the vgic by KVM_IRQ_LINE.
     board.rtc.irq.connect({ onSignal: (_arg, level) => this.irqLine(RTC_INTID, level) });
     this.power = new BoardPower(board, this, config.startAll ?? false);
@@ -113,14 +133,13 @@ export class Vm
       vgic: this.vgic,
       policy: this.policy,
       order: this.generation.order,
-      chooser,
+      placement: this.placement,
       counters: this.counters,
       trace: this.trace,
       clock: board.kernel,
       handler: this,
       exitCycles: config.exitCycles ?? 0,
       entryCycles: config.entryCycles ?? 0,
-      preemptCycles: config.preemptCycles ?? 0,
     });
     const steppables: Steppable[] = this.vcpus.map((v, i) => ({
       runnable: () => this.power.on[i] && !v.blocked,
@@ -147,7 +166,11 @@ export class Vm
   // --- signals: virtual interrupt lines to the guest, physical ones force exits
 
   onSignal(arg: number, level: boolean): void {
-    const v = this.vcpus[arg >>> 2];
+    const on = this.placement.vcpuOn[arg >>> 2];
+    // A physical cpu no vcpu is on: its virtual interface is disabled, and
+    // the host takes its physical interrupts when a vcpu exits there.
+    if (on === FREE) return;
+    const v = this.vcpus[on];
     switch (arg & 3) {
       case IRQ_ARG:
         v.cpu.setIrq(level);
@@ -173,6 +196,11 @@ export class Vm
 
   canContinue(v: Vcpu): boolean {
     return !this.scheduler.stopped && this.power.on[v.index] && !v.blocked;
+  }
+
+  /** The physical cpu vcpu `vcpu` is on (its GICV frame, its hardware timer). */
+  pcpuOf(vcpu: number): number {
+    return this.vcpus[vcpu].pcpu;
   }
 
   physIrq(pcpu: number): boolean {
@@ -206,6 +234,8 @@ export class Vm
     if (!v.blocked) return;
     if (this.canRun(v)) {
       v.blocked = false;
+      // kvm_vcpu_block returns: the thread is scheduled in again, perhaps on another physical cpu.
+      this.placement.atWake(v);
       this.scheduler.woken(v.index);
       v.timer.unblocking();
       this.traceVcpu(v, 'hyp', 'wake');
@@ -231,6 +261,19 @@ export class Vm
       v.forcedExit = true;
       v.cpu.requestStop();
     } else v.requestPending = true;
+  }
+
+  /**
+   * The host preempts vcpu `vcpu`'s thread at its next preemption point
+   * (scenario `preempt`) and resumes it on physical cpu `migrateTo` (STAY:
+   * where it was) after `cycles`. A vcpu in the guest is made to exit (the
+   * scheduler's IPI); one already scheduled out or between iterations moves now.
+   */
+  preempt(vcpu: number, migrateTo: number = STAY, cycles = 0): void {
+    const v = this.vcpus[vcpu];
+    this.placement.force(vcpu, migrateTo, cycles);
+    if (v.mode === 'in-guest') this.forceExit(vcpu);
+    else if (!v.blocked && (v.mode === 'preempted' || v.mode === 'outside')) this.placement.atLoopTop(v);
   }
 
   // --- handle_exit

@@ -25,7 +25,14 @@ import type { MmioDevice } from '../mmio.ts';
 import { GuestWindow, MEMMAP, RTC_INTID, UART_INTID } from './memory-map.ts';
 
 export interface BoardConfig extends Clocking {
+  /** cpus that run code (the vcpus under a hypervisor): their register contexts */
   readonly cpus: number;
+  /**
+   * Physical cpus: GIC cpu interfaces, GICH/GICV frames and generic timers
+   * (a hypervisor's host). Default `cpus`; at least `cpus` (the bare-metal
+   * reference leaves it out: one physical cpu per cpu).
+   */
+  readonly pcpus?: number;
   readonly spis: number;
   readonly nLR: number;
   readonly ramSize: number;
@@ -63,23 +70,25 @@ export class Board implements Saveable<BoardState> {
     this.ratio = new ClockRatio(config);
     this.ram = new GuestRam(MEMMAP.RAM.base, config.ramSize);
     this.decodeCache = new DecodeCache(this.ram);
+    const pcpus = config.pcpus ?? config.cpus;
+    if (pcpus < config.cpus) throw new RangeError(`${pcpus} physical cpus cannot hold ${config.cpus} cpus`);
     this.gic = new GicV2({
-      cpus: config.cpus,
+      cpus: pcpus,
       spis: config.spis,
       nLR: config.nLR,
       clock: this.kernel,
       trace,
     });
     this.counter = new SystemCounter(this.kernel, config.counterHz);
-    for (let i = 0; i < config.cpus; i++) {
+    for (let i = 0; i < pcpus; i++) {
       const t = new GenericTimer({ counter: this.counter, cpu: i, trace });
       const gicIn = this.gic.lineListener;
       t.cntv.output.connect(gicIn, lineArg(i, PPI.VIRT_TIMER));
       t.cntp.output.connect(gicIn, lineArg(i, PPI.PHYS_TIMER));
       t.cnthp.output.connect(gicIn, lineArg(i, PPI.HYP_TIMER));
       this.timers.push(t);
-      this.cpus.push(new Cpu(i, this.ram, port, this.decodeCache));
     }
+    for (let i = 0; i < config.cpus; i++) this.cpus.push(new Cpu(i, this.ram, port, this.decodeCache));
     this.uart = new Pl011();
     this.uart.irq.connect(this.gic.lineListener, lineArg(0, UART_INTID));
     this.rtc = new Pl031({

@@ -11,7 +11,7 @@
 // ('idle'), or a guest the hypervisor cannot handle ('internal-error').
 
 import type { Generation } from '../generation/generation.ts';
-import { SeededChooser } from '../../sim/choice.ts';
+import { type Chooser, SeededChooser } from '../../sim/choice.ts';
 import { NEVER } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import { DEFAULT_BOARD } from '../../hw/board/board.ts';
@@ -43,6 +43,8 @@ export interface KvmVmConfig {
   readonly generation?: Generation;
   /** vcpus the board has (each must be created with createVcpu); default 1 */
   readonly vcpus?: number;
+  /** physical cpus of the host (vcpu threads may migrate to free ones); default = vcpus */
+  readonly pcpus?: number;
   readonly spis?: number;
   readonly nLR?: number;
   readonly counterHz?: number;
@@ -52,8 +54,10 @@ export interface KvmVmConfig {
   readonly entryCycles?: number;
   readonly preemptCycles?: number;
   readonly quantumTicks?: number;
-  /** seed of the chooser (preemption points, slice order) */
+  /** seed of the chooser (preemption points, migrations, slice order) */
   readonly seed?: number;
+  /** a chooser instead of the seeded one (a script of decisions: tests, the explorer) */
+  readonly chooser?: Chooser;
   readonly trace?: TraceSink;
 }
 
@@ -101,6 +105,7 @@ export class KvmVm {
       board: {
         ...DEFAULT_BOARD,
         cpus,
+        pcpus: config.pcpus ?? cpus,
         spis: config.spis ?? DEFAULT_BOARD.spis,
         nLR: config.nLR ?? DEFAULT_BOARD.nLR,
         counterHz: config.counterHz ?? DEFAULT_BOARD.counterHz,
@@ -115,7 +120,7 @@ export class KvmVm {
       preemptCycles: config.preemptCycles,
       quantumTicks: config.quantumTicks,
       trace: config.trace,
-      chooser: new SeededChooser(config.seed ?? 0),
+      chooser: config.chooser ?? new SeededChooser(config.seed ?? 0),
     });
     this.created = new Array(cpus).fill(undefined);
   }

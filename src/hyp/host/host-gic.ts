@@ -49,7 +49,7 @@ export class HostGic {
   init(): void {
     const gic = this.board.gic;
     gic.gicd.write(GICD_CTLR, WORD, GICD_ENABLE_GRP0, 0);
-    for (let cpu = 0; cpu < this.board.cpus.length; cpu++) {
+    for (let cpu = 0; cpu < this.board.timers.length; cpu++) {
       let mask = 0;
       for (const id of HOST_PPIS) mask |= 1 << id;
       gic.gicd.write(GICD_ISENABLER, WORD, mask >>> 0, cpu);

@@ -60,7 +60,7 @@ export interface ArchTimerOptions {
   readonly kernel: Kernel;
   readonly vgic: VgicFacade;
   readonly phys: PhysIrqChip;
-  /** The hardware timer of the physical cpu this vcpu runs on (pinned 1:1). */
+  /** The hardware timer of the physical cpu this vcpu starts on (moveTo() when it migrates). */
   readonly hw: GenericTimer;
   readonly waker: VcpuWaker;
   readonly trace: TraceSink;
@@ -90,12 +90,15 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
   readonly level: [boolean, boolean] = [false, false];
   /** the guest's CNTV is in the hardware timer */
   loaded = false;
+  /** the hardware timer of the physical cpu the vcpu is placed on */
+  private hw: GenericTimer;
 
   readonly intids: readonly [IntId, IntId] = [PPI.VIRT_TIMER, PPI.PHYS_TIMER];
   private readonly bgTimer: EventId;
   private readonly ptimerEvent: EventId;
 
   constructor(readonly opts: ArchTimerOptions) {
+    this.hw = opts.hw;
     this.bgTimer = opts.kernel.createEvent(`vcpu${opts.vcpu}.bg-timer`, this, 0);
     this.ptimerEvent = opts.kernel.createEvent(`vcpu${opts.vcpu}.ptimer`, this, 1);
   }
@@ -120,12 +123,12 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
 
   private ctlOf(t: TimerId): number {
     if (t === TimerId.Phys) return this.cntpCtl;
-    return this.loaded ? this.opts.hw.cntv.readCtl() & CTL_WRITABLE : this.cntvCtl;
+    return this.loaded ? this.hw.cntv.readCtl() & CTL_WRITABLE : this.cntvCtl;
   }
 
   private cvalOf(t: TimerId): bigint {
     if (t === TimerId.Phys) return this.cntpCval;
-    return this.loaded ? this.opts.hw.cntv.readCval() : this.cntvCval;
+    return this.loaded ? this.hw.cntv.readCval() : this.cntvCval;
   }
 
   private countOf(t: TimerId): bigint {
@@ -185,17 +188,32 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
 
   /** Write the physical active state of the hardware timer PPI (irq_set_irqchip_state). */
   setPhysActive(active: boolean): void {
-    const pcpu = this.opts.hw.cpu;
+    const pcpu = this.hw.cpu;
     if (this.opts.phys.isActive(pcpu, PPI.VIRT_TIMER) === active) return;
     this.opts.counters.physActiveWrites++;
     this.opts.phys.setActive(pcpu, PPI.VIRT_TIMER, active);
+  }
+
+  /** The physical cpu whose hardware timer (and timer PPI) this vcpu uses. */
+  get pcpu(): number {
+    return this.hw.cpu;
+  }
+
+  /**
+   * The vcpu thread migrated: its virtual timer runs on `hw` from the next
+   * entry. Only while not loaded (the world switch saved CNTV and stopped
+   * the old cpu's timer; the next one restores CNTVOFF, CVAL, CTL into `hw`).
+   */
+  moveTo(hw: GenericTimer): void {
+    if (this.loaded) throw new RangeError(`vcpu ${this.vcpu}: timer moved while loaded`);
+    this.hw = hw;
   }
 
   // --- world switch -------------------------------------------------------
 
   /** timer_restore_state: CNTVOFF, CVAL, then CTL into the hardware timer. */
   loadHw(): void {
-    const hw = this.opts.hw;
+    const hw = this.hw;
     hw.setCntvoff(this.cntvoff);
     hw.cntv.writeCval(this.cntvCval);
     hw.cntv.writeCtl(this.cntvCtl);
@@ -204,7 +222,7 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
 
   /** timer_save_state: read CTL/CVAL back, stop the hardware timer, CNTVOFF back to 0. */
   saveHw(): void {
-    const hw = this.opts.hw;
+    const hw = this.hw;
     this.cntvCtl = hw.cntv.readCtl() & CTL_WRITABLE;
     this.cntvCval = hw.cntv.readCval();
     this.loaded = false;

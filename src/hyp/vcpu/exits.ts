@@ -57,8 +57,10 @@ export interface HypCounters {
   hostIrqs: Record<number, number>;
   /** vcpus that blocked in WFI */
   blocks: number;
-  /** preemptions taken at the preempt_enable() point */
+  /** preemptions taken at the preempt_enable() point, or forced by the scenario */
   preemptions: number;
+  /** vcpu threads moved to another physical cpu */
+  migrations: number;
   /** cycles spent in the hypervisor according to the configured exit/entry costs */
   hypCycles: number;
 }
@@ -66,5 +68,14 @@ export interface HypCounters {
 export function newHypCounters(): HypCounters {
   const exits = {} as Record<ExitReason, number>;
   for (const r of EXIT_REASONS) exits[r] = 0;
-  return { entries: 0, exits, earlyExits: 0, hostIrqs: {}, blocks: 0, preemptions: 0, hypCycles: 0 };
+  return {
+    entries: 0,
+    exits,
+    earlyExits: 0,
+    hostIrqs: {},
+    blocks: 0,
+    preemptions: 0,
+    migrations: 0,
+    hypCycles: 0,
+  };
 }

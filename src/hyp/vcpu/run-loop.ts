@@ -12,7 +12,8 @@
 //           kvm_vgic_sync_hwstate
 //           vgic put (GICH_HCR.En = 0: maintenance and virq drop)
 //           local_irq_enable: the host takes pending physical interrupts
-//           preempt_enable               (a preemption point, asked of the chooser)
+//           preempt_enable               (a preemption point: src/hyp/vcpu/vcpu-placement.ts;
+//                                         the thread may resume on another physical cpu)
 //           [4.2: timer sync here]
 //           handle_exit
 //
@@ -30,7 +31,6 @@
 // the guest: exits happen only for architectural reasons, never because the
 // simulator paused.
 
-import type { Chooser } from '../../sim/choice.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { StopReason } from '../../hw/cpu/guest-port.ts';
 import type { RunLoopOrder } from '../generation/generation.ts';
@@ -38,6 +38,7 @@ import type { TimerPolicy } from '../policy/policy.ts';
 import type { VgicFacade } from '../vgic/facade.ts';
 import { type ExitReason, type HypCounters, mmioExitReason } from './exits.ts';
 import type { Vcpu } from './vcpu.ts';
+import type { VcpuPlacement } from './vcpu-placement.ts';
 
 /** What handles an exit once the syncs are done (the VM: MMIO, WFI, PSCI, sysregs). */
 export interface ExitHandler {
@@ -58,7 +59,8 @@ export interface RunLoopOptions {
   readonly vgic: VgicFacade;
   readonly policy: TimerPolicy;
   readonly order: RunLoopOrder;
-  readonly chooser: Chooser;
+  /** the host scheduler: preemption and migration decisions */
+  readonly placement: VcpuPlacement;
   readonly counters: HypCounters;
   readonly trace: TraceSink;
   readonly clock: { readonly now: number };
@@ -66,12 +68,6 @@ export interface RunLoopOptions {
   /** cycles charged per exit (world switch out + handling) and per entry */
   readonly exitCycles: number;
   readonly entryCycles: number;
-  /**
-   * Cycles the host keeps the vcpu scheduled out when it preempts at
-   * preempt_enable(); 0 = never preempted. When non-zero the choice is asked
-   * of the chooser at every exit, so the explorer can enumerate it.
-   */
-  readonly preemptCycles: number;
 }
 
 /** An exit storm that retires nothing this many times in a row is a livelock: the run ends. */
@@ -109,6 +105,7 @@ export class RunLoop {
     let cost = 0;
     if (v.mode === 'preempted') this.finishExit(v);
     if (v.mode === 'outside') {
+      this.o.placement.atLoopTop(v);
       if (!this.enter(v)) return this.o.entryCycles + this.o.exitCycles;
       cost += this.o.entryCycles;
     }
@@ -166,7 +163,7 @@ export class RunLoop {
     v.mode = 'in-guest';
     this.o.counters.entries++;
     if (this.o.trace.enabled)
-      this.o.trace.emit({ kind: 'vcpu', t: this.o.clock.now, cpu: v.index, state: 'guest' });
+      this.o.trace.emit({ kind: 'vcpu', t: this.o.clock.now, cpu: v.index, state: 'guest', pcpu: v.pcpu });
     return true;
   }
 
@@ -217,12 +214,13 @@ export class RunLoop {
     vgic.syncHwstate(v.index);
     vgic.vcpuPut(v.index);
     this.o.handler.hostIrqs(v.pcpu);
-    if (this.o.preemptCycles > 0 && this.o.chooser.choose('preempt', 2) === 1) {
-      // Scheduled out right after preempt_enable(): the rest of the exit
-      // (4.2's timer sync, handle_exit) runs when the vcpu is back.
-      counters.preemptions++;
+    const out = this.o.placement.atPreemptEnable(v);
+    if (out >= 0) {
+      // Scheduled out right after preempt_enable(), perhaps moved to another
+      // physical cpu: the rest of the exit (4.2's timer sync, handle_exit)
+      // runs when the vcpu is back.
       v.mode = 'preempted';
-      return this.o.preemptCycles;
+      return out;
     }
     this.finishExit(v);
     return 0;

@@ -44,8 +44,8 @@ export class Vcpu implements Saveable<VcpuRunState> {
 
   constructor(
     readonly index: number,
-    /** the physical cpu this vcpu is pinned to (1:1) */
-    readonly pcpu: number,
+    /** the physical cpu the vcpu thread is on (src/hyp/vcpu/vcpu-placement.ts moves it) */
+    public pcpu: number,
     readonly cpu: Cpu,
     readonly timer: ArchTimer,
   ) {}
