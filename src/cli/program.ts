@@ -8,7 +8,13 @@
 
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { ALIASES, GENERATION_KEYS, GENERATION_OR_ALIAS, GENERATIONS } from '../hyp/generation/index.ts';
+import {
+  ALIASES,
+  GENERATION_KEYS,
+  GENERATION_OR_ALIAS,
+  GENERATIONS,
+  mutantIdOf,
+} from '../hyp/generation/index.ts';
 
 /** Every name --policy accepts: the generations and their aliases. */
 const POLICY_NAMES: readonly string[] = GENERATION_OR_ALIAS;
@@ -171,7 +177,8 @@ function parsePolicies(text: string): string[] {
   const seen = new Set<string>();
   for (const pol of policies) {
     if (pol === '') throw new UsageError(`--policies: an empty name in '${text}'; ${expected}`);
-    if (!POLICY_NAMES.includes(pol))
+    // mutants (`mutant:<id>`, docs/generations.md) are accepted but not advertised
+    if (!POLICY_NAMES.includes(pol) && mutantIdOf(pol) === undefined)
       throw new UsageError(`unknown generation '${pol}' (expected one of: ${POLICY_NAMES.join(', ')})`);
     if (seen.has(pol)) throw new UsageError(`--policies: '${pol}' is named twice`);
     seen.add(pol);

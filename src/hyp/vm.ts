@@ -23,7 +23,7 @@ import { timerRegOf } from '../hw/board/sysreg-route.ts';
 import { HostGic } from './host/host-gic.ts';
 import { Stage2Port } from './stage2.ts';
 import { restoreVm, saveVm, type VmState } from './vm-state.ts';
-import { type Generation, generationByName } from './generation/index.ts';
+import { type Generation, generationByName, physChipOf, vgicFaultsOf } from './generation/index.ts';
 import type { TimerPolicy } from './policy/policy.ts';
 import { ArchTimer, newTimerCounters, type TimerCounters, type VcpuWaker } from './timer/arch-timer.ts';
 import { type ExitReason, type HypCounters, MMIO_EXIT_WINDOW, newHypCounters } from './vcpu/exits.ts';
@@ -86,21 +86,24 @@ export class Vm
     this.board = new Board(config.board, this.trace, chooser, new Stage2Port(this));
     const { board } = this;
     const gic = board.gic;
+    // the physical distributor as the timer and the vgic reach it (a mutant may wrap it)
+    const phys = physChipOf(this.generation.mutations, gic);
     this.vgic = createVgic(this.generation.vgic, {
       nrVcpus: config.board.cpus,
       nrSpis: config.board.spis,
       clock: board.kernel,
       trace: this.trace,
-      phys: gic,
+      phys,
       kicker: this,
       frames: { gich: (p) => gic.gich(p) },
+      faults: vgicFaultsOf(this.generation.mutations),
     });
     for (let i = 0; i < config.board.cpus; i++) {
       const timer = new ArchTimer({
         vcpu: i,
         kernel: board.kernel,
         vgic: this.vgic,
-        phys: gic,
+        phys,
         hw: board.timers[i],
         waker: this,
         trace: this.trace,

@@ -9,7 +9,7 @@
 import * as z from 'zod';
 import { MAX_INTID, PRIVATE_COUNT, SGI_COUNT } from '../hw/gic/intid.ts';
 import { parseRamSize, RAM_SIZE_EXPECTED } from '../hw/board/ram-size.ts';
-import { GENERATION_OR_ALIAS } from '../hyp/generation/names.ts';
+import { GENERATION_OR_ALIAS, VERDICT_KEYS } from '../hyp/generation/names.ts';
 import { hertz, intKey, intSchema, smallInt, ticks, u32, u64, withJson } from './values.ts';
 
 const cycles = (description: string) =>
@@ -341,11 +341,11 @@ export const expectSchema = strict({
     .optional(),
   verdicts: strict(
     Object.fromEntries(
-      POLICIES.map((p) => [p, z.enum(VERDICTS).describe(`expected verdict under ${p}`).optional()]),
-    ) as Record<(typeof POLICIES)[number], z.ZodOptional<z.ZodEnum<{ pass: 'pass'; fail: 'fail' }>>>,
+      VERDICT_KEYS.map((p) => [p, z.enum(VERDICTS).describe(`expected verdict under ${p}`).optional()]),
+    ) as Record<string, z.ZodOptional<z.ZodEnum<{ pass: 'pass'; fail: 'fail' }>>>,
   )
     .describe(
-      'vgicsim extension: the verdict this scenario is expected to get under each generation (default pass; an alias key counts for the generation it names, the generation key wins); `npm test` and `vgicsim run --check-verdicts` compare against it',
+      'vgicsim extension: the verdict this scenario is expected to get under each generation, design or mutant (`mutant:<id>`, docs/generations.md) (default pass; an alias key counts for the generation it names, the generation key wins); `npm test` and `vgicsim run --check-verdicts` compare against it',
     )
     .optional(),
 });

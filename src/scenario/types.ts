@@ -112,7 +112,7 @@ export interface Expectations {
   exit?: ExitKind;
   divergence?: DivergenceKind;
   /** vgicsim extension: expected verdict per policy (absent = pass). */
-  verdicts?: Partial<Record<Policy, 'pass' | 'fail'>>;
+  verdicts?: Partial<Record<string, 'pass' | 'fail'>>;
 }
 
 export interface Scenario {

@@ -7,6 +7,7 @@
 
 import type { TimerPolicy } from '../policy/policy.ts';
 import type { VgicDesign } from '../vgic/facade.ts';
+import type { MutantId } from './names.ts';
 
 export type { VgicDesign } from '../vgic/facade.ts';
 
@@ -40,4 +41,9 @@ export interface Generation {
   readonly timer: TimerPolicy;
   readonly order: RunLoopOrder;
   readonly api: UserApi;
+  /**
+   * Deliberate bugs (mutants for testing the explorer, mutants.ts): absent
+   * or empty in every release and design.
+   */
+  readonly mutations?: ReadonlySet<MutantId>;
 }

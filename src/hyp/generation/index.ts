@@ -7,10 +7,23 @@
 import { edgeMapActivePolicy } from '../policy/edge-map-active.ts';
 import { level43Policy, levelPolicy } from '../policy/level.ts';
 import type { Generation } from './generation.ts';
-import { ALIASES, type GenerationKey } from './names.ts';
+import { mutant } from './mutants.ts';
+import { ALIASES, type GenerationKey, MUTANT_IDS, type MutantId, mutantIdOf } from './names.ts';
 
 export type { Generation, RunLoopOrder, UserApi, VgicDesign } from './generation.ts';
-export { ALIASES, GENERATION_KEYS, type GenerationKey, GENERATION_OR_ALIAS } from './names.ts';
+export { MUTANT_SUMMARY, physChipOf, vgicFaultsOf } from './mutants.ts';
+export {
+  ALIASES,
+  GENERATION_KEYS,
+  type GenerationKey,
+  GENERATION_OR_ALIAS,
+  MUTANT_IDS,
+  MUTANT_NAMES,
+  MUTANT_PREFIX,
+  type MutantId,
+  mutantIdOf,
+  VERDICT_KEYS,
+} from './names.ts';
 
 const linux42: Generation = {
   name: 'linux-4.2',
@@ -53,10 +66,16 @@ export const GENERATIONS: Readonly<Record<GenerationKey, Generation>> = {
   'linux-7.0': linux70,
 };
 
-/** The generation a name (key or alias) selects, e.g. 'level' -> linux-7.0. */
+/** The mutants (mutants.ts): linux-7.0 with one deliberate bug each, by id. */
+export const MUTANTS: Readonly<Record<MutantId, Generation>> = Object.fromEntries(
+  MUTANT_IDS.map((id) => [id, mutant(linux70, id)]),
+) as Record<MutantId, Generation>;
+
+/** The generation a name (key, alias or `mutant:<id>`) selects, e.g. 'level' -> linux-7.0. */
 export function generationByName(name: string): Generation {
   const key = (ALIASES as Record<string, GenerationKey>)[name] ?? name;
-  const g = (GENERATIONS as Record<string, Generation>)[key];
+  const id = mutantIdOf(key);
+  const g = id !== undefined ? MUTANTS[id] : (GENERATIONS as Record<string, Generation>)[key];
   if (g === undefined)
     throw new RangeError(
       `unknown generation '${name}' (expected one of: ${Object.keys(GENERATIONS).join(', ')}; aliases: ${Object.keys(ALIASES).join(', ')})`,

@@ -25,9 +25,19 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
   readonly dist: VgicDistMmio;
 
   constructor(readonly opts: VgicOptions) {
-    this.core = new VgicCore(opts);
+    this.core = new VgicCore(opts.faults?.lostKick === true ? { ...opts, kicker: this.lossyKicker() } : opts);
     this.v2 = new VgicV2(this.core, opts.frames);
     this.dist = new VgicDistMmio(this.core, this.v2);
+  }
+
+  /** The mutant `lost-kick` (faults.ts): kicks of a vcpu between its flush and its sync are dropped. */
+  private lossyKicker() {
+    const kicker = this.opts.kicker;
+    return {
+      kick: (vcpu: number) => {
+        if (!this.v2.cpus[vcpu].inGuest) kicker.kick(vcpu);
+      },
+    };
   }
 
   get counters() {

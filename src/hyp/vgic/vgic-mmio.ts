@@ -57,6 +57,7 @@ export class VgicMmioHandlers {
       if (was && !i.lineLevel && !i.active) this.core.setPhysActive(i, false);
     }
     i.enabled = true;
+    if (this.core.faults.noLevelReevalOnEnable && i.config === VGIC_CONFIG_LEVEL) return; // mutant
     this.core.queueIrq(i);
   };
   /** An interrupt already in an LR stays there until the next sync; the prune drops it. */
@@ -71,7 +72,11 @@ export class VgicMmioHandlers {
   readonly readPending: Read = (vcpu, intid) => (irqIsPending(this.irq(vcpu, intid)) ? 1 : 0);
   /** The latch (soft pend for level); SGI bits are WI on GICv2 (GICD_SPENDSGIR instead). */
   readonly writeSpending: Write = (vcpu, intid, v) => {
-    if (v === 0 || isSgi(intid)) return;
+    if (v === 0) return;
+    if (isSgi(intid)) {
+      if (!this.core.faults.sgiIspendrWritable) return;
+      this.irq(vcpu, intid).source |= 1 << vcpu; // mutant: pended as if the writer had sent it
+    }
     const i = this.irq(vcpu, intid);
     i.pendingLatch = true;
     // mapped: keep the device from signalling while the guest handles the soft-pended one

@@ -80,7 +80,7 @@ export function populateLr(
   }
   let val = lrBase(irq, st);
   if (hwLr) val = setField(val | LR_HW_MASK, GICH_LR_PhysicalID, irq.hwintid) >>> 0;
-  else if (!edge) val = (val | LR_EOI_MASK) >>> 0; // EOI maintenance: resample the line
+  else if (!edge && !core.faults.noEoiMaintenance) val = (val | LR_EOI_MASK) >>> 0; // EOI maintenance: resample the line
   sink.writeLr(vcpu, lr, irq, val);
   if (irq.hw) core.setPhysActive(irq, true);
   return 1;
@@ -114,6 +114,8 @@ export function foldLr(core: VgicCore, irq: VgicIrq, v: number, w: number): void
   if (!irq.hw) return;
   if (hwLr) {
     if (core.opts.phys.isActive(core.physCpuOf(irq), irq.hwintid as IntId)) core.setPhysActive(irq, false);
+    else if (core.faults.noResampleAfterDeactivate)
+      irq.lineLevel = false; // mutant: not sampled
     else core.resampleLine(irq); // deactivated by the guest: sample the line again
   } else {
     core.setPhysActive(irq, false); // software LR of a mapped edge: the hypervisor deactivates

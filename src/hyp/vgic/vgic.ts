@@ -9,6 +9,7 @@ import type { Clock } from '../../hw/mmio.ts';
 import { getField } from '../../sim/bits.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import { newCounters, type VgicCounters } from './counters.ts';
+import { NO_VGIC_FAULTS, type VgicFaults } from './faults.ts';
 import type { AckNotifier, InputLevelSource, PhysIrqChip, VcpuKicker } from './ports.ts';
 import { initIrq } from './vgic-init.ts';
 import { irqIsPending, NO_VCPU, VGIC_CONFIG_LEVEL, VgicIrq } from './vgic-irq.ts';
@@ -30,6 +31,8 @@ export interface VgicCoreOptions {
   readonly kicker: VcpuKicker;
   readonly inputLevel?: InputLevelSource;
   readonly ackNotifier?: AckNotifier;
+  /** deliberate bugs (mutants for testing the explorer); default none */
+  readonly faults?: VgicFaults;
 }
 
 /** Result of an injection: 'ok' (state changed), 'ignored' (no change, or owner mismatch), 'invalid' (-EINVAL). */
@@ -66,9 +69,12 @@ export class VgicCore {
   initialized = false;
   /** GICD_CTLR.Enable */
   distEnabled = false;
+  /** deliberate bugs of a mutant generation (NO_VGIC_FAULTS otherwise) */
+  readonly faults: VgicFaults;
 
   constructor(readonly opts: VgicCoreOptions) {
     const { nrVcpus, nrSpis } = opts;
+    this.faults = opts.faults ?? NO_VGIC_FAULTS;
     if (!Number.isInteger(nrVcpus) || nrVcpus < 1 || nrVcpus > VGIC_V2_MAX_CPUS)
       throw new RangeError(`vgic-v2 supports 1..${VGIC_V2_MAX_CPUS} vcpus, got ${nrVcpus}`);
     // KVM accepts 32 + nrSpis up to 1024; vgicsim stays below the special INTIDs 1020-1023
