@@ -28,6 +28,7 @@ import type { TimerPolicy } from './policy/policy.ts';
 import { ArchTimer, newTimerCounters, type TimerCounters, type VcpuWaker } from './timer/arch-timer.ts';
 import { type ExitReason, type HypCounters, MMIO_EXIT_WINDOW, newHypCounters } from './vcpu/exits.ts';
 import { type ExitHandler, RunLoop } from './vcpu/run-loop.ts';
+import { UserspaceExits } from './vcpu/userspace-exit.ts';
 import { Vcpu } from './vcpu/vcpu.ts';
 import { FREE, STAY, VcpuPlacement } from './vcpu/vcpu-placement.ts';
 import { createVgic } from './vgic/create.ts';
@@ -75,6 +76,8 @@ export class Vm
   readonly runLoop: RunLoop;
   /** the host scheduler: which physical cpu each vcpu thread is on */
   readonly placement: VcpuPlacement;
+  /** the VMM's thread: ioctls that need vcpus out of KVM_RUN (src/hyp/vcpu/userspace-exit.ts) */
+  readonly userspace: UserspaceExits;
   readonly trace: TraceSink;
   private end: RunEnd | null = null;
 
@@ -145,7 +148,7 @@ export class Vm
       entryCycles: config.entryCycles ?? 0,
     });
     const steppables: Steppable[] = this.vcpus.map((v, i) => ({
-      runnable: () => this.power.on[i] && !v.blocked,
+      runnable: () => this.power.on[i] && !v.blocked && !v.inUserspace,
       instret: () => v.cpu.instret,
       exceptions: () => v.cpu.exceptions,
       cycles: () => v.cpu.cycles,
@@ -153,6 +156,15 @@ export class Vm
     }));
     this.scheduler = new Scheduler(board.kernel, board.ratio, chooser, steppables, {
       quantumTicks: config.quantumTicks,
+    });
+    this.userspace = new UserspaceExits({
+      vcpus: this.vcpus,
+      runLoop: this.runLoop,
+      counters: this.counters,
+      trace: this.trace,
+      clock: board.kernel,
+      stepping: (i) => this.power.on[i] && !this.vcpus[i].blocked,
+      resume: (i) => this.scheduler.woken(i),
     });
   }
 
@@ -198,7 +210,11 @@ export class Vm
   }
 
   canContinue(v: Vcpu): boolean {
-    return !this.scheduler.stopped && this.power.on[v.index] && !v.blocked;
+    return !this.scheduler.stopped && this.power.on[v.index] && !v.blocked && !v.inUserspace;
+  }
+
+  returnToUserspace(v: Vcpu): void {
+    this.userspace.arrive(v);
   }
 
   /** The physical cpu vcpu `vcpu` is on (its GICV frame, its hardware timer). */
@@ -330,7 +346,8 @@ export class Vm
         break;
       }
       case 'wfi':
-        if (!this.canRun(v)) this.block(v);
+        // kvm_vcpu_check_block: a pending signal does not let it block
+        if (!this.canRun(v) && !v.signalPending) this.block(v);
         break;
       case 'hvc':
       case 'smc':
@@ -384,6 +401,7 @@ export class Vm
    * Needed before a save (KVM userspace stops every vcpu thread first).
    */
   quiesce(): void {
+    this.userspace.settle();
     for (const v of this.vcpus) this.runLoop.leaveGuest(v);
   }
 
@@ -395,6 +413,7 @@ export class Vm
   /** Restore into a VM built with the same configuration (and the same named host events). */
   restore(s: VmState): void {
     restoreVm(this, s);
+    this.userspace.clear();
     this.end = null;
   }
 

@@ -86,13 +86,24 @@ export function applyToVm(vm: Vm, ev: HostEvent, action: HostAction = ev.action)
       if (ev.trigger.kind === 'after') vm.forceExit(ev.trigger.vcpu);
       else for (let i = 0; i < vm.vcpus.length; i++) vm.forceExit(i);
       break;
-    case 'counterOffset':
-      vm.setCounterOffset(action.value);
+    case 'counterOffset': {
+      // A VM-wide change (6.4+: KVM_ARM_SET_COUNTER_OFFSET, before: a
+      // KVM_REG_ARM_TIMER_CNT write): every vcpu leaves KVM_RUN first.
+      const name = vm.generation.api.counterOffsetIoctl
+        ? 'KVM_ARM_SET_COUNTER_OFFSET'
+        : 'KVM_SET_ONE_REG(KVM_REG_ARM_TIMER_CNT)';
+      const value = action.value;
+      vm.userspace.ioctl(name, allVcpus(vm), () => vm.setCounterOffset(value));
       break;
+    }
     case 'saveRestore':
       // Handled by the runner (it replaces the machine).
       break;
   }
+}
+
+function allVcpus(vm: Vm): number[] {
+  return vm.vcpus.map((v) => v.index);
 }
 
 /** The same input on bare metal: device lines and the counter offset; exits and migration do not exist there. */

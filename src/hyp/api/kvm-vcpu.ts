@@ -1,8 +1,10 @@
 // A vcpu file descriptor: KVM_GET_ONE_REG / KVM_SET_ONE_REG for the timer
 // registers (kvm-arm-notes.md §5.5-§5.7). A vcpu ioctl runs with the vcpu
-// outside KVM_RUN; a vcpu the simulator paused inside the guest first takes
-// its exit path (reason 'host'), as the signal that brings a VMM's vcpu
-// thread back to userspace would.
+// outside KVM_RUN. Between the API's KVM_RUNs the vcpu threads are still in
+// KVM_RUN (in the guest, blocked in WFI or preempted where the budget left
+// them), so each ioctl first signals its vcpu as a VMM must
+// (src/hyp/vcpu/userspace-exit.ts: an 'intr' exit, KVM_EXIT_INTR; a WFI
+// in progress ends); the next KVM_RUN re-enters it.
 //
 // Seed rule 4: after a write the timer re-evaluates its output
 // (policy.afterUserWrite), except while the vgic is uninitialized: then no
@@ -46,15 +48,14 @@ export class KvmVcpu {
   }
 
   /** Bring the vcpu to userspace (see the header). */
-  private stopped(): Vcpu {
-    const v = this.v;
-    this.host.vm.runLoop.leaveGuest(v);
-    return v;
+  private stopped(ioctl: string): Vcpu {
+    this.host.vm.userspace.stopNow(ioctl, [this.id]);
+    return this.v;
   }
 
   /** KVM_GET_ONE_REG. Unknown ids: -ENOENT. */
   getOneReg(id: bigint): KvmResult<bigint> {
-    const t = this.stopped().timer;
+    const t = this.stopped('KVM_GET_ONE_REG').timer;
     switch (id) {
       case KVM_REG_ARM_TIMER_CTL:
         // read_timer_ctl: ISTATUS = "the condition is met", whatever ENABLE says.
@@ -77,7 +78,7 @@ export class KvmVcpu {
   /** KVM_SET_ONE_REG. Unknown ids: -ENOENT. */
   setOneReg(id: bigint, value: bigint): KvmResult {
     const vm = this.host.vm;
-    const v = this.stopped();
+    const v = this.stopped('KVM_SET_ONE_REG');
     const t = v.timer;
     const initialized = vm.vgic.initialized;
     switch (id) {

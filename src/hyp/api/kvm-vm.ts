@@ -233,6 +233,11 @@ export class KvmVm {
       );
     if (reserved !== 0n) return fail('EINVAL', 'kvm_arm_counter_offset.reserved must be 0');
     this.offsetLocked = true;
+    // A VM ioctl under lock_all_vcpus (-EBUSY while one runs): every vcpu leaves KVM_RUN first.
+    this.vm.userspace.stopNow(
+      'KVM_ARM_SET_COUNTER_OFFSET',
+      this.vm.vcpus.map((v) => v.index),
+    );
     this.vm.setCounterOffset(offset);
     return ok(undefined);
   }
@@ -252,6 +257,8 @@ export class KvmVm {
     if (!init.ok) return init;
     this.ran = true;
     const vm = this.vm;
+    // vcpus an ioctl brought to userspace call KVM_RUN again (the entry path flushes)
+    vm.userspace.reenter();
     const before = costsOf(vm);
     const t0 = vm.board.kernel.now;
     const i0 = vm.scheduler.retired;

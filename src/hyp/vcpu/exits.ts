@@ -10,6 +10,8 @@ export const EXIT_REASONS = [
   'kick',
   /** a forced exit from the scenario (host event `exit: host`) */
   'host',
+  /** a signal to the vcpu thread: userspace needs the vcpu out of KVM_RUN (KVM_EXIT_INTR follows) */
+  'intr',
   /** guest access to the GICD window: trap and emulate in the kernel (vgic) */
   'mmio-gicd',
   /** guest access to a trapped part of the GICV (GICV_DIR while active interrupts are outside the LRs) */
@@ -61,6 +63,8 @@ export interface HypCounters {
   preemptions: number;
   /** vcpu threads moved to another physical cpu */
   migrations: number;
+  /** KVM_RUN returned -EINTR with KVM_EXIT_INTR: a signal brought the vcpu to userspace (KVM's signal_exits) */
+  signalExits: number;
   /** cycles spent in the hypervisor according to the configured exit/entry costs */
   hypCycles: number;
 }
@@ -76,6 +80,7 @@ export function newHypCounters(): HypCounters {
     blocks: 0,
     preemptions: 0,
     migrations: 0,
+    signalExits: 0,
     hypCycles: 0,
   };
 }

@@ -53,6 +53,8 @@ export interface ExitHandler {
   syncTime(v: number): void;
   /** May `v` go round the loop again now (powered on, not blocked, the run not stopped)? */
   canContinue(v: Vcpu): boolean;
+  /** A signal made `v`'s KVM_RUN return to userspace (KVM_EXIT_INTR): src/hyp/vcpu/userspace-exit.ts. */
+  returnToUserspace(v: Vcpu): void;
 }
 
 export interface RunLoopOptions {
@@ -104,6 +106,11 @@ export class RunLoop {
   private iterate(v: Vcpu, budget: number): number {
     let cost = 0;
     if (v.mode === 'preempted') this.finishExit(v);
+    // A pending signal ends KVM_RUN before the next entry (-EINTR, KVM_EXIT_INTR).
+    if (v.signalPending && v.mode === 'outside') {
+      this.o.handler.returnToUserspace(v);
+      return cost;
+    }
     if (v.mode === 'outside') {
       this.o.placement.atLoopTop(v);
       if (!this.enter(v)) return this.o.entryCycles + this.o.exitCycles;
@@ -146,8 +153,9 @@ export class RunLoop {
     if (timerFirst) policy.flush(v.timer);
     vgic.flushHwstate(v.index);
     if (!timerFirst) policy.flush(v.timer);
-    if (v.requestPending) {
-      // "if (ret <= 0 || ...) { timer sync; vgic sync; preempt_enable; continue; }"
+    if (v.requestPending || v.signalPending) {
+      // "if (signal_pending(current)) ret = -EINTR; if (ret <= 0 || ...) {
+      //  timer sync; vgic sync; preempt_enable; continue; }"
       // (4.2: vgic sync; preempt_enable; timer sync)
       v.requestPending = false;
       this.o.counters.earlyExits++;
@@ -168,7 +176,7 @@ export class RunLoop {
   }
 
   private exitPending(v: Vcpu): boolean {
-    return v.kicked || v.forcedExit || this.o.handler.physIrq(v.pcpu);
+    return v.kicked || v.forcedExit || v.signalPending || this.o.handler.physIrq(v.pcpu);
   }
 
   /** Map a cpu stop to an exit reason; null when the guest simply goes on (budget, in-place port call). */
@@ -177,11 +185,20 @@ export class RunLoop {
       case 'budget':
       case 'port':
         // A physical interrupt may have risen during the block's last port call.
-        return this.o.handler.physIrq(v.pcpu) ? 'irq' : v.kicked ? 'kick' : v.forcedExit ? 'host' : null;
+        return this.o.handler.physIrq(v.pcpu)
+          ? 'irq'
+          : v.kicked
+            ? 'kick'
+            : v.forcedExit
+              ? 'host'
+              : v.signalPending
+                ? 'intr'
+                : null;
       case 'stopped':
         if (this.o.handler.physIrq(v.pcpu)) return 'irq';
         if (v.kicked) return 'kick';
         if (v.forcedExit) return 'host';
+        if (v.signalPending) return 'intr';
         return 'host';
       case 'wfi':
         return 'wfi';
@@ -227,10 +244,10 @@ export class RunLoop {
   }
 
   /** Userspace needs the vcpu (save, migration): leave the guest now and finish the exit path. */
-  leaveGuest(v: Vcpu): void {
+  leaveGuest(v: Vcpu, reason: 'host' | 'intr' = 'host'): void {
     if (v.mode === 'in-guest') {
       v.forcedExit = true;
-      this.exit(v, 'host');
+      this.exit(v, reason);
     }
     if (v.mode === 'preempted') this.finishExit(v);
   }

@@ -37,6 +37,14 @@ export class Vcpu implements Saveable<VcpuRunState> {
   requestPending = false;
   /** the scenario asked for an exit */
   forcedExit = false;
+  /**
+   * A signal is pending for the vcpu thread (userspace wants it out of
+   * KVM_RUN for an ioctl): it exits the guest (reason 'intr'), or leaves at
+   * the next entry, and returns to userspace (KVM_EXIT_INTR).
+   */
+  signalPending = false;
+  /** out of KVM_RUN, waiting for userspace's ioctl to finish before it re-enters */
+  inUserspace = false;
   /** the reason of the last exit */
   lastExit: ExitReason | null = null;
   /** consecutive entries that retired no instruction (livelock guard) */
@@ -62,6 +70,8 @@ export class Vcpu implements Saveable<VcpuRunState> {
     this.requestPending = s.requestPending;
     this.kicked = false;
     this.forcedExit = false;
+    this.signalPending = false;
+    this.inUserspace = false;
     this.lastExit = null;
     this.idleEntries = 0;
   }
