@@ -34,12 +34,14 @@ export type AnyMachine = Vm | ReferenceMachine;
 
 export function buildVm(s: Scenario, images: readonly (VcpuImage | undefined)[], o: MachineOptions): Vm {
   const vm = new Vm({
-    board: boardConfig(s),
+    // the host's physical cpus; the reference stays bare metal, one cpu per vcpu
+    board: { ...boardConfig(s), pcpus: s.machine.pcpus ?? s.machine.vcpus },
     policy: o.policy,
     startAll: s.machine.start === 'all',
     hostTickHz: s.machine.hostTickHz,
     exitCycles: s.machine.exitCycles,
     entryCycles: s.machine.entryCycles,
+    preemptCycles: s.machine.preemptCycles,
     trace: o.trace,
     chooser: new SeededChooser(o.seed),
   });
@@ -96,6 +98,9 @@ export function applyToVm(vm: Vm, ev: HostEvent, action: HostAction = ev.action)
       vm.userspace.ioctl(name, allVcpus(vm), () => vm.setCounterOffset(value));
       break;
     }
+    case 'preempt':
+      vm.preempt(action.vcpu, action.migrateTo, action.cycles);
+      break;
     case 'saveRestore':
       // Handled by the runner (it replaces the machine).
       break;

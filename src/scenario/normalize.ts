@@ -43,6 +43,8 @@ function machineOf(m: Parsed['machine']): MachineConfig {
     hostTickHz: m?.hostTickHz ?? d.hostTickHz,
     exitCycles: m?.exitCycles ?? d.exitCycles,
     entryCycles: m?.entryCycles ?? d.entryCycles,
+    preemptCycles: m?.preemptCycles ?? d.preemptCycles,
+    ...(m?.pcpus === undefined ? {} : { pcpus: m.pcpus }),
     limits: {
       ticks: m?.limits?.ticks ?? d.limits.ticks,
       instructions: m?.limits?.instructions ?? d.limits.instructions,
@@ -139,6 +141,11 @@ function hostEventOf(ev: NonNullable<Parsed['host']>[number], where: Location): 
     case 'counterOffset':
       action = { kind, value: ev.counterOffset! };
       break;
+    case 'preempt': {
+      const { vcpu, migrateTo, cycles } = ev.preempt!;
+      action = { kind, vcpu, cycles: cycles ?? 0, ...(migrateTo === undefined ? {} : { migrateTo }) };
+      break;
+    }
     default:
       action = { kind };
   }

@@ -68,6 +68,7 @@ export const DEFAULT_MACHINE = {
   hostTickHz: 0,
   exitCycles: 0,
   entryCycles: 0,
+  preemptCycles: 0,
   limits: { ticks: 10_000_000, instructions: 10_000_000 },
   start: 'boot',
   memory: '128M',
@@ -130,6 +131,11 @@ const memory = z
 export const machineSchema = strict({
   gic: gic.optional(),
   vcpus: smallInt(1, MAX_VCPUS, 'number of vcpus: 1..8 for v2').optional(),
+  pcpus: smallInt(
+    1,
+    MAX_VCPUS,
+    'vgicsim extension: physical cpus of the host, 1..8, at least machine.vcpus (vcpu threads sharing a cpu are not modelled); default machine.vcpus, each vcpu pinned to its own; with more, a preempted or woken vcpu thread may migrate to a free one',
+  ).optional(),
   spis: spis.optional(),
   counterHz: hertz('system counter frequency (CNTFRQ_EL0, 32 bits), Hz', 1, MAX_COUNTER_HZ).optional(),
   cpuHz: hertz('guest instruction rate, Hz: 1 instruction = 1 cycle', 1, MAX_CPU_HZ).optional(),
@@ -150,6 +156,9 @@ export const machineSchema = strict({
   ).optional(),
   entryCycles: cycles(
     'vgicsim extension: cpu cycles each entry (world switch in) costs; 0 = instantaneous',
+  ).optional(),
+  preemptCycles: cycles(
+    "vgicsim extension: cpu cycles a vcpu thread stays scheduled out when the host preempts it after preempt_enable() on the exit path; 0 = the host never preempts by itself (the default); non-zero: every exit asks the chooser ('preempt'), so `run --seed` and `explore` vary it",
   ).optional(),
   limits: strict({
     ticks: ticks('run budget in counter ticks; reaching it ends the run with exit: limit', 1).optional(),
@@ -238,7 +247,20 @@ export const irqLineSchema = strict({
 }).describe('KVM_IRQ_LINE: set an SPI line by INTID, or a PPI of one vcpu');
 
 export const TRIGGER_KEYS = ['at', 'after'] as const;
-export const ACTION_KEYS = ['irqLine', 'exit', 'saveRestore', 'counterOffset'] as const;
+export const ACTION_KEYS = ['irqLine', 'exit', 'saveRestore', 'counterOffset', 'preempt'] as const;
+
+export const preemptSchema = strict({
+  vcpu: vcpuIndex('the vcpu whose thread the host preempts'),
+  migrateTo: smallInt(
+    0,
+    MAX_VCPUS - 1,
+    'the physical cpu it resumes on (a free one: no other vcpu on it); default: the one it left',
+    'a physical cpu 0..7',
+  ).optional(),
+  cycles: cycles('cpu cycles it stays scheduled out; default 0').optional(),
+}).describe(
+  "vgicsim extension: the host preempts the vcpu's thread at its next preemption point (a running vcpu exits first, as for the scheduler's IPI; linux-4.2 syncs the timer after this point, 4.3+ before) and resumes it on migrateTo",
+);
 
 export const hostEventSchema = withJson(
   strict({
@@ -271,6 +293,7 @@ export const hostEventSchema = withJson(
     exit: z.literal('host').describe('force an exit to the host').optional(),
     saveRestore: z.literal(true).describe('save the whole VM, restore into a fresh one, go on').optional(),
     counterOffset: u64('userspace sets CNTVOFF to this value').optional(),
+    preempt: preemptSchema.optional(),
   }),
   {
     // Merged into the generated object schema (see json-schema.ts).

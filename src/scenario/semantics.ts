@@ -19,6 +19,7 @@ import {
   DEFAULT_MACHINE,
   irqLineSchema,
   machineSchema,
+  preemptSchema,
   TRIGGER_KEYS,
   VCPU_KEYS,
   vcpuIndex,
@@ -81,6 +82,12 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
     machine.counterHz,
     DEFAULT_MACHINE.counterHz,
   );
+  const pcpus = field(machineSchema.shape.pcpus.unwrap(), machine.pcpus, vcpus);
+  if (pcpus !== undefined && vcpus !== undefined && pcpus < vcpus)
+    emit(
+      ['machine', 'pcpus'],
+      `machine.pcpus: ${pcpus} physical cpu(s) for ${vcpus} vcpus: vcpu threads sharing a physical cpu are not modelled; expected pcpus >= machine.vcpus (${vcpus})`,
+    );
   const hostTickHz = tryParse(machineSchema.shape.hostTickHz.unwrap(), machine.hostTickHz);
   if (hostTickHz !== undefined && counterHz !== undefined && hostTickHz > counterHz)
     emit(
@@ -112,6 +119,7 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
   checkGuest(top, emit, checkVcpu, checkFile);
   checkPlainAssembly(tree, top, emit);
   checkHost(top, emit, checkVcpu, spis);
+  checkPreempt(top, emit, checkVcpu, pcpus);
   checkExpect(top, checkVcpu);
   return out;
 }
@@ -251,6 +259,23 @@ function checkHost(top: Dict, emit: Emit, checkVcpu: CheckVcpu, spis: number | u
         emit([...here, 'at'], `${name}: events with \`at\` must be in time order (${t} after ${last.at})`);
       else last = { at: t, index: i };
     }
+  });
+}
+
+/** `preempt: { vcpu, migrateTo }`: a vcpu the machine has, a physical cpu the host has. */
+function checkPreempt(top: Dict, emit: Emit, checkVcpu: CheckVcpu, pcpus: number | undefined): void {
+  if (!Array.isArray(top.host)) return;
+  top.host.forEach((raw, i) => {
+    const p = dict(dict(raw)?.preempt);
+    if (p === undefined) return;
+    const at = ['host', i, 'preempt'];
+    checkVcpu(tryParse(anyVcpu, p.vcpu), [...at, 'vcpu']);
+    const to = tryParse(preemptSchema.shape.migrateTo.unwrap(), p.migrateTo);
+    if (to !== undefined && pcpus !== undefined && to >= pcpus)
+      emit(
+        [...at, 'migrateTo'],
+        `${formatPath([...at, 'migrateTo'])}: the host has ${pcpus} physical cpu(s) (machine.pcpus), so physical cpu ${to} does not exist`,
+      );
   });
 }
 

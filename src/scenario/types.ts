@@ -46,6 +46,10 @@ export interface MachineConfig {
   /** vgicsim extension: cycles charged per exit and per entry */
   exitCycles: number;
   entryCycles: number;
+  /** vgicsim extension: cycles a preempted vcpu thread stays out; 0 = no preemption by choice */
+  preemptCycles: number;
+  /** vgicsim extension: physical cpus of the host (>= vcpus); absent = vcpus */
+  pcpus?: number;
   limits: { ticks: number; instructions: number };
   start: StartMode;
   /** RAM size in bytes (machine.memory) */
@@ -90,7 +94,9 @@ export type HostAction =
   | { kind: 'irqLine'; intid: number; level: 0 | 1; vcpu?: number }
   | { kind: 'exit' }
   | { kind: 'saveRestore' }
-  | { kind: 'counterOffset'; value: bigint };
+  | { kind: 'counterOffset'; value: bigint }
+  /** vgicsim extension: preempt the vcpu's thread at its next preemption point, resume on `migrateTo` */
+  | { kind: 'preempt'; vcpu: number; migrateTo?: number; cycles: number };
 
 export interface HostEvent {
   trigger: HostTrigger;
