@@ -46,10 +46,17 @@ export function costLines(r: ScenarioRun): string[] {
         ];
   return [
     ...undef,
-    `  costs: entries=${hyp.entries} exits: ${exitsSummary(r)} hypCycles=${hyp.hypCycles}`,
+    `  costs: entries=${hyp.entries} exits: ${exitsSummary(r)} hypCycles=${hyp.hypCycles}${hostThreads(hyp)}`,
     `         vgic: injections=${vgic.injections} lrWrites=${vgic.lrWrites} maintenance=${vgic.maintenance} underflows=${vgic.underflows} kicks=${vgic.kicks} physActiveChanges=${vgic.physActiveChanges}`,
     `         timer: vgicCalls=${timer.vgicCalls} physActiveWrites=${timer.physActiveWrites} bgWakeups=${timer.bgWakeups} ptimerExpiries=${timer.ptimerExpiries}`,
   ];
+}
+
+/** The host scheduler's work, when there was any (machine.preemptCycles, `preempt` events). */
+function hostThreads(hyp: { preemptions: number; migrations: number }): string {
+  return hyp.preemptions + hyp.migrations === 0
+    ? ''
+    : ` preemptions=${hyp.preemptions} migrations=${hyp.migrations}`;
 }
 
 /** One row per policy: verdict, acknowledged, exits by reason, vgic calls, LR writes, maintenance. */

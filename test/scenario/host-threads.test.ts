@@ -10,6 +10,10 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { writeText } from '../../src/export/text.ts';
+import { writeVcd } from '../../src/export/vcd.ts';
+import { GENERATIONS, type Generation } from '../../src/hyp/generation/index.ts';
+import type { RunLoopOrder } from '../../src/hyp/generation/generation.ts';
+import { vmGuest } from '../hyp/helpers/vm-guest.ts';
 import { runScenario } from '../../src/scenario/run.ts';
 import { MemorySink } from '../../src/sim/trace/sink.ts';
 import { errorsOf, parse } from './helpers.ts';
@@ -17,7 +21,7 @@ import { errorsOf, parse } from './helpers.ts';
 const FILE = join(fileURLToPath(new URL('.', import.meta.url)), '../../scenarios/preempt-between-syncs.yaml');
 const TEXT = readFileSync(FILE, 'utf8');
 const PREEMPT = '    preempt: { vcpu: 0, migrateTo: 1, cycles: 10000 }\n';
-const GENERATIONS = ['linux-4.2', 'linux-4.3', 'linux-7.0'] as const;
+const KEYS = ['linux-4.2', 'linux-4.3', 'linux-7.0'] as const;
 
 /** The library scenario with its `preempt` event replaced by `event` (the trigger line stays). */
 function variant(preempt: string | null): string {
@@ -33,7 +37,7 @@ describe('preemption between the syncs (scenarios/preempt-between-syncs.yaml)', 
     assert.deepEqual(s.host[0].action, { kind: 'preempt', vcpu: 0, migrateTo: 1, cycles: 10_000 });
   });
 
-  for (const gen of GENERATIONS) {
+  for (const gen of KEYS) {
     const wrong = gen === 'linux-4.2';
     it(`${gen}: preempted and migrated after (2): ${wrong ? 'the guest takes a timer interrupt hardware never shows' : 'nothing delivered, as on hardware'}`, () => {
       const r = runScenario(parse(TEXT), { policy: gen });
@@ -62,6 +66,34 @@ describe('preemption between the syncs (scenarios/preempt-between-syncs.yaml)', 
     });
     assert.equal(r.passed, true);
   });
+});
+
+describe('what the preemption exposes: the edge of linux-4.2, not the position of its timer sync', () => {
+  const asm = (() => {
+    const g = parse(TEXT).guest;
+    assert.ok(g.kind === 'vcpus' && g.vcpus[0]?.image.kind === 'asm');
+    return g.vcpus[0].image.source.text;
+  })();
+  const SYNC_BEFORE_VGIC: RunLoopOrder = { timerFlush: 'before-vgic', timerSync: 'before-vgic' };
+  const SYNC_AFTER_PREEMPT: RunLoopOrder = { timerFlush: 'before-vgic', timerSync: 'after-preempt-enable' };
+  /** INTIDs the guest acknowledged, the scenario's events applied through the runner. */
+  const acked = (generation: Generation, preempted: boolean) => {
+    let g = vmGuest(asm).configure({ generation, pcpus: 2 });
+    if (preempted) g = g.atLabel('step2', (x) => x.kvm.vm.preempt(0, 1, 10_000));
+    return g.exitAfter('step3').exitAfter('step3b').run({ instructions: 200_000 }).acked();
+  };
+  const swapped = [
+    ['linux-4.2 with its timer synced before the vgic', 'linux-4.2', SYNC_BEFORE_VGIC, [27]],
+    ['linux-4.3 with its timer synced after preempt_enable()', 'linux-4.3', SYNC_AFTER_PREEMPT, []],
+    ['linux-7.0 with its timer synced after preempt_enable()', 'linux-7.0', SYNC_AFTER_PREEMPT, []],
+  ] as const;
+  for (const [what, key, order, want] of swapped)
+    it(`${what}: preempted, the same as its own order; not preempted, right`, () => {
+      const g = { ...GENERATIONS[key], order };
+      assert.deepEqual(acked(GENERATIONS[key], true), want, 'its own order');
+      assert.deepEqual(acked(g, true), want, 'swapped order');
+      assert.deepEqual(acked(g, false), []);
+    });
 });
 
 describe('machine.pcpus, machine.preemptCycles, preempt: located errors', () => {
@@ -106,7 +138,7 @@ describe('determinism with host preemption and migration by choice', () => {
   const traced = (seed: number) => {
     const sink = new MemorySink();
     const r = runScenario(parse(chosen), { policy: 'linux-7.0', seed, trace: sink });
-    return { r, text: writeText(sink.records) };
+    return { r, text: writeText(sink.records), records: sink.records };
   };
 
   it('the same seed gives a byte-identical trace; the trace says which pcpu ran the vcpu', () => {
@@ -115,11 +147,12 @@ describe('determinism with host preemption and migration by choice', () => {
     assert.equal(a.text, b.text);
     assert.ok(a.r.costs.hyp.preemptions > 0, 'the host preempted');
     assert.match(a.text, /vcpu {2}state=guest pcpu=\d/);
-    // across seeds the host makes different decisions
-    const runs = [1, 2, 3, 4, 5, 6].map((s) => traced(s).r.costs.hyp.migrations);
-    assert.ok(
-      runs.some((m) => m > 0),
-      `migrations per seed: ${runs.join(', ')}`,
-    );
+    // across seeds the host makes different decisions; a migration shows in the text trace and the VCD
+    const seeds = [1, 2, 3, 4, 5, 6].map((seed) => ({ seed, ...traced(seed) }));
+    const moved = seeds.find((x) => x.r.costs.hyp.migrations > 0);
+    assert.ok(moved, `no seed migrated: ${seeds.map((x) => x.r.costs.hyp.migrations).join(', ')}`);
+    assert.match(moved.text, /vcpu {2}state=hyp reason=migrate pcpu\d->pcpu\d pcpu=\d/);
+    const vcd = writeVcd(moved.records, { counterHz: 62_500_000 });
+    assert.match(vcd, /\$var wire 4 \S+ pcpu \$end/);
   });
 });

@@ -180,6 +180,57 @@ irq:
     assert.equal(hw[0].cntv.readCtl() & 1, 0, "pcpu 0's timer is stopped");
   });
 
+  for (const gen of GENERATIONS)
+    it(`${gen}: a vcpu blocked in WFI moves when its timer wakes it (kvm_vcpu_block -> schedule)`, () => {
+      const src = `${SETUP}
+    msr     daifclr, #2
+    mrs     x3, cntvct_el0
+    add     x3, x3, #400
+    msr     cntv_cval_el0, x3
+    mov     x4, #1
+    msr     cntv_ctl_el0, x4
+wait:
+    wfi
+    cbz     x20, wait
+    ldr     x0, =0x84000008
+    hvc     #0
+${VECTORS}
+irq:
+    ldr     w2, [x9, #0xc]
+    add     x20, x20, #1
+    msr     cntv_ctl_el0, xzr
+    str     w2, [x9, #0x10]
+    eret
+`;
+      let blockedThen = false;
+      const g = vmGuest(src)
+        .policy(gen)
+        .configure({ pcpus: 3 })
+        .hostAt(200, (x) => {
+          blockedThen = x.blocked(0);
+          x.kvm.vm.preempt(0, 2);
+        })
+        .run({ instructions: 100_000 });
+      assert.ok(blockedThen, 'vcpu 0 was blocked in WFI when the host event came');
+      g.assertExit('poweroff').assertAcked([27]).assertReg('x20', 1n);
+      assert.equal(g.kvm.vm.vcpus[0].pcpu, 2);
+      assert.equal(g.kvm.vm.counters.migrations, 1);
+      for (const p of [0, 1, 2]) assert.equal(g.physActive(p, VT), false, `PPI 27 inactive on pcpu ${p}`);
+    });
+
+  it('a snapshot keeps where each vcpu is: restored, vcpu 0 goes on on pcpu 1 and takes its interrupt once', () => {
+    const g = vmGuest(PENDING).policy('linux-7.0').configure({ pcpus: 2 }).run({ instructions: 40 });
+    g.kvm.vm.preempt(0, 1); // taken at the exit the save makes (every vcpu leaves the guest first)
+    g.saveRestore();
+    const vm = g.kvm.vm;
+    assert.equal(vm.vcpus[0].pcpu, 1);
+    assert.equal(vm.vcpus[0].timer.pcpu, 1);
+    assert.deepEqual(Array.from(vm.placement.vcpuOn), [-1, 0]);
+    g.run({ instructions: 100_000 }).assertExit('poweroff').assertAcked([27]).assertReg('x20', 1n);
+    assert.equal(g.physActive(0, VT), false);
+    assert.equal(g.physActive(1, VT), false);
+  });
+
   it('P = vcpus (the default): nothing is free, so nothing migrates; a forced move to a busy cpu is an error', () => {
     const g = vmGuest(PENDING)
       .vcpus(2)
