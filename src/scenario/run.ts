@@ -29,6 +29,8 @@ export interface RunOptions {
   readonly progressInstructions?: number;
   /** Every byte the guest's PL011 transmits, as it is transmitted (`vgicsim run --console`). */
   readonly onConsole?: (byte: number) => void;
+  /** Called with every VM the run builds, before it runs (tests: host scheduler hooks). */
+  readonly onVm?: (vm: Vm) => void;
 }
 
 export interface CostReport {
@@ -115,6 +117,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
   arm(vm);
   let end: RunEnd;
   const watch = (m: Vm) => {
+    opts.onVm?.(m);
     if (opts.onConsole) m.board.uart.onTransmit(opts.onConsole);
     if (!opts.onProgress) return;
     const every = opts.progressInstructions ?? 5_000_000;
