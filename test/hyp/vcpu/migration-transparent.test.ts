@@ -40,7 +40,10 @@ describe('a zero-time migration at every exit is invisible to the guest', () => 
   for (const f of files) {
     const s = loadScenarioFile(join(DIR, f));
     // one spare physical cpu for both runs, so both have the same host
-    const spare: Scenario = { ...s, machine: { ...s.machine, pcpus: s.machine.vcpus + 1 } };
+    const spare: Scenario = {
+      ...s,
+      machine: { ...s.machine, pcpus: (s.machine.pcpus ?? s.machine.vcpus) + 1 },
+    };
     for (const policy of GENERATION_KEYS)
       it(`${f} ${policy}`, () => {
         const pinned = runScenario(spare, { policy });
