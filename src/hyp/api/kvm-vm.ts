@@ -27,10 +27,15 @@ import {
   KVM_ARM_IRQ_TYPE_CPU,
   KVM_ARM_IRQ_TYPE_PPI,
   KVM_ARM_IRQ_TYPE_SPI,
+  KVM_DEV_ARM_VGIC_CPUID_MASK,
+  KVM_DEV_ARM_VGIC_CPUID_SHIFT,
   KVM_DEV_ARM_VGIC_CTRL_INIT,
   KVM_DEV_ARM_VGIC_GRP_ADDR,
+  KVM_DEV_ARM_VGIC_GRP_CPU_REGS,
   KVM_DEV_ARM_VGIC_GRP_CTRL,
+  KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
   KVM_DEV_ARM_VGIC_GRP_NR_IRQS,
+  KVM_DEV_ARM_VGIC_OFFSET_MASK,
   KVM_DEV_TYPE_ARM_VGIC_V2,
   type KvmResult,
   ok,
@@ -156,6 +161,11 @@ export class KvmVm {
 
   get hasVgic(): boolean {
     return this.device !== null;
+  }
+
+  /** The vgic device created by createDevice (the VMM keeps its fd), or null. */
+  get vgicDevice(): KvmVgicDevice | null {
+    return this.device;
   }
 
   /** vgic_init through the policy (timer PPI mapping), checking KVM's preconditions. */
@@ -335,6 +345,10 @@ export class KvmVgicDevice {
         return ok(true);
       case KVM_DEV_ARM_VGIC_GRP_ADDR:
         return ok(attr === KVM_VGIC_V2_ADDR_TYPE_DIST || attr === KVM_VGIC_V2_ADDR_TYPE_CPU);
+      case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
+      case KVM_DEV_ARM_VGIC_GRP_CPU_REGS:
+        // vgic_v2_has_attr_regs: -ENXIO (false here) without a register at the offset
+        return ok(this.kvm.vm.vgic.hasUaccess(regGroup(group), Number(attr & KVM_DEV_ARM_VGIC_OFFSET_MASK)));
       default:
         return ok(false);
     }
@@ -343,6 +357,11 @@ export class KvmVgicDevice {
   setAttr(group: number, attr: bigint, value = 0n): KvmResult {
     const vm = this.kvm.vm;
     switch (group) {
+      case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
+      case KVM_DEV_ARM_VGIC_GRP_CPU_REGS: {
+        const r = this.regsAccess(group, attr, true, Number(value & KVM_DEV_ARM_VGIC_OFFSET_MASK));
+        return r.ok ? ok(undefined) : r;
+      }
       case KVM_DEV_ARM_VGIC_GRP_CTRL:
         if (attr !== KVM_DEV_ARM_VGIC_CTRL_INIT) return fail('ENXIO', `no control attribute ${attr}`);
         return this.kvm.initVgic();
@@ -376,6 +395,9 @@ export class KvmVgicDevice {
   getAttr(group: number, attr: bigint): KvmResult<bigint> {
     const vm = this.kvm.vm;
     switch (group) {
+      case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
+      case KVM_DEV_ARM_VGIC_GRP_CPU_REGS:
+        return this.regsAccess(group, attr, false, 0);
       case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
         return ok(BigInt(PRIVATE_COUNT + vm.board.config.spis));
       case KVM_DEV_ARM_VGIC_GRP_ADDR:
@@ -386,4 +408,30 @@ export class KvmVgicDevice {
         return fail('ENXIO', `attribute group ${group} cannot be read`);
     }
   }
+
+  /**
+   * vgic_v2_attr_regs_access: the vcpu index must exist (-EINVAL); every
+   * vcpu leaves KVM_RUN first (KVM: lock_all_vcpus, -EBUSY if one runs;
+   * a VMM signals them: vm.userspace), the vgic is initialized (vgic_init),
+   * then the 32-bit access as that vcpu (the release's rules: -ENXIO or
+   * RAZ/WI for an offset with no register, see src/hyp/vgic/vgic-uaccess.ts).
+   */
+  private regsAccess(group: number, attr: bigint, write: boolean, value: number): KvmResult<bigint> {
+    const vm = this.kvm.vm;
+    const vcpu = Number((attr & KVM_DEV_ARM_VGIC_CPUID_MASK) >> KVM_DEV_ARM_VGIC_CPUID_SHIFT);
+    const offset = Number(attr & KVM_DEV_ARM_VGIC_OFFSET_MASK);
+    if (this.kvm.vcpu(vcpu) === undefined) return fail('EINVAL', `no vcpu ${vcpu}`);
+    vm.userspace.stopNow(
+      write ? 'KVM_SET_DEVICE_ATTR' : 'KVM_GET_DEVICE_ATTR',
+      vm.vcpus.map((v) => v.index),
+    );
+    const init = this.kvm.initVgic();
+    if (!init.ok) return init;
+    const r = vm.vgic.uaccess(regGroup(group), vcpu, offset, write, value);
+    return r.ok ? ok(BigInt(r.value >>> 0)) : fail(r.errno, r.message);
+  }
+}
+
+function regGroup(group: number): 'dist' | 'cpu' {
+  return group === KVM_DEV_ARM_VGIC_GRP_DIST_REGS ? 'dist' : 'cpu';
 }

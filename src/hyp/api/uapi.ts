@@ -94,3 +94,13 @@ export const KVM_DEV_ARM_VGIC_GRP_CPU_REGS = 2;
 export const KVM_DEV_ARM_VGIC_GRP_NR_IRQS = 3;
 export const KVM_DEV_ARM_VGIC_GRP_CTRL = 4;
 export const KVM_DEV_ARM_VGIC_CTRL_INIT = 0n;
+
+/** DIST_REGS / CPU_REGS attr: [39:32] vcpu index, [31:0] register offset ([63:40] reserved). */
+export const KVM_DEV_ARM_VGIC_CPUID_SHIFT = 32n;
+export const KVM_DEV_ARM_VGIC_CPUID_MASK = 0xffn << KVM_DEV_ARM_VGIC_CPUID_SHIFT;
+export const KVM_DEV_ARM_VGIC_OFFSET_MASK = 0xffff_ffffn;
+
+/** The attr of a DIST_REGS / CPU_REGS access to `offset` as vcpu `vcpu`. */
+export function vgicRegAttr(vcpu: number, offset: number): bigint {
+  return (BigInt(vcpu) << KVM_DEV_ARM_VGIC_CPUID_SHIFT) | BigInt(offset >>> 0);
+}

@@ -9,8 +9,10 @@ import type { MmioDevice } from '../../hw/mmio.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import type { VgicCounters } from './counters.ts';
 import type { InjectResult } from './vgic.ts';
+import type { UaccessResult, VgicRegGroup } from './vgic-uaccess.ts';
 
 export type { InjectResult } from './vgic.ts';
+export type { UaccessResult, VgicRegGroup } from './vgic-uaccess.ts';
 
 /**
  * Which vgic implementation backs the VM:
@@ -92,4 +94,12 @@ export interface VgicFacade extends Saveable<VgicSnapshot> {
    */
   gicdRead64(offset: number, vcpu: number): bigint;
   gicdWrite64(offset: number, lo: number, hi: number, vcpu: number): void;
+  /**
+   * KVM_DEV_ARM_VGIC_GRP_DIST_REGS / _CPU_REGS: a 32-bit userspace access
+   * as vcpu `vcpu` (a valid index), with the release's semantics and
+   * errors (vgic-uaccess.ts); every vcpu must be out of the guest.
+   */
+  uaccess(group: VgicRegGroup, vcpu: number, offset: number, write: boolean, value: number): UaccessResult;
+  /** KVM_HAS_DEVICE_ATTR for those groups: does the release have a register at `offset`? */
+  hasUaccess(group: VgicRegGroup, offset: number): boolean;
 }

@@ -10,6 +10,14 @@ import { type InjectResult, VgicCore, type VgicCoreOptions } from './vgic.ts';
 import { irqIsPending, VGIC_CONFIG_EDGE, VGIC_CONFIG_LEVEL } from './vgic-irq.ts';
 import { VgicDistMmio } from './vgic-mmio-v2.ts';
 import { restoreVgic, saveVgic, type VgicState } from './vgic-save.ts';
+import { distUaccess, distUaccessRegion } from './vgic-dist-uaccess.ts';
+import {
+  cpuifUaccess,
+  isCpuifReg,
+  type UaccessResult,
+  uaccessOk,
+  type VgicRegGroup,
+} from './vgic-uaccess.ts';
 import { VgicV2 } from './vgic-v2.ts';
 import { GICV_DIR, GICV_FRAME_SIZE } from '../../hw/gic/virt-regs.ts';
 
@@ -168,6 +176,19 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
 
   gicdWrite64(offset: number, lo: number, _hi: number, vcpu: number): void {
     this.dist.write(offset, 8, lo, vcpu);
+  }
+
+  /** Userspace register access (today's KVM: unknown offsets RAZ/WI; see vgic-dist-uaccess.ts). */
+  uaccess(group: VgicRegGroup, vcpu: number, offset: number, write: boolean, value: number): UaccessResult {
+    if (this.v2.cpus.some((b) => b.inGuest))
+      throw new RangeError('vgic uaccess while a vcpu is in the guest');
+    if (group === 'dist') return distUaccess(this.core, this.dist, vcpu, offset, write, value);
+    if (!isCpuifReg(offset)) return uaccessOk(0);
+    return uaccessOk(cpuifUaccess(this.core.cpus[vcpu], offset, write, value, true));
+  }
+
+  hasUaccess(group: VgicRegGroup, offset: number): boolean {
+    return group === 'dist' ? distUaccessRegion(this.core, this.dist, offset) !== null : isCpuifReg(offset);
   }
 
   save(): VgicState {

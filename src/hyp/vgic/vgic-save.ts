@@ -62,6 +62,8 @@ export interface VgicState {
   readonly nrVcpus: number;
   readonly nrSpis: number;
   readonly initialized: boolean;
+  /** userspace wrote GICD_IIDR back (KVM_DEV_ARM_VGIC_GRP_DIST_REGS): its IGROUPR writes count */
+  readonly v2GroupsUserWritable?: boolean;
   readonly dist: VgicDistRegState[];
   readonly irqs: VgicIrqExtraState[];
   readonly cpus: VgicCpuState[];
@@ -128,6 +130,7 @@ export function saveVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio): VgicSt
     nrVcpus: core.nrVcpus,
     nrSpis: core.nrSpis,
     initialized: core.initialized,
+    v2GroupsUserWritable: core.v2GroupsUserWritable,
     dist: regs,
     irqs,
     cpus,
@@ -150,6 +153,7 @@ export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: V
   });
   if (s.initialized) core.init();
   core.initialized = s.initialized;
+  core.v2GroupsUserWritable = s.v2GroupsUserWritable ?? false;
   for (const r of s.dist) {
     const region = dist.region(r.reg);
     if (region?.uwrite === undefined) throw new RangeError(`snapshot names unknown register ${r.reg}`);

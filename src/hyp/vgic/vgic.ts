@@ -69,6 +69,8 @@ export class VgicCore {
   initialized = false;
   /** GICD_CTLR.Enable */
   distEnabled = false;
+  /** dist->v2_groups_user_writable: userspace wrote GICD_IIDR back, so its IGROUPR writes count (vgic-dist-uaccess.ts) */
+  v2GroupsUserWritable = false;
   /** deliberate bugs of a mutant generation (NO_VGIC_FAULTS otherwise) */
   readonly faults: VgicFaults;
 

@@ -16,6 +16,8 @@ import { LegacyHwstate } from './legacy-hwstate.ts';
 import { LR_ACTIVE_BIT, LR_EMPTY, LR_PENDING_BIT, LegacyCpuIf, lrCleared, lrIrq } from './legacy-lr.ts';
 import { LegacyDistMmio } from './legacy-mmio.ts';
 import { type LegacyVgicState, restoreLegacy, saveLegacy } from './legacy-save.ts';
+import { legacyHasUaccess, legacyUaccess } from './legacy-uaccess.ts';
+import type { UaccessResult, VgicRegGroup } from '../vgic-uaccess.ts';
 
 export interface LegacyVgicFullOptions extends LegacyVgicOptions {
   readonly frames: GichFrames;
@@ -167,6 +169,15 @@ export class LegacyVgic implements VgicFacade, Saveable<LegacyVgicState> {
       c.lrMap[irq] = LR_EMPTY;
       this.d.irqQueued.set(vcpu, irq, false);
     }
+  }
+
+  /** Userspace register access (4.2/4.3: -ENXIO outside the ranges; LRs unqueued first). */
+  uaccess(group: VgicRegGroup, vcpu: number, offset: number, write: boolean, value: number): UaccessResult {
+    return legacyUaccess(this.d, this.cpus, this.gicd, group, vcpu, offset, write, value);
+  }
+
+  hasUaccess(group: VgicRegGroup, offset: number): boolean {
+    return legacyHasUaccess(this.gicd, group, offset);
   }
 
   save(): LegacyVgicState {
