@@ -32,6 +32,7 @@ import { UserspaceExits } from './vcpu/userspace-exit.ts';
 import { Vcpu } from './vcpu/vcpu.ts';
 import { FREE, STAY, VcpuPlacement } from './vcpu/vcpu-placement.ts';
 import { createVgic } from './vgic/create.ts';
+import { listRegisterProblem } from './vgic/list-registers.ts';
 import type { VgicFacade } from './vgic/facade.ts';
 import type { VcpuKicker } from './vgic/ports.ts';
 
@@ -82,6 +83,8 @@ export class Vm
   private end: RunEnd | null = null;
 
   constructor(readonly config: VmConfig) {
+    const lrProblem = listRegisterProblem(config.board.nLR);
+    if (lrProblem !== null) throw new RangeError(`machine.nLR: ${lrProblem}`);
     this.trace = config.trace ?? NULL_SINK;
     const chooser = config.chooser ?? new SeededChooser(0);
     this.generation = config.generation ?? generationByName(config.policy);
@@ -360,8 +363,10 @@ export class Vm
 
   // --- PSCI
 
+  /** kvm_psci_vcpu_on: the target is reset (kvm_reset_vcpu), its timer too, then it runs. */
   cpuPoweredOn(cpu: number): void {
     const v = this.vcpus[cpu];
+    this.policy.vcpuReset(v.timer);
     v.blocked = false;
     this.scheduler.woken(cpu);
     this.kick(cpu);

@@ -176,7 +176,17 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
 
   // --- PowerListener ----------------------------------------------------------
 
+  /**
+   * CPU_ON powers the core up through a Warm reset: CNTV_CTL_EL0.ENABLE and
+   * CNTP_CTL_EL0.ENABLE reset to 0 (Arm ARM DDI 0487, the fields' reset
+   * behaviour; earlier releases said UNKNOWN), IMASK is UNKNOWN and taken as
+   * 0, as KVM's vcpu reset writes the whole CTL 0; CVAL is UNKNOWN and kept.
+   * The timer's output drops, so a PPI it held pending in the GIC goes too.
+   */
   cpuPoweredOn(cpu: number): void {
+    const t = this.board.timers[cpu];
+    t.cntv.writeCtl(0);
+    t.cntp.writeCtl(0);
     this.waiting[cpu] = false;
     this.scheduler.woken(cpu);
   }

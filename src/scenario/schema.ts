@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { MAX_INTID, PRIVATE_COUNT, SGI_COUNT } from '../hw/gic/intid.ts';
 import { parseRamSize, RAM_SIZE_EXPECTED } from '../hw/board/ram-size.ts';
 import { GENERATION_OR_ALIAS, VERDICT_KEYS } from '../hyp/generation/names.ts';
+import { MIN_LIST_REGISTERS } from '../hyp/vgic/list-registers.ts';
 import { hertz, intKey, intSchema, smallInt, ticks, u32, u64, withJson } from './values.ts';
 
 const cycles = (description: string) =>
@@ -145,7 +146,12 @@ export const machineSchema = strict({
       'generation (a KVM release as its code behaves): linux-4.2 | linux-4.3 | linux-7.0; aliases: level = linux-7.0, legacy-edge = linux-4.2',
     )
     .optional(),
-  nLR: smallInt(1, MAX_LIST_REGISTERS, 'list registers per vcpu (GICH_VTR.ListRegs + 1)').optional(),
+  nLR: smallInt(
+    MIN_LIST_REGISTERS,
+    MAX_LIST_REGISTERS,
+    'list registers per vcpu (GICH_VTR.ListRegs + 1); at least 2: with one, KVM livelocks on underflow maintenance',
+    `an integer ${MIN_LIST_REGISTERS}..${MAX_LIST_REGISTERS} (with fewer list registers KVM livelocks on underflow maintenance)`,
+  ).optional(),
   hostTickHz: hertz(
     'periodic host interrupts forcing exits, Hz; 0 = none; at most machine.counterHz',
     0,

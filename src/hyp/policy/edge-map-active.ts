@@ -74,6 +74,17 @@ export const edgeMapActivePolicy: TimerPolicy = {
     t.armPtimer();
   },
 
+  /**
+   * 4.2's kvm_timer_vcpu_reset only wrote cntv_ctl = 0 (and mapped the PPI):
+   * an expiry the vgic already holds as a pending edge stays there. The
+   * emulated physical timer's soft timer is cancelled with its CTL.
+   */
+  vcpuReset(t: ArchTimer): void {
+    t.resetCtl();
+    t.level[TimerId.Phys] = false;
+    t.armPtimer();
+  },
+
   pendingTimer(t: ArchTimer): boolean {
     return shouldFire42(t) || t.shouldFire(TimerId.Phys);
   },

@@ -60,6 +60,29 @@ function levelTimer(keepActiveWhileVirtActive: boolean): TimerPolicy {
       t.armPtimer();
     },
 
+    /**
+     * 4.3: cntv_ctl = 0, then kvm_timer_update_state (the line drops if it
+     * was high). Today (kvm_timer_vcpu_reset): both CTLs 0, both lines low
+     * (kvm_timer_update_irq), the mapped interrupt's state cleared
+     * (kvm_vgic_reset_mapped_irq: active, pending, line), the soft timers
+     * cancelled.
+     */
+    vcpuReset(t: ArchTimer): void {
+      t.resetCtl();
+      if (keepActiveWhileVirtActive) {
+        if (t.opts.vgic.initialized) {
+          t.signal(TimerId.Virt, false);
+          t.signal(TimerId.Phys, false);
+          t.opts.vgic.resetMappedIrq(t.vcpu, t.intids[TimerId.Virt]);
+        }
+        t.unblocking();
+      } else {
+        t.updateState(TimerId.Virt);
+        t.updateState(TimerId.Phys);
+      }
+      t.armPtimer();
+    },
+
     pendingTimer(t: ArchTimer): boolean {
       return t.shouldFire(TimerId.Virt) || t.shouldFire(TimerId.Phys);
     },

@@ -30,4 +30,10 @@ export interface TimerPolicy {
   pendingTimer(t: ArchTimer): boolean;
   /** The vcpu blocks in WFI: arm what will wake it (4.3+: kvm_timer_schedule). */
   blocking(t: ArchTimer): void;
+  /**
+   * kvm_timer_vcpu_reset (kvm_reset_vcpu, e.g. for PSCI CPU_ON): the
+   * registers (ArchTimer.resetCtl) and what the era told the vgic about it.
+   * The vcpu is out of the guest, its timer not loaded.
+   */
+  vcpuReset(t: ArchTimer): void;
 }

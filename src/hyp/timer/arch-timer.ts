@@ -230,6 +230,18 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
     hw.setCntvoff(0n);
   }
 
+  /**
+   * The register part of kvm_timer_vcpu_reset: CNTV_CTL_EL0 = 0 (disabled,
+   * unmasked; "architecturally UNKNOWN for ARMv8, 0 for ARMv7", KVM chose
+   * 0), and CNTP_CTL_EL0 = 0 for the emulated physical timer. CVAL keeps
+   * its value (UNKNOWN after a reset); CNTVOFF is the VM's, untouched.
+   */
+  resetCtl(): void {
+    if (this.loaded) throw new RangeError(`vcpu ${this.vcpu}: timer reset while loaded`);
+    this.cntvCtl = 0;
+    this.cntpCtl = 0;
+  }
+
   // --- the emulated physical timer (trapped CNTP_* accesses) ---------------
 
   /** MRS of a trapped CNTP register (CTL reads ISTATUS computed, as KVM's kvm_arm_timer_read). */

@@ -61,6 +61,12 @@ export interface VgicFacade extends Saveable<VgicSnapshot> {
   /** kvm_vgic_map_phys_irq */
   mapPhysIrq(vcpu: number, virtIntid: number, physIntid: number, useInputLevel?: boolean): void;
   unmapPhysIrq(vcpu: number, virtIntid: number): void;
+  /**
+   * kvm_vgic_reset_mapped_irq (vcpu reset, new vgic only): a mapped
+   * interrupt forgets its active, pending and line state. Designs without
+   * it throw.
+   */
+  resetMappedIrq(vcpu: number, intid: number): void;
   /** Set the trigger mode of a private interrupt (what vgic_init of an era chose; ICFGR0-1 are read-only for the guest). */
   setTrigger(vcpu: number, intid: number, trigger: Trigger): void;
   vcpuLoad(vcpu: number, pcpu: number): void;

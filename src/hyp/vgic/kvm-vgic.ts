@@ -75,6 +75,16 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
     this.core.unmapPhysIrq(vcpu, virtIntid);
   }
 
+  resetMappedIrq(vcpu: number, intid: number): void {
+    const irq = this.core.getIrq(vcpu, intid);
+    if (irq === null) throw new RangeError(`no INTID ${intid} for vcpu ${vcpu}`);
+    if (!irq.hw) return;
+    // still on the ap_list if it was: the next flush skips it, the prune drops it
+    irq.active = false;
+    irq.pendingLatch = false;
+    irq.lineLevel = false;
+  }
+
   setTrigger(vcpu: number, intid: number, trigger: Trigger): void {
     const irq = this.core.getIrq(vcpu, intid);
     if (irq === null) throw new RangeError(`no INTID ${intid} for vcpu ${vcpu}`);

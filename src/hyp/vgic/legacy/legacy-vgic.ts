@@ -76,6 +76,10 @@ export class LegacyVgic implements VgicFacade, Saveable<LegacyVgicState> {
     this.d.maps.delete(this.d.mapKey(vcpu, virtIntid));
   }
 
+  resetMappedIrq(): void {
+    throw new RangeError('the old vgic has no kvm_vgic_reset_mapped_irq (a vcpu reset left the vgic alone)');
+  }
+
   setTrigger(vcpu: number, intid: number, trigger: Trigger): void {
     if (!this.d.exists(vcpu, intid)) throw new RangeError(`no INTID ${intid} for vcpu ${vcpu}`);
     this.d.irqCfg.set(vcpu, intid, trigger === 'edge');
