@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import {
   ALIASES,
+  DESIGNS,
   GENERATION_KEYS,
   GENERATION_OR_ALIAS,
   GENERATIONS,
@@ -23,6 +24,8 @@ const POLICY_NAMES: readonly string[] = GENERATION_OR_ALIAS;
 function generationsHelp(): string {
   const lines = ['', 'Generations (machine.policy, --policy; each a KVM release as its code behaves):'];
   for (const g of Object.values(GENERATIONS)) lines.push(`  ${g.name.padEnd(10)} ${g.summary}`);
+  lines.push('Designs (hypothetical, built on a generation):');
+  for (const g of Object.values(DESIGNS)) lines.push(`  ${g.name.padEnd(10)} ${g.summary}`);
   lines.push(
     `Aliases: ${Object.entries(ALIASES)
       .map(([a, g]) => `${a} = ${g}`)

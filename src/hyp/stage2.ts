@@ -5,14 +5,16 @@
 // writes while the vgic asks for it: LR overflow), the PL011 is a userspace
 // device (traps, KVM_EXIT_MMIO), anything else is a bus fault. The virtual
 // timer and the counters are the hardware's while the vcpu runs; the
-// physical timer's registers trap (CNTHCTL_EL2.EL1PCEN = 0) and are emulated.
+// physical timer's registers trap (CNTHCTL_EL2.EL1PCEN = 0) and are emulated;
+// so do the virtual timer's when the hypervisor set CNTHCTL_EL2.EL1TVT in
+// the cpu's timer (the trap-timer design).
 // "The hardware's" is that of the physical cpu the vcpu is on (it may move).
 
 import type { AckLog } from '../hw/board/acks.ts';
 import type { Board } from '../hw/board/board.ts';
 import { GuestWindow, guestWindowOf, windowBase } from '../hw/board/memory-map.ts';
 import type { Scheduler } from '../hw/board/scheduler.ts';
-import { counterAt, el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
+import { counterAt, el1Access, el2Traps, timerRegOf } from '../hw/board/sysreg-route.ts';
 import {
   type GuestCpu,
   type GuestPort,
@@ -85,6 +87,7 @@ export class Stage2Port implements GuestPort {
     const { scheduler, board } = this.vm;
     scheduler.syncTo(cpu.index);
     const timer = board.timers[this.vm.pcpuOf(cpu.index)];
+    if (el2Traps(reg, timer.cnthctl)) return SYSREG_EXIT; // trap-timer's CNTHCTL_EL2.EL1TVT
     return counterAt(reg, scheduler.localTicks(cpu.index), timer.cntvoff) ?? timer.readSysReg(reg);
   }
 
@@ -95,7 +98,9 @@ export class Stage2Port implements GuestPort {
     if (denied !== undefined) return denied;
     if (TRAPPED_TIMER_REGS.has(reg)) return SYSREG_EXIT;
     this.vm.scheduler.syncTo(cpu.index);
-    this.vm.board.timers[this.vm.pcpuOf(cpu.index)].writeSysReg(reg, value);
+    const timer = this.vm.board.timers[this.vm.pcpuOf(cpu.index)];
+    if (el2Traps(reg, timer.cnthctl)) return SYSREG_EXIT; // trap-timer's CNTHCTL_EL2.EL1TVT
+    timer.writeSysReg(reg, value);
     return undefined;
   }
 }

@@ -25,7 +25,13 @@ import { Stage2Port } from './stage2.ts';
 import { restoreVm, saveVm, type VmState } from './vm-state.ts';
 import { type Generation, generationByName, physChipOf, vgicFaultsOf } from './generation/index.ts';
 import type { TimerPolicy } from './policy/policy.ts';
-import { ArchTimer, newTimerCounters, type TimerCounters, type VcpuWaker } from './timer/arch-timer.ts';
+import {
+  ArchTimer,
+  newTimerCounters,
+  TimerId,
+  type TimerCounters,
+  type VcpuWaker,
+} from './timer/arch-timer.ts';
 import { type ExitReason, type HypCounters, MMIO_EXIT_WINDOW, newHypCounters } from './vcpu/exits.ts';
 import { type ExitHandler, RunLoop } from './vcpu/run-loop.ts';
 import { UserspaceExits } from './vcpu/userspace-exit.ts';
@@ -114,6 +120,7 @@ export class Vm
         waker: this,
         trace: this.trace,
         counters: this.timerCounters,
+        trapVtimer: this.generation.traps?.vtimer === true,
       });
       timer.onPtimerExpiry = (t) => this.policy.ptimerChanged(t);
       this.vcpus.push(new Vcpu(i, i, board.cpus[i], timer));
@@ -342,10 +349,11 @@ export class Vm
         const a = cpu.sysregAccess;
         const reg = timerRegOf(a.encoding)!;
         if (a.write) {
-          v.timer.writePtimer(reg, a.value);
-          this.policy.ptimerChanged(v.timer);
+          // CNTP_* (emulated), or CNTV_* trapped by CNTHCTL_EL2.EL1TVT (trap-timer)
+          if (v.timer.writeTrapped(reg, a.value) === TimerId.Phys) this.policy.ptimerChanged(v.timer);
+          else this.policy.vtimerWritten?.(v.timer);
           cpu.completeSysregWrite();
-        } else cpu.completeSysregRead(v.timer.readPtimer(reg));
+        } else cpu.completeSysregRead(v.timer.readTrapped(reg));
         break;
       }
       case 'wfi':

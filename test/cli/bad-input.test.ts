@@ -61,7 +61,7 @@ test('compare --policies: empty, with an empty name, unknown or repeated are usa
   const { scenario } = workdir();
   usage(
     ['compare', scenario, '--policies', ','],
-    /^vgicsim: --policies: expected a comma-separated list of generations \(linux-4.2, linux-4.3, linux-7.0, level, legacy-edge\), found ','/,
+    /^vgicsim: --policies: expected a comma-separated list of generations \(linux-4.2, linux-4.3, linux-7.0, trap-timer, level, legacy-edge\), found ','/,
   );
   usage(['compare', scenario, '--policies', ''], /^vgicsim: --policies: expected a comma-separated list/);
   usage(['compare', scenario, '--policies', 'level,,legacy-edge'], /an empty name in 'level,,legacy-edge'/);

@@ -35,7 +35,7 @@ guest: { vcpu0: nop }
     "5:8: machine.gic: GIC v3 is not supported yet (only v2), found 'v3'",
     "6:9: machine.spis: expected a multiple of 32 in 0..960 (the vgic's limit, as KVM's), found 40",
     '7:8: machine.nLR: expected an integer 2..64 (with fewer list registers KVM livelocks on underflow maintenance), found 0x41',
-    "8:11: machine.policy: expected one of: 'linux-4.2', 'linux-4.3', 'linux-7.0', 'level', 'legacy-edge', found 'edge'",
+    "8:11: machine.policy: expected one of: 'linux-4.2', 'linux-4.3', 'linux-7.0', 'trap-timer', 'level', 'legacy-edge', found 'edge'",
     '9:14: machine.counterHz: expected an integer 1..4294967295 (Hz), found 1.5',
   ]);
 });

@@ -1,5 +1,5 @@
 // The scenario library (scenarios/*.yaml): every scenario runs under every
-// generation and its overall verdict must be the one its `expect.verdicts`
+// generation (and design) and its overall verdict must be the one its `expect.verdicts`
 // states (absent = pass; an alias key counts for its generation). `*.pending.yaml` files reproduce known simulator
 // bugs and are left out (docs/scenarios.md lists them).
 
@@ -8,12 +8,13 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { expectedVerdict, GENERATION_KEYS } from '../../src/hyp/generation/index.ts';
+import { DESIGN_KEYS, expectedVerdict, GENERATION_KEYS } from '../../src/hyp/generation/index.ts';
 import { loadScenarioFile } from '../../src/scenario/index.ts';
 import { runScenario, type ScenarioRun } from '../../src/scenario/run.ts';
 
 const DIR = join(fileURLToPath(new URL('.', import.meta.url)), '../../scenarios');
-const POLICIES = GENERATION_KEYS;
+/** every release, and the designs built on them (trap-timer) */
+const POLICIES = [...GENERATION_KEYS, ...DESIGN_KEYS];
 const MIN_SCENARIOS = 21;
 
 const files = readdirSync(DIR)

@@ -4,7 +4,10 @@
 
 import type { SysregTrap } from '../cpu/guest-port.ts';
 import { SYSREG_UNDEFINED } from '../cpu/guest-port.ts';
-import { TimerReg, timerRegByEncoding } from '../timer/sysregs.ts';
+import { fieldMask } from '../../sim/bits.ts';
+import { CNTHCTL, TimerReg, timerRegByEncoding } from '../timer/sysregs.ts';
+
+const EL1TVT = fieldMask(CNTHCTL.EL1TVT);
 
 /** Unpack the guest port's op0:op1:CRn:CRm:op2 encoding (bits [15:0] of MRS/MSR's [20:5]). */
 export function timerRegOf(encoding: number): TimerReg | undefined {
@@ -37,6 +40,19 @@ export function el1Access(reg: TimerReg, write: boolean): SysregTrap | undefined
     default:
       return undefined;
   }
+}
+
+/**
+ * Does CNTHCTL_EL2 trap this EL1 access to EL2? Arm ARM D24 CNTHCTL_EL2,
+ * EL1TVT (bit 13, FEAT_ECV): when EL2 is enabled and HCR_EL2.{E2H,TGE} is
+ * not {1,1} (a guest at EL1 under KVM, VHE or not), EL0 and EL1 accesses
+ * to CNTV_CTL_EL0, CNTV_CVAL_EL0 and CNTV_TVAL_EL0, MRS and MSR alike, are
+ * trapped to EL2 (EC 0x18). The counter CNTVCT_EL0 is EL1TVCT's business
+ * (bit 14), not modelled; EL1PCEN's CNTP trap is the hypervisor's port's.
+ */
+export function el2Traps(reg: TimerReg, cnthctl: number): boolean {
+  if ((cnthctl & EL1TVT) === 0) return false;
+  return reg === TimerReg.CNTV_CTL_EL0 || reg === TimerReg.CNTV_CVAL_EL0 || reg === TimerReg.CNTV_TVAL_EL0;
 }
 
 /**

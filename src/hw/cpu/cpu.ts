@@ -122,6 +122,9 @@ export class Cpu extends CpuExec implements SignalListener, Saveable<CpuState> {
     this.pendingExit = 0;
     const r = this.exec(1, false);
     this.replay = false;
+    // A breakpoint on the replayed instruction fired when it stopped (run());
+    // left armed, it would fire again at the next run() and hide the next one.
+    this.bpHit = -1;
     return r;
   }
 

@@ -5,8 +5,11 @@
 //   CNTP  EL1 physical timer,       counter CNTPCT, PPI 30
 //   CNTHP EL2 physical timer,       counter CNTPCT, PPI 26
 // Not modelled: the secure physical timer (CNTPS), the EL2 virtual timer
-// (CNTHV, FEAT_VHE), FEAT_ECV (CNTPOFF_EL2, EVNTIS), CNTHCTL_EL2, the event
-// stream, and E2H register redirection: those belong with a cpu that needs them.
+// (CNTHV, FEAT_VHE), FEAT_ECV (CNTPOFF_EL2, EVNTIS), the event stream, and
+// E2H register redirection: those belong with a cpu that needs them.
+// CNTHCTL_EL2 is kept as the hypervisor wrote it (`cnthctl`); the trap its
+// EL1TVT bit makes is applied by the port that routes EL1 accesses
+// (hw/board/sysreg-route.ts el2Traps).
 //
 // Reset values (architecturally UNKNOWN except CTL.ENABLE, which resets to 0
 // on a Warm reset) are all 0 here, except CNTFRQ_EL0 which starts at the
@@ -35,6 +38,8 @@ export interface GenericTimerState {
   readonly cntvoff: bigint;
   readonly cntkctl: number;
   readonly cntfrq: number;
+  /** CNTHCTL_EL2 (absent in snapshots from before it was modelled: 0) */
+  readonly cnthctl?: number;
   readonly cntv: TimerChannelState;
   readonly cntp: TimerChannelState;
   readonly cnthp: TimerChannelState;
@@ -54,6 +59,8 @@ export class GenericTimer implements Saveable<GenericTimerState> {
   private cntvoffValue = 0n;
   private cntkctlValue = 0;
   private cntfrqValue: number;
+  /** CNTHCTL_EL2, as EL2 wrote it */
+  private cnthctlValue = 0;
 
   constructor(private readonly opts: GenericTimerOptions) {
     const kernel = opts.counter.kernel;
@@ -125,6 +132,15 @@ export class GenericTimer implements Saveable<GenericTimerState> {
 
   get cntfrq(): number {
     return this.cntfrqValue;
+  }
+
+  /** CNTHCTL_EL2 (EL2 only: the hypervisor's vcpu load and put write it). */
+  get cnthctl(): number {
+    return this.cnthctlValue;
+  }
+
+  set cnthctl(value: number) {
+    this.cnthctlValue = value >>> 0;
   }
 
   /** MRS: the 64-bit value of a timer register at the kernel's current time. */
@@ -225,6 +241,7 @@ export class GenericTimer implements Saveable<GenericTimerState> {
       cntvoff: this.cntvoffValue,
       cntkctl: this.cntkctlValue,
       cntfrq: this.cntfrqValue,
+      cnthctl: this.cnthctlValue,
       cntv: this.cntv.save(),
       cntp: this.cntp.save(),
       cnthp: this.cnthp.save(),
@@ -234,7 +251,7 @@ export class GenericTimer implements Saveable<GenericTimerState> {
   /** Every timer disabled, CVAL 0, outputs low, CNTVOFF and CNTKCTL 0, CNTFRQ the counter's frequency. */
   defaultState(): GenericTimerState {
     const off: TimerChannelState = { ctl: 0, cval: 0n, level: false };
-    const regs = { cntvoff: 0n, cntkctl: 0, cntfrq: this.opts.counter.counterHz };
+    const regs = { cntvoff: 0n, cntkctl: 0, cntfrq: this.opts.counter.counterHz, cnthctl: 0 };
     return { version: 1, ...regs, cntv: off, cntp: off, cnthp: off };
   }
 
@@ -251,6 +268,7 @@ export class GenericTimer implements Saveable<GenericTimerState> {
     this.cntvoffValue = u64(s.cntvoff);
     this.cntkctlValue = (s.cntkctl & CNTKCTL_WRITABLE) >>> 0;
     this.cntfrqValue = (s.cntfrq & CNTFRQ_WRITABLE) >>> 0;
+    this.cnthctlValue = (s.cnthctl ?? 0) >>> 0;
     this.cntv.restore(s.cntv, this.cntvoffValue);
     this.cntp.restore(s.cntp, 0n);
     this.cnthp.restore(s.cnthp, 0n);

@@ -42,6 +42,13 @@ export interface Generation {
   readonly order: RunLoopOrder;
   readonly api: UserApi;
   /**
+   * Traps a hypothetical design sets at vcpu load: `vtimer` sets
+   * CNTHCTL_EL2.EL1TVT (FEAT_ECV), so the guest's CNTV_* accesses exit and
+   * the timer policy's vtimerWritten runs at each write. Absent = none (every
+   * release).
+   */
+  readonly traps?: { readonly vtimer: boolean };
+  /**
    * Deliberate bugs (mutants for testing the explorer, mutants.ts): absent
    * or empty in every release and design.
    */

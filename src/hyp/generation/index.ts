@@ -8,12 +8,22 @@ import { edgeMapActivePolicy } from '../policy/edge-map-active.ts';
 import { level43Policy, levelPolicy } from '../policy/level.ts';
 import type { Generation } from './generation.ts';
 import { mutant } from './mutants.ts';
-import { ALIASES, type GenerationKey, MUTANT_IDS, type MutantId, mutantIdOf } from './names.ts';
+import { trapTimer } from './trap-timer.ts';
+import {
+  ALIASES,
+  type DesignKey,
+  type GenerationKey,
+  MUTANT_IDS,
+  type MutantId,
+  mutantIdOf,
+} from './names.ts';
 
 export type { Generation, RunLoopOrder, UserApi, VgicDesign } from './generation.ts';
 export { MUTANT_SUMMARY, physChipOf, vgicFaultsOf } from './mutants.ts';
 export {
   ALIASES,
+  DESIGN_KEYS,
+  type DesignKey,
   GENERATION_KEYS,
   type GenerationKey,
   GENERATION_OR_ALIAS,
@@ -66,6 +76,11 @@ export const GENERATIONS: Readonly<Record<GenerationKey, Generation>> = {
   'linux-7.0': linux70,
 };
 
+/** Hypothetical designs on a release (not releases): docs/generations.md "Designs". */
+export const DESIGNS: Readonly<Record<DesignKey, Generation>> = {
+  'trap-timer': trapTimer(linux70),
+};
+
 /** The mutants (mutants.ts): linux-7.0 with one deliberate bug each, by id. */
 export const MUTANTS: Readonly<Record<MutantId, Generation>> = Object.fromEntries(
   MUTANT_IDS.map((id) => [id, mutant(linux70, id)]),
@@ -75,10 +90,13 @@ export const MUTANTS: Readonly<Record<MutantId, Generation>> = Object.fromEntrie
 export function generationByName(name: string): Generation {
   const key = (ALIASES as Record<string, GenerationKey>)[name] ?? name;
   const id = mutantIdOf(key);
-  const g = id !== undefined ? MUTANTS[id] : (GENERATIONS as Record<string, Generation>)[key];
+  const g =
+    id !== undefined
+      ? MUTANTS[id]
+      : ((GENERATIONS as Record<string, Generation>)[key] ?? (DESIGNS as Record<string, Generation>)[key]);
   if (g === undefined)
     throw new RangeError(
-      `unknown generation '${name}' (expected one of: ${Object.keys(GENERATIONS).join(', ')}; aliases: ${Object.keys(ALIASES).join(', ')})`,
+      `unknown generation '${name}' (expected one of: ${[...Object.keys(GENERATIONS), ...Object.keys(DESIGNS)].join(', ')}; aliases: ${Object.keys(ALIASES).join(', ')})`,
     );
   return g;
 }

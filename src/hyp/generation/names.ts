@@ -49,6 +49,7 @@ export const ALIASES = {
 /** Every name `machine.policy` and `--policy` accept (mutants aside). */
 export const GENERATION_OR_ALIAS = [
   ...GENERATION_KEYS,
+  ...DESIGN_KEYS,
   ...(Object.keys(ALIASES) as (keyof typeof ALIASES)[]),
 ] as const;
 

@@ -26,6 +26,11 @@ export interface TimerPolicy {
   afterUserWrite(t: ArchTimer): void;
   /** The guest wrote an emulated CNTP register (trapped MSR), or its soft timer expired. */
   ptimerChanged(t: ArchTimer): void;
+  /**
+   * The guest wrote a CNTV register that trapped (CNTHCTL_EL2.EL1TVT, set
+   * only by designs whose Generation.traps.vtimer is true: trap-timer).
+   */
+  vtimerWritten?(t: ArchTimer): void;
   /** kvm_cpu_has_pending_timer: may a vcpu blocked in WFI run because of its timer? */
   pendingTimer(t: ArchTimer): boolean;
   /** The vcpu blocks in WFI: arm what will wake it (4.3+: kvm_timer_schedule). */

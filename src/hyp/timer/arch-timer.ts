@@ -14,7 +14,7 @@ import { NEVER, type Ticks } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import { signExtend32, sub64, toS32, u64 } from '../../sim/u64.ts';
 import { type IntId, PPI } from '../../hw/gic/intid.ts';
-import { CTL, CTL_WRITABLE, TimerReg } from '../../hw/timer/sysregs.ts';
+import { CNTHCTL, CTL, CTL_WRITABLE, TimerReg } from '../../hw/timer/sysregs.ts';
 import type { GenericTimer } from '../../hw/timer/timer.ts';
 import type { InjectResult, VgicFacade } from '../vgic/facade.ts';
 import type { PhysIrqChip } from '../vgic/ports.ts';
@@ -22,6 +22,7 @@ import type { PhysIrqChip } from '../vgic/ports.ts';
 const ENABLE = fieldMask(CTL.ENABLE);
 const IMASK = fieldMask(CTL.IMASK);
 const ISTATUS = fieldMask(CTL.ISTATUS);
+const EL1TVT = fieldMask(CNTHCTL.EL1TVT);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** Which of the guest's two EL1 timers. */
@@ -65,6 +66,8 @@ export interface ArchTimerOptions {
   readonly waker: VcpuWaker;
   readonly trace: TraceSink;
   readonly counters: TimerCounters;
+  /** Set CNTHCTL_EL2.EL1TVT while loaded: the guest's CNTV_* accesses trap (the trap-timer design). */
+  readonly trapVtimer?: boolean;
 }
 
 export interface ArchTimerState {
@@ -217,6 +220,8 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
     hw.setCntvoff(this.cntvoff);
     hw.cntv.writeCval(this.cntvCval);
     hw.cntv.writeCtl(this.cntvCtl);
+    // kvm_timer_vcpu_load's trap setup: a design that emulates CNTV_* (trap-timer) sets EL1TVT
+    if (this.opts.trapVtimer === true) hw.cnthctl = (hw.cnthctl | EL1TVT) >>> 0;
     this.loaded = true;
   }
 
@@ -228,6 +233,7 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
     this.loaded = false;
     hw.cntv.writeCtl(0);
     hw.setCntvoff(0n);
+    if (this.opts.trapVtimer === true) hw.cnthctl = (hw.cnthctl & ~EL1TVT) >>> 0;
   }
 
   /**
@@ -242,38 +248,65 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
     this.cntpCtl = 0;
   }
 
-  // --- the emulated physical timer (trapped CNTP_* accesses) ---------------
+  // --- trapped registers: CNTP_* always (the emulated physical timer), CNTV_*
+  // when the design sets CNTHCTL_EL2.EL1TVT (trap-timer). An exit saved the
+  // hardware timer first, so both live in this copy at handle_exit.
 
-  /** MRS of a trapped CNTP register (CTL reads ISTATUS computed, as KVM's kvm_arm_timer_read). */
-  readPtimer(reg: TimerReg): bigint {
+  /** MRS of a trapped CNTP/CNTV register (CTL reads ISTATUS computed, as KVM's kvm_arm_timer_read). */
+  readTrapped(reg: TimerReg): bigint {
+    const t = this.trappedTimerOf(reg);
+    const ctl = t === TimerId.Phys ? this.cntpCtl : this.cntvCtl;
+    const cval = t === TimerId.Phys ? this.cntpCval : this.cntvCval;
     switch (reg) {
-      case TimerReg.CNTP_CTL_EL0: {
-        const met = this.cntpCval <= this.physCount();
-        return BigInt((this.cntpCtl | ((this.cntpCtl & ENABLE) !== 0 && met ? ISTATUS : 0)) >>> 0);
-      }
+      case TimerReg.CNTP_CTL_EL0:
+      case TimerReg.CNTV_CTL_EL0:
+        return BigInt((ctl | ((ctl & ENABLE) !== 0 && cval <= this.countOf(t) ? ISTATUS : 0)) >>> 0);
       case TimerReg.CNTP_CVAL_EL0:
-        return this.cntpCval;
-      case TimerReg.CNTP_TVAL_EL0:
-        return BigInt(toS32(sub64(this.cntpCval, this.physCount())) >>> 0);
-      default:
-        throw new RangeError(`${reg} is not an emulated physical timer register`);
+      case TimerReg.CNTV_CVAL_EL0:
+        return cval;
+      default: // TVAL: the signed 32-bit distance to CVAL
+        return BigInt(toS32(sub64(cval, this.countOf(t))) >>> 0);
     }
   }
 
-  /** MSR of a trapped CNTP register; the caller (the policy) re-evaluates the timer afterwards. */
-  writePtimer(reg: TimerReg, value: bigint): void {
+  /** MSR of a trapped register; returns the timer written (the caller has the policy re-evaluate it). */
+  writeTrapped(reg: TimerReg, value: bigint): TimerId {
+    const t = this.trappedTimerOf(reg);
     switch (reg) {
       case TimerReg.CNTP_CTL_EL0:
         this.cntpCtl = Number(value & BigInt(CTL_WRITABLE));
         break;
+      case TimerReg.CNTV_CTL_EL0:
+        this.cntvCtl = Number(value & BigInt(CTL_WRITABLE));
+        break;
       case TimerReg.CNTP_CVAL_EL0:
         this.cntpCval = u64(value);
+        break;
+      case TimerReg.CNTV_CVAL_EL0:
+        this.cntvCval = u64(value);
         break;
       case TimerReg.CNTP_TVAL_EL0:
         this.cntpCval = u64(this.physCount() + signExtend32(value));
         break;
+      default: // CNTV_TVAL_EL0: CVAL = CNTVCT + SignExtend(TVAL)
+        this.cntvCval = u64(this.virtCount() + signExtend32(value));
+    }
+    return t;
+  }
+
+  private trappedTimerOf(reg: TimerReg): TimerId {
+    switch (reg) {
+      case TimerReg.CNTP_CTL_EL0:
+      case TimerReg.CNTP_CVAL_EL0:
+      case TimerReg.CNTP_TVAL_EL0:
+        return TimerId.Phys;
+      case TimerReg.CNTV_CTL_EL0:
+      case TimerReg.CNTV_CVAL_EL0:
+      case TimerReg.CNTV_TVAL_EL0:
+        if (this.loaded) throw new RangeError(`vcpu ${this.vcpu}: ${reg} emulated while loaded`);
+        return TimerId.Virt;
       default:
-        throw new RangeError(`${reg} is not an emulated physical timer register`);
+        throw new RangeError(`${reg} is not a trapped timer register`);
     }
   }
 

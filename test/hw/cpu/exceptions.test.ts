@@ -197,4 +197,18 @@ describe('cpu: breakpoints', () => {
     assert.equal(hits, 1);
     g.run(10).assertStop('budget').assertInstret(12);
   });
+
+  it('an instruction that exits and is completed: its breakpoint fires once, the next one still fires', () => {
+    const g = guest('trap: mrs x0, cntvct_el0\nnext: nop\nnop\nb .');
+    g.port.sysExit.add(CNTVCT_EL0);
+    const hits: string[] = [];
+    g.cpu.addBreakpoint(g.sym('trap'), () => hits.push('trap'));
+    g.cpu.addBreakpoint(g.sym('next'), () => hits.push('next'));
+    g.run(10).assertStop('sysreg-exit');
+    assert.deepEqual(hits, ['trap']);
+    g.cpu.completeSysregRead(7);
+    g.run(10).assertStop('budget');
+    assert.deepEqual(hits, ['trap', 'next']);
+    assert.equal(g.cpu.getX(0), 7n);
+  });
 });

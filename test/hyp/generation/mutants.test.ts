@@ -21,6 +21,7 @@ import {
 } from '../../../src/hyp/generation/index.ts';
 import { loadScenarioFile } from '../../../src/scenario/index.ts';
 import { runScenario, type ScenarioRun } from '../../../src/scenario/run.ts';
+import { runCli } from '../../cli/in-process.ts';
 
 const DIR = join(fileURLToPath(new URL('.', import.meta.url)), '../../fixtures/mutants');
 const fixture = (id: string): string => join(DIR, `${id}.yaml`);
@@ -99,4 +100,24 @@ describe('each mutant goes wrong on its scenario, linux-7.0 does not', () => {
       assert.deepEqual(again.costs, bad.costs);
     });
   }
+});
+
+describe('the command line', () => {
+  it('compare --policies takes mutant names and checks their verdicts; --help does not list them', () => {
+    const r = runCli([
+      'compare',
+      fixture('lost-kick'),
+      '--policies',
+      'linux-7.0,mutant:lost-kick',
+      '--check-verdicts',
+    ]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /mutant:lost-kick\s+FAIL/);
+    const bad = runCli(['compare', fixture('lost-kick'), '--policies', 'mutant:nope']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /unknown generation 'mutant:nope'/);
+    const help = runCli(['--help']);
+    assert.match(help.out, /trap-timer/);
+    assert.doesNotMatch(help.out, /mutant/);
+  });
 });
