@@ -43,7 +43,7 @@ export function el1Access(reg: TimerReg, write: boolean): SysregTrap | undefined
 }
 
 /**
- * Does CNTHCTL_EL2 trap this EL1 access to EL2? Arm ARM D24 CNTHCTL_EL2,
+ * Does CNTHCTL_EL2 trap this EL1 access to EL2? Arm ARM D23 CNTHCTL_EL2,
  * EL1TVT (bit 13, FEAT_ECV): when EL2 is enabled and HCR_EL2.{E2H,TGE} is
  * not {1,1} (a guest at EL1 under KVM, VHE or not), EL0 and EL1 accesses
  * to CNTV_CTL_EL0, CNTV_CVAL_EL0 and CNTV_TVAL_EL0, MRS and MSR alike, are

@@ -112,7 +112,7 @@ export const CNTKCTL = {
 export const CNTKCTL_WRITABLE = Object.values(CNTKCTL).reduce((m, f) => (m | fieldMask(f)) >>> 0, 0);
 
 /**
- * CNTHCTL_EL2 fields this model implements (Arm ARM D24, CNTHCTL_EL2): only
+ * CNTHCTL_EL2 fields this model implements (Arm ARM D23, CNTHCTL_EL2): only
  * EL1TVT, bit 13 (FEAT_ECV; the same bit whatever HCR_EL2.E2H), which a
  * hypervisor design may set (trap-timer). EL1PCEN/EL1PCTEN are not kept
  * here: the hypervisor's CNTP trap is fixed (src/hyp/stage2.ts); the other
