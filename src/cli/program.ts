@@ -38,6 +38,7 @@ import { EXIT_BUG, EXIT_OK, EXIT_USAGE, UsageError } from './errors.ts';
 import { checkTraceOptions, parseVirtualTime } from './outputs.ts';
 import { qemuMain } from './qemu.ts';
 import { collectScenarioFiles, compareCommand, conformanceCommand, runCommand } from './commands.ts';
+import { exploreCommand, exploreMergeCommand } from './explore.ts';
 
 const version = (
   JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -147,6 +148,41 @@ function program(setCode: (code: number) => void): Command {
       setCode(conformanceCommand(o.policy ? [o.policy] : [...GENERATION_KEYS], o));
     });
 
+  p.command('explore')
+    .description(
+      'explore every run of a scenario up to k forced choices (docs/explore.md); `explore merge` joins shard reports',
+    )
+    .argument('<scenario>', 'a scenario file')
+    .option('--policies <list>', 'comma-separated generations or designs', GENERATION_KEYS.join(','))
+    .option('--bound <k>', 'most forced choices per run (context bound)', '2')
+    .option('--jobs <n>', 'worker threads (the tree split in n shards, merged)', '1')
+    .option('--shard <i/N>', 'explore only shard i of N (0-based); merge the reports with `explore merge`')
+    .option('--max-states <n>', 'stop after n distinct states (a partial report)')
+    .option('--max-seconds <s>', 'stop after s seconds of wall-clock time (a partial report)')
+    .option(
+      '--out <dir>',
+      'write report.json and each minimal counterexample as a scenario, with VCD and Perfetto traces',
+    )
+    .option('--json', 'print the report as JSON (what `explore merge` reads)')
+    .option('-q, --quiet', 'no progress line')
+    .addHelpText(
+      'after',
+      '\nExit code 1 when a run violates a property, 0 when none does.\nExamples:\n' +
+        '  vgicsim explore scenarios/seed-masked-enable-disable.yaml --policies linux-4.2,linux-7.0 --bound 2\n' +
+        '  vgicsim explore scenarios/seed-masked-enable-disable.yaml --shard 0/4 --json > s0.json  # ... s3\n' +
+        '  vgicsim explore merge s0.json s1.json s2.json s3.json',
+    )
+    .action((file: string, o) => {
+      setCode(exploreCommand(file, o));
+    });
+
+  p.command('explore-merge', { hidden: true })
+    .argument('<reports...>', 'shard reports (vgicsim explore --shard i/N --json)')
+    .option('--json', 'print the merged report as JSON')
+    .action((files: string[], o) => {
+      setCode(exploreMergeCommand(files, o));
+    });
+
   p.command('schema')
     .description('print the JSON Schema of scenario files (for editors: # yaml-language-server: $schema=...)')
     .action(() => {
@@ -195,6 +231,8 @@ export function main(argv: string[]): number {
   try {
     // QEMU's single-dash options are not this command line's: qemu.ts parses them.
     if (argv[0] === 'qemu') return qemuMain(argv.slice(1));
+    // `explore merge <reports...>`: a subcommand beside `explore <scenario>`
+    if (argv[0] === 'explore' && argv[1] === 'merge') argv = ['explore-merge', ...argv.slice(2)];
     program((c) => {
       code = c;
     }).parse(argv, { from: 'user' });

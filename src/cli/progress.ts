@@ -28,6 +28,13 @@ export class Progress {
     this.shown = true;
   }
 
+  /** Any one-line status (the explorer's: states, states/s, depth, frontier). */
+  message(text: string): void {
+    if (!this.active) return;
+    process.stderr.write(`\r\x1b[2K${text}`);
+    this.shown = true;
+  }
+
   done(): void {
     if (this.shown) process.stderr.write('\r\x1b[2K');
     this.shown = false;

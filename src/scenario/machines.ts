@@ -3,7 +3,7 @@
 // scenario, and applying the same host events to each.
 
 import type { TraceSink } from '../sim/trace/sink.ts';
-import { SeededChooser } from '../sim/choice.ts';
+import { type Chooser, SeededChooser } from '../sim/choice.ts';
 import type { BoardConfig } from '../hw/board/board.ts';
 import { ReferenceMachine } from '../reference/machine.ts';
 import { Vm } from '../hyp/vm.ts';
@@ -27,6 +27,8 @@ export interface MachineOptions {
   readonly policy: string;
   readonly seed: number;
   readonly trace: TraceSink;
+  /** the virtual machine's chooser (the explorer's); default: seeded by `seed` */
+  readonly chooser?: Chooser;
 }
 
 /** Either machine, seen through what the runner needs. */
@@ -43,7 +45,7 @@ export function buildVm(s: Scenario, images: readonly (VcpuImage | undefined)[],
     entryCycles: s.machine.entryCycles,
     preemptCycles: s.machine.preemptCycles,
     trace: o.trace,
-    chooser: new SeededChooser(o.seed),
+    chooser: o.chooser ?? new SeededChooser(o.seed),
   });
   vm.initVgic();
   place(vm, images);

@@ -16,6 +16,7 @@ import { LegacyVgic } from '../../src/hyp/vgic/legacy/legacy-vgic.ts';
 import type { Vm } from '../../src/hyp/vm.ts';
 import { ReferenceMachine } from '../../src/reference/machine.ts';
 import { ScriptedChooser, SeededChooser } from '../../src/sim/choice.ts';
+import { ExploreChooser } from '../../src/explore/choice-tree.ts';
 import type { Saveable } from '../../src/sim/saveable.ts';
 import { NULL_SINK } from '../../src/sim/trace/sink.ts';
 
@@ -34,6 +35,8 @@ export interface Rig {
   readonly board: Board;
   readonly seeded: SeededChooser;
   readonly scripted: ScriptedChooser;
+  /** the explorer's chooser (src/explore/choice-tree.ts) */
+  readonly explore: ExploreChooser;
 }
 
 export interface SaveableCase {
@@ -48,6 +51,7 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'Kernel', pick: (r) => [r.board.kernel] },
   { cls: 'SeededChooser', pick: (r) => [r.seeded] },
   { cls: 'ScriptedChooser', pick: (r) => [r.scripted] },
+  { cls: 'ExploreChooser', pick: (r) => [r.explore] },
   // src/hw
   { cls: 'GuestRam', pick: (r) => [r.board.ram] },
   { cls: 'Cpu', pick: (r) => r.board.cpus },
@@ -243,11 +247,19 @@ export function drivenRig(policy: string): Rig {
   const other = driven(otherDesign(policy)).vm;
   const seeded = new SeededChooser(SEED);
   const scripted = new ScriptedChooser(SCRIPT);
+  const explore = exploreChooser();
   for (let i = 0; i < 5; i++) {
     seeded.choose('test', 3);
     scripted.choose('test', 3);
+    explore.choose('test', 3);
   }
-  return { vm: kvm.vm, other, ref, board: kvm.vm.board, seeded, scripted };
+  return { vm: kvm.vm, other, ref, board: kvm.vm.board, seeded, scripted, explore };
+}
+
+function exploreChooser(): ExploreChooser {
+  const c = new ExploreChooser();
+  c.begin(SCRIPT);
+  return c;
 }
 
 /** A machine to restore into: built like the driven one, never run. */
@@ -260,6 +272,7 @@ export function targetRig(policy: string): Rig {
     board: kvm.vm.board,
     seeded: new SeededChooser(SEED),
     scripted: new ScriptedChooser(SCRIPT),
+    explore: exploreChooser(),
   };
 }
 
@@ -296,5 +309,6 @@ export function constructedRig(policy: string): Rig {
     board,
     seeded: new SeededChooser(SEED),
     scripted: new ScriptedChooser(SCRIPT),
+    explore: exploreChooser(),
   };
 }

@@ -120,7 +120,10 @@ export class Cpu extends CpuExec implements SignalListener, Saveable<CpuState> {
     this.replayHi = Number(v >> 32n) | 0;
     this.replay = true;
     this.pendingExit = 0;
+    const hit = this.bpHit;
     const r = this.exec(1, false);
+    // A breakpoint on this instruction was reported when it stopped: the replay must not report it again.
+    this.bpHit = hit;
     this.replay = false;
     // A breakpoint on the replayed instruction fired when it stopped (run());
     // left armed, it would fire again at the next run() and hide the next one.

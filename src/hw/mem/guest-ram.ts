@@ -227,18 +227,43 @@ export class GuestRam implements Saveable<GuestRamState> {
       throw new GuestRamError(
         `RAM snapshot is ${s.size} bytes at 0x${s.base.toString(16)}, this RAM is ${this.size} at 0x${this.base.toString(16)}`,
       );
-    for (let p = 0; p < this.pageFlags.length; p++) {
-      if (this.pageFlags[p] & PAGE_TOUCHED) this.u8.fill(0, p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT);
-      this.pageFlags[p] = 0;
-    }
+    const want = new Map<number, Uint8Array>();
     for (const [k, b64] of Object.entries(s.pages)) {
       const p = Number(k);
       const bytes = Buffer.from(b64, 'base64');
       if (!Number.isInteger(p) || p < 0 || p >= this.pageFlags.length || bytes.length !== PAGE_SIZE)
         throw new GuestRamError(`RAM snapshot page '${k}' is malformed`);
-      this.u8.set(bytes, p << PAGE_SHIFT);
-      this.pageFlags[p] = PAGE_TOUCHED;
+      want.set(p, bytes);
     }
-    this.listener?.onCodeReset();
+    // Only pages whose content differs are written, and only those drop
+    // their decoded instructions: restoring the same image again (the
+    // explorer does, once per run) keeps the decode cache warm.
+    const words = PAGE_SIZE >>> 2;
+    for (let p = 0; p < this.pageFlags.length; p++) {
+      if (!(this.pageFlags[p] & PAGE_TOUCHED) || want.has(p)) continue;
+      const w0 = p * words;
+      let nz = 0;
+      for (let i = 0; i < words; i++) nz |= this.i32[w0 + i];
+      if (nz !== 0) {
+        this.u8.fill(0, p << PAGE_SHIFT, (p + 1) << PAGE_SHIFT);
+        this.pageChanged(p);
+      }
+      this.pageFlags[p] &= ~PAGE_TOUCHED;
+    }
+    for (const [p, bytes] of want) {
+      const o = p << PAGE_SHIFT;
+      const same =
+        this.pageFlags[p] & PAGE_TOUCHED && Buffer.compare(bytes, this.u8.subarray(o, o + PAGE_SIZE)) === 0;
+      if (!same) {
+        this.u8.set(bytes, o);
+        this.pageChanged(p);
+      }
+      this.pageFlags[p] |= PAGE_TOUCHED;
+    }
+  }
+
+  /** Page `p`'s bytes changed behind the cpu's back: its decoded instructions are stale. */
+  private pageChanged(p: number): void {
+    if (this.pageFlags[p] & PAGE_CODE && this.listener) this.listener.onCodeWrite(p << PAGE_SHIFT, PAGE_SIZE);
   }
 }

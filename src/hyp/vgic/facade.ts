@@ -49,6 +49,12 @@ export interface VgicSnapshot {
 }
 
 export interface VgicFacade extends Saveable<VgicSnapshot> {
+  /**
+   * The state as data at any moment, also between flush and sync (the
+   * explorer's state hash); save() may refuse there, where a snapshot could
+   * not be restored. Absent: save() works at any moment.
+   */
+  peek?(): unknown;
   /** 'new' or 'legacy' */
   readonly design: string;
   readonly counters: VgicCounters;

@@ -205,6 +205,40 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
     return saveVgic(this.core, this.v2, this.dist);
   }
 
+  /**
+   * The state as numbers, cheaply (the explorer hashes it at every choice
+   * point; save() reads every GICD register through its handler): every
+   * interrupt's fields, each vcpu's VMCR/APR/ap_list and its backend's LRs.
+   */
+  peek(): number[] {
+    const c = this.core;
+    const out: number[] = [c.initialized ? 1 : 0, c.distEnabled ? 1 : 0];
+    c.forEachIrq((irq, bank) => {
+      out.push(
+        bank,
+        irq.intid,
+        (irq.lineLevel ? 1 : 0) | (irq.pendingLatch ? 2 : 0) | (irq.active ? 4 : 0) | (irq.enabled ? 8 : 0),
+        (irq.hw ? 1 : 0) | (irq.useInputLevel ? 2 : 0) | (irq.onLr ? 4 : 0) | (irq.group << 3),
+        irq.priority,
+        irq.config,
+        irq.targets,
+        irq.targetVcpu,
+        irq.hwintid,
+        irq.source,
+        irq.activeSource,
+        irq.vcpu,
+        irq.owner === null ? -1 : irq.owner.length,
+      );
+    });
+    c.cpus.forEach((cpu, v) => {
+      const b = this.v2.cpus[v];
+      out.push(cpu.vmcr, cpu.apr, cpu.pcpu, b.loadedOn, b.inGuest ? 1 : 0, b.usedLrs, cpu.apList.length);
+      for (const i of cpu.apList) out.push(i.intid);
+      for (let n = 0; n < b.usedLrs; n++) out.push(b.lrVal[n]);
+    });
+    return out;
+  }
+
   /** Restore into this freshly built vgic (same configuration and ports). */
   restore(s: VgicSnapshot): void {
     if (s.kind !== undefined)

@@ -49,6 +49,11 @@ const BITMAPS = [
 
 export function saveLegacy(d: LegacyDist, cpus: readonly LegacyCpuIf[]): LegacyVgicState {
   for (const c of cpus) if (c.inGuest) throw new RangeError('legacy vgic saved while a vcpu is in the guest');
+  return legacyData(d, cpus);
+}
+
+/** The state as data, also while a vcpu is in the guest (its LR copies are then stale: GICH holds them). */
+export function legacyData(d: LegacyDist, cpus: readonly LegacyCpuIf[]): LegacyVgicState {
   const bitmaps: Record<string, Bits> = {};
   for (const b of BITMAPS) bitmaps[b] = d[b].toData();
   return {

@@ -15,7 +15,7 @@ import { LegacyDist, type LegacyVgicOptions } from './legacy-dist.ts';
 import { LegacyHwstate } from './legacy-hwstate.ts';
 import { LR_ACTIVE_BIT, LR_EMPTY, LR_PENDING_BIT, LegacyCpuIf, lrCleared, lrIrq } from './legacy-lr.ts';
 import { LegacyDistMmio } from './legacy-mmio.ts';
-import { type LegacyVgicState, restoreLegacy, saveLegacy } from './legacy-save.ts';
+import { type LegacyVgicState, legacyData, restoreLegacy, saveLegacy } from './legacy-save.ts';
 import { legacyHasUaccess, legacyUaccess } from './legacy-uaccess.ts';
 import type { UaccessResult, VgicRegGroup } from '../vgic-uaccess.ts';
 
@@ -186,6 +186,10 @@ export class LegacyVgic implements VgicFacade, Saveable<LegacyVgicState> {
 
   save(): LegacyVgicState {
     return saveLegacy(this.d, this.cpus);
+  }
+
+  peek(): LegacyVgicState {
+    return legacyData(this.d, this.cpus);
   }
 
   restore(s: VgicSnapshot): void {

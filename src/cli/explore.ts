@@ -1,0 +1,189 @@
+// `vgicsim explore <scenario>` and `vgicsim explore merge <reports...>`
+// (docs/explore.md). Exit codes as `run`: 0 no violation, 1 a violation
+// found (the same code as a failed expectation), 2 bad input or usage.
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generationByName } from '../hyp/generation/index.ts';
+import { loadScenarioFile, parseScenario } from '../scenario/index.ts';
+import { runScenario } from '../scenario/run.ts';
+import { MemorySink } from '../sim/trace/sink.ts';
+import { parseShard, type Shard } from '../explore/choice-tree.ts';
+import { counterexampleScenario } from '../explore/counterexample.ts';
+import { type ExploreResult, explore } from '../explore/explorer.ts';
+import { exploreInWorkers } from '../explore/parallel.ts';
+import {
+  canonical,
+  type ExploreReport,
+  formatReport,
+  generationReport,
+  mergeReports,
+  mergeResults,
+  REPORT_VERSION,
+  reportJson,
+} from '../explore/report.ts';
+import { describeWriteError, EXIT_FAILED, EXIT_OK, OutputError, UsageError } from './errors.ts';
+import { writeTraceFiles } from './outputs.ts';
+import { Progress } from './progress.ts';
+
+export interface ExploreCliOptions {
+  readonly policies: string;
+  readonly bound: string;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  readonly jobs: string;
+  readonly shard?: string;
+  readonly maxStates?: string;
+  readonly maxSeconds?: string;
+  readonly out?: string;
+}
+
+function count(option: string, v: string | undefined, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > 1_000_000_000)
+    throw new UsageError(`${option} expects an integer >= ${min}, found '${v}'`);
+  return Number(v);
+}
+
+function generations(text: string): string[] {
+  const names = text.split(',').map((s) => s.trim());
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (n === '') throw new UsageError(`--policies: an empty name in '${text}'`);
+    try {
+      generationByName(n);
+    } catch (e) {
+      throw new UsageError(`--policies: ${(e as Error).message}`);
+    }
+    if (seen.has(n)) throw new UsageError(`--policies: '${n}' is named twice`);
+    seen.add(n);
+  }
+  return names;
+}
+
+function anyViolation(r: ExploreReport): boolean {
+  return r.generations.some((g) => Object.keys(g.summary.violations).length > 0);
+}
+
+function writeOut(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (e) {
+    throw new OutputError(`cannot write ${path}: ${describeWriteError(e)}`);
+  }
+}
+
+/** --out DIR: the report, and per generation and property the counterexample scenario with its traces. */
+function writeCounterexamples(file: string, report: ExploreReport, dir: string): string[] {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new OutputError(`cannot create ${dir}: ${describeWriteError(e)}`);
+  }
+  const lines: string[] = [];
+  writeOut(join(dir, 'report.json'), reportJson(report));
+  const s = loadScenarioFile(file);
+  for (const g of report.generations) {
+    for (const [prop, cx] of Object.entries(g.counterexamples)) {
+      if (cx === undefined) continue;
+      const base = join(dir, `${s.name}.${g.generation}.${prop}`.replace(/[^A-Za-z0-9._-]/g, '_'));
+      const w = counterexampleScenario(s, g.generation, prop, cx);
+      writeOut(`${base}.yaml`, w.yaml);
+      // Replay it as `vgicsim run` would, with a trace: does it reproduce?
+      const replay = parseScenario(w.yaml, `${base}.yaml`);
+      const sink = new MemorySink();
+      const run = runScenario(replay, { policy: g.generation, trace: sink });
+      const files = writeTraceFiles(
+        { vcd: `${base}.vcd`, perfetto: `${base}.perfetto.json` },
+        undefined,
+        sink.records,
+        {
+          counterHz: replay.machine.counterHz,
+          endTicks: run.ticks,
+          title: `${replay.name} (${g.generation})`,
+          inputs: [file],
+        },
+      );
+      lines.push(
+        `${g.generation} ${prop}: ${base}.yaml (${run.passed ? 'does NOT reproduce' : 'reproduces'}${w.complete ? '' : ', has choices no host event expresses'}), ${files.join(', ')}`,
+      );
+    }
+  }
+  return lines;
+}
+
+export function exploreCommand(file: string, o: ExploreCliOptions): number {
+  const gens = generations(o.policies);
+  const bound = count('--bound', o.bound, 0)!;
+  const jobs = count('--jobs', o.jobs, 1)!;
+  const maxStates = count('--max-states', o.maxStates, 1);
+  const maxSeconds = count('--max-seconds', o.maxSeconds, 1);
+  let shard: Shard | undefined;
+  if (o.shard !== undefined) {
+    const sh = parseShard(o.shard);
+    if (typeof sh === 'string') throw new UsageError(`--shard: ${sh}`);
+    shard = sh;
+  }
+  if (shard !== undefined && jobs > 1) throw new UsageError('--shard and --jobs cannot be combined');
+  const s = loadScenarioFile(file);
+  const progress = new Progress(!o.json && !o.quiet);
+  let results: ExploreResult[];
+  if (jobs > 1) {
+    const parts = exploreInWorkers({ file, generations: gens, bound, maxStates, maxSeconds }, jobs);
+    results = gens.map((_, i) => mergeResults(parts.map((p) => p[i])));
+  } else {
+    const t0 = performance.now();
+    results = gens.map((g) =>
+      explore(s, g, {
+        bound,
+        shard,
+        maxStates,
+        maxSeconds,
+        onProgress: (p) => {
+          const secs = (performance.now() - t0) / 1000;
+          progress.message(
+            `${p.generation}: ${p.states} states (${secs > 0 ? Math.round(p.states / secs) : 0}/s), ${p.runs} runs, depth ${p.depth}, frontier ${p.frontier}`,
+          );
+        },
+      }),
+    );
+    progress.done();
+  }
+  const report: ExploreReport = {
+    version: REPORT_VERSION,
+    scenario: s.name,
+    bound,
+    ...(shard === undefined ? {} : { shard: `${shard.index}/${shard.count}` }),
+    generations: results.map((r) => generationReport(canonical(r))),
+  };
+  process.stdout.write(o.json ? reportJson(report) : formatReport(report));
+  if (o.out !== undefined) {
+    const lines = writeCounterexamples(file, report, o.out);
+    if (!o.json) process.stdout.write(`\nwritten to ${o.out}:\n${lines.map((l) => `  ${l}\n`).join('')}`);
+  }
+  return anyViolation(report) ? EXIT_FAILED : EXIT_OK;
+}
+
+export function exploreMergeCommand(files: readonly string[], o: { json?: boolean }): number {
+  const reports = files.map((f) => {
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      throw new UsageError(`${f}: cannot read: ${describeWriteError(e)}`);
+    }
+    try {
+      return JSON.parse(text) as ExploreReport;
+    } catch (e) {
+      throw new UsageError(`${f}: not a JSON explore report (${(e as Error).message})`);
+    }
+  });
+  let merged: ExploreReport;
+  try {
+    merged = mergeReports(reports);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  process.stdout.write(o.json ? reportJson(merged) : formatReport(merged));
+  return anyViolation(merged) ? EXIT_FAILED : EXIT_OK;
+}

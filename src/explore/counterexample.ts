@@ -1,0 +1,73 @@
+// A counterexample as a standalone scenario: the explored scenario's file
+// with its host events replaced by the ones that force the same choices:
+// every forced exit becomes `after: { vcpu, address, hit }` + `exit: host`
+// (right after that execution of that instruction, where the explorer's
+// breakpoint asked), every window fires at the instant chosen (`at: t`). Its
+// other host events are kept; `vgicsim run` on the file replays the run.
+// Decisions a scenario cannot express (the order of vcpus in a slice,
+// preemption) are named in the header; such a file may not reproduce.
+
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
+import { GENERATION_OR_ALIAS } from '../hyp/generation/names.ts';
+import type { Scenario } from '../scenario/types.ts';
+import type { Counterexample } from './explorer.ts';
+import { describeStep } from './report.ts';
+
+export interface WrittenCounterexample {
+  readonly yaml: string;
+  /** every forced choice is expressed by a host event */
+  readonly complete: boolean;
+}
+
+export function counterexampleScenario(
+  s: Scenario,
+  generation: string,
+  property: string,
+  cx: Counterexample,
+): WrittenCounterexample {
+  const doc = parseDocument(readFileSync(s.file, 'utf8'));
+  const host = doc.get('host');
+  const events: unknown[] = [];
+  const windows = new Map<number, number>();
+  const inexpressible: string[] = [];
+  for (const st of cx.steps) {
+    if (st.kind === 'exit')
+      events.push({
+        after: { vcpu: st.vcpu, address: `0x${st.pc.toString(16)}`, hit: st.hit },
+        exit: 'host',
+      });
+    else if (st.kind === 'window') windows.set(st.pc, st.chosen);
+    else inexpressible.push(describeStep(st));
+  }
+  // the scenario's own events but its forced exits; windows at the chosen instant (default: from)
+  const kept: unknown[] = [];
+  if (isSeq(host))
+    host.items.forEach((item, i) => {
+      const ev = s.host[i];
+      if (ev === undefined || ev.action.kind === 'exit' || !isMap(item)) return;
+      const node = item as YAMLMap;
+      if (ev.trigger.kind === 'at' && ev.trigger.to !== undefined)
+        node.set('at', ev.trigger.ticks + (windows.get(i) ?? 0));
+      kept.push(node);
+    });
+  doc.set('host', doc.createNode([...kept, ...events]));
+  if (GENERATION_OR_ALIAS.includes(generation as (typeof GENERATION_OR_ALIAS)[number])) {
+    doc.setIn(['machine', 'policy'], generation);
+    doc.deleteIn(['expect', 'verdicts']);
+  }
+  doc.set('name', `${s.name}-${generation}-${property}`);
+  const header = [
+    `Counterexample found by vgicsim explore: ${property} under ${generation},`,
+    `${cx.forced} forced choice(s), ${cx.instructions} instructions (minimal: fewest forced choices, then shortest).`,
+    cx.message,
+    ...cx.steps.map((st, i) => `${i + 1}. ${describeStep(st)}`),
+    ...(inexpressible.length > 0
+      ? [`Not expressible as host events (this file may not reproduce): ${inexpressible.join('; ')}`]
+      : []),
+    `Replay: vgicsim run <this file>${GENERATION_OR_ALIAS.includes(generation as never) ? '' : ` --policy ${generation}`}`,
+  ];
+  const old = doc.commentBefore ?? '';
+  doc.commentBefore = `${header.map((l) => ` ${l}`).join('\n')}${old ? `\n\n${old}` : ''}`;
+  return { yaml: doc.toString({ lineWidth: 0 }), complete: inexpressible.length === 0 };
+}
