@@ -144,9 +144,11 @@ export function hashVm(h: Hash64, vm: Vm, extra: ArrayLike<number>): string {
     h.int((t.level[0] ? 1 : 0) | (t.level[1] ? 2 : 0));
     h.int((v.blocked ? 1 : 0) | (v.requestPending ? 2 : 0));
     h.str(v.mode);
-    h.int((v.kicked ? 1 : 0) | (v.forcedExit ? 2 : 0));
+    h.int(v.pcpu);
+    h.int((v.kicked ? 1 : 0) | (v.forcedExit ? 2 : 0) | (v.signalPending ? 4 : 0) | (v.inUserspace ? 8 : 0));
     if (v.mode === 'preempted') h.str(v.lastExit ?? '');
   }
+  h.value(vm.placement.save());
   h.value(vm.power.save());
   for (const a of vm.acks.entries) {
     h.num(a.t);
