@@ -7,7 +7,7 @@
 // main.ts is the process around it.
 
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import {
   ALIASES,
   DESIGNS,
@@ -84,9 +84,9 @@ function program(setCode: (code: number) => void): Command {
       .description('run scenarios and check their expectations')
       .argument('<scenario...>', 'scenario files (.yaml) or directories of them')
       .addOption(
-        new Option('--policy <name>', "override the scenario's machine.policy (a generation)").choices(
-          POLICY_NAMES,
-        ),
+        new Option('--policy <name>', "override the scenario's machine.policy (a generation)")
+          .choices(POLICY_NAMES)
+          .argParser(policyOrMutant),
       )
       .option(
         '--check-verdicts',
@@ -209,6 +209,12 @@ function checkedTime(option: string, v: string): string {
 }
 
 /** `--policies linux-4.2,linux-4.3`: known names (generations or aliases), at least one, each once. */
+/** --policy of run: a listed choice, or a mutant (`mutant:<id>`, accepted but not advertised). */
+function policyOrMutant(name: string): string {
+  if (POLICY_NAMES.includes(name) || mutantIdOf(name) !== undefined) return name;
+  throw new InvalidArgumentError(`Allowed choices are ${POLICY_NAMES.join(', ')}.`);
+}
+
 function parsePolicies(text: string): string[] {
   const policies = text.split(',').map((s) => s.trim());
   const expected = `expected a comma-separated list of generations (${POLICY_NAMES.join(', ')})`;

@@ -103,7 +103,7 @@ describe('each mutant goes wrong on its scenario, linux-7.0 does not', () => {
 });
 
 describe('the command line', () => {
-  it('compare --policies takes mutant names and checks their verdicts; --help does not list them', () => {
+  it('run --policy and compare --policies take mutant names and check their verdicts; --help does not list them', () => {
     const r = runCli([
       'compare',
       fixture('lost-kick'),
@@ -116,6 +116,16 @@ describe('the command line', () => {
     const bad = runCli(['compare', fixture('lost-kick'), '--policies', 'mutant:nope']);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /unknown generation 'mutant:nope'/);
+    const run = runCli([
+      'run',
+      fixture('lost-kick'),
+      '--policy',
+      'mutant:lost-kick',
+      '--check-verdicts',
+      '-q',
+    ]);
+    assert.equal(run.code, 0, run.err);
+    assert.equal(runCli(['run', fixture('lost-kick'), '--policy', 'mutant:nope']).code, 2);
     const help = runCli(['--help']);
     assert.match(help.out, /trap-timer/);
     assert.doesNotMatch(help.out, /mutant/);
