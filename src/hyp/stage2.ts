@@ -8,6 +8,7 @@
 // physical timer's registers trap (CNTHCTL_EL2.EL1PCEN = 0) and are emulated;
 // so do the virtual timer's when the hypervisor set CNTHCTL_EL2.EL1TVT in
 // the cpu's timer (the trap-timer design).
+// The Performance Monitors' registers trap too (MDCR_EL2.TPM).
 // "The hardware's" is that of the physical cpu the vcpu is on (it may move).
 
 import type { AckLog } from '../hw/board/acks.ts';
@@ -26,7 +27,10 @@ import {
   type SysregTrap,
 } from '../hw/cpu/guest-port.ts';
 import { GICV_AIAR, GICV_IAR } from '../hw/gic/virt-regs.ts';
+import { pmuRegOf } from '../hw/pmu/pmu-regs.ts';
 import { TimerReg } from '../hw/timer/sysregs.ts';
+import type { PmuEmulation } from './generation/generation.ts';
+import { hwUserEnable } from './pmu/kvm-pmu.ts';
 
 /** The guest's emulated physical timer registers: their accesses trap. */
 export const TRAPPED_TIMER_REGS: ReadonlySet<string> = new Set<string>([
@@ -44,6 +48,7 @@ export interface Stage2Host {
   readonly acks: AckLog;
   /** the physical cpu a vcpu runs on: its GICV frame and its hardware timer */
   pcpuOf(vcpu: number): number;
+  readonly generation: { readonly pmu: PmuEmulation };
 }
 
 export class Stage2Port implements GuestPort {
@@ -79,6 +84,7 @@ export class Stage2Port implements GuestPort {
   }
 
   sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {
+    if (pmuRegOf(encoding) >= 0) return this.pmuTrap();
     const reg = timerRegOf(encoding);
     if (reg === undefined) return SYSREG_UNDEFINED;
     const denied = el1Access(reg, false);
@@ -92,6 +98,7 @@ export class Stage2Port implements GuestPort {
   }
 
   sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {
+    if (pmuRegOf(encoding) >= 0) return this.pmuTrap();
     const reg = timerRegOf(encoding);
     if (reg === undefined) return SYSREG_UNDEFINED;
     const denied = el1Access(reg, true);
@@ -102,5 +109,15 @@ export class Stage2Port implements GuestPort {
     if (el2Traps(reg, timer.cnthctl)) return SYSREG_EXIT; // trap-timer's CNTHCTL_EL2.EL1TVT
     timer.writeSysReg(reg, value);
     return undefined;
+  }
+
+  /** MDCR_EL2.TPM (and TPMCR): every PMU register access of the guest traps to EL2. */
+  private pmuTrap(): SysregTrap {
+    return this.vm.board.pmus.length > 0 ? SYSREG_EXIT : SYSREG_UNDEFINED;
+  }
+
+  /** PMUSERENR_EL0 as the hardware holds it while the guest runs (src/hyp/pmu/kvm-pmu.ts). */
+  pmuUserEnable(_cpu: GuestCpu): number {
+    return this.vm.board.pmus.length > 0 ? hwUserEnable(this.vm.generation.pmu) : -1;
   }
 }

@@ -7,6 +7,7 @@ import type { Board, BoardState } from '../hw/board/board.ts';
 import type { BoardPower, PowerState } from '../hw/board/power.ts';
 import type { Scheduler, SchedulerState } from '../hw/board/scheduler.ts';
 import type { Generation } from './generation/generation.ts';
+import type { KvmPmuState, PmuCounters } from './pmu/kvm-pmu.ts';
 import type { TimerPolicy } from './policy/policy.ts';
 import type { ArchTimerState, TimerCounters } from './timer/arch-timer.ts';
 import type { HypCounters } from './vcpu/exits.ts';
@@ -27,6 +28,7 @@ export interface VmParts {
   readonly acks: AckLog;
   readonly counters: HypCounters;
   readonly timerCounters: TimerCounters;
+  readonly pmuCounters: PmuCounters;
 }
 
 export interface VmState {
@@ -44,6 +46,9 @@ export interface VmState {
   readonly acks: AckEntry[];
   readonly counters: HypCounters;
   readonly timerCounters: TimerCounters;
+  /** each vcpu's PMU emulation (absent in older snapshots and without a PMU: at reset) */
+  readonly pmus?: KvmPmuState[];
+  readonly pmuCounters?: PmuCounters;
 }
 
 export function saveVm(vm: VmParts): VmState {
@@ -60,6 +65,8 @@ export function saveVm(vm: VmParts): VmState {
     acks: vm.acks.save(),
     counters: structuredClone(vm.counters),
     timerCounters: { ...vm.timerCounters },
+    pmus: vm.vcpus.flatMap((v) => (v.pmu === null ? [] : [v.pmu.save()])),
+    pmuCounters: { ...vm.pmuCounters },
   };
 }
 
@@ -90,4 +97,12 @@ export function restoreVm(vm: VmParts, s: VmState): void {
   vm.acks.restore(s.acks);
   Object.assign(vm.counters, structuredClone(s.counters));
   Object.assign(vm.timerCounters, s.timerCounters);
+  // after the board: the vPMU counts from the restored cpus
+  vm.vcpus.forEach((v, i) => {
+    const ps = s.pmus?.[i];
+    if (v.pmu === null) return;
+    if (ps === undefined) v.pmu.reset();
+    else v.pmu.restore(ps);
+  });
+  if (s.pmuCounters !== undefined) Object.assign(vm.pmuCounters, s.pmuCounters);
 }

@@ -19,11 +19,14 @@ import { GuestWindow, guestWindowOf, RTC_INTID, windowBase } from '../hw/board/m
 import { BoardPower, conduitCall, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
 import type { RunEnd, RunLimits } from '../hw/board/run-result.ts';
 import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
+import { SchedulerPmuClock } from '../hw/board/pmu-clock.ts';
 import { timerRegOf } from '../hw/board/sysreg-route.ts';
+import { pmuRegOf } from '../hw/pmu/pmu-regs.ts';
 import { HostGic } from './host/host-gic.ts';
 import { Stage2Port } from './stage2.ts';
 import { restoreVm, saveVm, type VmState } from './vm-state.ts';
 import { type Generation, generationByName, physChipOf, vgicFaultsOf } from './generation/index.ts';
+import { KvmPmu, newPmuCounters, type PmuCounters } from './pmu/kvm-pmu.ts';
 import type { TimerPolicy } from './policy/policy.ts';
 import {
   ArchTimer,
@@ -79,6 +82,7 @@ export class Vm
   readonly acks = new AckLog();
   readonly counters: HypCounters = newHypCounters();
   readonly timerCounters: TimerCounters = newTimerCounters();
+  readonly pmuCounters: PmuCounters = newPmuCounters();
   readonly host: HostGic;
   readonly runLoop: RunLoop;
   /** the host scheduler: which physical cpu each vcpu thread is on */
@@ -123,7 +127,19 @@ export class Vm
         trapVtimer: this.generation.traps?.vtimer === true,
       });
       timer.onPtimerExpiry = (t) => this.policy.ptimerChanged(t);
-      this.vcpus.push(new Vcpu(i, i, board.cpus[i], timer));
+      const vcpu = new Vcpu(i, i, board.cpus[i], timer);
+      if (board.pmus.length > 0)
+        vcpu.pmu = new KvmPmu({
+          vcpu: i,
+          emulation: this.generation.pmu,
+          kernel: board.kernel,
+          cpu: board.cpus[i],
+          vgic: this.vgic,
+          kicker: this,
+          trace: this.trace,
+          counters: this.pmuCounters,
+        });
+      this.vcpus.push(vcpu);
     }
     // A physical cpu's virtual interface and cpu interface signal the vcpu placed on it.
     for (let p = 0; p < board.timers.length; p++) {
@@ -176,6 +192,10 @@ export class Vm
       stepping: (i) => this.power.on[i] && !this.vcpus[i].blocked,
       resume: (i) => this.scheduler.woken(i),
     });
+    board.attachPmuClocks(this.scheduler);
+    for (const v of this.vcpus)
+      if (v.pmu !== null)
+        v.pmu.regs.clock = new SchedulerPmuClock(this.scheduler, board.ratio, v.cpu, v.index);
   }
 
   /** KVM_DEV_ARM_VGIC_CTRL_INIT: initialize the vgic, then let the policy configure it (map the timer PPI). */
@@ -347,6 +367,11 @@ export class Vm
       }
       case 'sysreg': {
         const a = cpu.sysregAccess;
+        // MDCR_EL2.TPM: the PMU's registers (src/hyp/pmu); otherwise the emulated CNTP_*
+        if (pmuRegOf(a.encoding) >= 0 && v.pmu !== null) {
+          v.pmu.handleAccess();
+          break;
+        }
         const reg = timerRegOf(a.encoding)!;
         if (a.write) {
           // CNTP_* (emulated), or CNTV_* trapped by CNTHCTL_EL2.EL1TVT (trap-timer)

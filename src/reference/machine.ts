@@ -33,6 +33,7 @@ import {
 } from '../hw/cpu/guest-port.ts';
 import { GICC_AIAR, GICC_IAR } from '../hw/gic/registers.ts';
 import type { MmioDevice } from '../hw/mmio.ts';
+import { pmuRegOf, type PmuReg } from '../hw/pmu/pmu-regs.ts';
 
 export interface ReferenceOptions {
   readonly board: BoardConfig;
@@ -85,6 +86,7 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
     this.scheduler = new Scheduler(this.board.kernel, this.board.ratio, chooser, steppables, {
       quantumTicks: opts.quantumTicks,
     });
+    this.board.attachPmuClocks(this.scheduler);
   }
 
   /** GIC output -> cpu input; an interrupt ends WFI (taken or not, per PSTATE). */
@@ -155,6 +157,13 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
   }
 
   sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {
+    const p = pmuRegOf(encoding);
+    if (p >= 0) {
+      const pmu = this.board.pmus[cpu.index];
+      if (pmu === undefined) return SYSREG_UNDEFINED;
+      this.scheduler.syncTo(cpu.index);
+      return pmu.read((p & 0xff) as PmuReg, p >>> 8) ?? SYSREG_UNDEFINED;
+    }
     const reg = timerRegOf(encoding);
     if (reg === undefined) return SYSREG_UNDEFINED;
     const denied = el1Access(reg, false);
@@ -165,6 +174,13 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
   }
 
   sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {
+    const p = pmuRegOf(encoding);
+    if (p >= 0) {
+      const pmu = this.board.pmus[cpu.index];
+      if (pmu === undefined) return SYSREG_UNDEFINED;
+      this.scheduler.syncTo(cpu.index);
+      return pmu.write((p & 0xff) as PmuReg, value, p >>> 8) ? undefined : SYSREG_UNDEFINED;
+    }
     const reg = timerRegOf(encoding);
     if (reg === undefined) return SYSREG_UNDEFINED;
     const denied = el1Access(reg, true);
@@ -172,6 +188,10 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
     this.scheduler.syncTo(cpu.index);
     this.board.timers[cpu.index].writeSysReg(reg, value);
     return undefined;
+  }
+
+  pmuUserEnable(cpu: GuestCpu): number {
+    return this.board.pmus[cpu.index]?.userenr ?? -1;
   }
 
   // --- PowerListener ----------------------------------------------------------

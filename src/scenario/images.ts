@@ -14,6 +14,7 @@ import { LoadError } from '../hw/cpu/loader/target.ts';
 import type { GuestRam } from '../hw/mem/guest-ram.ts';
 import { type ScenarioDiagnostic, ScenarioError } from './diagnostics.ts';
 import { FileProblem, readRegularFile } from './files.ts';
+import { generationByName } from '../hyp/generation/index.ts';
 import { type BootFile, planLinuxBoot } from './linux-boot.ts';
 import type { FilePath, LinuxGuest, Scenario, VcpuGuest } from './types.ts';
 
@@ -31,7 +32,7 @@ export interface VcpuImage {
 }
 
 /** The kernel, initrd and DTB of `guest.linux`, as vcpu0's image; problems located at the path that has them. */
-function buildLinuxImages(s: Scenario, g: LinuxGuest): (VcpuImage | undefined)[] {
+function buildLinuxImages(s: Scenario, g: LinuxGuest, pmu: boolean): (VcpuImage | undefined)[] {
   const files: FilePath[] = [g.kernel, ...(g.initrd ? [g.initrd] : []), ...(g.dtb === 'auto' ? [] : [g.dtb])];
   const located = (e: unknown): never => {
     if (!(e instanceof LoadError)) throw e;
@@ -55,6 +56,7 @@ function buildLinuxImages(s: Scenario, g: LinuxGuest): (VcpuImage | undefined)[]
       cpus: s.machine.vcpus,
       ramBase: MEMMAP.RAM.base,
       ramSize: s.machine.memory,
+      pmu,
     });
     const image: VcpuImage = {
       base: MEMMAP.RAM.base,
@@ -127,9 +129,15 @@ interface Range {
   end: number;
 }
 
-/** Assemble (or read) every vcpu's image; all problems of all blocks are reported at once. */
-export function buildImages(s: Scenario): (VcpuImage | undefined)[] {
-  if (s.guest.kind === 'linux') return buildLinuxImages(s, s.guest.linux);
+/**
+ * Assemble (or read) every vcpu's image; all problems of all blocks are
+ * reported at once. `policy` (default the scenario's) decides whether a
+ * generated device tree has a /pmu node: where the generation gives the
+ * guest the vPMU, as QEMU on that KVM would.
+ */
+export function buildImages(s: Scenario, policy: string = s.machine.policy): (VcpuImage | undefined)[] {
+  if (s.guest.kind === 'linux')
+    return buildLinuxImages(s, s.guest.linux, generationByName(policy).pmu === 'vpmu');
   const diags: ScenarioDiagnostic[] = [];
   const built = new Map<VcpuGuest['image'], VcpuImage>();
   const placed: { vcpu: number; img: VcpuGuest['image']; ranges: Range[] }[] = [];

@@ -72,6 +72,8 @@ export interface LinuxBootInput {
   readonly cpus: number;
   readonly ramBase: number;
   readonly ramSize: number;
+  /** the machine gives the guest a PMU: the generated tree has a /pmu node */
+  readonly pmu?: boolean;
 }
 
 export interface Blob {
@@ -211,6 +213,7 @@ function buildDtb(input: LinuxBootInput, initrd: LinuxBoot['initrd']): { name: s
           ramSize: input.ramSize,
           bootargs: input.bootargs,
           initrd,
+          pmu: input.pmu,
         })
       : patchDtb(input.dtb, input.bootargs, initrd);
   if (bytes.length > DTB_MAX_SIZE)

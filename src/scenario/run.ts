@@ -89,7 +89,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
   const policy = opts.policy ?? s.machine.policy;
   const seed = opts.seed ?? 0;
   const trace = opts.trace ?? NULL_SINK;
-  const images = buildImages(s);
+  const images = buildImages(s, policy);
   const limits = s.machine.limits;
 
   let saveRequested = false;

@@ -13,6 +13,7 @@ import { KVM_DEV_ARM_VGIC_CTRL_INIT, KVM_DEV_ARM_VGIC_GRP_CTRL } from '../../src
 import { generationByName } from '../../src/hyp/generation/index.ts';
 import { Vgic } from '../../src/hyp/vgic/kvm-vgic.ts';
 import { LegacyVgic } from '../../src/hyp/vgic/legacy/legacy-vgic.ts';
+import type { KvmPmu } from '../../src/hyp/pmu/kvm-pmu.ts';
 import type { Vm } from '../../src/hyp/vm.ts';
 import { ReferenceMachine } from '../../src/reference/machine.ts';
 import { ScriptedChooser, SeededChooser } from '../../src/sim/choice.ts';
@@ -63,6 +64,7 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'GenericTimer', pick: (r) => r.board.timers },
   { cls: 'Pl011', pick: (r) => [r.board.uart] },
   { cls: 'Pl031', pick: (r) => [r.board.rtc] },
+  { cls: 'Pmu', pick: (r) => [...r.ref.board.pmus, ...kvmPmus(r).map((p) => p.regs)] },
   { cls: 'Board', pick: (r) => [r.board] },
   { cls: 'Scheduler', pick: (r) => [r.vm.scheduler] },
   { cls: 'BoardPower', pick: (r) => [r.vm.power] },
@@ -71,6 +73,7 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'Vgic', pick: (r) => vgics(r).filter((v) => v instanceof Vgic) },
   { cls: 'LegacyVgic', pick: (r) => vgics(r).filter((v) => v instanceof LegacyVgic) },
   { cls: 'ArchTimer', pick: (r) => r.vm.vcpus.map((v) => v.timer) },
+  { cls: 'KvmPmu', pick: (r) => kvmPmus(r) },
   { cls: 'Vcpu', pick: (r) => r.vm.vcpus },
   { cls: 'VcpuPlacement', pick: (r) => [r.vm.placement] },
   { cls: 'Vm', pick: (r) => [r.vm] },
@@ -94,6 +97,11 @@ export const VCPUS = 2;
 /** A generation with the other vgic design than `policy`'s. */
 function otherDesign(policy: string): string {
   return generationByName(policy).vgic.kind === 'new' ? 'linux-4.3' : 'linux-7.0';
+}
+
+/** The vPMUs of both VMs (one of them is linux-7.0's, which emulates the registers the guest writes). */
+function kvmPmus(r: Rig): KvmPmu[] {
+  return [r.vm, r.other].flatMap((vm) => vm.vcpus.flatMap((v) => (v.pmu ? [v.pmu] : [])));
 }
 
 function vgics(r: Rig): unknown[] {
@@ -130,6 +138,10 @@ _start:
     mov     w2, #0x100
     str     w2, [x1, #0x104]        // GICD_ISENABLER1: SPI 40
     bl      cpuif
+    mov     x2, #1
+    msr     pmcr_el0, x2            // PMCR_EL0.E
+    mov     x2, #0x80000000
+    msr     pmcntenset_el0, x2      // the cycle counter counts
     ldr     x7, =0x09000000         // PL011
     ldr     w2, =0x301
     str     w2, [x7, #0x30]         // UARTCR: UARTEN, TXE, RXE

@@ -242,15 +242,19 @@ export const BOARD_ASM_SYMBOLS: readonly AsmSymbol[] = [
     'PSCI return codes (in x0; DEN 0022)',
     Object.entries(PsciReturn).map(([n, v]): [string, number] => [`PSCI_RET_${n}`, v]),
   ),
-  ...group('INTIDs (GICv2 2.2.1; the PPIs of the generic timer and GIC virtualization, the UART SPI)', [
-    ['INTID_MAINTENANCE', PPI.MAINTENANCE],
-    ['INTID_HPTIMER', PPI.HYP_TIMER],
-    ['INTID_VTIMER', PPI.VIRT_TIMER],
-    ['INTID_SPTIMER', PPI.SEC_PHYS_TIMER],
-    ['INTID_PTIMER', PPI.PHYS_TIMER],
-    ['INTID_UART', UART_INTID],
-    ['INTID_SPURIOUS', SPURIOUS],
-  ]),
+  ...group(
+    'INTIDs (GICv2 2.2.1; the PPIs of the generic timer, GIC virtualization and the PMU, the UART SPI)',
+    [
+      ['INTID_MAINTENANCE', PPI.MAINTENANCE],
+      ['INTID_HPTIMER', PPI.HYP_TIMER],
+      ['INTID_VTIMER', PPI.VIRT_TIMER],
+      ['INTID_SPTIMER', PPI.SEC_PHYS_TIMER],
+      ['INTID_PTIMER', PPI.PHYS_TIMER],
+      ['INTID_PMU', PPI.PMU],
+      ['INTID_UART', UART_INTID],
+      ['INTID_SPURIOUS', SPURIOUS],
+    ],
+  ),
 ];
 
 /** The symbols as the assembler's `predefined` option takes them. */

@@ -22,6 +22,9 @@ import { GuestRam } from '../mem/guest-ram.ts';
 import { SystemCounter } from '../timer/counter.ts';
 import { GenericTimer } from '../timer/timer.ts';
 import type { MmioDevice } from '../mmio.ts';
+import { Pmu } from '../pmu/pmu.ts';
+import type { Scheduler } from './scheduler.ts';
+import { SchedulerPmuClock } from './pmu-clock.ts';
 import { GuestWindow, MEMMAP, RTC_INTID, UART_INTID } from './memory-map.ts';
 
 export interface BoardConfig extends Clocking {
@@ -38,6 +41,8 @@ export interface BoardConfig extends Clocking {
   readonly ramSize: number;
   /** PL031 RTCDR at power-on, seconds since the Unix epoch (machine.rtc); default DEFAULT_RTC_START */
   readonly rtcStart?: number;
+  /** The cpus have a PMUv3 (ID_AA64DFR0_EL1.PMUVer = 1, PMUIRQ on PPI 23); default true, as a Cortex-A57 */
+  readonly pmu?: boolean;
 }
 
 export const DEFAULT_BOARD: BoardConfig = {
@@ -60,6 +65,8 @@ export class Board implements Saveable<BoardState> {
   readonly uart: Pl011;
   readonly rtc: Pl031;
   readonly cpus: Cpu[] = [];
+  /** each cpu's PMU (empty without one) */
+  readonly pmus: Pmu[] = [];
 
   constructor(
     readonly config: BoardConfig,
@@ -88,7 +95,17 @@ export class Board implements Saveable<BoardState> {
       t.cnthp.output.connect(gicIn, lineArg(i, PPI.HYP_TIMER));
       this.timers.push(t);
     }
-    for (let i = 0; i < config.cpus; i++) this.cpus.push(new Cpu(i, this.ram, port, this.decodeCache));
+    for (let i = 0; i < config.cpus; i++) {
+      const cpu = new Cpu(i, this.ram, port, this.decodeCache);
+      this.cpus.push(cpu);
+      // Each cpu's PMU counts that cpu (on the reference machine cpu i is physical cpu i).
+      if (config.pmu !== false) {
+        cpu.pmuVer = 1;
+        const pmu = new Pmu({ kernel: this.kernel, name: `cpu${i}`, cpu: i, source: cpu, trace });
+        pmu.output.connect(this.gic.lineListener, lineArg(i, PPI.PMU));
+        this.pmus.push(pmu);
+      }
+    }
     this.uart = new Pl011();
     this.uart.irq.connect(this.gic.lineListener, lineArg(0, UART_INTID));
     this.rtc = new Pl031({
@@ -97,6 +114,13 @@ export class Board implements Saveable<BoardState> {
       start: config.rtcStart ?? DEFAULT_RTC_START,
     });
     this.rtc.irq.connect(this.gic.lineListener, lineArg(0, RTC_INTID));
+  }
+
+  /** The machine's scheduler maps each cpu's cycles to time for its PMU's overflow events. */
+  attachPmuClocks(scheduler: Scheduler): void {
+    this.pmus.forEach((p, i) => {
+      p.clock = new SchedulerPmuClock(scheduler, this.ratio, this.cpus[i], i);
+    });
   }
 
   /** The device behind a user-space MMIO window (QEMU's devices under KVM: the PL011 and the PL031). */
@@ -116,6 +140,7 @@ export class Board implements Saveable<BoardState> {
       uart: this.uart.save(),
       rtc: this.rtc.save(),
       cpus: this.cpus.map((c) => c.save()),
+      pmus: this.pmus.map((p) => p.save()),
     };
   }
 
@@ -134,6 +159,12 @@ export class Board implements Saveable<BoardState> {
     s.cpus.forEach((c, i) => {
       this.cpus[i].restore(c);
     });
+    // After the cpus: counting resumes from their restored counts.
+    this.pmus.forEach((p, i) => {
+      const ps = s.pmus?.[i];
+      if (ps === undefined) p.reset();
+      else p.restore(ps);
+    });
   }
 
   /** Every block at its power-on reset: time 0, RAM zero, GIC and timers at reset values, cpus at PC 0. */
@@ -148,6 +179,7 @@ export class Board implements Saveable<BoardState> {
       uart: this.uart.defaultState(),
       rtc: this.rtc.defaultState(),
       cpus: this.cpus.map((c) => c.defaultState()),
+      pmus: this.pmus.map((p) => p.defaultState()),
     };
   }
 
@@ -166,4 +198,6 @@ export interface BoardState {
   readonly uart: ReturnType<Pl011['save']>;
   readonly rtc: ReturnType<Pl031['save']>;
   readonly cpus: ReturnType<Cpu['save']>[];
+  /** absent in older snapshots: PMUs at reset */
+  readonly pmus?: ReturnType<Pmu['save']>[];
 }

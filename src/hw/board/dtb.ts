@@ -8,7 +8,9 @@
 //
 // What differs from QEMU's tree, on purpose:
 // - Only the devices vgicsim models: no PCIe, virtio-mmio, flash, fw-cfg,
-//   GPIO, PMU or GICv2m. The PL031 RTC is there, as QEMU writes it.
+//   GPIO or GICv2m. The PL031 RTC is there, as QEMU writes it, and the PMU
+//   where the guest has one (`pmu`): QEMU's fdt_add_pmu_nodes writes /pmu
+//   only when the vcpu has a PMU (under KVM: KVM_ARM_VCPU_PMU_V3, Linux 4.6+).
 // - The GICC frame is 8 KiB (GICv2 architecture spec 4.1.1: the CPU
 //   interface registers end with GICC_DIR at 0x1000), not 64 KiB; what the
 //   guest sees there is the GICV frame the hypervisor maps.
@@ -51,6 +53,8 @@ export interface DtbConfig {
   readonly bootargs?: string;
   /** guest physical range of the initrd: [start, end) */
   readonly initrd?: { readonly start: number; readonly end: number };
+  /** a /pmu node (arm,armv8-pmuv3 on PPI 7 = INTID 23, level-high, the cpu mask as for the timer) */
+  readonly pmu?: boolean;
 }
 
 /**
@@ -127,6 +131,9 @@ export function machineTree(c: DtbConfig): FdtNode {
         ),
         'always-on': EMPTY,
       }),
+      ...(c.pmu
+        ? [node('pmu', { compatible: strings('arm,armv8-pmuv3'), interrupts: cells(...ppi(PPI.PMU)) })]
+        : []),
       node('apb-pclk', {
         compatible: strings('fixed-clock'),
         '#clock-cells': cells(0),

@@ -23,6 +23,9 @@ export interface CpuState {
   /** Exceptions taken, and the cycles their entries cost (absent in older snapshots: 0). */
   readonly exceptions?: number;
   readonly exceptionCycles?: number;
+  /** Instructions retired and cycles spent at EL0 so far, for the PMU's EL filters (absent in older snapshots: 0). */
+  readonly el0Instret?: number;
+  readonly el0Cycles?: number;
   readonly eventRegister: boolean;
   /** RAM offset of the exclusive reservation's granule, or -1. */
   readonly exclusive: number;
@@ -63,6 +66,8 @@ export function saveCpu(c: CpuCore): CpuState {
     instret: c.instret,
     exceptions: c.exceptions,
     exceptionCycles: c.excCycles,
+    el0Instret: c.instretAtEl0(),
+    el0Cycles: c.cyclesAtEl0(),
     eventRegister: c.ram.eventRegs[c.index] !== 0,
     exclusive: c.ram.excl[c.index],
     hvcImm: c.hvcImm,
@@ -101,6 +106,8 @@ export function defaultCpuState(index: number): CpuState {
     instret: 0,
     exceptions: 0,
     exceptionCycles: 0,
+    el0Instret: 0,
+    el0Cycles: 0,
     eventRegister: false,
     exclusive: -1,
     hvcImm: 0,
@@ -139,6 +146,11 @@ export function restoreCpu(c: CpuCore, s: CpuState): void {
   c.instret = s.instret;
   c.exceptions = s.exceptions ?? 0;
   c.excCycles = s.exceptionCycles ?? 0;
+  // The EL0 counts so far; a core restored at EL0 starts its stint now.
+  c.el0Instret = s.el0Instret ?? 0;
+  c.el0Cycles = s.el0Cycles ?? 0;
+  c.el0InstretMark = c.instret;
+  c.el0CyclesMark = c.instret + c.excCycles;
   // The loop tracker is statistics: a restored core starts with no loop seen.
   c.excLoop.count = 0;
   c.excLoop.instret = -1;

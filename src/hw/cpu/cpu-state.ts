@@ -60,6 +60,19 @@ export class CpuCore implements GuestCpu {
   exceptions = 0;
   /** Cycles spent on exception entries: one each, except those part of a retiring instruction (SVC). */
   excCycles = 0;
+  /**
+   * Instructions retired and cycles spent at EL0 before the current EL0
+   * stint, and the counts when it began: the PMU's EL filters read
+   * instretAtEl0()/cyclesAtEl0(). Updated at EL changes only (setElSp), not
+   * per instruction. An exception entry's cycle belongs to EL1; an ERET's
+   * instruction to EL1; an SVC's to EL0.
+   */
+  el0Instret = 0;
+  el0Cycles = 0;
+  el0InstretMark = 0;
+  el0CyclesMark = 0;
+  /** ID_AA64DFR0_EL1.PMUVer: 0 no PMU, 1 PMUv3 (Armv8.0). Configuration, set by the machine. */
+  pmuVer = 0;
   /** The last exception taken and how often in a row with nothing retired between (exceptions.ts). */
   readonly excLoop: ExceptionLoopTracker = { vector: 0, elr: 0, esr: 0, instret: -1, count: 0 };
   stopReason: StopReason = 'budget';
@@ -146,6 +159,7 @@ export class CpuCore implements GuestCpu {
     this.pc = pc;
     this.nf = this.zf = this.cf = this.vf = 0;
     this.daif = 0xf;
+    this.countEl0(1);
     this.el = 1;
     this.spsel = 1;
     SYSREGS.forEach((r, i) => {
@@ -198,6 +212,22 @@ export class CpuCore implements GuestCpu {
   get cycles(): number {
     return this.instret + this.excCycles;
   }
+  instretAtEl0(): number {
+    return this.el0Instret + (this.el === 0 ? this.instret - this.el0InstretMark : 0);
+  }
+  cyclesAtEl0(): number {
+    return this.el0Cycles + (this.el === 0 ? this.instret + this.excCycles - this.el0CyclesMark : 0);
+  }
+  /** EL0 bookkeeping at a change of PSTATE.EL (before `el` is set). */
+  private countEl0(el: number): void {
+    if (this.el === 0 && el !== 0) {
+      this.el0Instret += this.instret - this.el0InstretMark;
+      this.el0Cycles += this.instret + this.excCycles - this.el0CyclesMark;
+    } else if (this.el !== 0 && el === 0) {
+      this.el0InstretMark = this.instret;
+      this.el0CyclesMark = this.instret + this.excCycles;
+    }
+  }
   requestStop(): void {
     this.stopRequested = true;
   }
@@ -233,6 +263,7 @@ export class CpuCore implements GuestCpu {
     const oldBank = this.el !== 0 && this.spsel === 1 ? 2 : 0;
     this.spBank[oldBank] = x[s];
     this.spBank[oldBank + 1] = x[s + 1];
+    if (el !== this.el) this.countEl0(el);
     this.el = el;
     this.spsel = el === 0 ? 0 : spsel;
     const newBank = this.el !== 0 && this.spsel === 1 ? 2 : 0;

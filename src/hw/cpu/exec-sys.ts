@@ -62,6 +62,11 @@ export function execException(c: CpuCore, f: Int32Array, k: number): number {
   const imm = f[k + F_IMM];
   switch (f[k + F_A]) {
     case EXC_SVC:
+      // An SVC from EL0 executes (and retires, with its one cycle) at EL0: the EL0 counts take it.
+      if (c.el === 0) {
+        c.el0Instret++;
+        c.el0Cycles++;
+      }
       takeException(c, VEC_SYNC, esr(EC_SVC64, imm), c.pc + 4);
       c.excCycles--; // the SVC's cycle covers its exception entry
       return ST_RETIRE | ST_PC_SET | ST_RECHECK;
@@ -103,6 +108,10 @@ export function execEret(c: CpuCore): number {
     if ((c.pc & 3) !== 0) {
       takePcAlignment(c);
       c.excCycles--; // the ERET's cycle covers the entry
+    } else if (c.el === 0) {
+      // The ERET retires after this, but at EL1: the EL0 stint starts after it.
+      c.el0InstretMark++;
+      c.el0CyclesMark++;
     }
   } else {
     takeSync(c, EC_ILLEGAL_STATE, 0);

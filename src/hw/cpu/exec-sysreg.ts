@@ -6,6 +6,7 @@
 import type { CpuCore } from './cpu-state.ts';
 import { EC_SYSREG, takeSync, takeUndefined } from './exceptions.ts';
 import { SYSREG_EXIT, SYSREG_UNDEFINED } from './guest-port.ts';
+import { El0Access, el0Access, type PmuReg, pmuRegOf } from '../pmu/pmu-regs.ts';
 import { isMmuControl } from './mmu/mmu.ts';
 import {
   F_A,
@@ -69,6 +70,8 @@ export function trapSys(c: CpuCore, enc: number, rtSlot: number, read: boolean):
  */
 function el0PortCheck(c: CpuCore, enc: number, rtSlot: number, read: boolean): number {
   if (((enc >>> 11) & 7) !== 3) return undefined_(c, EL0_UNDEF_ID);
+  const pmu = pmuRegOf(enc);
+  if (pmu >= 0) return el0PmuCheck(c, pmu & 0xff, enc, rtSlot, read);
   if (((enc >>> 7) & 15) !== 14) return -1;
   const crm = (enc >>> 3) & 15;
   const op2 = enc & 7;
@@ -82,6 +85,21 @@ function el0PortCheck(c: CpuCore, enc: number, rtSlot: number, read: boolean): n
   const k = c.port.sysregRead(c, CNTKCTL_ENCODING);
   const kctl = typeof k === 'bigint' ? Number(k & 0xffff_ffffn) : 0;
   return (kctl & need) !== 0 ? -1 : trapSys(c, enc, rtSlot, read);
+}
+
+/**
+ * EL0 access to a Performance Monitors register: PMUSERENR_EL0 (which the
+ * PMU behind the port holds, read through the port as CNTKCTL_EL1 is)
+ * decides between the access, a trap to EL1 (EC 0x18) and UNDEFINED
+ * (src/hw/pmu/pmu-regs.ts el0Access; Arm ARM D13).
+ */
+function el0PmuCheck(c: CpuCore, reg: number, enc: number, rtSlot: number, read: boolean): number {
+  const userenr = c.port.pmuUserEnable?.(c) ?? -1;
+  if (userenr < 0) return undefined_(c, EL0_UNDEF_ID);
+  const a = el0Access(reg as PmuReg, !read, userenr);
+  if (a === El0Access.ALLOWED) return -1;
+  if (a === El0Access.UNDEFINED) return undefined_(c, EL0_UNDEF_ID);
+  return trapSys(c, enc, rtSlot, read);
 }
 
 export function undefined_(c: CpuCore, why: number): number {
@@ -146,6 +164,9 @@ export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
         break;
       case 'currentel':
         lo = c.el << 2;
+        break;
+      case 'dfr0':
+        lo = c.sys[2 * idx] | (c.pmuVer << 8);
         break;
       case 'isr':
         // I (bit 7) and F (bit 6) show the inputs whatever PSTATE masks; A (bit 8): no SError model.

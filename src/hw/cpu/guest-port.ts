@@ -52,6 +52,13 @@ export interface GuestPort {
   sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap;
   /** MSR of such a register; returns undefined when done. */
   sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined;
+  /**
+   * PMUSERENR_EL0 as the hardware holds it while this cpu runs at EL0 (the
+   * EL0 access controls of the Performance Monitors, checked by the cpu
+   * before an EL0 access reaches sysregRead/Write), or -1: no PMU, its
+   * registers are UNDEFINED. Absent: no PMU.
+   */
+  pmuUserEnable?(cpu: GuestCpu): number;
 }
 
 /**

@@ -1,6 +1,7 @@
 // The system registers that belong to the core, with a coherent identity:
-// an Armv8.0 Cortex-A57-like EL1/EL0-only AArch64 core with FP/AdvSIMD and
-// without PMU, crypto, CRC32 or LSE atomics. Only what the interpreter implements
+// an Armv8.0 Cortex-A57-like EL1/EL0-only AArch64 core with FP/AdvSIMD,
+// a PMUv3 where the machine has one (src/hw/pmu; ID_AA64DFR0_EL1.PMUVer from
+// CpuCore.pmuVer), without crypto, CRC32 or LSE atomics. Only what the interpreter implements
 // is advertised (each value below says why). Registers not in this table
 // (generic timer CNT*, GIC ICC_*, anything else) go to the GuestPort.
 
@@ -20,6 +21,8 @@ export type SysregKind =
   | 'sp_el0'
   /** ISR_EL1: read-only view of the pending IRQ/FIQ inputs (Arm ARM D19.2.78). */
   | 'isr'
+  /** ID_AA64DFR0_EL1: read-only, PMUVer from the machine's configuration (CpuCore.pmuVer), not state. */
+  | 'dfr0'
   /** Reserved ID register space: RAZ (Arm ARM D19.2, "ID register space"). */
   | 'raz';
 
@@ -47,7 +50,7 @@ export const ID_AA64PFR0_VALUE = 0x0000_0011n;
 /**
  * DebugVer = 6 (Armv8.0 debug), BRPs = 1 and WRPs = 1 (2 breakpoints and 2
  * watchpoints, the architectural minimum: 0 is reserved), CTX_CMPs = 0,
- * PMUVer = 0 (no PMU).
+ * PMUVer = 0 here: a cpu with a PMU ORs in CpuCore.pmuVer << 8 (1: PMUv3 for Armv8.0).
  */
 export const ID_AA64DFR0_VALUE = 0x0010_1006n;
 /** PARange 40 bits (2), 8-bit ASIDs, little-endian only, 4 KiB granule only (TGran64 = 0xF, TGran16 = 0). */
@@ -119,7 +122,7 @@ export const SYSREGS: readonly SysregDef[] = [
   d('REVIDR_EL1', enc(3, 0, 0, 0, 6), 'ro'),
   d('ID_AA64PFR0_EL1', enc(3, 0, 0, 4, 0), 'ro', ID_AA64PFR0_VALUE),
   d('ID_AA64PFR1_EL1', enc(3, 0, 0, 4, 1), 'ro'),
-  d('ID_AA64DFR0_EL1', enc(3, 0, 0, 5, 0), 'ro', ID_AA64DFR0_VALUE),
+  d('ID_AA64DFR0_EL1', enc(3, 0, 0, 5, 0), 'dfr0', ID_AA64DFR0_VALUE),
   d('ID_AA64DFR1_EL1', enc(3, 0, 0, 5, 1), 'ro'),
   d('ID_AA64AFR0_EL1', enc(3, 0, 0, 5, 4), 'ro'),
   d('ID_AA64AFR1_EL1', enc(3, 0, 0, 5, 5), 'ro'),

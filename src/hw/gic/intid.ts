@@ -24,6 +24,8 @@ export const INTID_BITS = 10;
 
 /** Well-known PPIs on an Arm system with the generic timer and GIC virtualization. */
 export const PPI = {
+  /** PMU overflow interrupt request (PMUIRQ; QEMU virt's and KVM's vPMU PPI 7) */
+  PMU: 23 as IntId,
   /** GICH maintenance interrupt */
   MAINTENANCE: 25 as IntId,
   /** EL2 (hypervisor) physical timer, CNTHP */

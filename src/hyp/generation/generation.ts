@@ -30,6 +30,14 @@ export interface UserApi {
   readonly counterOffsetIoctl: boolean;
 }
 
+/**
+ * What a release did with the guest's Performance Monitors registers
+ * (src/hyp/pmu/kvm-pmu.ts): 'raz-wi' before the vPMU of Linux 4.6 (RAZ/WI
+ * or UNDEFINED, the host's PMUVer showing through), 'vpmu' the emulated
+ * PMUv3 with its overflow interrupt on PPI 23.
+ */
+export type PmuEmulation = 'raz-wi' | 'vpmu';
+
 export interface Generation {
   /** `linux-<release>` */
   readonly name: string;
@@ -53,4 +61,5 @@ export interface Generation {
    * or empty in every release and design.
    */
   readonly mutations?: ReadonlySet<MutantId>;
+  readonly pmu: PmuEmulation;
 }

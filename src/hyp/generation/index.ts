@@ -18,7 +18,7 @@ import {
   mutantIdOf,
 } from './names.ts';
 
-export type { Generation, RunLoopOrder, UserApi, VgicDesign } from './generation.ts';
+export type { Generation, PmuEmulation, RunLoopOrder, UserApi, VgicDesign } from './generation.ts';
 export { MUTANT_SUMMARY, physChipOf, vgicFaultsOf } from './mutants.ts';
 export {
   ALIASES,
@@ -46,6 +46,7 @@ const linux42: Generation = {
   // already flushed the timer first (see docs/generations.md).
   order: { timerFlush: 'before-vgic', timerSync: 'after-preempt-enable' },
   api: { oneRegUpdatesTimer: false, counterOffsetIoctl: false },
+  pmu: 'raz-wi',
 };
 
 const linux43: Generation = {
@@ -57,6 +58,7 @@ const linux43: Generation = {
   timer: level43Policy,
   order: { timerFlush: 'before-vgic', timerSync: 'before-vgic' },
   api: { oneRegUpdatesTimer: true, counterOffsetIoctl: false },
+  pmu: 'raz-wi',
 };
 
 const linux70: Generation = {
@@ -68,6 +70,7 @@ const linux70: Generation = {
   timer: levelPolicy,
   order: { timerFlush: 'before-vgic', timerSync: 'before-vgic' },
   api: { oneRegUpdatesTimer: true, counterOffsetIoctl: true },
+  pmu: 'vpmu',
 };
 
 export const GENERATIONS: Readonly<Record<GenerationKey, Generation>> = {

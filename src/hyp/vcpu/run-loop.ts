@@ -4,11 +4,13 @@
 //
 //   entry   preempt_disable
 //           timer flush                  (policy.flush; 4.2: after the vgic flush)
+//           kvm_pmu_flush_hwstate        (the vPMU's level to the vgic, on change; 4.6+)
 //           kvm_vgic_flush_hwstate
 //           [early exit: request pending -> timer sync, vgic sync, continue]
 //           world switch in: restore the hardware timer, enter the guest
 //   exit    world switch out: save the hardware timer and stop it
 //           timer sync                   (policy.sync: the seed moved it here)
+//           kvm_pmu_sync_hwstate
 //           kvm_vgic_sync_hwstate
 //           vgic put (GICH_HCR.En = 0: maintenance and virq drop)
 //           local_irq_enable: the host takes pending physical interrupts
@@ -151,6 +153,7 @@ export class RunLoop {
     vgic.vcpuLoad(v.index, v.pcpu);
     const timerFirst = this.o.order.timerFlush === 'before-vgic';
     if (timerFirst) policy.flush(v.timer);
+    v.pmu?.updateState(); // kvm_pmu_flush_hwstate, before the vgic's flush
     vgic.flushHwstate(v.index);
     if (!timerFirst) policy.flush(v.timer);
     if (v.requestPending || v.signalPending) {
@@ -161,6 +164,7 @@ export class RunLoop {
       this.o.counters.earlyExits++;
       const syncFirst = this.o.order.timerSync === 'before-vgic';
       if (syncFirst) policy.sync(v.timer);
+      v.pmu?.updateState(); // kvm_pmu_sync_hwstate
       vgic.syncHwstate(v.index);
       vgic.vcpuPut(v.index);
       if (!syncFirst) policy.sync(v.timer);
@@ -228,6 +232,7 @@ export class RunLoop {
       this.o.trace.emit({ kind: 'vcpu', t: this.o.clock.now, cpu: v.index, state: 'hyp', reason });
     v.timer.saveHw();
     if (this.o.order.timerSync === 'before-vgic') policy.sync(v.timer);
+    v.pmu?.updateState(); // kvm_pmu_sync_hwstate, before the vgic's sync
     vgic.syncHwstate(v.index);
     vgic.vcpuPut(v.index);
     this.o.handler.hostIrqs(v.pcpu);

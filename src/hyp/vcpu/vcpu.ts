@@ -4,6 +4,7 @@
 
 import type { Saveable } from '../../sim/saveable.ts';
 import type { Cpu } from '../../hw/cpu/cpu.ts';
+import type { KvmPmu } from '../pmu/kvm-pmu.ts';
 import type { ArchTimer } from '../timer/arch-timer.ts';
 import type { ExitReason } from './exits.ts';
 
@@ -49,6 +50,8 @@ export class Vcpu implements Saveable<VcpuRunState> {
   lastExit: ExitReason | null = null;
   /** consecutive entries that retired no instruction (livelock guard) */
   idleEntries = 0;
+  /** KVM's PMU emulation for this vcpu (a block of its own, saved by the VM) */
+  pmu: KvmPmu | null = null;
 
   constructor(
     readonly index: number,

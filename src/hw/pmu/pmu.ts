@@ -1,0 +1,526 @@
+// PMUv3 (Performance Monitors Extension, Armv8.0; Arm ARM DDI 0487 chapter
+// D13) of one cpu: PMCR_EL0, the cycle counter PMCCNTR_EL0 (64-bit, overflow
+// recorded at 32 or 64 bits by PMCR_EL0.LC, every 64th cycle with PMCR_EL0.D),
+// N 32-bit event counters PMEVCNTR<n>_EL0 with their PMEVTYPER<n>_EL0, the
+// enable, overflow and interrupt-enable bit maps, PMSELR_EL0 and its
+// indirect views, PMSWINC_EL0, PMUSERENR_EL0, PMCEID0/1_EL0, and the
+// overflow interrupt request output (PMUIRQ: a level, wired to PPI 23).
+//
+// Counting is lazy: a counter holds its value at the last update and the
+// source count (the cpu's cycles or retired instructions, at EL0, EL1 or
+// both as its filter says) at that moment; a read is value + (source now -
+// source then). Nothing runs per instruction. The instant of the next
+// overflow is computed and a kernel event scheduled there (through
+// PmuClock, which maps the cpu's cycles to kernel time); when it fires the
+// counters are brought up to date and the overflow flags set. Since a
+// source never advances faster than the cpu's cycles, the event is a lower
+// bound: if the cpu spent time without cycles (WFI, hypervisor exits) the
+// overflow has not happened yet and the event is moved on.
+//
+// Events counted (PMCEID0_EL0 advertises exactly these): SW_INCR (0x00),
+// INST_RETIRED (0x08), CPU_CYCLES (0x11), all exact in this model (one
+// instruction = one cycle, one exception entry = one cycle). Other event
+// numbers count nothing. Filtering: PMEVTYPER<n>.P (not at EL1) and .U (not
+// at EL0); there is no EL2 or EL3 in the machine the guest sees, so NSK,
+// NSU, NSH select nothing (kept or RES0 as `evtypeMask` says).
+
+import type { EventHandler, EventId, Kernel } from '../../sim/kernel.ts';
+import type { Saveable } from '../../sim/saveable.ts';
+import { Signal } from '../../sim/signal.ts';
+import { NEVER, type Ticks } from '../../sim/time.ts';
+import type { TraceSink } from '../../sim/trace/sink.ts';
+import { NULL_SINK } from '../../sim/trace/sink.ts';
+import { CYCLE_IDX, hasAccessor, PMCEID0_VALUE, PmuEvent, PmuReg, pmuRegName } from './pmu-regs.ts';
+
+/** What the PMU counts: the cpu's exact counts (CpuCore implements it). */
+export interface PmuSource {
+  /** current exception level (0 or 1) */
+  readonly el: number;
+  readonly instret: number;
+  readonly cycles: number;
+  instretAtEl0(): number;
+  cyclesAtEl0(): number;
+}
+
+/** Maps the cpu's cycle count to kernel time (set by the machine that schedules the cpu). */
+export interface PmuClock {
+  /** The earliest kernel tick at which the cpu can have spent `cycles` cycles (its `cycles` count). */
+  ticksWhen(cycles: number): Ticks;
+}
+
+/** Told when a counter overflows (KVM's perf overflow handler, kvm_pmu_perf_overflow). */
+export interface PmuOverflowListener {
+  pmuOverflow(pmu: Pmu): void;
+}
+
+export interface PmuOptions {
+  readonly kernel: Kernel;
+  /** event and signal name prefix: 'cpu0' gives the event 'cpu0.pmu.overflow' and the output 'cpu0.pmu' */
+  readonly name: string;
+  readonly cpu: number;
+  readonly source: PmuSource;
+  /** PMCR_EL0.N (default 6, Cortex-A57's) */
+  readonly counters?: number;
+  /** PMCR_EL0.D divides the cycle counter by 64 (default true; KVM's emulation ignores it) */
+  readonly divider?: boolean;
+  /** writable PMEVTYPER/PMCCFILTR bits (default P, U and evtCount: no EL2, no EL3) */
+  readonly evtypeMask?: number;
+  /** PMCR_EL0.IMP and IDCODE as bits [31:16] (default Cortex-A57's: 0x4101_0000; KVM's vPMU: 0) */
+  readonly pmcrId?: number;
+  readonly trace?: TraceSink;
+}
+
+export interface PmuState {
+  readonly version: 1;
+  /** PMCR_EL0's stored bits (E, D, X, DP; LC is RES1 here) */
+  readonly pmcr: number;
+  readonly cnten: number;
+  readonly ovs: number;
+  readonly inten: number;
+  readonly selr: number;
+  readonly userenr: number;
+  readonly evtyper: number[];
+  readonly ccfiltr: number;
+  /** PMEVCNTR<n>_EL0 then PMCCNTR_EL0, as read at save time */
+  readonly counters: bigint[];
+  /** cycles counted toward the next PMCR_EL0.D tick (0..63) */
+  readonly prescale: number;
+  readonly level: boolean;
+}
+
+/** PMCR_EL0 bits software writes and reads back: E, D, X, DP (LC is RES1: no AArch32, Arm ARM PMCR_EL0.LC). */
+const PMCR_STORED = 0x1 | 0x8 | 0x10 | 0x20;
+const PMCR_LC = 0x40;
+/** Cortex-A57's PMCR_EL0 identity: IMP 0x41 (Arm), IDCODE 0x01. */
+const PMCR_ID = ((0x41 << 24) | (0x01 << 16)) >>> 0;
+const DEFAULT_EVTYPE_MASK = 0xc000_03ff;
+const TWO32 = 1n << 32n;
+const MASK32 = TWO32 - 1n;
+const MAX_AHEAD = 2 ** 52;
+
+// what a counter counts
+const SRC_NONE = 0;
+const SRC_CYCLES = 1;
+const SRC_INSTRET = 2;
+// at which EL
+const AT_ALL = 0;
+const AT_EL0 = 1;
+const AT_EL1 = 2;
+
+export class Pmu implements EventHandler, Saveable<PmuState> {
+  readonly output: Signal;
+  /** PMCR_EL0.N */
+  readonly n: number;
+  clock: PmuClock | null = null;
+  overflowListener: PmuOverflowListener | null = null;
+  private readonly event: EventId;
+  private readonly trace: TraceSink;
+  private readonly divider: boolean;
+  private readonly evtypeMask: number;
+  private readonly pmcrId: number;
+  private pmcr = 0;
+  private cnten = 0;
+  private ovs = 0;
+  private inten = 0;
+  private selr = 0;
+  userenr = 0;
+  private readonly evtyper: Uint32Array;
+  private ccfiltr = 0;
+  /** counter values at the last update: slots 0..N-1 and CYCLE_IDX */
+  private readonly value: bigint[] = new Array<bigint>(32).fill(0n);
+  /** source count at the last update */
+  private readonly mark = new Float64Array(32);
+  private readonly src = new Uint8Array(32);
+  private readonly at = new Uint8Array(32);
+  private prescale = 0;
+
+  constructor(readonly opts: PmuOptions) {
+    this.n = opts.counters ?? 6;
+    if (!Number.isInteger(this.n) || this.n < 0 || this.n > 31)
+      throw new RangeError(`PMCR_EL0.N must be 0..31, got ${this.n}`);
+    this.divider = opts.divider ?? true;
+    this.evtypeMask = opts.evtypeMask ?? DEFAULT_EVTYPE_MASK;
+    this.pmcrId = (opts.pmcrId ?? PMCR_ID) & 0xffff_0000;
+    this.trace = opts.trace ?? NULL_SINK;
+    this.evtyper = new Uint32Array(this.n);
+    this.output = new Signal(`${opts.name}.pmu`);
+    this.event = opts.kernel.createEvent(`${opts.name}.pmu.overflow`, this);
+  }
+
+  /** Counters that exist as a bit map (PMCNTEN/PMOVS/PMINTEN writable bits). */
+  get counterMask(): number {
+    return ((this.n === 0 ? 0 : (2 ** this.n - 1) | 0) | (1 << CYCLE_IDX)) >>> 0;
+  }
+
+  get enabled(): boolean {
+    return (this.pmcr & 1) !== 0;
+  }
+  get overflowFlags(): number {
+    return this.ovs >>> 0;
+  }
+  get counterEnables(): number {
+    return this.cnten >>> 0;
+  }
+  get interruptEnables(): number {
+    return this.inten >>> 0;
+  }
+  /** PMSELR_EL0.SEL */
+  get selected(): number {
+    return this.selr;
+  }
+
+  /** The overflow interrupt request (Arm ARM D13, "Generating overflow interrupt requests"): PMCR_EL0.E && PMOVSSET & PMINTENSET. */
+  private irqLevel(): boolean {
+    return this.enabled && (this.ovs & this.inten) !== 0;
+  }
+
+  // ---- register access ------------------------------------------------------
+
+  /**
+   * MRS of a PMU register (`reg` with `n` for the numbered ones). Returns
+   * undefined for an access that is UNDEFINED here: the register has no
+   * MRS accessor, or names a counter that does not exist (n >= PMCR_EL0.N:
+   * CONSTRAINED UNPREDICTABLE, this model takes UNDEFINED).
+   */
+  read(reg: PmuReg, n = 0): bigint | undefined {
+    if (!hasAccessor(reg, false)) return undefined;
+    switch (reg) {
+      case PmuReg.PMCR_EL0:
+        return BigInt((this.pmcrId | (this.n << 11) | PMCR_LC | this.pmcr) >>> 0);
+      case PmuReg.PMCNTENSET_EL0:
+      case PmuReg.PMCNTENCLR_EL0:
+        return BigInt(this.cnten >>> 0);
+      case PmuReg.PMOVSSET_EL0:
+      case PmuReg.PMOVSCLR_EL0:
+        this.update();
+        return BigInt(this.ovs >>> 0);
+      case PmuReg.PMINTENSET_EL1:
+      case PmuReg.PMINTENCLR_EL1:
+        return BigInt(this.inten >>> 0);
+      case PmuReg.PMSELR_EL0:
+        return BigInt(this.selr);
+      case PmuReg.PMCEID0_EL0:
+        return BigInt(PMCEID0_VALUE);
+      case PmuReg.PMCEID1_EL0:
+        return 0n;
+      case PmuReg.PMUSERENR_EL0:
+        return BigInt(this.userenr);
+      case PmuReg.PMCCNTR_EL0:
+        return this.counter(CYCLE_IDX);
+      case PmuReg.PMCCFILTR_EL0:
+        return BigInt(this.ccfiltr >>> 0);
+      case PmuReg.PMXEVTYPER_EL0:
+        return this.selr === CYCLE_IDX
+          ? BigInt(this.ccfiltr >>> 0)
+          : this.read(PmuReg.PMEVTYPER_EL0, this.selr);
+      case PmuReg.PMXEVCNTR_EL0:
+        // SEL = 31 names no event counter: CONSTRAINED UNPREDICTABLE, RAZ here.
+        return this.selr === CYCLE_IDX ? 0n : this.read(PmuReg.PMEVCNTR_EL0, this.selr);
+      case PmuReg.PMEVTYPER_EL0:
+        return n < this.n ? BigInt(this.evtyper[n]) : undefined;
+      case PmuReg.PMEVCNTR_EL0:
+        return n < this.n ? this.counter(n) : undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** MSR of a PMU register; returns false for an UNDEFINED access (see read). */
+  write(reg: PmuReg, value: bigint, n = 0): boolean {
+    if (!hasAccessor(reg, true)) return false;
+    const v = Number(value & MASK32) >>> 0;
+    this.traceWrite(reg, n, value);
+    // Fold what was counted under the old configuration before changing it.
+    this.update();
+    switch (reg) {
+      case PmuReg.PMCR_EL0: {
+        const wasD = (this.pmcr & 8) !== 0;
+        this.pmcr = v & PMCR_STORED;
+        if ((v & 2) !== 0) for (let i = 0; i < this.n; i++) this.value[i] = 0n;
+        if ((v & 4) !== 0) {
+          this.value[CYCLE_IDX] = 0n;
+          this.prescale = 0;
+        }
+        if (wasD !== ((this.pmcr & 8) !== 0)) this.prescale = 0;
+        break;
+      }
+      case PmuReg.PMCNTENSET_EL0:
+        this.cnten = (this.cnten | (v & this.counterMask)) >>> 0;
+        break;
+      case PmuReg.PMCNTENCLR_EL0:
+        this.cnten = (this.cnten & ~v) >>> 0;
+        break;
+      case PmuReg.PMOVSSET_EL0:
+        this.ovs = (this.ovs | (v & this.counterMask)) >>> 0;
+        break;
+      case PmuReg.PMOVSCLR_EL0:
+        this.ovs = (this.ovs & ~v) >>> 0;
+        break;
+      case PmuReg.PMINTENSET_EL1:
+        this.inten = (this.inten | (v & this.counterMask)) >>> 0;
+        break;
+      case PmuReg.PMINTENCLR_EL1:
+        this.inten = (this.inten & ~v) >>> 0;
+        break;
+      case PmuReg.PMSELR_EL0:
+        this.selr = v & 31;
+        break;
+      case PmuReg.PMUSERENR_EL0:
+        this.userenr = v & 0xf;
+        break;
+      case PmuReg.PMSWINC_EL0:
+        this.softwareIncrement(v);
+        break;
+      case PmuReg.PMCCNTR_EL0:
+        this.value[CYCLE_IDX] = BigInt.asUintN(64, value);
+        break;
+      case PmuReg.PMCCFILTR_EL0:
+        this.ccfiltr = (v & this.evtypeMask & ~0x3ff) >>> 0;
+        break;
+      case PmuReg.PMXEVTYPER_EL0:
+        if (this.selr === CYCLE_IDX) this.ccfiltr = (v & this.evtypeMask & ~0x3ff) >>> 0;
+        else if (this.selr < this.n) this.evtyper[this.selr] = (v & this.evtypeMask) >>> 0;
+        break;
+      case PmuReg.PMXEVCNTR_EL0:
+        if (this.selr < this.n) this.value[this.selr] = BigInt(v);
+        break;
+      case PmuReg.PMEVTYPER_EL0:
+        if (n >= this.n) return false;
+        this.evtyper[n] = (v & this.evtypeMask) >>> 0;
+        break;
+      case PmuReg.PMEVCNTR_EL0:
+        if (n >= this.n) return false;
+        this.value[n] = BigInt(v);
+        break;
+      default:
+        return false;
+    }
+    this.configure();
+    this.refresh();
+    return true;
+  }
+
+  /** Counter `i`'s current value (PMEVCNTR<i>, or PMCCNTR at CYCLE_IDX). */
+  counter(i: number): bigint {
+    this.update();
+    this.refresh();
+    return this.value[i];
+  }
+
+  // ---- counting ---------------------------------------------------------------
+
+  /** Recompute what each counter counts (after PMCR.E, PMCNTEN, PMEVTYPER or PMCCFILTR changed); the marks restart now. */
+  private configure(): void {
+    const on = this.enabled;
+    for (let i = 0; i < 32; i++) {
+      if (i >= this.n && i !== CYCLE_IDX) continue;
+      const filter = i === CYCLE_IDX ? this.ccfiltr : this.evtyper[i];
+      const ev = i === CYCLE_IDX ? PmuEvent.CPU_CYCLES : filter & 0x3ff;
+      let src = SRC_NONE;
+      if (on && ((this.cnten >>> i) & 1) !== 0)
+        src = ev === PmuEvent.CPU_CYCLES ? SRC_CYCLES : ev === PmuEvent.INST_RETIRED ? SRC_INSTRET : SRC_NONE;
+      const p = (filter >>> 31) & 1; // not at EL1
+      const u = (filter >>> 30) & 1; // not at EL0
+      let at = AT_ALL;
+      if (p && u) src = SRC_NONE;
+      else if (p) at = AT_EL0;
+      else if (u) at = AT_EL1;
+      this.src[i] = src;
+      this.at[i] = at;
+      this.mark[i] = this.sourceCount(i);
+    }
+  }
+
+  private sourceCount(i: number): number {
+    const s = this.opts.source;
+    const src = this.src[i];
+    if (src === SRC_NONE) return 0;
+    const total = src === SRC_CYCLES ? s.cycles : s.instret;
+    const at = this.at[i];
+    if (at === AT_ALL) return total;
+    const el0 = src === SRC_CYCLES ? s.cyclesAtEl0() : s.instretAtEl0();
+    return at === AT_EL0 ? el0 : total - el0;
+  }
+
+  /** Bring every counting counter up to now, recording overflows. */
+  private update(): void {
+    let newOvs = 0;
+    for (let i = 0; i < 32; i++) {
+      if (this.src[i] === SRC_NONE) continue;
+      const now = this.sourceCount(i);
+      let d = now - this.mark[i];
+      this.mark[i] = now;
+      if (i === CYCLE_IDX && this.divider && (this.pmcr & 8) !== 0) {
+        d += this.prescale;
+        this.prescale = d % 64;
+        d = Math.floor(d / 64);
+      }
+      if (d > 0 && this.add(i, d)) newOvs |= 1 << i;
+    }
+    if (newOvs !== 0) {
+      this.ovs = (this.ovs | newOvs) >>> 0;
+      this.refresh();
+      this.overflowListener?.pmuOverflow(this);
+    }
+  }
+
+  /** Add `d` to counter `i`; true when it overflowed (event counters: 32 bits; the cycle counter: LC = 1, 64 bits). */
+  private add(i: number, d: number): boolean {
+    const nv = this.value[i] + BigInt(d);
+    if (i === CYCLE_IDX) {
+      this.value[i] = BigInt.asUintN(64, nv);
+      return nv >= 1n << 64n;
+    }
+    this.value[i] = nv & MASK32;
+    return nv >= TWO32;
+  }
+
+  private softwareIncrement(bits: number): void {
+    const on = this.enabled;
+    const el = this.opts.source.el;
+    let newOvs = 0;
+    for (let i = 0; i < this.n; i++) {
+      if (((bits >>> i) & 1) === 0 || !on || ((this.cnten >>> i) & 1) === 0) continue;
+      const t = this.evtyper[i];
+      if ((t & 0x3ff) !== PmuEvent.SW_INCR) continue;
+      if (((t >>> (el === 0 ? 30 : 31)) & 1) !== 0) continue; // filtered at this EL
+      if (this.add(i, 1)) newOvs |= 1 << i;
+    }
+    if (newOvs !== 0) {
+      this.ovs = (this.ovs | newOvs) >>> 0;
+      this.overflowListener?.pmuOverflow(this);
+    }
+  }
+
+  /** Drive the output and arm the event for the next overflow. */
+  private refresh(): void {
+    this.setLevel(this.irqLevel());
+    const k = this.opts.kernel;
+    const next = this.nextOverflowCycles();
+    if (next === NEVER || this.clock === null) {
+      k.cancel(this.event);
+      return;
+    }
+    k.schedule(this.event, Math.max(this.clock.ticksWhen(next), k.now + 1));
+  }
+
+  /** The cpu cycle count at which the first counting counter can overflow at the earliest, or NEVER. */
+  private nextOverflowCycles(): number {
+    let best = NEVER;
+    const cycles = this.opts.source.cycles;
+    for (let i = 0; i < 32; i++) {
+      if (this.src[i] === SRC_NONE) continue;
+      const v = this.value[i];
+      const left = i === CYCLE_IDX ? (1n << 64n) - v : TWO32 - v;
+      if (left > BigInt(MAX_AHEAD)) continue;
+      let need = Number(left);
+      if (i === CYCLE_IDX && this.divider && (this.pmcr & 8) !== 0) need = need * 64 - this.prescale;
+      if (need > MAX_AHEAD) continue;
+      best = Math.min(best, cycles + need);
+    }
+    return best;
+  }
+
+  onEvent(): void {
+    this.update();
+    this.refresh();
+  }
+
+  private setLevel(level: boolean): void {
+    if (level === this.output.level) return;
+    const tr = this.trace;
+    if (tr.enabled)
+      tr.emit({ kind: 'line', t: this.opts.kernel.now, cpu: this.opts.cpu, signal: this.output.name, level });
+    this.output.set(level);
+  }
+
+  private traceWrite(reg: PmuReg, n: number, value: bigint): void {
+    const tr = this.trace;
+    if (tr.enabled)
+      tr.emit({
+        kind: 'reg',
+        t: this.opts.kernel.now,
+        cpu: this.opts.cpu,
+        block: 'pmu',
+        reg: pmuRegName(reg, n),
+        op: 'w',
+        value: `0x${value.toString(16)}`,
+      });
+  }
+
+  // ---- state is data ------------------------------------------------------------
+
+  save(): PmuState {
+    this.update();
+    const counters: bigint[] = [];
+    for (let i = 0; i < this.n; i++) counters.push(this.value[i]);
+    counters.push(this.value[CYCLE_IDX]);
+    return {
+      version: 1,
+      pmcr: this.pmcr,
+      cnten: this.cnten >>> 0,
+      ovs: this.ovs >>> 0,
+      inten: this.inten >>> 0,
+      selr: this.selr,
+      userenr: this.userenr,
+      evtyper: Array.from(this.evtyper),
+      ccfiltr: this.ccfiltr >>> 0,
+      counters,
+      prescale: this.prescale,
+      level: this.output.level,
+    };
+  }
+
+  /**
+   * Restore registers and counter values; counting resumes from the cpu's
+   * counts as they are now (restore the cpu first). The output takes the
+   * saved level without notifying. A pending overflow event the restored
+   * kernel holds is left alone (same instant, same order); one is armed
+   * only if there is none.
+   */
+  restore(s: PmuState): void {
+    if (s.version !== 1) throw new RangeError(`PMU snapshot version ${s.version} is not supported`);
+    if (s.evtyper.length !== this.n || s.counters.length !== this.n + 1)
+      throw new RangeError(`PMU snapshot of ${s.evtyper.length} counters restored into ${this.n}`);
+    this.pmcr = s.pmcr & PMCR_STORED;
+    this.cnten = s.cnten & this.counterMask;
+    this.ovs = s.ovs & this.counterMask;
+    this.inten = s.inten & this.counterMask;
+    this.selr = s.selr & 31;
+    this.userenr = s.userenr & 0xf;
+    this.evtyper.set(s.evtyper);
+    this.ccfiltr = s.ccfiltr >>> 0;
+    for (let i = 0; i < this.n; i++) this.value[i] = s.counters[i] & MASK32;
+    this.value[CYCLE_IDX] = BigInt.asUintN(64, s.counters[this.n]);
+    this.prescale = s.prescale;
+    this.output.restoreLevel(s.level);
+    this.configure();
+    const k = this.opts.kernel;
+    const next = this.nextOverflowCycles();
+    if (next === NEVER || this.clock === null) k.cancel(this.event);
+    else if (k.timeOf(this.event) === NEVER)
+      k.schedule(this.event, Math.max(this.clock.ticksWhen(next), k.now + 1));
+  }
+
+  /** Reset (Arm ARM: PMCR_EL0.E = 0; the rest UNKNOWN, 0 here): nothing counts, every flag clear. */
+  defaultState(): PmuState {
+    return {
+      version: 1,
+      pmcr: 0,
+      cnten: 0,
+      ovs: 0,
+      inten: 0,
+      selr: 0,
+      userenr: 0,
+      evtyper: new Array<number>(this.n).fill(0),
+      ccfiltr: 0,
+      counters: new Array<bigint>(this.n + 1).fill(0n),
+      prescale: 0,
+      level: false,
+    };
+  }
+
+  reset(): void {
+    this.restore(this.defaultState());
+  }
+}
