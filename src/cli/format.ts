@@ -33,7 +33,7 @@ export function exitsSummary(r: ScenarioRun): string {
 }
 
 export function costLines(r: ScenarioRun): string[] {
-  const { hyp, vgic, timer } = r.costs;
+  const { hyp, vgic, timer, pmu } = r.costs;
   const u = r.undefinedInstructions;
   const undef =
     u.seen.length === 0
@@ -49,6 +49,10 @@ export function costLines(r: ScenarioRun): string[] {
     `  costs: entries=${hyp.entries} exits: ${exitsSummary(r)} hypCycles=${hyp.hypCycles}${hostThreads(hyp)}`,
     `         vgic: injections=${vgic.injections} lrWrites=${vgic.lrWrites} maintenance=${vgic.maintenance} underflows=${vgic.underflows} kicks=${vgic.kicks} physActiveChanges=${vgic.physActiveChanges}`,
     `         timer: vgicCalls=${timer.vgicCalls} physActiveWrites=${timer.physActiveWrites} bgWakeups=${timer.bgWakeups} ptimerExpiries=${timer.ptimerExpiries}`,
+    // only for a guest that used the PMU, so other runs' summaries stay as they were
+    ...(pmu !== undefined && pmu.vgicCalls + pmu.overflowKicks + pmu.undefs > 0
+      ? [`         pmu: vgicCalls=${pmu.vgicCalls} overflowKicks=${pmu.overflowKicks} undefs=${pmu.undefs}`]
+      : []),
   ];
 }
 

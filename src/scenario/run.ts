@@ -12,6 +12,7 @@ import type { TimerCounters } from '../hyp/timer/arch-timer.ts';
 import { type Divergence, findDivergence } from './divergence.ts';
 import { checkExpectations, type Verdict } from './expect.ts';
 import { buildImages } from './images.ts';
+import type { PmuCounters } from '../hyp/pmu/kvm-pmu.ts';
 import { applyToReference, applyToVm, buildReference, buildVm } from './machines.ts';
 import type { AckEntry } from '../hw/board/acks.ts';
 import type { Cpu } from '../hw/cpu/cpu.ts';
@@ -37,6 +38,8 @@ export interface CostReport {
   readonly hyp: HypCounters;
   readonly vgic: VgicCounters;
   readonly timer: TimerCounters;
+  /** the vPMU's (src/hyp/pmu); absent in reports written before it */
+  readonly pmu?: PmuCounters;
 }
 
 export interface ScenarioRun {
@@ -188,7 +191,7 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
     acks: vm.acks.entries,
     verdicts,
     passed: verdicts.every((v) => v.ok),
-    costs: { hyp: vm.counters, vgic: vm.vgic.counters, timer: vm.timerCounters },
+    costs: { hyp: vm.counters, vgic: vm.vgic.counters, timer: vm.timerCounters, pmu: vm.pmuCounters },
     divergence,
     undefinedInstructions: undefinedReport(vm.board.cpus),
   };

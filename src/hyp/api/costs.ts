@@ -23,6 +23,8 @@ export interface KvmCosts {
   hostIrqs: number;
   /** the timer's calls into the vgic (the seed's "vgic hits") */
   vgicCalls: number;
+  /** the vPMU's calls into the vgic (kvm_pmu_update_state on a level change of PPI 23) */
+  pmuVgicCalls: number;
   /** injections the vgic accepted (state changed), from any source */
   injections: number;
   lrWrites: number;
@@ -61,6 +63,7 @@ export function costsOf(vm: Vm): KvmCosts {
     preemptions: h.preemptions,
     hostIrqs,
     vgicCalls: t.vgicCalls,
+    pmuVgicCalls: vm.pmuCounters.vgicCalls,
     injections: g.injections,
     lrWrites: g.lrWrites,
     flushes: g.flushes,
