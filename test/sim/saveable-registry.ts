@@ -138,10 +138,6 @@ _start:
     mov     w2, #0x100
     str     w2, [x1, #0x104]        // GICD_ISENABLER1: SPI 40
     bl      cpuif
-    mov     x2, #1
-    msr     pmcr_el0, x2            // PMCR_EL0.E
-    mov     x2, #0x80000000
-    msr     pmcntenset_el0, x2      // the cycle counter counts
     ldr     x7, =0x09000000         // PL011
     ldr     w2, =0x301
     str     w2, [x7, #0x30]         // UARTCR: UARTEN, TXE, RXE
@@ -169,6 +165,8 @@ secondary:
 2:  wfi
     cmp     x20, #3
     b.lo    2b
+    mov     x2, #1
+    msr     pmcr_el0, x2            // PMCR_EL0.E (the PMU blocks leave their defaults)
     ldr     x0, =0x84000002         // PSCI CPU_OFF
     hvc     #0
 3:  b       3b
