@@ -3,10 +3,10 @@
 // by the hardware GICV), a hardware-backed virtual timer and an emulated
 // physical timer, PSCI through HVC, and the PL011 as a userspace device.
 // vcpus are host threads on the board's physical cpus (board.pcpus, default
-// one per vcpu, pinned): vcpu i starts on physical cpu i, and the host
-// scheduler (vcpu/vcpu-placement.ts) may move it where KVM_RUN has
-// preemption enabled. The GIC's outputs of a physical cpu reach the vcpu
-// placed on it.
+// one per vcpu, pinned; fewer: time-shared): vcpu i starts on physical cpu
+// i mod pcpus, and the host scheduler (vcpu/vcpu-placement.ts) may move it
+// where KVM_RUN has preemption enabled. The GIC's outputs of a physical cpu
+// reach the vcpu running on it.
 
 import type { Chooser } from '../sim/choice.ts';
 import { SeededChooser } from '../sim/choice.ts';
@@ -155,6 +155,8 @@ export class Vm
       trace: this.trace,
       clock: board.kernel,
       preemptCycles: config.preemptCycles ?? 0,
+      wants: (i) => this.power.on[i] && !this.vcpus[i].blocked && !this.vcpus[i].inUserspace,
+      scheduled: (i) => this.scheduler.woken(i),
     });
     // The PL031 is QEMU's (userspace) device: its line reaches the vgic by KVM_IRQ_LINE.
     board.rtc.irq.connect({ onSignal: (_arg, level) => this.irqLine(RTC_INTID, level) });
@@ -174,7 +176,7 @@ export class Vm
       entryCycles: config.entryCycles ?? 0,
     });
     const steppables: Steppable[] = this.vcpus.map((v, i) => ({
-      runnable: () => this.power.on[i] && !v.blocked && !v.inUserspace,
+      runnable: () => this.power.on[i] && !v.blocked && !v.inUserspace && this.placement.holds(v),
       instret: () => v.cpu.instret,
       exceptions: () => v.cpu.exceptions,
       cycles: () => v.cpu.cycles,
@@ -240,7 +242,13 @@ export class Vm
   }
 
   canContinue(v: Vcpu): boolean {
-    return !this.scheduler.stopped && this.power.on[v.index] && !v.blocked && !v.inUserspace;
+    return (
+      !this.scheduler.stopped &&
+      this.power.on[v.index] &&
+      !v.blocked &&
+      !v.inUserspace &&
+      this.placement.holds(v)
+    );
   }
 
   returnToUserspace(v: Vcpu): void {
@@ -293,6 +301,7 @@ export class Vm
 
   private block(v: Vcpu): void {
     v.blocked = true;
+    this.placement.release(v);
     this.counters.blocks++;
     this.policy.blocking(v.timer);
     this.traceVcpu(v, 'blocked');
@@ -408,7 +417,10 @@ export class Vm
   cpuStopped(cpu: number, how: 'off' | 'standby'): void {
     const v = this.vcpus[cpu];
     if (how === 'standby' && !this.canRun(v)) this.block(v);
-    else if (how === 'off') this.traceVcpu(v, 'off');
+    else if (how === 'off') {
+      this.placement.release(v);
+      this.traceVcpu(v, 'off');
+    }
   }
 
   system(ev: PowerEvent): void {

@@ -135,7 +135,7 @@ export const machineSchema = strict({
   pcpus: smallInt(
     1,
     MAX_VCPUS,
-    'vgicsim extension: physical cpus of the host, 1..8, at least machine.vcpus (vcpu threads sharing a cpu are not modelled); default machine.vcpus, each vcpu pinned to its own; with more, a preempted or woken vcpu thread may migrate to a free one',
+    'vgicsim extension: physical cpus of the host, 1..8; default machine.vcpus, each vcpu pinned to its own; with more, a preempted or woken vcpu thread may migrate to a free one; with fewer, vcpu threads time-share them (a holder gives its cpu to a waiting thread when it blocks, and at preempt_enable() by choice; give spinning guests a host tick, machine.hostTickHz)',
   ).optional(),
   spis: spis.optional(),
   counterHz: hertz('system counter frequency (CNTFRQ_EL0, 32 bits), Hz', 1, MAX_COUNTER_HZ).optional(),

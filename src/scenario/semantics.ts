@@ -83,11 +83,6 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
     DEFAULT_MACHINE.counterHz,
   );
   const pcpus = field(machineSchema.shape.pcpus.unwrap(), machine.pcpus, vcpus);
-  if (pcpus !== undefined && vcpus !== undefined && pcpus < vcpus)
-    emit(
-      ['machine', 'pcpus'],
-      `machine.pcpus: ${pcpus} physical cpu(s) for ${vcpus} vcpus: vcpu threads sharing a physical cpu are not modelled; expected pcpus >= machine.vcpus (${vcpus})`,
-    );
   const hostTickHz = tryParse(machineSchema.shape.hostTickHz.unwrap(), machine.hostTickHz);
   if (hostTickHz !== undefined && counterHz !== undefined && hostTickHz > counterHz)
     emit(

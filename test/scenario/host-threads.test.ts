@@ -96,14 +96,8 @@ describe('what the preemption exposes: the edge of linux-4.2, not the position o
     });
 });
 
-describe('machine.pcpus, machine.preemptCycles, preempt: located errors', () => {
+describe('machine.pcpus, machine.preemptCycles, preempt: checks and defaults', () => {
   const BASE = 'version: 1\nguest:\n  vcpu0: "hvc #0"\n';
-  it('pcpus below vcpus is refused, saying time-sharing is not modelled', () => {
-    assert.deepEqual(errorsOf('version: 1\nmachine: { vcpus: 2, pcpus: 1 }\nguest:\n  vcpu0: "hvc #0"\n'), [
-      '2:29: machine.pcpus: 1 physical cpu(s) for 2 vcpus: vcpu threads sharing a physical cpu are not modelled; expected pcpus >= machine.vcpus (2)',
-    ]);
-  });
-
   it('migrateTo beyond the host, an unknown vcpu, an unknown key', () => {
     const errs = errorsOf(
       `${BASE}machine: { pcpus: 2 }\nhost:\n  - at: 5\n    preempt: { vcpu: 1, migrateTo: 2 }\n  - at: 6\n    preempt: { vcpu: 0, to: 1 }\n`,

@@ -32,8 +32,8 @@ export interface BoardConfig extends Clocking {
   readonly cpus: number;
   /**
    * Physical cpus: GIC cpu interfaces, GICH/GICV frames and generic timers
-   * (a hypervisor's host). Default `cpus`; at least `cpus` (the bare-metal
-   * reference leaves it out: one physical cpu per cpu).
+   * (a hypervisor's host, whose vcpu threads may time-share them). Default
+   * `cpus` (the bare-metal reference leaves it out: one physical cpu per cpu).
    */
   readonly pcpus?: number;
   readonly spis: number;
@@ -78,7 +78,6 @@ export class Board implements Saveable<BoardState> {
     this.ram = new GuestRam(MEMMAP.RAM.base, config.ramSize);
     this.decodeCache = new DecodeCache(this.ram);
     const pcpus = config.pcpus ?? config.cpus;
-    if (pcpus < config.cpus) throw new RangeError(`${pcpus} physical cpus cannot hold ${config.cpus} cpus`);
     this.gic = new GicV2({
       cpus: pcpus,
       spis: config.spis,

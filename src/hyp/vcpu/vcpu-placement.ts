@@ -23,8 +23,17 @@
 // so whichever vcpu is loaded on a cpu next finds it as it needs.
 //
 // The default host has one physical cpu per vcpu, pinned: no cpu is ever
-// free, so nothing migrates. Fewer physical cpus than vcpus (threads
-// time-sharing a cpu) is not modelled.
+// free, so nothing migrates.
+//
+// With fewer physical cpus than vcpus, vcpu threads time-share: vcpu i
+// starts on cpu i mod P, and a cpu runs one of its threads at a time (the
+// holder; `holds`). The others wait, runnable but not running. A holder
+// gives the cpu up when it blocks in WFI, is powered off or returns to
+// userspace, and at preempt_enable() on its exit path when a thread waits
+// for its cpu ('yield': 0 = give way, the fair default; 1 = run on). The
+// cpu goes to the next waiting thread in index order after the holder
+// (round robin). A thread that never exits keeps its cpu: give such guests
+// a host tick (machine.hostTickHz), as a real host has.
 
 import type { Chooser } from '../../sim/choice.ts';
 import type { Saveable } from '../../sim/saveable.ts';
@@ -47,6 +56,8 @@ export interface PlacementState {
   readonly forced: number[];
   /** per vcpu: cycles the forced preemption keeps the thread scheduled out */
   readonly forcedCycles: number[];
+  /** the thread each cpu runs (FREE: none); absent in older snapshots: the default */
+  readonly holders?: number[];
 }
 
 export interface PlacementOptions {
@@ -59,6 +70,10 @@ export interface PlacementOptions {
   readonly clock: { readonly now: number };
   /** cycles a thread preempted at preempt_enable() stays out; 0 = the host never preempts by choice */
   readonly preemptCycles: number;
+  /** Does vcpu `i`'s thread want a cpu (powered on, not blocked, in KVM_RUN)? */
+  readonly wants: (i: number) => boolean;
+  /** vcpu `i`'s thread got its cpu (time-sharing): it runs from now (the scheduler's woken). */
+  readonly scheduled: (i: number) => void;
 }
 
 export class VcpuPlacement implements Saveable<PlacementState> {
@@ -67,13 +82,12 @@ export class VcpuPlacement implements Saveable<PlacementState> {
   private readonly forced: Int32Array;
   private readonly forcedCycles: Float64Array;
   private readonly nrPcpus: number;
+  /** fewer physical cpus than vcpus: threads time-share */
+  readonly shared: boolean;
 
   constructor(private readonly o: PlacementOptions) {
     this.nrPcpus = o.timers.length;
-    if (this.nrPcpus < o.vcpus.length)
-      throw new RangeError(
-        `${this.nrPcpus} physical cpus for ${o.vcpus.length} vcpus: vcpu threads sharing a physical cpu are not modelled (expected pcpus >= vcpus)`,
-      );
+    this.shared = this.nrPcpus < o.vcpus.length;
     this.vcpuOn = new Int32Array(this.nrPcpus);
     this.forced = new Int32Array(o.vcpus.length);
     this.forcedCycles = new Float64Array(o.vcpus.length);
@@ -104,6 +118,41 @@ export class VcpuPlacement implements Saveable<PlacementState> {
     this.forcedCycles[v] = cycles;
   }
 
+  // --- time-sharing (shared only; otherwise every vcpu always holds its cpu)
+
+  /** May `v`'s thread run now: does it hold its cpu? (A holder that no longer wants it hands it on.) */
+  holds(v: Vcpu): boolean {
+    if (!this.shared) return true;
+    const p = v.pcpu;
+    const h = this.vcpuOn[p];
+    if (h !== FREE && this.o.wants(h)) return h === v.index;
+    return this.handOn(p, h) === v.index;
+  }
+
+  /** `v`'s thread stops wanting its cpu (blocked, off, in userspace): the next waiting thread gets it now. */
+  release(v: Vcpu): void {
+    if (this.shared && this.vcpuOn[v.pcpu] === v.index) this.handOn(v.pcpu, v.index);
+  }
+
+  /** Give cpu `p` to the next thread after `after` (index order, wrapping) that is on `p` and wants a cpu. */
+  private handOn(p: number, after: number): number {
+    const n = this.o.vcpus.length;
+    let next = FREE;
+    for (let k = 1; k <= n && next === FREE; k++) {
+      const i = ((((after < 0 ? -1 : after) + k) % n) + n) % n;
+      if (i !== after && this.o.vcpus[i].pcpu === p && this.o.wants(i)) next = i;
+    }
+    this.vcpuOn[p] = next;
+    if (next !== FREE) this.o.scheduled(next);
+    return next;
+  }
+
+  /** Another thread waits for `v`'s cpu. */
+  private waiting(v: Vcpu): boolean {
+    for (const w of this.o.vcpus) if (w !== v && w.pcpu === v.pcpu && this.o.wants(w.index)) return true;
+    return false;
+  }
+
   /** Is a forced preemption of `v` waiting for its next preemption point? */
   hasForced(v: number): boolean {
     return this.forced[v] !== NONE;
@@ -115,6 +164,12 @@ export class VcpuPlacement implements Saveable<PlacementState> {
    */
   atPreemptEnable(v: Vcpu): number {
     if (this.forced[v.index] !== NONE) return this.takeForced(v);
+    if (this.shared && this.waiting(v) && this.o.chooser.choose('yield', 2) === 0) {
+      // schedule(): the waiting thread runs; this one resumes when the cpu comes back to it
+      this.o.counters.preemptions++;
+      this.handOn(v.pcpu, v.index);
+      return 0;
+    }
     if (this.o.preemptCycles <= 0 || this.o.chooser.choose('preempt', 2) === 0) return -1;
     this.o.counters.preemptions++;
     this.chooseCpu(v);
@@ -139,7 +194,8 @@ export class VcpuPlacement implements Saveable<PlacementState> {
     this.forcedCycles[v.index] = 0;
     this.o.counters.preemptions++;
     if (target !== STAY && target !== v.pcpu) {
-      if (this.vcpuOn[target] !== FREE)
+      // (time-sharing: a busy cpu takes the thread as one more waiting for it)
+      if (this.vcpuOn[target] !== FREE && !this.shared)
         throw new RangeError(
           `vcpu ${v.index} cannot migrate to physical cpu ${target}: vcpu ${this.vcpuOn[target]} is on it`,
         );
@@ -160,10 +216,14 @@ export class VcpuPlacement implements Saveable<PlacementState> {
     if (v.mode === 'in-guest' || v.timer.loaded)
       throw new RangeError(`vcpu ${v.index} migrated while in the guest`);
     const from = v.pcpu;
-    this.vcpuOn[from] = FREE;
-    this.vcpuOn[to] = v.index;
+    const held = this.vcpuOn[from] === v.index;
     v.pcpu = to;
     v.timer.moveTo(this.o.timers[to]);
+    if (held) {
+      this.vcpuOn[from] = FREE;
+      if (this.shared) this.handOn(from, v.index);
+    }
+    if (this.vcpuOn[to] === FREE) this.vcpuOn[to] = v.index;
     this.o.counters.migrations++;
     if (this.o.trace.enabled)
       this.o.trace.emit({
@@ -182,6 +242,7 @@ export class VcpuPlacement implements Saveable<PlacementState> {
       pcpuOf: this.o.vcpus.map((v) => v.pcpu),
       forced: Array.from(this.forced),
       forcedCycles: Array.from(this.forcedCycles),
+      holders: Array.from(this.vcpuOn),
     };
   }
 
@@ -192,25 +253,32 @@ export class VcpuPlacement implements Saveable<PlacementState> {
       throw new RangeError('placement snapshot is for a different number of vcpus');
     this.vcpuOn.fill(FREE);
     s.pcpuOf.forEach((p, i) => {
-      if (p < 0 || p >= this.nrPcpus || this.vcpuOn[p] !== FREE)
+      if (p < 0 || p >= this.nrPcpus || (this.vcpuOn[p] !== FREE && !this.shared))
         throw new RangeError(`placement snapshot puts vcpu ${i} on physical cpu ${p}`);
       const v = this.o.vcpus[i];
       v.pcpu = p;
-      this.vcpuOn[p] = i;
+      if (this.vcpuOn[p] === FREE) this.vcpuOn[p] = i;
       if (!v.timer.loaded) v.timer.moveTo(this.o.timers[p]);
       this.forced[i] = s.forced[i] ?? NONE;
       this.forcedCycles[i] = s.forcedCycles[i] ?? 0;
     });
+    if (s.holders !== undefined) {
+      if (s.holders.length !== this.nrPcpus)
+        throw new RangeError('placement snapshot is for a different number of physical cpus');
+      this.vcpuOn.set(s.holders);
+    }
   }
 
-  /** Pinned: vcpu i on physical cpu i, nothing forced. */
+  /** Pinned: vcpu i on physical cpu i (time-sharing: i mod P, the first of each cpu's threads on it), nothing forced. */
   defaultState(): PlacementState {
     const n = this.o.vcpus.length;
+    const holders = Array.from({ length: this.nrPcpus }, (_, p) => (p < n ? p : FREE));
     return {
       version: 1,
-      pcpuOf: Array.from({ length: n }, (_, i) => i),
+      pcpuOf: Array.from({ length: n }, (_, i) => i % this.nrPcpus),
       forced: new Array<number>(n).fill(NONE),
       forcedCycles: new Array<number>(n).fill(0),
+      holders,
     };
   }
 

@@ -32,18 +32,24 @@ function migrateAtEveryExit(vm: Vm): void {
   };
 }
 
-function seen(r: ScenarioRun) {
-  return { end: r.end, ticks: r.ticks, acks: r.acks, uart: r.uart, passed: r.passed };
+/**
+ * What the guest saw. With a host tick (machine.hostTickHz) the instants may
+ * move: a physical cpu no vcpu runs on takes its tick only when a vcpu
+ * arrives there (the host handles physical interrupts after exits), and the
+ * tick is re-armed from that moment; so the instants, not what was seen,
+ * are compared only without a host tick.
+ */
+function seen(r: ScenarioRun, exact: boolean) {
+  const acks = exact ? r.acks : r.acks.map((a) => [a.cpu, a.intid, a.pc]);
+  return { end: r.end, ticks: exact ? r.ticks : 0, acks, uart: r.uart, passed: r.passed };
 }
 
 describe('a zero-time migration at every exit is invisible to the guest', () => {
   for (const f of files) {
     const s = loadScenarioFile(join(DIR, f));
-    // one spare physical cpu for both runs, so both have the same host
-    const spare: Scenario = {
-      ...s,
-      machine: { ...s.machine, pcpus: (s.machine.pcpus ?? s.machine.vcpus) + 1 },
-    };
+    // a spare physical cpu (and none shared) for both runs, so both have the same host
+    const pcpus = Math.max(s.machine.pcpus ?? s.machine.vcpus, s.machine.vcpus) + 1;
+    const spare: Scenario = { ...s, machine: { ...s.machine, pcpus } };
     for (const policy of GENERATION_KEYS)
       it(`${f} ${policy}`, () => {
         const pinned = runScenario(spare, { policy });
@@ -55,7 +61,8 @@ describe('a zero-time migration at every exit is invisible to the guest', () => 
             last = vm;
           },
         });
-        assert.deepEqual(seen(moving), seen(pinned));
+        const exact = s.machine.hostTickHz === 0;
+        assert.deepEqual(seen(moving, exact), seen(pinned, exact));
         // (the counters travel through a save/restore)
         const moves = (last as Vm | null)?.counters.migrations ?? 0;
         assert.ok(moves > 0 || pinned.costs.hyp.entries <= 1, `${f}: no vcpu moved`);
