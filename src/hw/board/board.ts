@@ -101,7 +101,8 @@ export class Board implements Saveable<BoardState> {
       if (config.pmu !== false) {
         cpu.pmuVer = 1;
         const pmu = new Pmu({ kernel: this.kernel, name: `cpu${i}`, cpu: i, source: cpu, trace });
-        pmu.output.connect(this.gic.lineListener, lineArg(i, PPI.PMU));
+        // (a cpu beyond the physical ones, a time-shared vcpu, reaches no physical PPI)
+        if (i < pcpus) pmu.output.connect(this.gic.lineListener, lineArg(i, PPI.PMU));
         this.pmus.push(pmu);
       }
     }
