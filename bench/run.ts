@@ -1,5 +1,6 @@
 // `npm run bench`: guest instructions per host second of the AArch64
 // interpreter on small guest loops (tinybench), whole machines (machine.ts),
+// the explorer (explore.ts: states/s, time to the first counterexample),
 // and the Linux busybox boot against QEMU (linux.ts; when the fetch-linux
 // cache exists). `npm run bench -- --linux` runs only the Linux boot.
 // Prints results, exits 0.
@@ -10,6 +11,7 @@ import { Cpu } from '../src/hw/cpu/cpu.ts';
 import { type GuestPort, MMIO_BUS_FAULT, SYSREG_UNDEFINED } from '../src/hw/cpu/guest-port.ts';
 import { GuestRam } from '../src/hw/mem/guest-ram.ts';
 import { linuxBench } from './linux.ts';
+import { exploreBench } from './explore.ts';
 import { machineBench } from './machine.ts';
 
 const NULL_PORT: GuestPort = {
@@ -51,6 +53,11 @@ buf:    .skip 4096
 `,
 };
 
+if (process.argv.includes('--explore')) {
+  exploreBench();
+  process.exit(0);
+}
+
 if (process.argv.includes('--linux')) {
   await linuxBench();
   process.exit(0);
@@ -82,5 +89,6 @@ const rows = bench.tasks.map((t) => {
 });
 console.table(rows);
 await machineBench();
+exploreBench();
 await linuxBench();
 process.exit(0);

@@ -37,6 +37,8 @@ export interface ExploreOptions {
   readonly maxSeconds?: number;
   readonly now?: () => number;
   readonly onProgress?: (p: Progress) => void;
+  /** told of every run that violates a property, when it is found (the benchmark's time to the first one) */
+  readonly onViolation?: (c: Counterexample) => void;
 }
 
 export interface Progress {
@@ -209,6 +211,7 @@ export function explore(
               steps,
               violations,
             };
+            o.onViolation?.(cx);
             const old = counterexamples[v.property];
             if (old === undefined || betterCounterexample(cx, old)) counterexamples[v.property] = cx;
           }

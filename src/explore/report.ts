@@ -25,6 +25,8 @@ export interface Summary {
   readonly violations: Partial<Record<Property, number>>;
   /** exits per acknowledged interrupt over the runs that acknowledged one */
   readonly exitsPerIrq: { readonly mean: number; readonly max: number } | null;
+  /** exits per run (the price of a design even where nothing is delivered) */
+  readonly exitsPerRun: { readonly mean: number; readonly max: number } | null;
 }
 
 export interface GenerationReport extends ExploreResult {
@@ -45,7 +47,12 @@ export function summarize(r: ExploreResult): Summary {
   let sum = 0;
   let n = 0;
   let max = 0;
-  for (const f of Object.values(r.finals)) {
+  let runExits = 0;
+  let runMax = 0;
+  const all = Object.values(r.finals);
+  for (const f of all) {
+    runExits += f.exits;
+    if (f.exits > runMax) runMax = f.exits;
     for (const v of f.violations) violations[v] = (violations[v] ?? 0) + 1;
     if (f.acks > 0) {
       const e = f.exits / f.acks;
@@ -60,9 +67,13 @@ export function summarize(r: ExploreResult): Summary {
     runs: Object.keys(r.finals).length,
     states: r.states.length,
     violations: ordered,
-    exitsPerIrq:
-      n === 0 ? null : { mean: Math.round((sum / n) * 1000) / 1000, max: Math.round(max * 1000) / 1000 },
+    exitsPerIrq: n === 0 ? null : { mean: round3(sum / n), max: round3(max) },
+    exitsPerRun: all.length === 0 ? null : { mean: round3(runExits / all.length), max: runMax },
   };
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
 }
 
 export function generationReport(r: ExploreResult): GenerationReport {
@@ -201,9 +212,17 @@ export function formatReport(r: ExploreReport): string {
       .map(([p, n]) => `${p} ${n}`)
       .join(', ');
     const e = s.exitsPerIrq === null ? '-' : `${s.exitsPerIrq.mean}, ${s.exitsPerIrq.max}`;
-    return [g.generation, String(s.runs), String(s.states), v === '' ? 'none' : v, e];
+    const x = s.exitsPerRun === null ? '-' : `${s.exitsPerRun.mean}, ${s.exitsPerRun.max}`;
+    return [g.generation, String(s.runs), String(s.states), v === '' ? 'none' : v, e, x];
   });
-  const head = ['generation', 'runs', 'states', 'violations (runs)', 'exits/irq (mean, max)'];
+  const head = [
+    'generation',
+    'runs',
+    'states',
+    'violations (runs)',
+    'exits/irq (mean, max)',
+    'exits/run (mean, max)',
+  ];
   const w = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const fmt = (row: string[]) =>
     row

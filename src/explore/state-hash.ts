@@ -121,8 +121,17 @@ export function hashVm(h: Hash64, vm: Vm, extra: ArrayLike<number>): string {
   // RAM: every touched page's words (index and content); all-zero pages hash like untouched ones
   const ram = board.ram;
   const words = PAGE_SIZE >>> 2;
-  for (let p = 0; p < ram.pageFlags.length; p++) {
-    if (!(ram.pageFlags[p] & PAGE_TOUCHED)) continue;
+  const flags = ram.pageFlags;
+  // four page flags at a time (RAM is a multiple of 4 KiB, the flags' length of 4 in practice: the tail is checked one by one)
+  const quads =
+    flags.byteOffset % 4 === 0 ? new Int32Array(flags.buffer, flags.byteOffset, flags.length >>> 2) : null;
+  const touched4 = PAGE_TOUCHED * 0x01010101;
+  for (let p = 0; p < flags.length; p++) {
+    if (quads !== null && (p & 3) === 0 && p + 4 <= flags.length && (quads[p >>> 2] & touched4) === 0) {
+      p += 3;
+      continue;
+    }
+    if (!(flags[p] & PAGE_TOUCHED)) continue;
     const w0 = p * words;
     let nz = 0;
     for (let i = 0; i < words; i++) nz |= ram.i32[w0 + i];

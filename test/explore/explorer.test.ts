@@ -16,7 +16,13 @@ test('no-irq: 3 choice points; forced exits only refresh the saved VMCR copy (ha
   // k=0: decisions after daifset, daifclr, hvc (3 states) + the final state.
   const st0 = stats();
   const r0 = explore(s, 'linux-7.0', { bound: 0 }, st0);
-  assert.deepEqual(summarize(r0), { runs: 1, states: 4, violations: {}, exitsPerIrq: null });
+  assert.deepEqual(summarize(r0), {
+    runs: 1,
+    states: 4,
+    violations: {},
+    exitsPerIrq: null,
+    exitsPerRun: { mean: 1, max: 1 },
+  });
   assert.equal(st0.executed, 1);
   // k=1: an exit after daifset makes the vgic's VMCR copy current (before the first
   // exit it is the reset value, the hardware holding the live one): 2 new states (at
@@ -24,7 +30,13 @@ test('no-irq: 3 choice points; forced exits only refresh the saved VMCR copy (ha
   // after hvc coincides with the hvc's own exit: the same final state.
   const st1 = stats();
   const r1 = explore(s, 'linux-7.0', { bound: 1 }, st1);
-  assert.deepEqual(summarize(r1), { runs: 1, states: 6, violations: {}, exitsPerIrq: null });
+  assert.deepEqual(summarize(r1), {
+    runs: 1,
+    states: 6,
+    violations: {},
+    exitsPerIrq: null,
+    exitsPerRun: { mean: 1, max: 1 },
+  });
   assert.deepEqual([st1.executed, st1.merged], [4, 1]);
   // k=2: below the first run, exit after daifclr merges, exit after hvc ends in the same state.
   const st2 = stats();
