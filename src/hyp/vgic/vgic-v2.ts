@@ -287,9 +287,12 @@ export class VgicV2 implements LrSink {
   }
 
   /**
-   * kvm_arm_halt_guest for a guest GICD_I[SC]ACTIVER write: every vcpu in
-   * the guest exits and syncs, so its LRs cannot race with the change (the
-   * requester trapped, so it has synced already).
+   * kvm_arm_halt_guest for a guest GICD_I[SC]ACTIVER access: every vcpu in
+   * the guest exits and syncs, so its LRs cannot race with the change and a
+   * read sees them (the requester trapped, so it has synced already). The
+   * state moves at once (zero virtual time); the exit itself, KVM's IPI
+   * for KVM_REQ_SLEEP, is still taken: each halted vcpu is kicked, so its
+   * cost shows as a 'kick' exit and its re-entry.
    */
   haltGuest(): void {
     for (let v = 0; v < this.cpus.length; v++) {
@@ -308,6 +311,7 @@ export class VgicV2 implements LrSink {
       if (!b.halted) continue;
       b.halted = false;
       this.flush(v);
+      this.core.opts.kicker.kick(v);
     }
   }
 

@@ -90,6 +90,7 @@ export class LegacyDistMmio extends MmioTable {
     if (this.wordOk(r, offset)) r.write(vcpu, offset, 4, lo >>> 0);
   }
 
+  /** A misaligned 8-byte Device access faults at stage 1 before it traps; RAZ/WI here all the same. */
   private wideRegion(offset: number, vcpu: number): MmioRegion | null {
     if (vcpu < 0 || vcpu >= this.d.nrVcpus || offset % 8 !== 0) return null;
     const r = findRegion(this.table, offset);
