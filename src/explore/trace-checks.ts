@@ -30,14 +30,21 @@ export interface TraceViolation {
  */
 export function physActiveAfterSync(records: readonly TraceRecord[], intid = 27): TraceViolation[] {
   const out: TraceViolation[] = [];
+  /** physical cpu -> the interrupt's physical active state there */
   const active = new Map<number, boolean>();
-  /** cpu -> index of the vgic-sync record whose end is not reached yet */
+  /** vcpu -> index of the vgic-sync record whose end is not reached yet */
   const open = new Map<number, number>();
+  // The physical GIC's records name physical cpus, the hypervisor's name
+  // vcpus; a vcpu thread may move (src/hyp/vcpu/vcpu-placement.ts), and its
+  // entries and migrations (`vcpu` records with `pcpu`) say where it runs.
+  // Until a vcpu says, it is on the physical cpu of its own index.
+  const pcpuOf = new Map<number, number>();
+  const vcpuOn = new Map<number, number>();
   const check = (cpu: number, at: number) => {
     const from = open.get(cpu);
     if (from === undefined) return;
     open.delete(cpu);
-    if (active.get(cpu) === true)
+    if (active.get(pcpuOf.get(cpu) ?? cpu) === true)
       out.push({
         index: at,
         t: records[from].t,
@@ -46,14 +53,25 @@ export function physActiveAfterSync(records: readonly TraceRecord[], intid = 27)
       });
   };
   records.forEach((r, i) => {
-    const cpu = r.cpu;
+    if (r.kind === 'vcpu' && r.pcpu !== undefined) {
+      pcpuOf.set(r.cpu, r.pcpu);
+      vcpuOn.set(r.pcpu, r.cpu);
+    }
+    // (the GIC's records, and the hypervisor's writes of a physical state, name a physical cpu)
+    const physical =
+      r.kind === 'irq' ||
+      r.kind === 'ack' ||
+      r.kind === 'eoi' ||
+      r.kind === 'dir' ||
+      r.kind === 'vgic-phys-active';
+    const cpu = physical ? (vcpuOn.get(r.cpu) ?? r.cpu) : r.cpu;
     const insideSync =
       (r.kind === 'irq' && (r.gic === 'virt' || r.intid !== intid || !r.active)) ||
       r.kind === 'line' ||
       r.kind === 'vgic-phys-active' ||
       r.kind === 'vgic-maint';
     if (!insideSync) check(cpu, i);
-    if (r.kind === 'irq' && r.gic === 'phys' && r.intid === intid) active.set(cpu, r.active);
+    if (r.kind === 'irq' && r.gic === 'phys' && r.intid === intid) active.set(r.cpu, r.active);
     if (r.kind === 'vgic-sync') open.set(cpu, i);
   });
   for (const cpu of [...open.keys()]) check(cpu, records.length);
