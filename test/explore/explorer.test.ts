@@ -116,3 +116,18 @@ test('--max-states ends with a partial result that says what was not covered', (
     /run\(s\) with 1 forced choice\(s\) not run; runs with 2\.\.2 forced choices not explored/,
   );
 });
+
+test('a host event window: one decision with one option per tick; each instant its own run, none diverges', () => {
+  const s = loadScenarioFile(`${FIX}spi-window.yaml`);
+  const st = stats();
+  const r = explore(s, 'linux-7.0', { bound: 1 }, st);
+  const m = new ExploreMachine(s, 'linux-7.0');
+  m.run([]);
+  const w = m.chooser.kinds.indexOf('window');
+  assert.ok(w >= 0);
+  assert.equal(m.chooser.options[w], 4);
+  assert.deepEqual(summarize(r).violations, {});
+  // the SPI acknowledged at 4 different instants: 4 distinct ends (and no forced exit changes that)
+  assert.equal(summarize(r).runs, 4);
+  for (const f of Object.values(r.finals)) assert.equal(f.acks, 1);
+});
