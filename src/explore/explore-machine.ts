@@ -21,11 +21,11 @@ import { ExploreChooser, type Script } from './choice-tree.ts';
 import { Hash64, hashVm } from './state-hash.ts';
 
 /** Choice kinds the explorer asks itself (the machine asks 'slice-order', 'preempt', ...). */
-export const EXIT_CHOICE = 'exit';
-export const WINDOW_CHOICE = 'window';
+const EXIT_CHOICE = 'exit';
+const WINDOW_CHOICE = 'window';
 
 /** Collects a run's trace records for the trace checks; cleared per run. */
-export class RunSink implements TraceSink {
+class RunSink implements TraceSink {
   readonly enabled = true;
   readonly records: TraceRecord[] = [];
   emit(r: TraceRecord): void {
@@ -34,7 +34,7 @@ export class RunSink implements TraceSink {
 }
 
 /** The scenario as the explorer runs it: its forced exits removed. */
-export function withoutForcedExits(s: Scenario): Scenario {
+function withoutForcedExits(s: Scenario): Scenario {
   return { ...s, host: s.host.filter((e) => e.action.kind !== 'exit') };
 }
 

@@ -4,7 +4,6 @@
 // least counterexample per property, so the merged report is byte for byte
 // the report of one job over the whole tree.
 
-import { compareScripts } from './choice-tree.ts';
 import {
   betterCounterexample,
   type Counterexample,
@@ -240,5 +239,3 @@ export function formatReport(r: ExploreReport): string {
   }
   return `${lines.join('\n')}\n`;
 }
-
-export { compareScripts };

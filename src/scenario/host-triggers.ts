@@ -23,7 +23,7 @@ export function armTimedEvents(m: Vm | ReferenceMachine, events: readonly HostEv
 }
 
 /** The address an `after` trigger names (its label looked up in the vcpu's image), or a message. */
-export function afterAddress(
+function afterAddress(
   images: readonly (VcpuImage | undefined)[],
   t: { vcpu: number; label?: string; address?: number },
 ): number | string {
