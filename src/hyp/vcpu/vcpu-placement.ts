@@ -60,7 +60,7 @@ export interface PlacementState {
   readonly holders?: number[];
 }
 
-export interface PlacementOptions {
+interface PlacementOptions {
   readonly vcpus: readonly Vcpu[];
   /** the hardware timer of each physical cpu */
   readonly timers: readonly GenericTimer[];
