@@ -263,7 +263,9 @@ export const preemptSchema = strict({
     'the physical cpu it resumes on (a free one: no other vcpu on it); default: the one it left',
     'a physical cpu 0..7',
   ).optional(),
-  cycles: cycles('cpu cycles it stays scheduled out; default 0 (a vcpu blocked in WFI moves when woken and runs at once)').optional(),
+  cycles: cycles(
+    'cpu cycles it stays scheduled out; default 0 (a vcpu blocked in WFI moves when woken and runs at once)',
+  ).optional(),
 }).describe(
   "vgicsim extension: the host preempts the vcpu's thread at its next preemption point (a running vcpu exits first, as for the scheduler's IPI; linux-4.2 syncs the timer after this point, 4.3+ before) and resumes it on migrateTo",
 );
