@@ -104,8 +104,30 @@ export function applyToVm(vm: Vm, ev: HostEvent, action: HostAction = ev.action)
       vm.preempt(action.vcpu, action.migrateTo, action.cycles);
       break;
     case 'saveRestore':
+    case 'vmmMigrate':
       // Handled by the runner (it replaces the machine).
       break;
+  }
+}
+
+/**
+ * The lines userspace drives (KVM_IRQ_LINE actions) and their last level:
+ * what a VMM re-asserts on the destination of a migration.
+ */
+export class UserLines {
+  private readonly level = new Map<string, { intid: number; vcpu?: number; high: boolean }>();
+
+  observe(action: HostAction): void {
+    if (action.kind !== 'irqLine') return;
+    const { intid, vcpu } = action;
+    this.level.set(`${intid}/${vcpu ?? '-'}`, { intid, vcpu, high: action.level === 1 });
+  }
+
+  /** The lines left high, in the order first driven. */
+  high(): { intid: number; vcpu?: number }[] {
+    return [...this.level.values()]
+      .filter((l) => l.high)
+      .map((l) => (l.vcpu === undefined ? { intid: l.intid } : { intid: l.intid, vcpu: l.vcpu }));
   }
 }
 

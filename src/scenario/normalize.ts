@@ -146,6 +146,11 @@ function hostEventOf(ev: NonNullable<Parsed['host']>[number], where: Location): 
       action = { kind, vcpu, cycles: cycles ?? 0, ...(migrateTo === undefined ? {} : { migrateTo }) };
       break;
     }
+    case 'vmmMigrate': {
+      const m = ev.vmmMigrate!;
+      action = { kind, reassertLines: m === true ? true : m.reassertLines };
+      break;
+    }
     default:
       action = { kind };
   }

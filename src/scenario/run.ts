@@ -13,7 +13,8 @@ import { type Divergence, findDivergence } from './divergence.ts';
 import { checkExpectations, type Verdict } from './expect.ts';
 import { buildImages } from './images.ts';
 import type { PmuCounters } from '../hyp/pmu/kvm-pmu.ts';
-import { applyToReference, applyToVm, buildReference, buildVm } from './machines.ts';
+import { applyToReference, applyToVm, buildReference, buildVm, UserLines } from './machines.ts';
+import { vmmMigrate } from '../hyp/api/vmm-migrate.ts';
 import type { AckEntry } from '../hw/board/acks.ts';
 import type { Cpu } from '../hw/cpu/cpu.ts';
 import { UNDEF_NAMES } from '../hw/cpu/ops.ts';
@@ -96,16 +97,35 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
   const limits = s.machine.limits;
 
   let saveRequested = false;
+  // set by a vmmMigrate event (inside the run), taken by the loop below
+  const migrateRequested: { reassertLines: boolean }[] = [];
   // executions of each `after` event's instruction, across save/restore
   const hits = new Float64Array(s.host.length);
+  // timed events that fired already: a VMM-style migration fast-forwards a fresh VM's clock past them
+  const fired = new Uint8Array(s.host.length);
+  let fastForward = false;
+  const deferred: HostEvent[] = [];
+  const lines = new UserLines();
   const arm = (vm: Vm) => {
-    const fire = (ev: HostEvent) => {
+    const fire = (ev: HostEvent, i: number) => {
+      if (fastForward) {
+        // already applied to the source VM, or still due at this instant (after the migration)
+        if (fired[i] === 0) deferred.push(ev);
+        return;
+      }
+      if (ev.trigger.kind === 'at') fired[i] = 1;
       if (trace.enabled)
         trace.emit({ kind: 'note', t: vm.board.kernel.now, cpu: -1, text: `host ${ev.action.kind}` });
       if (ev.action.kind === 'saveRestore') {
         saveRequested = true;
         vm.scheduler.stop();
-      } else applyToVm(vm, ev);
+      } else if (ev.action.kind === 'vmmMigrate') {
+        migrateRequested.push({ reassertLines: ev.action.reassertLines });
+        vm.scheduler.stop();
+      } else {
+        lines.observe(ev.action);
+        applyToVm(vm, ev);
+      }
     };
     armTimedEvents(vm, s.host, fire);
     armLabelEvents(vm, s, images, fire, hits);
@@ -135,6 +155,27 @@ export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
   watch(vm);
   for (;;) {
     end = vm.run({ ticks: limits.ticks, instructions: limits.instructions });
+    const migrate = migrateRequested.shift();
+    if (migrate !== undefined) {
+      // A VMM's migration: the register groups and ONE_REG, into a fresh VM (src/hyp/api/vmm-migrate.ts).
+      migrateRequested.length = 0;
+      const next = buildVm(s, images, { policy, seed, trace });
+      arm(next);
+      fastForward = true;
+      try {
+        vmmMigrate(vm, next, migrate.reassertLines ? lines.high() : []);
+      } finally {
+        fastForward = false;
+      }
+      vm = next;
+      bindClock(vm);
+      watch(vm);
+      for (const ev of deferred.splice(0)) {
+        lines.observe(ev.action);
+        applyToVm(vm, ev);
+      }
+      continue;
+    }
     if (!saveRequested) break;
     // Userspace stops the vcpus, saves the whole VM, restores it into a fresh one and goes on.
     saveRequested = false;

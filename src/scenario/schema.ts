@@ -253,7 +253,14 @@ export const irqLineSchema = strict({
 }).describe('KVM_IRQ_LINE: set an SPI line by INTID, or a PPI of one vcpu');
 
 export const TRIGGER_KEYS = ['at', 'after'] as const;
-export const ACTION_KEYS = ['irqLine', 'exit', 'saveRestore', 'counterOffset', 'preempt'] as const;
+export const ACTION_KEYS = [
+  'irqLine',
+  'exit',
+  'saveRestore',
+  'counterOffset',
+  'preempt',
+  'vmmMigrate',
+] as const;
 
 export const preemptSchema = strict({
   vcpu: vcpuIndex('the vcpu whose thread the host preempts'),
@@ -302,6 +309,23 @@ export const hostEventSchema = withJson(
     saveRestore: z.literal(true).describe('save the whole VM, restore into a fresh one, go on').optional(),
     counterOffset: u64('userspace sets CNTVOFF to this value').optional(),
     preempt: preemptSchema.optional(),
+    vmmMigrate: union(
+      [
+        z.literal(true),
+        strict({
+          reassertLines: z
+            .boolean()
+            .describe(
+              'raise again with KVM_IRQ_LINE the lines userspace left high (default true); false shows what KVM cannot carry: a level line is not a register',
+            ),
+        }),
+      ],
+      'true or { reassertLines: true | false }',
+    )
+      .describe(
+        "vgicsim extension: migrate as a VMM does: every vcpu out of KVM_RUN (KVM_EXIT_INTR), the vgic read through KVM_DEV_ARM_VGIC_GRP_DIST_REGS/CPU_REGS and the timers through KVM_GET_ONE_REG, a fresh VM written back in QEMU's order, userspace's lines raised again, then run",
+      )
+      .optional(),
   }),
   {
     // Merged into the generated object schema (see json-schema.ts).

@@ -96,7 +96,9 @@ export type HostAction =
   | { kind: 'saveRestore' }
   | { kind: 'counterOffset'; value: bigint }
   /** vgicsim extension: preempt the vcpu's thread at its next preemption point, resume on `migrateTo` */
-  | { kind: 'preempt'; vcpu: number; migrateTo?: number; cycles: number };
+  | { kind: 'preempt'; vcpu: number; migrateTo?: number; cycles: number }
+  /** vgicsim extension: a VMM-style migration through the vgic's register groups and ONE_REG (src/hyp/api/vmm-migrate.ts) */
+  | { kind: 'vmmMigrate'; reassertLines: boolean };
 
 export interface HostEvent {
   trigger: HostTrigger;

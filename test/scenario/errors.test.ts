@@ -121,7 +121,7 @@ host:
     '13:37: host[3].irqLine.vcpu: not allowed for an SPI (32..): the guest routes SPIs',
     '14:5: host[4]: expected a time: at: <ticks> or after: { vcpu, label }',
     '14:23: host[4].irqLine.intid: the machine has SPIs 32..63 (machine.spis: 32), found 64',
-    '15:5: host[5]: expected one action: irqLine, exit, saveRestore, counterOffset, preempt',
+    '15:5: host[5]: expected one action: irqLine, exit, saveRestore, counterOffset, preempt, vmmMigrate',
     '17:5: host[6]: give either at or after, not both',
     '19:9: host[7]: events with `at` must be in time order (1 after 9800)',
     "20:11: host[7].exit: expected 'host', found 'crash'",

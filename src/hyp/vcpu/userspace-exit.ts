@@ -124,6 +124,11 @@ export class UserspaceExits {
 
   private signal(v: Vcpu): void {
     if (v.inUserspace || v.signalPending) return;
+    if (v.mode === 'outside' && v.lastExit === null && !v.blocked) {
+      // never entered KVM_RUN (created or restored, not run): already in userspace
+      v.inUserspace = true;
+      return;
+    }
     if (v.blocked) {
       // kvm_vcpu_block returns: the WFI completes without a wake-up event
       v.blocked = false;
