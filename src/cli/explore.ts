@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { generationByName } from '../hyp/generation/index.ts';
 import { loadScenarioFile, parseScenario } from '../scenario/index.ts';
 import { runScenario } from '../scenario/run.ts';
+import type { Scenario } from '../scenario/types.ts';
 import { MemorySink } from '../sim/trace/sink.ts';
 import { parseShard, type Shard } from '../explore/choice-tree.ts';
 import { counterexampleScenario } from '../explore/counterexample.ts';
@@ -23,6 +24,7 @@ import {
   reportJson,
 } from '../explore/report.ts';
 import { describeWriteError, EXIT_FAILED, EXIT_OK, OutputError, UsageError } from './errors.ts';
+import { type Replay, writeExploreHtml } from './html.ts';
 import { writeTraceFiles } from './outputs.ts';
 import { Progress } from './progress.ts';
 
@@ -36,6 +38,7 @@ export interface ExploreCliOptions {
   readonly maxStates?: string;
   readonly maxSeconds?: string;
   readonly out?: string;
+  readonly html?: string;
 }
 
 function count(option: string, v: string | undefined, min: number): number | undefined {
@@ -73,8 +76,27 @@ function writeOut(path: string, text: string): void {
   }
 }
 
+function replayAll(s: Scenario, report: ExploreReport, base: (g: string, prop: string) => string): Replay[] {
+  const out: Replay[] = [];
+  for (const g of report.generations)
+    for (const [property, cx] of Object.entries(g.counterexamples)) {
+      if (cx === undefined) continue;
+      const written = counterexampleScenario(s, g.generation, property, cx);
+      const scenario = parseScenario(written.yaml, `${base(g.generation, property)}.yaml`);
+      const sink = new MemorySink();
+      const run = runScenario(scenario, { policy: g.generation, trace: sink });
+      out.push({ generation: g.generation, property, cx, written, scenario, run, records: sink.records });
+    }
+  return out;
+}
+
 /** --out DIR: the report, and per generation and property the counterexample scenario with its traces. */
-function writeCounterexamples(file: string, report: ExploreReport, dir: string): string[] {
+function writeCounterexamples(
+  file: string,
+  report: ExploreReport,
+  dir: string,
+  replays: readonly Replay[],
+): string[] {
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
@@ -82,32 +104,23 @@ function writeCounterexamples(file: string, report: ExploreReport, dir: string):
   }
   const lines: string[] = [];
   writeOut(join(dir, 'report.json'), reportJson(report));
-  const s = loadScenarioFile(file);
-  for (const g of report.generations) {
-    for (const [prop, cx] of Object.entries(g.counterexamples)) {
-      if (cx === undefined) continue;
-      const base = join(dir, `${s.name}.${g.generation}.${prop}`.replace(/[^A-Za-z0-9._-]/g, '_'));
-      const w = counterexampleScenario(s, g.generation, prop, cx);
-      writeOut(`${base}.yaml`, w.yaml);
-      // Replay it as `vgicsim run` would, with a trace: does it reproduce?
-      const replay = parseScenario(w.yaml, `${base}.yaml`);
-      const sink = new MemorySink();
-      const run = runScenario(replay, { policy: g.generation, trace: sink });
-      const files = writeTraceFiles(
-        { vcd: `${base}.vcd`, perfetto: `${base}.perfetto.json` },
-        undefined,
-        sink.records,
-        {
-          counterHz: replay.machine.counterHz,
-          endTicks: run.ticks,
-          title: `${replay.name} (${g.generation})`,
-          inputs: [file],
-        },
-      );
-      lines.push(
-        `${g.generation} ${prop}: ${base}.yaml (${run.passed ? 'does NOT reproduce' : 'reproduces'}${w.complete ? '' : ', has choices no host event expresses'}), ${files.join(', ')}`,
-      );
-    }
+  for (const r of replays) {
+    const base = r.scenario.file.replace(/\.yaml$/, '');
+    writeOut(`${base}.yaml`, r.written.yaml);
+    const files = writeTraceFiles(
+      { vcd: `${base}.vcd`, perfetto: `${base}.perfetto.json` },
+      undefined,
+      r.records,
+      {
+        counterHz: r.scenario.machine.counterHz,
+        endTicks: r.run.ticks,
+        title: `${r.scenario.name} (${r.generation})`,
+        inputs: [file],
+      },
+    );
+    lines.push(
+      `${r.generation} ${r.property}: ${base}.yaml (${r.run.passed ? 'does NOT reproduce' : 'reproduces'}${r.written.complete ? '' : ', has choices no host event expresses'}), ${files.join(', ')}`,
+    );
   }
   return lines;
 }
@@ -157,9 +170,19 @@ export function exploreCommand(file: string, o: ExploreCliOptions): number {
     generations: results.map((r) => generationReport(canonical(r))),
   };
   process.stdout.write(o.json ? reportJson(report) : formatReport(report));
-  if (o.out !== undefined) {
-    const lines = writeCounterexamples(file, report, o.out);
-    if (!o.json) process.stdout.write(`\nwritten to ${o.out}:\n${lines.map((l) => `  ${l}\n`).join('')}`);
+  if (o.out !== undefined || o.html !== undefined) {
+    const dir = o.out ?? '.';
+    const replays = replayAll(s, report, (g, prop) =>
+      join(dir, `${s.name}.${g}.${prop}`.replace(/[^A-Za-z0-9._-]/g, '_')),
+    );
+    if (o.out !== undefined) {
+      const lines = writeCounterexamples(file, report, o.out, replays);
+      if (!o.json) process.stdout.write(`\nwritten to ${o.out}:\n${lines.map((l) => `  ${l}\n`).join('')}`);
+    }
+    if (o.html !== undefined) {
+      const f = writeExploreHtml(o.html, s, report, replays, [file]);
+      if (!o.json) process.stdout.write(`wrote ${f}\n`);
+    }
   }
   return anyViolation(report) ? EXIT_FAILED : EXIT_OK;
 }

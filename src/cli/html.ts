@@ -1,13 +1,19 @@
-// --html: the self-contained HTML report (src/export/html) of run, compare
-// and conformance. Conformance runs the failing checks again with a trace,
-// so the report can show their waveforms.
+// --html: the self-contained HTML report (src/export/html) of run, compare,
+// explore and conformance. Conformance runs the failing checks again with a
+// trace, so the report can show their waveforms; explore shows each
+// counterexample replayed (explore.ts) with its trace.
 
 import {
+  type ExploreView,
   htmlCompareReport,
   htmlConformanceReport,
+  htmlExploreReport,
   htmlRunReport,
   type TracedRun,
 } from '../export/html/index.ts';
+import type { WrittenCounterexample } from '../explore/counterexample.ts';
+import type { Counterexample } from '../explore/explorer.ts';
+import { describeStep, type ExploreReport } from '../explore/report.ts';
 import type { ConformanceResult } from '../scenario/conformance.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { runScenario, type ScenarioRun } from '../scenario/run.ts';
@@ -78,4 +84,50 @@ export function writeConformanceHtml(
     failing.set(`${r.file}|${r.policy}`, { run, records: sink.records, expected: r.expected });
   }
   return writeHtmlFile(path, htmlConformanceReport(rows, failing, hz), []);
+}
+
+/** A counterexample as a scenario, replayed as `vgicsim run` would, with a trace: does it reproduce? */
+export interface Replay {
+  readonly generation: string;
+  readonly property: string;
+  readonly cx: Counterexample;
+  readonly written: WrittenCounterexample;
+  readonly scenario: Scenario;
+  readonly run: ScenarioRun;
+  readonly records: readonly TraceRecord[];
+}
+
+/** `explore --html`: the frontier table, each counterexample's forced choices and its replay's waveform. */
+export function writeExploreHtml(
+  path: string,
+  s: Scenario,
+  report: ExploreReport,
+  replays: readonly Replay[],
+  inputs: readonly string[],
+): string {
+  const view: ExploreView = {
+    bound: report.bound,
+    shard: report.shard,
+    rows: report.generations.map((g) => ({
+      generation: g.generation,
+      runs: g.summary.runs,
+      states: g.summary.states,
+      violations: g.summary.violations,
+      exitsPerIrq: g.summary.exitsPerIrq,
+      exitsPerRun: g.summary.exitsPerRun,
+      partial: g.partial ? `${g.partial.reason}: ${g.partial.notCovered}` : undefined,
+    })),
+    counterexamples: replays.map((r) => ({
+      generation: r.generation,
+      property: r.property,
+      forced: r.cx.forced,
+      instructions: r.cx.instructions,
+      ticks: r.cx.ticks,
+      message: r.cx.message,
+      steps: r.cx.steps.map((st) => ({ t: st.t, text: describeStep(st).replace(/^t=\d+:? /, '') })),
+      reproduces: !r.run.passed,
+      traced: { run: r.run, records: r.records },
+    })),
+  };
+  return writeHtmlFile(path, htmlExploreReport(header(s), view), inputs);
 }

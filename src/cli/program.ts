@@ -163,6 +163,10 @@ function program(setCode: (code: number) => void): Command {
       '--out <dir>',
       'write report.json and each minimal counterexample as a scenario, with VCD and Perfetto traces',
     )
+    .option(
+      '--html <file>',
+      'write a self-contained HTML report: the frontier table, counterexamples with waveforms',
+    )
     .option('--json', 'print the report as JSON (what `explore merge` reads)')
     .option('-q, --quiet', 'no progress line')
     .addHelpText(
@@ -173,6 +177,7 @@ function program(setCode: (code: number) => void): Command {
         '  vgicsim explore merge s0.json s1.json s2.json s3.json',
     )
     .action((file: string, o) => {
+      checkTraceOptions({ html: o.html }, [file]);
       setCode(exploreCommand(file, o));
     });
 

@@ -1,4 +1,4 @@
-// The three reports (run, compare, conformance) as one self-contained HTML
+// The reports (run, compare, conformance; explore in explore-page.ts) as one self-contained HTML
 // document each: inline CSS and script, the waveform data as JSON in a
 // <script type="application/json"> block, no network and no external fonts.
 
@@ -9,13 +9,13 @@ import { STYLE_CSS } from './style.ts';
 import { VIEWER_JS } from './viewer.ts';
 import { buildWaveform, MAX_RECORDS, type Waveform } from './waveform.ts';
 
-interface EmbeddedRun {
+export interface EmbeddedRun {
   readonly title: string;
   readonly wave: Waveform;
   readonly divergence: { t: number; intid: number } | null;
 }
 
-function htmlDocument(title: string, header: string, body: string, data: unknown): string {
+export function htmlDocument(title: string, header: string, body: string, data: unknown): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -28,12 +28,12 @@ function htmlDocument(title: string, header: string, body: string, data: unknown
 `;
 }
 
-function headerHtml(h: ReportHeader, kind: string): string {
+export function headerHtml(h: ReportHeader, kind: string): string {
   return `<h1>${esc(kind)}: ${esc(h.title)}</h1><div class="meta">${h.file ? `<span class="mono">${esc(h.file)}</span> \u00b7 ` : ''}counter ${+(h.counterHz / 1e6).toPrecision(6)} MHz \u00b7 vgicsim</div>${h.description ? `<p class="desc">${esc(h.description)}</p>` : ''}`;
 }
 
 /** What the page says about the part of the trace it holds. */
-function traceNotes(x: TracedRun, w: Waveform, hz: number): string[] {
+export function traceNotes(x: TracedRun, w: Waveform, hz: number): string[] {
   const notes: string[] = [];
   const s = (t: number) => `${+(t / hz).toPrecision(4)} s`;
   if (x.window)
@@ -48,7 +48,7 @@ function traceNotes(x: TracedRun, w: Waveform, hz: number): string[] {
   return notes;
 }
 
-function embed(x: TracedRun, title: string): EmbeddedRun {
+export function embed(x: TracedRun, title: string): EmbeddedRun {
   const wave = buildWaveform(x.records, x.window ? Math.min(x.window.to, x.run.ticks) : x.run.ticks);
   const d = x.run.divergence;
   return { title, wave, divergence: d ? { t: d.t, intid: d.intid } : null };
@@ -61,7 +61,7 @@ function verdictWord(x: TracedRun): string {
   return `<span class="${x.run.passed ? 'pass' : 'fail'}">${x.run.passed ? 'PASS' : 'FAIL'}</span>${esc(exp)}`;
 }
 
-function runDetails(x: TracedRun, w: Waveform, waveId: string, level: string): string {
+export function runDetails(x: TracedRun, w: Waveform, waveId: string, level: string): string {
   const r = x.run;
   return `<${level}>${esc(r.policy)}: ${verdictWord(x)} <span class="legend">end=${esc(r.end)}, t=${r.ticks} ticks, ${r.instructions} instructions, seed ${r.seed}</span></${level}>
 ${verdictTable(r, waveId)}

@@ -71,3 +71,39 @@ export interface ConformanceRow {
   readonly expected: 'pass' | 'fail';
   readonly reason?: string;
 }
+
+/** One generation's row of the explorer's frontier table. */
+export interface ExploreRow {
+  readonly generation: string;
+  readonly runs: number;
+  readonly states: number;
+  /** distinct runs violating each property */
+  readonly violations: Readonly<Record<string, number>>;
+  readonly exitsPerIrq: { readonly mean: number; readonly max: number } | null;
+  readonly exitsPerRun: { readonly mean: number; readonly max: number } | null;
+  /** why the search stopped early, and what it did not cover */
+  readonly partial?: string;
+}
+
+/** A minimal counterexample, its forced choices as text, replayed with a trace. */
+export interface ExploreCounterexample {
+  readonly generation: string;
+  readonly property: string;
+  readonly forced: number;
+  readonly instructions: number;
+  readonly ticks: number;
+  readonly message: string;
+  /** each forced choice: when (ticks) and what, readable */
+  readonly steps: readonly { readonly t: number; readonly text: string }[];
+  /** the replayed scenario violates it again (false: some choice is not expressible as a host event) */
+  readonly reproduces: boolean;
+  readonly traced: TracedRun;
+}
+
+/** What `vgicsim explore --html` shows (a structural subset of src/explore's report). */
+export interface ExploreView {
+  readonly bound: number;
+  readonly shard?: string;
+  readonly rows: readonly ExploreRow[];
+  readonly counterexamples: readonly ExploreCounterexample[];
+}
