@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { GENERATIONS } from '../../src/hyp/generation/index.ts';
 import { runScenario } from '../../src/scenario/run.ts';
+import { MemorySink } from '../../src/sim/trace/sink.ts';
 import { parse } from './helpers.ts';
 
 const GENS = Object.keys(GENERATIONS);
@@ -150,5 +151,102 @@ describe('vmmMigrate: a VMM-style migration in a scenario', () => {
   it('vmmMigrate takes true or { reassertLines }', () => {
     assert.throws(() => parse(scenario('vmmMigrate: false', '  exit: poweroff')));
     assert.throws(() => parse(scenario('vmmMigrate: { lines: true }', '  exit: poweroff')));
+  });
+});
+
+/** Waits in WFI for the timer (CVAL 2000); x22 counts WFI completions, x21 timer interrupts. */
+const WFI_GUEST = `
+    _start:
+        ldr     x0, =vectors
+        msr     vbar_el1, x0
+        ldr     x19, =0x08000000
+        ldr     x18, =0x08010000
+        mov     w0, #1
+        str     w0, [x19]
+        ldr     w0, =0x08000000
+        str     w0, [x19, #0x100]       // PPI 27
+        mov     w0, #0xf0
+        str     w0, [x18, #0x4]
+        mov     w0, #1
+        str     w0, [x18]
+        mov     x21, #0
+        mov     x22, #0
+        mov     x0, #2000
+        msr     cntv_cval_el0, x0
+        mov     x0, #1
+        msr     cntv_ctl_el0, x0
+        msr     daifclr, #2
+    1:  wfi
+        add     x22, x22, #1
+        cmp     x21, #1
+        b.lo    1b
+        ldr     x0, =0x84000008
+        hvc     #0
+    99: b       99b
+
+        .balign 2048
+    vectors:
+        .skip   0x280
+        b       irq
+        .balign 2048
+    irq:
+        ldr     w2, [x18, #0xc]
+        msr     cntv_ctl_el0, xzr
+        add     x21, x21, #1
+        str     w2, [x18, #0x10]
+        eret
+`;
+
+function wfiScenario(action: string, wfiCompletions: number): string {
+  const guest = WFI_GUEST.split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+  return `version: 1
+name: vmm-migrate-wfi
+machine:
+  vcpus: 2                # vcpu1 stays powered off
+  limits: { ticks: 20000, instructions: 1000000 }
+guest:
+  vcpu0: |
+${guest}
+host:
+  - at: 500
+    ${action}
+expect:
+  acknowledged: { vcpu0: [27] }
+  registers: { vcpu0: { x21: 1, x22: ${wfiCompletions} } }
+  exit: poweroff
+  divergence: none
+`;
+}
+
+describe('vmmMigrate while the vcpu waits in WFI', () => {
+  for (const gen of GENS)
+    it(`${gen}: the signal ends the WFI (a spurious wake-up the guest sees), the timer still fires after`, () => {
+      // x22 = 2: the WFI completed at the migration (spurious), then at the timer
+      const migrated = runScenario(parse(wfiScenario('vmmMigrate: true', 2)), { policy: gen });
+      assert.ok(migrated.passed, JSON.stringify(migrated.verdicts.filter((v) => !v.ok)));
+      // without a signal the WFI completes once, at the timer (a forced exit does not end kvm_vcpu_block)
+      const plain = runScenario(parse(wfiScenario('exit: host', 1)), { policy: gen });
+      assert.ok(plain.passed, JSON.stringify(plain.verdicts.filter((v) => !v.ok)));
+      // vcpu0 returned KVM_EXIT_INTR; vcpu1 (off, never run) was already in userspace
+      assert.equal(migrated.costs.hyp.signalExits, 1);
+      assert.equal(migrated.costs.hyp.exits.intr, 0, 'nothing was in the guest');
+    });
+});
+
+describe('vmmMigrate: determinism', () => {
+  it('the same scenario and seed give the same trace', () => {
+    const trace = () => {
+      const sink = new MemorySink();
+      runScenario(parse(scenario('vmmMigrate: true', '  exit: poweroff')), {
+        policy: 'linux-7.0',
+        trace: sink,
+      });
+      return JSON.stringify(sink.records, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+    };
+    const a = trace();
+    assert.ok(a.includes('KVM_EXIT_INTR'), 'the return to userspace is traced');
+    assert.equal(trace(), a);
   });
 });
