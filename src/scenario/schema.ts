@@ -415,6 +415,7 @@ export const CONFORMANCE_NOTES = [
   'old-vgic-bitmaps',
   'old-vgic-targets',
   'old-vgic-id',
+  'no-vpmu',
 ] as const;
 
 export const conformanceSchema = strict({
@@ -424,7 +425,7 @@ export const conformanceSchema = strict({
   note: z
     .enum(CONFORMANCE_NOTES)
     .describe(
-      'why it fails under some generation: residual-window (DESIGN.md: the line is only sampled at exits), seed-fix (what the seed change fixed), old-vgic-priority (the old vgic ignores priorities), old-vgic-bitmaps (the old GICD registers act on bitmaps, not on the LRs), old-vgic-targets (one ITARGETSR target kept), old-vgic-id (no GICD ID registers)',
+      'why it fails under some generation: residual-window (DESIGN.md: the line is only sampled at exits), seed-fix (what the seed change fixed), old-vgic-priority (the old vgic ignores priorities), old-vgic-bitmaps (the old GICD registers act on bitmaps, not on the LRs), old-vgic-targets (one ITARGETSR target kept), old-vgic-id (no GICD ID registers), no-vpmu (the release predates the vPMU of KVM: PMU registers RAZ/WI)',
     )
     .optional(),
 });

@@ -300,6 +300,45 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
     return true;
   }
 
+  /**
+   * A write from outside the cpu (a hypervisor's userspace restoring state,
+   * KVM_SET_ONE_REG): the value replaces the register, so a SET/CLR pair
+   * names one register (PMCNTENSET/CLR, PMOVSSET/CLR, PMINTENSET/CLR);
+   * PMCR_EL0.N, IMP and IDCODE stay; P and C act as in a guest write.
+   * Returns false for a register with no state here (PMSWINC, PMCEID*,
+   * PMXEV*) or a counter that does not exist.
+   */
+  setUser(reg: PmuReg, value: bigint, n = 0): boolean {
+    const v = Number(value & MASK32) >>> 0;
+    switch (reg) {
+      case PmuReg.PMCNTENSET_EL0:
+      case PmuReg.PMCNTENCLR_EL0:
+        this.update();
+        this.cnten = (v & this.counterMask) >>> 0;
+        break;
+      case PmuReg.PMOVSSET_EL0:
+      case PmuReg.PMOVSCLR_EL0:
+        this.update();
+        this.ovs = (v & this.counterMask) >>> 0;
+        break;
+      case PmuReg.PMINTENSET_EL1:
+      case PmuReg.PMINTENCLR_EL1:
+        this.inten = (v & this.counterMask) >>> 0;
+        break;
+      case PmuReg.PMSWINC_EL0:
+      case PmuReg.PMCEID0_EL0:
+      case PmuReg.PMCEID1_EL0:
+      case PmuReg.PMXEVCNTR_EL0:
+      case PmuReg.PMXEVTYPER_EL0:
+        return false;
+      default:
+        return this.write(reg, value, n);
+    }
+    this.configure();
+    this.refresh();
+    return true;
+  }
+
   /** Counter `i`'s current value (PMEVCNTR<i>, or PMCCNTR at CYCLE_IDX). */
   counter(i: number): bigint {
     this.update();

@@ -1,5 +1,6 @@
 // A vcpu file descriptor: KVM_GET_ONE_REG / KVM_SET_ONE_REG for the timer
-// registers (kvm-arm-notes.md §5.5-§5.7). A vcpu ioctl runs with the vcpu
+// registers (kvm-arm-notes.md §5.5-§5.7) and the PMU's system registers
+// (src/hyp/pmu: the vPMU's, none before it). A vcpu ioctl runs with the vcpu
 // outside KVM_RUN. Between the API's KVM_RUNs the vcpu threads are still in
 // KVM_RUN (in the guest, blocked in WFI or preempted where the budget left
 // them), so each ioctl first signals its vcpu as a VMM must
@@ -26,6 +27,7 @@ import {
   KVM_REG_ARM_TIMER_CVAL,
   type KvmResult,
   ok,
+  sysregOfId,
 } from './uapi.ts';
 
 const ISTATUS = fieldMask(CTL.ISTATUS);
@@ -70,8 +72,12 @@ export class KvmVcpu {
         return ok(t.physCount());
       case KVM_REG_ARM_PTIMER_CVAL:
         return ok(t.cntpCval);
-      default:
-        return fail('ENOENT', `no register 0x${id.toString(16)}`);
+      default: {
+        // the PMU's system registers (src/hyp/pmu: the vPMU's, none before it)
+        const enc = sysregOfId(id);
+        const v = enc === undefined ? undefined : this.v.pmu?.getUser(enc);
+        return v === undefined ? fail('ENOENT', `no register 0x${id.toString(16)}`) : ok(v);
+      }
     }
   }
 
@@ -104,8 +110,11 @@ export class KvmVcpu {
         return ok(undefined);
       case KVM_REG_ARM_PTIMER_CNT:
         return fail('EINVAL', 'the physical counter has no offset in this model (as before Linux 6.4)');
-      default:
+      default: {
+        const enc = sysregOfId(id);
+        if (enc !== undefined && v.pmu?.setUser(enc, u64(value))) return ok(undefined);
         return fail('ENOENT', `no register 0x${id.toString(16)}`);
+      }
     }
   }
 

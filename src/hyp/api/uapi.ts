@@ -73,6 +73,12 @@ export function arm64SysReg(op0: number, op1: number, crn: number, crm: number, 
   return KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG | BigInt(enc);
 }
 
+/** The op0:op1:CRn:CRm:op2 encoding of an ARM64_SYS_REG id, or undefined for another kind of id. */
+export function sysregOfId(id: bigint): number | undefined {
+  if ((id & ~0xffffn) !== (KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG)) return undefined;
+  return Number(id & 0xffffn);
+}
+
 /**
  * The timer registers. CNT and CVAL of the virtual timer are swapped with
  * respect to the architectural encodings of CNTVCT_EL0 (3,3,14,0,2) and

@@ -60,6 +60,17 @@ const RAZ_WI_REGS: ReadonlySet<number> = new Set<number>([
   PmuReg.PMINTENCLR_EL1,
 ]);
 
+/** The registers KVM's ONE_REG reaches (the ones with storage in the vcpu). */
+function hasStorage(reg: PmuReg): boolean {
+  return (
+    reg !== PmuReg.PMSWINC_EL0 &&
+    reg !== PmuReg.PMCEID0_EL0 &&
+    reg !== PmuReg.PMCEID1_EL0 &&
+    reg !== PmuReg.PMXEVCNTR_EL0 &&
+    reg !== PmuReg.PMXEVTYPER_EL0
+  );
+}
+
 /** PMUSERENR_EL0 on the hardware while the guest runs: 4.2/4.3 leave the host's (0), the vPMU sets all ones. */
 export function hwUserEnable(emulation: PmuEmulation): number {
   return emulation === 'vpmu' ? 0xf : 0;
@@ -154,6 +165,30 @@ export class KvmPmu implements PmuOverflowListener, Saveable<KvmPmuState> {
       cpu.completeSysregRead(v);
     }
     return true;
+  }
+
+  /**
+   * KVM_GET_ONE_REG of a PMU register (`encoding` as ARM64_SYS_REG packs it):
+   * the vPMU's registers that have storage (7.0's sys_regs.c lists them with
+   * a .reg or get_user); PMSWINC, PMCEID*, PMXEV* have none. Before the
+   * vPMU (4.2/4.3) the trap_raz_wi entries had no storage either: none.
+   * Undefined: -ENOENT.
+   */
+  getUser(encoding: number): bigint | undefined {
+    const decoded = pmuRegOf(encoding);
+    if (!this.vpmu || decoded < 0) return undefined;
+    const reg = (decoded & 0xff) as PmuReg;
+    if (!hasStorage(reg)) return undefined;
+    return this.regs.read(reg, decoded >>> 8);
+  }
+
+  /** KVM_SET_ONE_REG (set_pmreg, set_pmu_evcntr, set_pmcr): the value replaces the register; false: -ENOENT. */
+  setUser(encoding: number, value: bigint): boolean {
+    const decoded = pmuRegOf(encoding);
+    if (!this.vpmu || decoded < 0) return false;
+    const reg = (decoded & 0xff) as PmuReg;
+    if (!hasStorage(reg)) return false;
+    return this.regs.setUser(reg, value, decoded >>> 8);
   }
 
   private undefined(): false {

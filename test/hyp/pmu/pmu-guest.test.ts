@@ -9,6 +9,7 @@ import { DEFAULT_BOARD } from '../../../src/hw/board/board.ts';
 import { Vm } from '../../../src/hyp/vm.ts';
 import { ReferenceMachine } from '../../../src/reference/machine.ts';
 import { MemorySink } from '../../../src/sim/trace/sink.ts';
+import { writeVcd } from '../../../src/export/vcd.ts';
 import { assemble } from '../../../src/hw/cpu/asm/index.ts';
 import { BOARD_ASM_SYMBOL_MAP } from '../../../src/hw/board/asm-symbols.ts';
 import { CODE, MACHINES, type MachineName, PMU_GUEST, R, RES, runPmuGuest } from './pmu-guest.ts';
@@ -75,6 +76,16 @@ describe('PMU guest: linux-7.0 (the vPMU)', () => {
     assert.deepEqual(levels, [true, false]);
     const injects = sink.records.filter((x) => x.kind === 'vgic-inject' && x.intid === 23);
     assert.equal(injects.length, 2);
+  });
+  it('the VCD has the level KVM signalled as a `pmu` wire of vcpu0, high then low', () => {
+    const vcd = writeVcd(sink.records, { counterHz: DEFAULT_BOARD.counterHz });
+    const scope = vcd.indexOf('$scope module vcpu0 $end');
+    assert.ok(scope >= 0);
+    const wire = /\$var wire 1 (\S+) pmu \$end/.exec(vcd.slice(scope));
+    assert.ok(wire !== null, 'a pmu wire under vcpu0');
+    const id = wire[1];
+    const changes = vcd.split('\n').filter((l) => l === `1${id}` || l === `0${id}`);
+    assert.deepEqual(changes.slice(-2), [`1${id}`, `0${id}`]);
   });
   it('a disabled EL0 access gets UNDEFINED (KVM injects it), not the EC 0x18 trap of hardware', () => {
     assert.equal(r.res(R.EL0_NO_CR), BigInt(ESR_UNDEF));
