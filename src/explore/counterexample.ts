@@ -37,6 +37,7 @@ export function counterexampleScenario(
         after: { vcpu: st.vcpu, address: `0x${st.pc.toString(16)}`, hit: st.hit },
         exit: 'host',
       });
+    else if (st.kind === 'exit-at-event') events.push({ at: st.t, exit: 'host' });
     else if (st.kind === 'window') windows.set(st.pc, st.chosen);
     else inexpressible.push(describeStep(st));
   }
@@ -51,7 +52,16 @@ export function counterexampleScenario(
         node.set('at', ev.trigger.ticks + (windows.get(i) ?? 0));
       kept.push(node);
     });
-  doc.set('host', doc.createNode([...kept, ...events]));
+  // `at` events in time order (the scenario format requires it); `after` events anywhere
+  const time = (n: unknown): number => {
+    const v = isMap(n) ? (n as YAMLMap).get('at') : (n as { at?: unknown }).at;
+    return typeof v === 'number' ? v : -1;
+  };
+  const all = [...kept, ...events];
+  const timed = all.filter((n) => time(n) >= 0).sort((a, b) => time(a) - time(b));
+  let next = 0;
+  const ordered = all.map((n) => (time(n) >= 0 ? timed[next++] : n));
+  doc.set('host', doc.createNode(ordered));
   if (GENERATION_OR_ALIAS.includes(generation as (typeof GENERATION_OR_ALIAS)[number])) {
     doc.setIn(['machine', 'policy'], generation);
     doc.deleteIn(['expect', 'verdicts']);

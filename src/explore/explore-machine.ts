@@ -23,6 +23,8 @@ import { Hash64, hashVm } from './state-hash.ts';
 /** Choice kinds the explorer asks itself (the machine asks 'slice-order', 'preempt', ...). */
 const EXIT_CHOICE = 'exit';
 const WINDOW_CHOICE = 'window';
+/** a forced exit right after a kernel event (at a tick, not after an instruction) */
+export const EVENT_EXIT_CHOICE = 'exit-at-event';
 
 /** Collects a run's trace records for the trace checks; cleared per run. */
 class RunSink implements TraceSink {
@@ -81,6 +83,7 @@ export class ExploreMachine {
     this.armTimed();
     armLabelEvents(this.vm, s, this.images, (ev) => this.fire(ev), this.hits);
     this.armChoicePoints();
+    this.armEventChoices();
     this.start = this.vm.save();
   }
 
@@ -136,6 +139,27 @@ export class ExploreMachine {
         });
       }
     });
+  }
+
+  /**
+   * A choice right after every kernel event (a timer expiring, a host
+   * event): time alone changed what a sync would read, between two
+   * interesting instructions. Asked of every vcpu in the guest; the exit
+   * lands at the instruction boundary the vcpu is at.
+   */
+  private armEventChoices(): void {
+    const k = this.vm.board.kernel;
+    k.afterEvent = () => {
+      for (const v of this.vm.vcpus) {
+        if (v.mode !== 'in-guest' || v.forcedExit) continue;
+        const h = this.chooser.here;
+        h.vcpu = v.index;
+        h.pc = v.cpu.pc;
+        h.hit = -1;
+        h.t = k.now;
+        if (this.chooser.choose(EVENT_EXIT_CHOICE, 2) === 1) this.vm.forceExit(v.index);
+      }
+    };
   }
 
   /** The state hash now (at a decision, or at the end). */

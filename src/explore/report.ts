@@ -171,6 +171,8 @@ export function reportJson(r: ExploreReport): string {
 export function describeStep(s: Step): string {
   if (s.kind === 'exit')
     return `t=${s.t} vcpu${s.vcpu}: forced exit right after ${s.at} (its execution #${s.hit})`;
+  if (s.kind === 'exit-at-event')
+    return `t=${s.t} vcpu${s.vcpu}: forced exit right after a kernel event, before the instruction at ${s.at}`;
   if (s.kind === 'window')
     return `t=${s.t}: host[${s.pc}] (a window) fires ${s.chosen} tick(s) after its start`;
   const where = s.vcpu >= 0 ? ` after vcpu${s.vcpu}'s ${s.at}` : '';

@@ -101,6 +101,9 @@ export class Kernel implements Saveable<KernelState> {
     return this.queue.peekTime();
   }
 
+  /** Told after every event fired (the explorer: a choice point right after an expiry); null = nobody. */
+  afterEvent: ((id: EventId) => void) | null = null;
+
   /** Fire the earliest event if it is due at or before `limit`; returns whether one fired. */
   step(limit: Ticks = NEVER): boolean {
     if (this.queue.size === 0 || this.queue.peekTime() > limit) return false;
@@ -109,6 +112,7 @@ export class Kernel implements Saveable<KernelState> {
     this.clock = at;
     this.fired++;
     this.handlers[id].onEvent(id, this.args[id], at);
+    if (this.afterEvent !== null) this.afterEvent(id);
     return true;
   }
 

@@ -126,6 +126,8 @@ test('a host event window: one decision with one option per tick; each instant i
   const w = m.chooser.kinds.indexOf('window');
   assert.ok(w >= 0);
   assert.equal(m.chooser.options[w], 4);
+  // and right after the event fired (the line raised), a forced exit is a choice of its own
+  assert.equal(m.chooser.kinds[w + 1], 'exit-at-event');
   assert.deepEqual(summarize(r).violations, {});
   // the SPI acknowledged at 4 different instants: 4 distinct ends (and no forced exit changes that)
   assert.equal(summarize(r).runs, 4);
