@@ -36,7 +36,7 @@ test('explore: no violation exits 0; the text report has the table', () => {
   ]);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^generation +runs +states +violations \(runs\)/m);
-  assert.match(r.out, /^linux-7\.0 +1 +6 +none +-$/m);
+  assert.match(r.out, /^linux-7\.0 +1 +6 +none +- +1, 1$/m);
 });
 
 test('explore: bad input exits 2 with one line', () => {
