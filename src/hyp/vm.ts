@@ -409,6 +409,7 @@ export class Vm
   cpuPoweredOn(cpu: number): void {
     const v = this.vcpus[cpu];
     this.policy.vcpuReset(v.timer);
+    v.pmu?.vcpuReset();
     v.blocked = false;
     this.scheduler.woken(cpu);
     this.kick(cpu);

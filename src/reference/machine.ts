@@ -201,12 +201,14 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
    * CNTP_CTL_EL0.ENABLE reset to 0 (Arm ARM DDI 0487, the fields' reset
    * behaviour; earlier releases said UNKNOWN), IMASK is UNKNOWN and taken as
    * 0, as KVM's vcpu reset writes the whole CTL 0; CVAL is UNKNOWN and kept.
-   * The timer's output drops, so a PPI it held pending in the GIC goes too.
+   * The timer's output drops, so a PPI it held pending in the GIC goes too;
+   * so does the PMU's (its registers reset: PMCR_EL0.E = 0).
    */
   cpuPoweredOn(cpu: number): void {
     const t = this.board.timers[cpu];
     t.cntv.writeCtl(0);
     t.cntp.writeCtl(0);
+    this.board.pmus[cpu]?.warmReset();
     this.waiting[cpu] = false;
     this.scheduler.woken(cpu);
   }

@@ -562,4 +562,18 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
   reset(): void {
     this.restore(this.defaultState());
   }
+
+  /**
+   * The cpu's Warm reset (PSCI CPU_ON): every register at its reset value
+   * (PMCR_EL0.E = 0 architecturally, the rest UNKNOWN: 0 here) and the
+   * overflow request dropped, telling the GIC (unlike restore()).
+   */
+  warmReset(): void {
+    const wasHigh = this.output.level;
+    this.reset();
+    if (wasHigh) {
+      this.output.restoreLevel(true);
+      this.setLevel(false);
+    }
+  }
 }

@@ -233,6 +233,15 @@ export class KvmPmu implements PmuOverflowListener, Saveable<KvmPmuState> {
     this.level = s.level;
   }
 
+  /**
+   * PSCI CPU_ON (kvm_reset_vcpu: the PMU's sys_regs reset, kvm_pmu_vcpu_reset
+   * stops the counters); a level still signalled to the vgic is lowered by
+   * the next flush's kvm_pmu_update_state.
+   */
+  vcpuReset(): void {
+    this.regs.reset();
+  }
+
   /** kvm_pmu_vcpu_reset: every register at reset, nothing signalled. */
   defaultState(): KvmPmuState {
     return { version: 1, regs: this.regs.defaultState(), level: false };

@@ -216,6 +216,19 @@ describe('PMUv3 overflow', () => {
 });
 
 describe('PMUv3 state', () => {
+  it('a Warm reset (CPU_ON) clears the registers and drops a raised request, telling the GIC', () => {
+    const { pmu } = rig();
+    const seen: boolean[] = [];
+    pmu.output.connect({ onSignal: (_a, l) => seen.push(l) });
+    pmu.write(PmuReg.PMINTENSET_EL1, C_BIT);
+    pmu.write(PmuReg.PMOVSSET_EL0, C_BIT);
+    pmu.write(PmuReg.PMCR_EL0, E);
+    assert.deepEqual(seen, [true]);
+    pmu.warmReset();
+    assert.deepEqual(seen, [true, false]);
+    assert.deepEqual(pmu.save(), pmu.defaultState());
+  });
+
   it('save/restore mid-count keeps values, flags and the rest of the count', () => {
     const a = rig();
     a.pmu.write(PmuReg.PMEVTYPER_EL0, 0x08n, 0);
