@@ -2,8 +2,8 @@
 // (the "JSON trace format": traceEvents with ph X / i / C / M). One process
 // for the VM, one thread (track) per vcpu with slices for running in the
 // guest, handling an exit in the hypervisor and being blocked in WFI;
-// instant events for injections, IAR/EOIR/DIR and maintenance; a counter
-// track per vcpu for the number of list registers in use.
+// instant events for injections, IAR/EOIR/DIR and maintenance; counter
+// tracks per vcpu for the number of list registers in use and PSTATE.I.
 
 import type { TraceRecord } from '../sim/trace/records.ts';
 
@@ -100,6 +100,18 @@ export function writePerfetto(records: readonly TraceRecord[], o: PerfettoOption
         });
         break;
       }
+      case 'line':
+        // PSTATE.I (hyp/vm.ts traces it per vcpu): a counter track, 1 while IRQs are masked
+        if (r.signal.endsWith('.pstate_i'))
+          events.push({
+            name: `PSTATE.I vcpu${tid}`,
+            ph: 'C',
+            ts: us(r.t),
+            pid: PID,
+            tid,
+            args: { masked: r.level ? 1 : 0 },
+          });
+        break;
       case 'vgic-sync':
         lrsUsed.set(tid, new Set());
         events.push({ name: `LRs vcpu${tid}`, ph: 'C', ts: us(r.t), pid: PID, tid, args: { used: 0 } });

@@ -1,6 +1,7 @@
 // Value Change Dump (IEEE 1364 §18) writer for trace records, for GTKWave and
 // Surfer. Signals, by record kind:
-//   line              one 1-bit wire per named signal (timer outputs, GIC lines, virq)
+//   line              one 1-bit wire per named signal (timer outputs, GIC lines, virq,
+//                     vcpu<N>.pstate_i: PSTATE.I, 1 while the vcpu masks IRQs)
 //   irq               <gic>.<cpu>.intid<N>.pending / .active
 //   vcpu              vcpu<N>.in_guest / in_hyp / blocked, vcpu<N>.pcpu (4 bits: the physical cpu)
 //   vgic-lr           vgic.vcpu<N>.lr<K>: 2-bit LR state (0 invalid, 1 pending, 2 active, 3 both)

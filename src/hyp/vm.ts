@@ -195,9 +195,27 @@ export class Vm
       resume: (i) => this.scheduler.woken(i),
     });
     board.attachPmuClocks(this.scheduler);
+    if (this.trace !== NULL_SINK) this.traceMaskI();
     for (const v of this.vcpus)
       if (v.pmu !== null)
         v.pmu.regs.clock = new SchedulerPmuClock(this.scheduler, board.ratio, v.cpu, v.index);
+  }
+
+  /**
+   * PSTATE.I of each vcpu as the line `vcpu<N>.pstate_i` (1: IRQs masked), at
+   * the vcpu's exact local time; its reset value first. Only when tracing:
+   * without a trace the cpus keep no hook.
+   */
+  private traceMaskI(): void {
+    const tr = this.trace;
+    for (const v of this.vcpus) {
+      const signal = `vcpu${v.index}.pstate_i`;
+      const emit = (t: number) => {
+        if (tr.enabled) tr.emit({ kind: 'line', t, cpu: v.index, signal, level: (v.cpu.daif & 2) !== 0 });
+      };
+      emit(this.board.kernel.now);
+      v.cpu.onMaskI = () => emit(this.scheduler.localTicks(v.index));
+    }
   }
 
   /** KVM_DEV_ARM_VGIC_CTRL_INIT: initialize the vgic, then let the policy configure it (map the timer PPI). */

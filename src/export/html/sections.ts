@@ -33,7 +33,8 @@ export function divergenceBox(r: ReportRun, wave: Waveform | undefined, waveId: 
   if (d === null) return '';
   const yes = (b: boolean) => (b ? '1' : '0');
   const mine = (wave?.tracks ?? []).filter(
-    (tr) => tr.key.includes(`intid${d.intid}`) || tr.kind !== 'bit' || /\.(v?irq|cnt[vp])$/.test(tr.key),
+    (tr) =>
+      tr.key.includes(`intid${d.intid}`) || tr.kind !== 'bit' || /\.(v?irq|cnt[vp]|pstate_i)$/.test(tr.key),
   );
   const vmRows = mine
     .map((tr) => `<tr><td>${esc(tr.label)}</td><td class="mono">${esc(trackValue(tr, d.t))}</td></tr>`)

@@ -66,6 +66,7 @@ function rank(key: string): number {
   if (key.startsWith('lr.')) return 5;
   if (key.startsWith('virt.')) return 6;
   if (/^cpu\d+\.v(irq|fiq)$/.test(key)) return 7;
+  if (/^vcpu\d+\.pstate_i$/.test(key)) return 7.5;
   if (key.startsWith('vcpu.')) return 8;
   return 9;
 }
@@ -86,6 +87,8 @@ function labelOf(key: string): string {
   m = /^(cpu\d+)\.(v?)(irq|fiq)$/.exec(key);
   if (m)
     return `${m[1]} ${m[2] ? 'virtual ' : ''}${m[3].toUpperCase()} line${m[2] ? ' (GICV -> vcpu)' : ' (GICC -> cpu)'}`;
+  m = /^vcpu(\d+)\.pstate_i$/.exec(key);
+  if (m) return `vcpu${m[1]} PSTATE.I (1: IRQs masked)`;
   m = /^gic\.ppi(\d+)$/.exec(key);
   if (m) return `GIC input PPI ${m[1]}`;
   return key;

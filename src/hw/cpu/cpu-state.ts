@@ -46,6 +46,12 @@ export class CpuCore implements GuestCpu {
   vf = 0;
   /** PSTATE.{D,A,I,F} as bits 3..0 (the DAIFSet/DAIFClr immediate layout). */
   daif = 0xf;
+  /**
+   * Told after PSTATE.I changed (MSR DAIF/DAIFSet/DAIFClr, exception entry,
+   * ERET, warm reset): the trace's hook (a VM sets it only when it traces).
+   * Null, the default, costs one test where PSTATE.I changes, none per instruction.
+   */
+  onMaskI: ((c: CpuCore) => void) | null = null;
   el = 1;
   /** PSTATE.SP: 1 selects SP_ELx at EL1 (always 0 at EL0). */
   spsel = 1;
@@ -158,7 +164,9 @@ export class CpuCore implements GuestCpu {
     this.spBank.fill(0);
     this.pc = pc;
     this.nf = this.zf = this.cf = this.vf = 0;
+    const wasI = this.daif & 2;
     this.daif = 0xf;
+    if (wasI === 0 && this.onMaskI !== null) this.onMaskI(this);
     this.countEl0(1);
     this.el = 1;
     this.spsel = 1;

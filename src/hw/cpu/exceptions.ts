@@ -66,7 +66,9 @@ export function takeException(c: CpuCore, vec: number, esrValue: number | null, 
     c.sys[2 * IDX_ESR + 1] = 0;
   }
   const off = (c.el === 0 ? 0x400 : c.spsel ? 0x200 : 0) + vec;
+  const wasI = c.daif & 2;
   c.daif = 0xf;
+  if (wasI === 0 && c.onMaskI !== null) c.onMaskI(c);
   c.setElSp(1, 1);
   const target = c.getSysNum(IDX_VBAR) + off;
   c.pc = target;

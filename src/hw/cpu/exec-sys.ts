@@ -98,7 +98,9 @@ export function execEret(c: CpuCore): number {
   const spsr = c.sys[2 * IDX_SPSR];
   const m = spsr & 0x1f;
   c.setNzcv(spsr);
+  const wasI = c.daif & 2;
   c.daif = (spsr >>> 6) & 15;
+  if ((c.daif & 2) !== wasI && c.onMaskI !== null) c.onMaskI(c);
   c.pc = c.getSysNum(IDX_ELR);
   c.ram.excl[c.index] = -1;
   // An exception return sets the Event Register (Arm ARM D1.6.1 lists it among WFE wake-up events).

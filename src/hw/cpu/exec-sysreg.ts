@@ -246,7 +246,11 @@ export function execMsr(c: CpuCore, f: Int32Array, k: number): number {
       return ST_RETIRE;
     case 'daif':
       if (c.el === 0 && !sctlrBit(c, SCTLR_UMA)) return trapSys(c, f[k + F_IMM], rt, false);
-      c.daif = (lo >>> 6) & 15;
+      {
+        const wasI = c.daif & 2;
+        c.daif = (lo >>> 6) & 15;
+        if ((c.daif & 2) !== wasI && c.onMaskI !== null) c.onMaskI(c);
+      }
       return ST_RETIRE | ST_RECHECK;
     case 'spsel':
       c.setElSp(c.el, lo & 1);
@@ -269,8 +273,10 @@ export function execMsrImm(c: CpuCore, f: Int32Array, k: number): number {
     if (!sctlrBit(c, SCTLR_UMA))
       return trapSys(c, (3 << 11) | (4 << 7) | (imm << 3) | (field === PSF_DAIFSET ? 6 : 7), 62, false);
   }
+  const wasI = c.daif & 2;
   if (field === PSF_DAIFSET) c.daif |= imm;
   else if (field === PSF_DAIFCLR) c.daif &= ~imm & 15;
   else c.setElSp(c.el, imm & 1);
+  if ((c.daif & 2) !== wasI && c.onMaskI !== null) c.onMaskI(c);
   return ST_RETIRE | ST_RECHECK;
 }

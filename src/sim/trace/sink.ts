@@ -15,11 +15,22 @@ export const NULL_SINK: TraceSink = {
   },
 };
 
+/**
+ * Keeps the records in time order, ties in emission order. Producers emit
+ * at the kernel's time, which never goes back, except a cpu's own instant
+ * mid-step (PSTATE.I, hyp/vm.ts), which can be ahead of what another cpu of
+ * the same slice emits next: such a record is moved back into place
+ * (a search from the end: one comparison for a record in order).
+ */
 export class MemorySink implements TraceSink {
   readonly enabled = true;
   readonly records: TraceRecord[] = [];
   emit(r: TraceRecord): void {
-    this.records.push(r);
+    const a = this.records;
+    let i = a.length;
+    while (i > 0 && a[i - 1].t > r.t) i--;
+    if (i === a.length) a.push(r);
+    else a.splice(i, 0, r);
   }
 }
 
