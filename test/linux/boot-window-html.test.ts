@@ -70,20 +70,20 @@ describe('HTML report of a Linux boot window', () => {
         gs.flatMap((g) =>
           (g.getAttribute('data-edges') ?? '')
             .split(' ')
-            .filter((e) => e !== '')
-            .map((e) => Number(e.split(':')[0])),
+            .filter((e: string) => e !== '')
+            .map((e: string) => Number(e.split(':')[0])),
         ),
       );
       assert.ok(times.length > 0, 'the timer ticks of the window are drawn');
       for (const t of times) assert.ok(t >= FROM && t < TO, `change at ${t}`);
       // the kernel's timer (CNTV, PPI 27) fires in the window: HZ=250 gives about 25 ticks in 0.1 s
       const cntv = await page.$eval('#wave-0 g.track[data-key="cpu0.cntv"]', (g) =>
-        (g.getAttribute('data-edges') ?? '').split(' ').filter((e) => e.endsWith(':1')),
+        (g.getAttribute('data-edges') ?? '').split(' ').filter((e: string) => e.endsWith(':1')),
       );
       assert.ok(cntv.length >= 5, `${cntv.length} timer expiries`);
       // responsive: ten zoom steps and a fit, each redrawn in well under a second of the browser's time
       const ms = await page.evaluate(() => {
-        const w = (window as unknown as { vgicsimWaves: Record<string, { act: (a: string) => void }> })
+        const w = (globalThis as unknown as { vgicsimWaves: Record<string, { act: (a: string) => void }> })
           .vgicsimWaves['wave-0'];
         const t0 = performance.now();
         for (let i = 0; i < 10; i++) w.act('in');
