@@ -28,6 +28,17 @@ mkdirSync(checks, { recursive: true });
 for (const f of ['vtimer-pending-disable-reenable.yaml', 'vtimer-cval-irq.yaml'])
   copyFileSync(join('conformance/kvm-unit-tests/timer', f), join(checks, f));
 vgicsim(['conformance', '--dir', checks, '--html', `${out}/conformance.html`]);
+vgicsim([
+  'explore',
+  SEED,
+  '--policies',
+  'linux-4.2,linux-7.0',
+  '--bound',
+  '1',
+  '-q',
+  '--html',
+  `${out}/explore.html`,
+]);
 
 const { context, close } = await launch();
 const open = async (file) => {
@@ -57,7 +68,10 @@ try {
   await page.screenshot({ path: 'docs/html-report-run-divergence.png' });
   page = await open(`${out}/conformance.html`);
   await page.screenshot({ path: 'docs/html-report-conformance.png', fullPage: true });
-  console.log('wrote docs/html-report-{seed,seed-waveform,run-divergence,conformance}.png');
+  page = await open(`${out}/explore.html`);
+  await page.locator('tr[data-generation="linux-7.0"] a.cx-link').first().click();
+  await page.screenshot({ path: 'docs/html-report-explore.png' });
+  console.log('wrote docs/html-report-{seed,seed-waveform,run-divergence,conformance,explore}.png');
 } finally {
   await close();
 }
