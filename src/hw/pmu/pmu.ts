@@ -280,9 +280,11 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
       case PmuReg.PMXEVTYPER_EL0:
         if (this.selr === CYCLE_IDX) this.ccfiltr = (v & this.evtypeMask & ~0x3ff) >>> 0;
         else if (this.selr < this.n) this.evtyper[this.selr] = (v & this.evtypeMask) >>> 0;
+        else return false;
         break;
       case PmuReg.PMXEVCNTR_EL0:
         if (this.selr < this.n) this.value[this.selr] = BigInt(v);
+        else if (this.selr !== CYCLE_IDX) return false;
         break;
       case PmuReg.PMEVTYPER_EL0:
         if (n >= this.n) return false;

@@ -81,6 +81,14 @@ describe('PMUv3 registers', () => {
     assert.equal(pmu.read(PmuReg.PMSWINC_EL0), undefined);
     assert.equal(pmu.read(PmuReg.PMEVCNTR_EL0, 6), undefined);
     assert.equal(pmu.write(PmuReg.PMCEID0_EL0, 0n), false);
+    // PMSELR_EL0.SEL beyond N: UNDEFINED; 31: PMXEVCNTR RAZ/WI, PMXEVTYPER is PMCCFILTR
+    pmu.write(PmuReg.PMSELR_EL0, 7n);
+    assert.equal(pmu.read(PmuReg.PMXEVCNTR_EL0), undefined);
+    assert.equal(pmu.write(PmuReg.PMXEVTYPER_EL0, 0n), false);
+    pmu.write(PmuReg.PMSELR_EL0, 31n);
+    assert.equal(pmu.read(PmuReg.PMXEVCNTR_EL0), 0n);
+    assert.equal(pmu.write(PmuReg.PMXEVTYPER_EL0, 0x8000_0000n), true);
+    assert.equal(pmu.read(PmuReg.PMCCFILTR_EL0), 0x8000_0000n);
   });
 });
 
