@@ -24,6 +24,7 @@ test('minimal scenario: defaults of SCENARIOS.md applied', () => {
     hostTickHz: 0,
     exitCycles: 0,
     entryCycles: 0,
+    preemptCycles: 0,
     limits: { ticks: 10_000_000, instructions: 10_000_000 },
     start: 'boot',
     memory: 128 * 1024 * 1024,
