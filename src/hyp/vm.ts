@@ -11,41 +11,37 @@
 import type { Chooser } from '../sim/choice.ts';
 import { SeededChooser } from '../sim/choice.ts';
 import type { Saveable } from '../sim/saveable.ts';
-import type { SignalListener } from '../sim/signal.ts';
 import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
 import { AckLog } from '../hw/board/acks.ts';
 import { Board, type BoardConfig } from '../hw/board/board.ts';
-import { GuestWindow, guestWindowOf, RTC_INTID, windowBase } from '../hw/board/memory-map.ts';
+import { RTC_INTID } from '../hw/board/memory-map.ts';
 import { BoardPower, conduitCall, type PowerEvent, type PowerListener } from '../hw/board/power.ts';
 import type { RunEnd, RunLimits } from '../hw/board/run-result.ts';
 import { Scheduler, type Steppable } from '../hw/board/scheduler.ts';
 import { SchedulerPmuClock } from '../hw/board/pmu-clock.ts';
-import { timerRegOf } from '../hw/board/sysreg-route.ts';
-import { pmuRegOf } from '../hw/pmu/pmu-regs.ts';
 import { HostGic } from './host/host-gic.ts';
 import { Stage2Port } from './stage2.ts';
 import { restoreVm, saveVm, type VmState } from './vm-state.ts';
 import { type Generation, generationByName, physChipOf, vgicFaultsOf } from './generation/index.ts';
 import { KvmPmu, newPmuCounters, type PmuCounters } from './pmu/kvm-pmu.ts';
 import type { TimerPolicy } from './policy/policy.ts';
-import {
-  ArchTimer,
-  newTimerCounters,
-  TimerId,
-  type TimerCounters,
-  type VcpuWaker,
-} from './timer/arch-timer.ts';
-import { type ExitReason, type HypCounters, MMIO_EXIT_WINDOW, newHypCounters } from './vcpu/exits.ts';
+import { ArchTimer, newTimerCounters, type TimerCounters, type VcpuWaker } from './timer/arch-timer.ts';
+import { type ExitReason, type HypCounters, newHypCounters } from './vcpu/exits.ts';
+import { traceMaskI } from './vcpu/pstate-trace.ts';
 import { type ExitHandler, RunLoop } from './vcpu/run-loop.ts';
+import { emulateMmio, emulateSysreg } from './vcpu/trap-emulation.ts';
 import { UserspaceExits } from './vcpu/userspace-exit.ts';
 import { Vcpu } from './vcpu/vcpu.ts';
-import { FREE, STAY, VcpuPlacement } from './vcpu/vcpu-placement.ts';
+import { VcpuBlocking } from './vcpu/vcpu-block.ts';
+import { PcpuSignals } from './vcpu/pcpu-signals.ts';
+import { STAY, VcpuPlacement } from './vcpu/vcpu-placement.ts';
 import { createVgic } from './vgic/create.ts';
 import { listRegisterProblem } from './vgic/list-registers.ts';
 import type { VgicFacade } from './vgic/facade.ts';
 import type { VcpuKicker } from './vgic/ports.ts';
 
 export type { VmState } from './vm-state.ts';
+export { GuestError } from './vcpu/trap-emulation.ts';
 
 export interface VmConfig {
   readonly board: BoardConfig;
@@ -64,13 +60,7 @@ export interface VmConfig {
   readonly chooser?: Chooser;
 }
 
-const IRQ_ARG = 0;
-const FIQ_ARG = 1;
-const PHYS_ARG = 2;
-
-export class Vm
-  implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, SignalListener, Saveable<VmState>
-{
+export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Saveable<VmState> {
   readonly board: Board;
   readonly vgic: VgicFacade;
   readonly generation: Generation;
@@ -87,6 +77,8 @@ export class Vm
   readonly runLoop: RunLoop;
   /** the host scheduler: which physical cpu each vcpu thread is on */
   readonly placement: VcpuPlacement;
+  /** kvm_vcpu_block / kvm_vcpu_kick */
+  private readonly blocking: VcpuBlocking;
   /** the VMM's thread: ioctls that need vcpus out of KVM_RUN (src/hyp/vcpu/userspace-exit.ts) */
   readonly userspace: UserspaceExits;
   readonly trace: TraceSink;
@@ -141,12 +133,6 @@ export class Vm
         });
       this.vcpus.push(vcpu);
     }
-    // A physical cpu's virtual interface and cpu interface signal the vcpu placed on it.
-    for (let p = 0; p < board.timers.length; p++) {
-      gic.virtInterface(p).virq.connect(this, (p << 2) | IRQ_ARG);
-      gic.virtInterface(p).vfiq.connect(this, (p << 2) | FIQ_ARG);
-      gic.cpuInterface(p).irq.connect(this, (p << 2) | PHYS_ARG);
-    }
     this.placement = new VcpuPlacement({
       vcpus: this.vcpus,
       timers: board.timers,
@@ -156,6 +142,17 @@ export class Vm
       clock: board.kernel,
       preemptCycles: config.preemptCycles ?? 0,
       wants: (i) => this.power.on[i] && !this.vcpus[i].blocked && !this.vcpus[i].inUserspace,
+      scheduled: (i) => this.scheduler.woken(i),
+    });
+    new PcpuSignals(gic, board.timers.length, this.placement, this.vcpus);
+    this.blocking = new VcpuBlocking({
+      vcpus: this.vcpus,
+      vgic: this.vgic,
+      policy: this.policy,
+      placement: this.placement,
+      counters: this.counters,
+      trace: this.trace,
+      clock: board.kernel,
       scheduled: (i) => this.scheduler.woken(i),
     });
     // The PL031 is QEMU's (userspace) device: its line reaches the vgic by KVM_IRQ_LINE.
@@ -195,27 +192,11 @@ export class Vm
       resume: (i) => this.scheduler.woken(i),
     });
     board.attachPmuClocks(this.scheduler);
-    if (this.trace !== NULL_SINK) this.traceMaskI();
+    if (this.trace !== NULL_SINK)
+      traceMaskI(this.vcpus, this.trace, board.kernel.now, (i) => this.scheduler.localTicks(i));
     for (const v of this.vcpus)
       if (v.pmu !== null)
         v.pmu.regs.clock = new SchedulerPmuClock(this.scheduler, board.ratio, v.cpu, v.index);
-  }
-
-  /**
-   * PSTATE.I of each vcpu as the line `vcpu<N>.pstate_i` (1: IRQs masked), at
-   * the vcpu's exact local time; its reset value first. Only when tracing:
-   * without a trace the cpus keep no hook.
-   */
-  private traceMaskI(): void {
-    const tr = this.trace;
-    for (const v of this.vcpus) {
-      const signal = `vcpu${v.index}.pstate_i`;
-      const emit = (t: number) => {
-        if (tr.enabled) tr.emit({ kind: 'line', t, cpu: v.index, signal, level: (v.cpu.daif & 2) !== 0 });
-      };
-      emit(this.board.kernel.now);
-      v.cpu.onMaskI = () => emit(this.scheduler.localTicks(v.index));
-    }
   }
 
   /** KVM_DEV_ARM_VGIC_CTRL_INIT: initialize the vgic, then let the policy configure it (map the timer PPI). */
@@ -226,28 +207,6 @@ export class Vm
       this.vgic,
       this.vcpus.map((v) => v.timer),
     );
-  }
-
-  // --- signals: virtual interrupt lines to the guest, physical ones force exits
-
-  onSignal(arg: number, level: boolean): void {
-    const on = this.placement.vcpuOn[arg >>> 2];
-    // A physical cpu no vcpu is on: its virtual interface is disabled, and
-    // the host takes its physical interrupts when a vcpu exits there.
-    if (on === FREE) return;
-    const v = this.vcpus[on];
-    switch (arg & 3) {
-      case IRQ_ARG:
-        v.cpu.setIrq(level);
-        break;
-      case FIQ_ARG:
-        v.cpu.setFiq(level);
-        break;
-      case PHYS_ARG:
-        // IMO/FMO = 1: a physical interrupt takes the cpu to EL2, whatever the guest's PSTATE.
-        if (level && v.mode === 'in-guest') v.cpu.requestStop();
-        break;
-    }
   }
 
   syncTime(v: number): void {
@@ -289,45 +248,11 @@ export class Vm
   // --- kicks and wake-ups
 
   kick(vcpu: number): void {
-    const v = this.vcpus[vcpu];
-    if (v.mode === 'in-guest') {
-      v.kicked = true;
-      v.cpu.requestStop();
-    } else if (v.blocked) this.tryWake(v);
+    this.blocking.kick(vcpu);
   }
 
   wake(vcpu: number): void {
-    this.tryWake(this.vcpus[vcpu]);
-  }
-
-  /** kvm_vcpu_check_block (4.x): runnable when an interrupt is pending for it or its timer should fire. */
-  private canRun(v: Vcpu): boolean {
-    return this.vgic.pendingIrqFor(v.index) || this.policy.pendingTimer(v.timer);
-  }
-
-  private tryWake(v: Vcpu): void {
-    if (!v.blocked) return;
-    if (this.canRun(v)) {
-      v.blocked = false;
-      // kvm_vcpu_block returns: the thread is scheduled in again, perhaps on another physical cpu.
-      this.placement.atWake(v);
-      this.scheduler.woken(v.index);
-      v.timer.unblocking();
-      this.traceVcpu(v, 'hyp', 'wake');
-    } else this.policy.blocking(v.timer);
-  }
-
-  private block(v: Vcpu): void {
-    v.blocked = true;
-    this.placement.release(v);
-    this.counters.blocks++;
-    this.policy.blocking(v.timer);
-    this.traceVcpu(v, 'blocked');
-  }
-
-  private traceVcpu(v: Vcpu, state: 'hyp' | 'blocked' | 'off', reason?: string): void {
-    if (this.trace.enabled)
-      this.trace.emit({ kind: 'vcpu', t: this.board.kernel.now, cpu: v.index, state, reason });
+    this.blocking.wake(vcpu);
   }
 
   /** A forced exit (scenario `exit: host`, or userspace needing the vcpu): in the guest -> exit; else the early-exit path. */
@@ -355,66 +280,22 @@ export class Vm
   // --- handle_exit
 
   handleExit(v: Vcpu, reason: ExitReason): void {
-    const cpu = v.cpu;
     switch (reason) {
       case 'mmio-gicd':
       case 'mmio-gicv':
-      case 'mmio-user': {
-        const a = cpu.mmio;
-        // userspace's devices (PL011, PL031) share one exit reason: the address picks the device
-        const w = reason === 'mmio-user' ? guestWindowOf(a.pa) : MMIO_EXIT_WINDOW[reason];
-        // the trapped GICC window is the GICV frame's DIR page (the rest is hardware, never trapped)
-        const dev =
-          w === GuestWindow.GICD
-            ? this.vgic.gicd
-            : w === GuestWindow.GICC
-              ? this.vgic.gicvTrap
-              : this.board.userDevice(w);
-        const base = windowBase(w);
-        // An access without a valid syndrome (LDP, writeback) cannot be emulated: KVM fails KVM_RUN.
-        if (!a.isv)
-          throw new GuestError(
-            v.index,
-            `MMIO access at 0x${a.pa.toString(16)} without a valid syndrome (ISV=0)`,
-          );
-        if (a.size === 8 && w === GuestWindow.GICD) {
-          // LDR/STR Xt: what the generation's vgic did with it (RAZ/WI, or two word accesses)
-          if (a.write) {
-            this.vgic.gicdWrite64(a.pa - base, a.valueLo, a.valueHi, v.index);
-            cpu.completeMmioWrite();
-          } else cpu.completeMmioRead(this.vgic.gicdRead64(a.pa - base, v.index));
-          break;
-        }
-        const size = a.size === 8 ? 4 : (a.size as 1 | 2 | 4);
-        if (a.write) {
-          dev.write(a.pa - base, size, a.valueLo, v.index);
-          cpu.completeMmioWrite();
-        } else cpu.completeMmioRead(dev.read(a.pa - base, size, v.index));
+      case 'mmio-user':
+        emulateMmio(this.vgic, this.board, v, reason);
         break;
-      }
-      case 'sysreg': {
-        const a = cpu.sysregAccess;
-        // MDCR_EL2.TPM: the PMU's registers (src/hyp/pmu); otherwise the emulated CNTP_*
-        if (pmuRegOf(a.encoding) >= 0 && v.pmu !== null) {
-          v.pmu.handleAccess();
-          break;
-        }
-        const reg = timerRegOf(a.encoding)!;
-        if (a.write) {
-          // CNTP_* (emulated), or CNTV_* trapped by CNTHCTL_EL2.EL1TVT (trap-timer)
-          if (v.timer.writeTrapped(reg, a.value) === TimerId.Phys) this.policy.ptimerChanged(v.timer);
-          else this.policy.vtimerWritten?.(v.timer);
-          cpu.completeSysregWrite();
-        } else cpu.completeSysregRead(v.timer.readTrapped(reg));
+      case 'sysreg':
+        emulateSysreg(this.policy, v);
         break;
-      }
       case 'wfi':
         // kvm_vcpu_check_block: a pending signal does not let it block
-        if (!this.canRun(v) && !v.signalPending) this.block(v);
+        if (!this.blocking.canRun(v) && !v.signalPending) this.blocking.block(v);
         break;
       case 'hvc':
       case 'smc':
-        conduitCall(cpu, reason, this.power);
+        conduitCall(v.cpu, reason, this.power);
         break;
       default:
         break;
@@ -435,11 +316,8 @@ export class Vm
 
   cpuStopped(cpu: number, how: 'off' | 'standby'): void {
     const v = this.vcpus[cpu];
-    if (how === 'standby' && !this.canRun(v)) this.block(v);
-    else if (how === 'off') {
-      this.placement.release(v);
-      this.traceVcpu(v, 'off');
-    }
+    if (how === 'standby' && !this.blocking.canRun(v)) this.blocking.block(v);
+    else if (how === 'off') this.blocking.poweredOff(v);
   }
 
   system(ev: PowerEvent): void {
@@ -514,16 +392,5 @@ export class Vm
     this.initVgic();
     const how = this.scheduler.run(limits.ticks, limits.instructions);
     return this.end ?? (how === 'idle' ? 'idle' : 'limit');
-  }
-}
-
-/** The guest did something the hypervisor cannot handle (KVM_RUN would fail). */
-export class GuestError extends Error {
-  override name = 'GuestError';
-  constructor(
-    readonly vcpu: number,
-    message: string,
-  ) {
-    super(`vcpu ${vcpu}: ${message}`);
   }
 }
