@@ -7,94 +7,64 @@
 // published JSON Schema.
 
 import * as z from 'zod';
-import { MAX_INTID, PRIVATE_COUNT, SGI_COUNT } from '../hw/gic/intid.ts';
+import { MAX_INTID } from '../hw/gic/intid.ts';
 import { parseRamSize, RAM_SIZE_EXPECTED } from '../hw/board/ram-size.ts';
-import { GENERATION_OR_ALIAS, VERDICT_KEYS } from '../hyp/generation/names.ts';
+import { VERDICT_KEYS } from '../hyp/generation/names.ts';
 import { MIN_LIST_REGISTERS } from '../hyp/vgic/list-registers.ts';
-import { hertz, intKey, intSchema, smallInt, ticks, u32, u64, withJson } from './values.ts';
+import { hertz, intKey, intSchema, smallInt, ticks, u32, u64 } from './values.ts';
 
-const cycles = (description: string) =>
-  intSchema(
-    { min: 0n, max: BigInt(MAX_SWITCH_CYCLES), expected: `a number of cycles 0..${MAX_SWITCH_CYCLES}` },
-    description,
-    Number,
-  );
+import {
+  cycles,
+  DIVERGENCE_KINDS,
+  EXIT_KINDS,
+  GIC_VERSIONS,
+  GPR_NAMES,
+  MAX_LIST_REGISTERS,
+  MAX_SPIS,
+  MAX_VCPUS,
+  perVcpu,
+  POLICIES,
+  RESERVED_GIC_VERSIONS,
+  SCENARIO_VERSION,
+  SPI_GROUP,
+  START_MODES,
+  strict,
+  union,
+  VCPU_KEYS,
+  VERDICTS,
+} from './schema-base.ts';
+import { hostEventSchema } from './host-event-schema.ts';
+export {
+  DEFAULT_MACHINE,
+  DIVERGENCE_KINDS,
+  EXIT_KINDS,
+  GIC_VERSIONS,
+  GPR_NAMES,
+  MAX_LIST_REGISTERS,
+  MAX_SPIS,
+  MAX_VCPUS,
+  POLICIES,
+  RESERVED_GIC_VERSIONS,
+  SCENARIO_VERSION,
+  SPI_GROUP,
+  START_MODES,
+  strict,
+  VCPU_KEYS,
+  VERDICTS,
+  vcpuIndex,
+} from './schema-base.ts';
+export {
+  ACTION_KEYS,
+  hostEventSchema,
+  irqLineSchema,
+  preemptSchema,
+  TRIGGER_KEYS,
+} from './host-event-schema.ts';
 
-export const SCENARIO_VERSION = 1;
-/** GIC versions that can be simulated. */
-export const GIC_VERSIONS = ['v2'] as const;
-/** Versions the format names but the simulator cannot run yet. */
-export const RESERVED_GIC_VERSIONS = ['v3'] as const;
-/**
- * Generations (src/hyp/generation: one KVM release each) and the aliases
- * kept from when they were called policies (level = linux-7.0,
- * legacy-edge = linux-4.2).
- */
-export const POLICIES = GENERATION_OR_ALIAS;
-/** Expected overall verdict of a scenario under a policy. */
-export const VERDICTS = ['pass', 'fail'] as const;
-export const START_MODES = ['boot', 'all'] as const;
-/** A GICv2 distributor serves at most 8 CPU interfaces (GICv2 1.4.2). */
-export const MAX_VCPUS = 8;
-/** GICH_VTR.ListRegs is 6 bits: 1..64 list registers. */
-export const MAX_LIST_REGISTERS = 64;
-/** SPIs come in groups of 32 (GICD_TYPER.ITLinesNumber). */
-export const SPI_GROUP = 32;
-/**
- * A GICv2 distributor could have 988 SPIs (INTIDs 32..1019), but the vgic is
- * sized as KVM's KVM_DEV_ARM_VGIC_GRP_NR_IRQS: a multiple of 32 INTIDs below
- * 1024 (VGIC_MAX_RESERVED), so 992 INTIDs, 960 SPIs at most.
- */
-export const MAX_SPIS = 1024 - SPI_GROUP - PRIVATE_COUNT;
 /** CNTFRQ_EL0 holds the counter frequency in 32 bits (Arm ARM D11.2.1). */
 const MAX_COUNTER_HZ = 0xffff_ffff;
 /** Guest instruction rate: up to 100 GHz (ticks and cycles stay exact Numbers). */
 const MAX_CPU_HZ = 100_000_000_000;
-/** Cycles per exit or entry: up to 2^32-1 (over 4 s at 1 GHz), so summed costs stay exact. */
-const MAX_SWITCH_CYCLES = 0xffff_ffff;
-/** How a run ends (RunEnd): PSCI SYSTEM_OFF or SYSTEM_RESET, a limit, or every vcpu waiting with nothing to wake it. */
-export const EXIT_KINDS = ['poweroff', 'reset', 'limit', 'idle'] as const;
-export const DIVERGENCE_KINDS = ['none', 'allowed'] as const;
-export const GPR_NAMES: readonly string[] = [...Array.from({ length: 31 }, (_, i) => `x${i}`), 'sp', 'pc'];
-export const VCPU_KEYS: readonly string[] = Array.from({ length: MAX_VCPUS }, (_, i) => `vcpu${i}`);
-
-export const DEFAULT_MACHINE = {
-  gic: 'v2',
-  vcpus: 1,
-  spis: 64,
-  counterHz: 62_500_000,
-  cpuHz: 1_000_000_000,
-  policy: 'level',
-  nLR: 4,
-  hostTickHz: 0,
-  exitCycles: 0,
-  entryCycles: 0,
-  preemptCycles: 0,
-  limits: { ticks: 10_000_000, instructions: 10_000_000 },
-  start: 'boot',
-  memory: '128M',
-  rtc: 1_704_067_200,
-} as const;
-
-/** A strict mapping whose unknown-key message lists the keys it accepts. */
-export function strict<S extends z.ZodRawShape>(shape: S) {
-  const keys = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (iss) => (iss.code === 'unrecognized_keys' ? `expected one of: ${keys}` : undefined),
-  });
-}
-
-function perVcpu<T extends z.ZodType>(value: T) {
-  const shape: Record<string, z.ZodOptional<T>> = {};
-  for (const k of VCPU_KEYS) shape[k] = value.optional();
-  return strict(shape);
-}
-
-function union<T extends readonly [z.ZodType, ...z.ZodType[]]>(options: T, expected: string) {
-  return z.union(options, {
-    error: (iss) => (iss.code === 'invalid_union' ? `expected ${expected}` : undefined),
-  });
-}
 
 // ---- machine --------------------------------------------------------------
 
@@ -225,116 +195,6 @@ const vcpuGuestShape = Object.fromEntries(VCPU_KEYS.map((k) => [k, vcpuGuest.opt
 >;
 export const guestSchema = strict({ ...vcpuGuestShape, linux: linuxGuestSchema.optional() }).describe(
   'guest code: vcpuN keys, or linux',
-);
-
-// ---- host events ------------------------------------------------------------
-
-export const vcpuIndex = (description: string) =>
-  smallInt(0, MAX_VCPUS - 1, description, 'a vcpu number 0..7');
-
-const irqIntid = intSchema(
-  {
-    min: 0n,
-    max: BigInt(MAX_INTID),
-    expected: `an INTID ${SGI_COUNT}..${MAX_INTID}`,
-    reject: (n) =>
-      n < BigInt(SGI_COUNT)
-        ? `SGIs (0..${SGI_COUNT - 1}) cannot be raised by KVM_IRQ_LINE (a guest sends them by writing GICD_SGIR); expected an INTID ${SGI_COUNT}..${MAX_INTID}`
-        : undefined,
-    jsonMin: BigInt(SGI_COUNT),
-  },
-  'INTID: an SPI (32..) or a PPI (16..31, with vcpu)',
-  Number,
-);
-export const irqLineSchema = strict({
-  intid: irqIntid,
-  level: smallInt(0, 1, 'line level: 1 raised, 0 lowered', '0 or 1'),
-  vcpu: vcpuIndex('target vcpu: required for a PPI, not allowed for an SPI').optional(),
-}).describe('KVM_IRQ_LINE: set an SPI line by INTID, or a PPI of one vcpu');
-
-export const TRIGGER_KEYS = ['at', 'after'] as const;
-export const ACTION_KEYS = [
-  'irqLine',
-  'exit',
-  'saveRestore',
-  'counterOffset',
-  'preempt',
-  'vmmMigrate',
-] as const;
-
-export const preemptSchema = strict({
-  vcpu: vcpuIndex('the vcpu whose thread the host preempts'),
-  migrateTo: smallInt(
-    0,
-    MAX_VCPUS - 1,
-    'the physical cpu it resumes on (a free one: no other vcpu on it); default: the one it left',
-    'a physical cpu 0..7',
-  ).optional(),
-  cycles: cycles(
-    'cpu cycles it stays scheduled out; default 0 (a vcpu blocked in WFI moves when woken and runs at once)',
-  ).optional(),
-}).describe(
-  "vgicsim extension: the host preempts the vcpu's thread at its next preemption point (a running vcpu exits first, as for the scheduler's IPI; linux-4.2 syncs the timer after this point, 4.3+ before) and resumes it on migrateTo",
-);
-
-export const hostEventSchema = withJson(
-  strict({
-    at: union(
-      [
-        ticks('counter ticks since start'),
-        strict({
-          from: ticks('first instant of the window (counter ticks since start); `run` uses it'),
-          to: ticks('last instant of the window (>= from); the explorer tries every instant in [from, to]'),
-        }).describe('a window of instants: `run` uses `from`; `vgicsim explore` tries each'),
-      ],
-      'counter ticks since start, or { from: <ticks>, to: <ticks> }',
-    )
-      .describe('when: counter ticks since start, or a window { from, to }')
-      .optional(),
-    after: strict({
-      vcpu: vcpuIndex('the vcpu that executes the instruction'),
-      label: z.string().min(1).describe('a label of that vcpu (give label or address)').optional(),
-      address: u64('the address of the instruction (give label or address); vgicsim extension').optional(),
-      hit: smallInt(
-        1,
-        Number.MAX_SAFE_INTEGER,
-        'only the n-th time the instruction executes (1 = the first); default: every time',
-        'a count >= 1',
-      ).optional(),
-    })
-      .describe('right after the guest executes the instruction at this label or address')
-      .optional(),
-    irqLine: irqLineSchema.optional(),
-    exit: z.literal('host').describe('force an exit to the host').optional(),
-    saveRestore: z.literal(true).describe('save the whole VM, restore into a fresh one, go on').optional(),
-    counterOffset: u64('userspace sets CNTVOFF to this value').optional(),
-    preempt: preemptSchema.optional(),
-    vmmMigrate: union(
-      [
-        z.literal(true),
-        strict({
-          reassertLines: z
-            .boolean()
-            .describe(
-              'raise again with KVM_IRQ_LINE the lines userspace left high (default true); false shows what KVM cannot carry: a level line is not a register',
-            ),
-        }),
-      ],
-      'true or { reassertLines: true | false }',
-    )
-      .describe(
-        "vgicsim extension: migrate as a VMM does: every vcpu out of KVM_RUN (KVM_EXIT_INTR), the vgic read through KVM_DEV_ARM_VGIC_GRP_DIST_REGS/CPU_REGS and the timers through KVM_GET_ONE_REG, a fresh VM written back in QEMU's order, userspace's lines raised again, then run",
-      )
-      .optional(),
-  }),
-  {
-    // Merged into the generated object schema (see json-schema.ts).
-    description: 'one host event: exactly one of at/after, and exactly one action',
-    allOf: [
-      { oneOf: TRIGGER_KEYS.map((k) => ({ required: [k] })) },
-      { oneOf: ACTION_KEYS.map((k) => ({ required: [k] })) },
-    ],
-  },
 );
 
 // ---- expectations -----------------------------------------------------------
