@@ -6,47 +6,27 @@
 // indirect views, PMSWINC_EL0, PMUSERENR_EL0, PMCEID0/1_EL0, and the
 // overflow interrupt request output (PMUIRQ: a level, wired to PPI 23).
 //
-// Counting is lazy: a counter holds its value at the last update and the
-// source count (the cpu's cycles or retired instructions, at EL0, EL1 or
-// both as its filter says) at that moment; a read is value + (source now -
-// source then). Nothing runs per instruction. The instant of the next
-// overflow is computed and a kernel event scheduled there (through
-// PmuClock, which maps the cpu's cycles to kernel time); when it fires the
-// counters are brought up to date and the overflow flags set. Since a
-// source never advances faster than the cpu's cycles, the event is a lower
-// bound: if the cpu spent time without cycles (WFI, hypervisor exits) the
-// overflow has not happened yet and the event is moved on.
-//
-// Events counted (PMCEID0_EL0 advertises exactly these): SW_INCR (0x00),
-// INST_RETIRED (0x08), CPU_CYCLES (0x11), all exact in this model (one
-// instruction = one cycle, one exception entry = one cycle). Other event
-// numbers count nothing. Filtering: PMEVTYPER<n>.P (not at EL1) and .U (not
-// at EL0); there is no EL2 or EL3 in the machine the guest sees, so NSK,
-// NSU, NSH select nothing (kept or RES0 as `evtypeMask` says).
+// Counting is lazy (pmu-counting.ts): nothing runs per instruction. The
+// instant of the next overflow is computed and a kernel event scheduled
+// there (through PmuClock, which maps the cpu's cycles to kernel time); when
+// it fires the counters are brought up to date and the overflow flags set.
+// The instant is a lower bound: if the cpu spent time without cycles (WFI,
+// hypervisor exits) the overflow has not happened yet and the event is moved
+// on. PMCEID0_EL0 advertises exactly the events counted: SW_INCR (0x00),
+// INST_RETIRED (0x08), CPU_CYCLES (0x11). There is no EL2 or EL3 in the
+// machine the guest sees, so PMEVTYPER's NSK, NSU, NSH select nothing (kept
+// or RES0 as `evtypeMask` says).
 
 import type { EventHandler, EventId, Kernel } from '../../sim/kernel.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import { Signal } from '../../sim/signal.ts';
-import { NEVER, type Ticks } from '../../sim/time.ts';
+import { NEVER } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import { NULL_SINK } from '../../sim/trace/sink.ts';
+import { MASK32, type PmuClock, PmuCounters, type PmuSource } from './pmu-counting.ts';
 import { CYCLE_IDX, hasAccessor, PMCEID0_VALUE, PmuEvent, PmuReg, pmuRegName } from './pmu-regs.ts';
 
-/** What the PMU counts: the cpu's exact counts (CpuCore implements it). */
-export interface PmuSource {
-  /** current exception level (0 or 1) */
-  readonly el: number;
-  readonly instret: number;
-  readonly cycles: number;
-  instretAtEl0(): number;
-  cyclesAtEl0(): number;
-}
-
-/** Maps the cpu's cycle count to kernel time (set by the machine that schedules the cpu). */
-export interface PmuClock {
-  /** The earliest kernel tick at which the cpu can have spent `cycles` cycles (its `cycles` count). */
-  ticksWhen(cycles: number): Ticks;
-}
+export type { PmuClock, PmuSource } from './pmu-counting.ts';
 
 /** Told when a counter overflows (KVM's perf overflow handler, kvm_pmu_perf_overflow). */
 export interface PmuOverflowListener {
@@ -94,19 +74,6 @@ const PMCR_LC = 0x40;
 /** Cortex-A57's PMCR_EL0 identity: IMP 0x41 (Arm), IDCODE 0x01. */
 const PMCR_ID = ((0x41 << 24) | (0x01 << 16)) >>> 0;
 const DEFAULT_EVTYPE_MASK = 0xc000_03ff;
-const TWO32 = 1n << 32n;
-const MASK32 = TWO32 - 1n;
-const MAX_AHEAD = 2 ** 52;
-
-// what a counter counts
-const SRC_NONE = 0;
-const SRC_CYCLES = 1;
-const SRC_INSTRET = 2;
-// at which EL
-const AT_ALL = 0;
-const AT_EL0 = 1;
-const AT_EL1 = 2;
-
 export class Pmu implements EventHandler, Saveable<PmuState> {
   readonly output: Signal;
   /** PMCR_EL0.N */
@@ -126,13 +93,8 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
   userenr = 0;
   private readonly evtyper: Uint32Array;
   private ccfiltr = 0;
-  /** counter values at the last update: slots 0..N-1 and CYCLE_IDX */
-  private readonly value: bigint[] = new Array<bigint>(32).fill(0n);
-  /** source count at the last update */
-  private readonly mark = new Float64Array(32);
-  private readonly src = new Uint8Array(32);
-  private readonly at = new Uint8Array(32);
-  private prescale = 0;
+  /** the counters' values and what each counts */
+  private readonly bank: PmuCounters;
 
   constructor(readonly opts: PmuOptions) {
     this.n = opts.counters ?? 6;
@@ -143,6 +105,7 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
     this.pmcrId = (opts.pmcrId ?? PMCR_ID) & 0xffff_0000;
     this.trace = opts.trace ?? NULL_SINK;
     this.evtyper = new Uint32Array(this.n);
+    this.bank = new PmuCounters(this.n, opts.source);
     this.output = new Signal(`${opts.name}.pmu`);
     this.event = opts.kernel.createEvent(`${opts.name}.pmu.overflow`, this);
   }
@@ -236,12 +199,12 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
       case PmuReg.PMCR_EL0: {
         const wasD = (this.pmcr & 8) !== 0;
         this.pmcr = v & PMCR_STORED;
-        if ((v & 2) !== 0) for (let i = 0; i < this.n; i++) this.value[i] = 0n;
+        if ((v & 2) !== 0) for (let i = 0; i < this.n; i++) this.bank.value[i] = 0n;
         if ((v & 4) !== 0) {
-          this.value[CYCLE_IDX] = 0n;
-          this.prescale = 0;
+          this.bank.value[CYCLE_IDX] = 0n;
+          this.bank.prescale = 0;
         }
-        if (wasD !== ((this.pmcr & 8) !== 0)) this.prescale = 0;
+        if (wasD !== ((this.pmcr & 8) !== 0)) this.bank.prescale = 0;
         break;
       }
       case PmuReg.PMCNTENSET_EL0:
@@ -272,7 +235,7 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
         this.softwareIncrement(v);
         break;
       case PmuReg.PMCCNTR_EL0:
-        this.value[CYCLE_IDX] = BigInt.asUintN(64, value);
+        this.bank.value[CYCLE_IDX] = BigInt.asUintN(64, value);
         break;
       case PmuReg.PMCCFILTR_EL0:
         this.ccfiltr = (v & this.evtypeMask & ~0x3ff) >>> 0;
@@ -283,7 +246,7 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
         else return false;
         break;
       case PmuReg.PMXEVCNTR_EL0:
-        if (this.selr < this.n) this.value[this.selr] = BigInt(v);
+        if (this.selr < this.n) this.bank.value[this.selr] = BigInt(v);
         else if (this.selr !== CYCLE_IDX) return false;
         break;
       case PmuReg.PMEVTYPER_EL0:
@@ -292,7 +255,7 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
         break;
       case PmuReg.PMEVCNTR_EL0:
         if (n >= this.n) return false;
-        this.value[n] = BigInt(v);
+        this.bank.value[n] = BigInt(v);
         break;
       default:
         return false;
@@ -345,75 +308,28 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
   counter(i: number): bigint {
     this.update();
     this.refresh();
-    return this.value[i];
+    return this.bank.value[i];
   }
 
   // ---- counting ---------------------------------------------------------------
 
-  /** Recompute what each counter counts (after PMCR.E, PMCNTEN, PMEVTYPER or PMCCFILTR changed); the marks restart now. */
   private configure(): void {
-    const on = this.enabled;
-    for (let i = 0; i < 32; i++) {
-      if (i >= this.n && i !== CYCLE_IDX) continue;
-      const filter = i === CYCLE_IDX ? this.ccfiltr : this.evtyper[i];
-      const ev = i === CYCLE_IDX ? PmuEvent.CPU_CYCLES : filter & 0x3ff;
-      let src = SRC_NONE;
-      if (on && ((this.cnten >>> i) & 1) !== 0)
-        src = ev === PmuEvent.CPU_CYCLES ? SRC_CYCLES : ev === PmuEvent.INST_RETIRED ? SRC_INSTRET : SRC_NONE;
-      const p = (filter >>> 31) & 1; // not at EL1
-      const u = (filter >>> 30) & 1; // not at EL0
-      let at = AT_ALL;
-      if (p && u) src = SRC_NONE;
-      else if (p) at = AT_EL0;
-      else if (u) at = AT_EL1;
-      this.src[i] = src;
-      this.at[i] = at;
-      this.mark[i] = this.sourceCount(i);
-    }
+    this.bank.configure(this.enabled, this.cnten, this.evtyper, this.ccfiltr);
   }
 
-  private sourceCount(i: number): number {
-    const s = this.opts.source;
-    const src = this.src[i];
-    if (src === SRC_NONE) return 0;
-    const total = src === SRC_CYCLES ? s.cycles : s.instret;
-    const at = this.at[i];
-    if (at === AT_ALL) return total;
-    const el0 = src === SRC_CYCLES ? s.cyclesAtEl0() : s.instretAtEl0();
-    return at === AT_EL0 ? el0 : total - el0;
+  /** PMCR_EL0.D divides the cycle counter (where the implementation has the divider). */
+  private get divided(): boolean {
+    return this.divider && (this.pmcr & 8) !== 0;
   }
 
   /** Bring every counting counter up to now, recording overflows. */
   private update(): void {
-    let newOvs = 0;
-    for (let i = 0; i < 32; i++) {
-      if (this.src[i] === SRC_NONE) continue;
-      const now = this.sourceCount(i);
-      let d = now - this.mark[i];
-      this.mark[i] = now;
-      if (i === CYCLE_IDX && this.divider && (this.pmcr & 8) !== 0) {
-        d += this.prescale;
-        this.prescale = d % 64;
-        d = Math.floor(d / 64);
-      }
-      if (d > 0 && this.add(i, d)) newOvs |= 1 << i;
-    }
+    const newOvs = this.bank.update(this.divided);
     if (newOvs !== 0) {
       this.ovs = (this.ovs | newOvs) >>> 0;
       this.refresh();
       this.overflowListener?.pmuOverflow(this);
     }
-  }
-
-  /** Add `d` to counter `i`; true when it overflowed (event counters: 32 bits; the cycle counter: LC = 1, 64 bits). */
-  private add(i: number, d: number): boolean {
-    const nv = this.value[i] + BigInt(d);
-    if (i === CYCLE_IDX) {
-      this.value[i] = BigInt.asUintN(64, nv);
-      return nv >= 1n << 64n;
-    }
-    this.value[i] = nv & MASK32;
-    return nv >= TWO32;
   }
 
   private softwareIncrement(bits: number): void {
@@ -425,7 +341,7 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
       const t = this.evtyper[i];
       if ((t & 0x3ff) !== PmuEvent.SW_INCR) continue;
       if (((t >>> (el === 0 ? 30 : 31)) & 1) !== 0) continue; // filtered at this EL
-      if (this.add(i, 1)) newOvs |= 1 << i;
+      if (this.bank.add(i, 1)) newOvs |= 1 << i;
     }
     if (newOvs !== 0) {
       this.ovs = (this.ovs | newOvs) >>> 0;
@@ -436,30 +352,16 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
   /** Drive the output and arm the event for the next overflow. */
   private refresh(): void {
     this.setLevel(this.irqLevel());
-    const k = this.opts.kernel;
-    const next = this.nextOverflowCycles();
-    if (next === NEVER || this.clock === null) {
-      k.cancel(this.event);
-      return;
-    }
-    k.schedule(this.event, Math.max(this.clock.ticksWhen(next), k.now + 1));
+    this.armOverflow(false);
   }
 
-  /** The cpu cycle count at which the first counting counter can overflow at the earliest, or NEVER. */
-  private nextOverflowCycles(): number {
-    let best = NEVER;
-    const cycles = this.opts.source.cycles;
-    for (let i = 0; i < 32; i++) {
-      if (this.src[i] === SRC_NONE) continue;
-      const v = this.value[i];
-      const left = i === CYCLE_IDX ? (1n << 64n) - v : TWO32 - v;
-      if (left > BigInt(MAX_AHEAD)) continue;
-      let need = Number(left);
-      if (i === CYCLE_IDX && this.divider && (this.pmcr & 8) !== 0) need = need * 64 - this.prescale;
-      if (need > MAX_AHEAD) continue;
-      best = Math.min(best, cycles + need);
-    }
-    return best;
+  /** Schedule the overflow event at the next possible overflow (none: cancel); `keepPending` leaves one already scheduled. */
+  private armOverflow(keepPending: boolean): void {
+    const k = this.opts.kernel;
+    const next = this.bank.nextOverflowCycles(this.divided);
+    if (next === NEVER || this.clock === null) k.cancel(this.event);
+    else if (!keepPending || k.timeOf(this.event) === NEVER)
+      k.schedule(this.event, Math.max(this.clock.ticksWhen(next), k.now + 1));
   }
 
   onEvent(): void {
@@ -494,8 +396,8 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
   save(): PmuState {
     this.update();
     const counters: bigint[] = [];
-    for (let i = 0; i < this.n; i++) counters.push(this.value[i]);
-    counters.push(this.value[CYCLE_IDX]);
+    for (let i = 0; i < this.n; i++) counters.push(this.bank.value[i]);
+    counters.push(this.bank.value[CYCLE_IDX]);
     return {
       version: 1,
       pmcr: this.pmcr,
@@ -507,7 +409,7 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
       evtyper: Array.from(this.evtyper),
       ccfiltr: this.ccfiltr >>> 0,
       counters,
-      prescale: this.prescale,
+      prescale: this.bank.prescale,
       level: this.output.level,
     };
   }
@@ -531,16 +433,12 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
     this.userenr = s.userenr & 0xf;
     this.evtyper.set(s.evtyper);
     this.ccfiltr = s.ccfiltr >>> 0;
-    for (let i = 0; i < this.n; i++) this.value[i] = s.counters[i] & MASK32;
-    this.value[CYCLE_IDX] = BigInt.asUintN(64, s.counters[this.n]);
-    this.prescale = s.prescale;
+    for (let i = 0; i < this.n; i++) this.bank.value[i] = s.counters[i] & MASK32;
+    this.bank.value[CYCLE_IDX] = BigInt.asUintN(64, s.counters[this.n]);
+    this.bank.prescale = s.prescale;
     this.output.restoreLevel(s.level);
     this.configure();
-    const k = this.opts.kernel;
-    const next = this.nextOverflowCycles();
-    if (next === NEVER || this.clock === null) k.cancel(this.event);
-    else if (k.timeOf(this.event) === NEVER)
-      k.schedule(this.event, Math.max(this.clock.ticksWhen(next), k.now + 1));
+    this.armOverflow(true);
   }
 
   /** Reset (Arm ARM: PMCR_EL0.E = 0; the rest UNKNOWN, 0 here): nothing counts, every flag clear. */
