@@ -5,7 +5,8 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { pathToFileURL } from 'node:url';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env.VGICSIM_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -40,3 +41,31 @@ export async function launch(): Promise<{ context: BrowserContext; close: () => 
     },
   };
 }
+
+/**
+ * Opens a report file in a new page and waits for `ready` (a drawn waveform
+ * track). `errors` collects console errors and warnings, page errors and any
+ * request that is not for a file: the page must be self-contained.
+ */
+export async function openReport(
+  context: BrowserContext,
+  file: string,
+  ready = '.wave svg g.track',
+): Promise<{ page: Page; errors: string[] }> {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('request', (r) => {
+    if (!r.url().startsWith('file:')) errors.push(`network request: ${r.url()}`);
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.waitForSelector(ready);
+  return { page, errors };
+}
+
+/** The time range (ticks) waveform `wave` shows: its svg's data-from and data-to. */
+export const waveView = (page: Page, wave: string): Promise<number[]> =>
+  page.$eval(`#${wave} svg`, (s) => [Number(s.getAttribute('data-from')), Number(s.getAttribute('data-to'))]);

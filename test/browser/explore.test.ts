@@ -9,9 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
-import { launch } from './chromium.ts';
+import type { BrowserContext } from 'playwright-core';
+import { launch, openReport, waveView as view } from './chromium.ts';
 
 const SEED = 'scenarios/seed-two-exits.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'vgicsim-explore-html-'));
@@ -20,23 +19,7 @@ const FILE = join(dir, 'explore.html');
 let context: BrowserContext;
 let close: () => Promise<void>;
 
-async function open(): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file:')) errors.push(`network request: ${r.url()}`);
-  });
-  await page.goto(pathToFileURL(FILE).href);
-  await page.waitForSelector('.wave svg g.track');
-  return { page, errors };
-}
-
-const view = (page: Page, wave: string) =>
-  page.$eval(`#${wave} svg`, (s) => [Number(s.getAttribute('data-from')), Number(s.getAttribute('data-to'))]);
+const open = () => openReport(context, FILE);
 
 describe('explore report in chromium', () => {
   before(async () => {

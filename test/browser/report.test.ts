@@ -9,15 +9,14 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { writeFileSync } from 'node:fs';
 import { buildWaveform, htmlRunReport, MAX_RECORDS } from '../../src/export/html/index.ts';
 import type { TraceRecord } from '../../src/sim/trace/records.ts';
 import { loadScenarioFile } from '../../src/scenario/index.ts';
 import { runScenario } from '../../src/scenario/run.ts';
 import { MemorySink } from '../../src/sim/trace/sink.ts';
-import { launch } from './chromium.ts';
+import { launch, openReport, waveView as view } from './chromium.ts';
 
 // as `npm start`: the seed with two exits, under the three generations
 const SEED = 'scenarios/seed-two-exits.yaml';
@@ -36,24 +35,7 @@ function vgicsim(args: string[]): void {
 let context: BrowserContext;
 let close: () => Promise<void>;
 
-/** Opens a report; collects console errors and page errors. */
-async function open(file: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  page.on('request', (r) => {
-    if (!r.url().startsWith('file:')) errors.push(`network request: ${r.url()}`);
-  });
-  await page.goto(pathToFileURL(file).href);
-  await page.waitForSelector('.wave svg g.track');
-  return { page, errors };
-}
-
-const view = (page: Page, wave: string) =>
-  page.$eval(`#${wave} svg`, (s) => [Number(s.getAttribute('data-from')), Number(s.getAttribute('data-to'))]);
+const open = (file: string) => openReport(context, file);
 
 describe('HTML report in chromium', () => {
   before(async () => {

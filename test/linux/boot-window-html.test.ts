@@ -10,8 +10,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { pathToFileURL } from 'node:url';
-import { launch } from '../browser/chromium.ts';
+import { launch, openReport, waveView } from '../browser/chromium.ts';
 import { cacheProblem, SCENARIOS } from './guest.ts';
 
 const FROM = 31_250_000; // 0.5 s at 62.5 MHz
@@ -45,14 +44,7 @@ describe('HTML report of a Linux boot window', () => {
     const bytes = statSync(file).size;
     const { context, close } = await launch();
     try {
-      const page = await context.newPage();
-      const errors: string[] = [];
-      page.on('console', (m) => {
-        if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-      });
-      page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-      await page.goto(pathToFileURL(file).href);
-      await page.waitForSelector('#wave-0 svg g.track');
+      const { page, errors } = await openReport(context, file, '#wave-0 svg g.track');
       assert.deepEqual(errors, []);
       assert.match(
         (await page.textContent('.note')) ?? '',
@@ -61,10 +53,7 @@ describe('HTML report of a Linux boot window', () => {
         ),
       );
       // only the window is drawn: the view and every drawn change lie in it
-      const [a, b] = await page.$eval('#wave-0 svg', (s) => [
-        Number(s.getAttribute('data-from')),
-        Number(s.getAttribute('data-to')),
-      ]);
+      const [a, b] = await waveView(page, 'wave-0');
       assert.ok(a >= FROM && b <= TO + (TO - FROM) / 20, `view ${a}..${b}`);
       const times = await page.$$eval('#wave-0 g.track', (gs) =>
         gs.flatMap((g) =>
