@@ -1,7 +1,8 @@
 // The explore report (`vgicsim explore --html`) in Debian's chromium: loads
 // with no console error, one frontier row per generation, a violation links
 // to its counterexample, and the counterexample's links (its forced choices,
-// its failing expectations) zoom its own waveform to the instant.
+// its failing expectations) zoom its own waveform to the instant; a forced
+// exit (a mutant design needs one) is drawn as an exit span at its instant.
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -13,8 +14,26 @@ import type { BrowserContext } from 'playwright-core';
 import { launch, openReport, waveView as view } from './chromium.ts';
 
 const SEED = 'scenarios/seed-two-exits.yaml';
+// a design whose counterexample needs one forced exit (the seed's violate without any)
+const MUTANT = 'test/fixtures/mutants/keep-phys-active.yaml';
 const dir = mkdtempSync(join(tmpdir(), 'vgicsim-explore-html-'));
 const FILE = join(dir, 'explore.html');
+const FORCED = join(dir, 'forced.html');
+
+/** `vgicsim explore ... --html out`; exit 1 (a violation found) is the expected outcome. */
+function explore(file: string, policies: string, out: string): void {
+  try {
+    execFileSync(
+      process.execPath,
+      ['bin/vgicsim.mjs', 'explore', file, '--policies', policies, '--bound', '1', '-q', '--html', out],
+      {
+        stdio: 'pipe',
+      },
+    );
+  } catch (e) {
+    if ((e as { status?: number }).status !== 1) throw e;
+  }
+}
 
 let context: BrowserContext;
 let close: () => Promise<void>;
@@ -24,27 +43,8 @@ const open = () => openReport(context, FILE);
 describe('explore report in chromium', () => {
   before(async () => {
     ({ context, close } = await launch());
-    try {
-      execFileSync(
-        process.execPath,
-        [
-          'bin/vgicsim.mjs',
-          'explore',
-          SEED,
-          '--policies',
-          'linux-4.2,linux-7.0',
-          '--bound',
-          '1',
-          '-q',
-          '--html',
-          FILE,
-        ],
-        { stdio: 'pipe' },
-      );
-    } catch (e) {
-      // exit 1: a violation was found (the seed's point); the report is written
-      if ((e as { status?: number }).status !== 1) throw e;
-    }
+    explore(SEED, 'linux-4.2,linux-7.0', FILE);
+    explore(MUTANT, 'mutant:keep-phys-active', FORCED);
   });
   after(async () => {
     await close?.();
@@ -95,6 +95,31 @@ describe('explore report in chromium', () => {
       g.getAttribute('data-edges'),
     );
     assert.ok((edges ?? '').length > 0, 'the timer output changes in the window');
+    await page.close();
+  });
+
+  it("a forced choice's step link zooms the counterexample's waveform to the forced exit", async () => {
+    const { page, errors } = await openReport(context, FORCED);
+    assert.deepEqual(errors, []);
+    const sec = page.locator('section.counterexample[data-property="lost-interrupt"]');
+    const id = await sec.locator('.wave').getAttribute('id');
+    assert.ok(id);
+    const step = sec.locator('ol.steps a[data-goto]');
+    assert.equal(await step.count(), 1, 'one forced choice');
+    const t = Number(await step.getAttribute('data-goto'));
+    assert.ok(t > 0, `the forced exit is not at the start (t=${t})`);
+    const full = await view(page, id);
+    await step.click();
+    const [a, b] = await view(page, id);
+    assert.ok(a <= t && t <= b && b - a < full[1] - full[0], `zoomed to t=${t}: ${a}..${b}`);
+    // the waveform shows the forced exit there: an exit span of vcpu0 at that instant
+    const exits = await page.$$eval(`#${id} g.exits[data-cpu="0"] rect.exit`, (rs) =>
+      rs.map((r) => [Number(r.getAttribute('data-t0')), r.getAttribute('data-reason')]),
+    );
+    assert.ok(
+      exits.some(([t0]) => t0 === t),
+      `vcpu0 exits at t=${t}: ${JSON.stringify(exits)}`,
+    );
     await page.close();
   });
 });
