@@ -6,6 +6,8 @@
 
 import { assemble } from '../../src/hw/cpu/asm/index.ts';
 import { Board, DEFAULT_BOARD } from '../../src/hw/board/board.ts';
+import { GicV3 } from '../../src/hw/gic/v3/gic-v3.ts';
+import { IccReg } from '../../src/hw/gic/v3/sysreg-encodings.ts';
 import type { GuestCpu, GuestPort } from '../../src/hw/cpu/guest-port.ts';
 import { MMIO_BUS_FAULT, SYSREG_UNDEFINED } from '../../src/hw/cpu/guest-port.ts';
 import { createVm, type KvmResult, type KvmVm } from '../../src/hyp/api/index.ts';
@@ -38,6 +40,8 @@ export interface Rig {
   readonly scripted: ScriptedChooser;
   /** the explorer's chooser (src/explore/choice-tree.ts) */
   readonly explore: ExploreChooser;
+  /** a GICv3 (src/hw/gic/v3), driven through its registers */
+  readonly gicV3: GicV3;
 }
 
 export interface SaveableCase {
@@ -61,6 +65,10 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'CpuInterface', pick: (r) => r.board.timers.map((_, i) => r.board.gic.cpuInterface(i)) },
   { cls: 'VirtInterface', pick: (r) => r.board.timers.map((_, i) => r.board.gic.virtInterface(i)) },
   { cls: 'GicV2', pick: (r) => [r.board.gic] },
+  { cls: 'GicV3', pick: (r) => [r.gicV3] },
+  { cls: 'DistributorV3', pick: (r) => [r.gicV3.dist] },
+  { cls: 'Redistributor', pick: (r) => r.gicV3.redists },
+  { cls: 'CpuInterfaceV3', pick: (r) => r.gicV3.redists.map((_, i) => r.gicV3.cpuInterface(i)) },
   { cls: 'GenericTimer', pick: (r) => r.board.timers },
   { cls: 'Pl011', pick: (r) => [r.board.uart] },
   { cls: 'Pl031', pick: (r) => [r.board.rtc] },
@@ -87,6 +95,7 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
  */
 export const NOT_BLOCKS: ReadonlyMap<string, string> = new Map([
   ['TimerChannel', "a part of GenericTimer: its restore takes the timer's CNTVOFF"],
+  ['IrqBank', "a part of Redistributor and DistributorV3: its defaultState takes the owner's reset values"],
   ['KvmVm', 'the userspace API: KvmResult-wrapped save/restore of the Vm, which is the block'],
 ]);
 
@@ -263,7 +272,33 @@ export function drivenRig(policy: string): Rig {
     scripted.choose('test', 3);
     explore.choose('test', 3);
   }
-  return { vm: kvm.vm, other, ref, board: kvm.vm.board, seeded, scripted, explore };
+  return { vm: kvm.vm, other, ref, board: kvm.vm.board, seeded, scripted, explore, gicV3: drivenGicV3() };
+}
+
+function newGicV3(): GicV3 {
+  return new GicV3({ cpus: VCPUS, spis: 64, clock: { now: 0 }, trace: NULL_SINK });
+}
+
+/**
+ * A GICv3 left in the middle of things: both redistributors awake, SPI 40
+ * routed to cpu 1 and taken there, an SGI pending on cpu 0, a PPI line high.
+ */
+function drivenGicV3(): GicV3 {
+  const g = newGicV3();
+  g.gicd.write(0x0, 4, 3, 0); // GICD_CTLR: EnableGrp0, EnableGrp1
+  g.gicd.write(0x104, 4, 1 << 8, 0); // GICD_ISENABLER1: SPI 40
+  g.gicd.write(0x6000 + 8 * 40, 4, 1, 0); // GICD_IROUTER40: cpu 1
+  for (let c = 0; c < VCPUS; c++) {
+    g.gicr.write(c * 0x20000 + 0x14, 4, 0, 0); // GICR_WAKER
+    g.gicr.write(c * 0x20000 + 0x10100, 4, 0xffff, 0); // GICR_ISENABLER0: SGIs
+    g.cpuInterface(c).writeReg(IccReg.ICC_PMR_EL1, 0xf0, 0);
+    g.cpuInterface(c).writeReg(IccReg.ICC_IGRPEN1_EL1, 1, 0);
+  }
+  g.setSpiLine(40, true);
+  g.cpuInterface(1).readReg(IccReg.ICC_IAR1_EL1);
+  g.cpuInterface(1).writeReg(IccReg.ICC_SGI1R_EL1, (3 << 24) | 1, 0);
+  g.setPpiLine(0, 27, true);
+  return g;
 }
 
 function exploreChooser(): ExploreChooser {
@@ -283,6 +318,7 @@ export function targetRig(policy: string): Rig {
     seeded: new SeededChooser(SEED),
     scripted: new ScriptedChooser(SCRIPT),
     explore: exploreChooser(),
+    gicV3: newGicV3(),
   };
 }
 
@@ -320,5 +356,6 @@ export function constructedRig(policy: string): Rig {
     seeded: new SeededChooser(SEED),
     scripted: new ScriptedChooser(SCRIPT),
     explore: exploreChooser(),
+    gicV3: newGicV3(),
   };
 }
