@@ -7,7 +7,6 @@
 import { assemble } from '../../src/hw/cpu/asm/index.ts';
 import { Board, DEFAULT_BOARD } from '../../src/hw/board/board.ts';
 import { GicV3 } from '../../src/hw/gic/v3/gic-v3.ts';
-import { IccReg } from '../../src/hw/gic/v3/sysreg-encodings.ts';
 import type { GuestCpu, GuestPort } from '../../src/hw/cpu/guest-port.ts';
 import { MMIO_BUS_FAULT, SYSREG_UNDEFINED } from '../../src/hw/cpu/guest-port.ts';
 import { createVm, type KvmResult, type KvmVm } from '../../src/hyp/api/index.ts';
@@ -21,6 +20,8 @@ import { ReferenceMachine } from '../../src/reference/machine.ts';
 import { ScriptedChooser, SeededChooser } from '../../src/sim/choice.ts';
 import { ExploreChooser } from '../../src/explore/choice-tree.ts';
 import type { Saveable } from '../../src/sim/saveable.ts';
+import { VirtCpuInterfaceV3 } from '../../src/hw/gic/v3/virt-cpu-interface-v3.ts';
+import { IccReg, IchReg } from '../../src/hw/gic/v3/sysreg-encodings.ts';
 import { NULL_SINK } from '../../src/sim/trace/sink.ts';
 
 /** One machine of the test configuration, and the standalone blocks (choosers) next to it. */
@@ -42,6 +43,8 @@ export interface Rig {
   readonly explore: ExploreChooser;
   /** a GICv3 (src/hw/gic/v3), driven through its registers */
   readonly gicV3: GicV3;
+  /** a standalone GICv3 virtual CPU interface (until a GICv3 board holds them) */
+  readonly vcifV3: VirtCpuInterfaceV3;
 }
 
 export interface SaveableCase {
@@ -69,6 +72,7 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'DistributorV3', pick: (r) => [r.gicV3.dist] },
   { cls: 'Redistributor', pick: (r) => r.gicV3.redists },
   { cls: 'CpuInterfaceV3', pick: (r) => r.gicV3.redists.map((_, i) => r.gicV3.cpuInterface(i)) },
+  { cls: 'VirtCpuInterfaceV3', pick: (r) => [r.vcifV3] },
   { cls: 'GenericTimer', pick: (r) => r.board.timers },
   { cls: 'Pl011', pick: (r) => [r.board.uart] },
   { cls: 'Pl031', pick: (r) => [r.board.rtc] },
@@ -272,7 +276,17 @@ export function drivenRig(policy: string): Rig {
     scripted.choose('test', 3);
     explore.choose('test', 3);
   }
-  return { vm: kvm.vm, other, ref, board: kvm.vm.board, seeded, scripted, explore, gicV3: drivenGicV3() };
+  return {
+    vm: kvm.vm,
+    other,
+    ref,
+    board: kvm.vm.board,
+    seeded,
+    scripted,
+    explore,
+    gicV3: drivenGicV3(),
+    vcifV3: drivenVcifV3(),
+  };
 }
 
 function newGicV3(): GicV3 {
@@ -301,6 +315,27 @@ function drivenGicV3(): GicV3 {
   return g;
 }
 
+function vcifV3(): VirtCpuInterfaceV3 {
+  return new VirtCpuInterfaceV3({
+    cpu: 0,
+    nLR: 4,
+    clock: { now: 0 },
+    trace: NULL_SINK,
+    phys: { deactivatePhysical: () => {} },
+  });
+}
+
+/** An LR pending, one acknowledged (active, AP1R0 bit), En and a VMCR set. */
+function drivenVcifV3(): VirtCpuInterfaceV3 {
+  const v = vcifV3();
+  v.writeIch(IchReg.ICH_HCR_EL2, 1);
+  v.writeIch(IchReg.ICH_VMCR_EL2, 0xf0000003);
+  v.writeLr(0, 27, 0x7020001b); // pending, Group 1, HW, priority 0x20
+  v.writeLr(1, 40, 0x50100200); // pending, Group 1, EOI, priority 0x10
+  v.readIcv(IccReg.ICC_IAR1_EL1);
+  return v;
+}
+
 function exploreChooser(): ExploreChooser {
   const c = new ExploreChooser();
   c.begin(SCRIPT);
@@ -319,6 +354,7 @@ export function targetRig(policy: string): Rig {
     scripted: new ScriptedChooser(SCRIPT),
     explore: exploreChooser(),
     gicV3: newGicV3(),
+    vcifV3: vcifV3(),
   };
 }
 
@@ -357,5 +393,6 @@ export function constructedRig(policy: string): Rig {
     scripted: new ScriptedChooser(SCRIPT),
     explore: exploreChooser(),
     gicV3: newGicV3(),
+    vcifV3: vcifV3(),
   };
 }
