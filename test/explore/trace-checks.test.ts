@@ -53,6 +53,42 @@ describe('physActiveAfterSync with vcpus on other physical cpus', () => {
     assert.deepEqual(physActiveAfterSync(other), []);
   });
 
+  it('two vcpus time-sharing pcpu 0: a sync ends at the next record of the other vcpu there, not at its own next entry', () => {
+    const timerReg = (t: number, pcpu: number): TraceRecord => ({
+      kind: 'reg',
+      t,
+      cpu: pcpu,
+      block: 'timer',
+      reg: 'CNTV_CTL_EL0',
+      op: 'w',
+      value: '0x1',
+    });
+    // vcpu 1's sync clears the physical state; vcpu 0 is loaded and runs;
+    // later vcpu 1's flush sets it again (the guest's LR holds it) before
+    // vcpu 1's next record, its entry (explore timeshare-timers under
+    // linux-4.2 and linux-7.0 reported this as a violation)
+    const yielded = [
+      guest(1, 1, 0),
+      phys(2, 0, true),
+      hyp(3, 1),
+      sync(3, 1),
+      phys(3, 0, false),
+      timerReg(3, 0),
+      guest(3, 0, 0),
+      hyp(9, 0),
+      sync(9, 0),
+      phys(9, 0, true),
+      guest(9, 1, 0),
+    ];
+    assert.deepEqual(physActiveAfterSync(yielded), []);
+    // a sync that leaves it active is still one, when the other vcpu's first record ends it
+    const left = [guest(1, 1, 0), phys(2, 0, true), hyp(3, 1), sync(3, 1), timerReg(3, 0), guest(3, 0, 0)];
+    const v = physActiveAfterSync(left);
+    assert.equal(v.length, 1);
+    assert.equal(v[0].cpu, 1);
+    assert.equal(v[0].index, 4, 'ended by the timer register load on pcpu 0');
+  });
+
   it('the library scenarios that migrate and time-share hold it under linux-7.0', () => {
     for (const name of ['timer-migrate.yaml', 'timeshare-timers.yaml', 'preempt-between-syncs.yaml']) {
       const s = loadScenarioFile(fileURLToPath(new URL(`../../scenarios/${name}`, import.meta.url)));

@@ -63,6 +63,8 @@ export class Scheduler implements Saveable<SchedulerState> {
   private stopRequested = false;
   /** the cpu inside step(), or -1 */
   private current = -1;
+  /** wake-ups of another cpu made from inside a step (woken()), to tell a step that handed its cpu on */
+  private wakesInStep = 0;
   private retiredTotal = 0;
   private exceptionsTotal = 0;
   private guestCyclesTotal = 0;
@@ -130,6 +132,7 @@ export class Scheduler implements Saveable<SchedulerState> {
     const now =
       this.current >= 0 ? this.localCycles(this.current) : this.ratio.ticksToCycles(this.kernel.now);
     if (this.cycles[i] < now) this.cycles[i] = now;
+    if (this.current >= 0 && this.current !== i) this.wakesInStep++;
   }
 
   /** End the run at the next opportunity (PSCI SYSTEM_OFF). */
@@ -210,10 +213,16 @@ export class Scheduler implements Saveable<SchedulerState> {
             this.stepWork[i] = cyclesBefore;
             this.inStep[i] = 1;
             this.current = i;
+            const wakes = this.wakesInStep;
             const used = cpu.step(budget);
             this.current = -1;
             this.inStep[i] = 0;
-            if (used > 0) {
+            // A step that consumed nothing but woke another cpu (a vcpu thread
+            // that exits and hands its physical cpu to a waiting one at
+            // preempt_enable()) made progress too: the woken cpu runs in this
+            // slice from the instant it was woken, or the clock would move on
+            // with nothing running until the next event.
+            if (used > 0 || this.wakesInStep !== wakes) {
               progressed = true;
               progressedAny = true;
             }

@@ -114,6 +114,35 @@ describe('Scheduler', () => {
     assert.equal(s.retired, 5);
   });
 
+  it('a step that consumes nothing but hands the cpu to another (a time-shared vcpu thread yielding at its exit) lets that one run at once', () => {
+    // Cpu 1 holds a shared physical cpu; at tick 10 (a host tick, a kernel
+    // event) it exits and yields to cpu 0 (earlier in the slice's order)
+    // without consuming a cycle, as a vcpu exit with zero costs does: cpu 0
+    // must run from tick 10, not from the next kernel event at tick 50.
+    const k = new Kernel();
+    let tick = false;
+    k.schedule(k.createEvent('tick', { onEvent: () => (tick = true) }), 10);
+    k.schedule(k.createEvent('next', { onEvent: () => {} }), 50);
+    let s!: Scheduler;
+    let holder = 1;
+    const waiter = new FakeCpu();
+    const yielder = new FakeCpu((self, budget) => {
+      if (tick) {
+        holder = 0;
+        s.woken(0);
+        return 0;
+      }
+      self.retiredCount += budget;
+      return budget;
+    });
+    waiter.runnable = () => holder === 0;
+    yielder.runnable = () => holder === 1;
+    s = new Scheduler(k, RATIO, new SeededChooser(1), [waiter, yielder]);
+    s.run(60);
+    assert.equal(waiter.budgets[0], 40 * 16, 'cpu 0 ran from tick 10 to the event at 50');
+    assert.equal(waiter.retiredCount, 50 * 16);
+  });
+
   it('is deterministic for a given seed', () => {
     const run = (seed: number) => {
       const k = new Kernel();

@@ -59,6 +59,33 @@ describe('vcpu threads time-sharing physical cpus', () => {
       assert.equal(m?.board.gic.isActive(0, 27), false, 'PPI 27 of the shared cpu ends inactive');
     });
 
+  it('the shared cpu never idles while a thread waits for it: an exit that yields is followed by the other entry at once', () => {
+    // With zero exit and entry costs, every exit of one vcpu (all of them
+    // yield to the other, which spins) is followed by an entry on the cpu at
+    // the same tick; the scheduler once let a step that consumed nothing but
+    // handed the cpu on end its pass, so the cpu stayed idle until the next
+    // kernel event and the waiting vcpu, entering at a host tick, was kicked
+    // out before its first instruction (a lost interrupt in the explorer).
+    for (const forced of [
+      '',
+      'host:\n  - after: { vcpu: 0, address: "0x40080040", hit: 1 }\n    exit: host\n',
+    ])
+      for (const policy of ['linux-7.0', 'linux-4.2']) {
+        const s = load('timeshare-timers.yaml', (t) => t.replace('expect:', `${forced}expect:`));
+        const sink = new MemorySink();
+        const r = runScenario(s, { policy, trace: sink });
+        assert.ok(r.passed, `${policy} ${forced}`);
+        const moves = sink.records.filter((x) => x.kind === 'vcpu');
+        const idle: string[] = [];
+        moves.forEach((x, i) => {
+          const next = moves[i + 1];
+          if (x.state === 'hyp' && next !== undefined && next.t !== x.t)
+            idle.push(`t=${x.t}: vcpu${x.cpu} left (${x.reason}); next entry t=${next.t}`);
+        });
+        assert.deepEqual(idle, [], `${policy} ${forced}`);
+      }
+  });
+
   it('SGIs between two vcpus on one cpu (the receiver blocked in WFI gets the cpu when the sender blocks)', () => {
     for (const name of ['sgi-ping-pong.yaml', 'sgi-two-vcpus.yaml', 'sgi-cpu-on.yaml'])
       for (const policy of GENERATION_KEYS) {
