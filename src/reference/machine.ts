@@ -2,16 +2,18 @@
 // guest's GICC accesses reach the physical CPU interface, its timer
 // accesses the hardware timer, WFI waits for the GIC's IRQ output, and PSCI
 // is answered by firmware. It defines "what hardware would do" for the
-// divergence checks of DESIGN.md.
+// divergence checks of DESIGN.md. On a board with a GICv3 (`gic: 'v3'`) the
+// GICD and redistributor frames are the GicV3's, the GICC window is absent
+// (bus fault) and the cpu's ICC_* MRS/MSR reach its CPU interface.
 
 import type { Chooser } from '../sim/choice.ts';
 import { SeededChooser } from '../sim/choice.ts';
 import type { Saveable } from '../sim/saveable.ts';
-import type { SignalListener } from '../sim/signal.ts';
+import type { Signal, SignalListener } from '../sim/signal.ts';
 import { NULL_SINK, type TraceSink } from '../sim/trace/sink.ts';
 import { type AckEntry, AckLog } from '../hw/board/acks.ts';
 import { Board, type BoardConfig, type BoardState } from '../hw/board/board.ts';
-import { GuestWindow, guestWindowOf, windowBase } from '../hw/board/memory-map.ts';
+import { GuestWindow, guestWindowOf, inRegion, MEMMAP, windowBase } from '../hw/board/memory-map.ts';
 import {
   BoardPower,
   conduitCall,
@@ -32,6 +34,7 @@ import {
   type SysregTrap,
 } from '../hw/cpu/guest-port.ts';
 import { GICC_AIAR, GICC_IAR } from '../hw/gic/registers.ts';
+import { IccReg, iccRegOf } from '../hw/gic/v3/sysreg-encodings.ts';
 import type { MmioDevice } from '../hw/mmio.ts';
 import { pmuRegOf, type PmuReg } from '../hw/pmu/pmu-regs.ts';
 
@@ -72,7 +75,7 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
     this.waiting = new Array<boolean>(n).fill(false);
     this.power = new BoardPower(this.board, this, opts.startAll ?? false);
     for (let i = 0; i < n; i++) {
-      const cif = this.board.gic.cpuInterface(i);
+      const cif = this.cpuInterface(i);
       cif.irq.connect(this, (i << 1) | IRQ);
       cif.fiq.connect(this, (i << 1) | FIQ);
     }
@@ -100,8 +103,13 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
     }
   }
 
+  /** The physical CPU interface of cpu `i` (GICv2 GICC, or the GICv3 ICC registers): its IRQ and FIQ outputs. */
+  private cpuInterface(i: number): { readonly irq: Signal; readonly fiq: Signal } {
+    return this.board.gicV3?.cpuInterface(i) ?? this.board.gic.cpuInterface(i);
+  }
+
   private interruptAsserted(i: number): boolean {
-    const cif = this.board.gic.cpuInterface(i);
+    const cif = this.cpuInterface(i);
     return cif.irq.level || cif.fiq.level;
   }
 
@@ -129,8 +137,11 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
 
   mmioRead(cpu: GuestCpu, pa: number, size: 1 | 2 | 4): number {
     this.scheduler.syncTo(cpu.index);
+    const v3 = this.board.gicV3;
+    if (v3 !== undefined && inRegion(MEMMAP.GICR, pa))
+      return v3.gicr.read(pa - MEMMAP.GICR.base, size, cpu.index);
     const w = guestWindowOf(pa);
-    if (w === GuestWindow.None) return MMIO_BUS_FAULT;
+    if (w === GuestWindow.None || (v3 !== undefined && w === GuestWindow.GICC)) return MMIO_BUS_FAULT;
     const off = pa - windowBase(w);
     const v = this.device(w, cpu.index).read(off, size, cpu.index);
     if (w === GuestWindow.GICC && (off === GICC_IAR || off === GICC_AIAR) && size === 4)
@@ -140,23 +151,54 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
 
   mmioWrite(cpu: GuestCpu, pa: number, size: 1 | 2 | 4, value: number): number {
     this.scheduler.syncTo(cpu.index);
+    const v3 = this.board.gicV3;
+    if (v3 !== undefined && inRegion(MEMMAP.GICR, pa)) {
+      v3.gicr.write(pa - MEMMAP.GICR.base, size, value, cpu.index);
+      return MMIO_OK;
+    }
     const w = guestWindowOf(pa);
-    if (w === GuestWindow.None) return MMIO_BUS_FAULT;
+    if (w === GuestWindow.None || (v3 !== undefined && w === GuestWindow.GICC)) return MMIO_BUS_FAULT;
     this.device(w, cpu.index).write(pa - windowBase(w), size, value, cpu.index);
     return MMIO_OK;
   }
 
   /** The hardware frame behind a window, as `cpu` reaches it (no hypervisor: GICC is the physical CPU interface). */
   private device(w: GuestWindow, cpu: number): MmioDevice {
-    const gic = this.board.gic;
-    return w === GuestWindow.GICD
-      ? gic.gicd
-      : w === GuestWindow.GICC
-        ? gic.gicc(cpu)
-        : this.board.userDevice(w);
+    if (w === GuestWindow.GICD) return this.board.gicV3?.gicd ?? this.board.gic.gicd;
+    return w === GuestWindow.GICC ? this.board.gic.gicc(cpu) : this.board.userDevice(w);
+  }
+
+  /**
+   * MRS of an ICC_* register on a GICv3 board: the cpu's CPU interface
+   * (IAR reads are logged as GICC_IAR reads are); undefined: not an ICC
+   * register here (a GICv2 board has none: UNDEFINED like any unknown one).
+   */
+  private iccRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap | undefined {
+    const v3 = this.board.gicV3;
+    const reg = v3 === undefined ? undefined : iccRegOf(encoding);
+    if (v3 === undefined || reg === undefined) return undefined;
+    this.scheduler.syncTo(cpu.index);
+    const v = v3.cpuInterface(cpu.index).readReg(reg);
+    if (v === undefined) return SYSREG_UNDEFINED;
+    if (reg === IccReg.ICC_IAR1_EL1 || reg === IccReg.ICC_IAR0_EL1)
+      this.acks.record(this.board.kernel.now, this.scheduler.localCycles(cpu.index), cpu.index, v, cpu.pc);
+    return BigInt(v);
+  }
+
+  /** MSR of an ICC_* register on a GICv3 board; null: not one. */
+  private iccWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined | null {
+    const v3 = this.board.gicV3;
+    const reg = v3 === undefined ? undefined : iccRegOf(encoding);
+    if (v3 === undefined || reg === undefined) return null;
+    this.scheduler.syncTo(cpu.index);
+    const lo = Number(BigInt.asUintN(32, value));
+    const hi = Number(BigInt.asUintN(32, value >> 32n));
+    return v3.cpuInterface(cpu.index).writeReg(reg, lo, hi) ? undefined : SYSREG_UNDEFINED;
   }
 
   sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {
+    const icc = this.iccRead(cpu, encoding);
+    if (icc !== undefined) return icc;
     const p = pmuRegOf(encoding);
     if (p >= 0) {
       const pmu = this.board.pmus[cpu.index];
@@ -174,6 +216,8 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
   }
 
   sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {
+    const icc = this.iccWrite(cpu, encoding, value);
+    if (icc !== null) return icc;
     const p = pmuRegOf(encoding);
     if (p >= 0) {
       const pmu = this.board.pmus[cpu.index];

@@ -1,5 +1,6 @@
 // The hardware of a vgicsim machine, wired as QEMU's `virt` board: RAM, a
-// GICv2 with the virtualization extensions, the generic timer of every cpu
+// GICv2 with the virtualization extensions (or, with `gic: 'v3'`, a GICv3
+// as QEMU's gic-version=3: board.gicV3), the generic timer of every cpu
 // (outputs on PPIs 27/30/26), a PL011 on SPI 33, and the cpus. The board
 // does not decide what a cpu's accesses do: the machine built on it (the
 // bare-metal reference, or a hypervisor) supplies the GuestPort and the
@@ -18,10 +19,12 @@ import { DEFAULT_RTC_START, Pl031 } from '../devices/pl031.ts';
 import { lineArg } from '../gic/distributor.ts';
 import { GicV2 } from '../gic/gic.ts';
 import { PPI } from '../gic/intid.ts';
+import { GicV3 } from '../gic/v3/gic-v3.ts';
 import { GuestRam } from '../mem/guest-ram.ts';
 import { SystemCounter } from '../timer/counter.ts';
 import { GenericTimer } from '../timer/timer.ts';
 import type { MmioDevice } from '../mmio.ts';
+import type { SignalListener } from '../../sim/signal.ts';
 import { Pmu } from '../pmu/pmu.ts';
 import type { Scheduler } from './scheduler.ts';
 import { SchedulerPmuClock } from './pmu-clock.ts';
@@ -43,7 +46,14 @@ export interface BoardConfig extends Clocking {
   readonly rtcStart?: number;
   /** The cpus have a PMUv3 (ID_AA64DFR0_EL1.PMUVer = 1, PMUIRQ on PPI 23); default true, as a Cortex-A57 */
   readonly pmu?: boolean;
+  /**
+   * The interrupt controller: 'v2' (default) a GICv2 with the virtualization
+   * extensions (board.gic); 'v3' a GICv3 (board.gicV3; board.gic is absent).
+   */
+  readonly gic?: GicVersion;
 }
+
+export type GicVersion = 'v2' | 'v3';
 
 export const DEFAULT_BOARD: BoardConfig = {
   cpus: 1,
@@ -59,7 +69,9 @@ export class Board implements Saveable<BoardState> {
   readonly ratio: ClockRatio;
   readonly ram: GuestRam;
   readonly decodeCache: DecodeCache;
-  readonly gic: GicV2;
+  /** the GICv3 of a `gic: 'v3'` board, else undefined */
+  readonly gicV3: GicV3 | undefined;
+  private readonly gicV2: GicV2 | undefined;
   readonly counter: SystemCounter;
   readonly timers: GenericTimer[] = [];
   readonly uart: Pl011;
@@ -78,17 +90,13 @@ export class Board implements Saveable<BoardState> {
     this.ram = new GuestRam(MEMMAP.RAM.base, config.ramSize);
     this.decodeCache = new DecodeCache(this.ram);
     const pcpus = config.pcpus ?? config.cpus;
-    this.gic = new GicV2({
-      cpus: pcpus,
-      spis: config.spis,
-      nLR: config.nLR,
-      clock: this.kernel,
-      trace,
-    });
+    const gicOpts = { cpus: pcpus, spis: config.spis, clock: this.kernel, trace };
+    this.gicV3 = config.gic === 'v3' ? new GicV3(gicOpts) : undefined;
+    this.gicV2 = config.gic === 'v3' ? undefined : new GicV2({ ...gicOpts, nLR: config.nLR });
     this.counter = new SystemCounter(this.kernel, config.counterHz);
+    const gicIn = this.gicLines;
     for (let i = 0; i < pcpus; i++) {
       const t = new GenericTimer({ counter: this.counter, cpu: i, trace });
-      const gicIn = this.gic.lineListener;
       t.cntv.output.connect(gicIn, lineArg(i, PPI.VIRT_TIMER));
       t.cntp.output.connect(gicIn, lineArg(i, PPI.PHYS_TIMER));
       t.cnthp.output.connect(gicIn, lineArg(i, PPI.HYP_TIMER));
@@ -102,18 +110,29 @@ export class Board implements Saveable<BoardState> {
         cpu.pmuVer = 1;
         const pmu = new Pmu({ kernel: this.kernel, name: `cpu${i}`, cpu: i, source: cpu, trace });
         // (a cpu beyond the physical ones, a time-shared vcpu, reaches no physical PPI)
-        if (i < pcpus) pmu.output.connect(this.gic.lineListener, lineArg(i, PPI.PMU));
+        if (i < pcpus) pmu.output.connect(gicIn, lineArg(i, PPI.PMU));
         this.pmus.push(pmu);
       }
     }
     this.uart = new Pl011();
-    this.uart.irq.connect(this.gic.lineListener, lineArg(0, UART_INTID));
+    this.uart.irq.connect(gicIn, lineArg(0, UART_INTID));
     this.rtc = new Pl031({
       kernel: this.kernel,
       ticksPerSecond: config.counterHz,
       start: config.rtcStart ?? DEFAULT_RTC_START,
     });
-    this.rtc.irq.connect(this.gic.lineListener, lineArg(0, RTC_INTID));
+    this.rtc.irq.connect(gicIn, lineArg(0, RTC_INTID));
+  }
+
+  /** The GICv2 (with the virtualization extensions) of a v2 board; a v3 board has none (it throws). */
+  get gic(): GicV2 {
+    if (this.gicV2 === undefined) throw new Error('this board has a GICv3 (board.gicV3), not a GICv2');
+    return this.gicV2;
+  }
+
+  /** The GIC's device inputs, whichever GIC the board has (connect with `lineArg(cpu, intid)`). */
+  get gicLines(): SignalListener {
+    return this.gicV3 ?? (this.gicV2 as GicV2).lineListener;
   }
 
   /** The machine's scheduler maps each cpu's cycles to time for its PMU's overflow events. */
@@ -135,7 +154,7 @@ export class Board implements Saveable<BoardState> {
       kernel: this.kernel.save(),
       chooser: this.chooser.save(),
       ram: this.ram.save(),
-      gic: this.gic.save(),
+      ...this.gicState('save'),
       timers: this.timers.map((t) => t.save()),
       uart: this.uart.save(),
       rtc: this.rtc.save(),
@@ -150,7 +169,14 @@ export class Board implements Saveable<BoardState> {
     this.kernel.restore(s.kernel);
     this.chooser.restore(s.chooser);
     this.ram.restore(s.ram);
-    this.gic.restore(s.gic);
+    if (this.gicV2 !== undefined) {
+      if (s.gic === undefined) throw new RangeError('board snapshot has no GICv2 state');
+      this.gicV2.restore(s.gic);
+    }
+    if (this.gicV3 !== undefined) {
+      if (s.gicV3 === undefined) throw new RangeError('board snapshot has no GICv3 state');
+      this.gicV3.restore(s.gicV3);
+    }
     s.timers.forEach((t, i) => {
       this.timers[i].restore(t);
     });
@@ -174,7 +200,7 @@ export class Board implements Saveable<BoardState> {
       kernel: this.kernel.defaultState(),
       chooser: this.chooser.defaultState(),
       ram: this.ram.defaultState(),
-      gic: this.gic.defaultState(),
+      ...this.gicState('defaultState'),
       timers: this.timers.map((t) => t.defaultState()),
       uart: this.uart.defaultState(),
       rtc: this.rtc.defaultState(),
@@ -186,6 +212,12 @@ export class Board implements Saveable<BoardState> {
   reset(): void {
     this.restore(this.defaultState());
   }
+
+  /** The GIC's part of a BoardState: `gic` on a v2 board, `gicV3` on a v3 one. */
+  private gicState(how: 'save' | 'defaultState'): Pick<BoardState, 'gic' | 'gicV3'> {
+    if (this.gicV3 !== undefined) return { gicV3: this.gicV3[how]() };
+    return { gic: (this.gicV2 as GicV2)[how]() };
+  }
 }
 
 export interface BoardState {
@@ -193,7 +225,10 @@ export interface BoardState {
   readonly kernel: ReturnType<Kernel['save']>;
   readonly chooser: ReturnType<Chooser['save']>;
   readonly ram: ReturnType<GuestRam['save']>;
-  readonly gic: ReturnType<GicV2['save']>;
+  /** a v2 board's GIC */
+  readonly gic?: ReturnType<GicV2['save']>;
+  /** a v3 board's GIC */
+  readonly gicV3?: ReturnType<GicV3['save']>;
   readonly timers: ReturnType<GenericTimer['save']>[];
   readonly uart: ReturnType<Pl011['save']>;
   readonly rtc: ReturnType<Pl031['save']>;

@@ -18,6 +18,12 @@ export const MEMMAP = {
   GICH: { base: 0x0803_0000, size: 0x1_0000 },
   /** GIC virtual CPU interface as the hypervisor sees it */
   GICV: { base: 0x0804_0000, size: 0x1_0000 },
+  /**
+   * GICv3 redistributor region (gic-version=3 only; no GICC/GICH/GICV frames
+   * then): 128 KiB per cpu, sized as QEMU's VIRT_GIC_REDIST for 123 cpus.
+   * Not a GuestWindow: only a machine with a GICv3 decodes it.
+   */
+  GICR: { base: 0x080a_0000, size: 0x00f6_0000 },
   /** PL011 UART */
   UART: { base: 0x0900_0000, size: 0x1000 },
   /** PL031 RTC */

@@ -133,16 +133,16 @@ export class DistributorV3 implements Saveable<DistributorV3State> {
   }
 
   /**
-   * Reset: both groups disabled; every SPI disabled, Group 1 (as QEMU virt's
-   * GIC reset for a non-secure OS), priority 0, level-sensitive; IROUTER 0
-   * (cpu 0; the architecture leaves it UNKNOWN).
+   * Reset: both groups disabled; every SPI disabled, Group 0 (as QEMU virt's
+   * GICv3 and Arm's GICs), priority 0, level-sensitive; IROUTER 0 (cpu 0;
+   * the architecture leaves it UNKNOWN).
    */
   defaultState(): DistributorV3State {
     const n = this.spis.count;
     return {
       version: 1,
       ctlr: 0,
-      spis: this.spis.defaultState({ edge: () => 0, group: 1, enabled: 0 }),
+      spis: this.spis.defaultState({ edge: () => 0, group: 0, enabled: 0 }),
       irouterLo: new Array<number>(n).fill(0),
       irouterHi: new Array<number>(n).fill(0),
     };

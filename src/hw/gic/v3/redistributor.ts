@@ -84,14 +84,13 @@ export class Redistributor implements Saveable<RedistributorState> {
   }
 
   /**
-   * Reset (IMPLEMENTATION DEFINED values chosen as QEMU's virt, which resets
-   * a GIC without Security Extensions for a non-secure OS): every SGI and PPI
-   * disabled, Group 1, priority 0; SGIs edge-triggered (GICR_ICFGR0 is
+   * Reset (IMPLEMENTATION DEFINED values, as QEMU's virt with
+   * gic-version=3 has them): every SGI and PPI disabled, Group 0, priority 0; SGIs edge-triggered (GICR_ICFGR0 is
    * read-only), PPIs level-sensitive (GICR_ICFGR1 read-only here: the
    * timers drive level PPIs); ProcessorSleep = 1.
    */
   defaultState(): RedistributorState {
-    const irqs = this.irqs.defaultState({ edge: (i) => (i < SGI_COUNT ? 1 : 0), group: 1, enabled: 0 });
+    const irqs = this.irqs.defaultState({ edge: (i) => (i < SGI_COUNT ? 1 : 0), group: 0, enabled: 0 });
     return { version: 1, irqs, processorSleep: true };
   }
 

@@ -178,7 +178,7 @@ describe('GICv3 ICC_SGI1R_EL1 target lists', () => {
 
   it('SGI1R sets an SGI of either group; SGI0R and ASGI1R only Group 0 ones (DS = 1)', () => {
     const f = makeGicV3(1);
-    f.gic.redistributor(0).irqs.setGroup(9, 0);
+    f.gic.redistributor(0).irqs.setGroup(8, 1);
     f.msr(0, IccReg.ICC_SGI0R_EL1, (8 << 24) | 1);
     f.msr(0, IccReg.ICC_ASGI1R_EL1, (8 << 24) | 1);
     assert.equal(f.gic.isPending(0, 8), false, 'SGI 8 is Group 1');

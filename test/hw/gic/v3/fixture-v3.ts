@@ -20,7 +20,7 @@ export interface FixtureV3 {
   /** MRS / MSR of an ICC register by cpu */
   mrs(cpu: number, reg: IccReg): number | undefined;
   msr(cpu: number, reg: IccReg, lo: number, hi?: number): boolean;
-  /** GICR_WAKER.ProcessorSleep = 0, both groups on in GICD and the CPU interface, PMR 0xf8 */
+  /** as Linux starts: GICR_WAKER.ProcessorSleep = 0, every interrupt Group 1, both groups on, PMR 0xf8 */
   wakeAll(): void;
 }
 
@@ -42,8 +42,10 @@ export function makeGicV3(cpus = 2, spis = 64): FixtureV3 {
     msr: (cpu, reg, lo, hi = 0) => gic.cpuInterface(cpu).writeReg(reg, lo, hi),
     wakeAll: () => {
       f.wr(0, 3);
+      for (let o = 0x84; o < 0x100; o += 4) f.wr(o, 0xffff_ffff); // GICD_IGROUPR<n>
       for (let c = 0; c < cpus; c++) {
         f.rwr(c, GICR_WAKER, 0);
+        f.swr(c, 0x80, 0xffff_ffff); // GICR_IGROUPR0
         f.msr(c, IccReg.ICC_IGRPEN0_EL1, 1);
         f.msr(c, IccReg.ICC_IGRPEN1_EL1, 1);
         f.msr(c, IccReg.ICC_PMR_EL1, 0xff);

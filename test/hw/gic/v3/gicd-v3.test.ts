@@ -33,10 +33,10 @@ describe('GICv3 GICD: reset values and identification', () => {
     assert.deepEqual([0xfff0, 0xfff4, 0xfff8, 0xfffc].map(f.rd), [0x0d, 0xf0, 0x05, 0xb1]);
   });
 
-  it('SPIs reset disabled, Group 1, priority 0, level-sensitive, routed to Aff 0.0.0.0', () => {
+  it('SPIs reset disabled, Group 0, priority 0, level-sensitive, routed to Aff 0.0.0.0', () => {
     const f = makeGicV3();
     assert.equal(f.rd(R.GICD_ISENABLER + 4), 0);
-    assert.equal(f.rd(R.GICD_IGROUPR + 4), 0xffff_ffff);
+    assert.equal(f.rd(R.GICD_IGROUPR + 4), 0);
     assert.equal(f.rd(R.GICD_IPRIORITYR + SPI), 0);
     assert.equal(f.rd(R.GICD_ICFGR + 8), 0);
     assert.equal(f.rd(router(SPI)), 0);

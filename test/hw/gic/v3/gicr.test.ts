@@ -61,10 +61,10 @@ describe('GICv3 GICR RD_base', () => {
 });
 
 describe('GICv3 GICR SGI_base', () => {
-  it('reset: SGIs/PPIs disabled, Group 1, priority 0; ICFGR0 edge and ICFGR1 level, read-only', () => {
+  it('reset: SGIs/PPIs disabled, Group 0, priority 0; ICFGR0 edge and ICFGR1 level, read-only', () => {
     const f = makeGicV3();
     assert.equal(f.srd(0, G.GICR_ISENABLER0), 0);
-    assert.equal(f.srd(0, G.GICR_IGROUPR0), 0xffff_ffff);
+    assert.equal(f.srd(0, G.GICR_IGROUPR0), 0);
     assert.equal(f.srd(0, G.GICR_IPRIORITYR0), 0);
     assert.equal(f.srd(0, G.GICR_ICFGR0), 0xaaaa_aaaa);
     assert.equal(f.srd(0, G.GICR_ICFGR1), 0);
