@@ -1,11 +1,12 @@
 // The vgic as the rest of the hypervisor uses it: KVM's kvm_vgic_* entry
-// points over the queueing core (vgic.ts), the GICv2 LR backend
-// (vgic-v2.ts) and the GICD emulation (vgic-mmio-v2.ts).
+// points over the queueing core (vgic.ts), an LR backend (the GICv2 one,
+// vgic-v2.ts, or with `ichFrames` the GICv3 one, vgic-v3.ts) and the GICD
+// emulation (vgic-mmio-v2.ts).
 
 import type { Saveable } from '../../sim/saveable.ts';
 import type { AccessSize, MmioDevice } from '../../hw/mmio.ts';
 import type { IrqView, Trigger, VgicFacade, VgicSnapshot } from './facade.ts';
-import type { GichFrames } from './ports.ts';
+import type { GichFrames, IchFrames } from './ports.ts';
 import { type InjectResult, VgicCore, type VgicCoreOptions } from './vgic.ts';
 import { irqIsPending, VGIC_CONFIG_EDGE, VGIC_CONFIG_LEVEL } from './vgic-irq.ts';
 import { VgicDistMmio } from './vgic-mmio-v2.ts';
@@ -19,23 +20,33 @@ import {
   type VgicRegGroup,
 } from './vgic-uaccess.ts';
 import { VgicV2 } from './vgic-v2.ts';
+import { VgicV3 } from './vgic-v3.ts';
 import { GICV_DIR, GICV_FRAME_SIZE } from '../../hw/gic/virt-regs.ts';
 
 export interface VgicOptions extends VgicCoreOptions {
   readonly frames: GichFrames;
+  /**
+   * The physical cpus' GICv3 virtual CPU interfaces: when given, the GICv3
+   * LR backend (VgicV3) runs the vcpus instead of the GICv2 one, as KVM
+   * picks vgic-v3 on a GICv3 host (kvm_vgic_hyp_init).
+   */
+  readonly ichFrames?: IchFrames;
 }
 
 export class Vgic implements VgicFacade, Saveable<VgicState> {
   readonly design = 'new';
   readonly core: VgicCore;
   readonly v2: VgicV2;
+  /** the GICv3 LR backend, when built with `ichFrames` (then `v2` holds no vcpu) */
+  readonly v3: VgicV3 | null;
   /** the GICD frame as the guest sees it (trap-and-emulate); `cpu` of an access = the vcpu */
   readonly dist: VgicDistMmio;
 
   constructor(readonly opts: VgicOptions) {
     this.core = new VgicCore(opts.faults?.lostKick === true ? { ...opts, kicker: this.lossyKicker() } : opts);
     this.v2 = new VgicV2(this.core, opts.frames);
-    this.dist = new VgicDistMmio(this.core, this.v2);
+    this.v3 = opts.ichFrames === undefined ? null : new VgicV3(this.core, opts.ichFrames);
+    this.dist = new VgicDistMmio(this.core, this.v3 ?? this.v2);
   }
 
   /** The mutant `lost-kick` (faults.ts): kicks of a vcpu between its flush and its sync are dropped. */
@@ -43,9 +54,14 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
     const kicker = this.opts.kicker;
     return {
       kick: (vcpu: number) => {
-        if (!this.v2.cpus[vcpu].inGuest) kicker.kick(vcpu);
+        if (!this.inGuest(vcpu)) kicker.kick(vcpu);
       },
     };
+  }
+
+  /** Flushed and not yet synced (the LRs are live). */
+  private inGuest(vcpu: number): boolean {
+    return (this.v3 ?? this.v2).cpus[vcpu].inGuest;
   }
 
   get counters() {
@@ -125,27 +141,32 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
 
   /** kvm_vgic_load */
   vcpuLoad(vcpu: number, pcpu: number): void {
-    this.v2.load(vcpu, pcpu);
+    if (this.v3 !== null) this.v3.load(vcpu, pcpu);
+    else this.v2.load(vcpu, pcpu);
   }
 
   /** kvm_vgic_put */
   vcpuPut(vcpu: number): void {
-    this.v2.put(vcpu);
+    if (this.v3 !== null) this.v3.put(vcpu);
+    else this.v2.put(vcpu);
   }
 
   /** kvm_vgic_flush_hwstate: before entering the guest */
   flushHwstate(vcpu: number): void {
-    this.v2.flush(vcpu);
+    if (this.v3 !== null) this.v3.flush(vcpu);
+    else this.v2.flush(vcpu);
   }
 
   /** kvm_vgic_sync_hwstate: after the guest exits */
   syncHwstate(vcpu: number): void {
-    this.v2.sync(vcpu);
+    if (this.v3 !== null) this.v3.sync(vcpu);
+    else this.v2.sync(vcpu);
   }
 
   /** kvm_vgic_vcpu_pending_irq: may a vcpu blocked in WFI run? */
   pendingIrqFor(vcpu: number): boolean {
-    this.v2.vmcrSync(vcpu);
+    if (this.v3 !== null) this.v3.vmcrSync(vcpu);
+    else this.v2.vmcrSync(vcpu);
     return this.core.pendingIrq(vcpu);
   }
 
@@ -190,7 +211,7 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
 
   /** Userspace register access (today's KVM: unknown offsets RAZ/WI; see vgic-dist-uaccess.ts). */
   uaccess(group: VgicRegGroup, vcpu: number, offset: number, write: boolean, value: number): UaccessResult {
-    if (this.v2.cpus.some((b) => b.inGuest))
+    if ((this.v3 ?? this.v2).cpus.some((b) => b.inGuest))
       throw new RangeError('vgic uaccess while a vcpu is in the guest');
     if (group === 'dist') return distUaccess(this.core, this.dist, vcpu, offset, write, value);
     if (!isCpuifReg(offset)) return uaccessOk(0);
@@ -202,6 +223,7 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
   }
 
   save(): VgicState {
+    if (this.v3 !== null) throw new RangeError('save/restore of the vgic-v3 backend is not implemented');
     return saveVgic(this.core, this.v2, this.dist);
   }
 
@@ -231,10 +253,11 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
       );
     });
     c.cpus.forEach((cpu, v) => {
-      const b = this.v2.cpus[v];
+      const b = (this.v3 ?? this.v2).cpus[v];
       out.push(cpu.vmcr, cpu.apr, cpu.pcpu, b.loadedOn, b.inGuest ? 1 : 0, b.usedLrs, cpu.apList.length);
       for (const i of cpu.apList) out.push(i.intid);
-      for (let n = 0; n < b.usedLrs; n++) out.push(b.lrVal[n]);
+      const lrs = this.v3 !== null ? this.v3.cpus[v].lrHi : this.v2.cpus[v].lrVal;
+      for (let n = 0; n < b.usedLrs; n++) out.push(lrs[n]);
     });
     return out;
   }

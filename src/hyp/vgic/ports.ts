@@ -4,6 +4,7 @@
 
 import type { MmioDevice } from '../../hw/mmio.ts';
 import type { IntId } from '../../hw/gic/intid.ts';
+import type { IchReg } from '../../hw/gic/v3/sysreg-encodings.ts';
 
 /** The physical distributor's active state (KVM: irq_get/set_irqchip_state(IRQCHIP_STATE_ACTIVE)). */
 export interface PhysIrqChip {
@@ -29,4 +30,22 @@ export interface AckNotifier {
 /** The physical cpus' GICH frames; a vcpu loaded on pcpu p uses frames[p]. */
 export interface GichFrames {
   gich(pcpu: number): MmioDevice;
+}
+
+/**
+ * One physical cpu's GICv3 virtualization registers as the hypervisor
+ * accesses them with MRS/MSR (ICH_*_EL2; the LRs as two 32-bit halves, no
+ * BigInt on the per-exit path). src/hw/gic/v3's VirtCpuInterfaceV3 is one.
+ */
+export interface IchRegisters {
+  readIch(r: IchReg): number;
+  writeIch(r: IchReg, v: number): void;
+  readLrLo(n: number): number;
+  readLrHi(n: number): number;
+  writeLr(n: number, lo: number, hi: number): void;
+}
+
+/** The physical cpus' GICv3 virtual CPU interfaces; a vcpu loaded on pcpu p uses ich(p). */
+export interface IchFrames {
+  ich(pcpu: number): IchRegisters;
 }

@@ -59,7 +59,12 @@ import {
 import { getField, setField, testBit } from '../../sim/bits.ts';
 import type { VgicCore } from './vgic.ts';
 import { VgicMmioHandlers } from './vgic-mmio.ts';
-import type { VgicV2 } from './vgic-v2.ts';
+
+/** What halts the guest around an active-state access (VgicV2 or VgicV3: kvm_arm_halt_guest / kvm_arm_resume_guest). */
+export interface GuestHalter {
+  haltGuest(): void;
+  resumeGuest(): void;
+}
 
 /** KVM's IIDR: ProductID 'K' (0x4B), Revision 2 (groups configurable by the guest), Implementer 0x43B (Arm) */
 export const GICD_IIDR_VALUE = setField(
@@ -78,7 +83,7 @@ export const GICD_ICPIDR2_VALUE = setField(
 export class VgicDistMmio extends MmioTable {
   constructor(
     readonly core: VgicCore,
-    readonly v2: VgicV2,
+    readonly v2: GuestHalter,
   ) {
     super(vgicV2DistTable(core, v2), { nrIrqs: () => core.nrIrqs });
   }
@@ -92,7 +97,7 @@ export class VgicDistMmio extends MmioTable {
  * with it; counted in `halts`.
  * Save (`uread`) reads without halting: the vcpus are out of the guest.
  */
-export function haltingForSpis(r: MmioRegion, v2: VgicV2): MmioRegion {
+export function haltingForSpis(r: MmioRegion, v2: GuestHalter): MmioRegion {
   const { read, write } = r;
   return {
     ...r,
@@ -114,7 +119,7 @@ export function haltingForSpis(r: MmioRegion, v2: VgicV2): MmioRegion {
 }
 
 /** The GICv2 GICD table of the vgic (vgic_v2_dist_registers), sorted by offset. */
-export function vgicV2DistTable(core: VgicCore, v2: VgicV2): MmioRegion[] {
+export function vgicV2DistTable(core: VgicCore, v2: GuestHalter): MmioRegion[] {
   const h = new VgicMmioHandlers(core);
   const bits = (name: string, offset: number) => ({ name, offset, len: BITS_REG_SPAN, bitsPerIrq: 1 });
   const bytes = (name: string, offset: number) => ({

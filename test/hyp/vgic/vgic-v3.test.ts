@@ -1,0 +1,280 @@
+// KVM's vgic-v3 LR backend (vgic-v3.ts, vgic-v3-lr.ts) against the GICv3
+// virtual CPU interface model: LR values as KVM writes them, fold at sync,
+// the mapped-interrupt rules, load/put of VMCR and APRs, LR overflow.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import { IccReg, IchReg } from '../../../src/hw/gic/v3/sysreg-encodings.ts';
+import { MachineV3, SPURIOUS } from './helpers/machine-v3.ts';
+
+const VTIMER = 27;
+const HI_HW = 1 << 29;
+const HI_GROUP = 1 << 28;
+const HI_EOI = 1 << 9;
+const ST_PENDING = 1;
+const ST_ACTIVE = 2;
+
+describe('vgic-v3: LR values (vgic_v3_populate_lr)', () => {
+  it('an unmapped level SPI: vINTID, Group 1, 8-bit priority, EOI bit, pending', () => {
+    const m = new MachineV3().boot();
+    m.enable(40);
+    m.setPriority(40, 0xa0);
+    m.vgic.injectIrq(null, 40, true);
+    m.enter();
+    const v = m.vcifs[0];
+    assert.equal(v.readLrLo(0), 40);
+    const hi = v.readLrHi(0);
+    assert.equal(hi >>> 30, ST_PENDING);
+    assert.equal((hi >>> 16) & 0xff, 0xa0);
+    assert.ok(hi & HI_GROUP);
+    assert.ok(hi & HI_EOI);
+    assert.equal(hi & HI_HW, 0);
+    assert.equal(v.virq.level, true);
+  });
+
+  it('Group 0 (GICD_IGROUPR clear) has no Group bit and is the guest vFIQ', () => {
+    const m = new MachineV3().boot();
+    m.gicdWrite(0, 0x104, 1 << 8); // enable SPI 40, left Group 0
+    m.vgic.injectIrq(null, 40, true);
+    m.enter();
+    assert.equal(m.vcifs[0].readLrHi(0) & HI_GROUP, 0);
+    assert.equal(m.vcifs[0].vfiq.level, true);
+    assert.equal(m.iar(0, 1), SPURIOUS);
+    assert.equal(m.iar(0, 0), 40);
+  });
+
+  it('an SGI pended through GICD_SGIR is one LR, vINTID = the SGI, no source bits', () => {
+    const m = new MachineV3({ vcpus: 2 }).boot();
+    m.enable(3, 1);
+    m.gicdWrite(0, 0xf00, (1 << 16) | 3); // GICD_SGIR: SGI 3 to vcpu 1 from vcpu 0
+    m.gicdWrite(1, 0xf00, (2 << 24) | 3); // and from vcpu 1 to itself
+    m.enter(1);
+    const v = m.vcifs[1];
+    assert.equal(v.readLrLo(0), 3);
+    assert.equal(v.readLrHi(1) >>> 30, 0, 'one LR for both sources');
+    assert.equal(m.take(1), 3);
+    m.exit(1);
+    assert.equal(m.vgic.core.getIrq(1, 3)!.pendingLatch, false);
+  });
+});
+
+describe('vgic-v3: sync (vgic_v3_fold_lr_state)', () => {
+  it('EOI maintenance for an unmapped level SPI: counted, resamplers notified, re-pended while high', () => {
+    const m = new MachineV3().boot();
+    m.enable(40);
+    m.vgic.injectIrq(null, 40, true);
+    m.enter();
+    assert.equal(m.take(), 40);
+    assert.equal(m.vcifs[0].maintenance.level, true, 'ICH_MISR_EL2.EOI');
+    m.exit();
+    assert.equal(m.vgic.counters.eoiMaintenance, 1);
+    assert.deepEqual(m.acked, [40]);
+    assert.equal(m.vcifs[0].readLrHi(0), 0, 'sync clears the LRs');
+    m.enter();
+    assert.equal(m.lrState(0, 0), ST_PENDING, 'the line is still high');
+    m.vgic.injectIrq(null, 40, false);
+    m.cycle();
+    assert.equal(m.lrState(0, 0), 0);
+  });
+
+  it('acknowledged, not EOId: written back active, not pending', () => {
+    const m = new MachineV3().boot();
+    m.enable(40);
+    m.vgic.injectIrq(null, 40, true);
+    m.enter();
+    assert.equal(m.iar(), 40);
+    m.cycle();
+    assert.equal(m.lrState(0, 0), ST_ACTIVE);
+    assert.equal(m.vgic.core.getIrq(0, 40)!.active, true);
+    m.eoi(0, 40);
+    m.exit();
+    assert.equal(m.vgic.core.getIrq(0, 40)!.active, false);
+  });
+
+  it('an edge interrupt not yet acknowledged goes back to the latch', () => {
+    const m = new MachineV3().boot();
+    m.enable(41);
+    m.setEdge(41);
+    m.vgic.injectIrq(null, 41, true);
+    m.enter();
+    assert.equal(m.vgic.core.getIrq(0, 41)!.pendingLatch, false);
+    m.exit();
+    assert.equal(m.vgic.core.getIrq(0, 41)!.pendingLatch, true);
+  });
+});
+
+describe('vgic-v3: mapped interrupts (the seed rules)', () => {
+  function timer(): MachineV3 {
+    const m = new MachineV3().boot();
+    m.vgic.mapPhysIrq(0, VTIMER, VTIMER);
+    m.enable(VTIMER);
+    m.vgic.injectIrq(0, VTIMER, true);
+    return m;
+  }
+
+  it('flush writes HW + pINTID, no EOI bit, and sets the physical interrupt active', () => {
+    const m = timer();
+    m.enter();
+    const hi = m.vcifs[0].readLrHi(0);
+    assert.ok(hi & HI_HW);
+    assert.equal(hi & 0x1fff, VTIMER);
+    assert.equal(m.gic.isActive(0, VTIMER), true);
+  });
+
+  it('the guest EOI deactivates the physical interrupt; sync resamples the line', () => {
+    const m = timer();
+    m.enter();
+    assert.equal(m.take(), VTIMER);
+    assert.equal(m.gic.isActive(0, VTIMER), false, 'the HW LR forwarded the deactivation');
+    m.vgic.injectIrq(0, VTIMER, false);
+    m.exit();
+    m.enter();
+    assert.equal(m.lrState(0, 0), 0, 'line low: not re-injected');
+  });
+
+  it('still active at sync: physical active cleared, written back active only', () => {
+    const m = timer();
+    m.enter();
+    assert.equal(m.iar(), VTIMER);
+    m.exit();
+    assert.equal(m.gic.isActive(0, VTIMER), false);
+    m.enter();
+    assert.equal(m.lrState(0, 0), ST_ACTIVE, 'never pending+active with HW = 1');
+    assert.equal(m.gic.isActive(0, VTIMER), true);
+  });
+});
+
+describe('vgic-v3: load and put', () => {
+  it('ICH_VMCR_EL2 and both APRs follow the vcpu to another pcpu', () => {
+    const m = new MachineV3({ vcpus: 1, pcpus: 2 }).boot();
+    const other = m.vcifs[1];
+    m.enable(40);
+    m.vgic.injectIrq(null, 40, true);
+    m.icv(0, IccReg.ICC_BPR1_EL1, 5);
+    m.enter();
+    assert.equal(m.iar(), 40);
+    m.exit();
+    m.vgic.vcpuPut(0);
+    assert.equal(m.vcifs[0].readIch(IchReg.ICH_HCR_EL2), 0, 'disabled on put');
+    m.vgic.vcpuLoad(0, 1);
+    assert.equal(other.readIcv(IccReg.ICC_BPR1_EL1), 5);
+    assert.equal(other.readIcv(IccReg.ICC_PMR_EL1), 0xf8);
+    assert.equal(other.readIch(IchReg.ICH_AP1R0_EL2), 1, 'priority 0 active');
+    assert.equal(other.readIch(IchReg.ICH_HCR_EL2) & 1, 1);
+    m.enter();
+    assert.equal(other.readLrHi(0) >>> 30, ST_ACTIVE);
+    other.writeIcv(IccReg.ICC_EOIR1_EL1, 40);
+    assert.equal(other.readIcv(IccReg.ICC_RPR_EL1), 0xff);
+  });
+
+  it('the WFI predicate reads the v3 VMCR (VPMR)', () => {
+    const m = new MachineV3().boot();
+    m.enable(40);
+    m.setPriority(40, 0x80);
+    m.vgic.injectIrq(null, 40, true);
+    m.icv(0, IccReg.ICC_PMR_EL1, 0x80);
+    assert.equal(m.vgic.pendingIrqFor(0), false, 'masked by the PMR');
+    m.icv(0, IccReg.ICC_PMR_EL1, 0x88);
+    assert.equal(m.vgic.pendingIrqFor(0), true);
+  });
+});
+
+describe('vgic-v3: LR overflow', () => {
+  it('more pending than LRs: UIE; the rest is delivered after the underflow exit', () => {
+    const m = new MachineV3({ nLR: 2 }).boot();
+    for (const id of [40, 41, 42]) {
+      m.enable(id);
+      m.setEdge(id);
+      m.vgic.injectIrq(null, id, true);
+    }
+    m.enter();
+    assert.equal(m.vcifs[0].readIch(IchReg.ICH_HCR_EL2) & 2, 2, 'UIE');
+    assert.equal(m.take(), 40);
+    assert.equal(m.vcifs[0].maintenance.level, true, 'one valid LR left: underflow');
+    m.cycle();
+    assert.deepEqual([m.take(), m.take(), m.take()], [41, 42, SPURIOUS]);
+    assert.equal(m.vgic.counters.underflows, 1);
+  });
+
+  it('an active interrupt outside the LRs: LRENPIE + TDIR, its EOI seen through EOIcount', () => {
+    const m = new MachineV3({ nLR: 2 }).boot();
+    for (const id of [40, 41, 42]) {
+      m.enable(id);
+      m.setEdge(id);
+      m.setPriority(id, 0x80 - 0x10 * (id - 40));
+    }
+    m.vgic.injectIrq(null, 40, true);
+    m.enter();
+    assert.equal(m.iar(), 40); // 40 active (priority 0x80)
+    m.vgic.injectIrq(null, 41, true);
+    m.vgic.injectIrq(null, 42, true);
+    m.cycle(); // 42 (0x60) and 41 (0x70) preempt 0x80: they take both LRs, 40 waits outside
+    const hcr = m.vcifs[0].readIch(IchReg.ICH_HCR_EL2);
+    assert.equal(hcr & ((1 << 2) | (1 << 14)), (1 << 2) | (1 << 14), 'LRENPIE and TDIR');
+    assert.equal(m.vgic.v3!.trapsDir(0), true);
+    assert.equal(m.take(), 42);
+    assert.equal(m.take(), 41);
+    m.eoi(0, 40); // in no LR: EOIcount
+    assert.equal(m.vcifs[0].readIch(IchReg.ICH_HCR_EL2) >>> 27, 1);
+    m.exit();
+    assert.equal(m.vgic.core.getIrq(0, 40)!.active, false);
+    assert.equal(m.vgic.counters.eoiCountDeactivations, 1);
+  });
+
+  it('EOImode 1: the trapped ICV_DIR_EL1 deactivates the interrupt outside the LRs', () => {
+    const m = new MachineV3({ nLR: 1 }).boot();
+    m.icv(0, IccReg.ICC_CTLR_EL1, 2); // EOImode
+    for (const id of [40, 41]) {
+      m.enable(id);
+      m.setEdge(id);
+      m.setPriority(id, id === 40 ? 0x80 : 0x40);
+    }
+    m.vgic.injectIrq(null, 40, true);
+    m.enter();
+    assert.equal(m.iar(), 40);
+    m.eoi(0, 40); // priority drop only
+    m.vgic.injectIrq(null, 41, true);
+    m.cycle();
+    assert.equal(m.vcifs[0].readLrLo(0), 41, 'the pending one gets the only LR');
+    assert.equal(m.vcifs[0].trapsToEl2(IccReg.ICC_DIR_EL1, true), true);
+    m.exit(); // the trapped DIR's exit
+    m.vgic.v3!.deactivateTrapped(0, 40);
+    assert.equal(m.vgic.core.getIrq(0, 40)!.active, false);
+    assert.equal(m.vgic.counters.dirTraps, 1);
+  });
+});
+
+describe('vgic-v3: invariants', () => {
+  it('after every sync the LRs are clear and no mapped interrupt keeps its physical active state', () => {
+    const step = fc.constantFrom('inject-hi', 'inject-lo', 'spi-hi', 'spi-lo', 'iar', 'eoi', 'cycle');
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), (steps) => {
+        const m = new MachineV3({ nLR: 2 }).boot();
+        m.vgic.mapPhysIrq(0, VTIMER, VTIMER);
+        m.enable(VTIMER);
+        m.enable(40);
+        const taken: number[] = [];
+        m.enter();
+        for (const s of steps) {
+          if (s === 'inject-hi' || s === 'inject-lo') m.vgic.injectIrq(0, VTIMER, s === 'inject-hi');
+          else if (s === 'spi-hi' || s === 'spi-lo') m.vgic.injectIrq(null, 40, s === 'spi-hi');
+          else if (s === 'iar') {
+            const id = m.iar();
+            if (id !== SPURIOUS) taken.push(id);
+          } else if (s === 'eoi') {
+            const id = taken.pop();
+            if (id !== undefined) m.eoi(0, id);
+          } else {
+            m.exit();
+            for (let n = 0; n < 2; n++) assert.equal(m.vcifs[0].readLr64(n), 0n);
+            assert.equal(m.gic.isActive(0, VTIMER), false);
+            m.enter();
+            const ids = [0, 1].filter((n) => m.lrState(0, n) !== 0).map((n) => m.vcifs[0].readLrLo(n));
+            assert.equal(new Set(ids).size, ids.length, 'an INTID in two LRs');
+          }
+        }
+      }),
+    );
+  });
+});
