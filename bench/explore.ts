@@ -16,7 +16,18 @@ const CASES: { file: string; generation: string; bound: number }[] = [
   { file: 'test/fixtures/explore/no-irq.yaml', generation: 'linux-4.2', bound: 4 },
 ];
 
-export function exploreBench(): void {
+export interface ExploreRow {
+  readonly scenario: string;
+  readonly states: number;
+  readonly 'runs executed': number;
+  readonly merged: number;
+  readonly seconds: string;
+  readonly 'states/s': number;
+  readonly 'runs/s': number;
+  readonly 'first counterexample ms': string;
+}
+
+export function exploreBench(print = true): ExploreRow[] {
   const rows = CASES.map((c) => {
     const s = loadScenarioFile(c.file);
     explore(s, c.generation, { bound: 0 }); // warm up (JIT, decode cache of a first machine)
@@ -48,7 +59,8 @@ export function exploreBench(): void {
       'first counterexample ms': Number.isNaN(first) ? '-' : first.toFixed(0),
     };
   });
-  console.table(rows);
+  if (print) console.table(rows);
+  return rows;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) exploreBench();

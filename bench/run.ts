@@ -1,94 +1,152 @@
-// `npm run bench`: guest instructions per host second of the AArch64
-// interpreter on small guest loops (tinybench), whole machines (machine.ts),
-// the explorer (explore.ts: states/s, time to the first counterexample),
-// and the Linux busybox boot against QEMU (linux.ts; when the fetch-linux
-// cache exists). `npm run bench -- --linux` runs only the Linux boot.
-// Prints results, exits 0.
+// `npm run bench` (issue 16): vgicsim against QEMU, side by side, as whole
+// processes on the same guests:
+//   loop    a tight add/subs/b.ne loop of 1 G guest instructions, no exits
+//   ticks   a timer tick storm: 200,000 interrupts, WFI between
+//   sysreg  a kvm-unit-tests-style loop on trapped CNTP_* and counter reads
+//   linux   the busybox boot of scenarios/linux/linux-busybox.yaml (when
+//           `npm run fetch-linux` filled .cache/linux)
+//   explore the explorer's states/s (in process; QEMU has no counterpart)
+// The bare-metal guests (guests.ts) are ELFs built by vgicsim's assembler:
+//   vgicsim: node bin/vgicsim.mjs qemu -M virt,gic-version=2 -cpu max -nographic -kernel x.elf
+//   QEMU:    qemu-system-aarch64 -M virt,gic-version=2 -cpu max -icount shift=0,sleep=off -nographic -kernel x.elf
+// (vgicsim's time is virtual: -icount shift=0,sleep=off is QEMU's closest
+// mode, one instruction per ns and idle time skipped.) The Linux boot is
+// `vgicsim run` of the scenario against plain TCG QEMU with the same Image,
+// initrd and RAM (test/linux/guest.ts; the guest's `sleep 1` runs in real
+// time there). Each pair runs alternately, the median of several runs with
+// min and max. Writes bench/RESULTS.md and bench/results.json (--quick:
+// out/bench/, smaller guests). Without qemu-system-aarch64 or the Linux
+// cache it says so and times vgicsim alone; it always exits 0.
+//
+//   npm run bench [-- --quick] [--runs N] [--only loop,ticks,sysreg,linux,explore] [--dist]
+//   npm run bench -- --micro     the in-process micro benchmarks (micro.ts)
+//
+// --dist runs the built command (dist/, `npm run build`) instead of the
+// sources through tsx, which is what a checkout's bin/vgicsim.mjs does.
 
-import { Bench } from 'tinybench';
-import { assemble } from '../src/hw/cpu/asm/index.ts';
-import { Cpu } from '../src/hw/cpu/cpu.ts';
-import { type GuestPort, MMIO_BUS_FAULT, SYSREG_UNDEFINED } from '../src/hw/cpu/guest-port.ts';
-import { GuestRam } from '../src/hw/mem/guest-ram.ts';
-import { linuxBench } from './linux.ts';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cacheProblem, INITRD, KERNEL, QEMU, qemuArgs, SCENARIOS } from '../test/linux/guest.ts';
 import { exploreBench } from './explore.ts';
-import { machineBench } from './machine.ts';
+import { type BenchGuest, guestElf, loopGuest, sysregGuest, tickGuest } from './guests.ts';
+import { type Command, timePair } from './pairs.ts';
+import { type BenchResult, environment, type Results, writeResults } from './results.ts';
 
-const NULL_PORT: GuestPort = {
-  mmioRead: () => MMIO_BUS_FAULT,
-  mmioWrite: () => MMIO_BUS_FAULT,
-  sysregRead: () => SYSREG_UNDEFINED,
-  sysregWrite: () => SYSREG_UNDEFINED,
-};
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const argv = process.argv.slice(2);
 
-const GUESTS: Record<string, string> = {
-  'alu-branch loop': `
-_start: mov x0, #0
-        mov x2, #0
-        movz x1, #0xffff
-        movk x1, #0x7fff, lsl #16
-loop:   add x2, x2, x0
-        eor x3, x2, x0, lsl #3
-        add x0, x0, #1
-        cmp x0, x1
-        b.ne loop
-        hvc #0
-`,
-  'load/store loop': `
-_start: adr x5, buf
-        mov x0, #0
-        movz x1, #0xffff
-        movk x1, #0x7fff, lsl #16
-loop:   and x4, x0, #0xff
-        ldr x2, [x5, x4, lsl #3]
-        add x2, x2, x0
-        str x2, [x5, x4, lsl #3]
-        ldp x6, x7, [x5, #16]
-        add x0, x0, #1
-        cmp x0, x1
-        b.ne loop
-        hvc #0
-        .balign 4096
-buf:    .skip 4096
-`,
-};
-
-if (process.argv.includes('--explore')) {
-  exploreBench();
+if (argv.includes('--micro')) {
+  const { microBench } = await import('./micro.ts');
+  await microBench();
   process.exit(0);
 }
 
-if (process.argv.includes('--linux')) {
-  await linuxBench();
+function option(name: string): string | undefined {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+}
+
+const quick = argv.includes('--quick');
+const useDist = argv.includes('--dist');
+const runs = Number(option('--runs') ?? 3);
+const only = option('--only')?.split(',');
+const wanted = (id: string) => only === undefined || only.includes(id);
+
+const env = environment(useDist);
+const hasQemu = env.qemu !== undefined;
+console.log(
+  `${env.machine}; Node ${env.node}; ${env.qemu ?? `${QEMU} not installed: vgicsim alone`}; ${runs} runs each${quick ? ' (--quick)' : ''}`,
+);
+if (useDist && !existsSync(join(ROOT, 'dist/cli/vgicsim.mjs'))) {
+  console.log('--dist: dist/cli/vgicsim.mjs is missing: run npm run build first');
   process.exit(0);
 }
 
-const SLICE = 5_000_000;
-const bench = new Bench({ time: 1500, warmupTime: 300 });
-const cpus = new Map<string, Cpu>();
-for (const [name, src] of Object.entries(GUESTS)) {
-  const ram = new GuestRam();
-  const img = assemble(src, { base: 0x4008_0000 });
-  ram.load(img.base, img.bytes);
-  const cpu = new Cpu(0, ram, NULL_PORT);
-  cpu.pc = img.entry;
-  cpus.set(name, cpu);
-  bench.add(name, () => {
-    const r = cpu.run(SLICE);
-    if (r !== 'budget') throw new Error(`guest stopped early: ${r}`);
-  });
+const VGICSIM = [process.execPath, join(ROOT, 'bin/vgicsim.mjs')];
+const VGICSIM_ENV = useDist ? { VGICSIM_DIST: '1' } : undefined;
+const BOARD = ['-M', 'virt,gic-version=2', '-cpu', 'max', '-nographic'];
+const TIMEOUT_MS = 20 * 60_000;
+
+const guests: BenchGuest[] = [
+  loopGuest(quick ? 30e6 : 1e9),
+  tickGuest(quick ? 20_000 : 200_000),
+  sysregGuest(quick ? 100_000 : 1_000_000),
+];
+
+const results: BenchResult[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'vgicsim-bench-'));
+const progress = (what: string) => process.stdout.write(`  ${what}\n`);
+try {
+  for (const g of guests) {
+    if (!wanted(g.id)) continue;
+    const elf = join(dir, `${g.id}.elf`);
+    writeFileSync(elf, guestElf(g));
+    console.log(`${g.id}: ${g.title}`);
+    const a: Command = {
+      argv: [...VGICSIM, 'qemu', ...BOARD, '-kernel', elf],
+      env: VGICSIM_ENV,
+      timeoutMs: TIMEOUT_MS,
+    };
+    const b: Command | undefined = hasQemu
+      ? { argv: [QEMU, ...BOARD, '-icount', 'shift=0,sleep=off', '-kernel', elf], timeoutMs: TIMEOUT_MS }
+      : undefined;
+    const t = timePair(a, b, runs, progress);
+    results.push({
+      id: g.id,
+      title: g.title,
+      count: g.count,
+      unit: g.unit,
+      vgicsim: t.a,
+      qemu: t.b,
+      qemuMode: 'icount',
+    });
+  }
+
+  if (wanted('linux')) {
+    const problem = cacheProblem();
+    console.log('linux: Debian arm64 kernel + busybox initramfs to PSCI SYSTEM_OFF');
+    if (problem !== undefined) {
+      console.log(`  skipped: ${problem}`);
+      results.push({ id: 'linux', title: 'Linux busybox boot', skipped: problem });
+    } else {
+      const marker = 'vgicsim-initramfs: userspace is up';
+      const a: Command = {
+        argv: [...VGICSIM, 'run', SCENARIOS.up, '-q'],
+        env: VGICSIM_ENV,
+        timeoutMs: TIMEOUT_MS,
+      };
+      // plain TCG: the test's command without -icount
+      const args = qemuArgs().filter((x, i, all) => x !== '-icount' && all[i - 1] !== '-icount');
+      const b: Command | undefined = hasQemu
+        ? { argv: [QEMU, ...args], expect: marker, timeoutMs: TIMEOUT_MS }
+        : undefined;
+      const t = timePair(a, b, quick ? 1 : runs, progress);
+      results.push({
+        id: 'linux',
+        title: `Linux busybox boot (${KERNEL.replace(ROOT, '')}, ${INITRD.replace(ROOT, '')})`,
+        vgicsim: t.a,
+        qemu: t.b,
+        qemuMode: 'tcg',
+      });
+    }
+  }
+
+  if (wanted('explore')) {
+    console.log('explore: the explorer on the seed scenario (in process)');
+    const rows = exploreBench(false);
+    for (const r of rows) progress(`${r.scenario}: ${r.states} states, ${r['states/s']} states/s`);
+    results.push({ id: 'explore', title: 'explorer states/s', explore: rows });
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
 }
-await bench.run();
-const rows = bench.tasks.map((t) => {
-  const mean = t.result && 'latency' in t.result ? t.result.latency.mean : Number.NaN;
-  return {
-    guest: t.name,
-    'ms per slice': mean.toFixed(1),
-    'guest Minstr/s': (SLICE / (mean / 1000) / 1e6).toFixed(1),
-  };
-});
-console.table(rows);
-await machineBench();
-exploreBench();
-await linuxBench();
+
+const out: Results = { date: new Date().toISOString(), quick, runs, environment: env, results };
+const where = quick ? join(ROOT, 'out/bench') : join(ROOT, 'bench');
+mkdirSync(where, { recursive: true });
+const md = writeResults(out, where);
+console.log(`\n${md}`);
+console.log(`wrote ${join(where, 'RESULTS.md')} and ${join(where, 'results.json')}`);
 process.exit(0);

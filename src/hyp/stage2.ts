@@ -15,7 +15,15 @@ import type { AckLog } from '../hw/board/acks.ts';
 import type { Board } from '../hw/board/board.ts';
 import { GuestWindow, guestWindowOf, windowBase } from '../hw/board/memory-map.ts';
 import type { Scheduler } from '../hw/board/scheduler.ts';
-import { counterAt, el1Access, el2Traps, timerRegOf } from '../hw/board/sysreg-route.ts';
+import {
+  CNTPCT_ENCODING,
+  CNTVCT_ENCODING,
+  counterAt,
+  counterToCpu,
+  el1Access,
+  el2Traps,
+  timerRegOf,
+} from '../hw/board/sysreg-route.ts';
 import {
   type GuestCpu,
   type GuestPort,
@@ -23,6 +31,7 @@ import {
   MMIO_EXIT,
   MMIO_OK,
   SYSREG_EXIT,
+  SYSREG_READ_IN_PLACE,
   SYSREG_UNDEFINED,
   type SysregTrap,
 } from '../hw/cpu/guest-port.ts';
@@ -83,7 +92,17 @@ export class Stage2Port implements GuestPort {
     return w === GuestWindow.None ? MMIO_BUS_FAULT : MMIO_EXIT;
   }
 
-  sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {
+  sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap | typeof SYSREG_READ_IN_PLACE {
+    if (encoding === CNTVCT_ENCODING || encoding === CNTPCT_ENCODING) {
+      // The counters are the hardware's while the guest runs (not trapped:
+      // CNTHCTL_EL2.EL1PCTEN = 1, EL1TVCT = 0), read where the cpu is.
+      const { scheduler, board } = this.vm;
+      scheduler.syncTo(cpu.index);
+      const timer = board.timers[this.vm.pcpuOf(cpu.index)];
+      const t = scheduler.localTicks(cpu.index);
+      counterToCpu(cpu, encoding === CNTPCT_ENCODING, t, timer.cntvoffLo, timer.cntvoffHi);
+      return SYSREG_READ_IN_PLACE;
+    }
     if (pmuRegOf(encoding) >= 0) return this.pmuTrap();
     const reg = timerRegOf(encoding);
     if (reg === undefined) return SYSREG_UNDEFINED;

@@ -23,13 +23,21 @@ import {
 } from '../hw/board/power.ts';
 import { exceptionLoops, type RunEnd, type RunLimits, type RunResult } from '../hw/board/run-result.ts';
 import { Scheduler, type SchedulerState, type Steppable } from '../hw/board/scheduler.ts';
-import { counterAt, el1Access, timerRegOf } from '../hw/board/sysreg-route.ts';
+import {
+  CNTPCT_ENCODING,
+  CNTVCT_ENCODING,
+  counterAt,
+  counterToCpu,
+  el1Access,
+  timerRegOf,
+} from '../hw/board/sysreg-route.ts';
 import type { Cpu } from '../hw/cpu/cpu.ts';
 import {
   type GuestCpu,
   type GuestPort,
   MMIO_BUS_FAULT,
   MMIO_OK,
+  SYSREG_READ_IN_PLACE,
   SYSREG_UNDEFINED,
   type SysregTrap,
 } from '../hw/cpu/guest-port.ts';
@@ -196,7 +204,15 @@ export class ReferenceMachine implements GuestPort, PowerListener, SignalListene
     return v3.cpuInterface(cpu.index).writeReg(reg, lo, hi) ? undefined : SYSREG_UNDEFINED;
   }
 
-  sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {
+  sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap | typeof SYSREG_READ_IN_PLACE {
+    if (encoding === CNTVCT_ENCODING || encoding === CNTPCT_ENCODING) {
+      // the counters, read where the cpu is: no BigInt, the block goes on
+      this.scheduler.syncTo(cpu.index);
+      const timer = this.board.timers[cpu.index];
+      const t = this.scheduler.localTicks(cpu.index);
+      counterToCpu(cpu, encoding === CNTPCT_ENCODING, t, timer.cntvoffLo, timer.cntvoffHi);
+      return SYSREG_READ_IN_PLACE;
+    }
     const icc = this.iccRead(cpu, encoding);
     if (icc !== undefined) return icc;
     const p = pmuRegOf(encoding);

@@ -2,8 +2,8 @@
 // CNT* registers) from an MRS/MSR encoding to a timer register name, with
 // the access rules that do not depend on a hypervisor.
 
-import type { SysregTrap } from '../cpu/guest-port.ts';
-import { SYSREG_UNDEFINED } from '../cpu/guest-port.ts';
+import type { GuestCpu, SysregTrap } from '../cpu/guest-port.ts';
+import { SYSREG_UNDEFINED, sysregEncoding } from '../cpu/guest-port.ts';
 import { fieldMask } from '../../sim/bits.ts';
 import { CNTHCTL, TimerReg, timerRegByEncoding } from '../timer/sysregs.ts';
 
@@ -65,4 +65,33 @@ export function counterAt(reg: TimerReg, localTicks: number, cntvoff: bigint): b
   if (reg === TimerReg.CNTPCT_EL0) return BigInt(localTicks);
   if (reg === TimerReg.CNTVCT_EL0) return BigInt.asUintN(64, BigInt(localTicks) - cntvoff);
   return undefined;
+}
+
+/** The port encodings of CNTPCT_EL0 (S3_3_C14_C0_1) and CNTVCT_EL0 (S3_3_C14_C0_2). */
+export const CNTPCT_ENCODING = sysregEncoding(3, 3, 14, 0, 1);
+export const CNTVCT_ENCODING = sysregEncoding(3, 3, 14, 0, 2);
+
+const TWO_POW_32 = 0x1_0000_0000;
+
+/**
+ * counterAt without BigInt, for the hot path of a counter MRS: CNTPCT_EL0
+ * (`physical`) or CNTVCT_EL0 = (CNTPCT - CNTVOFF) mod 2^64 at `localTicks`
+ * (a safe integer), given to `cpu` as two unsigned 32-bit halves.
+ */
+export function counterToCpu(
+  cpu: GuestCpu,
+  physical: boolean,
+  localTicks: number,
+  offLo: number,
+  offHi: number,
+): void {
+  const tHi = Math.floor(localTicks / TWO_POW_32);
+  const tLo = localTicks - tHi * TWO_POW_32;
+  if (physical) {
+    cpu.setReadValue(tLo, tHi);
+    return;
+  }
+  const lo = tLo - offLo;
+  const borrow = lo < 0 ? 1 : 0;
+  cpu.setReadValue(lo >>> 0, (tHi - offHi - borrow) >>> 0);
 }

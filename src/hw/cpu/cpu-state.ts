@@ -107,6 +107,9 @@ export class CpuCore implements GuestCpu {
   replay = false;
   replayLo = 0;
   replayHi = 0;
+  /** The value a port gave with setReadValue (SYSREG_READ_IN_PLACE). */
+  readLo = 0;
+  readHi = 0;
   /** UNDEFINED encodings executed, by reason (statistics, not state). */
   readonly undefCounts = new Uint32Array(UNDEF_NAMES.length);
   /**
@@ -238,6 +241,10 @@ export class CpuCore implements GuestCpu {
   }
   requestStop(): void {
     this.stopRequested = true;
+  }
+  setReadValue(lo: number, hi: number): void {
+    this.readLo = lo | 0;
+    this.readHi = hi | 0;
   }
   /** Event Register (Arm ARM D1.6.1): WFE completes at once when set. */
   get eventRegister(): boolean {

@@ -115,9 +115,15 @@ export class Cpu extends CpuExec implements SignalListener, Saveable<CpuState> {
 
   /** Re-execute the stopped instruction; its port access of that kind returns `value` instead. */
   private replayWith(value: bigint | number): StopReason {
-    const v = BigInt.asUintN(64, BigInt(value));
-    this.replayLo = Number(v & 0xffff_ffffn) | 0;
-    this.replayHi = Number(v >> 32n) | 0;
+    if (typeof value === 'number' && value >= 0 && value <= 0xffff_ffff && Number.isInteger(value)) {
+      // the common case (a 32-bit register, a completed write): no BigInt
+      this.replayLo = value | 0;
+      this.replayHi = 0;
+    } else {
+      const v = BigInt.asUintN(64, BigInt(value));
+      this.replayLo = Number(v & 0xffff_ffffn) | 0;
+      this.replayHi = Number(v >> 32n) | 0;
+    }
     this.replay = true;
     this.pendingExit = 0;
     const hit = this.bpHit;

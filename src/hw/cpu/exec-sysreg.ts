@@ -5,7 +5,7 @@
 
 import type { CpuCore } from './cpu-state.ts';
 import { EC_SYSREG, takeSync, takeUndefined } from './exceptions.ts';
-import { SYSREG_EXIT, SYSREG_UNDEFINED } from './guest-port.ts';
+import { SYSREG_EXIT, SYSREG_READ_IN_PLACE, SYSREG_UNDEFINED } from './guest-port.ts';
 import { El0Access, el0Access, type PmuReg, pmuRegOf } from '../pmu/pmu-regs.ts';
 import { isMmuControl } from './mmu/mmu.ts';
 import {
@@ -83,7 +83,7 @@ function el0PortCheck(c: CpuCore, enc: number, rtSlot: number, read: boolean): n
   else if (crm === 3) need = 1 << 8;
   if (need === 0) return -1;
   const k = c.port.sysregRead(c, CNTKCTL_ENCODING);
-  const kctl = typeof k === 'bigint' ? Number(k & 0xffff_ffffn) : 0;
+  const kctl = typeof k === 'bigint' ? Number(k & 0xffff_ffffn) : k === SYSREG_READ_IN_PLACE ? c.readLo : 0;
   return (kctl & need) !== 0 ? -1 : trapSys(c, enc, rtSlot, read);
 }
 
@@ -124,16 +124,22 @@ export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
       const chk = el0PortCheck(c, f[k + F_IMM], rt, true);
       if (chk >= 0) return chk;
     }
-    let v: bigint;
     if (c.replay) {
+      // completing a trapped read: the value the machine gave, in halves
       c.replay = false;
-      v = (BigInt(c.replayHi >>> 0) << 32n) | BigInt(c.replayLo >>> 0);
-    } else {
-      const r = c.port.sysregRead(c, f[k + F_IMM]);
-      if (r === SYSREG_UNDEFINED) return undefined_(c, SYSREG_UNDEF_ID);
-      if (r === SYSREG_EXIT) return sysregExit(c, f[k + F_IMM], false, rt, 0n);
-      v = r;
+      x[rt] = c.replayLo;
+      x[rt + 1] = c.replayHi;
+      return portDone(c);
     }
+    const v = c.port.sysregRead(c, f[k + F_IMM]);
+    if (v === SYSREG_READ_IN_PLACE) {
+      // a counter read: no BigInt, and the block goes on (no deadline moved)
+      x[rt] = c.readLo;
+      x[rt + 1] = c.readHi;
+      return ST_RETIRE;
+    }
+    if (v === SYSREG_UNDEFINED) return undefined_(c, SYSREG_UNDEF_ID);
+    if (v === SYSREG_EXIT) return sysregExit(c, f[k + F_IMM], false, rt, 0n);
     x[rt] = Number(v & 0xffff_ffffn) | 0;
     x[rt + 1] = Number((v >> 32n) & 0xffff_ffffn) | 0;
     return portDone(c);

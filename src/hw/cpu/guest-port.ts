@@ -17,6 +17,13 @@ export const SYSREG_UNDEFINED = 'undefined';
 /** sysregRead/sysregWrite: stop the cpu before the MRS/MSR retires (trapped access). */
 export const SYSREG_EXIT = 'exit';
 export type SysregTrap = typeof SYSREG_UNDEFINED | typeof SYSREG_EXIT;
+/**
+ * sysregRead: done in place. The value was handed over with
+ * GuestCpu.setReadValue (two 32-bit halves: no BigInt), and the read changed
+ * nothing the machine schedules on (a counter read: CNTPCT_EL0, CNTVCT_EL0),
+ * so the cpu goes on with its block instead of stopping with 'port'.
+ */
+export const SYSREG_READ_IN_PLACE = 'in-place';
 
 /** What a port sees of the cpu calling it (implemented by Cpu). */
 export interface GuestCpu {
@@ -32,6 +39,8 @@ export interface GuestCpu {
   xLo(n: number): number;
   xHi(n: number): number;
   setXHalves(n: number, lo: number, hi: number): void;
+  /** The value of the MRS in progress, low / high 32 bits, for a port returning SYSREG_READ_IN_PLACE. */
+  setReadValue(lo: number, hi: number): void;
   /** End the current block after this instruction; run() returns 'stopped'. */
   requestStop(): void;
 }
@@ -49,7 +58,7 @@ export interface GuestPort {
    * MRS of a register that is not part of the core (generic timer CNT*,
    * GIC system registers, ...). `encoding` is sysregEncoding(op0,op1,CRn,CRm,op2).
    */
-  sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap;
+  sysregRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap | typeof SYSREG_READ_IN_PLACE;
   /** MSR of such a register; returns undefined when done. */
   sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined;
   /**

@@ -2,7 +2,7 @@
 // EISR and ELRSR are functions of the list registers, GICH_HCR and GICH_VMCR,
 // never stored, so they cannot drift from the LRs they describe.
 
-import { getField, setField, testBit } from '../../sim/bits.ts';
+import { fieldMask, getField, testBit } from '../../sim/bits.ts';
 import {
   LrState,
   GICH_HCR_EOICount,
@@ -37,6 +37,22 @@ export function isEoiMaintenance(v: number): boolean {
   );
 }
 
+// masks of the fields computeMISR reads (it runs at every GICH write: no getField per LR)
+const LR_STATE = fieldMask(GICH_LR_State);
+const LR_PENDING = LrState.Pending << GICH_LR_State.lsb;
+const LR_HW = fieldMask(GICH_LR_HW);
+const LR_EOI = fieldMask(GICH_LR_EOI);
+const HCR_UIE = fieldMask(GICH_HCR_UIE);
+const HCR_LRENPIE = fieldMask(GICH_HCR_LRENPIE);
+const HCR_EOICOUNT = fieldMask(GICH_HCR_EOICount);
+const HCR_NPIE = fieldMask(GICH_HCR_NPIE);
+const HCR_VGRP0EIE = fieldMask(GICH_HCR_VGrp0EIE);
+const HCR_VGRP0DIE = fieldMask(GICH_HCR_VGrp0DIE);
+const HCR_VGRP1EIE = fieldMask(GICH_HCR_VGrp1EIE);
+const HCR_VGRP1DIE = fieldMask(GICH_HCR_VGrp1DIE);
+const VMCR_G0 = fieldMask(GICH_VMCR_VMGrp0En);
+const VMCR_G1 = fieldMask(GICH_VMCR_VMGrp1En);
+
 /** GICH_MISR (5.3.5). */
 export function computeMISR(lr: Uint32Array, hcr: number, vmcr: number): number {
   let valid = 0;
@@ -44,26 +60,25 @@ export function computeMISR(lr: Uint32Array, hcr: number, vmcr: number): number 
   let eoi = false;
   for (let n = 0; n < lr.length; n++) {
     const v = lr[n];
-    const st = getField(v, GICH_LR_State);
-    if (st !== LrState.Invalid) valid++;
+    if ((v & LR_STATE) !== 0) valid++;
     // NP: an LR "in the pending state" is one with the pending bit set (pending, or
     // pending+active: its pending instance still waits in the LR).
-    if ((st & LrState.Pending) !== 0) pending = true;
-    if (isEoiMaintenance(v)) eoi = true;
+    if ((v & LR_PENDING) !== 0) pending = true;
+    // isEoiMaintenance: State=invalid, HW=0, EOI=1
+    else if ((v & (LR_STATE | LR_HW | LR_EOI)) === LR_EOI) eoi = true;
   }
-  const g0 = testBit(vmcr, GICH_VMCR_VMGrp0En.lsb);
-  const g1 = testBit(vmcr, GICH_VMCR_VMGrp1En.lsb);
+  const g0 = (vmcr & VMCR_G0) !== 0;
+  const g1 = (vmcr & VMCR_G1) !== 0;
   let m = 0;
-  if (eoi) m = setField(m, GICH_MISR_EOI, 1);
-  if (testBit(hcr, GICH_HCR_UIE.lsb) && valid <= 1) m = setField(m, GICH_MISR_U, 1);
-  if (testBit(hcr, GICH_HCR_LRENPIE.lsb) && getField(hcr, GICH_HCR_EOICount) !== 0)
-    m = setField(m, GICH_MISR_LRENP, 1);
-  if (testBit(hcr, GICH_HCR_NPIE.lsb) && !pending) m = setField(m, GICH_MISR_NP, 1);
-  if (testBit(hcr, GICH_HCR_VGrp0EIE.lsb) && g0) m = setField(m, GICH_MISR_VGrp0E, 1);
-  if (testBit(hcr, GICH_HCR_VGrp0DIE.lsb) && !g0) m = setField(m, GICH_MISR_VGrp0D, 1);
-  if (testBit(hcr, GICH_HCR_VGrp1EIE.lsb) && g1) m = setField(m, GICH_MISR_VGrp1E, 1);
-  if (testBit(hcr, GICH_HCR_VGrp1DIE.lsb) && !g1) m = setField(m, GICH_MISR_VGrp1D, 1);
-  return m;
+  if (eoi) m |= fieldMask(GICH_MISR_EOI);
+  if ((hcr & HCR_UIE) !== 0 && valid <= 1) m |= fieldMask(GICH_MISR_U);
+  if ((hcr & HCR_LRENPIE) !== 0 && (hcr & HCR_EOICOUNT) !== 0) m |= fieldMask(GICH_MISR_LRENP);
+  if ((hcr & HCR_NPIE) !== 0 && !pending) m |= fieldMask(GICH_MISR_NP);
+  if ((hcr & HCR_VGRP0EIE) !== 0 && g0) m |= fieldMask(GICH_MISR_VGrp0E);
+  if ((hcr & HCR_VGRP0DIE) !== 0 && !g0) m |= fieldMask(GICH_MISR_VGrp0D);
+  if ((hcr & HCR_VGRP1EIE) !== 0 && g1) m |= fieldMask(GICH_MISR_VGrp1E);
+  if ((hcr & HCR_VGRP1DIE) !== 0 && !g1) m |= fieldMask(GICH_MISR_VGrp1D);
+  return m >>> 0;
 }
 
 /** GICH_EISR0/1 (5.3.7): bit n = LRn owes an EOI maintenance interrupt. Unimplemented LRs read 0. */

@@ -92,7 +92,13 @@ export interface MmioTableOptions {
 /** A table-driven MMIO frame. */
 export class MmioTable implements MmioDevice {
   private readonly nrIrqs: () => number;
+  private readonly bounded: boolean;
   private readonly cpus: number;
+  /**
+   * Region index by word offset (-1: none), when every region is word
+   * aligned: the hypervisor's per-exit GICH accesses skip the binary search.
+   */
+  private readonly byWord: Int16Array | null;
 
   constructor(
     readonly table: readonly MmioRegion[],
@@ -102,7 +108,9 @@ export class MmioTable implements MmioDevice {
       if (table[i].offset < table[i - 1].offset + table[i - 1].len)
         throw new RangeError(`region ${table[i].name} overlaps ${table[i - 1].name}`);
     this.nrIrqs = opts.nrIrqs ?? (() => Number.POSITIVE_INFINITY);
+    this.bounded = opts.nrIrqs !== undefined;
     this.cpus = opts.cpus ?? Number.POSITIVE_INFINITY;
+    this.byWord = wordIndex(table);
   }
 
   /** The region named `name` (save/restore), or undefined. */
@@ -123,7 +131,29 @@ export class MmioTable implements MmioDevice {
 
   private check(offset: number, size: AccessSize, cpu: number): MmioRegion | null {
     if (cpu < 0 || cpu >= this.cpus) return null;
-    const r = findRegion(this.table, offset);
-    return r !== null && accessAllowed(r, offset, size, this.nrIrqs()) ? r : null;
+    let r: MmioRegion | null;
+    const w = this.byWord;
+    if (w !== null) {
+      const i = offset >= 0 && offset < 4 * w.length ? w[offset >>> 2] : -1;
+      r = i < 0 ? null : this.table[i];
+    } else r = findRegion(this.table, offset);
+    if (r === null) return null;
+    return accessAllowed(r, offset, size, this.bounded ? this.nrIrqs() : Number.POSITIVE_INFINITY) ? r : null;
   }
+}
+
+/** Largest frame given a word index (the GIC's 4 and 8 KiB frames; GICD's 64 KiB). */
+const WORD_INDEX_MAX_BYTES = 0x1_0000;
+
+function wordIndex(table: readonly MmioRegion[]): Int16Array | null {
+  if (table.length === 0 || table.length > 0x7fff) return null;
+  const last = table[table.length - 1];
+  const end = last.offset + last.len;
+  if (end > WORD_INDEX_MAX_BYTES) return null;
+  for (const r of table) if (r.offset % WORD_BYTES !== 0 || r.len % WORD_BYTES !== 0) return null;
+  const w = new Int16Array(Math.ceil(end / WORD_BYTES)).fill(-1);
+  table.forEach((r, i) => {
+    for (let o = r.offset; o < r.offset + r.len; o += WORD_BYTES) w[o / WORD_BYTES] = i;
+  });
+  return w;
 }

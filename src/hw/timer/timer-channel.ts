@@ -76,6 +76,9 @@ export class TimerChannel implements EventHandler {
   private condA: Ticks = 0;
   private condW: Ticks = 0;
   private condB: Ticks = 0;
+  /** the offset and CVAL the window was computed for (a world switch writes the same ones again) */
+  private windowOffset = -1n;
+  private windowCval = -1n;
 
   constructor(private readonly opts: TimerChannelOptions) {
     this.output = new Signal(`cpu${opts.cpu}.${opts.name}`);
@@ -101,7 +104,7 @@ export class TimerChannel implements EventHandler {
 
   /** CTL write: ENABLE and IMASK are stored; ISTATUS (read-only) and RES0 bits are ignored. */
   writeCtl(value: number): void {
-    this.traceWrite(this.regCtl, hex(value >>> 0));
+    if (this.opts.trace.enabled) this.traceWrite(this.regCtl, hex(value >>> 0));
     this.ctl = (value & CTL_WRITABLE) >>> 0;
     this.update();
   }
@@ -111,7 +114,7 @@ export class TimerChannel implements EventHandler {
   }
 
   writeCval(value: bigint): void {
-    this.traceWrite(this.regCval, hex64(u64(value)));
+    if (this.opts.trace.enabled) this.traceWrite(this.regCval, hex64(u64(value)));
     this.cval = u64(value);
     this.computeWindow();
     this.update();
@@ -125,7 +128,7 @@ export class TimerChannel implements EventHandler {
   /** TVAL write: CVAL = counter + SignExtend(value[31:0]); value[63:32] is RES0 and ignored. */
   writeTval(value: bigint | number): void {
     const v = toU64(value);
-    this.traceWrite(this.regTval, hex64(v));
+    if (this.opts.trace.enabled) this.traceWrite(this.regTval, hex64(v));
     this.cval = add64(this.count(), signExtend32(v));
     this.computeWindow();
     this.update();
@@ -180,6 +183,9 @@ export class TimerChannel implements EventHandler {
   }
 
   private computeWindow(): void {
+    if (this.offset === this.windowOffset && this.cval === this.windowCval) return;
+    this.windowOffset = this.offset;
+    this.windowCval = this.cval;
     const w = this.offset;
     const b = w + this.cval;
     this.condW = clampTicks(w);

@@ -57,6 +57,9 @@ export class GenericTimer implements Saveable<GenericTimerState> {
 
   private readonly kernel: Kernel;
   private cntvoffValue = 0n;
+  /** CNTVOFF_EL2's unsigned 32-bit halves: counter reads (CNTVCT_EL0) subtract them without BigInt */
+  private cntvoffLoValue = 0;
+  private cntvoffHiValue = 0;
   private cntkctlValue = 0;
   private cntfrqValue: number;
   /** CNTHCTL_EL2, as EL2 wrote it */
@@ -122,8 +125,24 @@ export class GenericTimer implements Saveable<GenericTimerState> {
         op: 'w',
         value: hex64(v),
       });
-    this.cntvoffValue = v;
+    this.setCntvoffValue(v);
     this.cntv.setOffset(v);
+  }
+
+  /** CNTVOFF_EL2[31:0] and [63:32], unsigned. */
+  get cntvoffLo(): number {
+    return this.cntvoffLoValue;
+  }
+
+  get cntvoffHi(): number {
+    return this.cntvoffHiValue;
+  }
+
+  private setCntvoffValue(v: bigint): void {
+    if (v === this.cntvoffValue) return;
+    this.cntvoffValue = v;
+    this.cntvoffLoValue = Number(v & 0xffff_ffffn);
+    this.cntvoffHiValue = Number(v >> 32n);
   }
 
   get cntkctl(): number {
@@ -265,7 +284,7 @@ export class GenericTimer implements Saveable<GenericTimerState> {
    */
   restore(s: GenericTimerState): void {
     if (s.version !== 1) throw new RangeError(`generic timer snapshot version ${s.version} is not supported`);
-    this.cntvoffValue = u64(s.cntvoff);
+    this.setCntvoffValue(u64(s.cntvoff));
     this.cntkctlValue = (s.cntkctl & CNTKCTL_WRITABLE) >>> 0;
     this.cntfrqValue = (s.cntfrq & CNTFRQ_WRITABLE) >>> 0;
     this.cnthctlValue = (s.cnthctl ?? 0) >>> 0;

@@ -1,0 +1,129 @@
+// bench/RESULTS.md and bench/results.json of `npm run bench` (run.ts): the
+// machine, the Node and QEMU versions, and per benchmark the two timings
+// and their ratio.
+
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { cpus, loadavg, release, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { QEMU } from '../test/linux/guest.ts';
+import type { ExploreRow } from './explore.ts';
+import type { Stats, Timing } from './pairs.ts';
+
+export interface Environment {
+  readonly machine: string;
+  readonly cpuCount: number;
+  readonly node: string;
+  /** `qemu-system-aarch64 --version`'s first line; absent when it is not installed */
+  readonly qemu?: string;
+  /** the 1-minute load average when the run started (other work on the machine) */
+  readonly loadAverage: number;
+  /** how vgicsim ran: the sources through tsx (a checkout's default) or dist/ */
+  readonly vgicsim: 'sources (tsx)' | 'dist';
+}
+
+export interface BenchResult {
+  readonly id: string;
+  readonly title: string;
+  /** how many of `unit` one run does (the rate column) */
+  readonly count?: number;
+  readonly unit?: string;
+  readonly vgicsim?: Timing;
+  readonly qemu?: Timing;
+  /** how QEMU ran: -icount shift=0,sleep=off, or plain TCG */
+  readonly qemuMode?: 'icount' | 'tcg';
+  readonly skipped?: string;
+  readonly explore?: readonly ExploreRow[];
+}
+
+export interface Results {
+  readonly date: string;
+  readonly quick: boolean;
+  readonly runs: number;
+  readonly environment: Environment;
+  readonly results: readonly BenchResult[];
+}
+
+export function environment(dist: boolean): Environment {
+  const c = cpus();
+  const q = spawnSync(QEMU, ['--version'], { encoding: 'utf8' });
+  return {
+    machine: `${c[0]?.model.trim() ?? 'unknown cpu'} x ${c.length}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${process.platform} ${release()}`,
+    cpuCount: c.length,
+    node: process.version,
+    qemu: q.status === 0 ? q.stdout.split('\n')[0].trim() : undefined,
+    loadAverage: Number(loadavg()[0].toFixed(2)),
+    vgicsim: dist ? 'dist' : 'sources (tsx)',
+  };
+}
+
+const s = (x: Stats | undefined) =>
+  x === undefined ? '-' : `${x.median.toFixed(2)} (${x.min.toFixed(2)}-${x.max.toFixed(2)})`;
+
+/** "12.7x slower" / "1.1x faster" than QEMU, from medians. */
+function ratio(a: Stats | undefined, b: Stats | undefined): string {
+  if (a === undefined || b === undefined || b.median <= 0 || a.median <= 0) return '-';
+  const r = a.median / b.median;
+  return r >= 1 ? `${r.toFixed(1)}x slower` : `${(1 / r).toFixed(1)}x faster`;
+}
+
+function row(r: BenchResult): string {
+  if (r.skipped !== undefined) return `| ${r.title} | skipped: ${r.skipped} | | | | | | |`;
+  const v = r.vgicsim;
+  const q = r.qemu;
+  const rate =
+    r.count !== undefined && v !== undefined
+      ? `${(r.count / v.wall.median / 1e6).toFixed(3)} ${r.unit}`
+      : '-';
+  const qemu = q === undefined ? 'not installed' : s(q.wall);
+  const fail = [v?.failed && `vgicsim: ${v.failed}`, q?.failed && `QEMU: ${q.failed}`]
+    .filter(Boolean)
+    .join('; ');
+  return `| ${r.title}${fail ? ` (failed runs: ${fail})` : ''} | ${s(v?.wall)} | ${qemu} | ${ratio(v?.wall, q?.wall)} | ${s(v?.cpu)} | ${s(q?.cpu)} | ${ratio(v?.cpu, q?.cpu)} | ${rate} |`;
+}
+
+export function markdown(res: Results): string {
+  const e = res.environment;
+  const lines = [
+    '# Benchmarks: vgicsim and QEMU side by side',
+    '',
+    `Written by \`npm run bench\`${res.quick ? ' --quick' : ''} (bench/run.ts) on ${res.date}; ${res.runs} runs of each, alternating`,
+    'vgicsim and QEMU, whole-process times in seconds: median (min-max). Ratios compare medians.',
+    '',
+    `- Machine: ${e.machine}; 1-minute load average at the start: ${e.loadAverage}`,
+    `- Node ${e.node}; vgicsim from the ${e.vgicsim}`,
+    `- QEMU: ${e.qemu ?? 'qemu-system-aarch64 is not installed: vgicsim alone'}`,
+    "- Bare-metal guests (bench/guests.ts, ELFs from vgicsim's assembler):",
+    '  `vgicsim qemu -M virt,gic-version=2 -cpu max -nographic -kernel x.elf` against',
+    '  `qemu-system-aarch64` with the same options and `-icount shift=0,sleep=off`.',
+    '- Linux: `vgicsim run scenarios/linux/linux-busybox.yaml` against plain TCG QEMU, same Image, initrd and',
+    '  RAM (128 MiB; its `sleep 1` passes in real time under TCG, in virtual time under vgicsim).',
+    '- CPU is user + system time of the process (from /proc): less sensitive than wall time to other',
+    '  work on a shared machine.',
+    '',
+    '| benchmark | vgicsim wall s | QEMU wall s | vgicsim vs QEMU (wall) | vgicsim CPU s | QEMU CPU s | vgicsim vs QEMU (CPU) | vgicsim rate (wall) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of res.results) if (r.explore === undefined) lines.push(row(r));
+  const ex = res.results.find((r) => r.explore !== undefined)?.explore;
+  if (ex !== undefined) {
+    lines.push('', '## Explorer (in process; QEMU has no counterpart)', '');
+    lines.push(
+      '| scenario | states | runs executed | merged | seconds | states/s | first counterexample ms |',
+    );
+    lines.push('|---|---|---|---|---|---|---|');
+    for (const x of ex)
+      lines.push(
+        `| ${x.scenario} | ${x.states} | ${x['runs executed']} | ${x.merged} | ${x.seconds} | ${x['states/s']} | ${x['first counterexample ms']} |`,
+      );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Write RESULTS.md and results.json into `dir`; returns the markdown. */
+export function writeResults(res: Results, dir: string): string {
+  const md = markdown(res);
+  writeFileSync(join(dir, 'RESULTS.md'), md);
+  writeFileSync(join(dir, 'results.json'), `${JSON.stringify(res, null, 2)}\n`);
+  return md;
+}
