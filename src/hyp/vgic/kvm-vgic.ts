@@ -223,8 +223,7 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
   }
 
   save(): VgicState {
-    if (this.v3 !== null) throw new RangeError('save/restore of the vgic-v3 backend is not implemented');
-    return saveVgic(this.core, this.v2, this.dist);
+    return saveVgic(this.core, this.v2, this.dist, this.v3);
   }
 
   /**
@@ -266,14 +265,15 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
   restore(s: VgicSnapshot): void {
     if (s.kind !== undefined)
       throw new RangeError(`a '${s.kind}' snapshot cannot be restored into the new vgic`);
-    restoreVgic(this.core, this.v2, this.dist, s as VgicState);
+    restoreVgic(this.core, this.v2, this.dist, s as VgicState, this.v3);
   }
 
   /** As KVM_CREATE_DEVICE leaves it: not initialized, no interrupt configured or queued, nothing loaded. */
   defaultState(): VgicState {
     const core = new VgicCore(this.opts);
     const v2 = new VgicV2(core, this.opts.frames);
-    return saveVgic(core, v2, new VgicDistMmio(core, v2));
+    const v3 = this.opts.ichFrames === undefined ? null : new VgicV3(core, this.opts.ichFrames);
+    return saveVgic(core, v2, new VgicDistMmio(core, v3 ?? v2), v3);
   }
 
   reset(): void {

@@ -51,10 +51,23 @@ export interface VgicCpuState {
   /** pcpu whose GICH frame the vcpu is loaded on, or -1 */
   readonly loadedOn: number;
   readonly inGuest: boolean;
-  /** LR values written by the flush, while in the guest */
+  /** LR values written by the flush, while in the guest (GICv3 backend: ICH_LR<n>_EL2 [63:32]) */
   readonly lrs: number[];
   /** INTIDs on the ap_list, in order */
   readonly apList: number[];
+  /** GICv3 backend: ICH_AP0R0_EL2 as last saved (`apr` is ICH_AP1R0_EL2) */
+  readonly ap0r?: number;
+  /** GICv3 backend: the interrupt of each LR in `lrs` (ICH_LR<n>_EL2 [31:0]) */
+  readonly lrIntids?: number[];
+}
+
+/** The backend part of a vcpu's state, for a backend other than VgicV2 (VgicV3). */
+export type VgicBackendCpuState = Pick<VgicCpuState, 'loadedOn' | 'inGuest' | 'lrs' | 'ap0r' | 'lrIntids'>;
+
+/** A backend that saves and restores its own per-vcpu part (VgicV3). */
+export interface VgicBackendSaver {
+  saveCpu(vcpu: number): VgicBackendCpuState;
+  restoreCpu(vcpu: number, s: VgicCpuState): void;
 }
 
 export interface VgicState {
@@ -90,7 +103,12 @@ function forEachSpan(
   }
 }
 
-export function saveVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio): VgicState {
+export function saveVgic(
+  core: VgicCore,
+  v2: VgicV2,
+  dist: VgicDistMmio,
+  v3: VgicBackendSaver | null = null,
+): VgicState {
   const regs: VgicDistRegState[] = [];
   forEachSpan(core, dist, (reg, vcpu, offset, words) => {
     const r = dist.region(reg)!;
@@ -115,13 +133,19 @@ export function saveVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio): VgicSt
   });
   const cpus: VgicCpuState[] = core.cpus.map((c, v) => {
     const b = v2.cpus[v];
+    const backend: VgicBackendCpuState =
+      v3 !== null
+        ? v3.saveCpu(v)
+        : {
+            loadedOn: b.loadedOn,
+            inGuest: b.inGuest,
+            lrs: b.inGuest ? Array.from(b.lrVal.subarray(0, b.usedLrs)) : [],
+          };
     return {
       vmcr: c.vmcr,
       apr: c.apr,
       pcpu: c.pcpu,
-      loadedOn: b.loadedOn,
-      inGuest: b.inGuest,
-      lrs: b.inGuest ? Array.from(b.lrVal.subarray(0, b.usedLrs)) : [],
+      ...backend,
       apList: c.apList.map((i) => i.intid),
     };
   });
@@ -143,7 +167,13 @@ export function saveVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio): VgicSt
  * interrupt first goes back to the state a freshly built vgic has, so this
  * is also the reset path (Vgic.reset = restore(defaultState())).
  */
-export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: VgicState): void {
+export function restoreVgic(
+  core: VgicCore,
+  v2: VgicV2,
+  dist: VgicDistMmio,
+  s: VgicState,
+  v3: VgicBackendSaver | null = null,
+): void {
   if (s.version !== VGIC_STATE_VERSION) throw new RangeError(`vgic snapshot version ${s.version}`);
   if (s.nrVcpus !== core.nrVcpus || s.nrSpis !== core.nrSpis)
     throw new RangeError(`snapshot is for ${s.nrVcpus} vcpus / ${s.nrSpis} SPIs`);
@@ -185,6 +215,12 @@ export function restoreVgic(core: VgicCore, v2: VgicV2, dist: VgicDistMmio, s: V
       const irq = lookup(core, v, id);
       c.apList.push(irq);
       irq.vcpu = v;
+    }
+    if ((cs.lrIntids !== undefined) !== (v3 !== null))
+      throw new RangeError(`snapshot of vcpu ${v} is for the other LR backend (GICv2 vs GICv3)`);
+    if (v3 !== null) {
+      v3.restoreCpu(v, cs);
+      return;
     }
     const b = v2.cpus[v];
     b.loadedOn = cs.loadedOn;

@@ -36,6 +36,7 @@ import { runningPriority } from '../../hw/gic/v3/virt-priority-v3.ts';
 import { fieldMask, getField, testBit } from '../../sim/bits.ts';
 import type { IchFrames, IchRegisters } from './ports.ts';
 import type { VgicCore } from './vgic.ts';
+import type { VgicBackendCpuState, VgicBackendSaver, VgicCpuState } from './vgic-save.ts';
 import { sortApList, type VgicIrq } from './vgic-irq.ts';
 import { nextActiveOutside } from './vgic-v2-overflow.ts';
 import { deactivateOutsideLrV3, foldLrV3, type LrSinkV3, populateLrV3 } from './vgic-v3-lr.ts';
@@ -73,7 +74,7 @@ export class VgicV3Cpu {
   readonly lrIrq: (VgicIrq | null)[] = new Array<VgicIrq | null>(ICH_LR_MAX).fill(null);
 }
 
-export class VgicV3 implements LrSinkV3 {
+export class VgicV3 implements LrSinkV3, VgicBackendSaver {
   readonly cpus: VgicV3Cpu[] = [];
 
   constructor(
@@ -263,6 +264,44 @@ export class VgicV3 implements LrSinkV3 {
       this.flush(v);
       this.core.opts.kicker.kick(v);
     }
+  }
+
+  /** This vcpu's backend state for a snapshot (the ICH registers themselves are hardware, saved by hw/gic). */
+  saveCpu(vcpu: number): VgicBackendCpuState {
+    const b = this.cpus[vcpu];
+    const used = b.inGuest ? b.usedLrs : 0;
+    const lrIntids: number[] = [];
+    for (let n = 0; n < used; n++) lrIntids.push(b.lrIrq[n]!.intid);
+    return {
+      loadedOn: b.loadedOn,
+      inGuest: b.inGuest,
+      lrs: Array.from(b.lrHi.subarray(0, used)),
+      ap0r: b.ap0r,
+      lrIntids,
+    };
+  }
+
+  /** Restore this vcpu's backend state (the core's part, ap_list included, is restored first). */
+  restoreCpu(vcpu: number, s: VgicCpuState): void {
+    const b = this.cpus[vcpu];
+    const core = this.core;
+    b.loadedOn = s.loadedOn;
+    b.ich = s.loadedOn === NOT_LOADED ? null : this.frames.ich(s.loadedOn);
+    b.nrLr = b.ich === null ? 0 : getField(b.ich.readIch(IchReg.ICH_VTR_EL2), ICH_VTR_ListRegs) + 1;
+    b.inGuest = s.inGuest;
+    b.halted = false;
+    b.ap0r = s.ap0r ?? 0;
+    b.usedLrs = s.lrs.length;
+    b.lrIrq.fill(null);
+    s.lrs.forEach((hi, n) => {
+      const irq = core.getIrq(vcpu, s.lrIntids?.[n] ?? -1);
+      if (irq === null) throw new RangeError(`snapshot names unknown INTID in LR ${n} of vcpu ${vcpu}`);
+      b.lrHi[n] = hi;
+      b.lrIrq[n] = irq;
+      irq.onLr = true;
+    });
+    // what the flush decided from its LRs: an active interrupt it left outside
+    b.activeOutside = s.inGuest && core.cpus[vcpu].apList.some((irq) => irq.active && !irq.onLr);
   }
 
   /** LrSinkV3: write ICH_LR<n>_EL2, the shadow, count and trace (`value`: bits [63:32]; `intid` is [31:0]). */
