@@ -51,6 +51,8 @@ export interface BoardConfig extends Clocking {
    * extensions (board.gic); 'v3' a GICv3 (board.gicV3; board.gic is absent).
    */
   readonly gic?: GicVersion;
+  /** Translate hot guest code into JavaScript (src/hw/cpu/jit); default: VGICSIM_JIT, else the cpu's default */
+  readonly jit?: boolean;
 }
 
 export type GicVersion = 'v2' | 'v3';
@@ -89,6 +91,7 @@ export class Board implements Saveable<BoardState> {
     this.ratio = new ClockRatio(config);
     this.ram = new GuestRam(MEMMAP.RAM.base, config.ramSize);
     this.decodeCache = new DecodeCache(this.ram);
+    if (config.jit !== undefined) this.decodeCache.jit = config.jit;
     const pcpus = config.pcpus ?? config.cpus;
     const gicOpts = { cpus: pcpus, spis: config.spis, clock: this.kernel, trace };
     this.gicV3 = config.gic === 'v3' ? new GicV3(gicOpts) : undefined;

@@ -7,6 +7,7 @@
 import { addc32, addc64, R, shift32, shift64 } from './alu.ts';
 import { CpuCore } from './cpu-state.ts';
 import { decode } from './decode.ts';
+import type { DecodedPage } from './decode-cache.ts';
 import {
   FSC_ADDRESS_SIZE_L0,
   FSC_SYNC_EXTERNAL,
@@ -26,6 +27,7 @@ import { execLdSt, execLdStPair, execLdStReg, execLdrLit, execLdx } from './exec
 import { execClrex, execEret, execException, execHint, execSys } from './exec-sys.ts';
 import { execMrs, execMsr, execMsrImm } from './exec-sysreg.ts';
 import type { StopReason } from './guest-port.ts';
+import { enterBlock, NO_BLOCK } from './jit/jit.ts';
 import * as O from './ops.ts';
 
 const TWO32 = 4294967296;
@@ -51,6 +53,8 @@ export abstract class CpuExec extends CpuCore {
     const bps = this.bpAddrs;
     let ops = EMPTY_OPS;
     let f = EMPTY_F;
+    let page: DecodedPage | null = null;
+    const jit = cache.jit;
     let pageVa = Number.NaN;
     let pageOff = 0;
     let check = checkFirst;
@@ -99,6 +103,7 @@ export abstract class CpuExec extends CpuCore {
           continue;
         }
         const dp = cache.page(roff >>> 12);
+        page = dp;
         ops = dp.ops;
         f = dp.f;
         pageOff = roff - (roff & 4095);
@@ -106,6 +111,17 @@ export abstract class CpuExec extends CpuCore {
         off = pc - pageVa;
       }
       const i = off >>> 2;
+      if (jit && !this.replay && page !== null) {
+        // A translated block (jit/): it stops where this loop would, with the same status.
+        const st = enterBlock(this, page, pageOff, i, pc, end - this.instret - this.excCycles, bps);
+        if (st !== NO_BLOCK) {
+          if (st === O.ST_RETIRE) continue;
+          if (!(st & O.ST_RETIRE)) pageVa = Number.NaN;
+          if (st & O.ST_STOP) return this.stopReason;
+          if (st & O.ST_RECHECK) check = true;
+          continue;
+        }
+      }
       let op = ops[i];
       if (op === O.OP_UNDECODED) {
         decode(ram.i32[(pageOff + off) >> 2], ops, f, i);

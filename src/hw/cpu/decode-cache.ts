@@ -4,23 +4,44 @@
 // a fresh page holds OP_UNDECODED everywhere and the executor decodes an
 // instruction the first time it reaches it. Decoded ops never embed the
 // PC, so one page serves every cpu and (later) every virtual alias.
+// Translated blocks (jit/) hang off their page and are dropped with it, or
+// all of the page's at once when a store drops any decoded word of it.
 
 import { type CodeWriteListener, type GuestRam, PAGE_CODE, PAGE_SHIFT, PAGE_SIZE } from '../mem/guest-ram.ts';
+import { jitDefault, jitHotDefault } from './jit/enabled.ts';
 import { OP_UNDECODED, STRIDE } from './ops.ts';
 
 export const PAGE_INSNS = PAGE_SIZE >>> 2;
 
+/**
+ * A translated block (src/hw/cpu/jit): `run(cpu, pc, left)` executes it from
+ * virtual address `pc` with `left` >= `len` cycles of budget and returns an
+ * ST_* status; `len` is the most cycles one pass spends.
+ */
+export interface TranslatedBlock {
+  readonly len: number;
+  readonly run: (cpu: never, pc: number, left: number) => number;
+}
+
 export class DecodedPage {
   readonly ops = new Uint16Array(PAGE_INSNS);
   readonly f = new Int32Array(PAGE_INSNS * STRIDE);
+  /** Translated blocks by entry slot (undefined: not yet, null: the interpreter's); null until the first. */
+  blocks: (TranslatedBlock | null | undefined)[] | null = null;
+  /** Entries into each slot while untranslated (jit/ translates a hot one). */
+  hits: Uint8Array | null = null;
 }
 
 const shared = new WeakMap<GuestRam, DecodeCache>();
 
 export class DecodeCache implements CodeWriteListener {
   private pages: (DecodedPage | undefined)[];
-  /** Statistics (not state): words dropped by stores. */
+  /** Words dropped by stores (statistics, not state; a translated block compares it after its stores). */
   invalidations = 0;
+  /** Translate hot code into JavaScript (src/hw/cpu/jit): VGICSIM_JIT=0/1, or the board's `jit`. */
+  jit = jitDefault();
+  /** Entries into a slot before it is translated. */
+  jitHot = jitHotDefault();
 
   /** One per RAM: stores into code are reported to a single listener. */
   constructor(readonly ram: GuestRam) {
@@ -50,8 +71,16 @@ export class DecodeCache implements CodeWriteListener {
       if (dp.ops[i] !== OP_UNDECODED) {
         dp.ops[i] = OP_UNDECODED;
         this.invalidations++;
+        dp.blocks = null;
       }
     }
+  }
+
+  /** Pages holding translated blocks now (statistics, for tests and reports). */
+  pagesTranslated(): number {
+    let n = 0;
+    for (const dp of this.pages) if (dp?.blocks?.some((b) => b)) n++;
+    return n;
   }
 
   onCodeReset(): void {

@@ -1,0 +1,285 @@
+// The block compiler: a run of decoded instructions in one 4 KiB page, from
+// an entry slot up to and including the first branch (or up to an
+// instruction left to the interpreter, the page's end, MAX_BLOCK), becomes
+// one JavaScript function made with `new Function`. Hot integer ops are
+// inline with their fields as constants (emit-alu.ts, emit-mem.ts); the
+// others call the interpreter's own executors, so their semantics (faults,
+// exits, MMIO) are the interpreter's by construction. A block whose branch
+// targets its own first instruction loops inside the function while the
+// budget covers another whole pass.
+//
+// The function is `run(cpu, pc0, left)`: pc0 is the virtual address of the
+// entry slot (the block holds no address: one translation serves every
+// alias of the physical page), `left` the cycles of budget, at least `len`.
+// It returns an ST_* status with PC and instret as the interpreter leaves
+// them: ST_RETIRE after an ordinary exit, or the status of the executor
+// that faulted or stopped (with that instruction's bookkeeping done).
+
+import { decode } from '../decode.ts';
+import { type DecodedPage, PAGE_INSNS, type TranslatedBlock } from '../decode-cache.ts';
+import { takePcAlignment } from '../exceptions.ts';
+import {
+  execAdc,
+  execAddSubExt,
+  execBitfield,
+  execCcmp,
+  execExtr,
+  execOneSrc,
+  execShiftV,
+} from '../exec-alu.ts';
+import { execFp } from '../exec-fp.ts';
+import { execLdSt, execLdStPair, execLdStReg, execLdrLit, execLdx } from '../exec-mem.ts';
+import { execDiv, execMadd, execMulh, execMull } from '../exec-mul.ts';
+import type { GuestRam } from '../../mem/guest-ram.ts';
+import type { DecodeCache } from '../decode-cache.ts';
+import * as O from '../ops.ts';
+import {
+  condExpr,
+  emitAddSubImm,
+  emitAddSubShift,
+  emitAdr,
+  emitCsel,
+  emitLogicImm,
+  emitLogicShift,
+  emitMovi,
+  emitMovk,
+  emitShiftImm,
+  FL_ALL,
+  setPairCode,
+} from './emit-alu.ts';
+import { emitLdSt } from './emit-mem.ts';
+
+/** Most instructions in one block (a block runs only when the budget covers all of them). */
+export const MAX_BLOCK = 64;
+
+// How the compiler treats an op.
+const K_END = 0;
+const K_INLINE = 1;
+/** An executor that always retires (exec-alu.ts, exec-mul.ts). */
+const K_CALL = 2;
+/** An executor returning a status (may fault, exit to the machine, or store). */
+const K_CALL_ST = 3;
+const K_BRANCH = 4;
+
+/** The executors blocks call, by op. */
+const EXEC: Partial<Record<number, (c: never, f: Int32Array, k: number) => unknown>> = {
+  [O.OP_ADDSUB_EXT]: execAddSubExt,
+  [O.OP_ADC]: execAdc,
+  [O.OP_SHIFTV]: execShiftV,
+  [O.OP_BITFIELD]: execBitfield,
+  [O.OP_EXTR]: execExtr,
+  [O.OP_MADD]: execMadd,
+  [O.OP_MULL]: execMull,
+  [O.OP_MULH]: execMulh,
+  [O.OP_DIV]: execDiv,
+  [O.OP_CCMP]: execCcmp,
+  [O.OP_ONE_SRC]: execOneSrc,
+  [O.OP_LDST]: execLdSt,
+  [O.OP_LDST_REG]: execLdStReg,
+  [O.OP_LDSTP]: execLdStPair,
+  [O.OP_LDR_LIT]: execLdrLit,
+  [O.OP_LDX]: execLdx,
+  [O.OP_FP]: execFp,
+};
+/** Executor calls that read or write NZCV (the block's flag locals are written back before, reloaded after). */
+const FLAG_CALLS = new Set([O.OP_ADDSUB_EXT, O.OP_ADC, O.OP_CCMP, O.OP_FP]);
+
+function kindOf(op: number): number {
+  switch (op) {
+    case O.OP_MOVI:
+    case O.OP_MOVK:
+    case O.OP_ADDSUB_IMM:
+    case O.OP_ADDSUB_SHIFT:
+    case O.OP_LOGIC_IMM:
+    case O.OP_LOGIC_SHIFT:
+    case O.OP_SHIFT_IMM:
+    case O.OP_CSEL:
+    case O.OP_ADR:
+    case O.OP_NOP:
+      return K_INLINE;
+    case O.OP_B:
+    case O.OP_BL:
+    case O.OP_BCOND:
+    case O.OP_CBZ:
+    case O.OP_TBZ:
+    case O.OP_BR:
+      return K_BRANCH;
+    case O.OP_LDST:
+    case O.OP_LDST_REG:
+    case O.OP_LDSTP:
+    case O.OP_LDR_LIT:
+    case O.OP_LDX:
+    case O.OP_FP:
+      return K_CALL_ST;
+    default:
+      // System instructions, exception generation, hints (WFI), UNDEFINED: the interpreter's.
+      return EXEC[op] !== undefined ? K_CALL : K_END;
+  }
+}
+
+/** Does this inline op set all of NZCV (and read none)? */
+function setsFlags(op: number, f: Int32Array, k: number): boolean {
+  if (op === O.OP_ADDSUB_IMM || op === O.OP_ADDSUB_SHIFT) return (f[k + O.F_A] & O.AS_S) !== 0;
+  if (op === O.OP_LOGIC_IMM) return (f[k + O.F_A] & 3) === 3;
+  if (op === O.OP_LOGIC_SHIFT) return (f[k + O.F_A] & 3) === 3;
+  return false;
+}
+
+/** Helpers the generated code calls: H.e<op> the executor of op, H.pcAlign. */
+const HELPERS: Record<string, unknown> = { pcAlign: takePcAlignment };
+for (const [op, fn] of Object.entries(EXEC)) HELPERS[`e${op}`] = fn;
+
+/** Translate the block starting at slot `i` of `page` (RAM offset `pageOff`), or null if its first op is the interpreter's. */
+export function compileBlock(
+  ram: GuestRam,
+  cache: DecodeCache,
+  page: DecodedPage,
+  pageOff: number,
+  i: number,
+): TranslatedBlock | null {
+  const ops = page.ops;
+  const f = page.f;
+  const slots: number[] = [];
+  for (let j = i; j < PAGE_INSNS && slots.length < MAX_BLOCK; j++) {
+    if (ops[j] === O.OP_UNDECODED) decode(ram.i32[(pageOff + 4 * j) >> 2], ops, f, j);
+    const kind = kindOf(ops[j]);
+    if (kind === K_END) break;
+    slots.push(j);
+    if (kind === K_BRANCH) break;
+  }
+  const len = slots.length;
+  if (len === 0) return null;
+
+  // Flag liveness, backwards: which of NZCV a flag-setting inline op must compute.
+  const liveAfter = new Array<number>(len);
+  let live = FL_ALL;
+  let inlineFlags = false;
+  for (let j = len - 1; j >= 0; j--) {
+    const s = slots[j];
+    const op = ops[s];
+    const k = s * O.STRIDE;
+    liveAfter[j] = live;
+    const kind = kindOf(op);
+    if (kind === K_INLINE && setsFlags(op, f, k)) {
+      live = 0;
+      inlineFlags = true;
+    } else if (kind !== K_INLINE || op === O.OP_CSEL) live = FL_ALL;
+    if (op === O.OP_CSEL || op === O.OP_BCOND) inlineFlags = true;
+  }
+  const flush = inlineFlags ? 'c.nf = nf; c.zf = zf; c.cf = cf; c.vf = vf;' : '';
+  const reload = inlineFlags ? 'nf = c.nf; zf = c.zf; cf = c.cf; vf = c.vf;' : '';
+  const pcAt = (j: number) => (j === 0 ? 'pc0' : `pc0 + ${4 * j}`);
+  const exit = (pc: string, n: number) => `c.pc = ${pc}; c.instret = ic + ${n}; ${flush} return 1;`;
+
+  const body: string[] = [];
+  for (let j = 0; j < len; j++) {
+    const s = slots[j];
+    const op = ops[s];
+    const k = s * O.STRIDE;
+    const pc = pcAt(j);
+    const kind = kindOf(op);
+    if (kind === K_CALL_ST) {
+      const call =
+        `c.pc = ${pc}; c.instret = ic + ${j}; ${flush} st = H.e${op}(c, F, ${k}); ${op === O.OP_FP ? reload : ''}` +
+        ` if (st !== 1) { if ((st & 1) !== 0) { if ((st & 8) === 0) c.pc = ${pc} + 4; c.instret++; } return st; }` +
+        ` if (cache.invalidations !== inv) { ${exit(`${pc} + 4`, j + 1)} }`;
+      if (op === O.OP_LDST && f[k + O.F_B] !== O.AM_UNPRIV)
+        body.push(emitLdSt(f, k, call, exit(`${pc} + 4`, j + 1)));
+      else body.push(call);
+      continue;
+    }
+    if (kind === K_CALL) {
+      const fl = FLAG_CALLS.has(op);
+      body.push(`${fl ? flush : ''} H.e${op}(c, F, ${k}); ${fl ? reload : ''}`);
+      continue;
+    }
+    if (kind === K_INLINE) {
+      body.push(inline(op, f, k, liveAfter[j], pc));
+      continue;
+    }
+    body.push(branch(op, f, k, j, exit, flush));
+  }
+  const last = ops[slots[len - 1]];
+  if (kindOf(last) !== K_BRANCH) body.push(exit(pcAt(len), len));
+
+  const src =
+    `return function block(c, pc0, left) { const x = c.x; let ic = c.instret; let st = 0;` +
+    ` const inv = cache.invalidations;${inlineFlags ? ' let nf = c.nf; let zf = c.zf; let cf = c.cf; let vf = c.vf;' : ''}` +
+    ` for (;;) {\n${body.join('\n')}\n} };`;
+  const make = new Function('H', 'F', 'ram', 'cache', 'RB', 'RS', 'PF', 'I32', 'U16', 'U8', src);
+  const run = make(HELPERS, f, ram, cache, ram.base, ram.size, ram.pageFlags, ram.i32, ram.u16, ram.u8);
+  return { len, run };
+}
+
+function inline(op: number, f: Int32Array, k: number, live: number, pc: string): string {
+  switch (op) {
+    case O.OP_MOVI:
+      return emitMovi(f, k);
+    case O.OP_MOVK:
+      return emitMovk(f, k);
+    case O.OP_ADDSUB_IMM:
+      return emitAddSubImm(f, k, live);
+    case O.OP_ADDSUB_SHIFT:
+      return emitAddSubShift(f, k, live);
+    case O.OP_LOGIC_IMM:
+      return emitLogicImm(f, k, live);
+    case O.OP_LOGIC_SHIFT:
+      return emitLogicShift(f, k, live);
+    case O.OP_SHIFT_IMM:
+      return emitShiftImm(f, k);
+    case O.OP_CSEL:
+      return emitCsel(f, k);
+    case O.OP_ADR:
+      return emitAdr(f, k, pc);
+    default:
+      return '';
+  }
+}
+
+/** The block's last instruction: a branch, taken or not; a taken branch to the block's start loops. */
+function branch(
+  op: number,
+  f: Int32Array,
+  k: number,
+  j: number,
+  exit: (pc: string, n: number) => string,
+  flush: string,
+): string {
+  const n = j + 1;
+  const pc = j === 0 ? 'pc0' : `pc0 + ${4 * j}`;
+  const fallThrough = exit(`${pc} + 4`, n);
+  const taken = (): string => {
+    const t = 4 * j + f[k + O.F_IMM];
+    if (t === 0) return `if (left >= ${2 * n}) { left -= ${n}; ic += ${n}; continue; } ${exit('pc0', n)}`;
+    return exit(`pc0 + ${t}`, n);
+  };
+  switch (op) {
+    case O.OP_B:
+      return taken();
+    case O.OP_BL:
+      return `${setPairCode(60, `${pc} + 4`)} ${taken()}`;
+    case O.OP_BCOND:
+      return `if (${condExpr(f[k + O.F_A])}) { ${taken()} } ${fallThrough}`;
+    case O.OP_CBZ: {
+      const r = f[k + O.F_RN];
+      const a = f[k + O.F_A];
+      const zero = a & 2 ? `(x[${r}] | x[${r + 1}]) === 0` : `x[${r}] === 0`;
+      return `if (${a & 1 ? '!' : ''}(${zero})) { ${taken()} } ${fallThrough}`;
+    }
+    case O.OP_TBZ: {
+      const r = f[k + O.F_RN];
+      const bit = f[k + O.F_B];
+      const v = bit < 32 ? `(x[${r}] >>> ${bit}) & 1` : `(x[${r + 1}] >>> ${bit - 32}) & 1`;
+      return `if ((${v}) === ${f[k + O.F_A]}) { ${taken()} } ${fallThrough}`;
+    }
+    default: {
+      // BR / BLR / RET: a misaligned target takes the PC alignment fault, its entry inside the branch's cycle.
+      const r = f[k + O.F_RN];
+      const link = f[k + O.F_A] === 1 ? setPairCode(60, `${pc} + 4`) : '';
+      return (
+        `{ const t = x[${r + 1}] * 4294967296 + (x[${r}] >>> 0); ${link} c.pc = t; c.instret = ic + ${n}; ${flush}` +
+        ` if ((t & 3) !== 0) { H.pcAlign(c); c.excCycles--; } return 1; }`
+      );
+    }
+  }
+}

@@ -1,0 +1,223 @@
+// Translated blocks (src/hw/cpu/jit) against the interpreter: the same
+// program runs on two bare machines, one interpreting, one translating every
+// slot at its first entry, run(n) by run(n) with the same budgets; after each
+// the whole cpu state (save()), the stop reason, the port calls (with the
+// instret each saw) and RAM must be identical. Budgets that end inside a
+// block, faults inside a block, self-modifying code with and without
+// IC IVAU, breakpoints and interrupts between runs.
+
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { StopReason } from '../../../src/hw/cpu/guest-port.ts';
+import { MAX_BLOCK } from '../../../src/hw/cpu/jit/compile.ts';
+import { Guest, VECTORS } from './helpers/guest.ts';
+
+const IC_IVAU_X6 = 0xd50b7526;
+const IC_IALLU = 0xd508751f;
+const DC_CVAU_X6 = 0xd50b7b26;
+const MMIO = 0x0900_0000;
+
+function twin(src: string, setup: (g: Guest) => void = () => {}): [Guest, Guest] {
+  const a = new Guest(src);
+  const b = new Guest(src);
+  a.cpu.cache.jit = false;
+  b.cpu.cache.jit = true;
+  b.cpu.cache.jitHot = 0;
+  for (const g of [a, b]) {
+    g.vectors();
+    g.port.regs.set(MMIO, 0x1234);
+    setup(g);
+  }
+  return [a, b];
+}
+
+function same(a: Guest, b: Guest, ra: StopReason, rb: StopReason, step: number): void {
+  const where = `after run #${step} (interpreter pc 0x${a.cpu.pc.toString(16)}, instret ${a.cpu.instret})`;
+  assert.equal(rb, ra, `stop reason ${where}`);
+  assert.deepEqual(b.cpu.save(), a.cpu.save(), `cpu state ${where}`);
+  assert.deepEqual(b.port.calls, a.port.calls, `port calls ${where}`);
+  assert.equal(Buffer.compare(b.ram.u8, a.ram.u8), 0, `RAM ${where}`);
+}
+
+/** Run both with each budget in turn (MMIO exits completed alike); returns the interpreter's stop reasons. */
+function lockstep(a: Guest, b: Guest, budgets: readonly number[]): StopReason[] {
+  const stops: StopReason[] = [];
+  budgets.forEach((n, step) => {
+    const ra = a.cpu.run(n);
+    const rb = b.cpu.run(n);
+    same(a, b, ra, rb, step);
+    stops.push(ra);
+    if (ra === 'mmio-exit') {
+      const ca = a.cpu.mmio.write ? a.cpu.completeMmioWrite() : a.cpu.completeMmioRead(0x55);
+      const cb = b.cpu.mmio.write ? b.cpu.completeMmioWrite() : b.cpu.completeMmioRead(0x55);
+      same(a, b, ca, cb, step);
+    }
+  });
+  return stops;
+}
+
+function translated(g: Guest): number {
+  return g.cpu.cache.pagesTranslated();
+}
+
+const LOOP = `
+  mov x1, #1000
+loop:
+  add x0, x0, #1
+  subs x1, x1, #1
+  b.ne loop
+  b .
+`;
+
+describe('translated blocks against the interpreter', () => {
+  it('the add/subs/b.ne loop: same state at every budget boundary, wherever it falls in a block', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 60 }), (budgets) => {
+        const [a, b] = twin(LOOP);
+        lockstep(a, b, budgets);
+        return translated(b) > 0;
+      }),
+      { numRuns: 60 },
+    );
+    const [a, b] = twin(LOOP);
+    lockstep(a, b, [5000]);
+    b.assertX(0, 1000)
+      .assertX(1, 0)
+      .assertFlags('nZCv')
+      .assertInstret(1 + 3000 + 5000 - 3001);
+  });
+
+  it('a deadline inside a block: the block is not entered, the interpreter stops at the exact cycle', () => {
+    const body = Array.from({ length: 20 }, (_, i) => `add x${i % 8}, x${i % 8}, #${i + 1}`).join('\n');
+    const [a, b] = twin(`top:\n${body}\nb top`);
+    const stops = lockstep(a, b, [3, 7, 1, 20, 21, 22, 19, 100, 2, 41]);
+    assert.ok(stops.every((s) => s === 'budget'));
+    assert.equal(b.cpu.instret, 3 + 7 + 1 + 20 + 21 + 22 + 19 + 100 + 2 + 41);
+    assert.ok(MAX_BLOCK >= 21);
+  });
+
+  it('an alignment fault in the middle of a block: precise ELR, ESR, FAR, and the cycles up to it', () => {
+    const [a, b] = twin(`
+      mov x3, #0x40100000
+      add x3, x3, #3
+      mov x1, #1
+      add x1, x1, #1
+    fault:
+      ldr x2, [x3]
+      add x1, x1, #100
+      b .
+    `);
+    lockstep(a, b, [2, 50]);
+    b.assertSysreg('ELR_EL1', b.sym('fault'))
+      .assertSysreg('FAR_EL1', 0x4010_0003)
+      .assertSysreg('ESR_EL1', 0x9600_0021)
+      .assertX(1, 2)
+      .assertPc(VECTORS + 0x200);
+  });
+
+  it('a store that faults beyond the PA range, a pair access, an MMIO access and an exit inside blocks', () => {
+    const [a, b] = twin(`
+      mov x3, #0x40100000
+      mov x4, #0x09000000
+      mov x7, #1
+    again:
+      stp x7, x3, [x3, #16]!
+      ldp x8, x9, [x3, #-16]
+      ldr w10, [x4]
+      add x7, x7, #1
+      str w7, [x4, #4]
+      add x7, x7, #1
+      cmp x7, #9
+      b.ne again
+      mov x5, #0x100
+      lsl x5, x5, #36
+      str x7, [x5]
+      b .
+    `);
+    a.port.exitAt.add(MMIO + 4);
+    b.port.exitAt.add(MMIO + 4);
+    const stops = lockstep(a, b, [1, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 40, 40, 40, 40, 40, 40, 40]);
+    assert.ok(stops.includes('mmio-exit') && stops.includes('port'));
+    b.assertSysreg('FAR_EL1', 0x100n << 36n).assertPc(VECTORS + 0x200);
+  });
+
+  it('self-modifying code: a store to a later instruction of the running block takes effect at once', () => {
+    const [a, b] = twin(`
+      ldr w5, new
+      adr x6, patch
+      mov x2, #3
+    loop:
+      str w5, [x6]
+    patch:
+      mov x0, #1
+      add x1, x1, x0
+      subs x2, x2, #1
+      b.ne loop
+      b .
+    new:
+      mov x0, #2
+    `);
+    lockstep(a, b, [200]);
+    b.assertX(1, 6);
+  });
+
+  it('self-modifying code with IC IVAU and IC IALLU: a translated loop sees its patched instruction', () => {
+    const [a, b] = twin(`
+      ldr w5, new
+      adr x6, patch
+      mov x9, #0
+    again:
+      mov x2, #50
+    loop:
+    patch:
+      add x1, x1, #1
+      subs x2, x2, #1
+      b.ne loop
+      cbnz x9, done
+      mov x9, #1
+      str w5, [x6]
+      .inst ${DC_CVAU_X6}
+      dsb ish
+      .inst ${IC_IVAU_X6}
+      dsb ish
+      isb
+      b again
+    done:
+      .inst ${IC_IALLU}
+      b .
+    new:
+      add x1, x1, #1000
+    `);
+    lockstep(a, b, [7, 100, 3, 1000]);
+    b.assertX(1, 50 + 50 * 1000);
+  });
+
+  it('a breakpoint inside a translated block fires after its instruction, at the same cycle', () => {
+    const [a, b] = twin(LOOP);
+    lockstep(a, b, [400]);
+    const hits: number[][] = [[], []];
+    [a, b].forEach((g, i) => {
+      g.cpu.addBreakpoint(g.sym('loop') + 4, () => {
+        hits[i].push(g.cpu.instret);
+        g.cpu.requestStop();
+      });
+    });
+    lockstep(a, b, [10, 10, 2, 50]);
+    assert.deepEqual(hits[1], hits[0]);
+    assert.ok(hits[0].length >= 3);
+  });
+
+  it('an interrupt raised between runs is taken at the same boundary', () => {
+    const [a, b] = twin(LOOP, (g) => {
+      g.cpu.daif = 0;
+    });
+    lockstep(a, b, [100, 33]);
+    a.irq(true);
+    b.irq(true);
+    lockstep(a, b, [10]);
+    b.assertPc(VECTORS + 0x280);
+    const elr = Number(b.cpu.getSysreg('ELR_EL1'));
+    assert.ok(elr >= b.sym('loop') && elr <= b.sym('loop') + 8, `ELR 0x${elr.toString(16)} in the loop`);
+  });
+});
