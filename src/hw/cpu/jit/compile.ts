@@ -169,7 +169,16 @@ export function compileBlock(
   const flush = inlineFlags ? 'c.nf = nf; c.zf = zf; c.cf = cf; c.vf = vf;' : '';
   const reload = inlineFlags ? 'nf = c.nf; zf = c.zf; cf = c.cf; vf = c.vf;' : '';
   const pcAt = (j: number) => (j === 0 ? 'pc0' : `pc0 + ${4 * j}`);
-  const exit = (pc: string, n: number) => `c.pc = ${pc}; c.instret = ic + ${n}; ${flush} return 1;`;
+  const exit = (pc: string, n: number) => `c.pc = ${pc}; c.instret = ic + ${n}; ${flush} ${SPILL} return 1;`;
+  // Registers in locals when nothing but inline code touches them (an LDR/STR's slow path spills and refills).
+  const regLocals = slots.every((s) => {
+    const kind = kindOf(ops[s]);
+    return (
+      kind === K_INLINE ||
+      kind === K_BRANCH ||
+      (ops[s] === O.OP_LDST && f[s * O.STRIDE + O.F_B] !== O.AM_UNPRIV)
+    );
+  });
 
   const body: string[] = [];
   for (let j = 0; j < len; j++) {
@@ -180,9 +189,9 @@ export function compileBlock(
     const kind = kindOf(op);
     if (kind === K_CALL_ST) {
       const call =
-        `c.pc = ${pc}; c.instret = ic + ${j}; ${flush} st = H.e${op}(c, F, ${k}); ${op === O.OP_FP ? reload : ''}` +
+        `${SPILL} c.pc = ${pc}; c.instret = ic + ${j}; ${flush} st = H.e${op}(c, F, ${k}); ${op === O.OP_FP ? reload : ''}` +
         ` if (st !== 1) { if ((st & 1) !== 0) { if ((st & 8) === 0) c.pc = ${pc} + 4; c.instret++; } return st; }` +
-        ` if (cache.invalidations !== inv) { ${exit(`${pc} + 4`, j + 1)} }`;
+        ` ${FILL} if (cache.invalidations !== inv) { ${exit(`${pc} + 4`, j + 1)} }`;
       if (op === O.OP_LDST && f[k + O.F_B] !== O.AM_UNPRIV)
         body.push(emitLdSt(f, k, call, exit(`${pc} + 4`, j + 1)));
       else body.push(call);
@@ -202,13 +211,41 @@ export function compileBlock(
   const last = ops[slots[len - 1]];
   if (kindOf(last) !== K_BRANCH) body.push(exit(pcAt(len), len));
 
+  const { code, decl } = registers(body.join('\n'), regLocals);
   const src =
-    `return function block(c, pc0, left) { const x = c.x; let ic = c.instret; let st = 0;` +
+    `return function block(c, pc0, left) { const x = c.x; let ic = c.instret; let st = 0; ${decl}` +
     ` const inv = cache.invalidations;${inlineFlags ? ' let nf = c.nf; let zf = c.zf; let cf = c.cf; let vf = c.vf;' : ''}` +
-    ` for (;;) {\n${body.join('\n')}\n} };`;
+    ` for (;;) {\n${code}\n} };`;
   const make = new Function('H', 'F', 'ram', 'cache', 'RB', 'RS', 'PF', 'I32', 'U16', 'U8', src);
   const run = make(HELPERS, f, ram, cache, ram.base, ram.size, ram.pageFlags, ram.i32, ram.u16, ram.u8);
   return { len, run };
+}
+
+/** Where a block writes its register locals back to `x` (exits, before an executor call), and reloads them. */
+const SPILL = '/*spill*/';
+const FILL = '/*fill*/';
+
+/**
+ * Every register access of the generated code is `x[<constant>]`, every
+ * write `x[<constant>] = <expression without ';'>;`. With `locals`, each
+ * becomes a local rN, loaded at entry (`decl`), written back where the code
+ * spills if the block writes it, reloaded where it fills.
+ */
+function registers(body: string, locals: boolean): { code: string; decl: string } {
+  if (!locals) return { code: body.split(SPILL).join('').split(FILL).join(''), decl: '' };
+  const used = [...new Set([...body.matchAll(/x\[(\d+)\]/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+  const written = [...new Set([...body.matchAll(/x\[(\d+)\] =(?!=)/g)].map((m) => Number(m[1])))];
+  const spill = written.map((n) => `x[${n}] = r${n};`).join(' ');
+  const fill = used.map((n) => `r${n} = x[${n}];`).join(' ');
+  // A local holds what the Int32Array would: the written value as an int32.
+  const code = body
+    .replace(/x\[(\d+)\] = ([^;]+);/g, 'x[$1] = ($2) | 0;')
+    .replace(/x\[(\d+)\]/g, 'r$1')
+    .split(SPILL)
+    .join(spill)
+    .split(FILL)
+    .join(fill);
+  return { code, decl: used.map((n) => `let r${n} = x[${n}];`).join(' ') };
 }
 
 function inline(op: number, f: Int32Array, k: number, live: number, pc: string): string {
@@ -277,7 +314,7 @@ function branch(
       const r = f[k + O.F_RN];
       const link = f[k + O.F_A] === 1 ? setPairCode(60, `${pc} + 4`) : '';
       return (
-        `{ const t = x[${r + 1}] * 4294967296 + (x[${r}] >>> 0); ${link} c.pc = t; c.instret = ic + ${n}; ${flush}` +
+        `{ const t = x[${r + 1}] * 4294967296 + (x[${r}] >>> 0); ${link} c.pc = t; c.instret = ic + ${n}; ${flush} ${SPILL}` +
         ` if ((t & 3) !== 0) { H.pcAlign(c); c.excCycles--; } return 1; }`
       );
     }
