@@ -61,7 +61,7 @@ import type { VgicCore } from './vgic.ts';
 import { VgicMmioHandlers } from './vgic-mmio.ts';
 
 /** What halts the guest around an active-state access (VgicV2 or VgicV3: kvm_arm_halt_guest / kvm_arm_resume_guest). */
-export interface GuestHalter {
+interface GuestHalter {
   haltGuest(): void;
   resumeGuest(): void;
 }

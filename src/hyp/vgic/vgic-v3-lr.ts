@@ -47,7 +47,7 @@ function isEdge(irq: VgicIrq): boolean {
 }
 
 /** ICH_LR<n>_EL2 [63:32] for `irq` in `state`: priority, state, group. */
-export function lrHiBase(irq: VgicIrq, state: number): number {
+function lrHiBase(irq: VgicIrq, state: number): number {
   let hi = setField(0, ICH_LR_Priority, irq.priority);
   hi = setField(hi, ICH_LR_State, state);
   return irq.group !== 0 ? (hi | HI_GROUP) >>> 0 : hi;

@@ -340,3 +340,64 @@ describe('vgic-v3: save and restore', () => {
     assert.throws(() => b.vgic.restore(v2), /other LR backend/);
   });
 });
+
+describe('vgic-v3: nested delivery through LR overflow (fast-check)', () => {
+  /** The guest ends `id`: EOIR, and with EOImode 1 DIR, which TDIR may trap to the hypervisor. */
+  function end(m: MachineV3, id: number, eoiMode: boolean): void {
+    m.eoi(0, id);
+    if (!eoiMode) return;
+    if (m.vcifs[0].trapsToEl2(IccReg.ICC_DIR_EL1, true)) {
+      m.exit();
+      m.vgic.v3!.deactivateTrapped(0, id);
+      m.enter();
+    } else m.icv(0, IccReg.ICC_DIR_EL1, id);
+  }
+
+  it('every interrupt is delivered once, each preempting what the guest runs, with 2 LRs, any exits, EOImode 0 or 1 (DIR trapped by TDIR)', () => {
+    const irqArb = fc.uniqueArray(
+      fc.record({ id: fc.integer({ min: 32, max: 63 }), prio: fc.integer({ min: 0, max: 30 }) }),
+      { minLength: 1, maxLength: 6, selector: (x) => x.id },
+    );
+    const actions = fc.array(fc.constantFrom('iar', 'eoi', 'exit'), { maxLength: 40 });
+    fc.assert(
+      fc.property(irqArb, actions, fc.boolean(), (irqs, acts, eoiMode) => {
+        const m = new MachineV3({ nLR: 2 }).boot();
+        if (eoiMode) m.icv(0, IccReg.ICC_CTLR_EL1, 2);
+        const prio = new Map(irqs.map((x) => [x.id, x.prio << 3]));
+        for (const x of irqs) {
+          m.enable(x.id);
+          m.setEdge(x.id);
+          m.setPriority(x.id, x.prio << 3);
+          m.vgic.injectIrq(null, x.id, true);
+        }
+        m.enter();
+        const stack: number[] = [];
+        const delivered: number[] = [];
+        const ack = (): boolean => {
+          const id = m.iar();
+          if (id === SPURIOUS) return false;
+          assert.ok(!delivered.includes(id), `${id} delivered twice`);
+          const top = stack.at(-1);
+          if (top !== undefined) assert.ok(prio.get(id)! < prio.get(top)!, `${id} does not preempt ${top}`);
+          delivered.push(id);
+          stack.push(id);
+          return true;
+        };
+        for (const a of acts) {
+          if (a === 'iar') ack();
+          else if (a === 'eoi' && stack.length > 0) end(m, stack.pop()!, eoiMode);
+          else if (a === 'exit') m.cycle();
+        }
+        // the guest's handler runs to the end, with an exit whenever it finds nothing
+        for (let round = 0; round < 4 * irqs.length + 4; round++) {
+          while (ack());
+          if (stack.length > 0) end(m, stack.pop()!, eoiMode);
+          else m.cycle();
+        }
+        assert.deepEqual([...delivered].sort(), irqs.map((x) => x.id).sort());
+        m.exit();
+        for (const x of irqs) assert.equal(m.vgic.core.getIrq(0, x.id)!.active, false, `${x.id} left active`);
+      }),
+    );
+  });
+});
