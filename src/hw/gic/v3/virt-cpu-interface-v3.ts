@@ -15,8 +15,6 @@
 import { getField, setField, testBit } from '../../../sim/bits.ts';
 import type { Saveable } from '../../../sim/saveable.ts';
 import { Signal } from '../../../sim/signal.ts';
-import type { TraceSink } from '../../../sim/trace/sink.ts';
-import type { Clock } from '../../mmio.ts';
 import { FIRST_SPECIAL_INTID, isSgi, MAX_INTID, SPURIOUS } from '../intid.ts';
 import { computeEisr, computeElrsr, computeMisr } from './ich-status.ts';
 import { type IccReg, ICH_LR_MAX, IchReg } from './sysreg-encodings.ts';
@@ -46,24 +44,19 @@ import {
   VIRT_V3_ID_BITS,
   VIRT_V3_PRIORITY_MASK,
 } from './virt-priority-v3.ts';
-import { ichVtr, type VirtCpuInterfaceV3State, vmcrWrite, virtV3DefaultState } from './virt-v3-state.ts';
+import {
+  ichVtr,
+  type VirtCpuInterfaceV3Options,
+  type VirtCpuInterfaceV3State,
+  vmcrWrite,
+  virtV3DefaultState,
+} from './virt-v3-state.ts';
 
-export type { VirtCpuInterfaceV3State } from './virt-v3-state.ts';
-
-/** What the virtual CPU interface needs from the physical GIC. */
-export interface PhysicalDeactivatePort {
-  /** Deactivate physical `pintid` for `cpu`: a virtual deactivation of an LR with HW = 1 (4.9, ICH_LR<n>_EL2.HW). */
-  deactivatePhysical(cpu: number, pintid: number): void;
-}
-
-export interface VirtCpuInterfaceV3Options {
-  readonly cpu: number;
-  /** number of list registers, 1..16 (ICH_VTR_EL2.ListRegs + 1) */
-  readonly nLR: number;
-  readonly clock: Clock;
-  readonly trace: TraceSink;
-  readonly phys: PhysicalDeactivatePort;
-}
+export type {
+  PhysicalDeactivatePort,
+  VirtCpuInterfaceV3Options,
+  VirtCpuInterfaceV3State,
+} from './virt-v3-state.ts';
 
 const VINTID_MASK = (2 ** VIRT_V3_ID_BITS - 1) >>> 0;
 const HI_HW = 1 << ICH_LR_HW.lsb;

@@ -1,9 +1,11 @@
-// The state of one GICv3 virtual CPU interface as data (IHI 0069H 12.4): the
-// ICH_*_EL2 registers a snapshot holds and their reset values, ICH_VTR_EL2 as
+// The state of one GICv3 virtual CPU interface as data (IHI 0069H 12.4): what
+// it is built from, the ICH_*_EL2 registers a snapshot holds and their reset values, ICH_VTR_EL2 as
 // this model builds it, and the ICH_VMCR_EL2 write rules (shared by MSR
 // ICH_VMCR_EL2 and the guest's ICV control registers).
 
 import { getField, setField } from '../../../sim/bits.ts';
+import type { TraceSink } from '../../../sim/trace/sink.ts';
+import type { Clock } from '../../mmio.ts';
 import {
   ICH_VMCR_VBPR0,
   ICH_VMCR_VBPR1,
@@ -29,6 +31,21 @@ import {
   VIRT_V3_PRIORITY_MASK,
 } from './virt-priority-v3.ts';
 import type { IchReg } from './sysreg-encodings.ts';
+
+/** What the virtual CPU interface needs from the physical GIC. */
+export interface PhysicalDeactivatePort {
+  /** Deactivate physical `pintid` for `cpu`: a virtual deactivation of an LR with HW = 1 (4.9, ICH_LR<n>_EL2.HW). */
+  deactivatePhysical(cpu: number, pintid: number): void;
+}
+
+export interface VirtCpuInterfaceV3Options {
+  readonly cpu: number;
+  /** number of list registers, 1..16 (ICH_VTR_EL2.ListRegs + 1) */
+  readonly nLR: number;
+  readonly clock: Clock;
+  readonly trace: TraceSink;
+  readonly phys: PhysicalDeactivatePort;
+}
 
 export interface VirtCpuInterfaceV3State {
   readonly version: 1;
