@@ -11,6 +11,7 @@ import type * as z from 'zod';
 import { isPpi, isSpi, PRIVATE_COUNT } from '../hw/gic/intid.ts';
 import { MEMMAP } from '../hw/board/memory-map.ts';
 import { parseRamSize } from '../hw/board/ram-size.ts';
+import { generationByName } from '../hyp/generation/index.ts';
 import type { ScenarioDiagnostic } from './diagnostics.ts';
 import { regularFileProblem } from './files.ts';
 import { locate } from './issues.ts';
@@ -83,6 +84,15 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
     DEFAULT_MACHINE.counterHz,
   );
   const pcpus = field(machineSchema.shape.pcpus.unwrap(), machine.pcpus, vcpus);
+  if (machine.gic === 'v3') {
+    const policy = field(machineSchema.shape.policy.unwrap(), machine.policy, DEFAULT_MACHINE.policy);
+    const gen = policy === undefined ? undefined : generationByName(policy);
+    if (gen?.vgicV3 !== true)
+      emit(
+        ['machine', 'gic'],
+        `machine.gic: ${gen === undefined ? 'no generation has vgic-v3' : `${gen.name} (machine.policy) has no vgic-v3`} in vgicsim yet: the VM runs GICv2 guests only (gic: v2); only the bare-metal reference machine has a GICv3`,
+      );
+  }
   const hostTickHz = tryParse(machineSchema.shape.hostTickHz.unwrap(), machine.hostTickHz);
   if (hostTickHz !== undefined && counterHz !== undefined && hostTickHz > counterHz)
     emit(

@@ -35,7 +35,7 @@ export interface FilePath {
 }
 
 export interface MachineConfig {
-  gic: 'v2';
+  gic: 'v2' | 'v3';
   vcpus: number;
   spis: number;
   counterHz: number;

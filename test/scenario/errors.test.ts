@@ -17,7 +17,7 @@ test('empty file', () => {
   ]);
 });
 
-test('machine: wrong values at the value, unknown keys at the key, GICv3 reserved', () => {
+test('machine: wrong values at the value, unknown keys at the key, GICv3 without vgic-v3', () => {
   const text = `version: 1
 machine:
   vcpus: 12
@@ -32,12 +32,23 @@ guest: { vcpu0: nop }
   assert.deepEqual(errorsOf(text), [
     '3:10: machine.vcpus: expected an integer 1..8, found 12',
     "4:3: unknown key 'polcy' in machine (expected one of: gic, vcpus, pcpus, spis, counterHz, cpuHz, policy, nLR, hostTickHz, exitCycles, entryCycles, preemptCycles, limits, start, memory, rtc)",
-    "5:8: machine.gic: GIC v3 is not supported yet (only v2), found 'v3'",
+    '5:8: machine.gic: no generation has vgic-v3 in vgicsim yet: the VM runs GICv2 guests only (gic: v2); only the bare-metal reference machine has a GICv3',
     "6:9: machine.spis: expected a multiple of 32 in 0..960 (the vgic's limit, as KVM's), found 40",
     '7:8: machine.nLR: expected an integer 2..64 (with fewer list registers KVM livelocks on underflow maintenance), found 0x41',
     "8:11: machine.policy: expected one of: 'linux-4.2', 'linux-4.3', 'linux-7.0', 'trap-timer', 'level', 'legacy-edge', found 'edge'",
     '9:14: machine.counterHz: expected an integer 1..4294967295 (Hz), found 1.5',
   ]);
+});
+
+test('machine.gic: v3 under a generation without vgic-v3 is refused at the value, naming the generation', () => {
+  const text = 'version: 1\nmachine:\n  policy: level\n  gic: v3\nguest: { vcpu0: nop }\n';
+  assert.deepEqual(errorsOf(text), [
+    '4:8: machine.gic: linux-7.0 (machine.policy) has no vgic-v3 in vgicsim yet: the VM runs GICv2 guests only (gic: v2); only the bare-metal reference machine has a GICv3',
+  ]);
+  assert.deepEqual(
+    errorsOf('version: 1\nmachine: { gic: v3, policy: linux-4.2 }\nguest: { vcpu0: nop }\n').length,
+    1,
+  );
 });
 
 test('top level: version, missing guest, unknown key', () => {

@@ -98,6 +98,28 @@ import {
   GICH_VMCR,
   GICH_VTR,
 } from '../gic/virt-regs.ts';
+import { GICD_CTLR_ARE, GICD_IGRPMODR, GICD_IROUTER, GICD_PIDR2 } from '../gic/v3/gicd-regs.ts';
+import {
+  GICR_CTLR,
+  GICR_ICACTIVER0,
+  GICR_ICENABLER0,
+  GICR_ICFGR0,
+  GICR_ICFGR1,
+  GICR_ICPENDR0,
+  GICR_IGROUPR0,
+  GICR_IIDR,
+  GICR_IPRIORITYR0,
+  GICR_ISACTIVER0,
+  GICR_ISENABLER0,
+  GICR_ISPENDR0,
+  GICR_SGI_BASE,
+  GICR_STRIDE,
+  GICR_TYPER,
+  GICR_WAKER,
+  GICR_WAKER_ChildrenAsleep,
+  GICR_WAKER_ProcessorSleep,
+} from '../gic/v3/gicr-regs.ts';
+import { ICC_CTLR_CBPR, ICC_CTLR_EOImode, ICC_IGRPEN_Enable } from '../gic/v3/icc-regs.ts';
 import { MEMMAP, UART_INTID } from './memory-map.ts';
 
 export interface AsmSymbol {
@@ -169,6 +191,42 @@ const GICH_REGISTERS = {
   GICH_LR0,
 };
 
+/** GICv3 (`gic: v3`): GICD registers v3 adds, and the redistributor frames' registers. */
+const GICV3_REGISTERS = {
+  GICD_IGRPMODR,
+  GICD_IROUTER,
+  GICD_PIDR2,
+  GICR_STRIDE,
+  GICR_CTLR,
+  GICR_IIDR,
+  GICR_TYPER,
+  GICR_WAKER,
+  GICR_SGI_BASE,
+};
+
+/** SGI_base registers: offsets in the SGI_base frame (RD_base + GICR_SGI_BASE). */
+const GICR_SGI_REGISTERS = {
+  GICR_IGROUPR0,
+  GICR_ISENABLER0,
+  GICR_ICENABLER0,
+  GICR_ISPENDR0,
+  GICR_ICPENDR0,
+  GICR_ISACTIVER0,
+  GICR_ICACTIVER0,
+  GICR_IPRIORITYR0,
+  GICR_ICFGR0,
+  GICR_ICFGR1,
+};
+
+const GICV3_FIELDS = {
+  GICD_CTLR_ARE,
+  GICR_WAKER_ProcessorSleep,
+  GICR_WAKER_ChildrenAsleep,
+  ICC_CTLR_CBPR,
+  ICC_CTLR_EOImode,
+  ICC_IGRPEN_Enable,
+};
+
 const PL011_REGISTERS = {
   UARTDR,
   UARTRSR,
@@ -213,6 +271,7 @@ export const BOARD_ASM_SYMBOLS: readonly AsmSymbol[] = [
     ['GICC_BASE', MEMMAP.GICC.base],
     ['GICH_BASE', MEMMAP.GICH.base],
     ['GICV_BASE', MEMMAP.GICV.base],
+    ['GICR_BASE', MEMMAP.GICR.base],
     ['PL011_BASE', MEMMAP.UART.base],
     ['RAM_BASE', MEMMAP.RAM.base],
   ]),
@@ -228,6 +287,14 @@ export const BOARD_ASM_SYMBOLS: readonly AsmSymbol[] = [
   ...group(
     'GIC virtual interface control offsets (from GICH_BASE, hypervisor only; GICv2 5.3)',
     Object.entries(GICH_REGISTERS),
+  ),
+  ...group(
+    'GICv3 register offsets (gic: v3; GICD_* from GICD_BASE; GICR_* from a redistributor RD_base = GICR_BASE + cpu * GICR_STRIDE, GICR_IGROUPR0 to GICR_ICFGR1 from its SGI_base = RD_base + GICR_SGI_BASE; IHI 0069 chapter 12)',
+    [...Object.entries(GICV3_REGISTERS), ...Object.entries(GICR_SGI_REGISTERS)],
+  ),
+  ...group(
+    'GICv3 register fields (masks; IHI 0069 chapter 12)',
+    Object.entries(GICV3_FIELDS).map(([n, f]): [string, number] => [n, fieldMask(f)]),
   ),
   ...group('PL011 UART register offsets (from PL011_BASE; PL011 TRM) and UARTFR flags', [
     ...Object.entries(PL011_REGISTERS),

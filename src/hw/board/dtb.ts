@@ -17,7 +17,12 @@
 // - No kaslr-seed / rng-seed in /chosen: the model is deterministic.
 // - The timer's PPIs are level-high with the GICv2 CPU mask of every cpu in
 //   bits 15:8 of the flags cell (binding arm,gic.yaml, third cell), as QEMU
-//   writes them for the virt board since 2.9.
+//   writes them for the virt board since 2.9; with a GICv3 (`gic: 'v3'`)
+//   without the mask (binding arm,gic-v3.yaml has none), as QEMU does.
+// - With a GICv3 the intc node is QEMU's gic-version=3 one (its=off):
+//   `arm,gic-v3`, reg = the GICD frame and the one redistributor region,
+//   #redistributor-regions = 1, and the maintenance interrupt (PPI 9 =
+//   INTID 25) that QEMU writes when the machine has EL2 (virtualization=on).
 
 import { PPI } from '../gic/intid.ts';
 import { cells, cells64, EMPTY, encodeFdt, type FdtNode, node, strings } from './fdt.ts';
@@ -55,6 +60,33 @@ export interface DtbConfig {
   readonly initrd?: { readonly start: number; readonly end: number };
   /** a /pmu node (arm,armv8-pmuv3 on PPI 7 = INTID 23, level-high, the cpu mask as for the timer) */
   readonly pmu?: boolean;
+  /** the interrupt controller: 'v2' (default, arm,cortex-a15-gic) or 'v3' (arm,gic-v3) */
+  readonly gic?: 'v2' | 'v3';
+}
+
+/** The intc node of a GICv2 (GICD + GICC frames) or of a GICv3 (GICD + redistributor region). */
+function intcNode(gic: 'v2' | 'v3'): FdtNode {
+  const common = { '#interrupt-cells': cells(3), 'interrupt-controller': EMPTY, phandle: cells(PHANDLE.GIC) };
+  if (gic === 'v3')
+    return node(`intc@${unit(MEMMAP.GICD.base)}`, {
+      compatible: strings('arm,gic-v3'),
+      ...common,
+      '#address-cells': cells(2),
+      '#size-cells': cells(2),
+      ranges: EMPTY,
+      reg: cells64(MEMMAP.GICD.base, MEMMAP.GICD.size, MEMMAP.GICR.base, MEMMAP.GICR.size),
+      '#redistributor-regions': cells(1),
+      interrupts: cells(GIC_PPI, PPI.MAINTENANCE - 16, IRQ_TYPE_LEVEL_HIGH),
+    });
+  return node(`intc@${unit(MEMMAP.GICD.base)}`, {
+    compatible: strings('arm,cortex-a15-gic'),
+    '#interrupt-cells': cells(3),
+    // No child nodes, no interrupt-map parents: 0 address cells (dtc's interrupt_provider check wants it said).
+    '#address-cells': cells(0),
+    'interrupt-controller': EMPTY,
+    reg: cells64(MEMMAP.GICD.base, MEMMAP.GICD.size, MEMMAP.GICC.base, GICC_FRAME_SIZE),
+    phandle: cells(PHANDLE.GIC),
+  });
 }
 
 /**
@@ -68,8 +100,9 @@ const unit = (addr: number): string => addr.toString(16);
 /** The tree as nodes (tests and tools may inspect it before encoding). */
 export function machineTree(c: DtbConfig): FdtNode {
   if (!Number.isInteger(c.cpus) || c.cpus < 1 || c.cpus > 8)
-    throw new RangeError(`a GICv2 board has 1..8 cpus, found ${c.cpus}`);
-  const cpuMask = ((1 << c.cpus) - 1) << PPI_CPU_MASK_SHIFT;
+    throw new RangeError(`a vgicsim board has 1..8 cpus, found ${c.cpus}`);
+  const gic = c.gic ?? 'v2';
+  const cpuMask = gic === 'v2' ? ((1 << c.cpus) - 1) << PPI_CPU_MASK_SHIFT : 0;
   const ppi = (intid: number) => [GIC_PPI, intid - 16, IRQ_TYPE_LEVEL_HIGH | cpuMask];
   const spi = (intid: number) => [GIC_SPI, intid - 32, IRQ_TYPE_LEVEL_HIGH];
 
@@ -111,15 +144,7 @@ export function machineTree(c: DtbConfig): FdtNode {
         method: strings('hvc'),
         ...Object.fromEntries(Object.entries(PSCI_0_1_IDS).map(([k, v]) => [k, cells(v)])),
       }),
-      node(`intc@${unit(MEMMAP.GICD.base)}`, {
-        compatible: strings('arm,cortex-a15-gic'),
-        '#interrupt-cells': cells(3),
-        // No child nodes, no interrupt-map parents: 0 address cells (dtc's interrupt_provider check wants it said).
-        '#address-cells': cells(0),
-        'interrupt-controller': EMPTY,
-        reg: cells64(MEMMAP.GICD.base, MEMMAP.GICD.size, MEMMAP.GICC.base, GICC_FRAME_SIZE),
-        phandle: cells(PHANDLE.GIC),
-      }),
+      intcNode(gic),
       node('timer', {
         compatible: strings('arm,armv8-timer', 'arm,armv7-timer'),
         // Order fixed by the binding: secure phys, non-secure phys, virtual, hypervisor.

@@ -46,6 +46,8 @@ export interface Generation {
   /** One line for `--help` and reports. */
   readonly summary: string;
   readonly vgic: VgicDesign;
+  /** The VM runs `machine.gic: v3` guests (vgic-v3, issue 18): absent = GICv2 guests only (every generation so far). */
+  readonly vgicV3?: true;
   readonly timer: TimerPolicy;
   readonly order: RunLoopOrder;
   readonly api: UserApi;

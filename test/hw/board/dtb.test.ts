@@ -269,3 +269,26 @@ describe('device tree (DTB) of the machine', () => {
     assert.throws(() => encodeFdt(node('', {}, [node('bad name', {})])), /not printable ASCII/);
   });
 });
+
+describe('device tree of a GICv3 machine (gic: v3)', () => {
+  const t = miniRead(machineDtb({ ...CONFIG, gic: 'v3' }));
+  const s = (p: string, n: string) => readStrings(t.get(p)?.get(n) ?? EMPTY);
+  const c = (p: string, n: string) => readCells(t.get(p)?.get(n) ?? EMPTY);
+
+  it("has QEMU's gic-version=3 intc node: arm,gic-v3, GICD + the redistributor region, maintenance PPI 9", () => {
+    assert.deepEqual(s('/intc@8000000', 'compatible'), ['arm,gic-v3']);
+    assert.deepEqual(c('/intc@8000000', 'reg'), [0, 0x0800_0000, 0, 0x1_0000, 0, 0x080a_0000, 0, 0xf6_0000]);
+    assert.deepEqual(c('/intc@8000000', '#redistributor-regions'), [1]);
+    assert.deepEqual(c('/intc@8000000', 'interrupts'), [1, 9, 4]);
+    assert.deepEqual(c('/intc@8000000', '#interrupt-cells'), [3]);
+    assert.deepEqual(c('/intc@8000000', '#address-cells'), [2]);
+    assert.deepEqual(c('/intc@8000000', '#size-cells'), [2]);
+    assert.ok(t.get('/intc@8000000')?.has('ranges'));
+    assert.ok(t.get('/intc@8000000')?.has('interrupt-controller'));
+    assert.deepEqual(c('/intc@8000000', 'phandle'), [PHANDLE.GIC]);
+  });
+
+  it('PPIs carry no GICv2 cpu mask', () => {
+    assert.deepEqual(c('/timer', 'interrupts'), [1, 13, 4, 1, 14, 4, 1, 11, 4, 1, 10, 4]);
+  });
+});
