@@ -21,6 +21,7 @@ import {
 } from './vgic-uaccess.ts';
 import { VgicV2 } from './vgic-v2.ts';
 import { VgicV3 } from './vgic-v3.ts';
+import { dispatchSgiV3 } from './vgic-v3-sgi.ts';
 import { GICV_DIR, GICV_FRAME_SIZE } from '../../hw/gic/virt-regs.ts';
 
 export interface VgicOptions extends VgicCoreOptions {
@@ -137,6 +138,15 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
       priority: irq.priority,
       hw: irq.hw,
     };
+  }
+
+  /**
+   * vgic_v3_dispatch_sgi: a GICv3 guest's trapped ICC_SGI1R_EL1
+   * (`allowGroup1`), ICC_SGI0R_EL1 or ICC_ASGI1R_EL1 write by `vcpu`, as its
+   * two 32-bit halves; pends the SGI on each target (vgic-v3-sgi.ts).
+   */
+  dispatchSgiV3(vcpu: number, lo: number, hi: number, allowGroup1: boolean): void {
+    dispatchSgiV3(this.core, vcpu, lo, hi, allowGroup1);
   }
 
   /** kvm_vgic_load */

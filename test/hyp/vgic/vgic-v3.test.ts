@@ -401,3 +401,45 @@ describe('vgic-v3: nested delivery through LR overflow (fast-check)', () => {
     );
   });
 });
+
+describe('vgic-v3: trapped ICC_SGI1R_EL1 (vgic_v3_dispatch_sgi)', () => {
+  const sgi1r = (intid: number, list: number, aff1 = 0) => (intid << 24) | (aff1 << 16) | list;
+  const IRM = 1 << 8;
+
+  function sgiMachine(): MachineV3 {
+    const m = new MachineV3({ vcpus: 3 }).boot();
+    for (let v = 0; v < 3; v++) m.enable(5, v);
+    m.kicks.length = 0;
+    return m;
+  }
+
+  it('a target list by Aff0: each named vcpu gets the SGI pended and is kicked', () => {
+    const m = sgiMachine();
+    m.vgic.dispatchSgiV3(0, sgi1r(5, 0b110), 0, true);
+    assert.deepEqual(m.kicks, [1, 2]);
+    assert.equal(m.vgic.core.getIrq(0, 5)!.pendingLatch, false);
+    m.enter(2);
+    assert.equal(m.vcifs[2].readLrLo(0), 5);
+    assert.equal(m.take(2), 5);
+  });
+
+  it('IRM = 1: every vcpu but the writer; Aff1 or RS that name no vcpu: nobody', () => {
+    const m = sgiMachine();
+    m.vgic.dispatchSgiV3(1, sgi1r(5, 0), IRM, true);
+    assert.deepEqual(m.kicks, [0, 2]);
+    m.kicks.length = 0;
+    m.vgic.dispatchSgiV3(0, sgi1r(5, 0b111, 1), 0, true);
+    m.vgic.dispatchSgiV3(0, sgi1r(5, 0b111), 1 << 12, true); // RS = 1: Aff0 16..31
+    m.vgic.dispatchSgiV3(0, sgi1r(5, 0b111), 1 << 16, true); // Aff3 = 1
+    assert.deepEqual(m.kicks, []);
+  });
+
+  it('ICC_SGI0R_EL1 (allowGroup1 = false) pends only Group 0 SGIs', () => {
+    const m = sgiMachine(); // enable() made SGI 5 Group 1
+    m.vgic.dispatchSgiV3(0, sgi1r(5, 0b1), 0, false);
+    assert.equal(m.vgic.core.getIrq(0, 5)!.pendingLatch, false);
+    m.gicdWrite(0, 0x80, 0); // SGI 5 of vcpu 0 back to Group 0
+    m.vgic.dispatchSgiV3(0, sgi1r(5, 0b1), 0, false);
+    assert.equal(m.vgic.core.getIrq(0, 5)!.pendingLatch, true);
+  });
+});
