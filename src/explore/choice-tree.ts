@@ -15,6 +15,17 @@ export type Script = readonly number[];
 /** Told of every decision after the script's end (the run's own, fresh decisions), before it is taken. */
 export type FreshDecision = (pos: number, kind: ChoiceKind, options: number) => void;
 
+/** The decisions of a run so far and where each was asked (ExploreChooser's log). */
+export interface DecisionLog {
+  readonly kinds: readonly ChoiceKind[];
+  readonly options: readonly number[];
+  readonly chosen: readonly number[];
+  readonly whereVcpu: readonly number[];
+  readonly wherePc: readonly number[];
+  readonly whereHit: readonly number[];
+  readonly whereT: readonly number[];
+}
+
 /**
  * Replays a script, then takes option 0; logs every decision (kind,
  * options, chosen) and where it was asked (vcpu, pc, hit, tick) for the
@@ -52,6 +63,38 @@ export class ExploreChooser implements Chooser {
 
   get length(): number {
     return this.pos;
+  }
+
+  /** The log of the decisions taken so far (copies: what a mid-run snapshot keeps). */
+  saveLog(): DecisionLog {
+    const n = this.pos;
+    return {
+      kinds: this.kinds.slice(0, n),
+      options: this.options.slice(0, n),
+      chosen: this.chosen.slice(0, n),
+      whereVcpu: this.whereVcpu.slice(0, n),
+      wherePc: this.wherePc.slice(0, n),
+      whereHit: this.whereHit.slice(0, n),
+      whereT: this.whereT.slice(0, n),
+    };
+  }
+
+  /**
+   * Begin `script` in the middle: its first `log.chosen.length` decisions
+   * were taken (by the run a snapshot was taken in, with the same decisions).
+   */
+  resume(script: Script, log: DecisionLog): void {
+    this.begin(script);
+    this.pos = log.chosen.length;
+    for (let i = 0; i < this.pos; i++) {
+      this.kinds.push(log.kinds[i]);
+      this.options.push(log.options[i]);
+      this.chosen.push(log.chosen[i]);
+      this.whereVcpu.push(log.whereVcpu[i]);
+      this.wherePc.push(log.wherePc[i]);
+      this.whereHit.push(log.whereHit[i]);
+      this.whereT.push(log.whereT[i]);
+    }
   }
 
   choose(kind: ChoiceKind, options: number): number {

@@ -8,6 +8,8 @@
 // decision at `from` (fire now, or at one of the later ticks up to `to`).
 
 import type { RunEnd } from '../hw/board/run-result.ts';
+import type { SliceState } from '../hw/board/scheduler.ts';
+import type { ExitReason } from '../hyp/vcpu/exits.ts';
 import type { VmState } from '../hyp/vm.ts';
 import type { Vm } from '../hyp/vm.ts';
 import { armLabelEvents } from '../scenario/host-triggers.ts';
@@ -17,7 +19,7 @@ import type { HostEvent, Scenario } from '../scenario/types.ts';
 import type { TraceRecord } from '../sim/trace/records.ts';
 import type { TraceSink } from '../sim/trace/sink.ts';
 import { choiceAddresses } from './choice-points.ts';
-import { ExploreChooser, type Script } from './choice-tree.ts';
+import { type DecisionLog, ExploreChooser, type Script } from './choice-tree.ts';
 import { Hash64, hashVm } from './state-hash.ts';
 
 /** Choice kinds the explorer asks itself (the machine asks 'slice-order', 'preempt', ...). */
@@ -26,10 +28,10 @@ const WINDOW_CHOICE = 'window';
 /** a forced exit right after a kernel event (at a tick, not after an instruction) */
 export const EVENT_EXIT_CHOICE = 'exit-at-event';
 
-/** Collects a run's trace records for the trace checks; cleared per run. */
+/** Collects a run's trace records for the trace checks; a new array per run (snapshots keep a prefix of one). */
 class RunSink implements TraceSink {
   readonly enabled = true;
-  readonly records: TraceRecord[] = [];
+  records: TraceRecord[] = [];
   emit(r: TraceRecord): void {
     this.records.push(r);
   }
@@ -40,12 +42,36 @@ function withoutForcedExits(s: Scenario): Scenario {
   return { ...s, host: s.host.filter((e) => e.action.kind !== 'exit') };
 }
 
+/**
+ * A run between two steps of the scheduler (Scheduler.onStep) with every
+ * vcpu outside the guest (where the VM's own snapshot is exact: between
+ * two KVM_RUN iterations), after `pos` decisions: a later run whose first
+ * `pos` decisions are the same resumes here instead of replaying them
+ * from the start (docs/explore.md, "Resuming").
+ */
+export interface MidRunSnapshot {
+  readonly pos: number;
+  readonly vm: VmState;
+  readonly slice: SliceState;
+  /** what the VM's snapshot leaves out of a vcpu outside the guest */
+  readonly vcpus: readonly { readonly lastExit: ExitReason | null; readonly idleEntries: number }[];
+  readonly log: DecisionLog;
+  /** the run's trace records: the first `nrecords` are this point's */
+  readonly records: readonly TraceRecord[];
+  readonly nrecords: number;
+  readonly hits: Float64Array;
+  readonly windowOffsets: Int32Array;
+  readonly execCounts: readonly (readonly [number, number][])[];
+}
+
 export interface MachineRun {
   readonly end: RunEnd;
   /** the run stopped at a state an earlier run visited (with at least the forced choices left) */
   readonly merged: boolean;
   readonly ticks: number;
   readonly instructions: number;
+  /** taken when asked to (run's `capture`), in decision order */
+  readonly snapshots: MidRunSnapshot[];
 }
 
 export class ExploreMachine {
@@ -65,6 +91,10 @@ export class ExploreMachine {
   private stopped = false;
   /** window events: tick chosen (relative to from), per host event index (-1 = not a window or not fired) */
   readonly windowOffsets: Int32Array;
+  /** the run's snapshots; taken only after `captureFrom` decisions, when `capturing` */
+  private snapshots: MidRunSnapshot[] = [];
+  private capturing = false;
+  private captureFrom = 0;
 
   constructor(scenario: Scenario, generation: string) {
     this.scenario = withoutForcedExits(scenario);
@@ -85,6 +115,33 @@ export class ExploreMachine {
     this.armChoicePoints();
     this.armEventChoices();
     this.start = this.vm.save();
+    this.vm.scheduler.onStep = () => {
+      if (this.capturing) this.capture();
+    };
+  }
+
+  /** At a step boundary: snapshot here if every vcpu is outside the guest (between KVM_RUN iterations). */
+  private capture(): void {
+    const pos = this.chooser.length;
+    if (pos < this.captureFrom) return;
+    const vm = this.vm;
+    if (vm.userspace.pending > 0) return;
+    for (const v of vm.vcpus) if (v.mode !== 'outside' || v.signalPending || v.inUserspace) return;
+    const snaps = this.snapshots;
+    // No decision since the last one: this one is as good and later.
+    if (snaps.length > 0 && snaps[snaps.length - 1].pos === pos) snaps.pop();
+    snaps.push({
+      pos,
+      vm: vm.save(),
+      slice: vm.scheduler.saveSlice(),
+      vcpus: vm.vcpus.map((v) => ({ lastExit: v.lastExit, idleEntries: v.idleEntries })),
+      log: this.chooser.saveLog(),
+      records: this.sink.records,
+      nrecords: this.sink.records.length,
+      hits: this.hits.slice(),
+      windowOffsets: this.windowOffsets.slice(),
+      execCounts: this.execCounts.map((m) => [...m]),
+    });
   }
 
   private fire(ev: HostEvent): void {
@@ -178,19 +235,45 @@ export class ExploreMachine {
     this.vm.scheduler.stop();
   }
 
-  run(script: Script): MachineRun {
+  /**
+   * Run `script` from the start, or from `from` (a snapshot of a run whose
+   * first `from.pos` decisions are the script's: the rest is the same as a
+   * run from the start). `capture`: snapshot the run after the script's end.
+   */
+  run(script: Script, from?: MidRunSnapshot, capture = false): MachineRun {
     const vm = this.vm;
     // A run abandoned mid-guest leaves vcpus loaded: take them out first (the restore then overwrites everything).
     this.chooser.quiet = true;
     vm.quiesce();
-    vm.restore(this.start);
-    this.chooser.begin(script);
-    this.sink.records.length = 0;
-    this.hits.fill(0);
-    this.windowOffsets.fill(-1);
-    for (const m of this.execCounts) m.clear();
+    if (from === undefined) {
+      vm.restore(this.start);
+      this.chooser.begin(script);
+      this.sink.records = [];
+      this.hits.fill(0);
+      this.windowOffsets.fill(-1);
+      for (const m of this.execCounts) m.clear();
+    } else {
+      vm.restore(from.vm);
+      from.vcpus.forEach((x, i) => {
+        vm.vcpus[i].lastExit = x.lastExit;
+        vm.vcpus[i].idleEntries = x.idleEntries;
+      });
+      vm.scheduler.resumeSlice(from.slice);
+      this.chooser.resume(script, from.log);
+      this.sink.records = from.records.slice(0, from.nrecords);
+      this.hits.set(from.hits);
+      this.windowOffsets.set(from.windowOffsets);
+      from.execCounts.forEach((entries, i) => {
+        const m = this.execCounts[i];
+        m.clear();
+        for (const [a, n] of entries) m.set(a, n);
+      });
+    }
     this.saveRequested = false;
     this.stopped = false;
+    this.snapshots = [];
+    this.capturing = capture;
+    this.captureFrom = script.length;
     const limits = this.scenario.machine.limits;
     let end: RunEnd;
     for (;;) {
@@ -200,11 +283,16 @@ export class ExploreMachine {
       this.saveRequested = false;
       vm.restore(vm.save());
     }
+    this.capturing = false;
+    const snapshots = this.snapshots;
+    // one taken after the last decision serves no later run (they branch at a decision)
+    if (snapshots.length > 0 && snapshots[snapshots.length - 1].pos >= this.chooser.length) snapshots.pop();
     return {
       end,
       merged: this.stopped,
       ticks: vm.board.kernel.now,
       instructions: vm.scheduler.retired,
+      snapshots,
     };
   }
 }

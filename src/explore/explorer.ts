@@ -23,7 +23,7 @@ import {
   trimScript,
 } from './choice-tree.ts';
 import { describeAddress } from './choice-points.ts';
-import { ExploreMachine } from './explore-machine.ts';
+import { ExploreMachine, type MidRunSnapshot } from './explore-machine.ts';
 import { type Property, RunChecks } from './run-checks.ts';
 import type { Scenario } from '../scenario/types.ts';
 
@@ -39,6 +39,12 @@ export interface ExploreOptions {
   readonly onProgress?: (p: Progress) => void;
   /** told of every run that violates a property, when it is found (the benchmark's time to the first one) */
   readonly onViolation?: (c: Counterexample) => void;
+  /**
+   * Resume a run from the deepest snapshot of the run it branches from
+   * (default), or replay it from the start (false: the tests compare).
+   * The result is the same; only the speed differs.
+   */
+  readonly resume?: boolean;
 }
 
 export interface Progress {
@@ -109,8 +115,38 @@ export interface ExploreResult {
 export interface ExploreStats {
   executed: number;
   merged: number;
+  /** instructions executed, replayed ones included */
   instructions: number;
   seconds: number;
+  /** runs resumed from a mid-run snapshot, and the snapshots taken */
+  resumed?: number;
+  snapshots?: number;
+}
+
+/**
+ * The snapshots a run's children may resume from: its own (taken after its
+ * script's end, in decision order) and, before its forced choice (`upto`:
+ * decisions at most), those it could resume from itself.
+ */
+interface SnapshotChain {
+  readonly parent: SnapshotChain | null;
+  readonly upto: number;
+  readonly own: readonly MidRunSnapshot[];
+}
+
+/** The deepest snapshot in `c` taken after at most `pos` decisions. */
+function deepest(c: SnapshotChain | null, pos: number): MidRunSnapshot | undefined {
+  for (; c !== null; c = c.parent) {
+    for (let i = c.own.length - 1; i >= 0; i--) if (c.own[i].pos <= pos) return c.own[i];
+    pos = Math.min(pos, c.upto);
+  }
+  return undefined;
+}
+
+/** A run to explore: its script and the snapshots of the run it branches from. */
+interface Branch {
+  readonly script: Script;
+  readonly from: SnapshotChain | null;
 }
 
 /** Counterexample order: fewest forced choices, then fewest instructions, then script order. */
@@ -174,14 +210,19 @@ export function explore(
     };
   };
 
+  const resume = o.resume !== false;
   /** Run one script; returns its children (one more forced choice) in script order. */
-  const runScript = (script: Script, wantChildren: boolean): { children: number[][]; fin: string } => {
+  const runScript = (b: Branch, wantChildren: boolean): { children: Branch[]; fin: string } => {
+    const script = b.script;
     left = o.bound - forcedChoices(script);
     fresh = [];
     mergedAt = '';
-    const r = m.run(script);
+    const from = resume ? deepest(b.from, script.length - 1) : undefined;
+    const r = m.run(script, from, resume && wantChildren && left > 0);
     stats.executed++;
-    stats.instructions += r.instructions;
+    if (from !== undefined) stats.resumed = (stats.resumed ?? 0) + 1;
+    stats.snapshots = (stats.snapshots ?? 0) + r.snapshots.length;
+    stats.instructions += r.instructions - (from?.vm.scheduler.retired ?? 0);
     let fin: string;
     if (r.merged) {
       stats.merged++;
@@ -219,15 +260,16 @@ export function explore(
       }
     }
     for (const f of fresh) finalOf.set(f.hash, fin);
-    const children: number[][] = [];
+    const children: Branch[] = [];
     if (wantChildren && left > 0) {
       const base = ch.chosen.slice(0, ch.length);
+      const chain: SnapshotChain = { parent: b.from, upto: script.length - 1, own: r.snapshots };
       for (const f of fresh) {
         const opts = ch.options[f.pos];
         for (let alt = 1; alt < opts; alt++) {
           const s = base.slice(0, f.pos);
           s.push(alt);
-          children.push(s);
+          children.push({ script: s, from: chain });
         }
       }
     }
@@ -241,15 +283,16 @@ export function explore(
   };
 
   // depth 0: the default run
-  const root = runScript([], true);
+  const root = runScript({ script: [], from: null }, true);
   defaultViolations = finals[resolve(root.fin)]?.violations ?? [];
-  let level = root.children.sort(compareScripts);
+  const byScript = (a: Branch, b: Branch) => compareScripts(a.script, b.script);
+  let level = root.children.sort(byScript);
   let runs = 1;
   const progress = (depth: number, leftHere: number, queued: number) =>
     o.onProgress?.({ generation, runs, states: visited.size, depth, frontier: leftHere + queued });
 
   for (let depth = 1; depth <= o.bound && level.length > 0; depth++) {
-    const next: number[][] = [];
+    const next: Branch[] = [];
     for (let i = 0; i < level.length; i++) {
       if (depth === 1 && !inShard(i, o.shard)) continue;
       const overStates = o.maxStates !== undefined && visited.size >= o.maxStates;
@@ -263,12 +306,12 @@ export function explore(
       }
       const r = runScript(level[i], depth < o.bound);
       runs++;
-      if (depth === 1) level1.push({ script: level[i], fin: r.fin });
+      if (depth === 1) level1.push({ script: level[i].script, fin: r.fin });
       for (const c of r.children) next.push(c);
       if ((runs & 63) === 0) progress(depth, level.length - i - 1, next.length);
     }
     if (partial !== undefined) break;
-    level = next.sort(compareScripts);
+    level = next.sort(byScript);
   }
 
   // Runs with one forced choice whose outcome differs from the default run's: where one choice matters.

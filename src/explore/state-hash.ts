@@ -13,7 +13,9 @@
 // preemption (read only while preempted) and the choice log (a record, not
 // state). Two states equal in everything else behave the same.
 
-import { PAGE_SIZE, PAGE_TOUCHED } from '../hw/mem/guest-ram.ts';
+import type { Cpu } from '../hw/cpu/cpu.ts';
+import { SYSREGS } from '../hw/cpu/sysregs.ts';
+import { PAGE_SIZE } from '../hw/mem/guest-ram.ts';
 import type { Vm } from '../hyp/vm.ts';
 
 const F64 = new Float64Array(1);
@@ -104,6 +106,45 @@ export class Hash64 {
   }
 }
 
+/** The system registers a cpu snapshot keeps (cpu-save.ts: the stored ones). */
+const STORED_SYSREGS = SYSREGS.flatMap((r, i) => (r.kind === 'rw' || r.kind === 'ro' ? [i] : []));
+
+/**
+ * A cpu: what its snapshot holds (src/hw/cpu/cpu-save.ts saveCpu), read
+ * from the core's registers without building the snapshot (its X, system
+ * and FP registers as BigInts and hex strings cost more than the rest of
+ * the hash).
+ */
+function hashCpu(h: Hash64, c: Cpu): void {
+  const x = c.x;
+  for (let i = 0; i < 62; i++) h.int(x[i]);
+  // SP_EL0 and SP_EL1 (the selected one is live in the SP slot, the other banked)
+  h.value(c.bankedSp(false));
+  h.value(c.bankedSp(true));
+  h.num(c.pc);
+  h.int(c.pstate());
+  const sys = c.sys;
+  for (const i of STORED_SYSREGS) {
+    h.int(sys[2 * i]);
+    h.int(sys[2 * i + 1]);
+  }
+  h.int((c.irqLine ? 1 : 0) | (c.fiqLine ? 2 : 0) | (c.ram.eventRegs[c.index] !== 0 ? 4 : 0));
+  h.num(c.instret);
+  h.num(c.exceptions);
+  h.num(c.excCycles);
+  h.num(c.instretAtEl0());
+  h.num(c.cyclesAtEl0());
+  h.num(c.ram.excl[c.index]);
+  h.int(c.hvcImm);
+  h.int(c.pendingExit);
+  if (c.pendingExit === 1) h.value(c.mmio);
+  else if (c.pendingExit === 2) h.value(c.sysregAccess);
+  const v = c.fp.u32;
+  for (let i = 0; i < 128; i++) h.int(v[i]);
+  h.int(c.fp.fpcr);
+  h.int(c.fp.fpsr);
+}
+
 /** Hash the whole machine state of `vm`, plus `extra` (the explorer's own state: fired windows, hit counts). */
 export function hashVm(h: Hash64, vm: Vm, extra: ArrayLike<number>): string {
   h.reset();
@@ -117,21 +158,12 @@ export function hashVm(h: Hash64, vm: Vm, extra: ArrayLike<number>): string {
   for (const t of board.timers) h.value(t.save());
   h.value(board.uart.save());
   h.value(board.rtc.save());
-  for (const c of board.cpus) h.value(c.save());
+  for (const c of board.cpus) hashCpu(h, c);
   // RAM: every touched page's words (index and content); all-zero pages hash like untouched ones
   const ram = board.ram;
   const words = PAGE_SIZE >>> 2;
   const flags = ram.pageFlags;
-  // four page flags at a time (RAM is a multiple of 4 KiB, the flags' length of 4 in practice: the tail is checked one by one)
-  const quads =
-    flags.byteOffset % 4 === 0 ? new Int32Array(flags.buffer, flags.byteOffset, flags.length >>> 2) : null;
-  const touched4 = PAGE_TOUCHED * 0x01010101;
-  for (let p = 0; p < flags.length; p++) {
-    if (quads !== null && (p & 3) === 0 && p + 4 <= flags.length && (quads[p >>> 2] & touched4) === 0) {
-      p += 3;
-      continue;
-    }
-    if (!(flags[p] & PAGE_TOUCHED)) continue;
+  for (let p = ram.nextTouched(0); p < flags.length; p = ram.nextTouched(p + 1)) {
     const w0 = p * words;
     let nz = 0;
     for (let i = 0; i < words; i++) nz |= ram.i32[w0 + i];

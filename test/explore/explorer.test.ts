@@ -133,3 +133,28 @@ test('a host event window: one decision with one option per tick; each instant i
   assert.equal(summarize(r).runs, 4);
   for (const f of Object.values(r.finals)) assert.equal(f.acks, 1);
 });
+
+test('resuming runs from mid-run snapshots gives exactly the result of replaying them from the start', () => {
+  const cases: [string, string, number][] = [
+    [`${FIX}tiny-window.yaml`, 'linux-4.3', 2],
+    [`${FIX}spi-window.yaml`, 'linux-7.0', 2],
+    [new URL('../../scenarios/sgi-ping-pong.yaml', import.meta.url).pathname, 'linux-7.0', 1],
+    [new URL('../../scenarios/timer-migrate.yaml', import.meta.url).pathname, 'linux-7.0', 1],
+  ];
+  for (const [file, generation, bound] of cases) {
+    const s = loadScenarioFile(file);
+    const replay = stats();
+    const resume = stats();
+    const a = explore(s, generation, { bound, resume: false }, replay);
+    const b = explore(s, generation, { bound }, resume);
+    assert.deepEqual(b, a, file);
+    assert.equal(resume.executed, replay.executed, file);
+    // the snapshots were used, and the instructions before them not executed again
+    assert.ok((resume.resumed ?? 0) > 0 && (resume.snapshots ?? 0) > 0, file);
+    assert.equal(replay.resumed ?? 0, 0);
+    assert.ok(
+      resume.instructions < replay.instructions,
+      `${file}: ${resume.instructions} < ${replay.instructions}`,
+    );
+  }
+});

@@ -54,6 +54,45 @@ export interface SchedulerState {
   readonly guestCycles?: number;
 }
 
+/**
+ * The slice in progress, between two steps: what run() needs to go on
+ * with it. Not part of SchedulerState (a snapshot is taken between runs,
+ * no slice in progress); the explorer copies it at a step boundary
+ * (onStep) and resumes a run there (resumeSlice).
+ */
+export interface SliceState {
+  /** a slice is in progress (run() goes on with it instead of starting one) */
+  active: boolean;
+  /** the slice's end (ticks) */
+  end: number;
+  /** the cpu that runs first (the slice-order choice) */
+  first: number;
+  /** the cycle the slice started at */
+  startCycles: number;
+  /** runnable cpus when it started (2: shortened to the quantum since) */
+  runnable: number;
+  /** the pass over the cpus, and the position in the order */
+  pass: number;
+  j: number;
+  /** some cpu progressed in this pass, in any pass */
+  progressed: boolean;
+  progressedAny: boolean;
+}
+
+function idleSlice(): SliceState {
+  return {
+    active: false,
+    end: 0,
+    first: 0,
+    startCycles: 0,
+    runnable: 0,
+    pass: 0,
+    j: 0,
+    progressed: false,
+    progressedAny: false,
+  };
+}
+
 export class Scheduler implements Saveable<SchedulerState> {
   private readonly cycles: Float64Array;
   private readonly stepStart: Float64Array;
@@ -71,6 +110,13 @@ export class Scheduler implements Saveable<SchedulerState> {
   readonly quantumTicks: number;
   /** Observer called once per slice (progress reporting); must not change the machine. */
   onSlice: (() => void) | null = null;
+  /**
+   * Observer called before every step, between two steps of a slice: the
+   * machine is between instructions and no cpu is inside a step (the
+   * explorer snapshots here, docs/explore.md); must not change the machine.
+   */
+  onStep: (() => void) | null = null;
+  private readonly slice: SliceState = idleSlice();
 
   constructor(
     private readonly kernel: Kernel,
@@ -156,96 +202,114 @@ export class Scheduler implements Saveable<SchedulerState> {
     if (limitCycles !== NEVER) limitTicks = Math.min(limitTicks, this.ratio.cyclesToTicks(limitCycles) + 1);
     const k = this.kernel;
     const n = this.cpus.length;
+    const sl = this.slice;
     for (;;) {
-      if (this.stopRequested) return 'stopped';
-      if (k.now >= limitTicks || this.guestCyclesTotal >= limitInstructions) {
-        this.catchUp();
-        return 'limit';
-      }
-      if (limitCycles !== NEVER && this.allReached(limitCycles)) return 'limit';
-      k.runUntil(k.now); // events due now
-      if (this.stopRequested) return 'stopped';
-
-      let runnable = this.countRunnable();
-      if (runnable === 0) {
-        const t = k.nextEventTime();
-        if (t === NEVER) return 'idle';
-        if (limitCycles !== NEVER && this.ratio.ticksToCycles(t) > limitCycles) {
-          // Nothing happens before the instant asked for: stop there.
-          const at = this.ratio.cyclesToTicks(limitCycles);
-          if (at > k.now) k.runUntil(at);
+      if (!sl.active) {
+        if (this.stopRequested) return 'stopped';
+        if (k.now >= limitTicks || this.guestCyclesTotal >= limitInstructions) {
+          this.catchUp();
           return 'limit';
         }
-        k.runUntil(Math.min(t, limitTicks));
-        continue;
-      }
+        if (limitCycles !== NEVER && this.allReached(limitCycles)) return 'limit';
+        k.runUntil(k.now); // events due now
+        if (this.stopRequested) return 'stopped';
 
-      let sliceEnd = Math.min(k.nextEventTime(), limitTicks);
-      if (runnable > 1) sliceEnd = Math.min(sliceEnd, k.now + this.quantumTicks);
-      const first = runnable > 1 ? this.chooser.choose('slice-order', n) : 0;
-      const sliceStartCycles = this.ratio.ticksToCycles(k.now);
-      let progressedAny = false;
+        const runnable = this.countRunnable();
+        if (runnable === 0) {
+          const t = k.nextEventTime();
+          if (t === NEVER) return 'idle';
+          if (limitCycles !== NEVER && this.ratio.ticksToCycles(t) > limitCycles) {
+            // Nothing happens before the instant asked for: stop there.
+            const at = this.ratio.cyclesToTicks(limitCycles);
+            if (at > k.now) k.runUntil(at);
+            return 'limit';
+          }
+          k.runUntil(Math.min(t, limitTicks));
+          continue;
+        }
+
+        let end = Math.min(k.nextEventTime(), limitTicks);
+        if (runnable > 1) end = Math.min(end, k.now + this.quantumTicks);
+        sl.first = runnable > 1 ? this.chooser.choose('slice-order', n) : 0;
+        sl.end = end;
+        sl.runnable = runnable;
+        sl.startCycles = this.ratio.ticksToCycles(k.now);
+        sl.pass = 0;
+        sl.j = 0;
+        sl.progressed = false;
+        sl.progressedAny = false;
+        sl.active = true;
+      }
       // Passes over the cpus until none can progress: a cpu woken in this
       // slice by one that ran after it in the order still runs in this
       // slice, from the instant it was woken (see woken()).
-      for (let pass = 0, progressed = true; progressed && !this.stopRequested; pass++) {
-        progressed = false;
-        for (let j = 0; j < n && !this.stopRequested; j++) {
-          const i = (first + j) % n;
-          const cpu = this.cpus[i];
-          // A cpu that was blocked or off did not advance with the clock.
-          // (Catch up to the slice's start, not to k.now: cpus earlier in the
-          // order have moved the clock on with their own accesses.)
-          if (pass === 0 && this.cycles[i] < sliceStartCycles) this.cycles[i] = sliceStartCycles;
-          while (!this.stopRequested && cpu.runnable()) {
-            const endCycles = Math.min(this.ratio.ticksToCycles(sliceEnd), limitCycles);
-            let budget = endCycles - this.cycles[i];
-            if (budget <= 0) break;
-            const left = limitInstructions - this.guestCyclesTotal;
-            if (budget > left) budget = left;
-            // Long blocks are cut so observers (progress) get a look in; a cut is invisible to the guest.
-            if (budget > MAX_STEP) budget = MAX_STEP;
-            if (budget <= 0) break;
-            this.stepStart[i] = this.cycles[i];
-            const before = cpu.instret();
-            const excBefore = cpu.exceptions();
-            const cyclesBefore = cpu.cycles();
-            this.stepWork[i] = cyclesBefore;
-            this.inStep[i] = 1;
-            this.current = i;
-            const wakes = this.wakesInStep;
-            const used = cpu.step(budget);
-            this.current = -1;
-            this.inStep[i] = 0;
-            // A step that consumed nothing but woke another cpu (a vcpu thread
-            // that exits and hands its physical cpu to a waiting one at
-            // preempt_enable()) made progress too: the woken cpu runs in this
-            // slice from the instant it was woken, or the clock would move on
-            // with nothing running until the next event.
-            if (used > 0 || this.wakesInStep !== wakes) {
-              progressed = true;
-              progressedAny = true;
-            }
-            this.retiredTotal += cpu.instret() - before;
-            this.exceptionsTotal += cpu.exceptions() - excBefore;
-            this.guestCyclesTotal += cpu.cycles() - cyclesBefore;
-            this.cycles[i] += used;
-            // Port calls may have scheduled something sooner.
-            const next = k.nextEventTime();
-            if (next < sliceEnd) sliceEnd = Math.max(next, k.now);
-            // A cpu powered on (PSCI CPU_ON) or woken from WFI (an SGI) by this
-            // step: a slice sized for one cpu would run this one to the next
-            // event or the limit while the other starves (a spin-wait on it never
-            // ends). Shorten the slice to the multi-cpu quantum.
-            if (runnable === 1 && n > 1 && this.countRunnable() > 1) {
-              runnable = 2;
-              sliceEnd = Math.min(sliceEnd, k.now + this.quantumTicks);
-            }
-            if (this.onSlice !== null) this.onSlice();
-            if (used === 0) break;
-          }
+      for (;;) {
+        if (this.stopRequested) break;
+        if (sl.j >= n) {
+          if (!sl.progressed) break;
+          sl.pass++;
+          sl.j = 0;
+          sl.progressed = false;
         }
+        const i = (sl.first + sl.j) % n;
+        const cpu = this.cpus[i];
+        // A cpu that was blocked or off did not advance with the clock.
+        // (Catch up to the slice's start, not to k.now: cpus earlier in the
+        // order have moved the clock on with their own accesses.)
+        if (sl.pass === 0 && this.cycles[i] < sl.startCycles) this.cycles[i] = sl.startCycles;
+        while (!this.stopRequested && cpu.runnable()) {
+          if (this.onStep !== null) this.onStep();
+          const endCycles = Math.min(this.ratio.ticksToCycles(sl.end), limitCycles);
+          let budget = endCycles - this.cycles[i];
+          if (budget <= 0) break;
+          const left = limitInstructions - this.guestCyclesTotal;
+          if (budget > left) budget = left;
+          // Long blocks are cut so observers (progress) get a look in; a cut is invisible to the guest.
+          if (budget > MAX_STEP) budget = MAX_STEP;
+          if (budget <= 0) break;
+          this.stepStart[i] = this.cycles[i];
+          const before = cpu.instret();
+          const excBefore = cpu.exceptions();
+          const cyclesBefore = cpu.cycles();
+          this.stepWork[i] = cyclesBefore;
+          this.inStep[i] = 1;
+          this.current = i;
+          const wakes = this.wakesInStep;
+          const used = cpu.step(budget);
+          this.current = -1;
+          this.inStep[i] = 0;
+          // A step that consumed nothing but woke another cpu (a vcpu thread
+          // that exits and hands its physical cpu to a waiting one at
+          // preempt_enable()) made progress too: the woken cpu runs in this
+          // slice from the instant it was woken, or the clock would move on
+          // with nothing running until the next event.
+          if (used > 0 || this.wakesInStep !== wakes) {
+            sl.progressed = true;
+            sl.progressedAny = true;
+          }
+          this.retiredTotal += cpu.instret() - before;
+          this.exceptionsTotal += cpu.exceptions() - excBefore;
+          this.guestCyclesTotal += cpu.cycles() - cyclesBefore;
+          this.cycles[i] += used;
+          // Port calls may have scheduled something sooner.
+          const next = k.nextEventTime();
+          if (next < sl.end) sl.end = Math.max(next, k.now);
+          // A cpu powered on (PSCI CPU_ON) or woken from WFI (an SGI) by this
+          // step: a slice sized for one cpu would run this one to the next
+          // event or the limit while the other starves (a spin-wait on it never
+          // ends). Shorten the slice to the multi-cpu quantum.
+          if (sl.runnable === 1 && n > 1 && this.countRunnable() > 1) {
+            sl.runnable = 2;
+            sl.end = Math.min(sl.end, k.now + this.quantumTicks);
+          }
+          if (this.onSlice !== null) this.onSlice();
+          if (used === 0) break;
+        }
+        sl.j++;
       }
+      sl.active = false;
+      const sliceEnd = sl.end;
+      const progressedAny = sl.progressedAny;
       if (limitCycles !== NEVER && this.allReached(limitCycles)) {
         const t = this.ratio.cyclesToTicks(limitCycles);
         if (t > k.now) k.runUntil(t);
@@ -302,6 +366,19 @@ export class Scheduler implements Saveable<SchedulerState> {
     return true;
   }
 
+  /** A copy of the slice in progress (at onStep). */
+  saveSlice(): SliceState {
+    return { ...this.slice };
+  }
+
+  /**
+   * After restore(): the next run() goes on with `s`, from the step
+   * boundary it was copied at, as the run it was copied from did.
+   */
+  resumeSlice(s: SliceState): void {
+    Object.assign(this.slice, s);
+  }
+
   save(): SchedulerState {
     return {
       cycles: Array.from(this.cycles),
@@ -333,5 +410,6 @@ export class Scheduler implements Saveable<SchedulerState> {
     this.exceptionsTotal = s.exceptions ?? 0;
     this.guestCyclesTotal = s.guestCycles ?? s.retired;
     this.stopRequested = false;
+    this.slice.active = false;
   }
 }

@@ -20,6 +20,9 @@ export const PAGE_EXCL = 2;
 /** The page may hold non-zero bytes. */
 export const PAGE_TOUCHED = 4;
 
+/** PAGE_TOUCHED in each byte of a group of four flags. */
+const TOUCHED4 = PAGE_TOUCHED * 0x01010101;
+
 /** Exclusive reservation granule (bytes): CTR_EL0.ERG = 4 (16 words). */
 export const EXCL_GRANULE = 64;
 /** Most cpus a RAM keeps exclusive reservations for. */
@@ -53,6 +56,8 @@ export class GuestRam implements Saveable<GuestRamState> {
   readonly u16: Uint16Array;
   readonly i32: Int32Array;
   readonly pageFlags: Uint8Array;
+  /** pageFlags four at a time (its whole groups of four): skipping untouched RAM fast */
+  private readonly flagQuads: Int32Array;
   /** Per-cpu exclusive reservation: granule-aligned RAM offset, or -1 (global monitor). */
   readonly excl = new Float64Array(MAX_CPUS).fill(-1);
   /**
@@ -77,6 +82,24 @@ export class GuestRam implements Saveable<GuestRamState> {
     this.u16 = new Uint16Array(buf);
     this.i32 = new Int32Array(buf);
     this.pageFlags = new Uint8Array(size >>> PAGE_SHIFT);
+    this.flagQuads = new Int32Array(this.pageFlags.buffer, 0, this.pageFlags.length >>> 2);
+  }
+
+  /**
+   * The first page at or after `p` that may hold non-zero bytes
+   * (PAGE_TOUCHED), or the page count: save, restore and the explorer's
+   * state hash walk touched pages with it, four untouched flags at a time.
+   */
+  nextTouched(p: number): number {
+    const flags = this.pageFlags;
+    const quads = this.flagQuads;
+    const n = flags.length;
+    while (p < n) {
+      if ((p & 3) === 0 && p >>> 2 < quads.length && (quads[p >>> 2] & TOUCHED4) === 0) p += 4;
+      else if (flags[p] & PAGE_TOUCHED) return p;
+      else p++;
+    }
+    return n;
   }
 
   /** One listener (the machine's shared decode cache). */
@@ -199,8 +222,7 @@ export class GuestRam implements Saveable<GuestRamState> {
   save(): GuestRamState {
     const pages: Record<string, string> = {};
     const words = PAGE_SIZE >>> 2;
-    for (let p = 0; p < this.pageFlags.length; p++) {
-      if (!(this.pageFlags[p] & PAGE_TOUCHED)) continue;
+    for (let p = this.nextTouched(0); p < this.pageFlags.length; p = this.nextTouched(p + 1)) {
       const w0 = p * words;
       let nz = false;
       for (let i = 0; i < words && !nz; i++) nz = this.i32[w0 + i] !== 0;
@@ -239,8 +261,8 @@ export class GuestRam implements Saveable<GuestRamState> {
     // their decoded instructions: restoring the same image again (the
     // explorer does, once per run) keeps the decode cache warm.
     const words = PAGE_SIZE >>> 2;
-    for (let p = 0; p < this.pageFlags.length; p++) {
-      if (!(this.pageFlags[p] & PAGE_TOUCHED) || want.has(p)) continue;
+    for (let p = this.nextTouched(0); p < this.pageFlags.length; p = this.nextTouched(p + 1)) {
+      if (want.has(p)) continue;
       const w0 = p * words;
       let nz = 0;
       for (let i = 0; i < words; i++) nz |= this.i32[w0 + i];
