@@ -94,7 +94,7 @@ export class Board implements Saveable<BoardState> {
     if (config.jit !== undefined) this.decodeCache.jit = config.jit;
     const pcpus = config.pcpus ?? config.cpus;
     const gicOpts = { cpus: pcpus, spis: config.spis, clock: this.kernel, trace };
-    this.gicV3 = config.gic === 'v3' ? new GicV3(gicOpts) : undefined;
+    this.gicV3 = config.gic === 'v3' ? new GicV3({ ...gicOpts, nLR: config.nLR }) : undefined;
     this.gicV2 = config.gic === 'v3' ? undefined : new GicV2({ ...gicOpts, nLR: config.nLR });
     this.counter = new SystemCounter(this.kernel, config.counterHz);
     const gicIn = this.gicLines;

@@ -4,7 +4,10 @@
 // affinity routing always on (ARE = 1). No LPIs, no ITS. It finds each
 // cpu's highest priority pending interrupt among its redistributor's SGIs
 // and PPIs and the SPIs routed to it, and generates SGIs from ICC_SGI*R.
-// The virtualization interface (ICH_*, ICV_*) is not part of this block yet.
+// Each cpu also has a virtual CPU interface (ICH_*_EL2, the ICV_* view;
+// virt-cpu-interface-v3.ts) whose maintenance output is PPI 25 of its cpu
+// and whose deactivation of an LR with HW = 1 deactivates the physical
+// interrupt (deactivatePhysical).
 
 import { getField, testBit } from '../../../sim/bits.ts';
 import type { Saveable } from '../../../sim/saveable.ts';
@@ -12,7 +15,8 @@ import type { SignalListener } from '../../../sim/signal.ts';
 import type { TraceSink } from '../../../sim/trace/sink.ts';
 import type { Clock, MmioDevice } from '../../mmio.ts';
 import { HPPI_GROUP, HPPI_NONE, HPPI_PRIORITY } from '../distributor.ts';
-import { type IntId, isPpi, isSpi, PRIVATE_COUNT, SGI_COUNT } from '../intid.ts';
+import { lineArg } from '../distributor.ts';
+import { isPpi, isSpi, PPI, PRIVATE_COUNT, SGI_COUNT } from '../intid.ts';
 import { CpuInterfaceV3, type CpuInterfaceV3State, type IccPort } from './cpu-interface-v3.ts';
 import { DistributorV3, type DistributorV3State, type RoutingPeers } from './distributor-v3.ts';
 import { GicdV3Frame } from './gicd-v3-frame.ts';
@@ -28,12 +32,16 @@ import {
 } from './icc-regs.ts';
 import type { IrqBank } from './irq-bank.ts';
 import { Redistributor, type RedistributorState } from './redistributor.ts';
+import { VirtCpuInterfaceV3 } from './virt-cpu-interface-v3.ts';
+import type { PhysicalDeactivatePort, VirtCpuInterfaceV3State } from './virt-v3-state.ts';
 
 export interface GicV3Options {
   /** number of cpus (redistributors and CPU interfaces), 1..8 */
   readonly cpus: number;
   /** number of SPIs: a multiple of 32 up to 960, or 988 (INTIDs 32..1019) */
   readonly spis: number;
+  /** list registers per virtual CPU interface, 1..16 (ICH_VTR_EL2.ListRegs + 1); default 4 */
+  readonly nLR?: number;
   readonly clock: Clock;
   readonly trace: TraceSink;
 }
@@ -43,13 +51,16 @@ export interface GicV3State {
   readonly dist: DistributorV3State;
   readonly redist: RedistributorState[];
   readonly cpu: CpuInterfaceV3State[];
+  readonly virt: VirtCpuInterfaceV3State[];
 }
 
 /** Line-input argument decoding: lineArg(cpu, intid) of ../distributor.ts (cpu [12:10], INTID [9:0]). */
 const LINE_INTID_MASK = 0x3ff;
 const LINE_CPU_SHIFT = 10;
 
-export class GicV3 implements IccPort, RoutingPeers, SignalListener, Saveable<GicV3State> {
+export class GicV3
+  implements IccPort, RoutingPeers, SignalListener, PhysicalDeactivatePort, Saveable<GicV3State>
+{
   readonly cpus: number;
   readonly dist: DistributorV3;
   readonly redists: Redistributor[] = [];
@@ -58,6 +69,7 @@ export class GicV3 implements IccPort, RoutingPeers, SignalListener, Saveable<Gi
   /** the redistributor region: redistributor k at k * 128 KiB */
   readonly gicr: MmioDevice;
   private readonly cpuIfs: CpuInterfaceV3[] = [];
+  private readonly virtIfs: VirtCpuInterfaceV3[] = [];
 
   constructor(opts: GicV3Options) {
     if (!Number.isInteger(opts.cpus) || opts.cpus < 1 || opts.cpus > 8)
@@ -84,6 +96,9 @@ export class GicV3 implements IccPort, RoutingPeers, SignalListener, Saveable<Gi
       const sleepChanged = () => this.updateAll();
       this.redists.push(new Redistributor({ cpu, last, clock, trace, changed, sleepChanged }));
       this.cpuIfs.push(new CpuInterfaceV3({ cpu, port: this, clock, trace }));
+      const v = new VirtCpuInterfaceV3({ cpu, nLR: opts.nLR ?? 4, clock, trace, phys: this });
+      v.maintenance.connect(this, lineArg(cpu, PPI.MAINTENANCE));
+      this.virtIfs.push(v);
     }
     this.gicd = new GicdV3Frame(this.dist);
     this.gicr = new GicrRegion(this.redists);
@@ -95,6 +110,11 @@ export class GicV3 implements IccPort, RoutingPeers, SignalListener, Saveable<Gi
 
   cpuInterface(cpu: number): CpuInterfaceV3 {
     return this.cpuIfs[this.checkCpu(cpu)];
+  }
+
+  /** The virtual CPU interface (ICH_*_EL2 / ICV_*) of `cpu`. */
+  virtInterface(cpu: number): VirtCpuInterfaceV3 {
+    return this.virtIfs[this.checkCpu(cpu)];
   }
 
   redistributor(cpu: number): Redistributor {
@@ -160,7 +180,7 @@ export class GicV3 implements IccPort, RoutingPeers, SignalListener, Saveable<Gi
   }
 
   /** A virtual EOI/DIR of a hardware-backed virtual interrupt (ICH_LR<n>.HW = 1) deactivates the physical one. */
-  deactivatePhysical(cpu: number, intid: IntId): void {
+  deactivatePhysical(cpu: number, intid: number): void {
     if (this.isImplemented(intid)) this.deactivate(this.checkCpu(cpu), intid);
   }
 
@@ -263,6 +283,7 @@ export class GicV3 implements IccPort, RoutingPeers, SignalListener, Saveable<Gi
       dist: this.dist.save(),
       redist: this.redists.map((r) => r.save()),
       cpu: this.cpuIfs.map((c) => c.save()),
+      virt: this.virtIfs.map((v) => v.save()),
     };
   }
 
@@ -272,6 +293,7 @@ export class GicV3 implements IccPort, RoutingPeers, SignalListener, Saveable<Gi
       dist: this.dist.defaultState(),
       redist: this.redists.map((r) => r.defaultState()),
       cpu: this.cpuIfs.map((c) => c.defaultState()),
+      virt: this.virtIfs.map((v) => v.defaultState()),
     };
   }
 
@@ -282,12 +304,13 @@ export class GicV3 implements IccPort, RoutingPeers, SignalListener, Saveable<Gi
   /** Restore into an identically configured GIC; no listener is notified (output levels come from the snapshot). */
   restore(s: GicV3State): void {
     if (s.version !== 1) throw new Error(`GICv3 snapshot version ${s.version} is not supported`);
-    if (s.redist.length !== this.cpus || s.cpu.length !== this.cpus)
+    if (s.redist.length !== this.cpus || s.cpu.length !== this.cpus || s.virt.length !== this.cpus)
       throw new Error('GICv3 snapshot is for a different number of cpus');
     this.dist.restore(s.dist);
     for (let c = 0; c < this.cpus; c++) {
       this.redists[c].restore(s.redist[c]);
       this.cpuIfs[c].restore(s.cpu[c]);
+      this.virtIfs[c].restore(s.virt[c]);
     }
   }
 }
