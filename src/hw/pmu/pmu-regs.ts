@@ -127,15 +127,21 @@ export const PmuEvent = {
   SW_INCR: 0x00,
   INST_RETIRED: 0x08,
   CPU_CYCLES: 0x11,
+  /** odd counters: one per overflow of the even counter below (Arm ARM D13, "Chaining") */
+  CHAIN: 0x1e,
 } as const;
 
 /**
  * PMCEID0_EL0: the common events 0x00-0x1F this PMU counts, and counts
  * exactly (one instruction = one cycle, as the interpreter runs): SW_INCR,
- * INST_RETIRED, CPU_CYCLES. PMCEID1_EL0 (events 0x20-0x3F): none.
+ * INST_RETIRED, CPU_CYCLES, CHAIN. PMCEID1_EL0 (events 0x20-0x3F): none.
  */
 export const PMCEID0_VALUE =
-  (1 << PmuEvent.SW_INCR) | (1 << PmuEvent.INST_RETIRED) | (1 << PmuEvent.CPU_CYCLES);
+  ((1 << PmuEvent.SW_INCR) |
+    (1 << PmuEvent.INST_RETIRED) |
+    (1 << PmuEvent.CPU_CYCLES) |
+    (1 << PmuEvent.CHAIN)) >>>
+  0;
 
 /** Index of the cycle counter in the PMCNTEN/PMOVS/PMINTEN bit maps (bit 31: C). */
 export const CYCLE_IDX = 31;

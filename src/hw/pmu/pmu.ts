@@ -23,10 +23,10 @@ import { Signal } from '../../sim/signal.ts';
 import { NEVER } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import { NULL_SINK } from '../../sim/trace/sink.ts';
-import { MASK32, type PmuClock, PmuCounters, type PmuSource } from './pmu-counting.ts';
-import { CYCLE_IDX, hasAccessor, PMCEID0_VALUE, PmuEvent, PmuReg, pmuRegName } from './pmu-regs.ts';
+import { MASK32, type PmuClock, PmuCounters, type PmuEventFilter, type PmuSource } from './pmu-counting.ts';
+import { CYCLE_IDX, hasAccessor, PMCEID0_VALUE, PmuReg, pmuRegName } from './pmu-regs.ts';
 
-export type { PmuClock, PmuSource } from './pmu-counting.ts';
+export type { PmuClock, PmuEventFilter, PmuSource } from './pmu-counting.ts';
 
 /** Told when a counter overflows (KVM's perf overflow handler, kvm_pmu_perf_overflow). */
 export interface PmuOverflowListener {
@@ -80,6 +80,7 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
   readonly n: number;
   clock: PmuClock | null = null;
   overflowListener: PmuOverflowListener | null = null;
+  private eventFilter: PmuEventFilter | null = null;
   private readonly event: EventId;
   private readonly trace: TraceSink;
   private readonly divider: boolean;
@@ -314,7 +315,15 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
   // ---- counting ---------------------------------------------------------------
 
   private configure(): void {
-    this.bank.configure(this.enabled, this.cnten, this.evtyper, this.ccfiltr);
+    this.bank.configure(this.enabled, this.cnten, this.evtyper, this.ccfiltr, this.eventFilter);
+  }
+
+  /** Which events may count (a hypervisor's event filter); null: all. Counting restarts under it. */
+  setEventFilter(filter: PmuEventFilter | null): void {
+    this.update();
+    this.eventFilter = filter;
+    this.configure();
+    this.refresh();
   }
 
   /** PMCR_EL0.D divides the cycle counter (where the implementation has the divider). */
@@ -333,16 +342,13 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
   }
 
   private softwareIncrement(bits: number): void {
-    const on = this.enabled;
-    const el = this.opts.source.el;
-    let newOvs = 0;
-    for (let i = 0; i < this.n; i++) {
-      if (((bits >>> i) & 1) === 0 || !on || ((this.cnten >>> i) & 1) === 0) continue;
-      const t = this.evtyper[i];
-      if ((t & 0x3ff) !== PmuEvent.SW_INCR) continue;
-      if (((t >>> (el === 0 ? 30 : 31)) & 1) !== 0) continue; // filtered at this EL
-      if (this.bank.add(i, 1)) newOvs |= 1 << i;
-    }
+    const newOvs = this.bank.softwareIncrement(
+      bits,
+      this.enabled,
+      this.cnten,
+      this.evtyper,
+      this.opts.source.el,
+    );
     if (newOvs !== 0) {
       this.ovs = (this.ovs | newOvs) >>> 0;
       this.overflowListener?.pmuOverflow(this);

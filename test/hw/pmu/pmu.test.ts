@@ -76,7 +76,7 @@ describe('PMUv3 registers', () => {
     const { pmu } = rig();
     pmu.write(PmuReg.PMCR_EL0, 0xffn);
     assert.equal(pmu.read(PmuReg.PMCR_EL0), 0x4101_3079n); // E D X DP LC, P C clear
-    assert.equal(pmu.read(PmuReg.PMCEID0_EL0), 0x2_0101n);
+    assert.equal(pmu.read(PmuReg.PMCEID0_EL0), 0x4002_0101n);
     assert.equal(pmu.read(PmuReg.PMCEID1_EL0), 0n);
     assert.equal(pmu.read(PmuReg.PMSWINC_EL0), undefined);
     assert.equal(pmu.read(PmuReg.PMEVCNTR_EL0, 6), undefined);
@@ -257,5 +257,76 @@ describe('PMUv3 state', () => {
     assert.equal(b.pmu.userenr, 5);
     b.pmu.reset();
     assert.deepEqual(b.pmu.save(), b.pmu.defaultState());
+  });
+});
+
+describe('PMUv3 chained counters (CHAIN, event 0x1E)', () => {
+  /** counter 0 counts `ev` from `low`, counter 1 counts CHAIN from `high`; both enabled. */
+  function pair(low: bigint, high: bigint, ev = 0x08n) {
+    const r = rig();
+    r.pmu.write(PmuReg.PMEVTYPER_EL0, ev, 0);
+    r.pmu.write(PmuReg.PMEVTYPER_EL0, 0x1en, 1);
+    r.pmu.write(PmuReg.PMEVCNTR_EL0, low, 0);
+    r.pmu.write(PmuReg.PMEVCNTR_EL0, high, 1);
+    r.pmu.write(PmuReg.PMCNTENSET_EL0, 3n);
+    r.pmu.write(PmuReg.PMCR_EL0, E);
+    return r;
+  }
+  const pairValue = (pmu: Pmu) =>
+    (pmu.read(PmuReg.PMEVCNTR_EL0, 1)! << 32n) | pmu.read(PmuReg.PMEVCNTR_EL0, 0)!;
+
+  it('PMCEID0_EL0 advertises CHAIN', () => {
+    assert.equal((rig().pmu.read(PmuReg.PMCEID0_EL0)! >> 0x1en) & 1n, 1n);
+  });
+
+  it('the odd counter counts the overflows of the even one: the pair is a 64-bit counter', () => {
+    const { src, pmu } = pair(0xffff_fffen, 7n);
+    src.run(5);
+    assert.equal(pairValue(pmu), (8n << 32n) | 3n);
+    assert.equal(pmu.read(PmuReg.PMOVSSET_EL0), 1n, 'the even half overflowed, the odd did not');
+    // odd counters whose even neighbour counts nothing, or that are disabled, do not move
+    pmu.write(PmuReg.PMCNTENCLR_EL0, 2n);
+    pmu.write(PmuReg.PMEVCNTR_EL0, 0xffff_ffffn, 0);
+    src.run(1);
+    assert.equal(pmu.read(PmuReg.PMEVCNTR_EL0, 1), 8n);
+  });
+
+  it('the pair overflows at 2^64: both flags, one interrupt, at the overflow event', () => {
+    const { kernel, src, pmu } = pair(0xffff_fff0n, 0xffff_ffffn);
+    const seen: boolean[] = [];
+    pmu.output.connect({ onSignal: (_a, l) => seen.push(l) });
+    pmu.write(PmuReg.PMINTENSET_EL1, 2n); // only the odd half interrupts
+    assert.equal(kernel.nextEventTime(), 16);
+    src.run(16);
+    kernel.runUntil(16);
+    assert.equal(pmu.read(PmuReg.PMOVSSET_EL0), 3n);
+    assert.equal(pairValue(pmu), 0n);
+    assert.deepEqual(seen, [true]);
+  });
+
+  it('an odd counter counting CHAIN ignores its own P/U filter and a PMSWINC write', () => {
+    const { src, pmu } = pair(0xffff_ffffn, 0n, 0x11n);
+    pmu.write(PmuReg.PMEVTYPER_EL0, 0xc000_001en, 1); // P and U: would count nowhere
+    pmu.write(PmuReg.PMSWINC_EL0, 2n);
+    src.run(1);
+    assert.equal(pmu.read(PmuReg.PMEVCNTR_EL0, 1), 1n);
+  });
+
+  it('a software increment that wraps the even counter counts in the odd one', () => {
+    const { pmu } = pair(0xffff_ffffn, 41n, 0x00n);
+    pmu.write(PmuReg.PMSWINC_EL0, 1n);
+    assert.equal(pairValue(pmu), 42n << 32n);
+    assert.equal(pmu.read(PmuReg.PMOVSSET_EL0), 1n);
+  });
+
+  it('save/restore of a chained pair resumes the 64-bit count', () => {
+    const a = pair(0xffff_ff00n, 3n);
+    a.src.run(0x80);
+    const b = rig();
+    b.pmu.restore(a.pmu.save());
+    a.src.run(0x100);
+    b.src.run(0x100);
+    assert.equal(pairValue(b.pmu), pairValue(a.pmu));
+    assert.equal(pairValue(b.pmu), (4n << 32n) | 0x80n);
   });
 });

@@ -23,10 +23,10 @@ const ESR_UNDEF = 1 << 25;
 describe('PMU guest: the reference machine (PMUv3 hardware)', () => {
   const r = runPmuGuest('reference');
   it('powers off', () => assert.equal(r.end, 'poweroff'));
-  it('advertises PMUv3 (PMUVer 1), N = 6, CPU_CYCLES, INST_RETIRED and SW_INCR', () => {
+  it('advertises PMUv3 (PMUVer 1), N = 6, CPU_CYCLES, INST_RETIRED, SW_INCR and CHAIN', () => {
     assert.equal((r.res(R.DFR0) >> 8n) & 0xfn, 1n);
     assert.equal(r.res(R.PMCR), 0x4101_3040n);
-    assert.equal(r.res(R.PMCEID0), 0x2_0101n);
+    assert.equal(r.res(R.PMCEID0), 0x4002_0101n);
   });
   it('counts exactly: 11 cycles, 41 instructions, 3 software increments', () => {
     assert.equal(r.res(R.CYCLES), 11n);
@@ -57,7 +57,7 @@ describe('PMU guest: linux-7.0 (the vPMU)', () => {
     assert.equal(r.end, 'poweroff');
     assert.equal((r.res(R.DFR0) >> 8n) & 0xfn, 1n);
     assert.equal(r.res(R.PMCR), 0x3040n);
-    assert.equal(r.res(R.PMCEID0), 0x2_0101n);
+    assert.equal(r.res(R.PMCEID0), 0x4002_0101n);
     assert.equal(r.res(R.CYCLES), 11n);
     assert.equal(r.res(R.INSTRET), 41n);
     assert.equal(r.res(R.SWINC), 3n);
