@@ -1,6 +1,7 @@
 // A vcpu file descriptor: KVM_GET_ONE_REG / KVM_SET_ONE_REG for the timer
 // registers (kvm-arm-notes.md §5.5-§5.7) and the PMU's system registers
-// (src/hyp/pmu: the vPMU's, none before it). A vcpu ioctl runs with the vcpu
+// (src/hyp/pmu: the vPMU's, none before it), and the vPMU's device
+// attributes (KVM_ARM_VCPU_PMU_V3_CTRL, kvm-vcpu-pmu.ts). A vcpu ioctl runs with the vcpu
 // outside KVM_RUN. Between the API's KVM_RUNs the vcpu threads are still in
 // KVM_RUN (in the guest, blocked in WFI or preempted where the budget left
 // them), so each ioctl first signals its vcpu as a VMM must
@@ -17,6 +18,7 @@ import { CTL, CTL_WRITABLE } from '../../hw/timer/sysregs.ts';
 import { TimerId } from '../timer/arch-timer.ts';
 import type { Vcpu } from '../vcpu/vcpu.ts';
 import type { Vm } from '../vm.ts';
+import { type PmuAttrArg, type PmuAttrHost, pmuGetAttr, pmuHasAttr, pmuSetAttr } from './kvm-vcpu-pmu.ts';
 import {
   fail,
   KVM_REG_ARM_PTIMER_CNT,
@@ -33,7 +35,7 @@ import {
 const ISTATUS = fieldMask(CTL.ISTATUS);
 
 /** What the VM tells a vcpu about VM-wide state (the counter offset ioctl freezes CNT writes). */
-export interface VcpuHost {
+export interface VcpuHost extends PmuAttrHost {
   readonly vm: Vm;
   /** KVM_ARM_SET_COUNTER_OFFSET was used: CNT writes are accepted and ignored (6.4+). */
   readonly counterOffsetLocked: boolean;
@@ -116,6 +118,23 @@ export class KvmVcpu {
         return fail('ENOENT', `no register 0x${id.toString(16)}`);
       }
     }
+  }
+
+  /** KVM_HAS_DEVICE_ATTR on the vcpu fd (group KVM_ARM_VCPU_PMU_V3_CTRL: kvm-vcpu-pmu.ts). */
+  hasDeviceAttr(group: number, attr: number): KvmResult {
+    return pmuHasAttr(this.host, this.id, group, attr);
+  }
+
+  /** KVM_GET_DEVICE_ATTR: the value the kernel would put_user(). */
+  getDeviceAttr(group: number, attr: number): KvmResult<number> {
+    this.stopped('KVM_GET_DEVICE_ATTR');
+    return pmuGetAttr(this.host, this.id, group, attr);
+  }
+
+  /** KVM_SET_DEVICE_ATTR: `arg` is what kvm_device_attr.addr points to (an int, or a struct kvm_pmu_event_filter). */
+  setDeviceAttr(group: number, attr: number, arg?: PmuAttrArg): KvmResult {
+    this.stopped('KVM_SET_DEVICE_ATTR');
+    return pmuSetAttr(this.host, this.id, group, attr, arg);
   }
 
   /** The last level the timer signalled to the vgic (irq.level of the seed), for tests and tools. */

@@ -20,7 +20,9 @@ import { type IntId, isPpi, isSgi, PRIVATE_COUNT } from '../../hw/gic/intid.ts';
 import { LivelockError } from '../vcpu/run-loop.ts';
 import { GuestError, Vm, type VmState } from '../vm.ts';
 import { costsOf, diffCosts, type KvmCosts } from './costs.ts';
+import type { KvmPmuEventFilter } from '../pmu/kvm-pmu.ts';
 import { KvmVcpu } from './kvm-vcpu.ts';
+import { pmuEnable } from './kvm-vcpu-pmu.ts';
 import { KvmVgicDevice } from './kvm-vgic-device.ts';
 import {
   decodeKvmIrq,
@@ -93,6 +95,8 @@ export class KvmVm {
   private device: KvmVgicDevice | null = null;
   private offsetLocked = false;
   private ran = false;
+  /** KVM_ARM_VCPU_PMU_V3_FILTER's bitmap (kvm->arch.pmu_filter), once userspace set one */
+  pmuFilter: KvmPmuEventFilter | null = null;
 
   constructor(readonly config: KvmVmConfig) {
     const cpus = config.vcpus ?? 1;
@@ -153,6 +157,11 @@ export class KvmVm {
     return this.device !== null;
   }
 
+  /** kvm_vm_has_ran_once */
+  get hasRun(): boolean {
+    return this.ran;
+  }
+
   /** The vgic device created by createDevice (the VMM keeps its fd), or null. */
   get vgicDevice(): KvmVgicDevice | null {
     return this.device;
@@ -204,8 +213,10 @@ export class KvmVm {
         if (!isPpi(num)) return fail('EINVAL', `INTID ${num} is not a PPI (16..31)`);
         const init = this.initVgic();
         if (!init.ok) return init;
-        // The timers own their PPIs (kvm_vgic_set_owner): userspace is silently ignored.
-        if (this.vm.vcpus[vcpu].timer.intids.includes(num as IntId)) return ok(undefined);
+        // The timers and the vPMU own their PPIs (kvm_vgic_set_owner): userspace is silently ignored.
+        const v = this.vm.vcpus[vcpu];
+        if (v.timer.intids.includes(num as IntId) || (v.pmu?.user.created && v.pmu.irq === num))
+          return ok(undefined);
         return this.injected(this.vm.vgic.injectIrq(vcpu, num, high), num);
       }
       default:
@@ -255,6 +266,11 @@ export class KvmVm {
     if (missing >= 0) return fail('EINVAL', `vcpu ${missing} not created`);
     const init = this.initVgic();
     if (!init.ok) return init;
+    if (!this.ran)
+      for (let i = 0; i < this.created.length; i++) {
+        const enabled = pmuEnable(this, i); // kvm_vcpu_first_run_init
+        if (!enabled.ok) return enabled as KvmResult<KvmExit>;
+      }
     this.ran = true;
     const vm = this.vm;
     // vcpus an ioctl brought to userspace call KVM_RUN again (the entry path flushes)

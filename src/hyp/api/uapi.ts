@@ -13,6 +13,7 @@ export const Errno = {
   ENXIO: 6,
   EEXIST: 17,
   EBUSY: 16,
+  ENODEV: 19,
   EINVAL: 22,
   ENOTTY: 25,
 } as const;
@@ -110,3 +111,31 @@ export const KVM_DEV_ARM_VGIC_OFFSET_MASK = 0xffff_ffffn;
 export function vgicRegAttr(vcpu: number, offset: number): bigint {
   return (BigInt(vcpu) << KVM_DEV_ARM_VGIC_CPUID_SHIFT) | BigInt(offset >>> 0);
 }
+
+// --- vcpu device attributes (KVM_{HAS,GET,SET}_DEVICE_ATTR on a vcpu fd) --
+
+/** The vPMU's group (Documentation/virt/kvm/devices/vcpu.rst §1). */
+export const KVM_ARM_VCPU_PMU_V3_CTRL = 0;
+export const KVM_ARM_VCPU_PMU_V3_IRQ = 0;
+export const KVM_ARM_VCPU_PMU_V3_INIT = 1;
+export const KVM_ARM_VCPU_PMU_V3_FILTER = 2;
+export const KVM_ARM_VCPU_PMU_V3_SET_PMU = 3;
+export const KVM_ARM_VCPU_PMU_V3_SET_NR_COUNTERS = 4;
+/** struct kvm_pmu_event_filter.action */
+export const KVM_PMU_EVENT_ALLOW = 0;
+export const KVM_PMU_EVENT_DENY = 1;
+
+/** struct kvm_pmu_event_filter */
+export interface KvmPmuEventFilterArg {
+  readonly base_event: number;
+  readonly nevents: number;
+  readonly action: number;
+}
+
+/**
+ * The perf type of the host's one PMU, as userspace reads it from
+ * /sys/bus/event_source/devices/armv8_pmuv3_0/type (the id
+ * KVM_ARM_VCPU_PMU_V3_SET_PMU takes). The model's host has one PMU; the
+ * number is arbitrary, as on a real host.
+ */
+export const HOST_PMU_TYPE = 8;

@@ -47,7 +47,7 @@ import {
 } from '../../hw/gic/registers.ts';
 import type { UaccessResult, VgicRegGroup } from '../vgic/facade.ts';
 import type { Vm } from '../vm.ts';
-import { KvmVcpu } from './kvm-vcpu.ts';
+import { KvmVcpu, type VcpuHost } from './kvm-vcpu.ts';
 import {
   KVM_REG_ARM_PTIMER_CTL,
   KVM_REG_ARM_PTIMER_CVAL,
@@ -149,6 +149,11 @@ function uwrite(vm: Vm, group: VgicRegGroup, vcpu: number, offset: number, value
 const allVcpus = (vm: Vm) => vm.vcpus.map((v) => v.index);
 
 /** Stop every vcpu (KVM_EXIT_INTR) and read what a VMM reads. Call outside a run. */
+/** A vcpu fd for ONE_REG on a VM whose vgic is initialized (the PMU attributes are not used here). */
+function oneRegHost(vm: Vm): VcpuHost {
+  return { vm, counterOffsetLocked: false, hasVgic: true, hasRun: true, pmuFilter: null };
+}
+
 export function vmmSave(vm: Vm): VmmSnapshot {
   vm.userspace.stopNow('migration: stop every vcpu', allVcpus(vm));
   vm.initVgic();
@@ -172,7 +177,7 @@ export function vmmSave(vm: Vm): VmmSnapshot {
     for (const offset of CPU_REGS) cpu.push({ vcpu: v, offset, value: uread(vm, 'cpu', v, offset) });
   const timers: VmmSnapshot['timers'] = [];
   for (let v = 0; v < vm.vcpus.length; v++) {
-    const k = new KvmVcpu({ vm, counterOffsetLocked: false }, v);
+    const k = new KvmVcpu(oneRegHost(vm), v);
     for (const id of TIMER_REGS) {
       const r = k.getOneReg(id);
       if (!r.ok) throw new VmmMigrationError(`KVM_GET_ONE_REG 0x${id.toString(16)}: ${r.message}`);
@@ -220,7 +225,7 @@ export function vmmRestore(dst: Vm, s: VmmSnapshot, lines: readonly UserLine[]):
   }
   for (const w of s.cpu) uwrite(dst, 'cpu', w.vcpu, w.offset, w.value);
   for (const t of s.timers) {
-    const r = new KvmVcpu({ vm: dst, counterOffsetLocked: false }, t.vcpu).setOneReg(t.id, t.value);
+    const r = new KvmVcpu(oneRegHost(dst), t.vcpu).setOneReg(t.id, t.value);
     if (!r.ok) throw new VmmMigrationError(`KVM_SET_ONE_REG 0x${t.id.toString(16)}: ${r.message}`);
   }
   for (const l of lines) dst.irqLine(l.intid, true, l.vcpu);

@@ -34,8 +34,8 @@ import type { Kernel } from '../../sim/kernel.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { Cpu } from '../../hw/cpu/cpu.ts';
-import { PPI } from '../../hw/gic/intid.ts';
-import { Pmu, type PmuOverflowListener, type PmuState } from '../../hw/pmu/pmu.ts';
+import { isPpi, PPI } from '../../hw/gic/intid.ts';
+import { Pmu, type PmuEventFilter, type PmuOverflowListener, type PmuState } from '../../hw/pmu/pmu.ts';
 import { CYCLE_IDX, El0Access, el0Access, PmuReg, pmuRegOf } from '../../hw/pmu/pmu-regs.ts';
 import type { PmuEmulation } from '../generation/generation.ts';
 import type { VgicFacade } from '../vgic/facade.ts';
@@ -107,10 +107,59 @@ export interface KvmPmuState {
   readonly level: boolean;
 }
 
+/**
+ * KVM_ARM_VCPU_PMU_V3_FILTER's bitmap (kvm->arch.pmu_filter, one per VM):
+ * which event numbers get a perf event. 1024 events (the event space of
+ * the host's PMUv3 for Armv8.0: PMUVer 1, a 10-bit evtCount). The first
+ * filter sets the default: an ALLOW filter starts from all denied, a DENY
+ * filter from all allowed.
+ */
+export class KvmPmuEventFilter implements PmuEventFilter {
+  static readonly EVENTS = 1024;
+  private readonly bits = new Uint8Array(KvmPmuEventFilter.EVENTS);
+
+  constructor(firstAllows: boolean) {
+    this.bits.fill(firstAllows ? 0 : 1);
+  }
+
+  apply(base: number, n: number, allow: boolean): void {
+    this.bits.fill(allow ? 1 : 0, base, base + n);
+  }
+
+  allows(event: number): boolean {
+    return this.bits[event] === 1;
+  }
+
+  /** The 32 events from `base` as a PMCEID bit map (kvm_pmu_get_pmceid masks PMCEID0/1 with it). */
+  mask32(base: number): number {
+    let m = 0;
+    for (let i = 0; i < 32; i++) if (this.bits[base + i] === 1) m |= 1 << i;
+    return m >>> 0;
+  }
+}
+
+/**
+ * What userspace configured through KVM_ARM_VCPU_PMU_V3_CTRL (src/hyp/api):
+ * the interrupt number (0: not set; kvm_arm_pmu_irq_initialized is
+ * irq >= 16), whether KVM_ARM_VCPU_PMU_V3_INIT succeeded (pmu.created) and
+ * whether userspace used the group at all (a VMM that never did gets
+ * QEMU's configuration, PPI 23, at the first KVM_RUN: see kvm-vcpu-pmu.ts).
+ * A VMM's configuration, not guest state: not in KvmPmuState.
+ */
+interface KvmPmuUserConfig {
+  irq: number;
+  created: boolean;
+  touched: boolean;
+}
+
 export class KvmPmu implements PmuOverflowListener, Saveable<KvmPmuState> {
   /** the emulated PMU (KVM: the guest's PMU sysregs and one perf event per counter) */
   readonly regs: Pmu;
   private level = false;
+  /** the interrupt the overflow is signalled on (pmu->irq_num): PPI 23 unless userspace chose another */
+  irq: number = PPI.PMU;
+  readonly user: KvmPmuUserConfig = { irq: 0, created: false, touched: false };
+  private filter: KvmPmuEventFilter | null = null;
 
   constructor(readonly opts: KvmPmuOptions) {
     this.regs = new Pmu({
@@ -160,11 +209,20 @@ export class KvmPmu implements PmuOverflowListener, Saveable<KvmPmuState> {
       if (!this.regs.write(r, a.value, n)) return this.undefined();
       cpu.completeSysregWrite();
     } else {
-      const v = this.regs.read(r, n);
+      let v = this.regs.read(r, n);
       if (v === undefined) return this.undefined();
+      // kvm_pmu_get_pmceid: the events the filter denies are not advertised
+      if (this.filter !== null && (reg === PmuReg.PMCEID0_EL0 || reg === PmuReg.PMCEID1_EL0))
+        v &= BigInt(this.filter.mask32(reg === PmuReg.PMCEID0_EL0 ? 0 : 32));
       cpu.completeSysregRead(v);
     }
     return true;
+  }
+
+  /** KVM_ARM_VCPU_PMU_V3_FILTER reached this vcpu: counters whose event it denies count nothing. */
+  setEventFilter(filter: KvmPmuEventFilter): void {
+    this.filter = filter;
+    this.regs.setEventFilter(filter);
   }
 
   /**
@@ -220,7 +278,8 @@ export class KvmPmu implements PmuOverflowListener, Saveable<KvmPmuState> {
     if (trace.enabled)
       trace.emit({ kind: 'line', t: kernel.now, cpu: vcpu, signal: `vcpu${vcpu}.pmu`, level });
     counters.vgicCalls++;
-    vgic.injectIrq(vcpu, PPI.PMU, level);
+    // kvm_vgic_inject_irq: a PPI of this vcpu, or an SPI (one per vcpu)
+    vgic.injectIrq(isPpi(this.irq) ? vcpu : null, this.irq, level);
   }
 
   save(): KvmPmuState {
