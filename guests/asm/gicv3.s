@@ -5,7 +5,7 @@
 //   reset values: GICD_CTLR, GICD_TYPER.ITLinesNumber, .IDbits, PIDR2.ArchRev,
 //   GICR_TYPER (Processor_Number, Last), its affinity, GICR_WAKER, ICC_CTLR_EL1,
 //   ICC_SRE_EL1, ICC_PMR_EL1, ICC_BPR0_EL1, ICC_BPR1_EL1, GICR_IGROUPR0,
-//   GICD_IGROUPR1 (then every interrupt is made Group 1);
+//   ID_AA64PFR0_EL1.GIC, GICD_IGROUPR1 (then every interrupt is made Group 1);
 //   SGI 5 to self by ICC_SGI1R_EL1: ICC_HPPIR1_EL1 and GICR_ISPENDR0 while
 //   masked, then taken (IAR1, RPR in the handler);
 //   the virtual timer (PPI 27) taken through ICC_IAR1/EOIR1;
@@ -59,6 +59,9 @@ _start:
         mrs     x2, icc_bpr1_el1
         str     w2, [x21], #4
         ldr     w2, [x4, #0x80]         // GICR_IGROUPR0
+        str     w2, [x21], #4
+        mrs     x2, id_aa64pfr0_el1
+        ubfx    w2, w2, #24, #4         // GIC: 1 = the GICv3 system registers
         str     w2, [x21], #4
         ldr     w2, [x1, #0x84]         // GICD_IGROUPR1
         str     w2, [x21], #4

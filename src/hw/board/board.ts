@@ -107,6 +107,8 @@ export class Board implements Saveable<BoardState> {
     }
     for (let i = 0; i < config.cpus; i++) {
       const cpu = new Cpu(i, this.ram, port, this.decodeCache);
+      // ID_AA64PFR0_EL1.GIC = 1: the GICv3 system register interface (ICC_*).
+      if (config.gic === 'v3') cpu.gicSysregs = 1;
       this.cpus.push(cpu);
       // Each cpu's PMU counts that cpu (on the reference machine cpu i is physical cpu i).
       if (config.pmu !== false) {

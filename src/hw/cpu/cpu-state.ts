@@ -79,6 +79,8 @@ export class CpuCore implements GuestCpu {
   el0CyclesMark = 0;
   /** ID_AA64DFR0_EL1.PMUVer: 0 no PMU, 1 PMUv3 (Armv8.0). Configuration, set by the machine. */
   pmuVer = 0;
+  /** ID_AA64PFR0_EL1.GIC: 0 no GIC system registers, 1 GICv3 CPU interface (a GICv3 board). Configuration. */
+  gicSysregs = 0;
   /** The last exception taken and how often in a row with nothing retired between (exceptions.ts). */
   readonly excLoop: ExceptionLoopTracker = { vector: 0, elr: 0, esr: 0, instret: -1, count: 0 };
   stopReason: StopReason = 'budget';

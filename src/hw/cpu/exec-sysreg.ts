@@ -174,6 +174,9 @@ export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
       case 'dfr0':
         lo = c.sys[2 * idx] | (c.pmuVer << 8);
         break;
+      case 'pfr0':
+        lo = c.sys[2 * idx] | (c.gicSysregs << 24);
+        break;
       case 'isr':
         // I (bit 7) and F (bit 6) show the inputs whatever PSTATE masks; A (bit 8): no SError model.
         lo = ((c.irqLine ? 1 : 0) << 7) | ((c.fiqLine ? 1 : 0) << 6);

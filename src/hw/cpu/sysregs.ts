@@ -23,6 +23,8 @@ export type SysregKind =
   | 'isr'
   /** ID_AA64DFR0_EL1: read-only, PMUVer from the machine's configuration (CpuCore.pmuVer), not state. */
   | 'dfr0'
+  /** ID_AA64PFR0_EL1: read-only, GIC from the machine's configuration (CpuCore.gicSysregs), not state. */
+  | 'pfr0'
   /** Reserved ID register space: RAZ (Arm ARM D19.2, "ID register space"). */
   | 'raz';
 
@@ -45,7 +47,11 @@ function d(name: string, e: number, kind: SysregKind, reset = 0n, el0 = false): 
 export const MIDR_VALUE = 0x411f_d073n;
 /** MPIDR: bit 31 RES1, U=0, MT=0; Aff0 = cpu index is added per cpu. */
 export const MPIDR_BASE = 0x8000_0000n;
-/** EL0 and EL1 AArch64 only; EL2/EL3 not implemented; FP and AdvSIMD implemented (0; no FP16); no GIC sysregs. */
+/**
+ * EL0 and EL1 AArch64 only; EL2/EL3 not implemented; FP and AdvSIMD
+ * implemented (0; no FP16); GIC = 0 here: a cpu of a GICv3 board ORs in
+ * CpuCore.gicSysregs << 24 (1: the GICv3 system register interface).
+ */
 export const ID_AA64PFR0_VALUE = 0x0000_0011n;
 /**
  * DebugVer = 6 (Armv8.0 debug), BRPs = 1 and WRPs = 1 (2 breakpoints and 2
@@ -120,7 +126,7 @@ export const SYSREGS: readonly SysregDef[] = [
   d('MIDR_EL1', enc(3, 0, 0, 0, 0), 'ro', MIDR_VALUE),
   d('MPIDR_EL1', enc(3, 0, 0, 0, 5), 'ro', MPIDR_BASE),
   d('REVIDR_EL1', enc(3, 0, 0, 0, 6), 'ro'),
-  d('ID_AA64PFR0_EL1', enc(3, 0, 0, 4, 0), 'ro', ID_AA64PFR0_VALUE),
+  d('ID_AA64PFR0_EL1', enc(3, 0, 0, 4, 0), 'pfr0', ID_AA64PFR0_VALUE),
   d('ID_AA64PFR1_EL1', enc(3, 0, 0, 4, 1), 'ro'),
   d('ID_AA64DFR0_EL1', enc(3, 0, 0, 5, 0), 'dfr0', ID_AA64DFR0_VALUE),
   d('ID_AA64DFR1_EL1', enc(3, 0, 0, 5, 1), 'ro'),
