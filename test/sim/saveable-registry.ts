@@ -20,7 +20,6 @@ import { ReferenceMachine } from '../../src/reference/machine.ts';
 import { ScriptedChooser, SeededChooser } from '../../src/sim/choice.ts';
 import { ExploreChooser } from '../../src/explore/choice-tree.ts';
 import type { Saveable } from '../../src/sim/saveable.ts';
-import { VirtCpuInterfaceV3 } from '../../src/hw/gic/v3/virt-cpu-interface-v3.ts';
 import { IccReg, IchReg } from '../../src/hw/gic/v3/sysreg-encodings.ts';
 import { NULL_SINK } from '../../src/sim/trace/sink.ts';
 
@@ -43,8 +42,6 @@ export interface Rig {
   readonly explore: ExploreChooser;
   /** a GICv3 (src/hw/gic/v3), driven through its registers */
   readonly gicV3: GicV3;
-  /** a standalone GICv3 virtual CPU interface (until a GICv3 board holds them) */
-  readonly vcifV3: VirtCpuInterfaceV3;
 }
 
 export interface SaveableCase {
@@ -72,7 +69,7 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'DistributorV3', pick: (r) => [r.gicV3.dist] },
   { cls: 'Redistributor', pick: (r) => r.gicV3.redists },
   { cls: 'CpuInterfaceV3', pick: (r) => r.gicV3.redists.map((_, i) => r.gicV3.cpuInterface(i)) },
-  { cls: 'VirtCpuInterfaceV3', pick: (r) => [r.vcifV3] },
+  { cls: 'VirtCpuInterfaceV3', pick: (r) => r.gicV3.redists.map((_, i) => r.gicV3.virtInterface(i)) },
   { cls: 'GenericTimer', pick: (r) => r.board.timers },
   { cls: 'Pl011', pick: (r) => [r.board.uart] },
   { cls: 'Pl031', pick: (r) => [r.board.rtc] },
@@ -285,7 +282,6 @@ export function drivenRig(policy: string): Rig {
     scripted,
     explore,
     gicV3: drivenGicV3(),
-    vcifV3: drivenVcifV3(),
   };
 }
 
@@ -312,28 +308,14 @@ function drivenGicV3(): GicV3 {
   g.cpuInterface(1).readReg(IccReg.ICC_IAR1_EL1);
   g.cpuInterface(1).writeReg(IccReg.ICC_SGI1R_EL1, (3 << 24) | 1, 0);
   g.setPpiLine(0, 27, true);
-  return g;
-}
-
-function vcifV3(): VirtCpuInterfaceV3 {
-  return new VirtCpuInterfaceV3({
-    cpu: 0,
-    nLR: 4,
-    clock: { now: 0 },
-    trace: NULL_SINK,
-    phys: { deactivatePhysical: () => {} },
-  });
-}
-
-/** An LR pending, one acknowledged (active, AP1R0 bit), En and a VMCR set. */
-function drivenVcifV3(): VirtCpuInterfaceV3 {
-  const v = vcifV3();
+  // cpu 1's virtual interface: an LR pending, one acknowledged (active, AP1R0 bit), En and a VMCR set
+  const v = g.virtInterface(1);
   v.writeIch(IchReg.ICH_HCR_EL2, 1);
   v.writeIch(IchReg.ICH_VMCR_EL2, 0xf0000003);
-  v.writeLr(0, 27, 0x7020001b); // pending, Group 1, HW, priority 0x20
+  v.writeLr(0, 27, 0x7020001b); // pending, Group 1, HW (pINTID 27), priority 0x20
   v.writeLr(1, 40, 0x50100200); // pending, Group 1, EOI, priority 0x10
   v.readIcv(IccReg.ICC_IAR1_EL1);
-  return v;
+  return g;
 }
 
 function exploreChooser(): ExploreChooser {
@@ -354,7 +336,6 @@ export function targetRig(policy: string): Rig {
     scripted: new ScriptedChooser(SCRIPT),
     explore: exploreChooser(),
     gicV3: newGicV3(),
-    vcifV3: vcifV3(),
   };
 }
 
@@ -393,6 +374,5 @@ export function constructedRig(policy: string): Rig {
     scripted: new ScriptedChooser(SCRIPT),
     explore: exploreChooser(),
     gicV3: newGicV3(),
-    vcifV3: vcifV3(),
   };
 }

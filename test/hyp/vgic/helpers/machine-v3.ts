@@ -1,12 +1,12 @@
 // A small machine for the vgic-v3 backend tests: the physical GICv3 (for the
-// physical active state of mapped interrupts), one GICv3 virtual CPU
-// interface per physical cpu (the ICH_* side for the vgic, the ICV_* side for
-// the "guest"), vcpu n loaded on pcpu n. The guest is played by the test
+// physical active state of mapped interrupts) with its virtual CPU interface
+// per physical cpu (the ICH_* side for the vgic, the ICV_* side for the
+// "guest"; maintenance on PPI 25), vcpu n loaded on pcpu n. The guest is played by the test
 // through ICV accesses (as MRS/MSR of ICC_* encodings with HCR_EL2.IMO set).
 
 import { GicV3 } from '../../../../src/hw/gic/v3/gic-v3.ts';
 import { IccReg } from '../../../../src/hw/gic/v3/sysreg-encodings.ts';
-import { VirtCpuInterfaceV3 } from '../../../../src/hw/gic/v3/virt-cpu-interface-v3.ts';
+import type { VirtCpuInterfaceV3 } from '../../../../src/hw/gic/v3/virt-cpu-interface-v3.ts';
 import { Vgic } from '../../../../src/hyp/vgic/kvm-vgic.ts';
 import { MemorySink, NULL_SINK, type TraceSink } from '../../../../src/sim/trace/sink.ts';
 
@@ -38,17 +38,8 @@ export class MachineV3 {
     this.sink = o.trace ? new MemorySink() : NULL_SINK;
     this.inputLevels = o.inputLevels ?? new Map();
     const pcpus = o.pcpus ?? vcpus;
-    this.gic = new GicV3({ cpus: pcpus, spis, clock: this.clock, trace: NULL_SINK });
-    for (let c = 0; c < pcpus; c++)
-      this.vcifs.push(
-        new VirtCpuInterfaceV3({
-          cpu: c,
-          nLR: o.nLR ?? 4,
-          clock: this.clock,
-          trace: NULL_SINK,
-          phys: this.gic,
-        }),
-      );
+    this.gic = new GicV3({ cpus: pcpus, spis, nLR: o.nLR ?? 4, clock: this.clock, trace: NULL_SINK });
+    for (let c = 0; c < pcpus; c++) this.vcifs.push(this.gic.virtInterface(c));
     const levels = this.inputLevels;
     this.vgic = new Vgic({
       nrVcpus: vcpus,
