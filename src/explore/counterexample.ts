@@ -2,8 +2,10 @@
 // with its host events replaced by the ones that force the same choices:
 // every forced exit becomes `after: { vcpu, address, hit }` + `exit: host`
 // (right after that execution of that instruction, where the explorer's
-// breakpoint asked), every window fires at the instant chosen (`at: t`). Its
-// other host events are kept; `vgicsim run` on the file replays the run.
+// breakpoint asked), every window fires at the instant chosen (`at: t`),
+// host events due at one instant are listed in the order they fired (`run`
+// fires them in list order). Its other host events are kept; `vgicsim run`
+// on the file replays the run.
 // Decisions a scenario cannot express (the order of vcpus in a slice,
 // preemption) are named in the header; such a file may not reproduce.
 
@@ -39,10 +41,14 @@ export function counterexampleScenario(
       });
     else if (st.kind === 'exit-at-event') events.push({ at: st.t, exit: 'host' });
     else if (st.kind === 'window') windows.set(st.pc, st.chosen);
+    else if (st.kind === 'host-order')
+      continue; // the events are written in the order they fired (hostOrder)
     else inexpressible.push(describeStep(st));
   }
   // the scenario's own events but its forced exits; windows at the chosen instant (default: from)
   const kept: unknown[] = [];
+  /** a kept event's position in the order host events due at one instant fired (host-order choices) */
+  const rank = new Map<unknown, number>();
   if (isSeq(host))
     host.items.forEach((item, i) => {
       const ev = s.host[i];
@@ -50,6 +56,8 @@ export function counterexampleScenario(
       const node = item as YAMLMap;
       if (ev.trigger.kind === 'at' && ev.trigger.to !== undefined)
         node.set('at', ev.trigger.ticks + (windows.get(i) ?? 0));
+      const r = cx.hostOrder?.indexOf(i) ?? -1;
+      if (r >= 0) rank.set(node, r);
       kept.push(node);
     });
   // `at` events in time order (the scenario format requires it); `after` events anywhere
@@ -58,7 +66,9 @@ export function counterexampleScenario(
     return typeof v === 'number' ? v : -1;
   };
   const all = [...kept, ...events];
-  const timed = all.filter((n) => time(n) >= 0).sort((a, b) => time(a) - time(b));
+  // (at one instant: the host events in the order they fired, which `run` follows: list order)
+  const order = (n: unknown): number => rank.get(n) ?? Number.MAX_SAFE_INTEGER;
+  const timed = all.filter((n) => time(n) >= 0).sort((a, b) => time(a) - time(b) || order(a) - order(b));
   let next = 0;
   const ordered = all.map((n) => (time(n) >= 0 ? timed[next++] : n));
   doc.set('host', doc.createNode(ordered));

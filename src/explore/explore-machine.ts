@@ -5,7 +5,8 @@
 // where exits land is what the explorer varies (a choice after every
 // interesting instruction, choice-points.ts), so the scenario's own
 // `exit: host` events are left out; a window `at: { from, to }` is a
-// decision at `from` (fire now, or at one of the later ticks up to `to`).
+// decision at `from` (fire now, or at one of the later ticks up to `to`),
+// and so is the order of timed host events due at one instant.
 
 import type { RunEnd } from '../hw/board/run-result.ts';
 import type { SliceState } from '../hw/board/scheduler.ts';
@@ -16,6 +17,7 @@ import { armLabelEvents } from '../scenario/host-triggers.ts';
 import { buildImages, type VcpuImage } from '../scenario/images.ts';
 import { applyToVm, buildVm } from '../scenario/machines.ts';
 import type { HostEvent, Scenario } from '../scenario/types.ts';
+import type { EventId } from '../sim/kernel.ts';
 import type { TraceRecord } from '../sim/trace/records.ts';
 import type { TraceSink } from '../sim/trace/sink.ts';
 import { choiceAddresses } from './choice-points.ts';
@@ -25,6 +27,8 @@ import { Hash64, hashVm } from './state-hash.ts';
 /** Choice kinds the explorer asks itself (the machine asks 'slice-order', 'preempt', ...). */
 const EXIT_CHOICE = 'exit';
 const WINDOW_CHOICE = 'window';
+/** which of the host events due at one instant fires next (option 0: the kernel's order) */
+export const HOST_ORDER_CHOICE = 'host-order';
 /** a forced exit right after a kernel event (at a tick, not after an instruction) */
 export const EVENT_EXIT_CHOICE = 'exit-at-event';
 
@@ -61,6 +65,8 @@ export interface MidRunSnapshot {
   readonly nrecords: number;
   readonly hits: Float64Array;
   readonly windowOffsets: Int32Array;
+  readonly fireSeq: Int32Array;
+  readonly orderChoice: Int32Array;
   readonly execCounts: readonly (readonly [number, number][])[];
 }
 
@@ -91,6 +97,12 @@ export class ExploreMachine {
   private stopped = false;
   /** window events: tick chosen (relative to from), per host event index (-1 = not a window or not fired) */
   readonly windowOffsets: Int32Array;
+  /** timed host events: the order they fired in (0, 1, ...; -1 = not yet), what the reference is fed */
+  readonly fireSeq: Int32Array;
+  /** timed host events: the host-order option that made one fire before the others due at its instant (0: none) */
+  readonly orderChoice: Int32Array;
+  /** timed host events' kernel events (null: not timed) */
+  private readonly hostIds: (EventId | null)[] = [];
   /** the run's snapshots; taken only after `captureFrom` decisions, when `capturing` */
   private snapshots: MidRunSnapshot[] = [];
   private capturing = false;
@@ -107,8 +119,10 @@ export class ExploreMachine {
       chooser: this.chooser,
     });
     this.hits = new Float64Array(s.host.length);
-    this.extra = new Float64Array(s.host.length * 2);
+    this.extra = new Float64Array(s.host.length * 3);
     this.windowOffsets = new Int32Array(s.host.length).fill(-1);
+    this.fireSeq = new Int32Array(s.host.length).fill(-1);
+    this.orderChoice = new Int32Array(s.host.length);
     this.execCounts = this.vm.board.cpus.map(() => new Map());
     this.armTimed();
     armLabelEvents(this.vm, s, this.images, (ev) => this.fire(ev), this.hits);
@@ -140,6 +154,8 @@ export class ExploreMachine {
       nrecords: this.sink.records.length,
       hits: this.hits.slice(),
       windowOffsets: this.windowOffsets.slice(),
+      fireSeq: this.fireSeq.slice(),
+      orderChoice: this.orderChoice.slice(),
       execCounts: this.execCounts.map((m) => [...m]),
     });
   }
@@ -155,23 +171,75 @@ export class ExploreMachine {
     const k = this.vm.board.kernel;
     this.scenario.host.forEach((ev, i) => {
       const t = ev.trigger;
-      if (t.kind !== 'at') return;
+      if (t.kind !== 'at') {
+        this.hostIds.push(null);
+        return;
+      }
       const id = k.createEvent(`host.${i}`, {
         onEvent: () => {
           if (t.to === undefined || this.windowOffsets[i] >= 0) {
-            this.fire(ev);
+            this.fireTimed(i);
             return;
           }
-          // The window: fire now (0) or at from + n.
+          // The window: fire now (0) or at from + n (the step names the host event by its index, as pc).
           this.chooser.here.t = k.now;
+          this.chooser.here.pc = i;
           const n = this.chooser.choose(WINDOW_CHOICE, t.to - t.ticks + 1);
           this.windowOffsets[i] = n;
-          if (n === 0) this.fire(ev);
+          if (n === 0) this.fireTimed(i);
           else k.schedule(id, t.ticks + n);
         },
       });
+      this.hostIds.push(id);
       if (t.ticks >= k.now) k.schedule(id, t.ticks);
     });
+  }
+
+  /** Timed host events in the order they fired in this run. */
+  firedOrder(): number[] {
+    const seq = this.fireSeq;
+    const fired: number[] = [];
+    for (let i = 0; i < seq.length; i++) if (seq[i] >= 0) fired.push(i);
+    return fired.sort((a, b) => seq[a] - seq[b]);
+  }
+
+  /** Is timed host event `j` due now, to fire (not to decide its window)? */
+  private dueNow(j: number): boolean {
+    const id = this.hostIds[j];
+    if (id === null || id === undefined) return false;
+    const k = this.vm.board.kernel;
+    if (!k.isScheduled(id) || k.timeOf(id) !== k.now) return false;
+    const t = this.scenario.host[j].trigger;
+    return t.kind === 'at' && (t.to === undefined || this.windowOffsets[j] >= 0);
+  }
+
+  /**
+   * Timed host event `i` falls due. When others are due at the same instant
+   * their order is a choice (option 0: `i`, the kernel's order; n: the n-th
+   * other in scenario order); the one chosen fires and `i` waits its turn
+   * (rescheduled now: the others due now fire first, each asking again).
+   */
+  private fireTimed(i: number): void {
+    const k = this.vm.board.kernel;
+    let others = 0;
+    for (let j = 0; j < this.hostIds.length; j++) if (j !== i && this.dueNow(j)) others++;
+    let chosen = i;
+    if (others > 0) {
+      this.chooser.here.t = k.now;
+      this.chooser.here.pc = i;
+      const c = this.chooser.choose(HOST_ORDER_CHOICE, others + 1);
+      if (c > 0) {
+        for (let j = 0, n = 0; j < this.hostIds.length; j++)
+          if (j !== i && this.dueNow(j) && ++n === c) chosen = j;
+        this.orderChoice[chosen] = c;
+        k.cancel(this.hostIds[chosen]!);
+        k.schedule(this.hostIds[i]!, k.now);
+      }
+    }
+    let seq = 0;
+    for (const x of this.fireSeq) if (x >= seq) seq = x + 1;
+    this.fireSeq[chosen] = seq;
+    this.fire(this.scenario.host[chosen]);
   }
 
   /** A breakpoint after every interesting instruction: may a forced exit land here? */
@@ -222,8 +290,9 @@ export class ExploreMachine {
   /** The state hash now (at a decision, or at the end). */
   stateHash(): string {
     for (let i = 0; i < this.hits.length; i++) {
-      this.extra[2 * i] = this.hits[i];
-      this.extra[2 * i + 1] = this.windowOffsets[i];
+      this.extra[3 * i] = this.hits[i];
+      this.extra[3 * i + 1] = this.windowOffsets[i];
+      this.extra[3 * i + 2] = this.orderChoice[i];
     }
     return hashVm(this.hash, this.vm, this.extra);
   }
@@ -251,6 +320,8 @@ export class ExploreMachine {
       this.sink.records = [];
       this.hits.fill(0);
       this.windowOffsets.fill(-1);
+      this.fireSeq.fill(-1);
+      this.orderChoice.fill(0);
       for (const m of this.execCounts) m.clear();
     } else {
       vm.restore(from.vm);
@@ -263,6 +334,8 @@ export class ExploreMachine {
       this.sink.records = from.records.slice(0, from.nrecords);
       this.hits.set(from.hits);
       this.windowOffsets.set(from.windowOffsets);
+      this.fireSeq.set(from.fireSeq);
+      this.orderChoice.set(from.orderChoice);
       from.execCounts.forEach((entries, i) => {
         const m = this.execCounts[i];
         m.clear();

@@ -81,6 +81,8 @@ export interface Counterexample {
   readonly message: string;
   readonly steps: Step[];
   readonly violations: Property[];
+  /** when the run chose the order of host events due at one instant: the timed host events in the order they fired */
+  readonly hostOrder?: number[];
 }
 
 export interface FinalState {
@@ -239,6 +241,7 @@ export function explore(
         if (violations.length > 0) {
           const trimmed = trimScript(ch.chosen.slice(0, ch.length));
           const steps: Step[] = [];
+          const hostOrder = m.orderChoice.some((c) => c !== 0) ? m.firedOrder() : undefined;
           trimmed.forEach((c, pos) => {
             if (c !== 0) steps.push(stepOf(pos));
           });
@@ -251,6 +254,7 @@ export function explore(
               message: v.message,
               steps,
               violations,
+              ...(hostOrder === undefined ? {} : { hostOrder }),
             };
             o.onViolation?.(cx);
             const old = counterexamples[v.property];

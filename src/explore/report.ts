@@ -168,6 +168,10 @@ export function reportJson(r: ExploreReport): string {
 
 // ---- text --------------------------------------------------------------------
 
+function ordinal(n: number): string {
+  return n === 1 ? '1st' : n === 2 ? '2nd' : n === 3 ? '3rd' : `${n}th`;
+}
+
 export function describeStep(s: Step): string {
   if (s.kind === 'exit')
     return `t=${s.t} vcpu${s.vcpu}: forced exit right after ${s.at} (its execution #${s.hit})`;
@@ -175,6 +179,8 @@ export function describeStep(s: Step): string {
     return `t=${s.t} vcpu${s.vcpu}: forced exit right after a kernel event, before the instruction at ${s.at}`;
   if (s.kind === 'window')
     return `t=${s.t}: host[${s.pc}] (a window) fires ${s.chosen} tick(s) after its start`;
+  if (s.kind === 'host-order')
+    return `t=${s.t}: of the ${s.options} host events due now, the ${ordinal(s.chosen)} other than host[${s.pc}] fires first`;
   const where = s.vcpu >= 0 ? ` after vcpu${s.vcpu}'s ${s.at}` : '';
   return `t=${s.t}: ${s.kind} = ${s.chosen} of ${s.options}${where}`;
 }

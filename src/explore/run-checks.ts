@@ -65,19 +65,31 @@ export class RunChecks {
     this.refStart = this.ref.save();
   }
 
-  /** The reference at its start, with every window event moved to the instant this run chose. */
-  private resetRef(): string {
+  /**
+   * The reference at its start, with every window event moved to the
+   * instant this run chose and, when the run chose the order of host
+   * events due at one instant, those rescheduled in the order they fired.
+   */
+  private resetRef(): void {
     this.ref.restore(this.refStart);
     const off = this.m.windowOffsets;
-    let key = '';
-    this.m.scenario.host.forEach((ev, i) => {
+    const k = this.ref.board.kernel;
+    const host = this.m.scenario.host;
+    const at = (i: number): number => {
+      const t = host[i].trigger;
+      return t.kind === 'at' ? t.ticks + Math.max(off[i], 0) : -1;
+    };
+    host.forEach((ev, i) => {
       if (ev.trigger.kind !== 'at' || ev.trigger.to === undefined) return;
       const n = Math.max(off[i], 0);
-      key += `${i}:${n},`;
       const id = this.windowIds[i];
-      if (n > 0 && id !== null) this.ref.board.kernel.schedule(id, ev.trigger.ticks + n);
+      if (n > 0 && id !== null) k.schedule(id, at(i));
     });
-    return key;
+    if (this.m.orderChoice.some((c) => c !== 0))
+      for (const i of this.m.firedOrder()) {
+        const id = this.windowIds[i];
+        if (id !== null) k.schedule(id, at(i));
+      }
   }
 
   private windowKey(): string {
@@ -86,6 +98,7 @@ export class RunChecks {
       if (ev.trigger.kind === 'at' && ev.trigger.to !== undefined)
         key += `${i}:${Math.max(0, this.m.windowOffsets[i])},`;
     });
+    if (this.m.orderChoice.some((c) => c !== 0)) key += `order:${this.m.firedOrder().join('.')}`;
     return key;
   }
 

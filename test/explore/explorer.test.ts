@@ -6,7 +6,9 @@ import { type ExploreStats, explore } from '../../src/explore/explorer.ts';
 import { ExploreMachine } from '../../src/explore/explore-machine.ts';
 import { summarize } from '../../src/explore/report.ts';
 import { RunChecks } from '../../src/explore/run-checks.ts';
-import { loadScenarioFile } from '../../src/scenario/load.ts';
+import { counterexampleScenario } from '../../src/explore/counterexample.ts';
+import { loadScenarioFile, parseScenario } from '../../src/scenario/load.ts';
+import { runScenario } from '../../src/scenario/run.ts';
 
 const FIX = new URL('../fixtures/explore/', import.meta.url).pathname;
 const stats = (): ExploreStats => ({ executed: 0, merged: 0, instructions: 0, seconds: 0 });
@@ -157,4 +159,26 @@ test('resuming runs from mid-run snapshots gives exactly the result of replaying
       `${file}: ${resume.instructions} < ${replay.instructions}`,
     );
   }
+});
+
+test('host events due at one instant: their order is a choice; the counterexample lists them in the order they fired', () => {
+  const s = loadScenarioFile(`${FIX}host-order.yaml`);
+  const r = explore(s, 'linux-7.0', { bound: 1 });
+  // scenario order (lower, raise): the SPI is taken; raised then lowered: nothing is delivered
+  assert.deepEqual(r.defaultViolations, []);
+  const cx = r.counterexamples.expectations;
+  assert.ok(cx);
+  assert.deepEqual(
+    cx.steps.map((st) => [st.kind, st.t, st.pc, st.chosen, st.options]),
+    [['host-order', 100, 0, 1, 2]],
+  );
+  assert.deepEqual(cx.hostOrder, [1, 0]);
+  // the reference was fed the same order: no spurious or lost interrupt, only the expectation
+  assert.deepEqual(summarize(r).violations, { expectations: 1 });
+  const written = counterexampleScenario(s, 'linux-7.0', 'expectations', cx);
+  assert.equal(written.complete, true);
+  const replay = runScenario(parseScenario(written.yaml, 'host-order-cx.yaml'));
+  assert.equal(replay.passed, false);
+  // and the scenario as written (its own order) passes
+  assert.equal(runScenario(s).passed, true);
 });
