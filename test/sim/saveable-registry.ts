@@ -4,6 +4,7 @@
 // implements Saveable (or has save() and restore() without it) and is not
 // listed here: a new block cannot be forgotten.
 
+import { readFileSync } from 'node:fs';
 import { assemble } from '../../src/hw/cpu/asm/index.ts';
 import { Board, DEFAULT_BOARD } from '../../src/hw/board/board.ts';
 import { GicV3 } from '../../src/hw/gic/v3/gic-v3.ts';
@@ -42,6 +43,8 @@ export interface Rig {
   readonly explore: ExploreChooser;
   /** a GICv3 (src/hw/gic/v3), driven through its registers */
   readonly gicV3: GicV3;
+  /** a reference machine with a GICv3 board (gic: v3) running guests/asm/gicv3.s */
+  readonly refV3: ReferenceMachine;
 }
 
 export interface SaveableCase {
@@ -65,16 +68,16 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'CpuInterface', pick: (r) => r.board.timers.map((_, i) => r.board.gic.cpuInterface(i)) },
   { cls: 'VirtInterface', pick: (r) => r.board.timers.map((_, i) => r.board.gic.virtInterface(i)) },
   { cls: 'GicV2', pick: (r) => [r.board.gic] },
-  { cls: 'GicV3', pick: (r) => [r.gicV3] },
-  { cls: 'DistributorV3', pick: (r) => [r.gicV3.dist] },
-  { cls: 'Redistributor', pick: (r) => r.gicV3.redists },
+  { cls: 'GicV3', pick: (r) => [r.gicV3, gicV3Of(r)] },
+  { cls: 'DistributorV3', pick: (r) => [r.gicV3.dist, gicV3Of(r).dist] },
+  { cls: 'Redistributor', pick: (r) => [...r.gicV3.redists, ...gicV3Of(r).redists] },
   { cls: 'CpuInterfaceV3', pick: (r) => r.gicV3.redists.map((_, i) => r.gicV3.cpuInterface(i)) },
   { cls: 'VirtCpuInterfaceV3', pick: (r) => r.gicV3.redists.map((_, i) => r.gicV3.virtInterface(i)) },
   { cls: 'GenericTimer', pick: (r) => r.board.timers },
   { cls: 'Pl011', pick: (r) => [r.board.uart] },
   { cls: 'Pl031', pick: (r) => [r.board.rtc] },
   { cls: 'Pmu', pick: (r) => [...r.ref.board.pmus, ...kvmPmus(r).map((p) => p.regs)] },
-  { cls: 'Board', pick: (r) => [r.board] },
+  { cls: 'Board', pick: (r) => [r.board, r.refV3.board] },
   { cls: 'Scheduler', pick: (r) => [r.vm.scheduler] },
   { cls: 'BoardPower', pick: (r) => [r.vm.power] },
   { cls: 'AckLog', pick: (r) => [r.vm.acks] },
@@ -87,7 +90,7 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'VcpuPlacement', pick: (r) => [r.vm.placement] },
   { cls: 'Vm', pick: (r) => [r.vm] },
   // src/reference
-  { cls: 'ReferenceMachine', pick: (r) => [r.ref] },
+  { cls: 'ReferenceMachine', pick: (r) => [r.ref, r.refV3] },
 ];
 
 /**
@@ -282,6 +285,7 @@ export function drivenRig(policy: string): Rig {
     scripted,
     explore,
     gicV3: drivenGicV3(),
+    refV3: drivenRefV3(),
   };
 }
 
@@ -318,6 +322,28 @@ function drivenGicV3(): GicV3 {
   return g;
 }
 
+function gicV3Of(r: Rig): GicV3 {
+  const g = r.refV3.board.gicV3;
+  if (g === undefined) throw new Error('refV3 has no GICv3');
+  return g;
+}
+
+/** The reference machine with a GICv3 board and guests/asm/gicv3.s loaded; not run. */
+function buildRefV3(): ReferenceMachine {
+  const ref = new ReferenceMachine({ board: { ...DEFAULT_BOARD, gic: 'v3' } });
+  const src = readFileSync(new URL('../../guests/asm/gicv3.s', import.meta.url), 'utf8');
+  const img = assemble(src, { base: CODE_BASE });
+  ref.load(CODE_BASE, img.bytes, img.entry);
+  return ref;
+}
+
+/** gicv3.s run part of the way: the GIC programmed through MMIO and ICC_*, interrupts taken. */
+function drivenRefV3(): ReferenceMachine {
+  const ref = buildRefV3();
+  ref.run({ ticks: 1_000_000, instructions: 200 });
+  return ref;
+}
+
 function exploreChooser(): ExploreChooser {
   const c = new ExploreChooser();
   c.begin(SCRIPT);
@@ -336,6 +362,7 @@ export function targetRig(policy: string): Rig {
     scripted: new ScriptedChooser(SCRIPT),
     explore: exploreChooser(),
     gicV3: newGicV3(),
+    refV3: buildRefV3(),
   };
 }
 
@@ -374,5 +401,6 @@ export function constructedRig(policy: string): Rig {
     scripted: new ScriptedChooser(SCRIPT),
     explore: exploreChooser(),
     gicV3: newGicV3(),
+    refV3: new ReferenceMachine({ board: { ...DEFAULT_BOARD, gic: 'v3' } }),
   };
 }
