@@ -3,7 +3,7 @@
 // and their ratio.
 
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { QEMU } from '../test/linux/guest.ts';
@@ -24,6 +24,9 @@ export interface Environment {
 
 export interface BenchResult {
   readonly id: string;
+  /** when it ran, and the 1-minute load average then (a partial run, --only, keeps the other rows) */
+  readonly date?: string;
+  readonly loadAverage?: number;
   readonly title: string;
   /** how many of `unit` one run does (the rate column) */
   readonly count?: number;
@@ -68,7 +71,7 @@ function ratio(a: Stats | undefined, b: Stats | undefined): string {
 }
 
 function row(r: BenchResult): string {
-  if (r.skipped !== undefined) return `| ${r.title} | skipped: ${r.skipped} | | | | | | |`;
+  if (r.skipped !== undefined) return `| ${r.title} | skipped: ${r.skipped} | | | | | | | |`;
   const v = r.vgicsim;
   const q = r.qemu;
   const rate =
@@ -79,7 +82,8 @@ function row(r: BenchResult): string {
   const fail = [v?.failed && `vgicsim: ${v.failed}`, q?.failed && `QEMU: ${q.failed}`]
     .filter(Boolean)
     .join('; ');
-  return `| ${r.title}${fail ? ` (failed runs: ${fail})` : ''} | ${s(v?.wall)} | ${qemu} | ${ratio(v?.wall, q?.wall)} | ${s(v?.cpu)} | ${s(q?.cpu)} | ${ratio(v?.cpu, q?.cpu)} | ${rate} |`;
+  const when = r.date === undefined ? '-' : `${r.date.slice(0, 16).replace('T', ' ')} (${r.loadAverage})`;
+  return `| ${r.title}${fail ? ` (failed runs: ${fail})` : ''} | ${when} | ${s(v?.wall)} | ${qemu} | ${ratio(v?.wall, q?.wall)} | ${s(v?.cpu)} | ${s(q?.cpu)} | ${ratio(v?.cpu, q?.cpu)} | ${rate} |`;
 }
 
 export function markdown(res: Results): string {
@@ -90,7 +94,7 @@ export function markdown(res: Results): string {
     `Written by \`npm run bench\`${res.quick ? ' --quick' : ''} (bench/run.ts) on ${res.date}; ${res.runs} runs of each, alternating`,
     'vgicsim and QEMU, whole-process times in seconds: median (min-max). Ratios compare medians.',
     '',
-    `- Machine: ${e.machine}; 1-minute load average at the start: ${e.loadAverage}`,
+    `- Machine: ${e.machine}; 1-minute load average at the start: ${e.loadAverage} (per row: when it ran, and the load then)`,
     `- Node ${e.node}; vgicsim from the ${e.vgicsim}`,
     `- QEMU: ${e.qemu ?? 'qemu-system-aarch64 is not installed: vgicsim alone'}`,
     "- Bare-metal guests (bench/guests.ts, ELFs from vgicsim's assembler):",
@@ -101,8 +105,8 @@ export function markdown(res: Results): string {
     '- CPU is user + system time of the process (from /proc): less sensitive than wall time to other',
     '  work on a shared machine.',
     '',
-    '| benchmark | vgicsim wall s | QEMU wall s | vgicsim vs QEMU (wall) | vgicsim CPU s | QEMU CPU s | vgicsim vs QEMU (CPU) | vgicsim rate (wall) |',
-    '|---|---|---|---|---|---|---|---|',
+    '| benchmark | run at UTC (load) | vgicsim wall s | QEMU wall s | vgicsim vs QEMU (wall) | vgicsim CPU s | QEMU CPU s | vgicsim vs QEMU (CPU) | vgicsim rate (wall) |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of res.results) if (r.explore === undefined) lines.push(row(r));
   const ex = res.results.find((r) => r.explore !== undefined)?.explore;
@@ -118,6 +122,19 @@ export function markdown(res: Results): string {
       );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The rows of an earlier results.json that this run did not measure (a run
+ * with --only replaces its own rows and keeps the others).
+ */
+export function keepOthers(file: string, fresh: readonly BenchResult[]): BenchResult[] {
+  if (!existsSync(file)) return [...fresh];
+  const old = (JSON.parse(readFileSync(file, 'utf8')) as Results).results;
+  const order = ['loop', 'ticks', 'sysreg', 'linux', 'explore'];
+  const byId = new Map(old.map((r) => [r.id, r]));
+  for (const r of fresh) byId.set(r.id, r);
+  return [...byId.values()].sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
 }
 
 /** Write RESULTS.md and results.json into `dir`; returns the markdown. */

@@ -19,20 +19,21 @@
 // cache it says so and times vgicsim alone; it always exits 0.
 //
 //   npm run bench [-- --quick] [--runs N] [--only loop,ticks,sysreg,linux,explore] [--dist]
+//   npm run bench -- --linux | --explore    one of them (--only linux, --only explore)
 //   npm run bench -- --micro     the in-process micro benchmarks (micro.ts)
 //
 // --dist runs the built command (dist/, `npm run build`) instead of the
 // sources through tsx, which is what a checkout's bin/vgicsim.mjs does.
 
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheProblem, INITRD, KERNEL, QEMU, qemuArgs, SCENARIOS } from '../test/linux/guest.ts';
 import { exploreBench } from './explore.ts';
 import { type BenchGuest, guestElf, loopGuest, sysregGuest, tickGuest } from './guests.ts';
 import { type Command, timePair } from './pairs.ts';
-import { type BenchResult, environment, type Results, writeResults } from './results.ts';
+import { type BenchResult, environment, keepOthers, type Results, writeResults } from './results.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
@@ -51,7 +52,12 @@ function option(name: string): string | undefined {
 const quick = argv.includes('--quick');
 const useDist = argv.includes('--dist');
 const runs = Number(option('--runs') ?? 3);
-const only = option('--only')?.split(',');
+// --linux and --explore: the one benchmark (what they were before the QEMU table)
+const only = argv.includes('--linux')
+  ? ['linux']
+  : argv.includes('--explore')
+    ? ['explore']
+    : option('--only')?.split(',');
 const wanted = (id: string) => only === undefined || only.includes(id);
 
 const env = environment(useDist);
@@ -76,6 +82,7 @@ const guests: BenchGuest[] = [
 ];
 
 const results: BenchResult[] = [];
+const stamp = () => ({ date: new Date().toISOString(), loadAverage: Number(loadavg()[0].toFixed(2)) });
 const dir = mkdtempSync(join(tmpdir(), 'vgicsim-bench-'));
 const progress = (what: string) => process.stdout.write(`  ${what}\n`);
 try {
@@ -92,8 +99,10 @@ try {
     const b: Command | undefined = hasQemu
       ? { argv: [QEMU, ...BOARD, '-icount', 'shift=0,sleep=off', '-kernel', elf], timeoutMs: TIMEOUT_MS }
       : undefined;
+    const when = stamp();
     const t = timePair(a, b, runs, progress);
     results.push({
+      ...when,
       id: g.id,
       title: g.title,
       count: g.count,
@@ -109,7 +118,7 @@ try {
     console.log('linux: Debian arm64 kernel + busybox initramfs to PSCI SYSTEM_OFF');
     if (problem !== undefined) {
       console.log(`  skipped: ${problem}`);
-      results.push({ id: 'linux', title: 'Linux busybox boot', skipped: problem });
+      results.push({ ...stamp(), id: 'linux', title: 'Linux busybox boot', skipped: problem });
     } else {
       const marker = 'vgicsim-initramfs: userspace is up';
       const a: Command = {
@@ -122,8 +131,10 @@ try {
       const b: Command | undefined = hasQemu
         ? { argv: [QEMU, ...args], expect: marker, timeoutMs: TIMEOUT_MS }
         : undefined;
+      const when = stamp();
       const t = timePair(a, b, quick ? 1 : runs, progress);
       results.push({
+        ...when,
         id: 'linux',
         title: `Linux busybox boot (${KERNEL.replace(ROOT, '')}, ${INITRD.replace(ROOT, '')})`,
         vgicsim: t.a,
@@ -135,17 +146,19 @@ try {
 
   if (wanted('explore')) {
     console.log('explore: the explorer on the seed scenario (in process)');
+    const when = stamp();
     const rows = exploreBench(false);
     for (const r of rows) progress(`${r.scenario}: ${r.states} states, ${r['states/s']} states/s`);
-    results.push({ id: 'explore', title: 'explorer states/s', explore: rows });
+    results.push({ ...when, id: 'explore', title: 'explorer states/s', explore: rows });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
-const out: Results = { date: new Date().toISOString(), quick, runs, environment: env, results };
 const where = quick ? join(ROOT, 'out/bench') : join(ROOT, 'bench');
 mkdirSync(where, { recursive: true });
+const all = only === undefined ? results : keepOthers(join(where, 'results.json'), results);
+const out: Results = { date: new Date().toISOString(), quick, runs, environment: env, results: all };
 const md = writeResults(out, where);
 console.log(`\n${md}`);
 console.log(`wrote ${join(where, 'RESULTS.md')} and ${join(where, 'results.json')}`);
