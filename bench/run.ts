@@ -21,11 +21,12 @@
 //   npm run bench [-- --quick] [--runs N] [--only loop,ticks,sysreg,linux,explore] [--dist]
 //   npm run bench -- --linux | --explore    one of them (--only linux, --only explore)
 //   npm run bench -- --micro     the in-process micro benchmarks (micro.ts)
+//   npm run bench -- --rewrite   bench/RESULTS.md again from bench/results.json
 //
 // --dist runs the built command (dist/, `npm run build`) instead of the
 // sources through tsx, which is what a checkout's bin/vgicsim.mjs does.
 
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,13 @@ import { type BenchResult, environment, keepOthers, type Results, writeResults }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const argv = process.argv.slice(2);
+
+if (argv.includes('--rewrite')) {
+  // RESULTS.md again from results.json (after a change of its layout), nothing run
+  const dir = join(ROOT, 'bench');
+  writeResults(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')) as Results, dir);
+  process.exit(0);
+}
 
 if (argv.includes('--micro')) {
   const { microBench } = await import('./micro.ts');
