@@ -3,9 +3,15 @@
 //                           inputs, would not have made (findDivergence)
 //   lost-interrupt          an interrupt the reference acknowledged that the
 //                           virtual machine never did, by the end of the run
-//                           (the bound: the run's limits)
+//                           (the bound: the run's limits). It assumes each
+//                           vcpu gets its share of cpu time: with vcpus
+//                           time-sharing a cpu (machine.pcpus), a vcpu kept
+//                           off its cpu by the choices ('yield' refused exit
+//                           after exit) until another's SYSTEM_OFF ends the
+//                           run falls short without losing anything
 //   phys-active-after-sync  the timer PPI's physical active state after a
-//                           vgic sync (trace-checks.ts)
+//                           vgic sync, on the physical cpu the vcpu ran on
+//                           (trace-checks.ts)
 //   lr-duplicate            one INTID twice in one flush's LRs
 //   expectations            the scenario's own `expect` (its divergence
 //                           verdict is spurious-delivery's)

@@ -32,8 +32,16 @@
 // userspace, and at preempt_enable() on its exit path when a thread waits
 // for its cpu ('yield': 0 = give way, the fair default; 1 = run on). The
 // cpu goes to the next waiting thread in index order after the holder
-// (round robin). A thread that never exits keeps its cpu: give such guests
-// a host tick (machine.hostTickHz), as a real host has.
+// (round robin), which runs from that instant (the scheduler runs a thread
+// woken by a step in the same slice, even when the step itself consumed no
+// cycles). A thread that never exits keeps its cpu: give such guests a host
+// tick (machine.hostTickHz), as a real host has.
+//
+// A simplification: a real host reschedules at preempt_enable() only when
+// need_resched is set (the tick found the slice used up, or a wake-up
+// preempts), not at every exit; giving way at every exit is one of the
+// schedules the 'yield' choice spans. The explorer takes option 0 (give
+// way); `vgicsim run` draws every choice, 'yield' too, from its seed.
 
 import type { Chooser } from '../../sim/choice.ts';
 import type { Saveable } from '../../sim/saveable.ts';
