@@ -1,4 +1,4 @@
-// guests/asm/gicv3.s: a bare-metal guest drives a GICv3 (distributor,
+// guests/asm/gicv3.s (and gicv3-smp.s, two cpus): a bare-metal guest drives a GICv3 (distributor,
 // redistributor, ICC system registers) on the reference machine with
 // `gic: v3`, and the same bytes run under qemu-system-aarch64 -M
 // virt,gic-version=3 (recorded: `npm test` replays
@@ -19,8 +19,10 @@ import { ReferenceMachine } from '../../src/reference/machine.ts';
 import { missingTool, recorded } from '../cross/recorded.ts';
 import { ASM_GUEST_DIR, GUEST_BASE, LIMITS } from './helpers.ts';
 
-const SOURCE = readFileSync(join(ASM_GUEST_DIR, 'gicv3.s'), 'utf8');
-const IMAGE = assemble(SOURCE, { base: GUEST_BASE });
+const guest = (name: string) =>
+  assemble(readFileSync(join(ASM_GUEST_DIR, name), 'utf8'), { base: GUEST_BASE });
+const IMAGE = guest('gicv3.s');
+const SMP_IMAGE = guest('gicv3-smp.s');
 /** QEMU virt has 256 INTIDs (GICD_TYPER.ITLinesNumber 7): the reference machine is given as many. */
 const SPIS = 224;
 
@@ -73,27 +75,43 @@ const DIFFERENCES: ReadonlyMap<string, number> = new Map([
 
 const hex8 = (v: number) => v.toString(16).padStart(8, '0');
 
-function referenceConsole(): string {
-  const ref = new ReferenceMachine({ board: { ...DEFAULT_BOARD, spis: SPIS, gic: 'v3' } });
-  ref.load(GUEST_BASE, IMAGE.bytes, IMAGE.entry);
+/** gicv3-smp.s: cpu 0's log, then cpu 1's. */
+const SMP_EXPECTED: readonly (readonly [string, number])[] = [
+  ['cpu 0 ICC_IAR1_EL1: SGI 3, cpu 1 is ready', 3],
+  ['PSCI CPU_ON: SUCCESS', 0],
+  ["cpu 0 ICC_IAR1_EL1: SGI 3, cpu 1's answer to SGI 2", 3],
+  ['cpu 0 GICR_ISPENDR0 after SGI 4 with IRM = 1: not to self', 0],
+  ['cpu 0 ICC_IAR1_EL1: SGI 3, cpu 1 is done', 3],
+  ['GICR_TYPER of cpu 0: Processor_Number 0', 0],
+  ['GICR_TYPER of cpu 1: Processor_Number 1, Last', 0x110],
+  ['GICR_TYPER of cpu 1: Affinity_Value', 1],
+  ['cpu 1 ICC_IAR1_EL1: SGI 2 by target list', 2],
+  ['cpu 1 ICC_IAR1_EL1: SGI 4 by IRM = 1', 4],
+  ['cpu 1 ICC_IAR1_EL1: SPI 41 routed by GICD_IROUTER41 = 1', 41],
+];
+
+function referenceConsole(image = IMAGE, cpus = 1): string {
+  const ref = new ReferenceMachine({ board: { ...DEFAULT_BOARD, cpus, spis: SPIS, gic: 'v3' } });
+  ref.load(GUEST_BASE, image.bytes, image.entry);
   const r = ref.run(LIMITS);
   assert.equal(r.end, 'poweroff');
   return r.uart;
 }
 
-function qemuConsole(): string {
+function qemuConsole(image = IMAGE, name = 'gicv3.s', cpus = 1): string {
   const args = ['-M', 'virt,gic-version=3,its=off', '-cpu', 'max', '-icount', 'shift=0,sleep=off'];
+  if (cpus > 1) args.push('-smp', String(cpus));
   return recorded(
     {
       store: 'qemu-gicv3',
-      what: 'guests/asm/gicv3.s under qemu-system-aarch64 -M virt,gic-version=3,its=off',
+      what: `guests/asm/${name} under qemu-system-aarch64 ${args.join(' ')}`,
       tools: ['qemu-system-aarch64'],
-      inputs: { recipe: [...args, '-nographic', '-no-reboot', '-kernel'], kernel: IMAGE.bytes },
+      inputs: { recipe: [...args, '-nographic', '-no-reboot', '-kernel'], kernel: image.bytes },
     },
     () => {
       const dir = mkdtempSync(join(tmpdir(), 'vgicsim-gicv3-'));
       try {
-        writeFileSync(join(dir, 'k'), IMAGE.bytes);
+        writeFileSync(join(dir, 'k'), image.bytes);
         const all = [...args, '-nographic', '-no-reboot', '-kernel', join(dir, 'k')];
         return execFileSync('qemu-system-aarch64', all, {
           encoding: 'utf8',
@@ -132,5 +150,22 @@ describe('guests/asm/gicv3.s: a GICv3 driven through its registers', () => {
   it('qemu-system-aarch64 -M virt,gic-version=3 prints the same, but for the listed differences', () => {
     const expected = EXPECTED.map(([name, v]) => hex8(DIFFERENCES.get(name) ?? v));
     assert.deepEqual(qemuConsole().trimEnd().split('\n'), expected);
+  });
+});
+
+describe('guests/asm/gicv3-smp.s: two cpus, SGIs by target list and IRM, an SPI routed to cpu 1', () => {
+  it('on the reference machine (gic: v3, 2 cpus) every observation is the expected one', () => {
+    const lines = referenceConsole(SMP_IMAGE, 2).trimEnd().split('\n');
+    assert.deepEqual(
+      lines.map((l, i) => `${SMP_EXPECTED[i]?.[0] ?? '?'}: ${l}`),
+      SMP_EXPECTED.map(([name, v]) => `${name}: ${hex8(v)}`),
+    );
+  });
+
+  it('qemu-system-aarch64 -M virt,gic-version=3 -smp 2 prints the same', () => {
+    assert.deepEqual(
+      qemuConsole(SMP_IMAGE, 'gicv3-smp.s', 2).trimEnd().split('\n'),
+      SMP_EXPECTED.map(([, v]) => hex8(v)),
+    );
   });
 });
