@@ -18,6 +18,9 @@
 // [31:27], VENG0/1, VCBPR, VEOIM and binary points sit where GICH_VMCR has
 // the same fields (IHI 0069H 12.4.12), so the core's WFI predicate reads
 // either. VgicCpu.apr holds ICH_AP1R0_EL2; ICH_AP0R0_EL2 is VgicV3Cpu.ap0r.
+// KVM sizes its APR save by ICH_VTR_EL2.PREbits (1, 2 or 4 registers per
+// group, __vgic_v3_save_aprs); load checks that the interface has 5
+// preemption bits (one register per group, src/hw/gic/v3's choice).
 
 import {
   ICH_HCR_En,
@@ -29,6 +32,7 @@ import {
   ICH_LR_State,
   ICH_VMCR_VEOIM,
   ICH_VTR_ListRegs,
+  ICH_VTR_PREbits,
   IchLrState,
 } from '../../hw/gic/v3/ich-regs.ts';
 import { ICH_LR_MAX, IchReg } from '../../hw/gic/v3/sysreg-encodings.ts';
@@ -48,6 +52,8 @@ const HCR_NPIE = fieldMask(ICH_HCR_NPIE);
 const HCR_TDIR = fieldMask(ICH_HCR_TDIR);
 const LR_STATE = fieldMask(ICH_LR_State);
 const NOT_LOADED = -1;
+/** preemption bits whose active priorities fit ICH_AP0R0/AP1R0_EL2 alone (32 levels) */
+const AP_REG_PREBITS = 5;
 /** ICV_DIR_EL1 / ICV_EOIR INTID field as the guest writes it: bits [23:0] */
 const INTID_MASK = 0xff_ffff;
 
@@ -93,7 +99,12 @@ export class VgicV3 implements LrSinkV3, VgicBackendSaver {
     b.ich = ich;
     b.loadedOn = pcpu;
     c.pcpu = pcpu;
-    b.nrLr = getField(ich.readIch(IchReg.ICH_VTR_EL2), ICH_VTR_ListRegs) + 1;
+    const vtr = ich.readIch(IchReg.ICH_VTR_EL2);
+    if (getField(vtr, ICH_VTR_PREbits) + 1 !== AP_REG_PREBITS)
+      throw new RangeError(
+        `pcpu ${pcpu}: ICH_VTR_EL2.PREbits + 1 != ${AP_REG_PREBITS}: more than ICH_AP0R0/AP1R0 to save`,
+      );
+    b.nrLr = getField(vtr, ICH_VTR_ListRegs) + 1;
     ich.writeIch(IchReg.ICH_VMCR_EL2, c.vmcr);
     ich.writeIch(IchReg.ICH_AP0R0_EL2, b.ap0r);
     ich.writeIch(IchReg.ICH_AP1R0_EL2, c.apr);

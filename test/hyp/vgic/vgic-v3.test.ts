@@ -168,6 +168,14 @@ describe('vgic-v3: load and put', () => {
     assert.equal(other.readIcv(IccReg.ICC_RPR_EL1), 0xff);
   });
 
+  it('load refuses an interface with more preemption bits than ICH_AP0R0/AP1R0 hold (KVM sizes the APR save by PREbits)', () => {
+    const m = new MachineV3();
+    const v = m.vcifs[0];
+    const read = v.readIch.bind(v);
+    v.readIch = (r) => (r === IchReg.ICH_VTR_EL2 ? (read(r) & ~(7 << 26)) | (5 << 26) : read(r)); // 6 bits
+    assert.throws(() => m.vgic.vcpuLoad(0, 0), /PREbits/);
+  });
+
   it('the WFI predicate reads the v3 VMCR (VPMR)', () => {
     const m = new MachineV3().boot();
     m.enable(40);
