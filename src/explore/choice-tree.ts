@@ -24,6 +24,8 @@ export interface DecisionLog {
   readonly wherePc: readonly number[];
   readonly whereHit: readonly number[];
   readonly whereT: readonly number[];
+  /** `migrate` decisions: the free physical cpus, as a bit mask (option n: the n-th of them); else 0 */
+  readonly whereAux: readonly number[];
 }
 
 /**
@@ -42,8 +44,11 @@ export class ExploreChooser implements Chooser {
   readonly wherePc: number[] = [];
   readonly whereHit: number[] = [];
   readonly whereT: number[] = [];
+  readonly whereAux: number[] = [];
   /** set by the asker before choose(): where the decision is asked */
-  here = { vcpu: -1, pc: 0, hit: 0, t: 0 };
+  here = { vcpu: -1, pc: 0, hit: 0, t: 0, aux: 0 };
+  /** asked to fill `here` for a decision its asker did not place (the machine's own: preempt, migrate, ...) */
+  locate: ((kind: ChoiceKind) => void) | null = null;
   onFresh: FreshDecision | null = null;
   /** once set, fresh decisions take 0 without telling onFresh (the run is being abandoned) */
   quiet = false;
@@ -59,6 +64,7 @@ export class ExploreChooser implements Chooser {
     this.wherePc.length = 0;
     this.whereHit.length = 0;
     this.whereT.length = 0;
+    this.whereAux.length = 0;
   }
 
   get length(): number {
@@ -76,6 +82,7 @@ export class ExploreChooser implements Chooser {
       wherePc: this.wherePc.slice(0, n),
       whereHit: this.whereHit.slice(0, n),
       whereT: this.whereT.slice(0, n),
+      whereAux: this.whereAux.slice(0, n),
     };
   }
 
@@ -94,12 +101,14 @@ export class ExploreChooser implements Chooser {
       this.wherePc.push(log.wherePc[i]);
       this.whereHit.push(log.whereHit[i]);
       this.whereT.push(log.whereT[i]);
+      this.whereAux.push(log.whereAux[i]);
     }
   }
 
   choose(kind: ChoiceKind, options: number): number {
     if (!Number.isInteger(options) || options < 1)
       throw new RangeError(`choose: options must be >= 1, got ${options}`);
+    if (this.here.vcpu < 0 && this.locate !== null) this.locate(kind);
     const p = this.pos++;
     let c = 0;
     if (p < this.script.length) c = Math.min(this.script[p], options - 1);
@@ -112,7 +121,9 @@ export class ExploreChooser implements Chooser {
     this.wherePc.push(h.pc);
     this.whereHit.push(h.hit);
     this.whereT.push(h.t);
+    this.whereAux.push(h.aux);
     h.vcpu = -1;
+    h.aux = 0;
     return c;
   }
 

@@ -6,14 +6,18 @@
 // host events due at one instant are listed in the order they fired (`run`
 // fires them in list order). Its other host events are kept; `vgicsim run`
 // on the file replays the run.
-// Decisions a scenario cannot express (the order of vcpus in a slice,
-// preemption) are named in the header; such a file may not reproduce.
+// A forced preemption at an exit that came right at an interesting
+// instruction becomes `after` + `preempt: { vcpu, migrateTo, cycles }`
+// (machine.preemptCycles set to 0: `run` preempts only there). Decisions
+// a scenario cannot express (the order of vcpus in a slice, a yield, a
+// preemption at an exit no instruction caused, a migration on wake-up) are
+// named in the header; such a file may not reproduce.
 
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { GENERATION_OR_ALIAS } from '../hyp/generation/names.ts';
 import type { Scenario } from '../scenario/types.ts';
-import type { Counterexample } from './explorer.ts';
+import type { Counterexample, Step } from './explorer.ts';
 import { describeStep } from './report.ts';
 
 export interface WrittenCounterexample {
@@ -33,18 +37,36 @@ export function counterexampleScenario(
   const events: unknown[] = [];
   const windows = new Map<number, number>();
   const inexpressible: string[] = [];
-  for (const st of cx.steps) {
-    if (st.kind === 'exit')
+  const preemptCycles = s.machine.preemptCycles ?? 0;
+  /** a preemption's migrate decision right after it (same exit) */
+  const migrateOf = (n: number): Step | undefined => {
+    const next = cx.steps[n + 1];
+    return next?.kind === 'migrate' && next.pos === cx.steps[n].pos + 1 ? next : undefined;
+  };
+  cx.steps.forEach((st, n) => {
+    if (st.kind === 'preempt' && st.vcpu >= 0 && st.chosen === 1) {
+      // The host preempts the thread at this exit's preempt_enable(): a forced preemption after
+      // the instruction the exit came from (a vcpu in the guest exits there first), to the cpu
+      // the following migrate decision chose (default: it stays).
+      const m = migrateOf(n);
+      const to = m === undefined ? undefined : m.freeCpus?.[m.chosen - 1];
+      events.push({
+        after: { vcpu: st.vcpu, address: `0x${st.pc.toString(16)}`, hit: st.hit },
+        preempt: { vcpu: st.vcpu, ...(to === undefined ? {} : { migrateTo: to }), cycles: preemptCycles },
+      });
+    } else if (st.kind === 'migrate' && n > 0 && migrateOf(n - 1) === st && cx.steps[n - 1].vcpu >= 0) {
+      // written with its preemption
+    } else if (st.kind === 'exit')
       events.push({
         after: { vcpu: st.vcpu, address: `0x${st.pc.toString(16)}`, hit: st.hit },
         exit: 'host',
       });
     else if (st.kind === 'exit-at-event') events.push({ at: st.t, exit: 'host' });
     else if (st.kind === 'window') windows.set(st.pc, st.chosen);
-    else if (st.kind === 'host-order')
-      continue; // the events are written in the order they fired (hostOrder)
-    else inexpressible.push(describeStep(st));
-  }
+    else if (st.kind !== 'host-order')
+      // (host-order: the events are written in the order they fired, hostOrder)
+      inexpressible.push(describeStep(st));
+  });
   // the scenario's own events but its forced exits; windows at the chosen instant (default: from)
   const kept: unknown[] = [];
   /** a kept event's position in the order host events due at one instant fired (host-order choices) */
@@ -72,6 +94,8 @@ export function counterexampleScenario(
   let next = 0;
   const ordered = all.map((n) => (time(n) >= 0 ? timed[next++] : n));
   doc.set('host', doc.createNode(ordered));
+  // `run` would preempt by its seeded chooser where the explorer's run did not: only the written preemptions
+  if (preemptCycles > 0) doc.setIn(['machine', 'preemptCycles'], 0);
   if (GENERATION_OR_ALIAS.includes(generation as (typeof GENERATION_OR_ALIAS)[number])) {
     doc.setIn(['machine', 'policy'], generation);
     doc.deleteIn(['expect', 'verdicts']);

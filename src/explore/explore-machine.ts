@@ -11,6 +11,7 @@
 import type { RunEnd } from '../hw/board/run-result.ts';
 import type { SliceState } from '../hw/board/scheduler.ts';
 import type { ExitReason } from '../hyp/vcpu/exits.ts';
+import { FREE } from '../hyp/vcpu/vcpu-placement.ts';
 import type { VmState } from '../hyp/vm.ts';
 import type { Vm } from '../hyp/vm.ts';
 import { armLabelEvents } from '../scenario/host-triggers.ts';
@@ -67,6 +68,7 @@ export interface MidRunSnapshot {
   readonly windowOffsets: Int32Array;
   readonly fireSeq: Int32Array;
   readonly orderChoice: Int32Array;
+  readonly lastBp: Float64Array;
   readonly execCounts: readonly (readonly [number, number][])[];
 }
 
@@ -101,6 +103,8 @@ export class ExploreMachine {
   readonly fireSeq: Int32Array;
   /** timed host events: the host-order option that made one fire before the others due at its instant (0: none) */
   readonly orderChoice: Int32Array;
+  /** per vcpu: the last interesting instruction it executed (address, execution, instret then): where an exit came from */
+  private readonly lastBp: Float64Array;
   /** timed host events' kernel events (null: not timed) */
   private readonly hostIds: (EventId | null)[] = [];
   /** the run's snapshots; taken only after `captureFrom` decisions, when `capturing` */
@@ -124,6 +128,8 @@ export class ExploreMachine {
     this.fireSeq = new Int32Array(s.host.length).fill(-1);
     this.orderChoice = new Int32Array(s.host.length);
     this.execCounts = this.vm.board.cpus.map(() => new Map());
+    this.lastBp = new Float64Array(this.vm.board.cpus.length * 3).fill(-1);
+    this.chooser.locate = (kind) => this.locate(kind);
     this.armTimed();
     armLabelEvents(this.vm, s, this.images, (ev) => this.fire(ev), this.hits);
     this.armChoicePoints();
@@ -155,6 +161,7 @@ export class ExploreMachine {
       hits: this.hits.slice(),
       windowOffsets: this.windowOffsets.slice(),
       fireSeq: this.fireSeq.slice(),
+      lastBp: this.lastBp.slice(),
       orderChoice: this.orderChoice.slice(),
       execCounts: this.execCounts.map((m) => [...m]),
     });
@@ -193,6 +200,33 @@ export class ExploreMachine {
       this.hostIds.push(id);
       if (t.ticks >= k.now) k.schedule(id, t.ticks);
     });
+  }
+
+  /**
+   * Where the machine asks a host-thread decision (preempt, migrate, yield:
+   * at preempt_enable() on a vcpu's exit path): the vcpu exiting and, when
+   * the exit came right at its last interesting instruction (a trap there,
+   * or an exit at the boundary after it), that instruction, so a
+   * counterexample can force the same preemption with a host event after
+   * it. `migrate` also notes the free physical cpus (its options).
+   */
+  private locate(kind: string): void {
+    if (kind !== 'preempt' && kind !== 'migrate' && kind !== 'yield') return;
+    const h = this.chooser.here;
+    h.t = this.vm.board.kernel.now;
+    if (kind === 'migrate') {
+      const on = this.vm.placement.vcpuOn;
+      let mask = 0;
+      for (let p = 0; p < on.length; p++) if (on[p] === FREE) mask |= 1 << p;
+      h.aux = mask;
+    }
+    const v = this.vm.vcpus.find((x) => x.mode === 'exiting');
+    if (v === undefined) return;
+    const i = v.index;
+    if (this.lastBp[3 * i + 2] !== v.cpu.instret) return;
+    h.vcpu = i;
+    h.pc = this.lastBp[3 * i];
+    h.hit = this.lastBp[3 * i + 1];
   }
 
   /** Timed host events in the order they fired in this run. */
@@ -254,6 +288,9 @@ export class ExploreMachine {
         cpu.addBreakpoint(addr, () => {
           const n = (counts.get(addr) ?? 0) + 1;
           counts.set(addr, n);
+          this.lastBp[3 * v] = addr;
+          this.lastBp[3 * v + 1] = n;
+          this.lastBp[3 * v + 2] = cpu.instret;
           if (this.vm.vcpus[v].mode !== 'in-guest') return;
           const h = this.chooser.here;
           h.vcpu = v;
@@ -322,6 +359,7 @@ export class ExploreMachine {
       this.windowOffsets.fill(-1);
       this.fireSeq.fill(-1);
       this.orderChoice.fill(0);
+      this.lastBp.fill(-1);
       for (const m of this.execCounts) m.clear();
     } else {
       vm.restore(from.vm);
@@ -335,6 +373,7 @@ export class ExploreMachine {
       this.hits.set(from.hits);
       this.windowOffsets.set(from.windowOffsets);
       this.fireSeq.set(from.fireSeq);
+      this.lastBp.set(from.lastBp);
       this.orderChoice.set(from.orderChoice);
       from.execCounts.forEach((entries, i) => {
         const m = this.execCounts[i];

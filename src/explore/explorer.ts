@@ -71,6 +71,8 @@ export interface Step {
   readonly t: number;
   /** the instruction as label+offset */
   readonly at: string;
+  /** `migrate`: the physical cpus that were free (option n: the n-th) */
+  readonly freeCpus?: number[];
 }
 
 export interface Counterexample {
@@ -151,6 +153,12 @@ interface Branch {
   readonly from: SnapshotChain | null;
 }
 
+function maskBits(mask: number): number[] {
+  const out: number[] = [];
+  for (let p = 0; p < 31; p++) if (mask & (1 << p)) out.push(p);
+  return out;
+}
+
 /** Counterexample order: fewest forced choices, then fewest instructions, then script order. */
 export function betterCounterexample(a: Counterexample, b: Counterexample): boolean {
   if (a.forced !== b.forced) return a.forced < b.forced;
@@ -209,6 +217,7 @@ export function explore(
       hit: ch.whereHit[pos],
       t: ch.whereT[pos],
       at: vcpu >= 0 ? describeAddress(img, pc) : '',
+      ...(ch.kinds[pos] === 'migrate' ? { freeCpus: maskBits(ch.whereAux[pos]) } : {}),
     };
   };
 

@@ -182,3 +182,48 @@ test('host events due at one instant: their order is a choice; the counterexampl
   // and the scenario as written (its own order) passes
   assert.equal(runScenario(s).passed, true);
 });
+
+test('a forced preemption (and migration) at an exit is written as a preempt host event that reproduces the run', () => {
+  const s = loadScenarioFile(`${FIX}preempt-choice.yaml`);
+  const m = new ExploreMachine(s, 'linux-4.2');
+  m.run([]);
+  const c = m.chooser;
+  // the first preemption point: the exit of a GICD store; pcpu 1 free
+  const p = c.kinds.indexOf('preempt');
+  assert.equal(c.kinds[p + 1] === 'migrate', false); // asked only when preempted
+  m.run([...c.chosen.slice(0, p), 1, 1]);
+  assert.deepEqual([c.kinds[p], c.kinds[p + 1]], ['preempt', 'migrate']);
+  assert.equal(c.whereVcpu[p], 0);
+  assert.equal(c.whereAux[p + 1], 0b10);
+  const want = { preemptions: m.vm.counters.preemptions, migrations: m.vm.counters.migrations };
+  assert.deepEqual(want, { preemptions: 1, migrations: 1 });
+  const ticks = m.vm.board.kernel.now;
+  const acks = m.vm.acks.entries.map((a) => [a.t, a.intid]);
+  const steps = [p, p + 1].map((pos) => ({
+    pos,
+    kind: c.kinds[pos],
+    chosen: 1,
+    options: c.options[pos],
+    vcpu: c.whereVcpu[pos],
+    pc: c.wherePc[pos],
+    hit: c.whereHit[pos],
+    t: c.whereT[pos],
+    at: '',
+    ...(c.kinds[pos] === 'migrate' ? { freeCpus: [1] } : {}),
+  }));
+  const cx = { script: [], forced: 2, instructions: 0, ticks, message: '', steps, violations: [] };
+  const written = counterexampleScenario(s, 'linux-4.2', 'expectations', cx);
+  assert.equal(written.complete, true);
+  assert.match(written.yaml, /preempt:\s+vcpu: 0\s+migrateTo: 1\s+cycles: 10000/);
+  assert.match(written.yaml, /preemptCycles: 0/);
+  const replay = runScenario(parseScenario(written.yaml, 'preempt-choice-cx.yaml'));
+  assert.deepEqual(
+    { preemptions: replay.costs.hyp.preemptions, migrations: replay.costs.hyp.migrations },
+    want,
+  );
+  assert.equal(replay.ticks, ticks);
+  assert.deepEqual(
+    replay.acks.map((a) => [a.t, a.intid]),
+    acks,
+  );
+});
