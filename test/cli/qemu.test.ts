@@ -42,6 +42,8 @@ describe('vgicsim qemu: what kvm-unit-tests-style runners do', () => {
     assert.match(v.out, /^QEMU emulator version (\d+)\.(\d+)\.(\d+) \(vgicsim\)\n/);
     const props = runCli(['qemu', '-machine', 'virt,?']);
     assert.match(props.out, /gic-version/);
+    const help = runCli(['qemu', '-machine', 'help']);
+    assert.deepEqual([help.code, help.out], [0, m.out]);
   });
 
   it('a .flat test with bss past its end boots, prints what QEMU prints, exits 0 on SYSTEM_OFF', () => {
@@ -87,6 +89,29 @@ describe('vgicsim qemu: what kvm-unit-tests-style runners do', () => {
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^memory=00000000 40000000 00000000 40000000$/m);
     assert.match(r.out, /^x0=0000000048000000 pc=0000000040200000$/m);
+  });
+
+  it('an ELF (entry 0x40200000): x0 = 0 and the DTB at the start of RAM, as QEMU 7.2 placed it; reads bootargs and memory', () => {
+    const f = files(buildKutLike({ kind: 'elf', at: 0x4020_0000 }));
+    const r = runCli([
+      'qemu',
+      ...ARM_RUN,
+      ...CONSOLE,
+      '-kernel',
+      f.kernel,
+      '-append',
+      'hi',
+      '-initrd',
+      f.env,
+    ]);
+    assert.deepEqual([r.code, r.err], [0, '']);
+    // the first two lines as test/scenario/qemu-placement.test.ts recorded them from qemu-system-aarch64
+    assert.deepEqual(r.out.split('\n').slice(0, 2), [
+      'x0=0000000000000000 pc=0000000040200000',
+      'dtb=0000000040000000',
+    ]);
+    assert.match(r.out, /^memory=00000000 40000000 00000000 08000000$/m);
+    assert.match(r.out, /^bootargs=hi$/m);
   });
 
   it('the installed command: vgicsim-qemu is a drop-in for the QEMU binary (real process, real exit status)', () => {
