@@ -16,6 +16,8 @@ import { generationByName } from '../../src/hyp/generation/index.ts';
 import { Vgic } from '../../src/hyp/vgic/kvm-vgic.ts';
 import { LegacyVgic } from '../../src/hyp/vgic/legacy/legacy-vgic.ts';
 import type { KvmPmu } from '../../src/hyp/pmu/kvm-pmu.ts';
+import { PmuRegisterFile } from '../../src/hw/pmu/pmu-register-file.ts';
+import { PmuReg } from '../../src/hw/pmu/pmu-regs.ts';
 import type { Vm } from '../../src/hyp/vm.ts';
 import { ReferenceMachine } from '../../src/reference/machine.ts';
 import { ScriptedChooser, SeededChooser } from '../../src/sim/choice.ts';
@@ -45,6 +47,8 @@ export interface Rig {
   readonly gicV3: GicV3;
   /** a reference machine with a GICv3 board (gic: v3) running guests/asm/gicv3.s */
   readonly refV3: ReferenceMachine;
+  /** a standalone PMU register file (a Pmu keeps its own private) */
+  readonly pmuRegs: PmuRegisterFile;
 }
 
 export interface SaveableCase {
@@ -77,6 +81,8 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'Pl011', pick: (r) => [r.board.uart] },
   { cls: 'Pl031', pick: (r) => [r.board.rtc] },
   { cls: 'Pmu', pick: (r) => [...r.ref.board.pmus, ...kvmPmus(r).map((p) => p.regs)] },
+  // a Pmu's configuration registers (its own part of PmuState), standalone
+  { cls: 'PmuRegisterFile', pick: (r) => [r.pmuRegs] },
   { cls: 'Board', pick: (r) => [r.board, r.refV3.board] },
   { cls: 'Scheduler', pick: (r) => [r.vm.scheduler] },
   { cls: 'BoardPower', pick: (r) => [r.vm.power] },
@@ -286,6 +292,7 @@ export function drivenRig(policy: string): Rig {
     explore,
     gicV3: drivenGicV3(),
     refV3: drivenRefV3(),
+    pmuRegs: drivenPmuRegs(),
   };
 }
 
@@ -344,6 +351,17 @@ function drivenRefV3(): ReferenceMachine {
   return ref;
 }
 
+/** PMCR_EL0.E, counters 0 and C enabled, an overflow flag, PMEVTYPER2 and PMUSERENR set. */
+function drivenPmuRegs(): PmuRegisterFile {
+  const f = new PmuRegisterFile(6, 0xc000_03ff, 0);
+  f.write(PmuReg.PMCR_EL0, 1, 0);
+  f.write(PmuReg.PMCNTENSET_EL0, 0x8000_0001, 0);
+  f.write(PmuReg.PMOVSSET_EL0, 1, 0);
+  f.write(PmuReg.PMEVTYPER_EL0, 0x8000_0011, 2);
+  f.write(PmuReg.PMUSERENR_EL0, 5, 0);
+  return f;
+}
+
 function exploreChooser(): ExploreChooser {
   const c = new ExploreChooser();
   c.begin(SCRIPT);
@@ -363,6 +381,7 @@ export function targetRig(policy: string): Rig {
     explore: exploreChooser(),
     gicV3: newGicV3(),
     refV3: buildRefV3(),
+    pmuRegs: new PmuRegisterFile(6, 0xc000_03ff, 0),
   };
 }
 
@@ -402,5 +421,6 @@ export function constructedRig(policy: string): Rig {
     explore: exploreChooser(),
     gicV3: newGicV3(),
     refV3: new ReferenceMachine({ board: { ...DEFAULT_BOARD, gic: 'v3' } }),
+    pmuRegs: new PmuRegisterFile(6, 0xc000_03ff, 0),
   };
 }

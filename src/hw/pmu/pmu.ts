@@ -13,9 +13,10 @@
 // The instant is a lower bound: if the cpu spent time without cycles (WFI,
 // hypervisor exits) the overflow has not happened yet and the event is moved
 // on. PMCEID0_EL0 advertises exactly the events counted: SW_INCR (0x00),
-// INST_RETIRED (0x08), CPU_CYCLES (0x11). There is no EL2 or EL3 in the
-// machine the guest sees, so PMEVTYPER's NSK, NSU, NSH select nothing (kept
-// or RES0 as `evtypeMask` says).
+// INST_RETIRED (0x08), CPU_CYCLES (0x11), CHAIN (0x1E). There is no EL2 or
+// EL3 in the machine the guest sees, so PMEVTYPER's NSK, NSU, NSH select
+// nothing (kept or RES0 as `evtypeMask` says). The configuration registers
+// as data are pmu-register-file.ts'.
 
 import type { EventHandler, EventId, Kernel } from '../../sim/kernel.ts';
 import type { Saveable } from '../../sim/saveable.ts';
@@ -24,7 +25,8 @@ import { NEVER } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import { NULL_SINK } from '../../sim/trace/sink.ts';
 import { MASK32, type PmuClock, PmuCounters, type PmuEventFilter, type PmuSource } from './pmu-counting.ts';
-import { CYCLE_IDX, hasAccessor, PMCEID0_VALUE, PmuReg, pmuRegName } from './pmu-regs.ts';
+import { PmuRegisterFile, type PmuRegisterState } from './pmu-register-file.ts';
+import { CYCLE_IDX, hasAccessor, PmuReg, pmuRegName } from './pmu-regs.ts';
 
 export type { PmuClock, PmuEventFilter, PmuSource } from './pmu-counting.ts';
 
@@ -50,17 +52,8 @@ export interface PmuOptions {
   readonly trace?: TraceSink;
 }
 
-export interface PmuState {
+export interface PmuState extends PmuRegisterState {
   readonly version: 1;
-  /** PMCR_EL0's stored bits (E, D, X, DP; LC is RES1 here) */
-  readonly pmcr: number;
-  readonly cnten: number;
-  readonly ovs: number;
-  readonly inten: number;
-  readonly selr: number;
-  readonly userenr: number;
-  readonly evtyper: number[];
-  readonly ccfiltr: number;
   /** PMEVCNTR<n>_EL0 then PMCCNTR_EL0, as read at save time */
   readonly counters: bigint[];
   /** cycles counted toward the next PMCR_EL0.D tick (0..63) */
@@ -68,9 +61,6 @@ export interface PmuState {
   readonly level: boolean;
 }
 
-/** PMCR_EL0 bits software writes and reads back: E, D, X, DP (LC is RES1: no AArch32, Arm ARM PMCR_EL0.LC). */
-const PMCR_STORED = 0x1 | 0x8 | 0x10 | 0x20;
-const PMCR_LC = 0x40;
 /** Cortex-A57's PMCR_EL0 identity: IMP 0x41 (Arm), IDCODE 0x01. */
 const PMCR_ID = ((0x41 << 24) | (0x01 << 16)) >>> 0;
 const DEFAULT_EVTYPE_MASK = 0xc000_03ff;
@@ -84,16 +74,8 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
   private readonly event: EventId;
   private readonly trace: TraceSink;
   private readonly divider: boolean;
-  private readonly evtypeMask: number;
-  private readonly pmcrId: number;
-  private pmcr = 0;
-  private cnten = 0;
-  private ovs = 0;
-  private inten = 0;
-  private selr = 0;
-  userenr = 0;
-  private readonly evtyper: Uint32Array;
-  private ccfiltr = 0;
+  /** the configuration registers */
+  private readonly r: PmuRegisterFile;
   /** the counters' values and what each counts */
   private readonly bank: PmuCounters;
 
@@ -102,10 +84,12 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
     if (!Number.isInteger(this.n) || this.n < 0 || this.n > 31)
       throw new RangeError(`PMCR_EL0.N must be 0..31, got ${this.n}`);
     this.divider = opts.divider ?? true;
-    this.evtypeMask = opts.evtypeMask ?? DEFAULT_EVTYPE_MASK;
-    this.pmcrId = (opts.pmcrId ?? PMCR_ID) & 0xffff_0000;
     this.trace = opts.trace ?? NULL_SINK;
-    this.evtyper = new Uint32Array(this.n);
+    this.r = new PmuRegisterFile(
+      this.n,
+      opts.evtypeMask ?? DEFAULT_EVTYPE_MASK,
+      (opts.pmcrId ?? PMCR_ID) & 0xffff_0000,
+    );
     this.bank = new PmuCounters(this.n, opts.source);
     this.output = new Signal(`${opts.name}.pmu`);
     this.event = opts.kernel.createEvent(`${opts.name}.pmu.overflow`, this);
@@ -113,29 +97,32 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
 
   /** Counters that exist as a bit map (PMCNTEN/PMOVS/PMINTEN writable bits). */
   get counterMask(): number {
-    return ((this.n === 0 ? 0 : (2 ** this.n - 1) | 0) | (1 << CYCLE_IDX)) >>> 0;
+    return this.r.counterMask;
   }
-
   get enabled(): boolean {
-    return (this.pmcr & 1) !== 0;
+    return this.r.enabled;
   }
   get overflowFlags(): number {
-    return this.ovs >>> 0;
+    return this.r.ovs >>> 0;
   }
   get counterEnables(): number {
-    return this.cnten >>> 0;
+    return this.r.cnten >>> 0;
   }
   get interruptEnables(): number {
-    return this.inten >>> 0;
+    return this.r.inten >>> 0;
   }
   /** PMSELR_EL0.SEL */
   get selected(): number {
-    return this.selr;
+    return this.r.selr;
+  }
+  /** PMUSERENR_EL0 (the cpu's EL0 access check reads it) */
+  get userenr(): number {
+    return this.r.userenr;
   }
 
   /** The overflow interrupt request (Arm ARM D13, "Generating overflow interrupt requests"): PMCR_EL0.E && PMOVSSET & PMINTENSET. */
   private irqLevel(): boolean {
-    return this.enabled && (this.ovs & this.inten) !== 0;
+    return this.r.enabled && (this.r.ovs & this.r.inten) !== 0;
   }
 
   // ---- register access ------------------------------------------------------
@@ -148,45 +135,21 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
    */
   read(reg: PmuReg, n = 0): bigint | undefined {
     if (!hasAccessor(reg, false)) return undefined;
+    const sel = this.r.selr;
     switch (reg) {
-      case PmuReg.PMCR_EL0:
-        return BigInt((this.pmcrId | (this.n << 11) | PMCR_LC | this.pmcr) >>> 0);
-      case PmuReg.PMCNTENSET_EL0:
-      case PmuReg.PMCNTENCLR_EL0:
-        return BigInt(this.cnten >>> 0);
-      case PmuReg.PMOVSSET_EL0:
-      case PmuReg.PMOVSCLR_EL0:
-        this.update();
-        return BigInt(this.ovs >>> 0);
-      case PmuReg.PMINTENSET_EL1:
-      case PmuReg.PMINTENCLR_EL1:
-        return BigInt(this.inten >>> 0);
-      case PmuReg.PMSELR_EL0:
-        return BigInt(this.selr);
-      case PmuReg.PMCEID0_EL0:
-        return BigInt(PMCEID0_VALUE);
-      case PmuReg.PMCEID1_EL0:
-        return 0n;
-      case PmuReg.PMUSERENR_EL0:
-        return BigInt(this.userenr);
       case PmuReg.PMCCNTR_EL0:
         return this.counter(CYCLE_IDX);
-      case PmuReg.PMCCFILTR_EL0:
-        return BigInt(this.ccfiltr >>> 0);
-      case PmuReg.PMXEVTYPER_EL0:
-        return this.selr === CYCLE_IDX
-          ? BigInt(this.ccfiltr >>> 0)
-          : this.read(PmuReg.PMEVTYPER_EL0, this.selr);
       case PmuReg.PMXEVCNTR_EL0:
         // SEL = 31 names no event counter: CONSTRAINED UNPREDICTABLE, RAZ here.
-        return this.selr === CYCLE_IDX ? 0n : this.read(PmuReg.PMEVCNTR_EL0, this.selr);
-      case PmuReg.PMEVTYPER_EL0:
-        return n < this.n ? BigInt(this.evtyper[n]) : undefined;
+        return sel === CYCLE_IDX ? 0n : this.read(PmuReg.PMEVCNTR_EL0, sel);
       case PmuReg.PMEVCNTR_EL0:
         return n < this.n ? this.counter(n) : undefined;
-      default:
-        return undefined;
+      case PmuReg.PMOVSSET_EL0:
+      case PmuReg.PMOVSCLR_EL0:
+        this.update(); // an overflow up to now is in the flags
+        break;
     }
+    return this.r.read(reg, n);
   }
 
   /** MSR of a PMU register; returns false for an UNDEFINED access (see read). */
@@ -196,70 +159,32 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
     this.traceWrite(reg, n, value);
     // Fold what was counted under the old configuration before changing it.
     this.update();
+    const sel = this.r.selr;
     switch (reg) {
       case PmuReg.PMCR_EL0: {
-        const wasD = (this.pmcr & 8) !== 0;
-        this.pmcr = v & PMCR_STORED;
-        if ((v & 2) !== 0) for (let i = 0; i < this.n; i++) this.bank.value[i] = 0n;
-        if ((v & 4) !== 0) {
-          this.bank.value[CYCLE_IDX] = 0n;
-          this.bank.prescale = 0;
-        }
-        if (wasD !== ((this.pmcr & 8) !== 0)) this.bank.prescale = 0;
+        const wasD = (this.r.pmcr & 8) !== 0;
+        this.r.write(reg, v, n);
+        if ((v & 2) !== 0) for (let i = 0; i < this.n; i++) this.bank.value[i] = 0n; // P
+        if ((v & 4) !== 0 || wasD !== ((v & 8) !== 0)) this.bank.prescale = 0; // C, or D changed
+        if ((v & 4) !== 0) this.bank.value[CYCLE_IDX] = 0n;
         break;
       }
-      case PmuReg.PMCNTENSET_EL0:
-        this.cnten = (this.cnten | (v & this.counterMask)) >>> 0;
-        break;
-      case PmuReg.PMCNTENCLR_EL0:
-        this.cnten = (this.cnten & ~v) >>> 0;
-        break;
-      case PmuReg.PMOVSSET_EL0:
-        this.ovs = (this.ovs | (v & this.counterMask)) >>> 0;
-        break;
-      case PmuReg.PMOVSCLR_EL0:
-        this.ovs = (this.ovs & ~v) >>> 0;
-        break;
-      case PmuReg.PMINTENSET_EL1:
-        this.inten = (this.inten | (v & this.counterMask)) >>> 0;
-        break;
-      case PmuReg.PMINTENCLR_EL1:
-        this.inten = (this.inten & ~v) >>> 0;
-        break;
-      case PmuReg.PMSELR_EL0:
-        this.selr = v & 31;
-        break;
-      case PmuReg.PMUSERENR_EL0:
-        this.userenr = v & 0xf;
-        break;
       case PmuReg.PMSWINC_EL0:
         this.softwareIncrement(v);
         break;
       case PmuReg.PMCCNTR_EL0:
         this.bank.value[CYCLE_IDX] = BigInt.asUintN(64, value);
         break;
-      case PmuReg.PMCCFILTR_EL0:
-        this.ccfiltr = (v & this.evtypeMask & ~0x3ff) >>> 0;
-        break;
-      case PmuReg.PMXEVTYPER_EL0:
-        if (this.selr === CYCLE_IDX) this.ccfiltr = (v & this.evtypeMask & ~0x3ff) >>> 0;
-        else if (this.selr < this.n) this.evtyper[this.selr] = (v & this.evtypeMask) >>> 0;
-        else return false;
-        break;
       case PmuReg.PMXEVCNTR_EL0:
-        if (this.selr < this.n) this.bank.value[this.selr] = BigInt(v);
-        else if (this.selr !== CYCLE_IDX) return false;
-        break;
-      case PmuReg.PMEVTYPER_EL0:
-        if (n >= this.n) return false;
-        this.evtyper[n] = (v & this.evtypeMask) >>> 0;
+        if (sel < this.n) this.bank.value[sel] = BigInt(v);
+        else if (sel !== CYCLE_IDX) return false;
         break;
       case PmuReg.PMEVCNTR_EL0:
         if (n >= this.n) return false;
         this.bank.value[n] = BigInt(v);
         break;
       default:
-        return false;
+        if (!this.r.write(reg, v, n)) return false;
     }
     this.configure();
     this.refresh();
@@ -275,31 +200,16 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
    * PMXEV*) or a counter that does not exist.
    */
   setUser(reg: PmuReg, value: bigint, n = 0): boolean {
-    const v = Number(value & MASK32) >>> 0;
     switch (reg) {
-      case PmuReg.PMCNTENSET_EL0:
-      case PmuReg.PMCNTENCLR_EL0:
-        this.update();
-        this.cnten = (v & this.counterMask) >>> 0;
-        break;
-      case PmuReg.PMOVSSET_EL0:
-      case PmuReg.PMOVSCLR_EL0:
-        this.update();
-        this.ovs = (v & this.counterMask) >>> 0;
-        break;
-      case PmuReg.PMINTENSET_EL1:
-      case PmuReg.PMINTENCLR_EL1:
-        this.inten = (v & this.counterMask) >>> 0;
-        break;
       case PmuReg.PMSWINC_EL0:
       case PmuReg.PMCEID0_EL0:
       case PmuReg.PMCEID1_EL0:
       case PmuReg.PMXEVCNTR_EL0:
       case PmuReg.PMXEVTYPER_EL0:
         return false;
-      default:
-        return this.write(reg, value, n);
     }
+    this.update();
+    if (!this.r.replace(reg, Number(value & MASK32) >>> 0)) return this.write(reg, value, n);
     this.configure();
     this.refresh();
     return true;
@@ -315,7 +225,8 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
   // ---- counting ---------------------------------------------------------------
 
   private configure(): void {
-    this.bank.configure(this.enabled, this.cnten, this.evtyper, this.ccfiltr, this.eventFilter);
+    const r = this.r;
+    this.bank.configure(r.enabled, r.cnten, r.evtyper, r.ccfiltr, this.eventFilter);
   }
 
   /** Which events may count (a hypervisor's event filter); null: all. Counting restarts under it. */
@@ -328,14 +239,14 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
 
   /** PMCR_EL0.D divides the cycle counter (where the implementation has the divider). */
   private get divided(): boolean {
-    return this.divider && (this.pmcr & 8) !== 0;
+    return this.divider && (this.r.pmcr & 8) !== 0;
   }
 
   /** Bring every counting counter up to now, recording overflows. */
   private update(): void {
     const newOvs = this.bank.update(this.divided);
     if (newOvs !== 0) {
-      this.ovs = (this.ovs | newOvs) >>> 0;
+      this.r.ovs = (this.r.ovs | newOvs) >>> 0;
       this.refresh();
       this.overflowListener?.pmuOverflow(this);
     }
@@ -345,12 +256,12 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
     const newOvs = this.bank.softwareIncrement(
       bits,
       this.enabled,
-      this.cnten,
-      this.evtyper,
+      this.r.cnten,
+      this.r.evtyper,
       this.opts.source.el,
     );
     if (newOvs !== 0) {
-      this.ovs = (this.ovs | newOvs) >>> 0;
+      this.r.ovs = (this.r.ovs | newOvs) >>> 0;
       this.overflowListener?.pmuOverflow(this);
     }
   }
@@ -404,20 +315,7 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
     const counters: bigint[] = [];
     for (let i = 0; i < this.n; i++) counters.push(this.bank.value[i]);
     counters.push(this.bank.value[CYCLE_IDX]);
-    return {
-      version: 1,
-      pmcr: this.pmcr,
-      cnten: this.cnten >>> 0,
-      ovs: this.ovs >>> 0,
-      inten: this.inten >>> 0,
-      selr: this.selr,
-      userenr: this.userenr,
-      evtyper: Array.from(this.evtyper),
-      ccfiltr: this.ccfiltr >>> 0,
-      counters,
-      prescale: this.bank.prescale,
-      level: this.output.level,
-    };
+    return { version: 1, ...this.r.save(), counters, prescale: this.bank.prescale, level: this.output.level };
   }
 
   /**
@@ -431,14 +329,7 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
     if (s.version !== 1) throw new RangeError(`PMU snapshot version ${s.version} is not supported`);
     if (s.evtyper.length !== this.n || s.counters.length !== this.n + 1)
       throw new RangeError(`PMU snapshot of ${s.evtyper.length} counters restored into ${this.n}`);
-    this.pmcr = s.pmcr & PMCR_STORED;
-    this.cnten = s.cnten & this.counterMask;
-    this.ovs = s.ovs & this.counterMask;
-    this.inten = s.inten & this.counterMask;
-    this.selr = s.selr & 31;
-    this.userenr = s.userenr & 0xf;
-    this.evtyper.set(s.evtyper);
-    this.ccfiltr = s.ccfiltr >>> 0;
+    this.r.restore(s);
     for (let i = 0; i < this.n; i++) this.bank.value[i] = s.counters[i] & MASK32;
     this.bank.value[CYCLE_IDX] = BigInt.asUintN(64, s.counters[this.n]);
     this.bank.prescale = s.prescale;
@@ -451,14 +342,7 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
   defaultState(): PmuState {
     return {
       version: 1,
-      pmcr: 0,
-      cnten: 0,
-      ovs: 0,
-      inten: 0,
-      selr: 0,
-      userenr: 0,
-      evtyper: new Array<number>(this.n).fill(0),
-      ccfiltr: 0,
+      ...this.r.defaultState(),
       counters: new Array<bigint>(this.n + 1).fill(0n),
       prescale: 0,
       level: false,
