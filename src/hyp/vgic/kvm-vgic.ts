@@ -22,6 +22,8 @@ import {
 import { VgicV2 } from './vgic-v2.ts';
 import { VgicV3 } from './vgic-v3.ts';
 import { dispatchSgiV3 } from './vgic-v3-sgi.ts';
+import { VgicDistMmioV3 } from './vgic-mmio-v3.ts';
+import { VgicRdistRegion } from './vgic-mmio-v3-rdist.ts';
 import { GICV_DIR, GICV_FRAME_SIZE } from '../../hw/gic/virt-regs.ts';
 
 export interface VgicOptions extends VgicCoreOptions {
@@ -42,12 +44,21 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
   readonly v3: VgicV3 | null;
   /** the GICD frame as the guest sees it (trap-and-emulate); `cpu` of an access = the vcpu */
   readonly dist: VgicDistMmio;
+  /**
+   * With the GICv3 backend: the GICD frame of a GICv3 guest (vgic-mmio-v3.ts)
+   * and its redistributor region (vgic-mmio-v3-rdist.ts), for a VM whose
+   * guest sees a GICv3 (`gic: v3`); `dist` stays the GICv2 table.
+   */
+  readonly distV3: VgicDistMmioV3 | null;
+  readonly rdist: VgicRdistRegion | null;
 
   constructor(readonly opts: VgicOptions) {
     this.core = new VgicCore(opts.faults?.lostKick === true ? { ...opts, kicker: this.lossyKicker() } : opts);
     this.v2 = new VgicV2(this.core, opts.frames);
     this.v3 = opts.ichFrames === undefined ? null : new VgicV3(this.core, opts.ichFrames);
     this.dist = new VgicDistMmio(this.core, this.v3 ?? this.v2);
+    this.distV3 = this.v3 === null ? null : new VgicDistMmioV3(this.core, this.v3);
+    this.rdist = this.v3 === null ? null : new VgicRdistRegion(this.core, this.v3);
   }
 
   /** The mutant `lost-kick` (faults.ts): kicks of a vcpu between its flush and its sync are dropped. */
