@@ -31,6 +31,7 @@ function run(file: string, jit: boolean): { hash: string; records: number; diges
       const cache = vm.board.decodeCache;
       cache.jit = jit;
       cache.jitHot = 0;
+      cache.jitLoopsOnly = false;
       caches.push(cache);
     },
   });

@@ -27,7 +27,7 @@ import { execLdSt, execLdStPair, execLdStReg, execLdrLit, execLdx } from './exec
 import { execClrex, execEret, execException, execHint, execSys } from './exec-sys.ts';
 import { execMrs, execMsr, execMsrImm } from './exec-sysreg.ts';
 import type { StopReason } from './guest-port.ts';
-import { enterBlock, NO_BLOCK } from './jit/jit.ts';
+import { enterBlock, NEVER_HOT, NO_BLOCK, pageHits } from './jit/jit.ts';
 import * as O from './ops.ts';
 
 const TWO32 = 4294967296;
@@ -55,6 +55,7 @@ export abstract class CpuExec extends CpuCore {
     let f = EMPTY_F;
     let page: DecodedPage | null = null;
     const jit = cache.jit;
+    const hot = Math.min(cache.jitHot, NEVER_HOT - 1);
     let pageVa = Number.NaN;
     let pageOff = 0;
     let check = checkFirst;
@@ -113,13 +114,18 @@ export abstract class CpuExec extends CpuCore {
       const i = off >>> 2;
       if (jit && !this.replay && page !== null) {
         // A translated block (jit/): it stops where this loop would, with the same status.
-        const st = enterBlock(this, page, pageOff, i, pc, end - this.instret - this.excCycles, bps);
-        if (st !== NO_BLOCK) {
-          if (st === O.ST_RETIRE) continue;
-          if (!(st & O.ST_RETIRE)) pageVa = Number.NaN;
-          if (st & O.ST_STOP) return this.stopReason;
-          if (st & O.ST_RECHECK) check = true;
-          continue;
+        const hits = page.hits ?? pageHits(page);
+        const h = hits[i];
+        if (h < hot) hits[i] = h + 1;
+        else if (h !== NEVER_HOT) {
+          const st = enterBlock(this, page, pageOff, i, pc, end - this.instret - this.excCycles, bps);
+          if (st !== NO_BLOCK) {
+            if (st === O.ST_RETIRE) continue;
+            if (!(st & O.ST_RETIRE)) pageVa = Number.NaN;
+            if (st & O.ST_STOP) return this.stopReason;
+            if (st & O.ST_RECHECK) check = true;
+            continue;
+          }
         }
       }
       let op = ops[i];

@@ -8,7 +8,7 @@
 // all of the page's at once when a store drops any decoded word of it.
 
 import { type CodeWriteListener, type GuestRam, PAGE_CODE, PAGE_SHIFT, PAGE_SIZE } from '../mem/guest-ram.ts';
-import { jitDefault, jitHotDefault } from './jit/enabled.ts';
+import { jitDefault, jitHotDefault, jitLoopsOnlyDefault } from './jit/enabled.ts';
 import { OP_UNDECODED, STRIDE } from './ops.ts';
 
 export const PAGE_INSNS = PAGE_SIZE >>> 2;
@@ -29,7 +29,7 @@ export class DecodedPage {
   /** Translated blocks by entry slot (undefined: not yet, null: the interpreter's); null until the first. */
   blocks: (TranslatedBlock | null | undefined)[] | null = null;
   /** Entries into each slot while untranslated (jit/ translates a hot one). */
-  hits: Uint8Array | null = null;
+  hits: Uint16Array | null = null;
 }
 
 const shared = new WeakMap<GuestRam, DecodeCache>();
@@ -42,6 +42,8 @@ export class DecodeCache implements CodeWriteListener {
   jit = jitDefault();
   /** Entries into a slot before it is translated. */
   jitHot = jitHotDefault();
+  /** Translate only blocks that loop on themselves (VGICSIM_JIT_BLOCKS=loops, the default; =all: every block). */
+  jitLoopsOnly = jitLoopsOnlyDefault();
 
   /** One per RAM: stores into code are reported to a single listener. */
   constructor(readonly ram: GuestRam) {
@@ -72,6 +74,7 @@ export class DecodeCache implements CodeWriteListener {
         dp.ops[i] = OP_UNDECODED;
         this.invalidations++;
         dp.blocks = null;
+        dp.hits = null;
       }
     }
   }

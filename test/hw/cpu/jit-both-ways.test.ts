@@ -22,8 +22,13 @@ const FILES = [
 ];
 
 describe('cpu unit tests with every slot translated', () => {
-  it(`${FILES.length} test files pass with VGICSIM_JIT=1 VGICSIM_JIT_HOT=0`, () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, VGICSIM_JIT: '1', VGICSIM_JIT_HOT: '0' };
+  it(`${FILES.length} test files pass with VGICSIM_JIT=1 VGICSIM_JIT_HOT=0 VGICSIM_JIT_BLOCKS=all`, () => {
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      VGICSIM_JIT: '1',
+      VGICSIM_JIT_HOT: '0',
+      VGICSIM_JIT_BLOCKS: 'all',
+    };
     delete env.NODE_TEST_CONTEXT;
     const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=dot', ...FILES], {
       env,

@@ -24,6 +24,7 @@ function twin(src: string, setup: (g: Guest) => void = () => {}): [Guest, Guest]
   a.cpu.cache.jit = false;
   b.cpu.cache.jit = true;
   b.cpu.cache.jitHot = 0;
+  b.cpu.cache.jitLoopsOnly = false;
   for (const g of [a, b]) {
     g.vectors();
     g.port.regs.set(MMIO, 0x1234);

@@ -47,7 +47,7 @@ import {
   FL_ALL,
   setPairCode,
 } from './emit-alu.ts';
-import { emitLdSt } from './emit-mem.ts';
+import { emitLdSt, ramOff } from './emit-mem.ts';
 
 /** Most instructions in one block (a block runs only when the budget covers all of them). */
 export const MAX_BLOCK = 64;
@@ -126,7 +126,7 @@ function setsFlags(op: number, f: Int32Array, k: number): boolean {
 }
 
 /** Helpers the generated code calls: H.e<op> the executor of op, H.pcAlign. */
-const HELPERS: Record<string, unknown> = { pcAlign: takePcAlignment };
+const HELPERS: Record<string, unknown> = { pcAlign: takePcAlignment, ramOff };
 for (const [op, fn] of Object.entries(EXEC)) HELPERS[`e${op}`] = fn;
 
 /** Translate the block starting at slot `i` of `page` (RAM offset `pageOff`), or null if its first op is the interpreter's. */
@@ -136,6 +136,7 @@ export function compileBlock(
   page: DecodedPage,
   pageOff: number,
   i: number,
+  loopsOnly: boolean,
 ): TranslatedBlock | null {
   const ops = page.ops;
   const f = page.f;
@@ -149,6 +150,14 @@ export function compileBlock(
   }
   const len = slots.length;
   if (len === 0) return null;
+  const lastSlot = slots[len - 1];
+  const lastOp = ops[lastSlot];
+  // A block whose branch targets its own entry: it loops inside its function.
+  const selfLoop =
+    kindOf(lastOp) === K_BRANCH &&
+    lastOp !== O.OP_BR &&
+    4 * (len - 1) + f[lastSlot * O.STRIDE + O.F_IMM] === 0;
+  if (loopsOnly && !selfLoop) return null;
 
   // Flag liveness, backwards: which of NZCV a flag-setting inline op must compute.
   const liveAfter = new Array<number>(len);
@@ -170,15 +179,18 @@ export function compileBlock(
   const reload = inlineFlags ? 'nf = c.nf; zf = c.zf; cf = c.cf; vf = c.vf;' : '';
   const pcAt = (j: number) => (j === 0 ? 'pc0' : `pc0 + ${4 * j}`);
   const exit = (pc: string, n: number) => `c.pc = ${pc}; c.instret = ic + ${n}; ${flush} ${SPILL} return 1;`;
-  // Registers in locals when nothing but inline code touches them (an LDR/STR's slow path spills and refills).
-  const regLocals = slots.every((s) => {
-    const kind = kindOf(ops[s]);
-    return (
-      kind === K_INLINE ||
-      kind === K_BRANCH ||
-      (ops[s] === O.OP_LDST && f[s * O.STRIDE + O.F_B] !== O.AM_UNPRIV)
-    );
-  });
+  // Registers in locals in a block that loops on itself when nothing but inline code touches them
+  // (an LDR/STR's slow path spills and refills); elsewhere loading and spilling them costs more than it saves.
+  const regLocals =
+    selfLoop &&
+    slots.every((s) => {
+      const kind = kindOf(ops[s]);
+      return (
+        kind === K_INLINE ||
+        kind === K_BRANCH ||
+        (ops[s] === O.OP_LDST && f[s * O.STRIDE + O.F_B] !== O.AM_UNPRIV)
+      );
+    });
 
   const body: string[] = [];
   for (let j = 0; j < len; j++) {
