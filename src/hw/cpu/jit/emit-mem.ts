@@ -5,6 +5,7 @@
 // checking, LDTR/STTR) runs the interpreter's executor, execLdSt, on the
 // unchanged state: the fast path decides before it changes anything.
 
+import { PAGE_TOUCHED } from '../../mem/guest-ram.ts';
 import type { CpuCore } from '../cpu-state.ts';
 import {
   AM_POST,
@@ -54,7 +55,7 @@ export function emitLdSt(f: Int32Array, k: number, slow: string, smcExit: string
       ? ` { const wl = (x[${rn}] >>> 0) + ${imm}; x[${rn}] = wl | 0; x[${rn + 1}] = (x[${rn + 1}] + Math.floor(wl / 4294967296)) | 0; }`
       : '';
   if (store) {
-    s += ` const lo = x[${rt}];${size === 8 ? ` const hi = x[${rt + 1}];` : ''} const slowPage = PF[off >>> 12] !== 4;`;
+    s += ` const lo = x[${rt}];${size === 8 ? ` const hi = x[${rt + 1}];` : ''} const slowPage = PF[off >>> 12] !== ${PAGE_TOUCHED};`;
     s += ` if (slowPage) ram.noteStore(off, ${size});`;
     if (size === 8) s += ' I32[off >> 2] = lo; I32[(off >> 2) + 1] = hi;';
     else if (size === 4) s += ' I32[off >> 2] = lo;';
