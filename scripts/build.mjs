@@ -8,6 +8,8 @@
 //      a short run's start-up resolving and compiling ~350 ES modules; one file
 //      starts in half the time. It stays in dist/cli/ so that
 //      `new URL('../../package.json', import.meta.url)` still finds package.json.
+//      Beside it dist/cli/explore-shard.mjs, the shard job `explore --jobs N`'s
+//      worker threads run.
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -31,3 +33,6 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 
 const { build } = await import('esbuild');
 await build(bundleOptions(root, 'src/cli/main.ts', 'dist/cli/vgicsim.mjs'));
+// `explore --jobs N`'s worker threads run one shard each from this second bundle beside the command
+// (src/explore/parallel.ts finds it), so the one-file command does not fall back to one thread.
+await build(bundleOptions(root, 'src/explore/shard-job.ts', 'dist/cli/explore-shard.mjs'));

@@ -12,7 +12,7 @@ import { MemorySink } from '../sim/trace/sink.ts';
 import { parseShard, type Shard } from '../explore/choice-tree.ts';
 import { counterexampleScenario } from '../explore/counterexample.ts';
 import { type ExploreResult, explore } from '../explore/explorer.ts';
-import { exploreInWorkers } from '../explore/parallel.ts';
+import { exploreInWorkers, type JobsProgress } from '../explore/parallel.ts';
 import {
   canonical,
   type ExploreReport,
@@ -33,6 +33,8 @@ export interface ExploreCliOptions {
   readonly bound: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  /** the progress line also when stderr is not a terminal */
+  readonly progress?: boolean;
   readonly jobs: string;
   readonly shard?: string;
   readonly maxStates?: string;
@@ -125,6 +127,13 @@ function writeCounterexamples(
   return lines;
 }
 
+/** The progress line of `--jobs N` (states summed over the shards: each counts what it met). */
+export function jobsProgressLine(p: JobsProgress, secs: number): string {
+  const how = p.workers > 0 ? `${p.workers} worker threads` : `${p.jobs} shards in this thread`;
+  const rate = secs > 0 ? Math.round(p.states / secs) : 0;
+  return `explore --jobs ${p.jobs} (${how}): ${p.states} states (${rate}/s), ${p.runs} runs, ${p.violations} violating, ${p.done}/${p.jobs} shards done`;
+}
+
 export function exploreCommand(file: string, o: ExploreCliOptions): number {
   const gens = generations(o.policies);
   const bound = count('--bound', o.bound, 0)!;
@@ -139,10 +148,18 @@ export function exploreCommand(file: string, o: ExploreCliOptions): number {
   }
   if (shard !== undefined && jobs > 1) throw new UsageError('--shard and --jobs cannot be combined');
   const s = loadScenarioFile(file);
-  const progress = new Progress(!o.json && !o.quiet);
+  const progress = new Progress(!o.json && !o.quiet, o.progress === true);
   let results: ExploreResult[];
   if (jobs > 1) {
-    const parts = exploreInWorkers({ file, generations: gens, bound, maxStates, maxSeconds }, jobs);
+    const t0 = performance.now();
+    const parts = exploreInWorkers(
+      { file, generations: gens, bound, maxStates, maxSeconds },
+      jobs,
+      progress.active
+        ? (p) => progress.message(jobsProgressLine(p, (performance.now() - t0) / 1000))
+        : undefined,
+    );
+    progress.done();
     results = gens.map((_, i) => mergeResults(parts.map((p) => p[i])));
   } else {
     const t0 = performance.now();
@@ -155,7 +172,7 @@ export function exploreCommand(file: string, o: ExploreCliOptions): number {
         onProgress: (p) => {
           const secs = (performance.now() - t0) / 1000;
           progress.message(
-            `${p.generation}: ${p.states} states (${secs > 0 ? Math.round(p.states / secs) : 0}/s), ${p.runs} runs, depth ${p.depth}, frontier ${p.frontier}`,
+            `${p.generation}: ${p.states} states (${secs > 0 ? Math.round(p.states / secs) : 0}/s), ${p.runs} runs, ${p.violations} violating, depth ${p.depth}, frontier ${p.frontier}`,
           );
         },
       }),

@@ -169,6 +169,10 @@ function program(setCode: (code: number) => void): Command {
     )
     .option('--json', 'print the report as JSON (what `explore merge` reads)')
     .option('-q, --quiet', 'no progress line')
+    .option(
+      '--progress',
+      'the progress line (states, states/s, runs, violating runs) on stderr also when it is not a terminal (never with --json)',
+    )
     .addHelpText(
       'after',
       '\nExit code 1 when a run violates a property, 0 when none does.\nExamples:\n' +

@@ -1,6 +1,6 @@
 // A one-line progress display on a terminal (stderr): virtual time and guest
-// instructions per second. Silent when stderr is not a TTY, or with --quiet
-// or --json. Wall-clock time is only displayed, never used by the simulation.
+// instructions per second. Silent when stderr is not a TTY (unless forced:
+// explore --progress), or with --quiet or --json. Wall-clock time is only displayed, never used by the simulation.
 
 export class Progress {
   readonly active: boolean;
@@ -8,8 +8,9 @@ export class Progress {
   private t0 = 0;
   private shown = false;
 
-  constructor(enabled: boolean) {
-    this.active = enabled && process.stderr.isTTY === true;
+  /** `force`: show it on a stderr that is not a terminal too (a --progress option). */
+  constructor(enabled: boolean, force = false) {
+    this.active = enabled && (force || process.stderr.isTTY === true);
   }
 
   start(label: string): void {

@@ -55,6 +55,8 @@ export interface Progress {
   readonly depth: number;
   /** runs left to explore at this depth, plus those queued for the next */
   readonly frontier: number;
+  /** distinct final states that violate some property, so far */
+  readonly violations: number;
 }
 
 /** One forced choice of a run, where it was taken. */
@@ -185,6 +187,8 @@ export function explore(
   const counterexamples: Partial<Record<Property, Counterexample>> = {};
   const level1: { script: Script; fin: string }[] = [];
   let defaultViolations: Property[] = [];
+  /** distinct final states with a violation (progress) */
+  let violating = 0;
   let partial: ExploreResult['partial'];
 
   // the run in progress
@@ -247,6 +251,7 @@ export function explore(
         let exits = 0;
         for (const n of Object.values(m.vm.counters.exits)) exits += n;
         finals[fin] = { exits, acks: m.vm.acks.entries.length, violations };
+        if (violations.length > 0) violating++;
         if (violations.length > 0) {
           const trimmed = trimScript(ch.chosen.slice(0, ch.length));
           const steps: Step[] = [];
@@ -302,7 +307,14 @@ export function explore(
   let level = root.children.sort(byScript);
   let runs = 1;
   const progress = (depth: number, leftHere: number, queued: number) =>
-    o.onProgress?.({ generation, runs, states: visited.size, depth, frontier: leftHere + queued });
+    o.onProgress?.({
+      generation,
+      runs,
+      states: visited.size,
+      depth,
+      frontier: leftHere + queued,
+      violations: violating,
+    });
 
   for (let depth = 1; depth <= o.bound && level.length > 0; depth++) {
     const next: Branch[] = [];
@@ -326,6 +338,7 @@ export function explore(
     if (partial !== undefined) break;
     level = next.sort(byScript);
   }
+  progress(o.bound, 0, 0);
 
   // Runs with one forced choice whose outcome differs from the default run's: where one choice matters.
   const flips: Flip[] = [];

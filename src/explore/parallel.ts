@@ -5,16 +5,23 @@
 // result from its message port (receiveMessageOnPort).
 //
 // A worker loads the scenario file itself. In a checkout the sources are
-// TypeScript run through tsx: the worker registers tsx's loader first. Where
-// the worker module is not there (the one-file build), the shards run one
-// after the other in this thread: the same result, one core.
+// TypeScript run through tsx: the worker registers tsx's loader first. The
+// one-file command (dist/cli/vgicsim.mjs, scripts/build.mjs) has the shard
+// job as a second bundle beside it (dist/cli/explore-shard.mjs); the
+// compiled library has dist/explore/shard-job.js. Only where none is there
+// do the shards run one after the other in this thread: the same result,
+// one core.
+//
+// While it waits the main thread wakes every PROGRESS_MS to read the
+// workers' counts (a shared array, shard-job.ts) for the progress line;
+// wall-clock time decides only when it is shown, never what is computed.
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { Shard } from './choice-tree.ts';
 import type { ExploreResult } from './explorer.ts';
-import { exploreShard, type ShardJob } from './shard-job.ts';
+import { exploreShard, PROGRESS_SLOTS, type ShardJob } from './shard-job.ts';
 
 interface WorkerReply {
   readonly results?: ExploreResult[];
@@ -28,7 +35,7 @@ const { workerData } = require('node:worker_threads');
   try {
     if (workerData.tsx) { const { register } = await import(workerData.tsx); register(); }
     const mod = await import(workerData.entry);
-    port.postMessage({ results: mod.exploreShard(workerData.job) });
+    port.postMessage({ results: mod.exploreShard(workerData.job, workerData.progress) });
   } catch (e) {
     port.postMessage({ error: String(e && e.stack || e) });
   }
@@ -37,14 +44,65 @@ const { workerData } = require('node:worker_threads');
 })();
 `;
 
-/** Explore `job` as `jobs` shards in parallel; one result list (per generation) per shard, in shard order. */
-export function exploreInWorkers(job: Omit<ShardJob, 'shard'>, jobs: number): ExploreResult[][] {
-  const entryUrl = new URL('./shard-job.ts', import.meta.url);
+/** The shards' counts so far, summed (the progress line of `--jobs N`). */
+export interface JobsProgress {
+  readonly jobs: number;
+  /** worker threads (0: the shards run one after the other in this thread) */
+  readonly workers: number;
+  readonly states: number;
+  readonly runs: number;
+  readonly violations: number;
+  /** shards finished */
+  readonly done: number;
+}
+
+const PROGRESS_MS = 250;
+
+/** The module a worker runs: the TypeScript source, the bundle's shard job, or the compiled one. */
+function workerEntry(): URL | undefined {
+  for (const rel of ['./shard-job.ts', './explore-shard.mjs', '../explore/shard-job.js']) {
+    const u = new URL(rel, import.meta.url);
+    if (existsSync(fileURLToPath(u))) return u;
+  }
+  return undefined;
+}
+
+/**
+ * Explore `job` as `jobs` shards in parallel; one result list (per
+ * generation) per shard, in shard order. `onProgress` is told the summed
+ * counts at most every PROGRESS_MS while the workers run, and once at the end.
+ */
+export function exploreInWorkers(
+  job: Omit<ShardJob, 'shard'>,
+  jobs: number,
+  onProgress?: (p: JobsProgress) => void,
+): ExploreResult[][] {
   const shards: Shard[] = Array.from({ length: jobs }, (_, index) => ({ index, count: jobs }));
-  if (!existsSync(fileURLToPath(entryUrl))) return shards.map((shard) => exploreShard({ ...job, shard }));
+  const counts = new Float64Array(new SharedArrayBuffer(8 * PROGRESS_SLOTS * jobs));
+  const report = (workers: number, done: number) => {
+    if (onProgress === undefined) return;
+    let states = 0;
+    let runs = 0;
+    let violations = 0;
+    for (let i = 0; i < jobs; i++) {
+      states += counts[i * PROGRESS_SLOTS];
+      runs += counts[i * PROGRESS_SLOTS + 1];
+      violations += counts[i * PROGRESS_SLOTS + 2];
+    }
+    onProgress({ jobs, workers, states, runs, violations, done });
+  };
+  const entryUrl = workerEntry();
+  if (entryUrl === undefined) {
+    const out = shards.map((shard, i) => {
+      const r = exploreShard({ ...job, shard }, counts);
+      report(0, i + 1);
+      return r;
+    });
+    return out;
+  }
   let tsx: string | undefined;
   try {
-    tsx = import.meta.resolve('tsx/esm/api');
+    tsx = entryUrl.pathname.endsWith('.ts') ? import.meta.resolve('tsx/esm/api') : undefined;
   } catch {
     tsx = undefined;
   }
@@ -53,7 +111,7 @@ export function exploreInWorkers(job: Omit<ShardJob, 'shard'>, jobs: number): Ex
     const { port1, port2 } = new MessageChannel();
     const w = new Worker(BOOT, {
       eval: true,
-      workerData: { port: port2, done, tsx, entry: entryUrl.href, job: { ...job, shard } },
+      workerData: { port: port2, done, tsx, entry: entryUrl.href, job: { ...job, shard }, progress: counts },
       transferList: [port2],
     });
     w.unref();
@@ -62,8 +120,10 @@ export function exploreInWorkers(job: Omit<ShardJob, 'shard'>, jobs: number): Ex
   for (;;) {
     const n = Atomics.load(done, 0);
     if (n >= jobs) break;
-    Atomics.wait(done, 0, n, 1000);
+    report(jobs, n);
+    Atomics.wait(done, 0, n, PROGRESS_MS);
   }
+  report(jobs, jobs);
   return ports.map((p, i) => {
     const m = receiveMessageOnPort(p)?.message as WorkerReply | undefined;
     p.close();

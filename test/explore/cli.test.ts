@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runScenario } from '../../src/scenario/run.ts';
 import { loadScenarioFile } from '../../src/scenario/load.ts';
+import { jobsProgressLine } from '../../src/cli/explore.ts';
 import { runCli } from '../cli/in-process.ts';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -55,8 +56,9 @@ test('explore: bad input exits 2 with one line', () => {
 
 test('explore --jobs 2 and 4 shards (separate processes) merged give the report of one job', () => {
   const one = runCli(['explore', ...ARGS]).out;
-  const two = runCli(['explore', ...ARGS, '--jobs', '2']);
+  const two = runCli(['explore', ...ARGS, '--jobs', '2', '--progress']);
   assert.equal(two.out, one, two.err);
+  assert.doesNotMatch(two.err, /states/); // never with --json
   const dir = mkdtempSync(join(tmpdir(), 'vgicsim-shards-'));
   const files: string[] = [];
   for (let i = 0; i < 4; i++) {
@@ -90,4 +92,32 @@ test('explore --out: each minimal counterexample is a scenario that vgicsim run 
   assert.ok(readFileSync(join(dir, 'tiny-window.linux-7.0.spurious-delivery.vcd'), 'utf8').startsWith('$'));
   JSON.parse(readFileSync(join(dir, 'tiny-window.linux-7.0.spurious-delivery.perfetto.json'), 'utf8'));
   JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8'));
+});
+
+test('explore --progress: the progress line on a stderr that is not a terminal; without it, none', () => {
+  const args = ['explore', join(ROOT, 'test/fixtures/explore/no-irq.yaml'), '--policies', 'linux-7.0'];
+  const quiet = runCli(args);
+  assert.equal(quiet.err, '');
+  const one = runCli([...args, '--progress']);
+  assert.equal(one.code, 0, one.err);
+  // the last line before it is cleared: the whole search (no-irq at k=2: 6 runs, 6 states, hand count)
+  assert.match(one.err, /linux-7\.0: 6 states \(\d+\/s\), 6 runs, 0 violating, depth 2, frontier 0/);
+  const two = runCli([...args, '--jobs', '2', '--progress']);
+  assert.equal(two.out, one.out);
+  // both shards ran the default run: their counts are summed
+  assert.match(
+    two.err,
+    /explore --jobs 2 \(2 worker threads\): \d+ states \(\d+\/s\), \d+ runs, 0 violating, 2\/2 shards done/,
+  );
+});
+
+test('the --jobs progress line', () => {
+  assert.equal(
+    jobsProgressLine({ jobs: 4, workers: 4, states: 1000, runs: 30, violations: 2, done: 1 }, 2),
+    'explore --jobs 4 (4 worker threads): 1000 states (500/s), 30 runs, 2 violating, 1/4 shards done',
+  );
+  assert.equal(
+    jobsProgressLine({ jobs: 2, workers: 0, states: 10, runs: 3, violations: 0, done: 2 }, 0),
+    'explore --jobs 2 (2 shards in this thread): 10 states (0/s), 3 runs, 0 violating, 2/2 shards done',
+  );
 });

@@ -121,6 +121,7 @@ describe('npm package', { timeout: 600_000 }, () => {
     for (const f of [
       'bin/vgicsim.mjs',
       'dist/cli/vgicsim.mjs',
+      'dist/cli/explore-shard.mjs',
       'dist/index.js',
       'dist/index.d.ts',
       'dist/hyp/api/index.d.ts',
@@ -156,6 +157,14 @@ describe('npm package', { timeout: 600_000 }, () => {
     const r = sh('npx', ['--offline', 'vgicsim', 'run', SEED, '--policy', 'legacy-edge'], project, 60_000);
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /^FAIL {2}seed-masked-enable-disable/m);
+  });
+
+  it('npx vgicsim explore --jobs 2 runs its shards on worker threads (the bundle beside the command)', () => {
+    const args = ['--offline', 'vgicsim', 'explore', SEED, '--bound', '1', '--jobs', '2', '--progress'];
+    const r = sh('npx', args, project, 120_000);
+    assert.equal(r.status, 1, r.stderr); // linux-4.2 delivers the disabled timer's interrupt
+    assert.match(r.stderr, /explore --jobs 2 \(2 worker threads\): \d+ states .* 2\/2 shards done/);
+    assert.match(r.stdout, /minimal counterexample of spurious-delivery/);
   });
 
   it('npx vgicsim conformance runs checks shipped in the package', () => {
