@@ -15,6 +15,7 @@ export const GICD_IGRPMODR = 0x0d00;
 export const GICD_NSACR = 0x0e00;
 /** GICD_IROUTER<n>: one 64-bit register per SPI at 0x6000 + 8n (n = 32..1019; IHI 0069, GICD_IROUTER<n>). */
 export const GICD_IROUTER = 0x6000;
+/** End (exclusive) of GICD_IROUTER<n>: after GICD_IROUTER1019 at 0x7FD8. */
 export const GICD_IROUTER_END = 0x7fe0;
 /** Identification registers of a v3 frame: GICD_PIDR4..7, PIDR0..3, CIDR0..3 at 0xFFD0..0xFFFC. */
 export const GICD_V3_ID_BASE = 0xffd0;

@@ -168,7 +168,7 @@ export function gicdV3Table(d: DistributorV3): MmioRegion[] {
     register({
       name: 'GICD_IROUTER',
       offset: GICD_IROUTER + PRIVATE_COUNT * 8,
-      len: GICD_IROUTER_END + 8 - (GICD_IROUTER + PRIVATE_COUNT * 8),
+      len: GICD_IROUTER_END - (GICD_IROUTER + PRIVATE_COUNT * 8),
       read: (_c, off) => {
         const id = (off - GICD_IROUTER) >>> 3;
         if (spi(id) < 0) return 0;

@@ -148,3 +148,15 @@ describe('GICv3 GICD_IROUTER<n>', () => {
     assert.equal(f.gic.isActive(0, SPI), true);
   });
 });
+
+describe('GICv3 GICD_IROUTER<n> bounds', () => {
+  it('IROUTER1019 is the last one (0x7FD8); 0x7FE0 and the words of INTIDs 0-31 are RAZ/WI', () => {
+    const f = makeGicV3(2, 988);
+    f.wr(router(1019), 1);
+    assert.equal(f.rd(router(1019)), 1);
+    f.wr(0x7fe0, 1);
+    assert.equal(f.rd(0x7fe0), 0);
+    f.wr(router(31), 1);
+    assert.equal(f.rd(router(31)), 0);
+  });
+});
