@@ -7,10 +7,10 @@
 import { AS_S, AS_SF, AS_SUB, F_A, F_B, F_IMM, F_IMMHI, F_RD, F_RM, F_RN } from '../ops.ts';
 
 /** Flag bits of a liveness mask. */
-export const FL_N = 8;
-export const FL_Z = 4;
-export const FL_C = 2;
-export const FL_V = 1;
+const FL_N = 8;
+const FL_Z = 4;
+const FL_C = 2;
+const FL_V = 1;
 export const FL_ALL = 15;
 
 /** Arm ARM ConditionHolds over the flag locals. */

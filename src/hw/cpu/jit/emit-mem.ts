@@ -10,7 +10,6 @@ import type { CpuCore } from '../cpu-state.ts';
 import {
   AM_POST,
   AM_PRE,
-  AM_UNPRIV,
   F_A,
   F_B,
   F_IMM,
@@ -23,11 +22,6 @@ import {
 } from '../ops.ts';
 
 const SP2 = SLOT_SP * 2;
-
-/** Can emitLdSt translate this access inline (else the block calls execLdSt)? */
-export function ldStInline(f: Int32Array, k: number): boolean {
-  return f[k + F_B] !== AM_UNPRIV;
-}
 
 /**
  * LDR/STR (immediate, unsigned offset / unscaled / pre- / post-index).

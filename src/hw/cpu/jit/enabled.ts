@@ -2,7 +2,7 @@
 // says: the environment variable VGICSIM_JIT (0 off, 1 on), else the default.
 
 /** Translation's default when VGICSIM_JIT is not set. */
-export const JIT_DEFAULT = false;
+const JIT_DEFAULT = true;
 
 export function jitDefault(): boolean {
   const v = typeof process === 'undefined' ? undefined : process.env.VGICSIM_JIT;
