@@ -9,11 +9,17 @@
 // so do the virtual timer's when the hypervisor set CNTHCTL_EL2.EL1TVT in
 // the cpu's timer (the trap-timer design).
 // The Performance Monitors' registers trap too (MDCR_EL2.TPM).
+// On a GICv3 board (vgic-v3): GICD and the redistributor region trap and are
+// emulated; there is no GICC window (bus fault); with HCR_EL2.IMO/FMO set the
+// guest's ICC_* accesses reach the ICV_* registers of its physical cpu's
+// virtual interface, except what ICH_HCR_EL2 traps (TDIR: ICV_DIR_EL1 under LR
+// overflow) and ICC_SGI*R_EL1 (always trapped with IMO/FMO); ICC_SRE_EL1
+// reads SRE | DFB | DIB (KVM's vgic_sre), writes ignored.
 // "The hardware's" is that of the physical cpu the vcpu is on (it may move).
 
 import type { AckLog } from '../hw/board/acks.ts';
 import type { Board } from '../hw/board/board.ts';
-import { GuestWindow, guestWindowOf, windowBase } from '../hw/board/memory-map.ts';
+import { GuestWindow, guestWindowOf, inRegion, MEMMAP, windowBase } from '../hw/board/memory-map.ts';
 import type { Scheduler } from '../hw/board/scheduler.ts';
 import {
   CNTPCT_ENCODING,
@@ -36,6 +42,8 @@ import {
   type SysregTrap,
 } from '../hw/cpu/guest-port.ts';
 import { GICV_AIAR, GICV_IAR } from '../hw/gic/virt-regs.ts';
+import { icvAccess } from '../hw/gic/v3/icv-registers.ts';
+import { IccReg, iccRegOf } from '../hw/gic/v3/sysreg-encodings.ts';
 import { pmuRegOf } from '../hw/pmu/pmu-regs.ts';
 import { TimerReg } from '../hw/timer/sysregs.ts';
 import type { PmuEmulation } from './generation/generation.ts';
@@ -47,6 +55,9 @@ export const TRAPPED_TIMER_REGS: ReadonlySet<string> = new Set<string>([
   TimerReg.CNTP_CVAL_EL0,
   TimerReg.CNTP_TVAL_EL0,
 ]);
+
+/** ICC_SRE_EL1 as a vgic-v3 guest reads it: SRE, DFB, DIB (KVM's vgic_v3_enable). */
+const ICC_SRE_VALUE = 0x7n;
 
 /** What the port needs of the VM (read when an access happens, after construction). */
 export interface Stage2Host {
@@ -66,6 +77,7 @@ export class Stage2Port implements GuestPort {
   mmioRead(cpu: GuestCpu, pa: number, size: 1 | 2 | 4): number {
     const { board, scheduler, acks } = this.vm;
     scheduler.syncTo(cpu.index);
+    if (board.gicV3 !== undefined) return this.v3Window(pa);
     const w = guestWindowOf(pa);
     if (w === GuestWindow.GICC) {
       const off = pa - windowBase(w);
@@ -81,6 +93,7 @@ export class Stage2Port implements GuestPort {
 
   mmioWrite(cpu: GuestCpu, pa: number, size: 1 | 2 | 4, value: number): number {
     this.vm.scheduler.syncTo(cpu.index);
+    if (this.vm.board.gicV3 !== undefined) return this.v3Window(pa);
     const w = guestWindowOf(pa);
     if (w === GuestWindow.GICC) {
       const off = pa - windowBase(w);
@@ -105,7 +118,7 @@ export class Stage2Port implements GuestPort {
     }
     if (pmuRegOf(encoding) >= 0) return this.pmuTrap();
     const reg = timerRegOf(encoding);
-    if (reg === undefined) return SYSREG_UNDEFINED;
+    if (reg === undefined) return this.iccRead(cpu, encoding);
     const denied = el1Access(reg, false);
     if (denied !== undefined) return denied;
     if (TRAPPED_TIMER_REGS.has(reg)) return SYSREG_EXIT;
@@ -119,7 +132,7 @@ export class Stage2Port implements GuestPort {
   sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {
     if (pmuRegOf(encoding) >= 0) return this.pmuTrap();
     const reg = timerRegOf(encoding);
-    if (reg === undefined) return SYSREG_UNDEFINED;
+    if (reg === undefined) return this.iccWrite(cpu, encoding, value);
     const denied = el1Access(reg, true);
     if (denied !== undefined) return denied;
     if (TRAPPED_TIMER_REGS.has(reg)) return SYSREG_EXIT;
@@ -127,6 +140,48 @@ export class Stage2Port implements GuestPort {
     const timer = this.vm.board.timers[this.vm.pcpuOf(cpu.index)];
     if (el2Traps(reg, timer.cnthctl)) return SYSREG_EXIT; // trap-timer's CNTHCTL_EL2.EL1TVT
     timer.writeSysReg(reg, value);
+    return undefined;
+  }
+
+  /** GICv3 board: GICD and the redistributors trap (emulated), no GICC window; the rest as on GICv2. */
+  private v3Window(pa: number): number {
+    if (inRegion(MEMMAP.GICR, pa)) return MMIO_EXIT;
+    const w = guestWindowOf(pa);
+    return w === GuestWindow.None || w === GuestWindow.GICC ? MMIO_BUS_FAULT : MMIO_EXIT;
+  }
+
+  /** MRS of an ICC_* encoding on a GICv3 board: the ICV_* register of the vcpu's physical cpu (or a trap). */
+  private iccRead(cpu: GuestCpu, encoding: number): bigint | SysregTrap {
+    const v3 = this.vm.board.gicV3;
+    const r = v3 === undefined ? undefined : iccRegOf(encoding);
+    if (v3 === undefined || r === undefined) return SYSREG_UNDEFINED;
+    if (r === IccReg.ICC_SRE_EL1) return ICC_SRE_VALUE;
+    const acc = icvAccess(r);
+    if (acc === undefined || acc === 'WO') return SYSREG_UNDEFINED;
+    const { scheduler, board, acks } = this.vm;
+    scheduler.syncTo(cpu.index);
+    const vif = v3.virtInterface(this.vm.pcpuOf(cpu.index));
+    if (vif.trapsToEl2(r, false)) return SYSREG_EXIT;
+    const v = vif.readIcv(r);
+    if (r === IccReg.ICC_IAR1_EL1 || r === IccReg.ICC_IAR0_EL1)
+      acks.record(board.kernel.now, scheduler.localCycles(cpu.index), cpu.index, v, cpu.pc);
+    return BigInt(v);
+  }
+
+  /** MSR of an ICC_* encoding on a GICv3 board; ICC_SGI*R_EL1 trap (IMO/FMO), as what ICH_HCR_EL2 traps. */
+  private iccWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {
+    const v3 = this.vm.board.gicV3;
+    const r = v3 === undefined ? undefined : iccRegOf(encoding);
+    if (v3 === undefined || r === undefined) return SYSREG_UNDEFINED;
+    if (r === IccReg.ICC_SGI1R_EL1 || r === IccReg.ICC_SGI0R_EL1 || r === IccReg.ICC_ASGI1R_EL1)
+      return SYSREG_EXIT;
+    if (r === IccReg.ICC_SRE_EL1) return undefined;
+    const acc = icvAccess(r);
+    if (acc === undefined || acc === 'RO') return SYSREG_UNDEFINED;
+    this.vm.scheduler.syncTo(cpu.index);
+    const vif = v3.virtInterface(this.vm.pcpuOf(cpu.index));
+    if (vif.trapsToEl2(r, true)) return SYSREG_EXIT;
+    vif.writeIcv(r, Number(BigInt.asUintN(32, value)));
     return undefined;
   }
 

@@ -93,7 +93,11 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
     this.policy = this.generation.timer;
     this.board = new Board(config.board, this.trace, chooser, new Stage2Port(this));
     const { board } = this;
-    const gic = board.gic;
+    // a GICv3 board (machine.gic: v3): the vgic-v3 backend over each pcpu's ICH_* registers
+    const gicV3 = board.gicV3;
+    if (gicV3 !== undefined && this.generation.vgicV3 !== true)
+      throw new RangeError(`machine.gic: ${this.generation.name} has no vgic-v3 (GICv2 guests only)`);
+    const gic = gicV3 ?? board.gic;
     // the physical distributor as the timer and the vgic reach it (a mutant may wrap it)
     const phys = physChipOf(this.generation.mutations, gic);
     this.vgic = createVgic(this.generation.vgic, {
@@ -103,7 +107,9 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
       trace: this.trace,
       phys,
       kicker: this,
-      frames: { gich: (p) => gic.gich(p) },
+      frames: { gich: (p) => board.gic.gich(p) },
+      ichFrames: gicV3 === undefined ? undefined : { ich: (p) => gicV3.virtInterface(p) },
+      v3Model: gicV3 !== undefined,
       faults: vgicFaultsOf(this.generation.mutations),
     });
     for (let i = 0; i < config.board.cpus; i++) {
@@ -238,7 +244,7 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
   }
 
   physIrq(pcpu: number): boolean {
-    return this.board.gic.cpuInterface(pcpu).irq.level;
+    return (this.board.gicV3 ?? this.board.gic).cpuInterface(pcpu).irq.level;
   }
 
   hostIrqs(pcpu: number): void {
@@ -287,7 +293,7 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
         emulateMmio(this.vgic, this.board, v, reason);
         break;
       case 'sysreg':
-        emulateSysreg(this.policy, v);
+        emulateSysreg(this.policy, v, this.vgic);
         break;
       case 'wfi':
         // kvm_vcpu_check_block: a pending signal does not let it block

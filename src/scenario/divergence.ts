@@ -33,12 +33,20 @@ function hex(pc: number): string {
 }
 
 function refView(ref: ReferenceMachine, cpu: number, intid: number): MachineView {
-  const gic = ref.board.gic;
+  const v3 = ref.board.gicV3;
+  const gic = v3 ?? ref.board.gic;
   const c = ref.board.cpus[cpu];
+  // GICv3: SGIs/PPIs in the cpu's redistributor, SPIs in the distributor's bank
+  const enabled =
+    v3 === undefined
+      ? ref.board.gic.dist.isEnabled(cpu, intid)
+      : intid < 32
+        ? v3.redistributor(cpu).irqs.enabled[intid] === 1
+        : v3.dist.spis.enabled[intid - 32] === 1;
   return {
     pending: gic.isPending(cpu, intid),
     active: gic.isActive(cpu, intid),
-    enabled: gic.dist.isEnabled(cpu, intid),
+    enabled,
     line: gic.lineLevel(cpu, intid),
     acks: ref.acks.entries.filter((e) => e.cpu === cpu && e.intid === intid).length,
     pc: hex(c.pc),

@@ -139,8 +139,11 @@ function allVcpus(vm: Vm): number[] {
 export function applyToReference(ref: ReferenceMachine, action: HostAction): void {
   switch (action.kind) {
     case 'irqLine':
-      if (action.vcpu !== undefined) ref.board.gic.setPpiLine(action.vcpu, action.intid, action.level === 1);
-      else ref.board.gic.setSpiLine(action.intid, action.level === 1);
+      {
+        const gic = ref.board.gicV3 ?? ref.board.gic;
+        if (action.vcpu !== undefined) gic.setPpiLine(action.vcpu, action.intid, action.level === 1);
+        else gic.setSpiLine(action.intid, action.level === 1);
+      }
       break;
     case 'counterOffset':
       for (const t of ref.board.timers) t.setCntvoff(action.value);

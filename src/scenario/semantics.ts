@@ -87,10 +87,11 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
   if (machine.gic === 'v3') {
     const policy = field(machineSchema.shape.policy.unwrap(), machine.policy, DEFAULT_MACHINE.policy);
     const gen = policy === undefined ? undefined : generationByName(policy);
-    if (gen?.vgicV3 !== true)
+    // an unknown policy is reported at machine.policy
+    if (gen !== undefined && gen.vgicV3 !== true)
       emit(
         ['machine', 'gic'],
-        `machine.gic: ${gen === undefined ? 'no generation has vgic-v3' : `${gen.name} (machine.policy) has no vgic-v3`} in vgicsim yet: the VM runs GICv2 guests only (gic: v2); only the bare-metal reference machine has a GICv3`,
+        `machine.gic: ${gen.name} (machine.policy) has no vgic-v3: its VM runs GICv2 guests only (gic: v2); GICv3 guests need a generation with vgic-v3 (linux-7.0)`,
       );
   }
   const hostTickHz = tryParse(machineSchema.shape.hostTickHz.unwrap(), machine.hostTickHz);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { errorsOf } from './helpers.ts';
+import { errorsOf, parse } from './helpers.ts';
 
 test('YAML syntax errors are located and reported alone', () => {
   assert.deepEqual(errorsOf('version: 1\nguest:\n  vcpu0: [nop\nhost: 3\n'), [
@@ -17,7 +17,7 @@ test('empty file', () => {
   ]);
 });
 
-test('machine: wrong values at the value, unknown keys at the key, GICv3 without vgic-v3', () => {
+test('machine: wrong values at the value, unknown keys at the key (gic: v3 with an unknown policy: only the policy)', () => {
   const text = `version: 1
 machine:
   vcpus: 12
@@ -32,7 +32,6 @@ guest: { vcpu0: nop }
   assert.deepEqual(errorsOf(text), [
     '3:10: machine.vcpus: expected an integer 1..8, found 12',
     "4:3: unknown key 'polcy' in machine (expected one of: gic, vcpus, pcpus, spis, counterHz, cpuHz, policy, nLR, hostTickHz, exitCycles, entryCycles, preemptCycles, limits, start, memory, rtc)",
-    '5:8: machine.gic: no generation has vgic-v3 in vgicsim yet: the VM runs GICv2 guests only (gic: v2); only the bare-metal reference machine has a GICv3',
     "6:9: machine.spis: expected a multiple of 32 in 0..960 (the vgic's limit, as KVM's), found 40",
     '7:8: machine.nLR: expected an integer 2..64 (with fewer list registers KVM livelocks on underflow maintenance), found 0x41',
     "8:11: machine.policy: expected one of: 'linux-4.2', 'linux-4.3', 'linux-7.0', 'trap-timer', 'level', 'legacy-edge', found 'edge'",
@@ -40,14 +39,18 @@ guest: { vcpu0: nop }
   ]);
 });
 
-test('machine.gic: v3 under a generation without vgic-v3 is refused at the value, naming the generation', () => {
-  const text = 'version: 1\nmachine:\n  policy: level\n  gic: v3\nguest: { vcpu0: nop }\n';
+test('machine.gic: v3 under a generation without vgic-v3 is refused at the value, naming the generation; linux-7.0 has it', () => {
+  const text = 'version: 1\nmachine:\n  policy: linux-4.3\n  gic: v3\nguest: { vcpu0: nop }\n';
   assert.deepEqual(errorsOf(text), [
-    '4:8: machine.gic: linux-7.0 (machine.policy) has no vgic-v3 in vgicsim yet: the VM runs GICv2 guests only (gic: v2); only the bare-metal reference machine has a GICv3',
+    '4:8: machine.gic: linux-4.3 (machine.policy) has no vgic-v3: its VM runs GICv2 guests only (gic: v2); GICv3 guests need a generation with vgic-v3 (linux-7.0)',
   ]);
   assert.deepEqual(
     errorsOf('version: 1\nmachine: { gic: v3, policy: linux-4.2 }\nguest: { vcpu0: nop }\n').length,
     1,
+  );
+  assert.equal(
+    parse('version: 1\nmachine: { gic: v3, policy: level }\nguest: { vcpu0: nop }\n').machine.gic,
+    'v3',
   );
 });
 

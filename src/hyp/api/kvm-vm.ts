@@ -14,7 +14,7 @@ import type { Generation } from '../generation/generation.ts';
 import { type Chooser, SeededChooser } from '../../sim/choice.ts';
 import { NEVER } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
-import { DEFAULT_BOARD } from '../../hw/board/board.ts';
+import { DEFAULT_BOARD, type GicVersion } from '../../hw/board/board.ts';
 import { MEMMAP } from '../../hw/board/memory-map.ts';
 import { type IntId, isPpi, isSgi, PRIVATE_COUNT } from '../../hw/gic/intid.ts';
 import { LivelockError } from '../vcpu/run-loop.ts';
@@ -31,6 +31,7 @@ import {
   KVM_ARM_IRQ_TYPE_PPI,
   KVM_ARM_IRQ_TYPE_SPI,
   KVM_DEV_TYPE_ARM_VGIC_V2,
+  KVM_DEV_TYPE_ARM_VGIC_V3,
   type KvmResult,
   ok,
 } from './uapi.ts';
@@ -47,6 +48,8 @@ export interface KvmVmConfig {
   /** physical cpus of the host (vcpu threads may migrate to free ones); default = vcpus */
   readonly pcpus?: number;
   readonly spis?: number;
+  /** the host's GIC: 'v3' needs a generation with vgic-v3 (linux-7.0) and the arm-vgic-v3 device; default 'v2' */
+  readonly gic?: GicVersion;
   readonly nLR?: number;
   readonly counterHz?: number;
   readonly cpuHz?: number;
@@ -107,6 +110,7 @@ export class KvmVm {
         pcpus: config.pcpus ?? cpus,
         spis: config.spis ?? DEFAULT_BOARD.spis,
         nLR: config.nLR ?? DEFAULT_BOARD.nLR,
+        gic: config.gic ?? 'v2',
         counterHz: config.counterHz ?? DEFAULT_BOARD.counterHz,
         cpuHz: config.cpuHz ?? DEFAULT_BOARD.cpuHz,
       },
@@ -146,8 +150,16 @@ export class KvmVm {
 
   /** KVM_CREATE_DEVICE: only the GICv2 vgic. */
   createDevice(type: string): KvmResult<KvmVgicDevice> {
-    if (type !== KVM_DEV_TYPE_ARM_VGIC_V2)
-      return fail('ENXIO', `no device type '${type}' (only ${KVM_DEV_TYPE_ARM_VGIC_V2})`);
+    if (type !== KVM_DEV_TYPE_ARM_VGIC_V2 && type !== KVM_DEV_TYPE_ARM_VGIC_V3)
+      return fail(
+        'ENXIO',
+        `no device type '${type}' (${KVM_DEV_TYPE_ARM_VGIC_V2} or ${KVM_DEV_TYPE_ARM_VGIC_V3})`,
+      );
+    // kvm_vgic_create: the model must be one the host GIC can emulate (a GICv3 host
+    // without GICv2 compatibility, as here, cannot run a GICv2 guest): -ENODEV
+    const v3 = this.vm.board.gicV3 !== undefined;
+    if ((type === KVM_DEV_TYPE_ARM_VGIC_V3) !== v3)
+      return fail('ENODEV', `${type} on a ${v3 ? 'GICv3' : 'GICv2'} host (machine.gic)`);
     if (this.device !== null) return fail('EEXIST', 'the VM already has a vgic');
     this.device = new KvmVgicDevice(this);
     return ok(this.device);

@@ -95,6 +95,8 @@ export const KVM_REG_ARM_PTIMER_CNT = arm64SysReg(3, 3, 14, 0, 1);
 // --- the vgic device (§7.4) ---------------------------------------------
 
 export const KVM_DEV_TYPE_ARM_VGIC_V2 = 'arm-vgic-v2';
+/** KVM_DEV_TYPE_ARM_VGIC_V3: the GICv3 guest model (a GICv3 host; the VM needs `gic: 'v3'`). */
+export const KVM_DEV_TYPE_ARM_VGIC_V3 = 'arm-vgic-v3';
 export const KVM_DEV_ARM_VGIC_GRP_ADDR = 0;
 export const KVM_DEV_ARM_VGIC_GRP_DIST_REGS = 1;
 export const KVM_DEV_ARM_VGIC_GRP_CPU_REGS = 2;

@@ -71,6 +71,7 @@ const linux70: Generation = {
   order: { timerFlush: 'before-vgic', timerSync: 'before-vgic' },
   api: { oneRegUpdatesTimer: true, counterOffsetIoctl: true },
   pmu: 'vpmu',
+  vgicV3: true,
 };
 
 export const GENERATIONS: Readonly<Record<GenerationKey, Generation>> = {

@@ -4,6 +4,10 @@
 // non-VHE host's timer; the guest's CNTP is emulated, so the hardware one is
 // the host's). The handlers of the 2015 KVM do nothing for the timer and
 // maintenance interrupts: their work happens in the sync on the exit path.
+// On a GICv3 board the host is a GICv3 Linux: its PPIs Group 1 (IRQ) in each
+// redistributor, the redistributor awake (GICR_WAKER.ProcessorSleep = 0),
+// GICD_CTLR.EnableGrp1, ICC_PMR_EL1 and ICC_IGRPEN1_EL1, and it takes
+// interrupts with ICC_IAR1_EL1 / ICC_EOIR1_EL1 (EOImode 0).
 
 import { fieldMask, getField } from '../../sim/bits.ts';
 import type { Board } from '../../hw/board/board.ts';
@@ -19,7 +23,16 @@ import {
   GICC_CTLR_EnableGrp0,
   GICC_IAR_InterruptID,
   GICD_CTLR_EnableGrp0,
+  GICD_CTLR_EnableGrp1,
 } from '../../hw/gic/registers.ts';
+import {
+  GICR_IGROUPR0,
+  GICR_ISENABLER0,
+  GICR_SGI_BASE,
+  GICR_STRIDE,
+  GICR_WAKER,
+} from '../../hw/gic/v3/gicr-regs.ts';
+import { IccReg } from '../../hw/gic/v3/sysreg-encodings.ts';
 import { TimerReg } from '../../hw/timer/sysregs.ts';
 import type { HypCounters } from '../vcpu/exits.ts';
 
@@ -47,6 +60,10 @@ export class HostGic {
 
   /** Boot: enable the distributor, each cpu interface and the host's PPIs; start the tick. */
   init(): void {
+    if (this.board.gicV3 !== undefined) {
+      this.initV3();
+      return;
+    }
     const gic = this.board.gic;
     gic.gicd.write(GICD_CTLR, WORD, GICD_ENABLE_GRP0, 0);
     for (let cpu = 0; cpu < this.board.timers.length; cpu++) {
@@ -60,6 +77,25 @@ export class HostGic {
     }
   }
 
+  private initV3(): void {
+    const gic = this.board.gicV3!;
+    gic.gicd.write(GICD_CTLR, WORD, fieldMask(GICD_CTLR_EnableGrp1), 0);
+    let mask = 0;
+    for (const id of HOST_PPIS) mask |= 1 << id;
+    for (let cpu = 0; cpu < this.board.timers.length; cpu++) {
+      const rd = cpu * GICR_STRIDE;
+      gic.gicr.write(rd + GICR_WAKER, WORD, 0, cpu);
+      gic.gicr.write(rd + GICR_SGI_BASE + GICR_IGROUPR0, WORD, mask >>> 0, cpu);
+      gic.gicr.write(rd + GICR_SGI_BASE + GICR_ISENABLER0, WORD, mask >>> 0, cpu);
+      for (const id of HOST_PPIS)
+        gic.gicr.write(rd + GICR_SGI_BASE + GICD_IPRIORITYR + id, 1, HOST_PRIORITY, cpu);
+      const cif = gic.cpuInterface(cpu);
+      cif.writeReg(IccReg.ICC_PMR_EL1, PMR_ALL, 0);
+      cif.writeReg(IccReg.ICC_IGRPEN1_EL1, 1, 0);
+      if (this.tickPeriod > 0) this.armTick(cpu);
+    }
+  }
+
   private armTick(cpu: number): void {
     const t = this.board.timers[cpu];
     t.writeSysReg(TimerReg.CNTP_CVAL_EL0, BigInt(this.board.kernel.now + this.tickPeriod));
@@ -68,6 +104,10 @@ export class HostGic {
 
   /** local_irq_enable(): take every pending physical interrupt of `pcpu`. */
   handlePending(pcpu: number): void {
+    if (this.board.gicV3 !== undefined) {
+      this.handlePendingV3(pcpu);
+      return;
+    }
     const gicc = this.board.gic.gicc(pcpu);
     const cif = this.board.gic.cpuInterface(pcpu);
     // Each acknowledged interrupt is handled and ended; a level one that is
@@ -79,6 +119,17 @@ export class HostGic {
       this.counters.hostIrqs[intid] = (this.counters.hostIrqs[intid] ?? 0) + 1;
       if (intid === PPI.PHYS_TIMER && this.tickPeriod > 0) this.armTick(pcpu);
       gicc.write(GICC_EOIR, WORD, iar, pcpu);
+    }
+  }
+
+  private handlePendingV3(pcpu: number): void {
+    const cif = this.board.gicV3!.cpuInterface(pcpu);
+    for (let guard = 0; cif.irq.level && guard < 64; guard++) {
+      const intid = cif.readReg(IccReg.ICC_IAR1_EL1)!;
+      if (isSpecial(intid)) break;
+      this.counters.hostIrqs[intid] = (this.counters.hostIrqs[intid] ?? 0) + 1;
+      if (intid === PPI.PHYS_TIMER && this.tickPeriod > 0) this.armTick(pcpu);
+      cif.writeReg(IccReg.ICC_EOIR1_EL1, intid, 0);
     }
   }
 }

@@ -1,7 +1,7 @@
 // Why a vcpu left the guest, and the costs a run accounts (DESIGN.md:
 // "Costs are accounted per event").
 
-import { GuestWindow, guestWindowOf } from '../../hw/board/memory-map.ts';
+import { GuestWindow, guestWindowOf, inRegion, MEMMAP } from '../../hw/board/memory-map.ts';
 
 export const EXIT_REASONS = [
   /** a physical interrupt for the host: hardware timer, maintenance, host tick */
@@ -46,6 +46,7 @@ export const MMIO_EXIT_WINDOW: Readonly<Record<MmioExitReason, GuestWindow>> = {
 
 /** The exit reason of a trapped MMIO access at `pa` (stage 2 traps only GICD, GICV_DIR's page and userspace's devices). */
 export function mmioExitReason(pa: number): MmioExitReason {
+  if (inRegion(MEMMAP.GICR, pa)) return 'mmio-gicd'; // a GICv3 guest's redistributors: the vgic's too
   const w = guestWindowOf(pa);
   return w === GuestWindow.GICD ? 'mmio-gicd' : w === GuestWindow.GICC ? 'mmio-gicv' : 'mmio-user';
 }

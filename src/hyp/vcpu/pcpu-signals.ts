@@ -4,7 +4,7 @@
 // whatever the guest's PSTATE.
 
 import type { SignalListener } from '../../sim/signal.ts';
-import type { Board } from '../../hw/board/board.ts';
+import type { Signal } from '../../sim/signal.ts';
 import type { Vcpu } from './vcpu.ts';
 import { FREE, type VcpuPlacement } from './vcpu-placement.ts';
 
@@ -14,7 +14,10 @@ const PHYS_ARG = 2;
 
 export class PcpuSignals implements SignalListener {
   constructor(
-    gic: Board['gic'],
+    gic: {
+      virtInterface(p: number): { readonly virq: Signal; readonly vfiq: Signal };
+      cpuInterface(p: number): { readonly irq: Signal };
+    },
     pcpus: number,
     private readonly placement: VcpuPlacement,
     private readonly vcpus: readonly Vcpu[],

@@ -48,6 +48,24 @@ export interface VgicSnapshot {
   readonly kind?: string;
 }
 
+/** What the VM reaches of the vgic for a GICv3 guest (kvm-vgic.ts). */
+export interface VgicGuestV3 {
+  /** the GICD frame (trapped: every access is emulated); `cpu` of an access = the vcpu */
+  readonly gicd: MmioDevice & {
+    read64(offset: number, vcpu: number): bigint;
+    write64(offset: number, lo: number, hi: number, vcpu: number): void;
+  };
+  /** the redistributor region (vcpu k's frames at k * 128 KiB) */
+  readonly gicr: MmioDevice & {
+    read64(offset: number, vcpu: number): bigint;
+    write64(offset: number, lo: number, hi: number, vcpu: number): void;
+  };
+  /** vgic_v3_dispatch_sgi: a trapped ICC_SGI1R_EL1 (allowGroup1) / SGI0R / ASGI1R write of `vcpu` */
+  dispatchSgi(vcpu: number, lo: number, hi: number, allowGroup1: boolean): void;
+  /** a trapped ICV_DIR_EL1 write (ICH_HCR_EL2.TDIR, LR overflow) */
+  deactivateTrapped(vcpu: number, value: number): void;
+}
+
 export interface VgicFacade extends Saveable<VgicSnapshot> {
   /**
    * The state as data at any moment, also between flush and sync (the
@@ -57,6 +75,12 @@ export interface VgicFacade extends Saveable<VgicSnapshot> {
   peek?(): unknown;
   /** 'new' or 'legacy' */
   readonly design: string;
+  /**
+   * A GICv3 guest's side of the vgic (the new design built with the GICv3
+   * backend): its GICD frame and redistributor region, the trapped
+   * ICC_SGI*R_EL1 writes and ICV_DIR_EL1. Absent or null: GICv2 guests only.
+   */
+  readonly guestV3?: VgicGuestV3 | null;
   readonly counters: VgicCounters;
   /** vgic_initialized() */
   readonly initialized: boolean;

@@ -5,7 +5,7 @@
 
 import type { Saveable } from '../../sim/saveable.ts';
 import type { AccessSize, MmioDevice } from '../../hw/mmio.ts';
-import type { IrqView, Trigger, VgicFacade, VgicSnapshot } from './facade.ts';
+import type { IrqView, Trigger, VgicFacade, VgicGuestV3, VgicSnapshot } from './facade.ts';
 import type { GichFrames, IchFrames } from './ports.ts';
 import { type InjectResult, VgicCore, type VgicCoreOptions } from './vgic.ts';
 import { irqIsPending, VGIC_CONFIG_EDGE, VGIC_CONFIG_LEVEL } from './vgic-irq.ts';
@@ -51,6 +51,8 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
    */
   readonly distV3: VgicDistMmioV3 | null;
   readonly rdist: VgicRdistRegion | null;
+  /** the facade's view of the above (null without the GICv3 backend) */
+  readonly guestV3: VgicGuestV3 | null;
 
   constructor(readonly opts: VgicOptions) {
     this.core = new VgicCore(opts.faults?.lostKick === true ? { ...opts, kicker: this.lossyKicker() } : opts);
@@ -59,6 +61,16 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
     this.dist = new VgicDistMmio(this.core, this.v3 ?? this.v2);
     this.distV3 = this.v3 === null ? null : new VgicDistMmioV3(this.core, this.v3);
     this.rdist = this.v3 === null ? null : new VgicRdistRegion(this.core, this.v3);
+    const v3 = this.v3;
+    this.guestV3 =
+      v3 === null
+        ? null
+        : {
+            gicd: this.distV3!,
+            gicr: this.rdist!,
+            dispatchSgi: (vcpu, lo, hi, g1) => dispatchSgiV3(this.core, vcpu, lo, hi, g1),
+            deactivateTrapped: (vcpu, value) => v3.deactivateTrapped(vcpu, value),
+          };
   }
 
   /** The mutant `lost-kick` (faults.ts): kicks of a vcpu between its flush and its sync are dropped. */

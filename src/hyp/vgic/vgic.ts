@@ -33,6 +33,12 @@ export interface VgicCoreOptions {
   readonly ackNotifier?: AckNotifier;
   /** deliberate bugs (mutants for testing the explorer); default none */
   readonly faults?: VgicFaults;
+  /**
+   * The guest sees a GICv3 (KVM_DEV_TYPE_ARM_VGIC_V3): every interrupt
+   * resets to Group 1 (kvm_vgic_dist_init, vgic_allocate_private_irqs);
+   * default false (GICv2 model: Group 0).
+   */
+  readonly v3Model?: boolean;
 }
 
 /** Result of an injection: 'ok' (state changed), 'ignored' (no change, or owner mismatch), 'invalid' (-EINVAL). */
@@ -153,7 +159,11 @@ export class VgicCore {
    */
   init(): void {
     if (this.initialized) return;
-    this.forEachIrq((irq, bank) => initIrq(irq, bank));
+    const group = this.opts.v3Model === true ? 1 : 0;
+    this.forEachIrq((irq, bank) => {
+      initIrq(irq, bank);
+      irq.group = group;
+    });
     this.initialized = true;
   }
 

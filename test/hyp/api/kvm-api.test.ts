@@ -74,7 +74,8 @@ describe('creation order', () => {
     assert.equal(errno(kvm.createVcpu(0)), 'EEXIST');
     const dev = unwrap(kvm.createDevice('arm-vgic-v2'));
     assert.equal(errno(kvm.createDevice('arm-vgic-v2')), 'EEXIST');
-    assert.equal(errno(kvm.createDevice('arm-vgic-v3')), 'ENXIO');
+    // no GICv3 on this host: the device type is not registered (kvm_ioctl_create_device: -ENODEV)
+    assert.equal(errno(kvm.createDevice('arm-vgic-v3')), 'ENODEV');
     // vcpu 1 is missing: the board was sized at createVm
     assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT)), 'EINVAL');
     assert.equal(errno(kvm.run({ instructions: 1 })), 'EINVAL');
