@@ -24,6 +24,39 @@ import {
 /** KVM_VGIC_V2_ADDR_TYPE_DIST / _CPU */
 export const KVM_VGIC_V2_ADDR_TYPE_DIST = 0n;
 export const KVM_VGIC_V2_ADDR_TYPE_CPU = 1n;
+/** KVM_VGIC_V3_ADDR_TYPE_DIST / _REDIST / _REDIST_REGION (arm-vgic-v3) */
+export const KVM_VGIC_V3_ADDR_TYPE_DIST = 2n;
+export const KVM_VGIC_V3_ADDR_TYPE_REDIST = 3n;
+export const KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION = 5n;
+
+/**
+ * Where the board's frame of address type `attr` is (the board fixes its
+ * memory map: a VMM can only confirm it), or undefined for a type of the
+ * other model (kvm_vgic_addr's vgic_check_type: -ENODEV, reported as
+ * -ENXIO by vgic_set_common_attr). REDIST_REGION's base is in [51:16].
+ */
+function addrOf(v3: boolean, attr: bigint): number | undefined {
+  if (!v3)
+    return attr === KVM_VGIC_V2_ADDR_TYPE_DIST
+      ? MEMMAP.GICD.base
+      : attr === KVM_VGIC_V2_ADDR_TYPE_CPU
+        ? MEMMAP.GICC.base
+        : undefined;
+  if (attr === KVM_VGIC_V3_ADDR_TYPE_DIST) return MEMMAP.GICD.base;
+  return attr === KVM_VGIC_V3_ADDR_TYPE_REDIST || attr === KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION
+    ? MEMMAP.GICR.base
+    : undefined;
+}
+
+/** KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION's value: index [11:0], flags [15:12], base [51:16] (64 KiB units), count [63:52]. */
+function redistRegion(value: bigint): { index: number; flags: number; base: number; count: number } {
+  return {
+    index: Number(value & 0xfffn),
+    flags: Number((value >> 12n) & 0xfn),
+    base: Number(value & 0x000f_ffff_ffff_0000n),
+    count: Number(value >> 52n),
+  };
+}
 
 /** What the device needs of its VM file descriptor (KvmVm). */
 export interface VgicDeviceHost {
@@ -33,9 +66,20 @@ export interface VgicDeviceHost {
   vcpu(id: number): unknown;
 }
 
-/** The arm-vgic-v2 device: KVM_SET/GET/HAS_DEVICE_ATTR for the groups this model supports. */
+/**
+ * The arm-vgic-v2 or arm-vgic-v3 device (the model follows the board's GIC):
+ * KVM_SET/GET/HAS_DEVICE_ATTR for the groups this model supports. The v3
+ * device has GRP_ADDR (DIST, REDIST, REDIST_REGION), GRP_NR_IRQS and
+ * GRP_CTRL; its register groups (DIST_REGS, REDIST_REGS, CPU_SYSREGS,
+ * LEVEL_INFO) are not modelled (-ENXIO).
+ */
 export class KvmVgicDevice {
   constructor(private readonly kvm: VgicDeviceHost) {}
+
+  /** the arm-vgic-v3 device (a GICv3 board) */
+  private get v3(): boolean {
+    return this.kvm.vm.board.gicV3 !== undefined;
+  }
 
   hasAttr(group: number, attr: bigint): KvmResult<boolean> {
     switch (group) {
@@ -44,9 +88,10 @@ export class KvmVgicDevice {
       case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
         return ok(true);
       case KVM_DEV_ARM_VGIC_GRP_ADDR:
-        return ok(attr === KVM_VGIC_V2_ADDR_TYPE_DIST || attr === KVM_VGIC_V2_ADDR_TYPE_CPU);
+        return ok(addrOf(this.v3, attr) !== undefined);
       case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
       case KVM_DEV_ARM_VGIC_GRP_CPU_REGS:
+        if (this.v3) return ok(false);
         // vgic_v2_has_attr_regs: -ENXIO (false here) without a register at the offset
         return ok(this.kvm.vm.vgic.hasUaccess(regGroup(group), Number(attr & KVM_DEV_ARM_VGIC_OFFSET_MASK)));
       default:
@@ -77,13 +122,26 @@ export class KvmVgicDevice {
       }
       case KVM_DEV_ARM_VGIC_GRP_ADDR: {
         if (vm.vgic.initialized) return fail('EBUSY', 'the vgic is initialized');
-        const want =
-          attr === KVM_VGIC_V2_ADDR_TYPE_DIST
-            ? MEMMAP.GICD.base
-            : attr === KVM_VGIC_V2_ADDR_TYPE_CPU
-              ? MEMMAP.GICC.base
-              : undefined;
-        if (want === undefined) return fail('ENXIO', `no address type ${attr}`);
+        const want = addrOf(this.v3, attr);
+        if (want === undefined) return fail('ENXIO', `no address type ${attr} for this vgic model`);
+        if (attr === KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION) {
+          // vgic_v3_set_redist_base: index 0 first, no flags, count >= 1, 64 KiB aligned
+          const r = redistRegion(value);
+          if (r.flags !== 0 || r.count === 0 || r.index !== 0)
+            return fail(
+              'EINVAL',
+              `redistributor region index ${r.index}, flags ${r.flags}, count ${r.count}: one region (index 0) with count >= 1`,
+            );
+          if (r.count < vm.vcpus.length)
+            return fail(
+              'EINVAL',
+              `a region of ${r.count} redistributors for ${vm.vcpus.length} vcpus (vgicsim: one region holds every vcpu)`,
+            );
+          if (r.base !== want)
+            return fail('EINVAL', `the board's redistributor region is at 0x${want.toString(16)}`);
+          return ok(undefined);
+        }
+        if (value % 0x1_0000n !== 0n) return fail('EINVAL', `0x${value.toString(16)}: not 64 KiB aligned`);
         if (value !== BigInt(want)) return fail('EINVAL', `the board's frame is at 0x${want.toString(16)}`);
         return ok(undefined);
       }
@@ -100,10 +158,14 @@ export class KvmVgicDevice {
         return this.regsAccess(group, attr, false, 0);
       case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
         return ok(BigInt(PRIVATE_COUNT + vm.board.config.spis));
-      case KVM_DEV_ARM_VGIC_GRP_ADDR:
-        if (attr === KVM_VGIC_V2_ADDR_TYPE_DIST) return ok(BigInt(MEMMAP.GICD.base));
-        if (attr === KVM_VGIC_V2_ADDR_TYPE_CPU) return ok(BigInt(MEMMAP.GICC.base));
-        return fail('ENXIO', `no address type ${attr}`);
+      case KVM_DEV_ARM_VGIC_GRP_ADDR: {
+        const a = addrOf(this.v3, attr);
+        if (a === undefined) return fail('ENXIO', `no address type ${attr} for this vgic model`);
+        // REDIST_REGION reads back index 0 with the base and the count (one region holding every vcpu)
+        if (attr === KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION)
+          return ok(BigInt(a) | (BigInt(vm.vcpus.length) << 52n));
+        return ok(BigInt(a));
+      }
       default:
         return fail('ENXIO', `attribute group ${group} cannot be read`);
     }
@@ -118,6 +180,7 @@ export class KvmVgicDevice {
    */
   private regsAccess(group: number, attr: bigint, write: boolean, value: number): KvmResult<bigint> {
     const vm = this.kvm.vm;
+    if (this.v3) return fail('ENXIO', 'the arm-vgic-v3 register groups are not modelled');
     const vcpu = Number((attr & KVM_DEV_ARM_VGIC_CPUID_MASK) >> KVM_DEV_ARM_VGIC_CPUID_SHIFT);
     const offset = Number(attr & KVM_DEV_ARM_VGIC_OFFSET_MASK);
     if (this.kvm.vcpu(vcpu) === undefined) return fail('EINVAL', `no vcpu ${vcpu}`);
