@@ -57,6 +57,7 @@ function buildLinuxImages(s: Scenario, g: LinuxGuest, pmu: boolean): (VcpuImage 
       ramBase: MEMMAP.RAM.base,
       ramSize: s.machine.memory,
       pmu,
+      gic: s.machine.gic,
     });
     const image: VcpuImage = {
       base: MEMMAP.RAM.base,

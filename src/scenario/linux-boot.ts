@@ -74,6 +74,8 @@ export interface LinuxBootInput {
   readonly ramSize: number;
   /** the machine gives the guest a PMU: the generated tree has a /pmu node */
   readonly pmu?: boolean;
+  /** the machine's GIC (machine.gic): the generated tree's intc node; default v2 */
+  readonly gic?: 'v2' | 'v3';
 }
 
 export interface Blob {
@@ -214,6 +216,7 @@ function buildDtb(input: LinuxBootInput, initrd: LinuxBoot['initrd']): { name: s
           bootargs: input.bootargs,
           initrd,
           pmu: input.pmu,
+          gic: input.gic,
         })
       : patchDtb(input.dtb, input.bootargs, initrd);
   if (bytes.length > DTB_MAX_SIZE)

@@ -158,6 +158,19 @@ describe('guest.linux: placement (arm64 boot protocol)', () => {
     assert.equal(big.dtb?.start, 0x4020_0000 + 72 * MiB);
   });
 
+  it("the generated tree's interrupt controller is the machine's GIC (machine.gic)", () => {
+    const intc = (gic?: 'v2' | 'v3') => {
+      const b = planLinuxBoot({ ...RAM, kernel: file('k.bin', NOP), dtb: 'auto', gic });
+      const dtb = b.blobs.find((x) => x.what === 'dtb');
+      assert.ok(dtb);
+      const n = findNode(decodeFdt(dtb.bytes).root, '/intc@8000000');
+      assert.ok(n);
+      return readStrings(prop(n, 'compatible')!);
+    };
+    assert.deepEqual(intc(), ['arm,cortex-a15-gic']);
+    assert.deepEqual(intc('v3'), ['arm,gic-v3']);
+  });
+
   it('a gzip-compressed Image is decompressed (as QEMU does with Debian-style vmlinuz)', () => {
     const b = planLinuxBoot({ ...RAM, kernel: file('vmlinuz', gzipSync(image(NOP))), dtb: 'auto' });
     assert.equal(b.format, 'arm64-image');
