@@ -20,6 +20,7 @@ export function boardConfig(s: Scenario): BoardConfig {
     cpuHz: m.cpuHz,
     ramSize: m.memory,
     rtcStart: m.rtc,
+    gic: m.gic,
   };
 }
 

@@ -17,6 +17,7 @@ export const BOOTARGS = 'console=ttyAMA0 panic=-1';
 export const SCENARIOS = {
   up: join(ROOT, 'scenarios', 'linux', 'linux-busybox.yaml'),
   smp2: join(ROOT, 'scenarios', 'linux', 'linux-busybox-smp2.yaml'),
+  gicv3: join(ROOT, 'scenarios', 'linux', 'linux-busybox-gicv3.yaml'),
 } as const;
 
 /** Why the cache cannot be used, or undefined when Image and initrd.gz are there. */
