@@ -10,6 +10,6 @@ it('a scenario with machine.gic: v3 runs its VM on a GICv3 (GICD_PIDR2, GICD_TYP
   const r = runScenario(loadScenarioFile(join(import.meta.dirname, '../fixtures/gicv3/pidr2.yaml')), {
     policy: 'linux-7.0',
   });
-  assert.ok(r.passed, JSON.stringify(r.results));
+  assert.ok(r.passed, `end=${r.end}`);
   assert.equal(r.end, 'poweroff');
 });
