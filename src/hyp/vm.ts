@@ -22,16 +22,17 @@ import { SchedulerPmuClock } from '../hw/board/pmu-clock.ts';
 import { HostGic } from './host/host-gic.ts';
 import { Stage2Port } from './stage2.ts';
 import { restoreVm, saveVm, type VmState } from './vm-state.ts';
+import { buildVcpus } from './vm-vcpus.ts';
 import { type Generation, generationByName, physChipOf, vgicFaultsOf } from './generation/index.ts';
-import { KvmPmu, newPmuCounters, type PmuCounters } from './pmu/kvm-pmu.ts';
+import { newPmuCounters, type PmuCounters } from './pmu/kvm-pmu.ts';
 import type { TimerPolicy } from './policy/policy.ts';
-import { ArchTimer, newTimerCounters, type TimerCounters, type VcpuWaker } from './timer/arch-timer.ts';
+import { newTimerCounters, type TimerCounters, type VcpuWaker } from './timer/arch-timer.ts';
 import { type ExitReason, type HypCounters, newHypCounters } from './vcpu/exits.ts';
 import { traceMaskI } from './vcpu/pstate-trace.ts';
 import { type ExitHandler, RunLoop } from './vcpu/run-loop.ts';
 import { emulateMmio, emulateSysreg } from './vcpu/trap-emulation.ts';
 import { UserspaceExits } from './vcpu/userspace-exit.ts';
-import { Vcpu } from './vcpu/vcpu.ts';
+import type { Vcpu } from './vcpu/vcpu.ts';
 import { VcpuBlocking } from './vcpu/vcpu-block.ts';
 import { PcpuSignals } from './vcpu/pcpu-signals.ts';
 import { STAY, VcpuPlacement } from './vcpu/vcpu-placement.ts';
@@ -112,33 +113,18 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
       v3Model: gicV3 !== undefined,
       faults: vgicFaultsOf(this.generation.mutations),
     });
-    for (let i = 0; i < config.board.cpus; i++) {
-      const timer = new ArchTimer({
-        vcpu: i,
-        kernel: board.kernel,
+    this.vcpus.push(
+      ...buildVcpus({
+        board,
+        generation: this.generation,
         vgic: this.vgic,
         phys,
-        hw: board.timers[i],
-        waker: this,
+        owner: this,
         trace: this.trace,
-        counters: this.timerCounters,
-        trapVtimer: this.generation.traps?.vtimer === true,
-      });
-      timer.onPtimerExpiry = (t) => this.policy.ptimerChanged(t);
-      const vcpu = new Vcpu(i, i, board.cpus[i], timer);
-      if (board.pmus.length > 0)
-        vcpu.pmu = new KvmPmu({
-          vcpu: i,
-          emulation: this.generation.pmu,
-          kernel: board.kernel,
-          cpu: board.cpus[i],
-          vgic: this.vgic,
-          kicker: this,
-          trace: this.trace,
-          counters: this.pmuCounters,
-        });
-      this.vcpus.push(vcpu);
-    }
+        timerCounters: this.timerCounters,
+        pmuCounters: this.pmuCounters,
+      }),
+    );
     this.placement = new VcpuPlacement({
       vcpus: this.vcpus,
       timers: board.timers,
