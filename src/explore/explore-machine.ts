@@ -4,12 +4,12 @@
 // it. Host events are armed as the runner arms them, except forced exits:
 // where exits land is what the explorer varies (a choice after every
 // interesting instruction, choice-points.ts), so the scenario's own
-// `exit: host` events are left out; a window `at: { from, to }` is a
-// decision at `from` (fire now, or at one of the later ticks up to `to`),
-// and so is the order of timed host events due at one instant.
+// `exit: host` events are left out; timed host events are fired by
+// timed-host-events.ts (windows and the order of events due at one
+// instant are decisions).
 
 import type { RunEnd } from '../hw/board/run-result.ts';
-import type { SliceState } from '../hw/board/scheduler.ts';
+import type { SliceState } from '../hw/board/slice-state.ts';
 import type { ExitReason } from '../hyp/vcpu/exits.ts';
 import { FREE } from '../hyp/vcpu/vcpu-placement.ts';
 import type { VmState } from '../hyp/vm.ts';
@@ -18,20 +18,17 @@ import { armLabelEvents } from '../scenario/host-triggers.ts';
 import { buildImages, type VcpuImage } from '../scenario/images.ts';
 import { applyToVm, buildVm } from '../scenario/machines.ts';
 import type { HostEvent, Scenario } from '../scenario/types.ts';
-import type { EventId } from '../sim/kernel.ts';
 import type { TraceRecord } from '../sim/trace/records.ts';
 import type { TraceSink } from '../sim/trace/sink.ts';
 import { choiceAddresses } from './choice-points.ts';
 import { type DecisionLog, ExploreChooser, type Script } from './choice-tree.ts';
 import { Hash64, hashVm } from './state-hash.ts';
+import { TimedHostEvents } from './timed-host-events.ts';
 
 /** Choice kinds the explorer asks itself (the machine asks 'slice-order', 'preempt', ...). */
 const EXIT_CHOICE = 'exit';
-const WINDOW_CHOICE = 'window';
-/** which of the host events due at one instant fires next (option 0: the kernel's order) */
-export const HOST_ORDER_CHOICE = 'host-order';
 /** a forced exit right after a kernel event (at a tick, not after an instruction) */
-export const EVENT_EXIT_CHOICE = 'exit-at-event';
+const EVENT_EXIT_CHOICE = 'exit-at-event';
 
 /** Collects a run's trace records for the trace checks; a new array per run (snapshots keep a prefix of one). */
 class RunSink implements TraceSink {
@@ -97,16 +94,10 @@ export class ExploreMachine {
   private readonly execCounts: Map<number, number>[];
   private saveRequested = false;
   private stopped = false;
-  /** window events: tick chosen (relative to from), per host event index (-1 = not a window or not fired) */
-  readonly windowOffsets: Int32Array;
-  /** timed host events: the order they fired in (0, 1, ...; -1 = not yet), what the reference is fed */
-  readonly fireSeq: Int32Array;
-  /** timed host events: the host-order option that made one fire before the others due at its instant (0: none) */
-  readonly orderChoice: Int32Array;
+  /** the timed host events: windows and the order of one instant's events (what the reference is fed) */
+  readonly timed: TimedHostEvents;
   /** per vcpu: the last interesting instruction it executed (address, execution, instret then): where an exit came from */
   private readonly lastBp: Float64Array;
-  /** timed host events' kernel events (null: not timed) */
-  private readonly hostIds: (EventId | null)[] = [];
   /** the run's snapshots; taken only after `captureFrom` decisions, when `capturing` */
   private snapshots: MidRunSnapshot[] = [];
   private capturing = false;
@@ -124,13 +115,10 @@ export class ExploreMachine {
     });
     this.hits = new Float64Array(s.host.length);
     this.extra = new Float64Array(s.host.length * 3);
-    this.windowOffsets = new Int32Array(s.host.length).fill(-1);
-    this.fireSeq = new Int32Array(s.host.length).fill(-1);
-    this.orderChoice = new Int32Array(s.host.length);
     this.execCounts = this.vm.board.cpus.map(() => new Map());
     this.lastBp = new Float64Array(this.vm.board.cpus.length * 3).fill(-1);
     this.chooser.locate = (kind) => this.locate(kind);
-    this.armTimed();
+    this.timed = new TimedHostEvents(this.vm.board.kernel, this.chooser, s.host, (ev) => this.fire(ev));
     armLabelEvents(this.vm, s, this.images, (ev) => this.fire(ev), this.hits);
     this.armChoicePoints();
     this.armEventChoices();
@@ -159,10 +147,10 @@ export class ExploreMachine {
       records: this.sink.records,
       nrecords: this.sink.records.length,
       hits: this.hits.slice(),
-      windowOffsets: this.windowOffsets.slice(),
-      fireSeq: this.fireSeq.slice(),
+      windowOffsets: this.timed.windowOffsets.slice(),
+      fireSeq: this.timed.fireSeq.slice(),
       lastBp: this.lastBp.slice(),
-      orderChoice: this.orderChoice.slice(),
+      orderChoice: this.timed.orderChoice.slice(),
       execCounts: this.execCounts.map((m) => [...m]),
     });
   }
@@ -172,34 +160,6 @@ export class ExploreMachine {
       this.saveRequested = true;
       this.vm.scheduler.stop();
     } else applyToVm(this.vm, ev);
-  }
-
-  private armTimed(): void {
-    const k = this.vm.board.kernel;
-    this.scenario.host.forEach((ev, i) => {
-      const t = ev.trigger;
-      if (t.kind !== 'at') {
-        this.hostIds.push(null);
-        return;
-      }
-      const id = k.createEvent(`host.${i}`, {
-        onEvent: () => {
-          if (t.to === undefined || this.windowOffsets[i] >= 0) {
-            this.fireTimed(i);
-            return;
-          }
-          // The window: fire now (0) or at from + n (the step names the host event by its index, as pc).
-          this.chooser.here.t = k.now;
-          this.chooser.here.pc = i;
-          const n = this.chooser.choose(WINDOW_CHOICE, t.to - t.ticks + 1);
-          this.windowOffsets[i] = n;
-          if (n === 0) this.fireTimed(i);
-          else k.schedule(id, t.ticks + n);
-        },
-      });
-      this.hostIds.push(id);
-      if (t.ticks >= k.now) k.schedule(id, t.ticks);
-    });
   }
 
   /**
@@ -227,53 +187,6 @@ export class ExploreMachine {
     h.vcpu = i;
     h.pc = this.lastBp[3 * i];
     h.hit = this.lastBp[3 * i + 1];
-  }
-
-  /** Timed host events in the order they fired in this run. */
-  firedOrder(): number[] {
-    const seq = this.fireSeq;
-    const fired: number[] = [];
-    for (let i = 0; i < seq.length; i++) if (seq[i] >= 0) fired.push(i);
-    return fired.sort((a, b) => seq[a] - seq[b]);
-  }
-
-  /** Is timed host event `j` due now, to fire (not to decide its window)? */
-  private dueNow(j: number): boolean {
-    const id = this.hostIds[j];
-    if (id === null || id === undefined) return false;
-    const k = this.vm.board.kernel;
-    if (!k.isScheduled(id) || k.timeOf(id) !== k.now) return false;
-    const t = this.scenario.host[j].trigger;
-    return t.kind === 'at' && (t.to === undefined || this.windowOffsets[j] >= 0);
-  }
-
-  /**
-   * Timed host event `i` falls due. When others are due at the same instant
-   * their order is a choice (option 0: `i`, the kernel's order; n: the n-th
-   * other in scenario order); the one chosen fires and `i` waits its turn
-   * (rescheduled now: the others due now fire first, each asking again).
-   */
-  private fireTimed(i: number): void {
-    const k = this.vm.board.kernel;
-    let others = 0;
-    for (let j = 0; j < this.hostIds.length; j++) if (j !== i && this.dueNow(j)) others++;
-    let chosen = i;
-    if (others > 0) {
-      this.chooser.here.t = k.now;
-      this.chooser.here.pc = i;
-      const c = this.chooser.choose(HOST_ORDER_CHOICE, others + 1);
-      if (c > 0) {
-        for (let j = 0, n = 0; j < this.hostIds.length; j++)
-          if (j !== i && this.dueNow(j) && ++n === c) chosen = j;
-        this.orderChoice[chosen] = c;
-        k.cancel(this.hostIds[chosen]!);
-        k.schedule(this.hostIds[i]!, k.now);
-      }
-    }
-    let seq = 0;
-    for (const x of this.fireSeq) if (x >= seq) seq = x + 1;
-    this.fireSeq[chosen] = seq;
-    this.fire(this.scenario.host[chosen]);
   }
 
   /** A breakpoint after every interesting instruction: may a forced exit land here? */
@@ -328,8 +241,8 @@ export class ExploreMachine {
   stateHash(): string {
     for (let i = 0; i < this.hits.length; i++) {
       this.extra[3 * i] = this.hits[i];
-      this.extra[3 * i + 1] = this.windowOffsets[i];
-      this.extra[3 * i + 2] = this.orderChoice[i];
+      this.extra[3 * i + 1] = this.timed.windowOffsets[i];
+      this.extra[3 * i + 2] = this.timed.orderChoice[i];
     }
     return hashVm(this.hash, this.vm, this.extra);
   }
@@ -356,9 +269,7 @@ export class ExploreMachine {
       this.chooser.begin(script);
       this.sink.records = [];
       this.hits.fill(0);
-      this.windowOffsets.fill(-1);
-      this.fireSeq.fill(-1);
-      this.orderChoice.fill(0);
+      this.timed.reset();
       this.lastBp.fill(-1);
       for (const m of this.execCounts) m.clear();
     } else {
@@ -371,10 +282,8 @@ export class ExploreMachine {
       this.chooser.resume(script, from.log);
       this.sink.records = from.records.slice(0, from.nrecords);
       this.hits.set(from.hits);
-      this.windowOffsets.set(from.windowOffsets);
-      this.fireSeq.set(from.fireSeq);
+      this.timed.restore(from.windowOffsets, from.fireSeq, from.orderChoice);
       this.lastBp.set(from.lastBp);
-      this.orderChoice.set(from.orderChoice);
       from.execCounts.forEach((entries, i) => {
         const m = this.execCounts[i];
         m.clear();

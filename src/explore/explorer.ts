@@ -255,7 +255,7 @@ export function explore(
         if (violations.length > 0) {
           const trimmed = trimScript(ch.chosen.slice(0, ch.length));
           const steps: Step[] = [];
-          const hostOrder = m.orderChoice.some((c) => c !== 0) ? m.firedOrder() : undefined;
+          const hostOrder = m.timed.reordered() ? m.timed.firedOrder() : undefined;
           trimmed.forEach((c, pos) => {
             if (c !== 0) steps.push(stepOf(pos));
           });

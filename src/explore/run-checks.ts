@@ -78,7 +78,7 @@ export class RunChecks {
    */
   private resetRef(): void {
     this.ref.restore(this.refStart);
-    const off = this.m.windowOffsets;
+    const off = this.m.timed.windowOffsets;
     const k = this.ref.board.kernel;
     const host = this.m.scenario.host;
     const at = (i: number): number => {
@@ -91,8 +91,8 @@ export class RunChecks {
       const id = this.windowIds[i];
       if (n > 0 && id !== null) k.schedule(id, at(i));
     });
-    if (this.m.orderChoice.some((c) => c !== 0))
-      for (const i of this.m.firedOrder()) {
+    if (this.m.timed.reordered())
+      for (const i of this.m.timed.firedOrder()) {
         const id = this.windowIds[i];
         if (id !== null) k.schedule(id, at(i));
       }
@@ -102,9 +102,9 @@ export class RunChecks {
     let key = '';
     this.m.scenario.host.forEach((ev, i) => {
       if (ev.trigger.kind === 'at' && ev.trigger.to !== undefined)
-        key += `${i}:${Math.max(0, this.m.windowOffsets[i])},`;
+        key += `${i}:${Math.max(0, this.m.timed.windowOffsets[i])},`;
     });
-    if (this.m.orderChoice.some((c) => c !== 0)) key += `order:${this.m.firedOrder().join('.')}`;
+    if (this.m.timed.reordered()) key += `order:${this.m.timed.firedOrder().join('.')}`;
     return key;
   }
 

@@ -15,6 +15,7 @@ import type { Chooser } from '../../sim/choice.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import { type ClockRatio, NEVER, type Ticks } from '../../sim/time.ts';
+import { idleSlice, type SliceState } from './slice-state.ts';
 
 export interface Steppable {
   /** Powered on and not blocked. */
@@ -52,45 +53,6 @@ export interface SchedulerState {
   readonly exceptions?: number;
   /** guest cycles, what the instruction limit counts (absent in older snapshots: `retired`) */
   readonly guestCycles?: number;
-}
-
-/**
- * The slice in progress, between two steps: what run() needs to go on
- * with it. Not part of SchedulerState (a snapshot is taken between runs,
- * no slice in progress); the explorer copies it at a step boundary
- * (onStep) and resumes a run there (resumeSlice).
- */
-export interface SliceState {
-  /** a slice is in progress (run() goes on with it instead of starting one) */
-  active: boolean;
-  /** the slice's end (ticks) */
-  end: number;
-  /** the cpu that runs first (the slice-order choice) */
-  first: number;
-  /** the cycle the slice started at */
-  startCycles: number;
-  /** runnable cpus when it started (2: shortened to the quantum since) */
-  runnable: number;
-  /** the pass over the cpus, and the position in the order */
-  pass: number;
-  j: number;
-  /** some cpu progressed in this pass, in any pass */
-  progressed: boolean;
-  progressedAny: boolean;
-}
-
-function idleSlice(): SliceState {
-  return {
-    active: false,
-    end: 0,
-    first: 0,
-    startCycles: 0,
-    runnable: 0,
-    pass: 0,
-    j: 0,
-    progressed: false,
-    progressedAny: false,
-  };
 }
 
 export class Scheduler implements Saveable<SchedulerState> {
