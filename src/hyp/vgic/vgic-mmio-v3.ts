@@ -76,20 +76,36 @@ const PIDR2 = 0xffe8;
 const ID_BLOCK_LEN = 0x30;
 /** GICD_IROUTER<n>: 8 bytes per INTID, 0..1023 (0..31 RAZ/WI). */
 const IROUTER_BYTES = 8;
-/** irq->mpidr keeps Aff0, Aff1, Aff2 ([23:0]); IRM and Aff3 are not stored (vgic_mmio_write_irouter). */
-const IROUTER_AFF_MASK = 0x00ff_ffff;
+/** GICD_IROUTER<n>[23:0]: Aff2.Aff1.Aff0 (IRM, bit 31, is not stored: no 1 of N). */
+const IROUTER_AFF210 = 0x00ff_ffff;
+/** GICD_IROUTER<n>[39:32], Aff3: bits [7:0] of the high word. */
+const IROUTER_HI_AFF3 = 0xff;
+const AFF3_SHIFT = 24;
 
-/** kvm_mpidr_to_vcpu over KVM's vcpu affinity (Aff0 = vcpu[3:0], Aff1 = vcpu[11:4], Aff2 = vcpu[19:12]): vcpu or NO_VCPU. */
-export function mpidrToVcpu(nrVcpus: number, aff: number): number {
+/**
+ * An affinity as the vgic keeps it (irq->mpidr, GICR_TYPER[63:32], the
+ * mpidr field of a REDIST_REGS / CPU_SYSREGS attribute): Aff3 [31:24],
+ * Aff2 [23:16], Aff1 [15:8], Aff0 [7:0].
+ */
+export type VgicAffinity = number;
+
+/** kvm_mpidr_to_vcpu over KVM's vcpu affinity (Aff0 = vcpu[3:0], Aff1 = vcpu[11:4], Aff2 = vcpu[19:12], Aff3 = vcpu[27:20]): vcpu or NO_VCPU. */
+export function mpidrToVcpu(nrVcpus: number, aff: VgicAffinity): number {
   const aff0 = aff & 0xff;
   if (aff0 >= 16) return NO_VCPU;
-  const v = aff0 | (((aff >>> 8) & 0xff) << 4) | (((aff >>> 16) & 0xff) << 12);
+  const v = aff0 | (((aff >>> 8) & 0xff) << 4) | (((aff >>> 16) & 0xff) << 12) | ((aff >>> AFF3_SHIFT) << 20);
   return v < nrVcpus ? v : NO_VCPU;
 }
 
-/** KVM's affinity of vcpu `v` as GICD_IROUTER / GICR_TYPER[63:32] hold it (Aff2.Aff1.Aff0). */
-export function vcpuAffinity(v: number): number {
-  return (v & 0xf) | (((v >>> 4) & 0xff) << 8) | (((v >>> 12) & 0xff) << 16);
+/** KVM's affinity of vcpu `v` (reset_mpidr; Aff3 = vcpu[27:20] when the host has ICH_VTR_EL2.A3V) as a VgicAffinity. */
+export function vcpuAffinity(v: number): VgicAffinity {
+  return (
+    ((v & 0xf) |
+      (((v >>> 4) & 0xff) << 8) |
+      (((v >>> 12) & 0xff) << 16) |
+      (((v >>> 20) & 0xff) << AFF3_SHIFT)) >>>
+    0
+  );
 }
 
 /** The v3 handlers KVM changes from GICv2's: SGI pending bits are writable (no sources with ARE = 1). */
@@ -274,12 +290,15 @@ export function vgicV3DistTable(core: VgicCore, halter: GuestHalter): MmioRegion
 }
 
 /**
- * GICD_IROUTER<n>, n >= 32 (vgic_mmio_read/write_irouter): the low word
- * keeps Aff2.Aff1.Aff0 (`targets` holds it for a GICv3 guest) and routes the
- * SPI to the vcpu with that affinity (none: the SPI goes nowhere); IRM reads
- * 0 and is ignored (KVM does not implement 1 of N); the high word (Aff3) is
- * RAZ/WI. A queued SPI moves at the next prune, as KVM's does. SPIs beyond
- * nr_spis: RAZ/WI.
+ * GICD_IROUTER<n>, n >= 32 (vgic_mmio_read/write_irouter; GICv3 12.9.22):
+ * Aff3.Aff2.Aff1.Aff0 kept in the interrupt's `targets` (a VgicAffinity)
+ * route the SPI to the vcpu with that affinity (none, e.g. any Aff3 but 0:
+ * the SPI goes nowhere); IRM reads 0 and is ignored (KVM does not
+ * implement 1 of N). Each 32-bit half is written on its own: the low word
+ * sets Aff2.Aff1.Aff0, the high word Aff3 (its other bits RES0), as the
+ * KVM series that honours Aff3 when the host has ICH_VTR_EL2.A3V (ours
+ * has); Linux 6.x before it kept [23:0] only (high word RAZ/WI). A queued
+ * SPI moves at the next prune, as KVM's does. SPIs beyond nr_spis: RAZ/WI.
  */
 function irouter(core: VgicCore): MmioRegion {
   const intid = (off: number): number => Math.floor((off - GICD_IROUTER) / IROUTER_BYTES);
@@ -289,8 +308,9 @@ function irouter(core: VgicCore): MmioRegion {
     len: (1024 - PRIVATE_COUNT) * IROUTER_BYTES,
     read: (_v, off) => {
       const id = intid(off);
-      if (id >= core.nrIrqs || off % IROUTER_BYTES !== 0) return 0;
-      return core.getIrq(NO_VCPU, id)!.targets;
+      if (id >= core.nrIrqs) return 0;
+      const aff = core.getIrq(NO_VCPU, id)!.targets;
+      return off % IROUTER_BYTES === 0 ? aff & IROUTER_AFF210 : aff >>> AFF3_SHIFT;
     },
     write: (_v, off, _s, value) => writeIrouter(core, intid(off), off % IROUTER_BYTES !== 0, value),
     uwrite: (_v, off, value) => writeIrouter(core, intid(off), off % IROUTER_BYTES !== 0, value),
@@ -298,8 +318,10 @@ function irouter(core: VgicCore): MmioRegion {
 }
 
 function writeIrouter(core: VgicCore, id: number, high: boolean, value: number): void {
-  if (high || id >= core.nrIrqs) return;
+  if (id >= core.nrIrqs) return;
   const i = core.getIrq(NO_VCPU, id)!;
-  i.targets = value & IROUTER_AFF_MASK;
+  i.targets = high
+    ? ((i.targets & IROUTER_AFF210) | ((value & IROUTER_HI_AFF3) << AFF3_SHIFT)) >>> 0
+    : ((i.targets & ~IROUTER_AFF210) | (value & IROUTER_AFF210)) >>> 0;
   i.targetVcpu = mpidrToVcpu(core.nrVcpus, i.targets);
 }

@@ -81,6 +81,12 @@ export interface VgicState {
   readonly irqs: VgicIrqExtraState[];
   readonly cpus: VgicCpuState[];
   readonly counters: VgicCounters;
+  /**
+   * GICv3 backend: each SPI's routing as no GICv2 register shows it
+   * (`targets`: a GICv3 guest's GICD_IROUTER affinity; `vcpus`: the vcpu it
+   * routes to), INTID 32 first. Absent: routing from GICD_ITARGETSR.
+   */
+  readonly spiRoutes?: { readonly targets: number[]; readonly vcpus: number[] };
 }
 
 /** The words of each saved region: [vcpu, first word, word count] spans. */
@@ -159,7 +165,19 @@ export function saveVgic(
     irqs,
     cpus,
     counters: { ...core.counters },
+    ...(v3 === null ? {} : { spiRoutes: saveSpiRoutes(core) }),
   };
+}
+
+function saveSpiRoutes(core: VgicCore): NonNullable<VgicState['spiRoutes']> {
+  const targets: number[] = [];
+  const vcpus: number[] = [];
+  for (let id = PRIVATE_COUNT; id < core.nrIrqs; id++) {
+    const irq = core.getIrq(NO_VCPU, id)!;
+    targets.push(irq.targets);
+    vcpus.push(irq.targetVcpu);
+  }
+  return { targets, vcpus };
 }
 
 /**
@@ -191,6 +209,11 @@ export function restoreVgic(
       region.uwrite(Math.max(r.vcpu, 0), r.offset + w * WORD_BYTES, r.values[w]);
     if (r.reg === 'GICD_ICFGR' && r.vcpu !== NO_VCPU) restorePrivateConfig(core, r);
   }
+  s.spiRoutes?.targets.forEach((t, k) => {
+    const irq = core.getIrq(NO_VCPU, PRIVATE_COUNT + k)!;
+    irq.targets = t;
+    irq.targetVcpu = s.spiRoutes!.vcpus[k];
+  });
   for (const x of s.irqs) {
     const irq = lookup(core, x.bank, x.intid);
     irq.lineLevel = x.lineLevel;

@@ -105,7 +105,7 @@ describe('vgic-mmio-v3: GICD (vgic_v3_dist_registers)', () => {
     assert.equal(d.read(GICD_ISACTIVER + 4, 4, 0), 1 << 8);
   });
 
-  it('GICD_IROUTER<n>: Aff2.Aff1.Aff0 kept, IRM and Aff3 not; routes the SPI; no such vcpu: nowhere', () => {
+  it('GICD_IROUTER<n>: Aff3.Aff2.Aff1.Aff0 kept, IRM not; routes the SPI; no such vcpu: nowhere', () => {
     const { d, core } = machine();
     const off = GICD_IROUTER + 8 * 40;
     const i = core.getIrq(NO_VCPU, 40)!;
@@ -113,8 +113,20 @@ describe('vgic-mmio-v3: GICD (vgic_v3_dist_registers)', () => {
     d.write(off, 4, 0x8000_0001, 0);
     assert.equal(d.read(off, 4, 0), 1);
     assert.equal(i.targetVcpu, 1);
-    d.write(off + 4, 4, 0xff, 0);
-    assert.equal(d.read(off + 4, 4, 0), 0);
+    // Aff3 (IROUTER[39:32], the high word's [7:0]): kept and read back; no vcpu has Aff3 = 0xff
+    d.write(off + 4, 4, 0xffff_ffff, 0);
+    assert.equal(d.read(off + 4, 4, 0), 0xff);
+    assert.equal(d.read(off, 4, 0), 1, 'the low word is untouched');
+    assert.equal(d.read64(off, 0), 0xff_0000_0001n);
+    assert.equal(i.targetVcpu, NO_VCPU);
+    d.write(off + 4, 4, 0, 0);
+    assert.equal(i.targetVcpu, 1);
+    d.write64(off, 0, 2, 0); // Aff3 = 2, Aff0 = 0: not vcpu 0
+    assert.equal(i.targetVcpu, NO_VCPU);
+    assert.equal(d.read64(off, 0), 0x2_0000_0000n);
+    d.write(off, 4, 0x0000_0100, 0); // Aff3 still 2
+    assert.equal(d.read64(off, 0), 0x2_0000_0100n);
+    d.write(off + 4, 4, 0, 0);
     d.write(off, 4, 0x0000_0100, 0); // Aff1 = 1: vcpu 16, absent
     assert.equal(i.targetVcpu, NO_VCPU);
     assert.equal(d.read64(off, 0), 0x100n);
@@ -144,12 +156,19 @@ describe('vgic-mmio-v3: GICD (vgic_v3_dist_registers)', () => {
 
   it('mpidrToVcpu inverts vcpuAffinity; other affinities name no vcpu', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 0xff_ffff }), (n, aff) => {
+      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 0xffff_ffff }), (n, aff) => {
         const v = mpidrToVcpu(n, aff);
-        if (v === NO_VCPU) return (aff & 0xff) >= 16 || mpidrToVcpu(1 << 20, aff) >= n;
+        if (v === NO_VCPU) return (aff & 0xff) >= 16 || mpidrToVcpu(2 ** 28, aff) >= n;
         return v < n && vcpuAffinity(v) === aff;
       }),
     );
+  });
+
+  it('Aff3 of a vcpu is vcpu[27:20] (reset_mpidr with A3V), in [31:24] of the affinity', () => {
+    const v = (3 << 20) | (2 << 12) | (1 << 4) | 5;
+    assert.equal(vcpuAffinity(v), 0x0302_0105);
+    assert.equal(mpidrToVcpu(2 ** 28, 0x0302_0105), v);
+    assert.equal(mpidrToVcpu(v, 0x0302_0105), NO_VCPU);
   });
 });
 
