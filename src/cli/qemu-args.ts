@@ -17,8 +17,15 @@ export class QemuArgError extends Error {
   override name = 'QemuArgError';
 }
 
+/** -machine virt,gic-version= as given (QEMU 7.2 accepts 2, 3, host, max); absent = not selected. */
+export type GicVersionArg = '2' | '3' | 'host' | 'max';
+
 export interface QemuConfig {
   readonly kernel: string;
+  /** -machine ...,gic-version=; resolved against the accelerator and generation by resolveGic */
+  readonly gicVersion?: GicVersionArg;
+  /** -accel / -machine accel= (QEMU's default is tcg) */
+  readonly accel: 'tcg' | 'kvm';
   readonly initrd?: string;
   readonly append?: string;
   readonly dtb?: string;
@@ -71,7 +78,6 @@ const CPUS = new Set(['max', 'host', 'cortex-a53', 'cortex-a57', 'cortex-a72', '
 /** -machine virt properties that change nothing vgicsim models when set to these values. */
 const HARMLESS_MACHINE_PROPS: Readonly<Record<string, readonly string[]>> = {
   accel: ['tcg', 'kvm'],
-  'gic-version': ['2'],
   highmem: ['on', 'off'],
   'highmem-ecam': ['on', 'off'],
   virtualization: ['off'],
@@ -84,13 +90,13 @@ const HARMLESS_MACHINE_PROPS: Readonly<Record<string, readonly string[]>> = {
 
 export const MACHINE_HELP =
   'Supported machines are:\n' +
-  'virt                 QEMU 7.2 ARM Virtual Machine (alias of virt-7.2) [vgicsim: GICv2, PL011, PL031]\n' +
+  'virt                 QEMU 7.2 ARM Virtual Machine (alias of virt-7.2) [vgicsim: GICv2 or GICv3, PL011, PL031]\n' +
   'virt-7.2             QEMU 7.2 ARM Virtual Machine\n';
 
 export const VIRT_PROPS_HELP =
   'virt-7.2 options:\n' +
-  '  gic-version=<string> - Set GIC version. Valid values are 2 (vgicsim: 3, host and max are not supported yet)\n' +
-  '  accel=<string>       - tcg or kvm (ignored: vgicsim is the accelerator)\n';
+  '  gic-version=<string> - Set GIC version. Valid values are 2, 3, host and max\n' +
+  '  accel=<string>       - tcg or kvm (vgicsim is the accelerator; gic-version=host needs kvm, as in QEMU)\n';
 
 export const DEVICE_HELP =
   'vgicsim: no -device models; the virt board has its devices built in (pl011 at 0x09000000, pl031 at 0x09010000).\n' +
@@ -116,7 +122,14 @@ function props(v: string): { head: string; kv: Map<string, string> } {
 
 const isHelp = (v: string) => v === 'help' || v === '?';
 
-function machine(v: string): QemuProbe | undefined {
+const GIC_VERSIONS: readonly GicVersionArg[] = ['3', '2', 'host', 'max'];
+
+interface MachineOpts {
+  gicVersion?: GicVersionArg;
+  accel?: 'tcg' | 'kvm';
+}
+
+function machine(v: string, m: MachineOpts): QemuProbe | undefined {
   const { head, kv } = props(v);
   if (isHelp(head)) return { print: MACHINE_HELP };
   if (head !== 'virt' && head !== 'virt-7.2' && head !== '')
@@ -127,12 +140,27 @@ function machine(v: string): QemuProbe | undefined {
       if (val !== 'virt' && val !== 'virt-7.2') unsupported(`-machine type=${val}`, 'virt only');
       continue;
     }
-    if (k === 'gic-version' && val !== '2')
-      throw new QemuArgError(`-machine gic-version=${val}: GICv3 is not supported yet (gic-version=2 only)`);
+    if (k === 'gic-version') {
+      m.gicVersion = gicVersion(val);
+      continue;
+    }
+    if (k === 'accel' && (val === 'tcg' || val === 'kvm')) m.accel = val;
     const ok = HARMLESS_MACHINE_PROPS[k];
     if (ok === undefined || !ok.includes(val)) unsupported(`-machine ${k}=${val}`);
   }
   return undefined;
+}
+
+/** QEMU 7.2's virt_set_gic_version: 2, 3, host, max; 4 (TCG GICv4) needs virtualization=on, which vgicsim refuses. */
+function gicVersion(val: string): GicVersionArg {
+  if ((GIC_VERSIONS as readonly string[]).includes(val)) return val as GicVersionArg;
+  if (val === '4')
+    throw new QemuArgError(
+      '-machine gic-version=4: not supported (a GICv4 needs virtualization=on in QEMU 7.2; vgicsim models GICv2 and GICv3 guests)',
+    );
+  throw new QemuArgError(
+    `-machine gic-version=${val}: invalid gic-version value (valid values are 3, 2, host, max)`,
+  );
 }
 
 function smp(v: string): number {
@@ -141,7 +169,8 @@ function smp(v: string): number {
   for (const k of kv.keys())
     if (!['cpus', 'maxcpus', 'sockets', 'cores', 'threads', 'clusters'].includes(k)) unsupported(`-smp ${k}`);
   if (!Number.isInteger(n) || n < 1) throw new QemuArgError(`-smp ${v}: expected a number of cpus`);
-  if (n > 8) throw new QemuArgError(`-smp ${n}: a GICv2 board serves at most 8 cpus`);
+  // GICv2 addresses 8 cpus; vgicsim's GICv3 model (and its DTB) also stops at 8
+  if (n > 8) throw new QemuArgError(`-smp ${n}: a vgicsim board (GICv2 or GICv3) serves at most 8 cpus`);
   return n;
 }
 
@@ -151,6 +180,7 @@ export function parseQemuArgs(argv: readonly string[]): QemuConfig | QemuProbe {
   let smpN = 1;
   let memory: number | undefined;
   let noReboot = false;
+  const m: MachineOpts = {};
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (!a.startsWith('-')) unsupported(`'${a}'`, 'an image file is given with -kernel');
@@ -168,13 +198,16 @@ export function parseQemuArgs(argv: readonly string[]): QemuConfig | QemuProbe {
     switch (name) {
       case 'machine':
       case 'M': {
-        const probe = machine(v);
+        const probe = machine(v, m);
         if (probe) return probe;
         break;
       }
-      case 'accel':
-        if (!['tcg', 'kvm'].includes(props(v).head)) unsupported(`-accel ${v}`, 'tcg or kvm');
+      case 'accel': {
+        const a = props(v).head;
+        if (a !== 'tcg' && a !== 'kvm') unsupported(`-accel ${v}`, 'tcg or kvm');
+        m.accel = a as 'tcg' | 'kvm';
         break;
+      }
       case 'cpu':
         if (!CPUS.has(props(v).head)) unsupported(`-cpu ${v}`, `one of ${[...CPUS].join(', ')}`);
         break;
@@ -216,6 +249,8 @@ export function parseQemuArgs(argv: readonly string[]): QemuConfig | QemuProbe {
     throw new QemuArgError(`--seed ${o.seed}: expected an integer >= 0`);
   return {
     kernel: o.kernel,
+    gicVersion: m.gicVersion,
+    accel: m.accel ?? 'tcg',
     initrd: o.initrd,
     append: o.append,
     dtb: o.dtb,

@@ -7,6 +7,8 @@
 //        it says so on stderr and exits 0)
 //   1    a bad command line or image (QEMU's "could not load kernel"), or a
 //        guest the hypervisor cannot run
+//   2    a command line QEMU would run but vgicsim cannot honour (a GICv3
+//        machine under a --policy generation without vgic-v3)
 //   124  the virtual-time limit (--timeout, default 90s of guest time, as
 //        kvm-unit-tests' default timeout) or every vcpu waiting for ever:
 //        what timeout(1) reports for a QEMU that would run on, so a runner
@@ -14,7 +16,7 @@
 // Options are parsed in qemu-args.ts; docs/qemu-compat.md lists them.
 
 import { resolve } from 'node:path';
-import { GENERATION_OR_ALIAS as POLICY_NAMES } from '../hyp/generation/index.ts';
+import { GENERATION_OR_ALIAS as POLICY_NAMES, generationByName } from '../hyp/generation/index.ts';
 import { LivelockError } from '../hyp/vcpu/run-loop.ts';
 import { GuestError } from '../hyp/vm.ts';
 import { DEFAULT_MACHINE, printable, type Scenario, ScenarioError } from '../scenario/index.ts';
@@ -30,8 +32,11 @@ export const QEMU_VERSION = '7.2.0';
 export const EXIT_TIMEOUT = 124;
 const DEFAULT_TIMEOUT = '90s';
 
+/** A command line QEMU would run that vgicsim cannot honour (issue 17: a clear error, exit 2). */
+export const EXIT_UNHONOURED = 2;
+
 const USAGE =
-  'usage: vgicsim qemu [-machine virt[,gic-version=2]] [-accel tcg|kvm] [-cpu max] [-smp N] [-m SIZE]\n' +
+  'usage: vgicsim qemu [-machine virt[,gic-version=2|3|host|max]] [-accel tcg|kvm] [-cpu max] [-smp N] [-m SIZE]\n' +
   '                    -kernel IMAGE [-initrd FILE] [-append CMDLINE] [-dtb FILE]\n' +
   '                    [-nographic] [-display none] [-serial stdio] [-no-reboot] [-nodefaults]\n' +
   '                    [--policy NAME] [--seed N] [--timeout TIME] [--vcd FILE] [--perfetto FILE] [--trace FILE]\n' +
@@ -40,8 +45,52 @@ const USAGE =
 const nowhere = { file: '<command line>', line: 1, column: 1 };
 const fileArg = (p: string) => ({ written: p, resolved: resolve(p), where: nowhere });
 
+/** A gic-version vgicsim cannot give under the chosen generation: exit EXIT_UNHONOURED. */
+export class QemuUnhonouredError extends Error {
+  override name = 'QemuUnhonouredError';
+}
+
+/**
+ * The GIC the machine gets, as QEMU 7.2's virt board decides it
+ * (finalize_gic_version), the modelled KVM release standing for the host's
+ * KVM (its vgic-v3 is what kvm_arm_vgic_probe would find):
+ * - not selected, `2`: a GICv2 (TCG's default; KVM's too for <= 8 vcpus
+ *   on a host that emulates GICv2, as vgicsim's does);
+ * - `3`: a GICv3; a generation without vgic-v3 cannot run one (QEMU on
+ *   such a host: "host does not support in-kernel GICv3 emulation");
+ * - `max`: GICv3 where the generation has vgic-v3, else GICv2 (QEMU's KVM
+ *   rule; its TCG picks GICv3 too, GICv4 only with virtualization=on, which
+ *   vgicsim refuses);
+ * - `host`: as `max` with `-accel kvm`; with TCG QEMU refuses it ("gic-version=host requires KVM").
+ */
+export function resolveGic(c: QemuConfig, policy: string = DEFAULT_MACHINE.policy): 'v2' | 'v3' {
+  const gen = generationByName(policy);
+  const hasV3 = gen.vgicV3 === true;
+  switch (c.gicVersion) {
+    case undefined:
+    case '2':
+      return 'v2';
+    case '3':
+      if (!hasV3)
+        throw new QemuUnhonouredError(
+          `-machine gic-version=3: ${gen.name} (--policy ${policy}) has no vgic-v3, so its VM runs GICv2 guests only (QEMU on such a host: "host does not support in-kernel GICv3 emulation"); use a generation with vgic-v3 or gic-version=2`,
+        );
+      return 'v3';
+    case 'host':
+      if (c.accel !== 'kvm')
+        throw new QemuArgError('-machine gic-version=host requires KVM (-accel kvm), as in QEMU 7.2');
+      return hasV3 ? 'v3' : 'v2';
+    case 'max':
+      return hasV3 ? 'v3' : 'v2';
+  }
+}
+
 /** The run a QEMU command line describes, as a scenario (no expectations: the status says how it ended). */
-export function qemuScenario(c: QemuConfig, counterHz = DEFAULT_MACHINE.counterHz): Scenario {
+export function qemuScenario(
+  c: QemuConfig,
+  counterHz = DEFAULT_MACHINE.counterHz,
+  gic: 'v2' | 'v3' = 'v2',
+): Scenario {
   const limitTicks = parseVirtualTime(c.timeout ?? DEFAULT_TIMEOUT, counterHz);
   if (limitTicks < 1) throw new QemuArgError(`--timeout ${c.timeout}: expected a virtual time above 0`);
   return {
@@ -51,6 +100,7 @@ export function qemuScenario(c: QemuConfig, counterHz = DEFAULT_MACHINE.counterH
     machine: {
       ...DEFAULT_MACHINE,
       policy: DEFAULT_MACHINE.policy,
+      gic,
       vcpus: c.smp,
       memory: c.memory ?? 128 * 1024 * 1024,
       counterHz,
@@ -99,8 +149,12 @@ export function qemuMain(argv: readonly string[]): number {
 
   let s: Scenario;
   try {
-    s = qemuScenario(c);
+    s = qemuScenario(c, DEFAULT_MACHINE.counterHz, resolveGic(c, c.policy));
   } catch (e) {
+    if (e instanceof QemuUnhonouredError) {
+      process.stderr.write(`vgicsim qemu: ${printable(e.message)}\n`);
+      return EXIT_UNHONOURED;
+    }
     if (e instanceof QemuArgError || e instanceof RangeError) return fail(e.message);
     throw e;
   }

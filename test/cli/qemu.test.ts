@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { assemble } from '../../src/hw/cpu/asm/index.ts';
+import { GENERATIONS } from '../../src/hyp/generation/index.ts';
 import { buildKutLike, qemuConsole } from '../cross/qemu-system.ts';
 import { runCli } from './in-process.ts';
 
@@ -148,6 +149,85 @@ describe('vgicsim qemu: what kvm-unit-tests-style runners do', () => {
   });
 });
 
+describe('vgicsim qemu -machine virt,gic-version=3|max|host', () => {
+  /**
+   * Prints 2 when ID_AA64PFR0_EL1.GIC says there is no system-register CPU
+   * interface (a GICv2), else GICD_PIDR2.ArchRev (3); then powers off.
+   */
+  const ARCH_REV = `
+    ldr     x1, =0x08000000
+    ldr     x2, =0x09000000
+    mov     w0, #2
+    mrs     x3, id_aa64pfr0_el1
+    ubfx    x3, x3, #24, #4         // ID_AA64PFR0_EL1.GIC: 1 = ICC_* system registers
+    cbz     x3, 1f
+    ldr     x4, =0xffe8             // GICD_PIDR2
+    ldr     w0, [x1, x4]
+    ubfx    w0, w0, #4, #4          // ArchRev
+1:  add     w0, w0, #'0'
+    strb    w0, [x2]
+    mov     w0, #10                 // newline
+    strb    w0, [x2]
+    ldr     x0, =0x84000008
+    hvc     #0
+    b       .
+`;
+  const kernel = () => files(assemble(ARCH_REV, { base: 0x4008_0000 }).bytes).kernel;
+
+  for (const [machine, accel, rev] of [
+    ['virt', 'tcg', '2'],
+    ['virt,gic-version=2', 'kvm', '2'],
+    ['virt,gic-version=3', 'tcg', '3'],
+    ['virt,gic-version=max', 'tcg', '3'],
+    ['virt,gic-version=max', 'kvm', '3'],
+    ['virt,gic-version=host', 'kvm', '3'],
+    ['virt,gic-version=host,accel=kvm', null, '3'],
+  ] as const)
+    it(`-machine ${machine}${accel ? ` -accel ${accel}` : ''}: a GICv${rev} (linux-7.0 has vgic-v3)`, () => {
+      const a = accel ? ['-accel', accel] : [];
+      const r = runCli(['qemu', '-machine', machine, ...a, '-smp', '2', '-kernel', kernel()]);
+      assert.deepEqual([r.code, r.err, r.out], [0, '', `${rev}\n`]);
+    });
+
+  it('gic-version=3 under each generation: runs where it has vgic-v3, else exit 2 saying why; max and host fall back to GICv2 there', () => {
+    for (const [name, g] of Object.entries(GENERATIONS)) {
+      const v3 = runCli(['qemu', '-M', 'virt,gic-version=3', '--policy', name, '-kernel', kernel()]);
+      const max = runCli(['qemu', '-M', 'virt,gic-version=max', '--policy', name, '-kernel', kernel()]);
+      if (g.vgicV3 === true) {
+        assert.deepEqual([v3.code, v3.out, max.out], [0, '3\n', '3\n'], name);
+        continue;
+      }
+      assert.equal(v3.code, 2, name);
+      assert.equal(v3.out, '');
+      assert.match(v3.err, new RegExp(`gic-version=3: ${name} .*has no vgic-v3`));
+      assert.deepEqual([max.code, max.out], [0, '2\n'], name);
+    }
+  });
+
+  it('the kvm-unit-tests-style .flat boots on gic-version=3 -smp 2 and prints what qemu-system-aarch64 -M virt,gic-version=3 prints', () => {
+    const kernel = buildKutLike({ kind: 'raw' });
+    const f = files(kernel);
+    const append = 'console=ttyAMA0 v3';
+    const r = runCli([
+      'qemu',
+      ...ARM_RUN,
+      '-machine',
+      'gic-version=3',
+      ...CONSOLE,
+      '-kernel',
+      f.kernel,
+      '-smp',
+      '2',
+      '-append',
+      append,
+    ]);
+    assert.deepEqual([r.code, r.err], [0, '']);
+    const qemu = qemuConsole({ kernel, kernelName: 'raw', append, smp: 2, gic: 3 });
+    const sorted = (s: string) => s.split('\n').filter(Boolean).sort();
+    assert.deepEqual(sorted(r.out), sorted(qemu));
+  });
+});
+
 describe('vgicsim qemu: endings and refusals', () => {
   const asmFile = (src: string) => files(assemble(src, { base: 0x4008_0000 }).bytes).kernel;
 
@@ -167,7 +247,9 @@ describe('vgicsim qemu: endings and refusals', () => {
   });
 
   for (const [args, message] of [
-    [['-machine', 'virt,gic-version=3'], /GICv3 is not supported yet/],
+    [['-machine', 'virt,gic-version=host'], /gic-version=host requires KVM/],
+    [['-machine', 'virt,gic-version=4'], /gic-version=4: not supported/],
+    [['-machine', 'virt,gic-version=5'], /invalid gic-version value/],
     [['-machine', 'sbsa-ref'], /-machine sbsa-ref: not supported/],
     [['-device', 'virtio-serial-device'], /-device virtio-serial-device: not supported/],
     [['-chardev', 'testdev,id=ctd'], /-chardev testdev,id=ctd: not supported \(stdio only; no chr-testdev/],

@@ -86,21 +86,27 @@ export interface QemuRun {
   readonly initrd?: Uint8Array;
   readonly memory?: string;
   readonly append?: string;
+  /** -smp (default 1) */
+  readonly smp?: number;
+  /** gic-version (default 2) */
+  readonly gic?: 3;
 }
 
-/** The console of qemu-system-aarch64 -M virt,gic-version=2 -cpu max -nographic -kernel ... (CRs dropped). */
+/** The console of qemu-system-aarch64 -M virt,gic-version=2|3 -cpu max -nographic -kernel ... (CRs dropped). */
 export function qemuConsole(r: QemuRun): string {
+  const gic = r.gic ?? 2;
   return recorded(
     {
       store: 'qemu-system',
-      what: `qemu-system-aarch64 -M virt,gic-version=2 -kernel ${r.kernelName}${r.memory ? ` -m ${r.memory}` : ''}${r.initrd ? ` -initrd (${r.initrd.length} bytes)` : ''}${r.append ? ` -append '${r.append}'` : ''}`,
+      what: `qemu-system-aarch64 -M virt,gic-version=${gic}${r.smp ? ` -smp ${r.smp}` : ''} -kernel ${r.kernelName}${r.memory ? ` -m ${r.memory}` : ''}${r.initrd ? ` -initrd (${r.initrd.length} bytes)` : ''}${r.append ? ` -append '${r.append}'` : ''}`,
       tools: ['qemu-system-aarch64'],
       inputs: { recipe: 'virt,gic-version=2 -cpu max -nographic', ...r },
     },
     () => {
       const dir = mkdtempSync(join(tmpdir(), 'vgicsim-qemu-'));
       try {
-        const args = ['-M', 'virt,gic-version=2', '-cpu', 'max', '-nographic', '-no-reboot'];
+        const args = ['-M', `virt,gic-version=${gic}`, '-cpu', 'max', '-nographic', '-no-reboot'];
+        if (r.smp) args.push('-smp', String(r.smp));
         writeFileSync(join(dir, 'k'), r.kernel);
         args.push('-kernel', join(dir, 'k'));
         if (r.initrd) {

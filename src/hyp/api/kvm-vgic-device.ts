@@ -121,7 +121,9 @@ export class KvmVgicDevice {
         return ok(undefined);
       }
       case KVM_DEV_ARM_VGIC_GRP_ADDR: {
-        if (vm.vgic.initialized) return fail('EBUSY', 'the vgic is initialized');
+        // No init check: kvm_vgic_addr takes addresses after CTRL_INIT (they are
+        // needed at the first KVM_RUN), the order QEMU's kvm_arm_gic(v3)_realize
+        // uses: NR_IRQS, CTRL_INIT, then the addresses at machine_init_done.
         const want = addrOf(this.v3, attr);
         if (want === undefined) return fail('ENXIO', `no address type ${attr} for this vgic model`);
         if (attr === KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION) {

@@ -92,7 +92,7 @@ describe('creation order', () => {
     assert.equal(errno(late.createVcpu(1)), 'EBUSY');
   });
 
-  it('device attributes: NR_IRQS and ADDR take the board’s values, before init only', () => {
+  it('device attributes: NR_IRQS and ADDR take the board’s values; NR_IRQS before init only, ADDR after it too (QEMU’s order)', () => {
     const { kvm, dev } = vmWith(1, false);
     assert.equal(unwrap(dev.getAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n)), 96n);
     assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n, 96n)), 'ok');
@@ -110,6 +110,10 @@ describe('creation order', () => {
     assert.equal(unwrap(dev.hasAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT)), true);
     unwrap(kvm.initVgic());
     assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n, 96n)), 'EBUSY');
+    assert.equal(
+      errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, 0x0800_0000n)),
+      'ok',
+    );
   });
 });
 
