@@ -2,7 +2,14 @@
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { compareConsoles, type ExpectedDifference, formatDiff, loadExpected } from './console-diff.ts';
+import {
+  compareConsoles,
+  type ExpectedDifference,
+  expectedLists,
+  formatDiff,
+  loadExpected,
+  qemuExpected,
+} from './console-diff.ts';
 import { maskLine } from './console-mask.ts';
 import { parseInitOutput, timerRow } from './interrupts.ts';
 
@@ -78,11 +85,54 @@ describe('console comparison', () => {
   });
 
   it('every committed expected difference has a reason and a valid pattern', () => {
-    for (const list of ['vgicsim-vs-qemu', 'level-vs-legacy-edge'])
+    const lists = expectedLists();
+    assert.deepEqual(lists.sort(), [
+      'level-vs-legacy-edge',
+      'vgicsim-vs-qemu',
+      'vgicsim-vs-qemu-gicv2',
+      'vgicsim-vs-qemu-gicv3',
+    ]);
+    for (const list of lists)
       for (const e of loadExpected(list)) {
         assert.ok(e.reason.length > 10, `${list}/${e.id}: no reason`);
         assert.doesNotThrow(() => new RegExp(e.match), `${list}/${e.id}`);
       }
+  });
+
+  it("a QEMU comparison explains its own GIC's devices only (GICv2m on gic-version=2, the ITS on 3)", () => {
+    const ids = (gic: 2 | 3) => new Set(qemuExpected(gic).map((e) => e.id));
+    assert.ok(ids(2).has('gicv2m') && !ids(2).has('its') && !ids(2).has('direct-lpi'));
+    assert.ok(ids(3).has('its') && ids(3).has('direct-lpi') && !ids(3).has('gicv2m'));
+    for (const gic of [2, 3] as const) assert.ok(ids(gic).has('rtc') && ids(gic).has('pcie'));
+  });
+
+  it("the GICv3 entries explain QEMU's ITS lines and the DirectLPI line, masked", () => {
+    const q = [
+      '[    0.000000] GICv3: GICv3 features: 16 PPIs',
+      '[    0.000000] ITS [mem 0x08080000-0x0809ffff]',
+      '[    0.000000] ITS@0x0000000008080000: allocated 8192 Devices @42590000 (indirect, esz 8, psz 64K, shr 1)',
+      '[    0.000000] GICv3: CPU0: using allocated LPI pending table @0x00000000425c0000',
+      '[    0.002214] PCI/MSI: /intc@8000000/its@8080000 domain created',
+      ' 16:          0     GICv3  34 Level     rtc-pl031',
+    ];
+    const v = [
+      '[    0.000000] GICv3: GICv3 features: 16 PPIs, DirectLPI',
+      ' 15:          0     GICv3  34 Level     rtc-pl031',
+    ];
+    const c = compareConsoles(
+      { name: 'vgicsim', text: `${head}${v.join('\n')}\n` },
+      { name: 'qemu', text: `${head}${q.join('\n')}\n` },
+      qemuExpected(3),
+    );
+    assert.equal(c.unexplained, 0, formatDiff(c));
+    assert.equal(
+      compareConsoles(
+        { name: 'vgicsim', text: head },
+        { name: 'qemu', text: `${head}${q[1]}\n` },
+        qemuExpected(2),
+      ).unexplained,
+      1,
+    );
   });
 });
 

@@ -35,6 +35,21 @@ export function loadExpected(comparison: string): readonly ExpectedDifference[] 
   return list as ExpectedDifference[];
 }
 
+/** Every list's name in expected-differences.json. */
+export function expectedLists(): string[] {
+  const all = JSON.parse(readFileSync(EXPECTED_FILE, 'utf8')) as Record<string, unknown>;
+  return Object.keys(all).filter((k) => !k.startsWith('$'));
+}
+
+/**
+ * What a comparison with QEMU's virt board explains: the shared list
+ * ('vgicsim-vs-qemu') and the one for its gic-version ('vgicsim-vs-qemu-gicv2': the
+ * GICv2m frame; 'vgicsim-vs-qemu-gicv3': the ITS, DirectLPI).
+ */
+export function qemuExpected(gic: 2 | 3): readonly ExpectedDifference[] {
+  return [...loadExpected('vgicsim-vs-qemu'), ...loadExpected(`vgicsim-vs-qemu-gicv${gic}`)];
+}
+
 export interface Side {
   readonly name: string;
   readonly text: string;

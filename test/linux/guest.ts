@@ -18,6 +18,7 @@ export const SCENARIOS = {
   up: join(ROOT, 'scenarios', 'linux', 'linux-busybox.yaml'),
   smp2: join(ROOT, 'scenarios', 'linux', 'linux-busybox-smp2.yaml'),
   gicv3: join(ROOT, 'scenarios', 'linux', 'linux-busybox-gicv3.yaml'),
+  gicv3smp2: join(ROOT, 'scenarios', 'linux', 'linux-busybox-gicv3-smp2.yaml'),
 } as const;
 
 /** Why the cache cannot be used, or undefined when Image and initrd.gz are there. */
@@ -30,6 +31,12 @@ export function cacheProblem(): string | undefined {
 /** RAM of vgicsim's machine (src/hw/board), so QEMU's memory lines compare equal. */
 export const RAM_MIB = 128;
 
+export interface QemuOptions {
+  readonly cpus?: number;
+  /** virt's gic-version (2 unless told): 3 for the scenarios with machine.gic: v3 */
+  readonly gic?: 2 | 3;
+}
+
 /**
  * QEMU's virt board booting the same files. The issue's command with -m 128
  * (vgicsim's RAM; the issue says 512) and:
@@ -38,10 +45,10 @@ export const RAM_MIB = 128;
  *   deterministic and as fast as the host allows;
  * - `-no-reboot`: with panic=-1 a panic ends QEMU instead of rebooting forever.
  */
-export function qemuArgs(opts: { cpus?: number } = {}): string[] {
+export function qemuArgs(opts: QemuOptions = {}): string[] {
   return [
     '-M',
-    'virt,gic-version=2',
+    `virt,gic-version=${opts.gic ?? 2}`,
     '-cpu',
     'cortex-a57',
     '-smp',
@@ -81,7 +88,7 @@ export interface QemuBoot {
  * Boots under QEMU with a wall-clock timeout (QEMU's time is the host's;
  * vgicsim's runs are bounded by their instruction limit instead).
  */
-export function bootQemu(opts: { cpus?: number; timeoutMs?: number } = {}): QemuBoot {
+export function bootQemu(opts: QemuOptions & { timeoutMs?: number } = {}): QemuBoot {
   const t0 = performance.now();
   const r = spawnSync(QEMU, qemuArgs(opts), {
     encoding: 'utf8',
