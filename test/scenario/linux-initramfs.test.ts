@@ -122,14 +122,17 @@ describe('busybox initramfs', () => {
 });
 
 describe('the Linux scenarios', () => {
-  for (const [file, vcpus] of [
-    ['linux/linux-busybox.yaml', 1],
-    ['linux/linux-busybox-smp2.yaml', 2],
+  for (const [file, vcpus, gic] of [
+    ['linux/linux-busybox.yaml', 1, 'v2'],
+    ['linux/linux-busybox-smp2.yaml', 2, 'v2'],
+    ['linux/linux-busybox-gicv3.yaml', 1, 'v3'],
+    ['linux/linux-busybox-gicv3-smp2.yaml', 2, 'v3'],
   ] as const) {
-    it(`${file}: ${vcpus} vcpu(s), kernel and initrd from the fetch-linux cache, expects the /init marker`, () => {
+    it(`${file}: ${vcpus} vcpu(s) on a GIC${gic}, kernel and initrd from the fetch-linux cache, expects the /init marker`, () => {
       const path = join(import.meta.dirname, '../../scenarios', file);
       const s = parseScenario(readFileSync(path, 'utf8'), path, { checkFiles: false });
       assert.equal(s.machine.vcpus, vcpus);
+      assert.equal(s.machine.gic, gic);
       assert.equal(s.guest.kind, 'linux');
       if (s.guest.kind !== 'linux') return;
       assert.match(s.guest.linux.kernel.resolved, /\.cache\/linux\/Image$/);
