@@ -22,7 +22,8 @@ import type { TraceRecord } from '../sim/trace/records.ts';
 import type { TraceSink } from '../sim/trace/sink.ts';
 import { choiceAddresses } from './choice-points.ts';
 import { type DecisionLog, ExploreChooser, type Script } from './choice-tree.ts';
-import { Hash64, hashVm } from './state-hash.ts';
+import { Hash64 } from '../sim/state-digest.ts';
+import { hashVm } from './state-hash.ts';
 import { TimedHostEvents } from './timed-host-events.ts';
 
 /** Choice kinds the explorer asks itself (the machine asks 'slice-order', 'preempt', ...). */

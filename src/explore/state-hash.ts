@@ -1,8 +1,11 @@
 // A whole-machine state hash for the explorer's visited set. The machine's
 // snapshot is data (src/hyp/vm-state.ts); hashing it through JSON would copy
-// RAM (base64 of every touched page) at every choice point, so this walks the
-// snapshot parts directly and hashes RAM from its words, touched pages only
-// (an untouched page is all zero: src/hw/mem/guest-ram.ts's invariant).
+// RAM (base64 of every touched page) at every choice point, and even
+// building the blocks' snapshot objects costs more than the run between two
+// decisions: so each block feeds what its snapshot holds into the running
+// hash itself (`digest(h)`, src/sim/state-digest.ts), the cpus are hashed
+// from their registers and RAM from its words, touched pages only (an
+// untouched page is all zero: src/hw/mem/guest-ram.ts's invariant).
 //
 // What is left out, and why that is sound (the hash may only merge states
 // whose futures are the same): cost counters (exits, vgic hits: they count,
@@ -17,94 +20,7 @@ import type { Cpu } from '../hw/cpu/cpu.ts';
 import { SYSREGS } from '../hw/cpu/sysregs.ts';
 import { PAGE_SIZE } from '../hw/mem/guest-ram.ts';
 import type { Vm } from '../hyp/vm.ts';
-
-const F64 = new Float64Array(1);
-const I32 = new Int32Array(F64.buffer);
-
-/** Two independent 32-bit multiplicative hashes (64 bits of state); no allocation per value. */
-export class Hash64 {
-  private a = 0x811c9dc5 | 0;
-  private b = 0x2545f491 | 0;
-
-  reset(): void {
-    this.a = 0x811c9dc5 | 0;
-    this.b = 0x2545f491 | 0;
-  }
-
-  int(x: number): void {
-    this.a = Math.imul(this.a ^ x, 0x01000193);
-    this.b = Math.imul((this.b ^ x) + 0x7f4a7c15, 0x5bd1e995);
-    this.b ^= this.b >>> 15;
-  }
-
-  num(x: number): void {
-    if ((x | 0) === x) {
-      this.int(x);
-      return;
-    }
-    F64[0] = x;
-    this.int(0x6e756d00);
-    this.int(I32[0]);
-    this.int(I32[1]);
-  }
-
-  str(s: string): void {
-    this.int(0x73747200 ^ s.length);
-    for (let i = 0; i < s.length; i++) this.int(s.charCodeAt(i));
-  }
-
-  /** Any snapshot value: plain objects (keys in creation order), arrays, typed arrays, scalars. */
-  value(v: unknown): void {
-    switch (typeof v) {
-      case 'number':
-        this.num(v);
-        return;
-      case 'string':
-        this.str(v);
-        return;
-      case 'boolean':
-        this.int(v ? 0x74727565 : 0x66616c73);
-        return;
-      case 'bigint':
-        this.int(0x62696700);
-        this.str(v.toString(16));
-        return;
-      case 'undefined':
-        this.int(0x756e6466);
-        return;
-      case 'object':
-        break;
-      default:
-        throw new TypeError(`cannot hash a ${typeof v}`);
-    }
-    if (v === null) {
-      this.int(0x6e756c6c);
-      return;
-    }
-    if (ArrayBuffer.isView(v)) {
-      const a = v as unknown as ArrayLike<number>;
-      this.int(0x74797000 ^ a.length);
-      for (let i = 0; i < a.length; i++) this.num(a[i]);
-      return;
-    }
-    if (Array.isArray(v)) {
-      this.int(0x61727200 ^ v.length);
-      for (const x of v) this.value(x);
-      return;
-    }
-    const o = v as Record<string, unknown>;
-    for (const k in o) {
-      this.str(k);
-      this.value(o[k]);
-    }
-    this.int(0x7d);
-  }
-
-  /** 16 hex digits. */
-  digest(): string {
-    return (this.a >>> 0).toString(16).padStart(8, '0') + (this.b >>> 0).toString(16).padStart(8, '0');
-  }
-}
+import type { Hash64 } from '../sim/state-digest.ts';
 
 /** The system registers a cpu snapshot keeps (cpu-save.ts: the stored ones). */
 const STORED_SYSREGS = SYSREGS.flatMap((r, i) => (r.kind === 'rw' || r.kind === 'ro' ? [i] : []));
@@ -154,10 +70,11 @@ export function hashVm(h: Hash64, vm: Vm, extra: ArrayLike<number>): string {
     h.str(e.name);
     h.num(e.at);
   }
-  h.value(board.gic.save());
-  for (const t of board.timers) h.value(t.save());
-  h.value(board.uart.save());
-  h.value(board.rtc.save());
+  if (board.gicV3 !== undefined) h.value(board.gicV3.save());
+  else board.gic.digest(h);
+  for (const t of board.timers) t.digest(h);
+  board.uart.digest(h);
+  board.rtc.digest(h);
   for (const c of board.cpus) hashCpu(h, c);
   // RAM: every touched page's words (index and content); all-zero pages hash like untouched ones
   const ram = board.ram;
@@ -172,7 +89,7 @@ export function hashVm(h: Hash64, vm: Vm, extra: ArrayLike<number>): string {
     for (let i = 0; i < words; i++) h.int(ram.i32[w0 + i]);
   }
   for (let i = 0; i < board.cpus.length; i++) h.num(vm.scheduler.localCycles(i));
-  h.value(vm.vgic.peek ? vm.vgic.peek() : vm.vgic.save());
+  vm.vgic.digest(h);
   for (const v of vm.vcpus) {
     // the timer's own fields (save() refuses while loaded: the live registers are then the board's, hashed above)
     const t = v.timer;
@@ -189,7 +106,7 @@ export function hashVm(h: Hash64, vm: Vm, extra: ArrayLike<number>): string {
     h.int((v.kicked ? 1 : 0) | (v.forcedExit ? 2 : 0) | (v.signalPending ? 4 : 0) | (v.inUserspace ? 8 : 0));
     if (v.mode === 'preempted') h.str(v.lastExit ?? '');
   }
-  h.value(vm.placement.save());
+  vm.placement.digest(h);
   h.value(vm.power.save());
   for (const a of vm.acks.entries) {
     h.num(a.t);

@@ -46,6 +46,7 @@ import { primecellRead, primecellWrite } from './primecell.ts';
 import type { AccessSize, MmioDevice } from '../mmio.ts';
 import { register } from '../mmio/builders.ts';
 import { type MmioRegion, MmioTable, WORD_BYTES } from '../mmio/region.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export const PL011_FRAME_SIZE = 0x1000;
 
@@ -206,6 +207,11 @@ export class Pl011 implements MmioDevice, Saveable<Pl011State> {
 
   save(): Pl011State {
     return { ...this.s, rx: [...this.s.rx] };
+  }
+
+  /** What save() holds, into a running hash. */
+  digest(h: StateDigest): void {
+    h.value(this.s);
   }
 
   restore(state: Pl011State): void {

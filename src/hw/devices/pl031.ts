@@ -24,6 +24,7 @@ import { primecellRead, primecellWrite } from './primecell.ts';
 import type { AccessSize, MmioDevice } from '../mmio.ts';
 import { register } from '../mmio/builders.ts';
 import { type MmioRegion, MmioTable, WORD_BYTES } from '../mmio/region.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export const PL031_FRAME_SIZE = 0x1000;
 
@@ -109,6 +110,11 @@ export class Pl031 implements MmioDevice, Saveable<Pl031State>, EventHandler {
 
   save(): Pl031State {
     return { ...this.s };
+  }
+
+  /** What save() holds, into a running hash. */
+  digest(h: StateDigest): void {
+    h.value(this.s);
   }
 
   /** The match event is the kernel's (saved and restored with it); RTCINTR takes its level silently. */

@@ -42,6 +42,7 @@ import {
   GICC_IAR_CPUID,
   GICC_IAR_InterruptID,
 } from './registers.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export interface CpuInterfaceOptions {
   readonly cpu: number;
@@ -254,6 +255,17 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
       irq: this.irq.level,
       fiq: this.fiq.level,
     };
+  }
+
+  /** What save() holds, into a running hash. */
+  digest(h: StateDigest): void {
+    h.int(this.ctlr);
+    h.int(this.pmr);
+    h.int(this.bpr);
+    h.int(this.abpr);
+    h.num(this.apr);
+    h.num(this.nsapr);
+    h.int((this.irq.level ? 1 : 0) | (this.fiq.level ? 2 : 0));
   }
 
   /** GICC reset values: disabled, PMR 0 (masks everything), minimum binary points, nothing active. */

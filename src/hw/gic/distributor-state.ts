@@ -3,6 +3,7 @@
 // its snapshot form. distributor.ts gives it behaviour.
 
 import { PRIVATE_COUNT, SGI_COUNT } from './intid.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export interface DistributorState {
   readonly version: 1;
@@ -97,6 +98,20 @@ export class DistributorBanks {
       targets: Array.from(this.targets),
       sgiSources: Array.from(this.sgiSources),
     };
+  }
+
+  /** What save() holds, into a running hash (the explorer's, src/sim/state-digest.ts). */
+  digest(h: StateDigest, ctlr: number): void {
+    h.int(ctlr);
+    h.bytes(this.enabled);
+    h.bytes(this.group);
+    h.bytes(this.priority);
+    h.bytes(this.edge);
+    h.bytes(this.line);
+    h.bytes(this.latch);
+    h.bytes(this.active);
+    h.bytes(this.targets);
+    h.bytes(this.sgiSources);
   }
 
   /** Restore the arrays (GICD_CTLR is the caller's). */

@@ -22,6 +22,7 @@ import type { Clock } from '../mmio.ts';
 import { FIRST_SPECIAL_INTID, isSgi, PRIVATE_COUNT, SGI_COUNT } from './intid.ts';
 import { PRIORITY_MASK } from './priority.ts';
 import { DistributorBanks, type DistributorState } from './distributor-state.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export type { DistributorState } from './distributor-state.ts';
 
@@ -336,6 +337,10 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
 
   save(): DistributorState {
     return this.banks.save(this.ctlr);
+  }
+
+  digest(h: StateDigest): void {
+    this.banks.digest(h, this.ctlr);
   }
 
   /** Restore into an identically configured distributor; clients are not notified (they restore themselves). */

@@ -13,6 +13,7 @@ import { Distributor, type DistributorState, lineArg } from './distributor.ts';
 import { DistributorMmio } from './distributor-mmio.ts';
 import { type IntId, isPpi, isSpi, PPI } from './intid.ts';
 import { type PhysicalGicPort, VirtInterface, type VirtInterfaceState } from './virt-interface.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export interface GicV2Options {
   /** number of cpus (cpu interfaces), 1..8 */
@@ -152,6 +153,15 @@ export class GicV2 implements PhysicalGicPort, Saveable<GicV2State> {
       cpu: this.cpuIfs.map((c) => c.save()),
       virt: this.virtIfs.map((v) => v.save()),
     };
+  }
+
+  /** What save() holds, into a running hash (the explorer's state hash), without building it. */
+  digest(h: StateDigest): void {
+    this.dist.digest(h);
+    for (let c = 0; c < this.cpus; c++) {
+      this.cpuIfs[c].digest(h);
+      this.virtIfs[c].digest(h);
+    }
   }
 
   defaultState(): GicV2State {

@@ -80,6 +80,7 @@ import {
 } from './priority.ts';
 import { FIRST_SPECIAL_INTID, isSgi, isSpecial, SPURIOUS } from './intid.ts';
 import type { AckView } from './virt-ops.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceState> {
   /** virtual IRQ to this cpu (taken by the guest at EL1) */
@@ -273,6 +274,15 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
       vfiq: this.vfiq.level,
       maintenance: this.maintenance.level,
     };
+  }
+
+  /** What save() holds, into a running hash. */
+  digest(h: StateDigest): void {
+    h.words(this.lr);
+    h.int(this.hcr);
+    h.int(this.vmcr);
+    h.int(this.apr);
+    h.int((this.virq.level ? 1 : 0) | (this.vfiq.level ? 2 : 0) | (this.maintenance.level ? 4 : 0));
   }
 
   /** GICH reset values: every LR invalid, GICH_HCR 0, GICH_VMCR at its reset value, nothing active. */

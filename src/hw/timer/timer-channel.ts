@@ -28,6 +28,7 @@ import type { TraceSink } from '../../sim/trace/sink.ts';
 import { add64, hex64, signExtend32, sub64, toS32, toU64, TWO_POW_64, u64 } from '../../sim/u64.ts';
 import type { IntId } from '../gic/intid.ts';
 import { CTL, CTL_WRITABLE } from './sysregs.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export interface TimerChannelOptions {
   readonly kernel: Kernel;
@@ -232,6 +233,12 @@ export class TimerChannel implements EventHandler {
 
   save(): TimerChannelState {
     return { ctl: this.ctl, cval: this.cval, level: this.output.level };
+  }
+
+  digest(h: StateDigest): void {
+    h.int(this.ctl);
+    h.big(this.cval);
+    h.int(this.output.level ? 1 : 0);
   }
 
   /**

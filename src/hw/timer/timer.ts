@@ -24,6 +24,7 @@ import { type IntId, PPI } from '../gic/intid.ts';
 import type { SystemCounter } from './counter.ts';
 import { CNTFRQ_WRITABLE, CNTKCTL_WRITABLE, TimerReg } from './sysregs.ts';
 import { TimerChannel, type TimerChannelState } from './timer-channel.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export interface GenericTimerOptions {
   readonly counter: SystemCounter;
@@ -265,6 +266,17 @@ export class GenericTimer implements Saveable<GenericTimerState> {
       cntp: this.cntp.save(),
       cnthp: this.cnthp.save(),
     };
+  }
+
+  /** What save() holds, into a running hash. */
+  digest(h: StateDigest): void {
+    h.big(this.cntvoffValue);
+    h.int(this.cntkctlValue);
+    h.int(this.cntfrqValue);
+    h.int(this.cnthctlValue);
+    this.cntv.digest(h);
+    this.cntp.digest(h);
+    this.cnthp.digest(h);
   }
 
   /** Every timer disabled, CVAL 0, outputs low, CNTVOFF and CNTKCTL 0, CNTFRQ the counter's frequency. */

@@ -49,6 +49,7 @@ import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { GenericTimer } from '../../hw/timer/timer.ts';
 import type { HypCounters } from './exits.ts';
 import type { Vcpu } from './vcpu.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 /** `vcpuOn` of a physical cpu no vcpu is placed on. */
 export const FREE = -1;
@@ -252,6 +253,14 @@ export class VcpuPlacement implements Saveable<PlacementState> {
       forcedCycles: Array.from(this.forcedCycles),
       holders: Array.from(this.vcpuOn),
     };
+  }
+
+  /** What save() holds, into a running hash. */
+  digest(h: StateDigest): void {
+    for (const v of this.o.vcpus) h.int(v.pcpu);
+    h.words(this.forced);
+    for (let i = 0; i < this.forcedCycles.length; i++) h.num(this.forcedCycles[i]);
+    h.words(this.vcpuOn);
   }
 
   /** Restore where every vcpu is (taken with every vcpu outside the guest). */

@@ -10,6 +10,7 @@ import type { Saveable } from '../../sim/saveable.ts';
 import type { VgicCounters } from './counters.ts';
 import type { InjectResult } from './vgic.ts';
 import type { UaccessResult, VgicRegGroup } from './vgic-uaccess.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export type { InjectResult } from './vgic.ts';
 export type { UaccessResult, VgicRegGroup } from './vgic-uaccess.ts';
@@ -68,11 +69,12 @@ export interface VgicGuestV3 {
 
 export interface VgicFacade extends Saveable<VgicSnapshot> {
   /**
-   * The state as data at any moment, also between flush and sync (the
-   * explorer's state hash); save() may refuse there, where a snapshot could
-   * not be restored. Absent: save() works at any moment.
+   * The state into a running hash at any moment, also between flush and
+   * sync (the explorer's state hash: everything save() holds, without
+   * building it); save() may refuse there, where a snapshot could not be
+   * restored.
    */
-  peek?(): unknown;
+  digest(h: StateDigest): void;
   /** 'new' or 'legacy' */
   readonly design: string;
   /**

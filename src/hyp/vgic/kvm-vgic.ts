@@ -25,6 +25,7 @@ import { dispatchSgiV3 } from './vgic-v3-sgi.ts';
 import { VgicDistMmioV3 } from './vgic-mmio-v3.ts';
 import { VgicRdistRegion } from './vgic-mmio-v3-rdist.ts';
 import { GICV_DIR, GICV_FRAME_SIZE } from '../../hw/gic/virt-regs.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export interface VgicOptions extends VgicCoreOptions {
   readonly frames: GichFrames;
@@ -260,38 +261,44 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
   }
 
   /**
-   * The state as numbers, cheaply (the explorer hashes it at every choice
-   * point; save() reads every GICD register through its handler): every
-   * interrupt's fields, each vcpu's VMCR/APR/ap_list and its backend's LRs.
+   * The state into a running hash, cheaply (the explorer hashes it at every
+   * choice point; save() reads every GICD register through its handler):
+   * every interrupt's fields, each vcpu's VMCR/APR/ap_list and its
+   * backend's LRs.
    */
-  peek(): number[] {
+  digest(h: StateDigest): void {
     const c = this.core;
-    const out: number[] = [c.initialized ? 1 : 0, c.distEnabled ? 1 : 0];
+    h.int((c.initialized ? 1 : 0) | (c.distEnabled ? 2 : 0));
     c.forEachIrq((irq, bank) => {
-      out.push(
-        bank,
-        irq.intid,
+      h.int(bank);
+      h.int(irq.intid);
+      h.int(
         (irq.lineLevel ? 1 : 0) | (irq.pendingLatch ? 2 : 0) | (irq.active ? 4 : 0) | (irq.enabled ? 8 : 0),
-        (irq.hw ? 1 : 0) | (irq.useInputLevel ? 2 : 0) | (irq.onLr ? 4 : 0) | (irq.group << 3),
-        irq.priority,
-        irq.config,
-        irq.targets,
-        irq.targetVcpu,
-        irq.hwintid,
-        irq.source,
-        irq.activeSource,
-        irq.vcpu,
-        irq.owner === null ? -1 : irq.owner.length,
       );
+      h.int((irq.hw ? 1 : 0) | (irq.useInputLevel ? 2 : 0) | (irq.onLr ? 4 : 0) | (irq.group << 3));
+      h.int(irq.priority);
+      h.num(irq.config);
+      h.num(irq.targets);
+      h.num(irq.targetVcpu);
+      h.num(irq.hwintid);
+      h.num(irq.source);
+      h.num(irq.activeSource);
+      h.num(irq.vcpu);
+      h.int(irq.owner === null ? -1 : irq.owner.length);
     });
     c.cpus.forEach((cpu, v) => {
       const b = (this.v3 ?? this.v2).cpus[v];
-      out.push(cpu.vmcr, cpu.apr, cpu.pcpu, b.loadedOn, b.inGuest ? 1 : 0, b.usedLrs, cpu.apList.length);
-      for (const i of cpu.apList) out.push(i.intid);
+      h.num(cpu.vmcr);
+      h.num(cpu.apr);
+      h.int(cpu.pcpu);
+      h.int(b.loadedOn);
+      h.int(b.inGuest ? 1 : 0);
+      h.int(b.usedLrs);
+      h.int(cpu.apList.length);
+      for (const i of cpu.apList) h.int(i.intid);
       const lrs = this.v3 !== null ? this.v3.cpus[v].lrHi : this.v2.cpus[v].lrVal;
-      for (let n = 0; n < b.usedLrs; n++) out.push(lrs[n]);
+      for (let n = 0; n < b.usedLrs; n++) h.num(lrs[n]);
     });
-    return out;
   }
 
   /** Restore into this freshly built vgic (same configuration and ports). */

@@ -6,6 +6,7 @@
 import type { VgicCounters } from '../counters.ts';
 import type { LegacyDist } from './legacy-dist.ts';
 import type { LegacyCpuIf } from './legacy-lr.ts';
+import type { StateDigest } from '../../../sim/state-digest.ts';
 
 type Bits = { priv: number[][]; shared: number[] };
 
@@ -53,7 +54,7 @@ export function saveLegacy(d: LegacyDist, cpus: readonly LegacyCpuIf[]): LegacyV
 }
 
 /** The state as data, also while a vcpu is in the guest (its LR copies are then stale: GICH holds them). */
-export function legacyData(d: LegacyDist, cpus: readonly LegacyCpuIf[]): LegacyVgicState {
+function legacyData(d: LegacyDist, cpus: readonly LegacyCpuIf[]): LegacyVgicState {
   const bitmaps: Record<string, Bits> = {};
   for (const b of BITMAPS) bitmaps[b] = d[b].toData();
   return {
@@ -83,6 +84,48 @@ export function legacyData(d: LegacyDist, cpus: readonly LegacyCpuIf[]): LegacyV
     })),
     counters: { ...d.counters },
   };
+}
+
+/**
+ * What legacyData holds, into a running hash without building it (the
+ * explorer's state hash), also while a vcpu is in the guest.
+ */
+export function legacyDigest(h: StateDigest, d: LegacyDist, cpus: readonly LegacyCpuIf[]): void {
+  h.int((d.initialized ? 1 : 0) | (d.enabled ? 2 : 0));
+  for (const b of BITMAPS) {
+    for (const p of d[b].priv) h.bytes(p);
+    h.bytes(d[b].shared);
+  }
+  for (const b of d.cpuPending.bits) h.bytes(b);
+  for (const b of d.cpuActive.bits) h.bytes(b);
+  for (const p of d.priority) h.bytes(p);
+  h.bytes(d.spiPriority);
+  h.bytes(d.spiTarget);
+  for (const x of d.sgiSources) h.bytes(x);
+  h.bytes(d.pendingOnCpu);
+  h.bytes(d.activeOnCpu);
+  h.int(d.maps.size);
+  for (const [k, m] of d.maps) {
+    h.num(k);
+    h.num(m.phys);
+    h.int(m.active ? 1 : 0);
+  }
+  h.int(d.owners.size);
+  for (const [k, o] of d.owners) {
+    h.num(k);
+    h.str(o);
+  }
+  for (const c of cpus) {
+    h.words(c.lr);
+    h.bytes(c.used);
+    h.bytes(c.elrsr);
+    h.words(c.lrMap);
+    h.num(c.hcr);
+    h.num(c.vmcr);
+    h.num(c.apr);
+  }
+  // the counters, as legacyData holds them (they decide nothing; kept so that the states merged stay those of the snapshot hash)
+  h.value(d.counters);
 }
 
 export function restoreLegacy(d: LegacyDist, cpus: readonly LegacyCpuIf[], s: LegacyVgicState): void {

@@ -15,9 +15,10 @@ import { LegacyDist, type LegacyVgicOptions } from './legacy-dist.ts';
 import { LegacyHwstate } from './legacy-hwstate.ts';
 import { LR_ACTIVE_BIT, LR_EMPTY, LR_PENDING_BIT, LegacyCpuIf, lrCleared, lrIrq } from './legacy-lr.ts';
 import { LegacyDistMmio } from './legacy-mmio.ts';
-import { type LegacyVgicState, legacyData, restoreLegacy, saveLegacy } from './legacy-save.ts';
+import { type LegacyVgicState, legacyDigest, restoreLegacy, saveLegacy } from './legacy-save.ts';
 import { legacyHasUaccess, legacyUaccess } from './legacy-uaccess.ts';
 import type { UaccessResult, VgicRegGroup } from '../vgic-uaccess.ts';
+import type { StateDigest } from '../../../sim/state-digest.ts';
 
 export interface LegacyVgicFullOptions extends LegacyVgicOptions {
   readonly frames: GichFrames;
@@ -188,8 +189,8 @@ export class LegacyVgic implements VgicFacade, Saveable<LegacyVgicState> {
     return saveLegacy(this.d, this.cpus);
   }
 
-  peek(): LegacyVgicState {
-    return legacyData(this.d, this.cpus);
+  digest(h: StateDigest): void {
+    legacyDigest(h, this.d, this.cpus);
   }
 
   restore(s: VgicSnapshot): void {
