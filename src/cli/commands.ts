@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { MemorySink, WindowSink } from '../sim/trace/sink.ts';
 import { LivelockError } from '../hyp/vcpu/run-loop.ts';
-import { expectedVerdict as expectedVerdictOf } from '../hyp/generation/index.ts';
+import { type ExpectedVerdict, expectedVerdict as expectedVerdictOf } from '../hyp/generation/index.ts';
 import { GuestError } from '../hyp/vm.ts';
 import {
   loadScenarioFile,
@@ -12,7 +12,9 @@ import {
   type Scenario,
   type ScenarioDiagnostic,
   ScenarioError,
+  formatDiagnostic,
 } from '../scenario/index.ts';
+import { machineRejection } from '../scenario/machine-support.ts';
 import { errnoReason } from '../scenario/files.ts';
 import { runScenario, type ScenarioRun } from '../scenario/run.ts';
 import {
@@ -118,6 +120,8 @@ export interface Outcome {
   readonly records?: readonly TraceRecord[];
   readonly window?: { from: number; to: number };
   readonly error?: string;
+  /** the generation refused the machine, as the scenario expects (located: file:line:col: why) */
+  readonly rejected?: string;
   readonly files: string[];
 }
 
@@ -185,19 +189,47 @@ class ConsoleStream {
   }
 }
 
-function expectedVerdict(s: Scenario, policy: string): 'pass' | 'fail' {
-  return expectedVerdictOf(s.expect.verdicts as Record<string, 'pass' | 'fail'> | undefined, policy);
+function expectedVerdict(s: Scenario, policy: string): ExpectedVerdict {
+  return expectedVerdictOf(s.expect.verdicts, policy);
+}
+
+/**
+ * Scenarios whose machine the generation refuses (gic: v3 without vgic-v3):
+ * with --check-verdicts and `rejected` expected, the located reason by
+ * index; any other is an input error, reported (all at once) before anything runs.
+ */
+function rejections(scenarios: readonly Scenario[], o: CommonOptions): Map<number, string> {
+  const expected = new Map<number, string>();
+  const errors: ScenarioDiagnostic[] = [];
+  scenarios.forEach((s, i) => {
+    const policy = o.policy ?? s.machine.policy;
+    const d = machineRejection(s, policy);
+    if (d === undefined) return;
+    if (o.checkVerdicts && expectedVerdict(s, policy) === 'rejected') expected.set(i, formatDiagnostic(d));
+    else errors.push(d);
+  });
+  if (errors.length > 0) throw new ScenarioError(errors);
+  return expected;
 }
 
 export function runCommand(files: readonly string[], o: CommonOptions): number {
   const scenarios = loadAll(files);
+  const refused = rejections(scenarios, o);
   const progress = new Progress(!o.quiet && !o.json);
   const outcomes: Outcome[] = [];
   const several = scenarios.length > 1;
-  for (const s of scenarios) {
-    const out = runOne(s, o.policy, o, several ? s.name : undefined, progress, files);
+  for (const [i, s] of scenarios.entries()) {
+    const why = refused.get(i);
+    const out =
+      why === undefined
+        ? runOne(s, o.policy, o, several ? s.name : undefined, progress, files)
+        : { rejected: why, files: [] };
     outcomes.push(out);
     if (o.json) continue;
+    if (out.rejected !== undefined) {
+      process.stdout.write(`${printable(s.name)}: rejected, as expected: ${out.rejected}\n`);
+      continue;
+    }
     if (out.error !== undefined) {
       process.stdout.write(`ERROR ${printable(out.error)}\n`);
       continue;
@@ -217,12 +249,15 @@ export function runCommand(files: readonly string[], o: CommonOptions): number {
       if (f && !o.json) process.stdout.write(`  wrote ${f}\n`);
     }
   const ok = (x: Outcome, s: Scenario) =>
-    x.run !== undefined &&
-    (o.checkVerdicts ? (x.run.passed ? 'pass' : 'fail') === expectedVerdict(s, x.run.policy) : x.run.passed);
+    x.rejected !== undefined ||
+    (x.run !== undefined &&
+      (o.checkVerdicts
+        ? (x.run.passed ? 'pass' : 'fail') === expectedVerdict(s, x.run.policy)
+        : x.run.passed));
   const passed = outcomes.filter((x, i) => ok(x, scenarios[i])).length;
   if (o.json) {
     process.stdout.write(
-      `${JSON.stringify({ results: outcomes.map((x) => (x.run ? runJson(x.run) : { error: x.error })), passed, failed: outcomes.length - passed }, null, 2)}\n`,
+      `${JSON.stringify({ results: outcomes.map((x) => (x.run ? runJson(x.run) : x.rejected ? { rejected: x.rejected } : { error: x.error })), passed, failed: outcomes.length - passed }, null, 2)}\n`,
     );
   } else if (several || o.quiet)
     process.stdout.write(
@@ -234,9 +269,16 @@ export function runCommand(files: readonly string[], o: CommonOptions): number {
 export function compareCommand(file: string, policies: readonly string[], o: CommonOptions): number {
   const [s] = loadAll([file]);
   const progress = new Progress(!o.quiet && !o.json);
-  const outcomes = policies.map((p) => runOne(s, p, o, p, progress, [file]));
+  // a generation that refuses the machine (gic: v3 without vgic-v3) is a row of its own, located
+  const outcomes = policies.map((p): Outcome => {
+    const d = machineRejection(s, p);
+    return d ? { rejected: formatDiagnostic(d), files: [] } : runOne(s, p, o, p, progress, [file]);
+  });
   const runs = outcomes.flatMap((x) => (x.run ? [x.run] : []));
   const mismatches = runs.filter((r) => (r.passed ? 'pass' : 'fail') !== expectedVerdict(s, r.policy));
+  const badRejections = policies.filter(
+    (p, i) => outcomes[i].rejected !== undefined && expectedVerdict(s, p) !== 'rejected',
+  );
   const html =
     o.html === undefined
       ? undefined
@@ -248,7 +290,7 @@ export function compareCommand(file: string, policies: readonly string[], o: Com
         );
   if (o.json) {
     process.stdout.write(
-      `${JSON.stringify({ scenario: s.name, results: runs.map(runJson), errors: outcomes.filter((x) => x.error).map((x) => x.error) }, null, 2)}\n`,
+      `${JSON.stringify({ scenario: s.name, results: runs.map(runJson), rejected: outcomes.flatMap((x, i) => (x.rejected ? [{ policy: policies[i], reason: x.rejected }] : [])), errors: outcomes.filter((x) => x.error).map((x) => x.error) }, null, 2)}\n`,
     );
   } else {
     process.stdout.write(
@@ -263,14 +305,22 @@ export function compareCommand(file: string, policies: readonly string[], o: Com
         `  expected verdict under ${r.policy}: ${expected}${(r.passed ? 'pass' : 'fail') === expected ? ' (as expected)' : ' (MISMATCH)'}\n`,
       );
     }
+    outcomes.forEach((x, i) => {
+      if (x.rejected === undefined) return;
+      const expected = expectedVerdict(s, policies[i]);
+      process.stdout.write(
+        `rejected under ${policies[i]}: ${x.rejected}\n  expected verdict under ${policies[i]}: ${expected}${expected === 'rejected' ? ' (as expected)' : ' (MISMATCH)'}\n`,
+      );
+    });
     for (const x of outcomes) if (x.error) process.stdout.write(`ERROR ${printable(x.error)}\n`);
     const files = outcomes.flatMap((x) => x.files);
     if (html !== undefined) files.push(html);
     if (files.length > 0) process.stdout.write(`\nwrote ${files.join(', ')}\n`);
   }
   if (outcomes.some((x) => x.error !== undefined)) return EXIT_FAILED;
-  if (o.checkVerdicts && mismatches.length > 0) return EXIT_FAILED;
-  return runs.length === outcomes.length ? EXIT_OK : EXIT_USAGE;
+  if (o.checkVerdicts && mismatches.length + badRejections.length > 0) return EXIT_FAILED;
+  // a refused machine nobody expected is an input error
+  return badRejections.length === 0 ? EXIT_OK : EXIT_USAGE;
 }
 
 export function conformanceCommand(

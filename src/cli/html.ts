@@ -14,6 +14,7 @@ import {
 import type { WrittenCounterexample } from '../explore/counterexample.ts';
 import type { Counterexample } from '../explore/explorer.ts';
 import { describeStep, type ExploreReport } from '../explore/report.ts';
+import type { ExpectedVerdict } from '../hyp/generation/index.ts';
 import type { ConformanceResult } from '../scenario/conformance.ts';
 import type { Scenario } from '../scenario/index.ts';
 import { runScenario, type ScenarioRun } from '../scenario/run.ts';
@@ -27,8 +28,8 @@ interface Outcome {
   readonly window?: { from: number; to: number };
 }
 
-function expected(s: Scenario, policy: string): 'pass' | 'fail' {
-  return (s.expect.verdicts as Record<string, 'pass' | 'fail'> | undefined)?.[policy] ?? 'pass';
+function expected(s: Scenario, policy: string): ExpectedVerdict {
+  return s.expect.verdicts?.[policy] ?? 'pass';
 }
 
 function header(s: Scenario) {

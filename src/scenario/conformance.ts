@@ -6,10 +6,11 @@
 
 import { type Dirent, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { expectedVerdict } from '../hyp/generation/index.ts';
+import { type ExpectedVerdict, expectedVerdict } from '../hyp/generation/index.ts';
 import { ScenarioError } from './diagnostics.ts';
 import { errnoReason } from './files.ts';
 import { loadScenarioFile } from './load.ts';
+import { machineRejection } from './machine-support.ts';
 import { runScenario } from './run.ts';
 import type { ConformanceInfo, Scenario } from './types.ts';
 
@@ -20,9 +21,10 @@ export interface ConformanceResult {
   readonly note?: ConformanceInfo['note'];
   readonly file: string;
   readonly policy: string;
-  readonly result: 'pass' | 'fail';
-  readonly expected: 'pass' | 'fail';
-  /** the first failing expectation, when the check failed */
+  /** rejected: the generation refuses the machine (machineRejection), nothing ran */
+  readonly result: ExpectedVerdict;
+  readonly expected: ExpectedVerdict;
+  /** the first failing expectation, when the check failed; why, when it was rejected */
   readonly reason?: string;
 }
 
@@ -83,23 +85,28 @@ export function runConformance(
   for (const s of scenarios) {
     const c = s.conformance!;
     for (const policy of policies) {
-      const run = runScenario(s, { policy });
-      const bad = run.verdicts.find((v) => !v.ok);
-      const expected = expectedVerdict(
-        s.expect.verdicts as Record<string, 'pass' | 'fail'> | undefined,
-        policy,
-      );
-      const r: ConformanceResult = {
+      const expected = expectedVerdict(s.expect.verdicts, policy);
+      const common = {
         suite: c.suite,
         check: c.check,
         mirrors: c.mirrors,
         ...(c.note ? { note: c.note } : {}),
         file: relative(root, s.file),
         policy,
-        result: run.passed ? 'pass' : 'fail',
         expected,
-        ...(bad ? { reason: `${bad.name}: expected ${bad.expected}, seen ${bad.seen}` } : {}),
       };
+      const rejected = machineRejection(s, policy);
+      let r: ConformanceResult;
+      if (rejected !== undefined) r = { ...common, result: 'rejected', reason: rejected.message };
+      else {
+        const run = runScenario(s, { policy });
+        const bad = run.verdicts.find((v) => !v.ok);
+        r = {
+          ...common,
+          result: run.passed ? 'pass' : 'fail',
+          ...(bad ? { reason: `${bad.name}: expected ${bad.expected}, seen ${bad.seen}` } : {}),
+        };
+      }
       out.push(r);
       onResult?.(r);
     }
@@ -136,9 +143,10 @@ export function conformanceMarkdown(
   for (const p of policies) {
     const rs = results.filter((r) => r.policy === p);
     const passed = rs.filter((r) => r.result === 'pass').length;
+    const rejected = rs.filter((r) => r.result === 'rejected').length;
     const unexpected = rs.filter((r) => r.result !== r.expected).length;
     lines.push(
-      `- **${p}**: ${passed} of ${rs.length} checks pass${unexpected ? `, ${unexpected} UNEXPECTED` : ''}`,
+      `- **${p}**: ${passed} of ${rs.length} checks pass${rejected ? ` (${rejected} rejected: the machine needs what the generation lacks)` : ''}${unexpected ? `, ${unexpected} UNEXPECTED` : ''}`,
     );
   }
   lines.push(`- ${total} checks in all, one column per generation (docs/generations.md). Notes (why a`);
@@ -169,6 +177,12 @@ export function conformanceMarkdown(
   lines.push('  - *old-vgic-id*: the old GICD has no ID registers (ICPIDR2 reads 0).');
   lines.push(
     "  - *no-vpmu*: the release predates KVM's vPMU (4.6): the PMU registers are RAZ/WI or UNDEFINED, nothing counts.",
+  );
+  lines.push(
+    '  - *rejected* (a result, not a note): the check needs a GICv3 (machine.gic: v3) and the generation has no',
+  );
+  lines.push(
+    '    vgic-v3: the machine is refused with a located error and nothing runs, as its expect.verdicts says.',
   );
   lines.push('');
   lines.push(`| suite | check | ${policies.join(' | ')} | note | mirrors |`);

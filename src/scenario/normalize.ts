@@ -6,6 +6,7 @@
 
 import { basename, extname } from 'node:path';
 import { parseRamSize } from '../hw/board/ram-size.ts';
+import type { ExpectedVerdict } from '../hyp/generation/index.ts';
 import { locate } from './issues.ts';
 import { integerOf } from './values.ts';
 import { ACTION_KEYS, DEFAULT_MACHINE, type ScenarioParsed, VCPU_KEYS } from './schema.ts';
@@ -63,6 +64,7 @@ export function normalize(parsed: Parsed, tree: YamlTree): Scenario {
     where: where(path),
   });
   const machine = machineOf(parsed.machine);
+  if (parsed.machine?.gic !== undefined) machine.gicWhere = where(['machine', 'gic']);
   return {
     version: 1,
     name: parsed.name ?? basename(tree.file, extname(tree.file)),
@@ -198,7 +200,7 @@ function expectOf(e: Parsed['expect'], where: (path: DataPath) => Location): Exp
   if (e?.exit !== undefined) out.exit = e.exit;
   if (e?.divergence !== undefined) out.divergence = e.divergence;
   if (e?.verdicts !== undefined) {
-    const v: Partial<Record<Policy, 'pass' | 'fail'>> = {};
+    const v: Partial<Record<Policy, ExpectedVerdict>> = {};
     for (const [p, verdict] of Object.entries(e.verdicts))
       if (verdict !== undefined) v[p as Policy] = verdict;
     out.verdicts = v;

@@ -9,10 +9,12 @@ import type { HypCounters } from '../hyp/vcpu/exits.ts';
 import type { Vm } from '../hyp/vm.ts';
 import type { VgicCounters } from '../hyp/vgic/counters.ts';
 import type { TimerCounters } from '../hyp/timer/arch-timer.ts';
+import { ScenarioError } from './diagnostics.ts';
 import { type Divergence, findDivergence } from './divergence.ts';
 import { checkExpectations, type Verdict } from './expect.ts';
 import { buildImages } from './images.ts';
 import type { PmuCounters } from '../hyp/pmu/kvm-pmu.ts';
+import { machineRejection } from './machine-support.ts';
 import { applyToReference, applyToVm, buildReference, buildVm, UserLines } from './machines.ts';
 import { vmmMigrate } from '../hyp/api/vmm-migrate.ts';
 import type { AckEntry } from '../hw/board/acks.ts';
@@ -91,6 +93,8 @@ function undefinedReport(cpus: readonly Cpu[]): UndefinedReport {
 
 export function runScenario(s: Scenario, opts: RunOptions = {}): ScenarioRun {
   const policy = opts.policy ?? s.machine.policy;
+  const rejected = machineRejection(s, policy);
+  if (rejected !== undefined) throw new ScenarioError([rejected]);
   const seed = opts.seed ?? 0;
   const trace = opts.trace ?? NULL_SINK;
   const images = buildImages(s, policy);

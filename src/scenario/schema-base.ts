@@ -19,8 +19,11 @@ export const GIC_VERSIONS = ['v2', 'v3'] as const;
  * legacy-edge = linux-4.2).
  */
 export const POLICIES = GENERATION_OR_ALIAS;
-/** Expected overall verdict of a scenario under a policy. */
-export const VERDICTS = ['pass', 'fail'] as const;
+/**
+ * Expected overall verdict of a scenario under a policy; `rejected`: the
+ * generation refuses the machine (gic: v3 without vgic-v3), a located error.
+ */
+export const VERDICTS = ['pass', 'fail', 'rejected'] as const;
 export const START_MODES = ['boot', 'all'] as const;
 /** A GICv2 distributor serves at most 8 CPU interfaces (GICv2 1.4.2). */
 export const MAX_VCPUS = 8;

@@ -2,6 +2,7 @@
 // applied, vcpu names are numbers, `same` is resolved, paths are resolved,
 // and every inline assembly block knows where it is in the YAML file.
 
+import type { ExpectedVerdict } from '../hyp/generation/index.ts';
 import type { CONFORMANCE_NOTES, DIVERGENCE_KINDS, EXIT_KINDS, POLICIES, START_MODES } from './schema.ts';
 
 export type Policy = (typeof POLICIES)[number];
@@ -36,6 +37,8 @@ export interface FilePath {
 
 export interface MachineConfig {
   gic: 'v2' | 'v3';
+  /** where `machine.gic` is written (absent when defaulted): a generation without vgic-v3 is refused there */
+  gicWhere?: Location;
   vcpus: number;
   spis: number;
   counterHz: number;
@@ -120,7 +123,7 @@ export interface Expectations {
   exit?: ExitKind;
   divergence?: DivergenceKind;
   /** vgicsim extension: expected verdict per policy (absent = pass). */
-  verdicts?: Partial<Record<string, 'pass' | 'fail'>>;
+  verdicts?: Partial<Record<string, ExpectedVerdict>>;
 }
 
 export interface Scenario {

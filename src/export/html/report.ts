@@ -50,7 +50,7 @@ export interface TracedRun {
   /** the --trace-from/--trace-to window when one was given (ticks) */
   readonly window?: { readonly from: number; readonly to: number };
   /** the verdict this run was expected to get (compare, conformance) */
-  readonly expected?: 'pass' | 'fail';
+  readonly expected?: 'pass' | 'fail' | 'rejected';
 }
 
 export interface ReportHeader {
@@ -67,8 +67,8 @@ export interface ConformanceRow {
   readonly note?: string;
   readonly file: string;
   readonly policy: string;
-  readonly result: 'pass' | 'fail';
-  readonly expected: 'pass' | 'fail';
+  readonly result: 'pass' | 'fail' | 'rejected';
+  readonly expected: 'pass' | 'fail' | 'rejected';
   readonly reason?: string;
 }
 

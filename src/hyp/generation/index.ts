@@ -106,13 +106,19 @@ export function generationByName(name: string): Generation {
 }
 
 /**
+ * What a scenario expects under a generation: it passes, it fails, or the
+ * generation refuses its machine (`rejected`: gic: v3 without vgic-v3).
+ */
+export type ExpectedVerdict = 'pass' | 'fail' | 'rejected';
+
+/**
  * The verdict a scenario expects under generation `name` (key or alias):
  * its own key first, then any alias naming the same generation; absent = pass.
  */
 export function expectedVerdict(
-  verdicts: Readonly<Record<string, 'pass' | 'fail' | undefined>> | undefined,
+  verdicts: Readonly<Record<string, ExpectedVerdict | undefined>> | undefined,
   name: string,
-): 'pass' | 'fail' {
+): ExpectedVerdict {
   if (verdicts === undefined) return 'pass';
   const key = generationByName(name).name;
   const own = verdicts[key];
