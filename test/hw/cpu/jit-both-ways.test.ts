@@ -1,7 +1,7 @@
 // The cpu's unit tests (a representative subset: ALU, exceptions, memory,
-// MMU, EL0, FP, the recorded qemu-aarch64 differential, guests under a
-// board) run again with translation on and every slot translated at its
-// first entry (VGICSIM_JIT=1 VGICSIM_JIT_HOT=0): in a child process, since
+// MMU, EL0, FP, the recorded qemu-aarch64 differentials, integer and
+// FP/SIMD, guests under a board) run again with translation on and every
+// slot translated at its first entry (VGICSIM_JIT=1 VGICSIM_JIT_HOT=0): in a child process, since
 // machines read the setting when they are built. The default run of these
 // files covers the default setting.
 
@@ -17,6 +17,7 @@ const FILES = [
   'test/hw/cpu/el0.test.ts',
   'test/hw/cpu/fp.test.ts',
   'test/hw/cpu/diff/int.test.ts',
+  'test/hw/cpu/diff/fp.test.ts',
   'test/integration/exceptions-guest.test.ts',
   'test/integration/smp-guest.test.ts',
 ];
