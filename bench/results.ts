@@ -112,7 +112,7 @@ export function markdown(res: Results): string {
     'vgicsim and QEMU, whole-process times in seconds: median (min-max). Ratios compare medians.',
     '',
     `- Machine: ${e.machine}; 1-minute load average at the start: ${e.loadAverage} (per row: when it ran, and the load then)`,
-    `- Node ${e.node}; vgicsim ran ${e.vgicsim === 'dist' ? 'dist/cli/vgicsim.mjs (npm run build, --dist)' : 'the sources through tsx'}`,
+    `- Node ${e.node}; vgicsim ran ${e.vgicsim === 'dist' ? 'dist/cli/vgicsim.cjs (npm run build, --dist)' : 'the sources through tsx'}`,
     `- QEMU: ${e.qemu ?? 'qemu-system-aarch64 is not installed: vgicsim alone'}`,
     "- Bare-metal guests (bench/guests.ts, ELFs from vgicsim's assembler):",
     '  `vgicsim qemu -M virt,gic-version=2 -cpu max -nographic -kernel x.elf` against',

@@ -73,8 +73,8 @@ const hasQemu = env.qemu !== undefined;
 console.log(
   `${env.machine}; Node ${env.node}; ${env.qemu ?? `${QEMU} not installed: vgicsim alone`}; ${runs} runs each${quick ? ' (--quick)' : ''}`,
 );
-if (useDist && !existsSync(join(ROOT, 'dist/cli/vgicsim.mjs'))) {
-  console.log('--dist: dist/cli/vgicsim.mjs is missing: run npm run build first');
+if (useDist && !existsSync(join(ROOT, 'dist/cli/vgicsim.cjs'))) {
+  console.log('--dist: dist/cli/vgicsim.cjs is missing: run npm run build first');
   process.exit(0);
 }
 

@@ -74,26 +74,47 @@ console.log(
 );
 measure('node -e 0', ['--import', dataUrl(EXIT_NOTE), '-e', '0']);
 
-const bundled = new URL('../dist/cli/vgicsim.mjs', import.meta.url);
+const bundled = new URL('../dist/cli/vgicsim.cjs', import.meta.url);
 if (existsSync(bundled)) {
+  // The probe: the same bundle with Cpu.run patched first (a module imported before the command),
+  // run by bin/run-bundle.mjs as the command is; one run first writes its code cache.
+  const patchFile = new URL('../dist/cli/startup-probe-patch.mjs', import.meta.url);
   const probeEntry = new URL('../dist/cli/startup-probe-entry.mjs', import.meta.url);
-  const probe = 'dist/cli/startup-probe.mjs';
+  const probeMain = new URL('../dist/cli/startup-probe-main.mjs', import.meta.url);
+  const probe = 'dist/cli/startup-probe.cjs';
+  writeFileSync(patchFile, patch(new URL('../src/hw/cpu/cpu.ts', import.meta.url).pathname));
   writeFileSync(
     probeEntry,
-    `${patch(new URL('../src/hw/cpu/cpu.ts', import.meta.url).pathname)}await import(${JSON.stringify(new URL('../src/cli/main.ts', import.meta.url).pathname)});\n`,
+    `import './startup-probe-patch.mjs';\nimport ${JSON.stringify(new URL('../src/cli/main.ts', import.meta.url).pathname)};\n`,
+  );
+  writeFileSync(
+    probeMain,
+    `import { runBundle } from '../../bin/run-bundle.mjs';\nrunBundle(new URL('./startup-probe.cjs', import.meta.url));\n`,
   );
   const { build } = await import('esbuild');
-  await build(bundleOptions(root, fileURLToPath(probeEntry), probe));
+  await build(bundleOptions(root, fileURLToPath(probeEntry), probe, { script: true }));
+  const probeCache = `${probe}.cache`;
+  spawnSync(process.execPath, [fileURLToPath(probeMain), ...ARGS], {
+    cwd: root,
+    env: { ...process.env, VGICSIM_CODE_CACHE_OUT: probeCache },
+  });
   try {
     measure(
-      'bundle (bin -> dist/cli/vgicsim.mjs)',
+      'bundle (bin -> dist/cli/vgicsim.cjs)',
       ['--import', dataUrl(EXIT_NOTE), 'bin/vgicsim.mjs', ...ARGS],
       { VGICSIM_DIST: '1' },
     );
-    measure('bundle, first-instruction probe', [probe, ...ARGS]);
+    measure('bundle, first-instruction probe', [fileURLToPath(probeMain), ...ARGS]);
+    measure('bundle without code cache, probe', [fileURLToPath(probeMain), ...ARGS], {
+      VGICSIM_CODE_CACHE: '0',
+    });
+    measure('bundle --version', ['--import', dataUrl(EXIT_NOTE), 'bin/vgicsim.mjs', '--version'], {
+      VGICSIM_DIST: '1',
+    });
   } finally {
-    rmSync(probeEntry);
+    for (const f of [patchFile, probeEntry, probeMain]) rmSync(f);
     rmSync(new URL(`../${probe}`, import.meta.url));
+    rmSync(new URL(`../${probeCache}`, import.meta.url), { force: true });
   }
 } else console.log('no dist/: run `npm run build` for the compiled figures');
 

@@ -6,7 +6,7 @@
 //
 // A worker loads the scenario file itself. In a checkout the sources are
 // TypeScript run through tsx: the worker registers tsx's loader first. The
-// one-file command (dist/cli/vgicsim.mjs, scripts/build.mjs) has the shard
+// one-file command (dist/cli/vgicsim.cjs, scripts/build.mjs) has the shard
 // job as a second bundle beside it (dist/cli/explore-shard.mjs); the
 // compiled library has dist/explore/shard-job.js. Only where none is there
 // do the shards run one after the other in this thread: the same result,

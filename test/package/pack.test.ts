@@ -9,7 +9,18 @@
 
 import assert from 'node:assert/strict';
 import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -120,7 +131,9 @@ describe('npm package', { timeout: 600_000 }, () => {
     const files = new Set(packed.files.map((f) => f.path));
     for (const f of [
       'bin/vgicsim.mjs',
-      'dist/cli/vgicsim.mjs',
+      'bin/run-bundle.mjs',
+      'dist/cli/vgicsim.cjs',
+      'dist/cli/vgicsim.cjs.cache',
       'dist/cli/explore-shard.mjs',
       'dist/index.js',
       'dist/index.d.ts',
@@ -151,6 +164,35 @@ describe('npm package', { timeout: 600_000 }, () => {
     const out = ok(sh('npx', ['--offline', 'vgicsim', 'run', SEED], project, 60_000), 'npx vgicsim run');
     assert.match(out, /^PASS {2}seed-masked-enable-disable {2}\[policy level, seed 0\]/m);
     assert.match(out, /^ {2}ok {3}exit: poweroff$/m);
+  });
+
+  it('the command runs with its code cache, and without a usable one writes its own (Node 20)', () => {
+    const bin = join(project, 'node_modules/vgicsim/bin/vgicsim.mjs');
+    const shipped = join(project, 'node_modules/vgicsim/dist/cli/vgicsim.cjs.cache');
+    assert.ok(readFileSync(shipped).length > 100_000, 'the shipped code cache is missing or tiny');
+    // A cache this V8 rejects (another Node's): the command still runs, and leaves a cache of its own.
+    writeFileSync(shipped, Buffer.alloc(4096, 7));
+    const tmp = mkdtempSync(join(work, 'tmp-'));
+    const run = () => {
+      const r = spawnSync(process.execPath, [bin, 'run', '-q', SEED], {
+        cwd: project,
+        env: { ...env, TMPDIR: tmp },
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /1 scenario\(s\): 1 passed, 0 failed/);
+    };
+    run();
+    const hasOwnCache = typeof (Module as { enableCompileCache?: unknown }).enableCompileCache !== 'function';
+    if (hasOwnCache) {
+      const dirs = readdirSync(tmp).filter((d) => d.startsWith('vgicsim-code-cache-'));
+      assert.equal(dirs.length, 1, `no cache directory in ${tmp}`);
+      const files = readdirSync(join(tmp, dirs[0]));
+      assert.equal(files.length, 1, files.join(', '));
+      assert.ok(statSync(join(tmp, dirs[0], files[0])).size > 100_000);
+    }
+    run(); // with the cache it wrote
   });
 
   it('npx vgicsim run exits 1 when an expectation fails (the seed under legacy-edge)', () => {

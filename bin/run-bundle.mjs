@@ -1,0 +1,112 @@
+// Runs the one-file command, dist/cli/vgicsim.cjs (scripts/build.mjs), with
+// V8's code cache, so that a short run does not spend its start-up compiling
+// a megabyte of JavaScript (issue 16, start-up):
+//   - Node 22.1+: node:module's enableCompileCache() (the cache lives in
+//     Node's own directory: NODE_COMPILE_CACHE, else the temporary one) and
+//     require().
+//   - Node 20: the bundle runs as a vm.Script with cachedData: first the cache
+//     `npm run build` wrote beside it (dist/cli/vgicsim.cjs.cache, made by a
+//     run of the seed scenario), and when this V8 rejects that one (another
+//     Node version), a cache of this user's in the temporary directory,
+//     written at exit after a run without one.
+// The bundle is a CommonJS module either way (import.meta.url is defined as
+// the file URL of the bundle by its banner). Node's built-in modules are
+// require()d: importing one into an ES module builds its ES facade, which
+// reads every export (fs.ReadStream loads the streams, ~10 ms).
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const module = require('node:module');
+const { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { dirname, join } = require('node:path');
+const { fileURLToPath } = require('node:url');
+const vm = require('node:vm');
+
+/** The CommonJS wrapper's parameters (Node's own, in its order). */
+const WRAPPER = ['exports', 'require', 'module', '__filename', '__dirname'];
+
+function readCache(path) {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** This user's cache directory for Node 20 (0700, and only if it is ours). */
+function userCacheDir() {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  const dir = join(tmpdir(), `vgicsim-code-cache-${uid}`);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const st = statSync(dir);
+    if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return undefined;
+    return dir;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Run the bundle at `url` (a file URL). VGICSIM_CODE_CACHE_OUT=<file>: write
+ * the code cache to that file at exit (scripts/build.mjs makes the shipped
+ * one so); VGICSIM_CODE_CACHE=0: no cache at all (to measure without one).
+ */
+export function runBundle(url) {
+  const file = fileURLToPath(url);
+  const out = process.env.VGICSIM_CODE_CACHE_OUT;
+  const off = process.env.VGICSIM_CODE_CACHE === '0';
+  if (!off && out === undefined && typeof module.enableCompileCache === 'function') {
+    module.enableCompileCache();
+    createRequire(file)(file);
+    return;
+  }
+  const source = readFileSync(file, 'latin1'); // the bundle is ASCII (esbuild's charset)
+  const wrapped = `(function (${WRAPPER.join(', ')}) {${source}\n})`;
+  let cachedData;
+  let userCache;
+  if (!off && out === undefined) {
+    cachedData = readCache(`${file}.cache`);
+    if (cachedData !== undefined) {
+      const script = new vm.Script(wrapped, { filename: file, cachedData });
+      if (!script.cachedDataRejected) return start(script, file);
+    }
+    const dir = userCacheDir();
+    if (dir !== undefined) {
+      // V8 checks the cache against the source (its hash) and its own version and flags.
+      const st = statSync(file);
+      const key = `${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}`;
+      userCache = join(dir, `${key.replace(/[^\w.-]/g, '_')}.bin`);
+      cachedData = readCache(userCache);
+    }
+  }
+  const script = new vm.Script(wrapped, { filename: file, cachedData });
+  const write =
+    out ??
+    (userCache !== undefined && (cachedData === undefined || script.cachedDataRejected)
+      ? userCache
+      : undefined);
+  if (write !== undefined && !off) {
+    process.on('exit', () => {
+      try {
+        const tmp = `${write}.${process.pid}`;
+        writeFileSync(tmp, script.createCachedData());
+        renameSync(tmp, write);
+      } catch {
+        // a cache is only an optimisation
+      }
+    });
+  }
+  start(script, file);
+}
+
+function start(script, file) {
+  const fn = script.runInThisContext();
+  const mod = { exports: {}, filename: file, id: file };
+  fn(mod.exports, createRequire(file), mod, file, dirname(file));
+}
+
+export const BUNDLE = new URL('../dist/cli/vgicsim.cjs', import.meta.url);
+/** Whether a file (URL) exists (bin/vgicsim.mjs; without an ES import of node:fs). */
+export const exists = (url) => existsSync(url);
