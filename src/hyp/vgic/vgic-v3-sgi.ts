@@ -4,7 +4,9 @@
 // ICC_ASGI1R_EL1 writes trap to EL2 and the hypervisor pends the SGI on each
 // target vcpu. Targets are named by affinity (IHI 0069H 12.2.18): IRM = 1 is
 // every vcpu but the writer; otherwise the vcpus whose Aff3.Aff2.Aff1 match
-// and whose Aff0 is RS * 16 + a set bit of TargetList. A vcpu's affinity is
+// and whose Aff0 is a set bit of TargetList. RS is ignored: it is RES0 with
+// ICC_CTLR_EL1.RSS = 0 (Aff0 0-15 only, as KVM's vcpus have), and KVM's
+// vgic_v3_dispatch_sgi never reads it. A vcpu's affinity is
 // KVM's (reset_mpidr): Aff0 = vcpu[3:0], Aff1 = vcpu[11:4], Aff2 =
 // vcpu[19:12], Aff3 = 0. ICC_SGI1R_EL1 pends an SGI of either group, the
 // other two only Group 0 ones (one Security state, as KVM's allow_group1).
@@ -15,7 +17,6 @@ import {
   ICC_SGIR_HI_Aff2,
   ICC_SGIR_HI_Aff3,
   ICC_SGIR_HI_IRM,
-  ICC_SGIR_HI_RS,
   ICC_SGIR_INTID,
   ICC_SGIR_TargetList,
 } from '../../hw/gic/v3/icc-regs.ts';
@@ -37,7 +38,6 @@ export function dispatchSgiV3(
   const sgi = getField(lo, ICC_SGIR_INTID);
   const broadcast = testBit(hi, ICC_SGIR_HI_IRM.lsb);
   const list = getField(lo, ICC_SGIR_TargetList);
-  const rs = getField(hi, ICC_SGIR_HI_RS);
   const aff1 = getField(lo, ICC_SGIR_Aff1);
   const aff2 = getField(hi, ICC_SGIR_HI_Aff2);
   const aff3 = getField(hi, ICC_SGIR_HI_Aff3);
@@ -45,8 +45,8 @@ export function dispatchSgiV3(
   for (let t = 0; t < core.nrVcpus; t++) {
     if (broadcast) {
       if (t === vcpu) continue;
-    } else if (aff3 !== 0 || aff2 !== ((t >>> 12) & 0xff) || aff1 !== ((t >>> 4) & 0xff) || rs !== 0) {
-      continue; // Aff0 is 4 bits: only RS = 0 names a vcpu
+    } else if (aff3 !== 0 || aff2 !== ((t >>> 12) & 0xff) || aff1 !== ((t >>> 4) & 0xff)) {
+      continue;
     } else if (!testBit(list, t & 0xf)) continue;
     const irq = core.getIrq(t, sgi)!;
     // vgic_v3_queue_sgi: a Group 0 access only generates Group 0 SGIs

@@ -428,15 +428,25 @@ describe('vgic-v3: trapped ICC_SGI1R_EL1 (vgic_v3_dispatch_sgi)', () => {
     assert.equal(m.take(2), 5);
   });
 
-  it('IRM = 1: every vcpu but the writer; Aff1 or RS that name no vcpu: nobody', () => {
+  it('IRM = 1: every vcpu but the writer; Aff1 or Aff3 that name no vcpu: nobody', () => {
     const m = sgiMachine();
     m.vgic.dispatchSgiV3(1, sgi1r(5, 0), IRM, true);
     assert.deepEqual(m.kicks, [0, 2]);
     m.kicks.length = 0;
     m.vgic.dispatchSgiV3(0, sgi1r(5, 0b111, 1), 0, true);
-    m.vgic.dispatchSgiV3(0, sgi1r(5, 0b111), 1 << 12, true); // RS = 1: Aff0 16..31
     m.vgic.dispatchSgiV3(0, sgi1r(5, 0b111), 1 << 16, true); // Aff3 = 1
     assert.deepEqual(m.kicks, []);
+  });
+
+  it('RS is ignored (RES0 with ICC_CTLR_EL1.RSS = 0; vgic_v3_dispatch_sgi never reads it): TargetList names Aff0 0-15', () => {
+    const m = sgiMachine();
+    m.vgic.dispatchSgiV3(0, sgi1r(5, 0b100), 1 << 12, true); // RS = 1
+    m.vgic.dispatchSgiV3(1, sgi1r(5, 0b001), 0xf << 12, true); // RS = 15
+    assert.deepEqual(m.kicks, [2, 0]);
+    assert.deepEqual(
+      [0, 1, 2].map((v) => m.vgic.core.getIrq(v, 5)!.pendingLatch),
+      [true, false, true],
+    );
   });
 
   it('ICC_SGI0R_EL1 (allowGroup1 = false) pends only Group 0 SGIs', () => {

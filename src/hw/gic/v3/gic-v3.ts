@@ -26,7 +26,6 @@ import {
   ICC_SGIR_HI_Aff2,
   ICC_SGIR_HI_Aff3,
   ICC_SGIR_HI_IRM,
-  ICC_SGIR_HI_RS,
   ICC_SGIR_INTID,
   ICC_SGIR_TargetList,
 } from './icc-regs.ts';
@@ -242,19 +241,19 @@ export class GicV3
   /**
    * ICC_SGI0R/SGI1R/ASGI1R_EL1 (IHI 0069 12.2): IRM = 1 targets every cpu
    * but the writer; otherwise the cpus whose Aff3.Aff2.Aff1 match and whose
-   * Aff0 is RS * 16 + n for a set bit n of TargetList. At each target the
-   * SGI becomes pending if `group1` or the SGI is Group 0 there.
+   * Aff0 is n for a set bit n of TargetList. RS is RES0 (ICC_CTLR_EL1.RSS =
+   * 0: targeted SGIs reach Aff0 0-15 only), so its value has no effect. At
+   * each target the SGI becomes pending if `group1` or the SGI is Group 0 there.
    */
   generateSgi(cpu: number, lo: number, hi: number, group1: boolean): void {
     const sgi = getField(lo, ICC_SGIR_INTID);
     const all = testBit(hi, ICC_SGIR_HI_IRM.lsb);
     const aff321 =
       getField(hi, ICC_SGIR_HI_Aff3) | getField(hi, ICC_SGIR_HI_Aff2) | getField(lo, ICC_SGIR_Aff1);
-    const rs = getField(hi, ICC_SGIR_HI_RS);
     const list = getField(lo, ICC_SGIR_TargetList);
     for (let c = 0; c < this.cpus; c++) {
       // cpu c's affinity is 0.0.0.c
-      const hit = all ? c !== cpu : aff321 === 0 && c >>> 4 === rs && testBit(list, c & 15);
+      const hit = all ? c !== cpu : aff321 === 0 && c < 16 && testBit(list, c);
       if (!hit) continue;
       const b = this.redists[c].irqs;
       if (group1 || b.group[sgi] === 0) b.setPending(sgi, true);

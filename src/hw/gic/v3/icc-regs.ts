@@ -36,12 +36,12 @@ export const ICC_PRIORITY = field(0, 8);
 /**
  * ICC_SGI0R_EL1, ICC_SGI1R_EL1, ICC_ASGI1R_EL1 (IHI 0069 12.2), low
  * word: TargetList [15:0], Aff1 [23:16], INTID [27:24]; high word: Aff2
- * [39:32], IRM [40], RS [47:44], Aff3 [55:48].
+ * [39:32], IRM [40], Aff3 [55:48]. RS [47:44] is RES0 with
+ * ICC_CTLR_EL1.RSS = 0 (this model's and KVM's), so no field names it.
  */
 export const ICC_SGIR_TargetList = field(0, 16);
 export const ICC_SGIR_Aff1 = field(16, 8);
 export const ICC_SGIR_INTID = field(24, 4);
 export const ICC_SGIR_HI_Aff2 = field(0, 8);
 export const ICC_SGIR_HI_IRM = bit(8);
-export const ICC_SGIR_HI_RS = field(12, 4);
 export const ICC_SGIR_HI_Aff3 = field(16, 8);

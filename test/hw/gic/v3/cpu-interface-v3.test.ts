@@ -150,7 +150,7 @@ describe('GICv3 ICC acknowledge, priority drop and deactivation', () => {
 describe('GICv3 ICC_SGI1R_EL1 target lists', () => {
   const sgi1r = (intid: number, list: number, hi = 0) => [(intid << 24) | list, hi] as const;
 
-  it('TargetList bits name Aff0; Aff1-3 and RS must match', () => {
+  it('TargetList bits name Aff0; Aff1-3 must match', () => {
     const f = makeGicV3(4);
     f.msr(0, ICC_SGI1R_EL1, ...sgi1r(3, 0b1010));
     assert.deepEqual(
@@ -158,12 +158,21 @@ describe('GICv3 ICC_SGI1R_EL1 target lists', () => {
       [false, true, false, true],
     );
     f.msr(0, ICC_SGI1R_EL1, (4 << 24) | (1 << 16) | 0b1); // Aff1 = 1: no such cpu
-    f.msr(0, ICC_SGI1R_EL1, ...sgi1r(4, 0b1, 1 << 12)); // RS = 1: Aff0 16
     f.msr(0, ICC_SGI1R_EL1, ...sgi1r(4, 0b1, 1)); // Aff2 = 1
     f.msr(0, ICC_SGI1R_EL1, ...sgi1r(4, 0b1, 1 << 16)); // Aff3 = 1
     assert.deepEqual(
       [0, 1, 2, 3].map((c) => f.gic.isPending(c, 4)),
       [false, false, false, false],
+    );
+  });
+
+  it('RS is RES0 (ICC_CTLR_EL1.RSS = 0): its value has no effect, TargetList names Aff0 0-15', () => {
+    const f = makeGicV3(4);
+    f.msr(0, ICC_SGI1R_EL1, ...sgi1r(5, 0b0100, 1 << 12)); // RS = 1
+    f.msr(3, ICC_SGI1R_EL1, ...sgi1r(5, 0b0001, 0xf << 12)); // RS = 15
+    assert.deepEqual(
+      [0, 1, 2, 3].map((c) => f.gic.isPending(c, 5)),
+      [true, false, true, false],
     );
   });
 
