@@ -23,7 +23,7 @@
 
 import { getField, setField, testBit } from '../../sim/bits.ts';
 import type { Saveable } from '../../sim/saveable.ts';
-import { Signal } from '../../sim/signal.ts';
+import type { Signal } from '../../sim/signal.ts';
 import type { MmioDevice } from '../mmio.ts';
 import { GichFrame } from './gich-frame.ts';
 import { GicvFrame } from './gicv-frame.ts';
@@ -81,6 +81,7 @@ import {
 import { FIRST_SPECIAL_INTID, isSgi, isSpecial, SPURIOUS } from './intid.ts';
 import type { AckView } from './virt-ops.ts';
 import type { StateDigest } from '../../sim/state-digest.ts';
+import { VirtOutputs } from './virt-outputs.ts';
 
 export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceState> {
   /** virtual IRQ to this cpu (taken by the guest at EL1) */
@@ -94,6 +95,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
   /** GICV frame, 8 KiB: the GICC register layout backed by the LRs */
   readonly gicv: MmioDevice;
 
+  private readonly out: VirtOutputs;
   private readonly lr: Uint32Array;
   private hcr = 0;
   private vmcr = GICH_VMCR_RESET;
@@ -104,9 +106,10 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
     if (!Number.isInteger(opts.nLR) || opts.nLR < 1 || opts.nLR > 64)
       throw new RangeError(`nLR must be 1..64, got ${opts.nLR}`);
     this.lr = new Uint32Array(opts.nLR);
-    this.virq = new Signal(`cpu${opts.cpu}.virq`);
-    this.vfiq = new Signal(`cpu${opts.cpu}.vfiq`);
-    this.maintenance = new Signal(`cpu${opts.cpu}.maintenance`);
+    this.out = new VirtOutputs(opts.cpu, opts.clock, opts.trace);
+    this.virq = this.out.virq;
+    this.vfiq = this.out.vfiq;
+    this.maintenance = this.out.maintenance;
     this.gich = new GichFrame(this);
     this.gicv = new GicvFrame(this);
   }
@@ -192,14 +195,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
     if (!canSignal(v, this.vmcr, this.apr)) return SPURIOUS;
     const id = viewFilter(v, this.vmcr, view);
     if (id !== 0) return id;
-    if (this.opts.trace.enabled)
-      this.opts.trace.emit({
-        kind: 'ack',
-        t: this.opts.clock.now,
-        cpu: this.opts.cpu,
-        gic: 'virt',
-        intid: getField(v, GICH_LR_VirtualID),
-      });
+    this.out.traceOp('ack', getField(v, GICH_LR_VirtualID));
     this.setLr(n, setField(v, GICH_LR_State, LrState.Active));
     this.apr = (this.apr | aprBit(groupPriority(v, this.vmcr))) >>> 0;
     const ret = iarValue(v);
@@ -221,14 +217,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
     if (id >= FIRST_SPECIAL_INTID) return;
     const dropped = this.apr !== 0;
     if (dropped) this.apr = (this.apr & (this.apr - 1)) >>> 0; // clear the highest-priority (lowest) set bit
-    if (this.opts.trace.enabled)
-      this.opts.trace.emit({
-        kind: 'eoi',
-        t: this.opts.clock.now,
-        cpu: this.opts.cpu,
-        gic: 'virt',
-        intid: id,
-      });
+    this.out.traceOp('eoi', id);
     if (!testBit(this.vmcr, GICH_VMCR_VEM.lsb)) {
       const n = findActiveLr(this.lr, id, getField(value, GICC_IAR_CPUID));
       if (n !== NO_LR) this.deactivateLr(n);
@@ -242,14 +231,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
   deactivate(value: number): void {
     const id = getField(value, GICC_IAR_InterruptID);
     if (id >= FIRST_SPECIAL_INTID || !testBit(this.vmcr, GICH_VMCR_VEM.lsb)) return;
-    if (this.opts.trace.enabled)
-      this.opts.trace.emit({
-        kind: 'dir',
-        t: this.opts.clock.now,
-        cpu: this.opts.cpu,
-        gic: 'virt',
-        intid: id,
-      });
+    this.out.traceOp('dir', id);
     const n = findActiveLr(this.lr, id, getField(value, GICC_IAR_CPUID));
     if (n !== NO_LR) this.deactivateLr(n);
     else this.bumpEoiCount();
@@ -303,9 +285,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
     this.hcr = s.hcr >>> 0;
     this.vmcr = s.vmcr >>> 0;
     this.apr = s.apr >>> 0;
-    this.virq.restoreLevel(s.virq);
-    this.vfiq.restoreLevel(s.vfiq);
-    this.maintenance.restoreLevel(s.maintenance);
+    this.out.restoreLevels(s.virq, s.vfiq, s.maintenance);
   }
 
   // ---- internals ----------------------------------------------------------------
@@ -328,27 +308,13 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
   private setLr(n: number, w: number): void {
     const old = this.lr[n];
     this.lr[n] = w;
-    if (this.opts.trace.enabled) {
-      const oldSt = getField(old, GICH_LR_State);
-      const st = getField(w, GICH_LR_State);
-      const oldId = getField(old, GICH_LR_VirtualID);
-      const id = getField(w, GICH_LR_VirtualID);
-      // An LR that changes hands: its previous interrupt leaves the virtual interface first.
-      if (oldSt !== 0 && oldId !== id) this.traceLr(oldId, 0);
-      if (st !== 0 ? oldSt !== st || oldId !== id : oldSt !== 0 && oldId === id) this.traceLr(id, st);
-    }
-  }
-
-  private traceLr(intid: number, st: number): void {
-    this.opts.trace.emit({
-      kind: 'irq',
-      t: this.opts.clock.now,
-      cpu: this.opts.cpu,
-      gic: 'virt',
-      intid,
-      pending: (st & LrState.Pending) !== 0,
-      active: (st & LrState.Active) !== 0,
-    });
+    if (this.opts.trace.enabled)
+      this.out.traceLr(
+        getField(old, GICH_LR_VirtualID),
+        getField(old, GICH_LR_State),
+        getField(w, GICH_LR_VirtualID),
+        getField(w, GICH_LR_State),
+      );
   }
 
   /** Recompute the three outputs from the state; called after every state change. */
@@ -362,21 +328,8 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
       if (!testBit(v, GICH_LR_Grp1.lsb) && testBit(this.vmcr, GICH_VMCR_VMFIQEn.lsb)) fiq = true;
       else irq = true;
     }
-    this.drive(this.virq, irq);
-    this.drive(this.vfiq, fiq);
-    this.drive(this.maintenance, en && this.readMISR() !== 0);
-  }
-
-  private drive(s: Signal, level: boolean): void {
-    if (s.level === level) return;
-    s.set(level);
-    if (this.opts.trace.enabled)
-      this.opts.trace.emit({
-        kind: 'line',
-        t: this.opts.clock.now,
-        cpu: this.opts.cpu,
-        signal: s.name,
-        level,
-      });
+    this.out.drive(this.virq, irq);
+    this.out.drive(this.vfiq, fiq);
+    this.out.drive(this.maintenance, en && this.readMISR() !== 0);
   }
 }

@@ -14,8 +14,9 @@
 
 import { getField, setField, testBit } from '../../../sim/bits.ts';
 import type { Saveable } from '../../../sim/saveable.ts';
-import { Signal } from '../../../sim/signal.ts';
+import type { Signal } from '../../../sim/signal.ts';
 import { FIRST_SPECIAL_INTID, isSgi, MAX_INTID, SPURIOUS } from '../intid.ts';
+import { VirtOutputs } from '../virt-outputs.ts';
 import { computeEisr, computeElrsr, computeMisr } from './ich-status.ts';
 import { type IccReg, ICH_LR_MAX, IchReg } from './sysreg-encodings.ts';
 import {
@@ -79,6 +80,7 @@ export class VirtCpuInterfaceV3 implements IcvTarget, Saveable<VirtCpuInterfaceV
   /** maintenance interrupt (ICH_HCR_EL2.En && ICH_MISR_EL2 != 0), wired to PPI 25 */
   readonly maintenance: Signal;
 
+  private readonly out: VirtOutputs;
   /** ICH_LR<n>_EL2 bits [31:0] and [63:32] */
   private readonly lrLo: Uint32Array;
   private readonly lrHi: Uint32Array;
@@ -94,9 +96,10 @@ export class VirtCpuInterfaceV3 implements IcvTarget, Saveable<VirtCpuInterfaceV
     this.lrLo = new Uint32Array(opts.nLR);
     this.lrHi = new Uint32Array(opts.nLR);
     this.vmcr = virtV3DefaultState(opts.nLR).vmcr;
-    this.virq = new Signal(`cpu${opts.cpu}.virq`);
-    this.vfiq = new Signal(`cpu${opts.cpu}.vfiq`);
-    this.maintenance = new Signal(`cpu${opts.cpu}.maintenance`);
+    this.out = new VirtOutputs(opts.cpu, opts.clock, opts.trace);
+    this.virq = this.out.virq;
+    this.vfiq = this.out.vfiq;
+    this.maintenance = this.out.maintenance;
   }
 
   get nLR(): number {
@@ -205,14 +208,7 @@ export class VirtCpuInterfaceV3 implements IcvTarget, Saveable<VirtCpuInterfaceV
     const hi = this.lrHi[n];
     if ((lrGroup1(hi) ? 1 : 0) !== group || !canSignal(hi, this.vmcr, this.ap0, this.ap1)) return SPURIOUS;
     const id = this.lrLo[n];
-    if (this.opts.trace.enabled)
-      this.opts.trace.emit({
-        kind: 'ack',
-        t: this.opts.clock.now,
-        cpu: this.opts.cpu,
-        gic: 'virt',
-        intid: id,
-      });
+    this.out.traceOp('ack', id);
     this.setLr(n, id, setField(hi, ICH_LR_State, IchLrState.Active));
     const bit = apBit(groupPriority(hi, this.vmcr));
     if (group === 0) this.ap0 = (this.ap0 | bit) >>> 0;
@@ -233,14 +229,7 @@ export class VirtCpuInterfaceV3 implements IcvTarget, Saveable<VirtCpuInterfaceV
     const id = value & VINTID_MASK;
     if (isSpecialV3(id)) return;
     const dropped = this.dropPriority();
-    if (this.opts.trace.enabled)
-      this.opts.trace.emit({
-        kind: 'eoi',
-        t: this.opts.clock.now,
-        cpu: this.opts.cpu,
-        gic: 'virt',
-        intid: id,
-      });
+    this.out.traceOp('eoi', id);
     if (!testBit(this.vmcr, ICH_VMCR_VEOIM.lsb)) {
       const n = findActiveLr(this.lrLo, this.lrHi, this.lrLo.length, id);
       if (n !== NO_LR) {
@@ -254,14 +243,7 @@ export class VirtCpuInterfaceV3 implements IcvTarget, Saveable<VirtCpuInterfaceV
   deactivate(value: number): void {
     const id = value & VINTID_MASK;
     if (isSpecialV3(id) || !testBit(this.vmcr, ICH_VMCR_VEOIM.lsb)) return;
-    if (this.opts.trace.enabled)
-      this.opts.trace.emit({
-        kind: 'dir',
-        t: this.opts.clock.now,
-        cpu: this.opts.cpu,
-        gic: 'virt',
-        intid: id,
-      });
+    this.out.traceOp('dir', id);
     const n = findActiveLr(this.lrLo, this.lrHi, this.lrLo.length, id);
     if (n !== NO_LR) this.deactivateLr(n);
     else this.bumpEoiCount();
@@ -322,9 +304,7 @@ export class VirtCpuInterfaceV3 implements IcvTarget, Saveable<VirtCpuInterfaceV
     this.vmcr = s.vmcr >>> 0;
     this.ap0 = s.ap0 >>> 0;
     this.ap1 = s.ap1 >>> 0;
-    this.virq.restoreLevel(s.virq);
-    this.vfiq.restoreLevel(s.vfiq);
-    this.maintenance.restoreLevel(s.maintenance);
+    this.out.restoreLevels(s.virq, s.vfiq, s.maintenance);
   }
 
   // ---- internals ----------------------------------------------------------------
@@ -358,22 +338,7 @@ export class VirtCpuInterfaceV3 implements IcvTarget, Saveable<VirtCpuInterfaceV
     const oldSt = getField(this.lrHi[n], ICH_LR_State);
     this.lrLo[n] = lo;
     this.lrHi[n] = hi;
-    if (!this.opts.trace.enabled) return;
-    const st = getField(hi, ICH_LR_State);
-    if (oldSt !== 0 && oldLo !== lo) this.traceLr(oldLo, 0);
-    if (st !== 0 ? oldSt !== st || oldLo !== lo : oldSt !== 0 && oldLo === lo) this.traceLr(lo, st);
-  }
-
-  private traceLr(intid: number, st: number): void {
-    this.opts.trace.emit({
-      kind: 'irq',
-      t: this.opts.clock.now,
-      cpu: this.opts.cpu,
-      gic: 'virt',
-      intid,
-      pending: (st & IchLrState.Pending) !== 0,
-      active: (st & IchLrState.Active) !== 0,
-    });
+    if (this.opts.trace.enabled) this.out.traceLr(oldLo, oldSt, lo, getField(hi, ICH_LR_State));
   }
 
   /** Recompute vIRQ, vFIQ and the maintenance interrupt; called after every state change. */
@@ -385,22 +350,12 @@ export class VirtCpuInterfaceV3 implements IcvTarget, Saveable<VirtCpuInterfaceV
       if (lrGroup1(this.lrHi[n])) irq = true;
       else fiq = true;
     }
-    this.drive(this.virq, irq);
-    this.drive(this.vfiq, fiq);
+    this.out.drive(this.virq, irq);
+    this.out.drive(this.vfiq, fiq);
     const en = testBit(this.hcr, ICH_HCR_En.lsb);
-    this.drive(this.maintenance, en && computeMisr(this.lrHi, this.lrHi.length, this.hcr, this.vmcr) !== 0);
-  }
-
-  private drive(s: Signal, level: boolean): void {
-    if (s.level === level) return;
-    s.set(level);
-    if (this.opts.trace.enabled)
-      this.opts.trace.emit({
-        kind: 'line',
-        t: this.opts.clock.now,
-        cpu: this.opts.cpu,
-        signal: s.name,
-        level,
-      });
+    this.out.drive(
+      this.maintenance,
+      en && computeMisr(this.lrHi, this.lrHi.length, this.hcr, this.vmcr) !== 0,
+    );
   }
 }
