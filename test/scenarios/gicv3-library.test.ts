@@ -1,0 +1,95 @@
+// The scenario library on GICv3 (scenarios/gicv3/*.yaml, issue 18): the
+// GICv3 form of library scenarios (ICC_* system registers instead of GICC
+// MMIO, redistributors for SGIs/PPIs, GICD_IROUTER for SPIs). Each runs
+// under every generation and design with vgic-v3 and its overall verdict
+// must be the one its `expect.verdicts` states, as in library.test.ts; a
+// generation without vgic-v3 must refuse it (machine.gic, located). Each
+// file translates the v2 scenario of the same name and keeps its
+// expectations (what hardware does), so the two libraries stay paired.
+
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import {
+  DESIGN_KEYS,
+  expectedVerdict,
+  GENERATION_KEYS,
+  generationByName,
+} from '../../src/hyp/generation/index.ts';
+import { loadScenarioFile } from '../../src/scenario/index.ts';
+import { runScenario, type ScenarioRun } from '../../src/scenario/run.ts';
+
+const LIB = join(fileURLToPath(new URL('.', import.meta.url)), '../../scenarios');
+const DIR = join(LIB, 'gicv3');
+const POLICIES = [...GENERATION_KEYS, ...DESIGN_KEYS];
+const WITH_V3 = POLICIES.filter((p) => generationByName(p).vgicV3 === true);
+const WITHOUT_V3 = POLICIES.filter((p) => generationByName(p).vgicV3 !== true);
+const MIN_SCENARIOS = 30;
+
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.yaml') && !f.endsWith('.pending.yaml'))
+  .sort();
+
+function failing(r: ScenarioRun): string {
+  const bad = r.verdicts.filter((v) => !v.ok);
+  if (bad.length === 0) return '  (every verdict passed)';
+  return bad
+    .map(
+      (v) => `  ${v.name}: expected ${v.expected}, seen ${v.seen}${v.t === undefined ? '' : ` (t=${v.t})`}`,
+    )
+    .join('\n');
+}
+
+describe('scenario library on GICv3', () => {
+  it(`holds at least ${MIN_SCENARIOS} checked scenarios, each the GICv3 form of a v2 one`, () => {
+    assert.ok(files.length >= MIN_SCENARIOS, `${files.length} scenarios: ${files.join(', ')}`);
+    for (const f of files) assert.ok(existsSync(join(LIB, f)), `${f}: no scenarios/${f} it translates`);
+  });
+
+  for (const f of files) {
+    describe(f, () => {
+      const s = loadScenarioFile(join(DIR, f));
+      it('is a GICv3 machine named gicv3-<v2 name>, checked against the reference', () => {
+        assert.equal(s.machine.gic, 'v3');
+        assert.equal(s.name, `gicv3-${f.replace(/\.yaml$/, '')}`);
+        assert.equal(s.expect.divergence, 'none');
+      });
+      for (const policy of WITH_V3) {
+        const want = expectedVerdict(s.expect.verdicts, policy);
+        it(`${policy}: ${want}`, () => {
+          const r = runScenario(s, { policy });
+          const got = r.passed ? 'pass' : 'fail';
+          assert.equal(
+            got,
+            want,
+            `${f} under ${policy}: ${got}, expected ${want}; failing verdicts:\n${failing(r)}`,
+          );
+        });
+      }
+    });
+  }
+
+  describe('generations without vgic-v3 refuse a GICv3 machine', () => {
+    for (const policy of WITHOUT_V3) {
+      it(`${policy}: seed-masked-enable-disable is refused, naming the generation`, () => {
+        const s = loadScenarioFile(join(DIR, 'seed-masked-enable-disable.yaml'));
+        assert.throws(
+          () => runScenario(s, { policy }),
+          (e: Error) => e.message.includes(policy) && e.message.includes('vgic-v3'),
+        );
+      });
+    }
+  });
+
+  it('seed-masked-enable-disable twice under linux-7.0 gives identical results', () => {
+    const s = loadScenarioFile(join(DIR, 'seed-masked-enable-disable.yaml'));
+    const a = runScenario(s, { policy: 'linux-7.0' });
+    const b = runScenario(s, { policy: 'linux-7.0' });
+    assert.deepEqual(
+      { acks: b.acks, ticks: b.ticks, instructions: b.instructions, costs: b.costs, verdicts: b.verdicts },
+      { acks: a.acks, ticks: a.ticks, instructions: a.instructions, costs: a.costs, verdicts: a.verdicts },
+    );
+  });
+});
