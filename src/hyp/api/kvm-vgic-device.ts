@@ -1,11 +1,14 @@
-// The arm-vgic-v2 device of a VM (KVM_CREATE_DEVICE): KVM_SET/GET/HAS_DEVICE_ATTR
-// for its control, nr_irqs and address groups, and userspace access to
-// the distributor and cpu interface registers (DIST_REGS / CPU_REGS)
-// (Documentation/virt/kvm/devices/arm-vgic.rst).
+// The arm-vgic-v2 / arm-vgic-v3 device of a VM (KVM_CREATE_DEVICE):
+// KVM_SET/GET/HAS_DEVICE_ATTR for its control, nr_irqs and address groups,
+// and userspace access to the distributor and cpu interface registers
+// (v2: DIST_REGS / CPU_REGS, Documentation/virt/kvm/devices/arm-vgic.rst;
+// v3: DIST_REGS, REDIST_REGS, CPU_SYSREGS, LEVEL_INFO in
+// kvm-vgic-v3-regs.ts, arm-vgic-v3.rst).
 
 import { MEMMAP } from '../../hw/board/memory-map.ts';
 import { PRIVATE_COUNT } from '../../hw/gic/intid.ts';
 import type { Vm } from '../vm.ts';
+import { isV3RegGroup, v3HasRegAttr, v3RegsAccess } from './kvm-vgic-v3-regs.ts';
 import {
   fail,
   KVM_DEV_ARM_VGIC_CPUID_MASK,
@@ -17,6 +20,7 @@ import {
   KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
   KVM_DEV_ARM_VGIC_GRP_NR_IRQS,
   KVM_DEV_ARM_VGIC_OFFSET_MASK,
+  KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES,
   type KvmResult,
   ok,
 } from './uapi.ts';
@@ -69,9 +73,9 @@ export interface VgicDeviceHost {
 /**
  * The arm-vgic-v2 or arm-vgic-v3 device (the model follows the board's GIC):
  * KVM_SET/GET/HAS_DEVICE_ATTR for the groups this model supports. The v3
- * device has GRP_ADDR (DIST, REDIST, REDIST_REGION), GRP_NR_IRQS and
- * GRP_CTRL; its register groups (DIST_REGS, REDIST_REGS, CPU_SYSREGS,
- * LEVEL_INFO) are not modelled (-ENXIO).
+ * device has GRP_ADDR (DIST, REDIST, REDIST_REGION), GRP_NR_IRQS,
+ * GRP_CTRL (INIT, SAVE_PENDING_TABLES) and the register groups of
+ * kvm-vgic-v3-regs.ts; GRP_CPU_REGS is v2's only (-ENXIO on v3).
  */
 export class KvmVgicDevice {
   constructor(private readonly kvm: VgicDeviceHost) {}
@@ -82,9 +86,12 @@ export class KvmVgicDevice {
   }
 
   hasAttr(group: number, attr: bigint): KvmResult<boolean> {
+    if (this.v3 && isV3RegGroup(group)) return v3HasRegAttr(this.kvm, group, attr);
     switch (group) {
       case KVM_DEV_ARM_VGIC_GRP_CTRL:
-        return ok(attr === KVM_DEV_ARM_VGIC_CTRL_INIT);
+        return ok(
+          attr === KVM_DEV_ARM_VGIC_CTRL_INIT || (this.v3 && attr === KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES),
+        );
       case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
         return ok(true);
       case KVM_DEV_ARM_VGIC_GRP_ADDR:
@@ -101,6 +108,10 @@ export class KvmVgicDevice {
 
   setAttr(group: number, attr: bigint, value = 0n): KvmResult {
     const vm = this.kvm.vm;
+    if (this.v3 && isV3RegGroup(group)) {
+      const r = v3RegsAccess(this.kvm, group, attr, true, value);
+      return r.ok ? ok(undefined) : r;
+    }
     switch (group) {
       case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
       case KVM_DEV_ARM_VGIC_GRP_CPU_REGS: {
@@ -108,6 +119,14 @@ export class KvmVgicDevice {
         return r.ok ? ok(undefined) : r;
       }
       case KVM_DEV_ARM_VGIC_GRP_CTRL:
+        if (this.v3 && attr === KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES) {
+          // vgic_v3_save_pending_tables with every vcpu stopped: no LPIs, nothing to write
+          vm.userspace.stopNow(
+            'KVM_SET_DEVICE_ATTR',
+            vm.vcpus.map((v) => v.index),
+          );
+          return ok(undefined);
+        }
         if (attr !== KVM_DEV_ARM_VGIC_CTRL_INIT) return fail('ENXIO', `no control attribute ${attr}`);
         return this.kvm.initVgic();
       case KVM_DEV_ARM_VGIC_GRP_NR_IRQS: {
@@ -154,6 +173,7 @@ export class KvmVgicDevice {
 
   getAttr(group: number, attr: bigint): KvmResult<bigint> {
     const vm = this.kvm.vm;
+    if (this.v3 && isV3RegGroup(group)) return v3RegsAccess(this.kvm, group, attr, false, 0n);
     switch (group) {
       case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
       case KVM_DEV_ARM_VGIC_GRP_CPU_REGS:
@@ -182,7 +202,7 @@ export class KvmVgicDevice {
    */
   private regsAccess(group: number, attr: bigint, write: boolean, value: number): KvmResult<bigint> {
     const vm = this.kvm.vm;
-    if (this.v3) return fail('ENXIO', 'the arm-vgic-v3 register groups are not modelled');
+    if (this.v3) return fail('ENXIO', "KVM_DEV_ARM_VGIC_GRP_CPU_REGS is the arm-vgic-v2 device's");
     const vcpu = Number((attr & KVM_DEV_ARM_VGIC_CPUID_MASK) >> KVM_DEV_ARM_VGIC_CPUID_SHIFT);
     const offset = Number(attr & KVM_DEV_ARM_VGIC_OFFSET_MASK);
     if (this.kvm.vcpu(vcpu) === undefined) return fail('EINVAL', `no vcpu ${vcpu}`);

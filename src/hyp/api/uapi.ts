@@ -114,6 +114,55 @@ export function vgicRegAttr(vcpu: number, offset: number): bigint {
   return (BigInt(vcpu) << KVM_DEV_ARM_VGIC_CPUID_SHIFT) | BigInt(offset >>> 0);
 }
 
+// --- the arm-vgic-v3 device's groups (Documentation/virt/kvm/devices/arm-vgic-v3.rst) --
+
+export const KVM_DEV_ARM_VGIC_GRP_REDIST_REGS = 5;
+export const KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS = 6;
+export const KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO = 7;
+/** GRP_CTRL: flush the LPI pending tables to guest memory (no LPIs here: nothing to do). */
+export const KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES = 3n;
+
+/** REDIST_REGS / CPU_SYSREGS / LEVEL_INFO attr [63:32]: the vcpu's affinity, Aff3 [31:24] .. Aff0 [7:0]. */
+export const KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT = 32n;
+export const KVM_DEV_ARM_VGIC_V3_MPIDR_MASK = 0xffff_ffffn << KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT;
+/** CPU_SYSREGS attr [15:0]: op0:op1:CRn:CRm:op2 as in KVM_REG_ARM64_SYSREG. */
+export const KVM_DEV_ARM_VGIC_SYSREG_INSTR_MASK = 0xffffn;
+/** LEVEL_INFO attr: info [31:10], INTID base [9:0]. */
+export const KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT = 10n;
+export const KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_MASK = 0x3f_ffffn << KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT;
+export const KVM_DEV_ARM_VGIC_LINE_LEVEL_INTID_MASK = 0x3ffn;
+/** LEVEL_INFO info: the line levels. */
+export const VGIC_LEVEL_INFO_LINE_LEVEL = 0n;
+
+/** The attr of a REDIST_REGS access to `offset` of the redistributor of affinity `mpidr` (DIST_REGS: 0). */
+export function vgicV3RegAttr(mpidr: number, offset: number): bigint {
+  return (BigInt(mpidr >>> 0) << KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT) | BigInt(offset >>> 0);
+}
+
+/** The attr of a CPU_SYSREGS access to ICC register (op0, op1, CRn, CRm, op2) of the vcpu of affinity `mpidr`. */
+export function vgicV3SysregAttr(
+  mpidr: number,
+  op0: number,
+  op1: number,
+  crn: number,
+  crm: number,
+  op2: number,
+): bigint {
+  return (
+    (BigInt(mpidr >>> 0) << KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT) |
+    BigInt((op0 << 14) | (op1 << 11) | (crn << 7) | (crm << 3) | op2)
+  );
+}
+
+/** The attr of a LEVEL_INFO access to the line levels of 32 INTIDs from `intid` as the vcpu of affinity `mpidr`. */
+export function vgicLevelInfoAttr(mpidr: number, intid: number): bigint {
+  return (
+    (BigInt(mpidr >>> 0) << KVM_DEV_ARM_VGIC_V3_MPIDR_SHIFT) |
+    (VGIC_LEVEL_INFO_LINE_LEVEL << KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT) |
+    BigInt(intid)
+  );
+}
+
 // --- vcpu device attributes (KVM_{HAS,GET,SET}_DEVICE_ATTR on a vcpu fd) --
 
 /** The vPMU's group (Documentation/virt/kvm/devices/vcpu.rst §1). */

@@ -65,6 +65,29 @@ export interface VgicGuestV3 {
   dispatchSgi(vcpu: number, lo: number, hi: number, allowGroup1: boolean): void;
   /** a trapped ICV_DIR_EL1 write (ICH_HCR_EL2.TDIR, LR overflow) */
   deactivateTrapped(vcpu: number, value: number): void;
+  /** kvm_mpidr_to_vcpu: the vcpu of affinity Aff3.Aff2.Aff1.Aff0 ([31:24]..[7:0]), or -1 */
+  vcpuOfAffinity(aff: number): number;
+  /**
+   * KVM_DEV_ARM_VGIC_GRP_DIST_REGS ('dist', as vcpu 0) / _REDIST_REGS
+   * ('redist', the redistributor of `vcpu`): a 32-bit userspace access
+   * with KVM's userspace semantics (vgic-v3-uaccess.ts); every vcpu must be
+   * out of the guest.
+   */
+  uaccess(
+    frame: 'dist' | 'redist',
+    vcpu: number,
+    offset: number,
+    write: boolean,
+    value: number,
+  ): UaccessResult;
+  /** KVM_HAS_DEVICE_ATTR for those groups: a region at `offset` (32-bit aligned)? */
+  hasUaccess(frame: 'dist' | 'redist', offset: number): boolean;
+  /** KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO (line levels): 32 INTIDs from `intid` as `vcpu` sees them */
+  lineLevel(vcpu: number, intid: number, write: boolean, value: number): UaccessResult;
+  /** KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS: the ICC_*_EL1 register at `encoding` (op0:op1:CRn:CRm:op2) of `vcpu` */
+  sysregUaccess(vcpu: number, encoding: number, write: boolean, value: number): UaccessResult;
+  /** KVM_HAS_DEVICE_ATTR for CPU_SYSREGS */
+  hasSysreg(encoding: number): boolean;
 }
 
 export interface VgicFacade extends Saveable<VgicSnapshot> {

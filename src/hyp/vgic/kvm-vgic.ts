@@ -16,13 +16,17 @@ import {
   cpuifUaccess,
   isCpuifReg,
   type UaccessResult,
+  uaccessFail,
   uaccessOk,
   type VgicRegGroup,
 } from './vgic-uaccess.ts';
 import { VgicV2 } from './vgic-v2.ts';
 import { VgicV3 } from './vgic-v3.ts';
 import { dispatchSgiV3 } from './vgic-v3-sgi.ts';
-import { VgicDistMmioV3 } from './vgic-mmio-v3.ts';
+import { mpidrToVcpu, VgicDistMmioV3 } from './vgic-mmio-v3.ts';
+import { lineLevelUaccess, v3Uaccess, v3UaccessRegion } from './vgic-v3-uaccess.ts';
+import { iccUaccess, userIccReg } from './vgic-v3-sysreg-uaccess.ts';
+import { IchReg } from '../../hw/gic/v3/sysreg-encodings.ts';
 import { VgicRdistRegion } from './vgic-mmio-v3-rdist.ts';
 import { GICV_DIR, GICV_FRAME_SIZE } from '../../hw/gic/virt-regs.ts';
 import type { StateDigest } from '../../sim/state-digest.ts';
@@ -71,6 +75,28 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
             gicr: this.rdist!,
             dispatchSgi: (vcpu, lo, hi, g1) => dispatchSgiV3(this.core, vcpu, lo, hi, g1),
             deactivateTrapped: (vcpu, value) => v3.deactivateTrapped(vcpu, value),
+            vcpuOfAffinity: (aff) => mpidrToVcpu(this.core.nrVcpus, aff),
+            uaccess: (frame, vcpu, offset, write, value) => {
+              this.assertOutOfGuest();
+              const table = frame === 'dist' ? this.distV3!.table : this.rdist!.table.table;
+              return v3Uaccess(this.core, frame, table, vcpu, offset, write, value);
+            },
+            hasUaccess: (frame, offset) =>
+              v3UaccessRegion(
+                this.core,
+                frame,
+                frame === 'dist' ? this.distV3!.table : this.rdist!.table.table,
+                offset,
+              ) !== null,
+            lineLevel: (vcpu, intid, write, value) => {
+              this.assertOutOfGuest();
+              return lineLevelUaccess(this.core, vcpu, intid, write, value);
+            },
+            sysregUaccess: (vcpu, encoding, write, value) => {
+              this.assertOutOfGuest();
+              return this.iccUaccess(vcpu, encoding, write, value);
+            },
+            hasSysreg: (encoding) => userIccReg(encoding) !== undefined,
           };
   }
 
@@ -243,10 +269,33 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
     this.dist.write(offset, 8, lo, vcpu);
   }
 
-  /** Userspace register access (today's KVM: unknown offsets RAZ/WI; see vgic-dist-uaccess.ts). */
-  uaccess(group: VgicRegGroup, vcpu: number, offset: number, write: boolean, value: number): UaccessResult {
+  private assertOutOfGuest(): void {
     if ((this.v3 ?? this.v2).cpus.some((b) => b.inGuest))
       throw new RangeError('vgic uaccess while a vcpu is in the guest');
+  }
+
+  /** CPU_SYSREGS of a GICv3 guest's vcpu (vgic-v3-sysreg-uaccess.ts) over VMCR, APRs and its bit counts. */
+  private iccUaccess(vcpu: number, encoding: number, write: boolean, value: number): UaccessResult {
+    const reg = userIccReg(encoding);
+    if (reg === undefined)
+      return uaccessFail('ENXIO', `no ICC register at encoding 0x${encoding.toString(16)}`);
+    const c = this.core.cpus[vcpu];
+    const b = this.v3!.cpus[vcpu];
+    const s = { vmcr: c.vmcr, apr: c.apr, ap0r: b.ap0r, numPriBits: b.numPriBits, numIdBits: b.numIdBits };
+    const r = iccUaccess(s, this.opts.ichFrames!.ich(0).readIch(IchReg.ICH_VTR_EL2), reg, write, value);
+    if (write && r.ok) {
+      c.vmcr = s.vmcr;
+      c.apr = s.apr;
+      b.ap0r = s.ap0r;
+      b.numPriBits = s.numPriBits;
+      b.numIdBits = s.numIdBits;
+    }
+    return r;
+  }
+
+  /** Userspace register access (today's KVM: unknown offsets RAZ/WI; see vgic-dist-uaccess.ts). */
+  uaccess(group: VgicRegGroup, vcpu: number, offset: number, write: boolean, value: number): UaccessResult {
+    this.assertOutOfGuest();
     if (group === 'dist') return distUaccess(this.core, this.dist, vcpu, offset, write, value);
     if (!isCpuifReg(offset)) return uaccessOk(0);
     return uaccessOk(cpuifUaccess(this.core.cpus[vcpu], offset, write, value, true));

@@ -54,7 +54,7 @@ import { VgicMmioHandlers } from './vgic-mmio.ts';
 import {
   type GuestHalter,
   v3PendingHandlers,
-  VGIC_V3_IIDR_VALUE,
+  vgicV3Iidr,
   VGIC_V3_PIDR2_VALUE,
   vcpuAffinity,
 } from './vgic-mmio-v3.ts';
@@ -109,8 +109,13 @@ export function vgicV3RdistTable(core: VgicCore, halter: GuestHalter): MmioRegio
     banked: true,
   });
   return [
-    register({ name: 'GICR_CTLR', offset: GICR_CTLR, read: () => GICR_CTLR_VALUE }),
-    register({ name: 'GICR_IIDR', offset: GICR_IIDR, read: () => VGIC_V3_IIDR_VALUE }),
+    // IR and CES from implementation revision 3 (vgic_mmio_read_v3r_ctlr)
+    register({
+      name: 'GICR_CTLR',
+      offset: GICR_CTLR,
+      read: () => (core.v3ImplementationRev >= 3 ? GICR_CTLR_VALUE : 0),
+    }),
+    register({ name: 'GICR_IIDR', offset: GICR_IIDR, read: () => vgicV3Iidr(core) }),
     register({
       name: 'GICR_TYPER',
       offset: GICR_TYPER,

@@ -67,6 +67,10 @@ export const VGIC_V3_IIDR_VALUE = setField(
   IIDR_Implementer,
   0x43b,
 );
+/** GICD_IIDR (and GICR_IIDR) with the VM's implementation revision. */
+export function vgicV3Iidr(core: VgicCore): number {
+  return setField(VGIC_V3_IIDR_VALUE, IIDR_Revision, core.v3ImplementationRev);
+}
 /** vgic_mmio_read_v3_idregs: GICD_PIDR2 (and GICR_PIDR2) = 0x3B, "a GICv3 compliant implementation"; other ID registers 0. */
 export const VGIC_V3_PIDR2_VALUE = 0x3b;
 /** INTERRUPT_ID_BITS_SPIS (10): GICD_TYPER.IDbits = 9 without an ITS. */
@@ -224,7 +228,8 @@ export function vgicV3DistTable(core: VgicCore, halter: GuestHalter): MmioRegion
           VGIC_V3_ID_BITS_SPIS - 1,
         ),
     }),
-    register({ name: 'GICD_IIDR', offset: GICD_IIDR, read: () => VGIC_V3_IIDR_VALUE }),
+    // the revision userspace may set back to 2 (vgic_mmio_uaccess_write_v3_misc)
+    register({ name: 'GICD_IIDR', offset: GICD_IIDR, read: () => vgicV3Iidr(core) }),
     // GICD_TYPER2: nASSGIcap only with GICv4.1 hardware (none here): 0
     register({ name: 'GICD_TYPER2', offset: GICD_TYPER2 }),
     register({ name: 'GICD_STATUSR', offset: GICD_STATUSR }),

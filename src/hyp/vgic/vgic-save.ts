@@ -59,10 +59,16 @@ export interface VgicCpuState {
   readonly ap0r?: number;
   /** GICv3 backend: the interrupt of each LR in `lrs` (ICH_LR<n>_EL2 [31:0]) */
   readonly lrIntids?: number[];
+  /** GICv3 backend: the vcpu's priority and INTID bit counts as userspace's ICC_CTLR_EL1 left them (absent: ICH_VTR_EL2's) */
+  readonly numPriBits?: number;
+  readonly numIdBits?: number;
 }
 
 /** The backend part of a vcpu's state, for a backend other than VgicV2 (VgicV3). */
-export type VgicBackendCpuState = Pick<VgicCpuState, 'loadedOn' | 'inGuest' | 'lrs' | 'ap0r' | 'lrIntids'>;
+export type VgicBackendCpuState = Pick<
+  VgicCpuState,
+  'loadedOn' | 'inGuest' | 'lrs' | 'ap0r' | 'lrIntids' | 'numPriBits' | 'numIdBits'
+>;
 
 /** A backend that saves and restores its own per-vcpu part (VgicV3). */
 export interface VgicBackendSaver {
@@ -77,6 +83,8 @@ export interface VgicState {
   readonly initialized: boolean;
   /** userspace wrote GICD_IIDR back (KVM_DEV_ARM_VGIC_GRP_DIST_REGS): its IGROUPR writes count */
   readonly v2GroupsUserWritable?: boolean;
+  /** a GICv3 guest's implementation revision if userspace changed it (absent: 3) */
+  readonly v3ImplementationRev?: number;
   readonly dist: VgicDistRegState[];
   readonly irqs: VgicIrqExtraState[];
   readonly cpus: VgicCpuState[];
@@ -161,6 +169,7 @@ export function saveVgic(
     nrSpis: core.nrSpis,
     initialized: core.initialized,
     v2GroupsUserWritable: core.v2GroupsUserWritable,
+    ...(core.v3ImplementationRev === 3 ? {} : { v3ImplementationRev: core.v3ImplementationRev }),
     dist: regs,
     irqs,
     cpus,
@@ -202,6 +211,7 @@ export function restoreVgic(
   if (s.initialized) core.init();
   core.initialized = s.initialized;
   core.v2GroupsUserWritable = s.v2GroupsUserWritable ?? false;
+  core.v3ImplementationRev = s.v3ImplementationRev ?? 3;
   for (const r of s.dist) {
     const region = dist.region(r.reg);
     if (region?.uwrite === undefined) throw new RangeError(`snapshot names unknown register ${r.reg}`);

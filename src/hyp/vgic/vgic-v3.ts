@@ -44,6 +44,7 @@ import type { VgicBackendCpuState, VgicBackendSaver, VgicCpuState } from './vgic
 import { sortApList, type VgicIrq } from './vgic-irq.ts';
 import { nextActiveOutside } from './vgic-v2-overflow.ts';
 import { deactivateOutsideLrV3, foldLrV3, type LrSinkV3, populateLrV3 } from './vgic-v3-lr.ts';
+import { hostIccCounts } from './vgic-v3-sysreg-uaccess.ts';
 
 const HCR_En = fieldMask(ICH_HCR_En);
 const HCR_UIE = fieldMask(ICH_HCR_UIE);
@@ -73,6 +74,9 @@ export class VgicV3Cpu {
   activeOutside = false;
   /** ICH_AP0R0_EL2 as last saved (ICH_AP1R0_EL2 is VgicCpu.apr) */
   ap0r = 0;
+  /** vgic_v3_cpu->num_pri_bits / num_id_bits: ICH_VTR_EL2's, lowered by userspace's ICC_CTLR_EL1 (vgic-v3-sysreg-uaccess.ts) */
+  numPriBits = 0;
+  numIdBits = 0;
   /** LR [63:32] as written at flush ([31:0] is the interrupt's INTID) */
   readonly lrHi = new Uint32Array(ICH_LR_MAX);
   /** LR [63:32] as read back at sync */
@@ -87,7 +91,8 @@ export class VgicV3 implements LrSinkV3, VgicBackendSaver {
     readonly core: VgicCore,
     readonly frames: IchFrames,
   ) {
-    for (let v = 0; v < core.nrVcpus; v++) this.cpus.push(new VgicV3Cpu());
+    const counts = hostIccCounts(frames.ich(0).readIch(IchReg.ICH_VTR_EL2));
+    for (let v = 0; v < core.nrVcpus; v++) this.cpus.push(Object.assign(new VgicV3Cpu(), counts));
   }
 
   /** vgic_v3_load + __vgic_v3_activate_traps: VMCR, APRs, ICH_HCR_EL2.En = 1. */
@@ -289,6 +294,8 @@ export class VgicV3 implements LrSinkV3, VgicBackendSaver {
       lrs: Array.from(b.lrHi.subarray(0, used)),
       ap0r: b.ap0r,
       lrIntids,
+      numPriBits: b.numPriBits,
+      numIdBits: b.numIdBits,
     };
   }
 
@@ -302,6 +309,9 @@ export class VgicV3 implements LrSinkV3, VgicBackendSaver {
     b.inGuest = s.inGuest;
     b.halted = false;
     b.ap0r = s.ap0r ?? 0;
+    const host = hostIccCounts(this.frames.ich(0).readIch(IchReg.ICH_VTR_EL2));
+    b.numPriBits = s.numPriBits ?? host.numPriBits;
+    b.numIdBits = s.numIdBits ?? host.numIdBits;
     b.usedLrs = s.lrs.length;
     b.lrIrq.fill(null);
     s.lrs.forEach((hi, n) => {

@@ -77,6 +77,8 @@ export class VgicCore {
   distEnabled = false;
   /** dist->v2_groups_user_writable: userspace wrote GICD_IIDR back, so its IGROUPR writes count (vgic-dist-uaccess.ts) */
   v2GroupsUserWritable = false;
+  /** dist->implementation_rev of a GICv3 guest (KVM_VGIC_IMP_REV_3; userspace may write 2 through GICD_IIDR) */
+  v3ImplementationRev = 3;
   /** deliberate bugs of a mutant generation (NO_VGIC_FAULTS otherwise) */
   readonly faults: VgicFaults;
 

@@ -15,6 +15,7 @@ import { createVm, type KvmResult } from '../../../src/hyp/api/index.ts';
 import {
   KVM_DEV_ARM_VGIC_CTRL_INIT,
   KVM_DEV_ARM_VGIC_GRP_ADDR,
+  KVM_DEV_ARM_VGIC_GRP_CPU_REGS,
   KVM_DEV_ARM_VGIC_GRP_CTRL,
   KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
 } from '../../../src/hyp/api/uapi.ts';
@@ -65,7 +66,7 @@ describe('arm-vgic-v3: KVM_DEV_ARM_VGIC_GRP_ADDR', () => {
     assert.deepEqual(dev.getAttr(A, KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION), { ok: true, value: region(2n) });
   });
 
-  it('after CTRL_INIT addresses are still taken (QEMU sets them after init); the v3 register groups are not modelled (ENXIO)', () => {
+  it('after CTRL_INIT addresses are still taken (QEMU sets them after init); DIST_REGS reads GICD_CTLR (ARE_NS | DS); CPU_REGS is v2 only (ENXIO)', () => {
     const { dev } = v3Device();
     assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT)), 'ok');
     assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, GICD)), 'ok');
@@ -73,7 +74,9 @@ describe('arm-vgic-v3: KVM_DEV_ARM_VGIC_GRP_ADDR', () => {
       errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST, GICD + 0x1_0000n)),
       'EINVAL',
     );
-    assert.equal(errno(dev.getAttr(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0n)), 'ENXIO');
-    assert.deepEqual(dev.hasAttr(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0n), { ok: true, value: false });
+    assert.deepEqual(dev.getAttr(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0n), { ok: true, value: 0x50n });
+    assert.deepEqual(dev.hasAttr(KVM_DEV_ARM_VGIC_GRP_DIST_REGS, 0n), { ok: true, value: true });
+    assert.equal(errno(dev.getAttr(KVM_DEV_ARM_VGIC_GRP_CPU_REGS, 0n)), 'ENXIO');
+    assert.deepEqual(dev.hasAttr(KVM_DEV_ARM_VGIC_GRP_CPU_REGS, 0n), { ok: true, value: false });
   });
 });
