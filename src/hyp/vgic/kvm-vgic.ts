@@ -347,7 +347,14 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
       for (const i of cpu.apList) h.int(i.intid);
       const lrs = this.v3 !== null ? this.v3.cpus[v].lrHi : this.v2.cpus[v].lrVal;
       for (let n = 0; n < b.usedLrs; n++) h.num(lrs[n]);
+      if (this.v3 !== null) {
+        const b3 = this.v3.cpus[v];
+        h.num(b3.ap0r);
+        h.int(b3.numPriBits);
+        h.int(b3.numIdBits);
+      }
     });
+    if (this.v3 !== null) h.int(c.v3ImplementationRev);
   }
 
   /** Restore into this freshly built vgic (same configuration and ports). */
