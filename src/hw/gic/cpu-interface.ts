@@ -18,11 +18,12 @@
 
 import { getField, setField, testBit } from '../../sim/bits.ts';
 import type { Saveable } from '../../sim/saveable.ts';
-import { Signal } from '../../sim/signal.ts';
+import type { Signal } from '../../sim/signal.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
 import type { AccessSize, Clock, MmioDevice } from '../mmio.ts';
 import { MmioTable } from '../mmio/region.ts';
 import { giccTable } from './gicc-frame.ts';
+import { CpuOutputs, type CpuOutputSource, OUT_FIQ, OUT_IRQ } from './cpu-outputs.ts';
 import {
   type Distributor,
   type DistributorClient,
@@ -33,7 +34,15 @@ import {
   HPPI_SOURCE,
 } from './distributor.ts';
 import { SGI_COUNT, SPURIOUS, FIRST_SPECIAL_INTID, SPURIOUS_GROUP1 } from './intid.ts';
-import { aprIndex, aprRunningPriority, groupPriority, MIN_ABPR, MIN_BPR } from './priority.ts';
+import {
+  aprDropHighest,
+  aprRunningPriority,
+  aprSet,
+  groupPriority,
+  highestActiveGroup,
+  MIN_ABPR,
+  MIN_BPR,
+} from './priority.ts';
 import {
   GICC_CTLR_AckCtl,
   GICC_CTLR_CBPR,
@@ -65,7 +74,9 @@ export interface CpuInterfaceState {
   readonly fiq: boolean;
 }
 
-export class CpuInterface implements DistributorClient, MmioDevice, Saveable<CpuInterfaceState> {
+export class CpuInterface
+  implements DistributorClient, CpuOutputSource, MmioDevice, Saveable<CpuInterfaceState>
+{
   readonly cpu: number;
   readonly irq: Signal;
   readonly fiq: Signal;
@@ -76,20 +87,16 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
   apr = 0;
   nsapr = 0;
   private readonly dist: Distributor;
-  private readonly clock: Clock;
-  private readonly trace: TraceSink;
-  private updating = false;
-  private updateAgain = false;
+  private readonly out: CpuOutputs;
   /** the GICC frame's register table */
   private readonly frame: MmioTable;
 
   constructor(opts: CpuInterfaceOptions) {
     this.cpu = opts.cpu;
     this.dist = opts.dist;
-    this.clock = opts.clock;
-    this.trace = opts.trace;
-    this.irq = new Signal(`cpu${opts.cpu}.irq`);
-    this.fiq = new Signal(`cpu${opts.cpu}.fiq`);
+    this.out = new CpuOutputs(opts.cpu, opts.clock, opts.trace);
+    this.irq = this.out.irq;
+    this.fiq = this.out.fiq;
     this.dist.attach(this.cpu, this);
     this.frame = new MmioTable(giccTable(this));
   }
@@ -122,41 +129,16 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
     return h;
   }
 
-  /**
-   * Recompute the IRQ and FIQ outputs. A receiver may react to an output
-   * change synchronously (read GICC_IAR from its listener); such nested
-   * updates are folded into this one, which repeats until the outputs are
-   * stable, so the last level driven is always the current one.
-   */
+  /** Recompute the IRQ and FIQ outputs (nested updates fold into one: cpu-outputs.ts). */
   update(): void {
-    if (this.updating) {
-      this.updateAgain = true;
-      return;
-    }
-    this.updating = true;
-    try {
-      do {
-        this.updateAgain = false;
-        const h = this.signalled();
-        let irq = false;
-        let fiq = false;
-        if (h !== HPPI_NONE) {
-          if (getField(h, HPPI_GROUP) === 0 && testBit(this.ctlr, GICC_CTLR_FIQEn.lsb)) fiq = true;
-          else irq = true;
-        }
-        this.drive(this.irq, irq);
-        if (!this.updateAgain) this.drive(this.fiq, fiq);
-      } while (this.updateAgain);
-    } finally {
-      this.updating = false;
-    }
+    this.out.update(this);
   }
 
-  private drive(s: Signal, level: boolean): void {
-    if (s.level === level) return;
-    if (this.trace.enabled)
-      this.trace.emit({ kind: 'line', t: this.clock.now, cpu: this.cpu, signal: s.name, level });
-    s.set(level);
+  /** The signalled interrupt goes to FIQ if it is group 0 and GICC_CTLR.FIQEn = 1, else to IRQ (GICv2 3.2.2). */
+  outputLevels(): number {
+    const h = this.signalled();
+    if (h === HPPI_NONE) return 0;
+    return getField(h, HPPI_GROUP) === 0 && testBit(this.ctlr, GICC_CTLR_FIQEn.lsb) ? OUT_FIQ : OUT_IRQ;
   }
 
   // ---- acknowledge, EOI, deactivate ----
@@ -174,11 +156,10 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
     if (!aliased && group === 1 && !testBit(this.ctlr, GICC_CTLR_AckCtl.lsb)) return SPURIOUS_GROUP1;
     const id = getField(h, HPPI_INTID);
     const source = id < SGI_COUNT ? getField(h, HPPI_SOURCE) : 0;
-    const bitIdx = aprIndex(this.groupPriorityOf(getField(h, HPPI_PRIORITY), group));
-    if (group === 0) this.apr = (this.apr | (1 << bitIdx)) >>> 0;
-    else this.nsapr = (this.nsapr | (1 << bitIdx)) >>> 0;
-    if (this.trace.enabled)
-      this.trace.emit({ kind: 'ack', t: this.clock.now, cpu: this.cpu, gic: 'phys', intid: id });
+    const gp = this.groupPriorityOf(getField(h, HPPI_PRIORITY), group);
+    if (group === 0) this.apr = aprSet(this.apr, gp);
+    else this.nsapr = aprSet(this.nsapr, gp);
+    this.out.traceOp('ack', id);
     this.dist.acknowledge(this.cpu, id, source); // notifies us: outputs follow the new APR
     return setField(id, GICC_IAR_CPUID, source);
   }
@@ -206,12 +187,10 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
     if (id >= FIRST_SPECIAL_INTID || !this.dist.isImplemented(id)) return;
     if (aliased && this.dist.groupOf(this.cpu, id) === 0) return;
     // Priority drop: clear the highest active priority; group 0 first on a tie.
-    const rp0 = aprRunningPriority(this.apr);
-    const rp1 = aprRunningPriority(this.nsapr);
-    if (this.apr !== 0 && rp0 <= rp1) this.apr = (this.apr & (this.apr - 1)) >>> 0;
-    else if (this.nsapr !== 0) this.nsapr = (this.nsapr & (this.nsapr - 1)) >>> 0;
-    if (this.trace.enabled)
-      this.trace.emit({ kind: 'eoi', t: this.clock.now, cpu: this.cpu, gic: 'phys', intid: id });
+    const g = highestActiveGroup(this.apr, this.nsapr);
+    if (g === 0) this.apr = aprDropHighest(this.apr);
+    else if (g === 1) this.nsapr = aprDropHighest(this.nsapr);
+    this.out.traceOp('eoi', id);
     if (!testBit(this.ctlr, GICC_CTLR_EOImode.lsb) && this.dist.isActive(this.cpu, id))
       this.dist.setActive(this.cpu, id, false);
     this.update();
@@ -226,8 +205,7 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
     if (!testBit(this.ctlr, GICC_CTLR_EOImode.lsb)) return;
     const id = getField(value, GICC_IAR_InterruptID);
     if (id >= FIRST_SPECIAL_INTID || !this.dist.isImplemented(id)) return;
-    if (this.trace.enabled)
-      this.trace.emit({ kind: 'dir', t: this.clock.now, cpu: this.cpu, gic: 'phys', intid: id });
+    this.out.traceOp('dir', id);
     if (this.dist.isActive(this.cpu, id)) this.dist.setActive(this.cpu, id, false);
   }
 
@@ -287,7 +265,6 @@ export class CpuInterface implements DistributorClient, MmioDevice, Saveable<Cpu
     this.abpr = s.abpr;
     this.apr = s.apr;
     this.nsapr = s.nsapr;
-    this.irq.restoreLevel(s.irq);
-    this.fiq.restoreLevel(s.fiq);
+    this.out.restoreLevels(s.irq, s.fiq);
   }
 }

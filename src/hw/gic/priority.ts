@@ -50,6 +50,29 @@ export function aprIndex(gp: number): number {
   return gp >>> APR_LEVEL_SHIFT;
 }
 
+/** `apr` with group priority `gp` marked active (acknowledge). */
+export function aprSet(apr: number, gp: number): number {
+  return (apr | (1 << aprIndex(gp))) >>> 0;
+}
+
+/** `apr` with its highest active priority (lowest set bit) cleared: a priority drop. */
+export function aprDropHighest(apr: number): number {
+  return (apr & (apr - 1)) >>> 0;
+}
+
+/**
+ * The group whose active priority is the highest, given the active
+ * priorities of Group 0 and Group 1 (same layout), Group 0 on a tie; -1 when
+ * nothing is active. The priority drop of GICv2 GICC_EOIR (3.3.5) and of
+ * GICv3 ICC_EOIR<n>_EL1 / ICV_EOIR<n>_EL1 (IHI 0069H 4.8.2). It compares
+ * bit positions only, so it holds for the virtual interfaces' own number of
+ * preemption bits too.
+ */
+export function highestActiveGroup(ap0: number, ap1: number): -1 | 0 | 1 {
+  if (ap0 === 0 && ap1 === 0) return -1;
+  return aprRunningPriority(ap0) <= aprRunningPriority(ap1) ? 0 : 1;
+}
+
 /** Group priority represented by the lowest set bit of an APR value, or IDLE_PRIORITY. */
 export function aprRunningPriority(apr: number): number {
   if (apr === 0) return IDLE_PRIORITY;

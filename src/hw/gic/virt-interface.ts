@@ -72,6 +72,7 @@ import {
 } from './virt-regs.ts';
 import { GICC_IAR_CPUID, GICC_IAR_InterruptID } from './registers.ts';
 import {
+  aprDropHighest,
   MIN_VABPR,
   MIN_VBPR,
   VIRT_PREEMPTION_BITS,
@@ -216,7 +217,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
     const id = getField(value, GICC_IAR_InterruptID);
     if (id >= FIRST_SPECIAL_INTID) return;
     const dropped = this.apr !== 0;
-    if (dropped) this.apr = (this.apr & (this.apr - 1)) >>> 0; // clear the highest-priority (lowest) set bit
+    if (dropped) this.apr = aprDropHighest(this.apr);
     this.out.traceOp('eoi', id);
     if (!testBit(this.vmcr, GICH_VMCR_VEM.lsb)) {
       const n = findActiveLr(this.lr, id, getField(value, GICC_IAR_CPUID));

@@ -26,15 +26,18 @@
 
 import { getField, setField, testBit } from '../../../sim/bits.ts';
 import type { Saveable } from '../../../sim/saveable.ts';
-import { Signal } from '../../../sim/signal.ts';
+import type { Signal } from '../../../sim/signal.ts';
 import type { TraceSink } from '../../../sim/trace/sink.ts';
 import type { Clock } from '../../mmio.ts';
+import { CpuOutputs, type CpuOutputSource, OUT_FIQ, OUT_IRQ } from '../cpu-outputs.ts';
 import { HPPI_GROUP, HPPI_INTID, HPPI_NONE, HPPI_PRIORITY } from '../distributor.ts';
 import { SPURIOUS } from '../intid.ts';
 import {
-  aprIndex,
+  aprDropHighest,
   aprRunningPriority,
+  aprSet,
   groupPriority,
+  highestActiveGroup,
   IDLE_PRIORITY,
   MIN_BPR,
   PRIORITY_BITS,
@@ -92,7 +95,7 @@ const MAX_BPR = 7;
 /** ICC_BPR1_EL1's minimum: one more than ICC_BPR0_EL1's (IHI 0069 12.2, ICC_BPR1_EL1). */
 const MIN_BPR1 = MIN_BPR + 1;
 
-export class CpuInterfaceV3 implements Saveable<CpuInterfaceV3State> {
+export class CpuInterfaceV3 implements CpuOutputSource, Saveable<CpuInterfaceV3State> {
   readonly cpu: number;
   readonly irq: Signal;
   readonly fiq: Signal;
@@ -104,18 +107,14 @@ export class CpuInterfaceV3 implements Saveable<CpuInterfaceV3State> {
   ap0r0 = 0;
   ap1r0 = 0;
   private readonly port: IccPort;
-  private readonly clock: Clock;
-  private readonly trace: TraceSink;
-  private updating = false;
-  private updateAgain = false;
+  private readonly out: CpuOutputs;
 
   constructor(o: { cpu: number; port: IccPort; clock: Clock; trace: TraceSink }) {
     this.cpu = o.cpu;
     this.port = o.port;
-    this.clock = o.clock;
-    this.trace = o.trace;
-    this.irq = new Signal(`cpu${o.cpu}.irq`);
-    this.fiq = new Signal(`cpu${o.cpu}.fiq`);
+    this.out = new CpuOutputs(o.cpu, o.clock, o.trace);
+    this.irq = this.out.irq;
+    this.fiq = this.out.fiq;
   }
 
   // ---- prioritization ----
@@ -140,31 +139,16 @@ export class CpuInterfaceV3 implements Saveable<CpuInterfaceV3State> {
     return h;
   }
 
-  /** Recompute IRQ (Group 1) and FIQ (Group 0); nested updates fold into this one (cpu-interface.ts). */
+  /** Recompute IRQ (Group 1) and FIQ (Group 0); nested updates fold into this one (cpu-outputs.ts). */
   update(): void {
-    if (this.updating) {
-      this.updateAgain = true;
-      return;
-    }
-    this.updating = true;
-    try {
-      do {
-        this.updateAgain = false;
-        const h = this.signalled();
-        const group = h === HPPI_NONE ? -1 : getField(h, HPPI_GROUP);
-        this.drive(this.irq, group === 1);
-        if (!this.updateAgain) this.drive(this.fiq, group === 0);
-      } while (this.updateAgain);
-    } finally {
-      this.updating = false;
-    }
+    this.out.update(this);
   }
 
-  private drive(s: Signal, level: boolean): void {
-    if (s.level === level) return;
-    if (this.trace.enabled)
-      this.trace.emit({ kind: 'line', t: this.clock.now, cpu: this.cpu, signal: s.name, level });
-    s.set(level);
+  /** One Security state: Group 0 is always an FIQ, Group 1 an IRQ (IHI 0069H 4.6). */
+  outputLevels(): number {
+    const h = this.signalled();
+    if (h === HPPI_NONE) return 0;
+    return getField(h, HPPI_GROUP) === 0 ? OUT_FIQ : OUT_IRQ;
   }
 
   // ---- acknowledge, EOI, deactivate ----
@@ -174,11 +158,10 @@ export class CpuInterfaceV3 implements Saveable<CpuInterfaceV3State> {
     const h = this.signalled();
     if (h === HPPI_NONE || getField(h, HPPI_GROUP) !== group) return SPURIOUS;
     const id = getField(h, HPPI_INTID);
-    const bitIdx = aprIndex(this.groupPriorityOf(getField(h, HPPI_PRIORITY), group));
-    if (group === 0) this.ap0r0 = (this.ap0r0 | (1 << bitIdx)) >>> 0;
-    else this.ap1r0 = (this.ap1r0 | (1 << bitIdx)) >>> 0;
-    if (this.trace.enabled)
-      this.trace.emit({ kind: 'ack', t: this.clock.now, cpu: this.cpu, gic: 'phys', intid: id });
+    const gp = this.groupPriorityOf(getField(h, HPPI_PRIORITY), group);
+    if (group === 0) this.ap0r0 = aprSet(this.ap0r0, gp);
+    else this.ap1r0 = aprSet(this.ap1r0, gp);
+    this.out.traceOp('ack', id);
     this.port.acknowledge(this.cpu, id); // notifies us: the outputs follow the new APR
     return id;
   }
@@ -190,20 +173,13 @@ export class CpuInterfaceV3 implements Saveable<CpuInterfaceV3State> {
     return getField(h, HPPI_INTID);
   }
 
-  /** The group whose active priority is highest (Group 0 on a tie), or -1 when nothing is active. */
-  private highestActiveGroup(): number {
-    if (this.ap0r0 === 0 && this.ap1r0 === 0) return -1;
-    return aprRunningPriority(this.ap0r0) <= aprRunningPriority(this.ap1r0) ? 0 : 1;
-  }
-
   /** ICC_EOIR0_EL1 / ICC_EOIR1_EL1. */
   endOfInterrupt(value: number, group: number): void {
     const id = getField(value, ICC_INTID);
-    if (!this.port.isImplemented(id) || this.highestActiveGroup() !== group) return;
-    if (group === 0) this.ap0r0 = (this.ap0r0 & (this.ap0r0 - 1)) >>> 0;
-    else this.ap1r0 = (this.ap1r0 & (this.ap1r0 - 1)) >>> 0;
-    if (this.trace.enabled)
-      this.trace.emit({ kind: 'eoi', t: this.clock.now, cpu: this.cpu, gic: 'phys', intid: id });
+    if (!this.port.isImplemented(id) || highestActiveGroup(this.ap0r0, this.ap1r0) !== group) return;
+    if (group === 0) this.ap0r0 = aprDropHighest(this.ap0r0);
+    else this.ap1r0 = aprDropHighest(this.ap1r0);
+    this.out.traceOp('eoi', id);
     if (!testBit(this.ctlr, ICC_CTLR_EOImode.lsb)) this.port.deactivate(this.cpu, id);
     this.update();
   }
@@ -213,8 +189,7 @@ export class CpuInterfaceV3 implements Saveable<CpuInterfaceV3State> {
     if (!testBit(this.ctlr, ICC_CTLR_EOImode.lsb)) return;
     const id = getField(value, ICC_INTID);
     if (!this.port.isImplemented(id)) return;
-    if (this.trace.enabled)
-      this.trace.emit({ kind: 'dir', t: this.clock.now, cpu: this.cpu, gic: 'phys', intid: id });
+    this.out.traceOp('dir', id);
     this.port.deactivate(this.cpu, id);
   }
 
@@ -352,7 +327,6 @@ export class CpuInterfaceV3 implements Saveable<CpuInterfaceV3State> {
     this.igrpen = s.igrpen;
     this.ap0r0 = s.ap0r0;
     this.ap1r0 = s.ap1r0;
-    this.irq.restoreLevel(s.irq);
-    this.fiq.restoreLevel(s.fiq);
+    this.out.restoreLevels(s.irq, s.fiq);
   }
 }

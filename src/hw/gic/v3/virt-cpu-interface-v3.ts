@@ -16,6 +16,7 @@ import { getField, setField, testBit } from '../../../sim/bits.ts';
 import type { Saveable } from '../../../sim/saveable.ts';
 import type { Signal } from '../../../sim/signal.ts';
 import { FIRST_SPECIAL_INTID, isSgi, MAX_INTID, SPURIOUS } from '../intid.ts';
+import { aprDropHighest, highestActiveGroup } from '../priority.ts';
 import { VirtOutputs } from '../virt-outputs.ts';
 import { computeEisr, computeElrsr, computeMisr } from './ich-status.ts';
 import { type IccReg, ICH_LR_MAX, IchReg } from './sysreg-encodings.ts';
@@ -311,12 +312,10 @@ export class VirtCpuInterfaceV3 implements IcvTarget, Saveable<VirtCpuInterfaceV
 
   /** Clear the highest active priority (lowest set bit of AP0R0 | AP1R0; Group 0 first on a tie). */
   private dropPriority(): boolean {
-    const a0 = this.ap0 & -this.ap0;
-    const a1 = this.ap1 & -this.ap1;
-    if (a0 === 0 && a1 === 0) return false;
-    if (a0 !== 0 && (a1 === 0 || a0 >>> 0 <= a1 >>> 0)) this.ap0 = (this.ap0 & ~a0) >>> 0;
-    else this.ap1 = (this.ap1 & ~a1) >>> 0;
-    return true;
+    const g = highestActiveGroup(this.ap0, this.ap1);
+    if (g === 0) this.ap0 = aprDropHighest(this.ap0);
+    else if (g === 1) this.ap1 = aprDropHighest(this.ap1);
+    return g !== -1;
   }
 
   private deactivateLr(n: number): void {
