@@ -105,6 +105,24 @@ vectors:
 }
 
 /**
+ * (d) Start-up: a guest that powers off at its first instructions, so the
+ * whole process is start-up (the bundle loaded, the board built, one
+ * instruction run) and shut-down.
+ */
+export function startupGuest(): BenchGuest {
+  return {
+    id: 'startup',
+    title: 'start-up: a guest that powers off at once (PSCI SYSTEM_OFF)',
+    count: 1,
+    unit: 'M starts/s',
+    source: `
+_start:
+${POWER_OFF}
+`,
+  };
+}
+
+/**
  * (c) kvm-unit-tests' timer test style: a loop reading the counters and
  * programming the physical timer. CNTP_CVAL_EL0 and CNTP_CTL_EL0 trap to
  * the hypervisor under KVM (CNTHCTL_EL2.EL1PCEN = 0): two exits per

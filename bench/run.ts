@@ -3,6 +3,8 @@
 //   loop    a tight add/subs/b.ne loop of 1 G guest instructions, no exits
 //   ticks   a timer tick storm: 200,000 interrupts, WFI between
 //   sysreg  a kvm-unit-tests-style loop on trapped CNTP_* and counter reads
+//   startup a guest that powers off at once: process start-up and exit
+//           (at least 7 runs)
 //   linux   the busybox boot of scenarios/linux/linux-busybox.yaml (when
 //           `npm run fetch-linux` filled .cache/linux)
 //   explore the explorer's states/s (in process; QEMU has no counterpart)
@@ -18,7 +20,7 @@
 // out/bench/, smaller guests). Without qemu-system-aarch64 or the Linux
 // cache it says so and times vgicsim alone; it always exits 0.
 //
-//   npm run bench [-- --quick] [--runs N] [--only loop,ticks,sysreg,linux,explore] [--dist]
+//   npm run bench [-- --quick] [--runs N] [--only loop,ticks,sysreg,startup,linux,explore] [--dist]
 //   npm run bench -- --linux | --explore    one of them (--only linux, --only explore)
 //   npm run bench -- --micro     the in-process micro benchmarks (micro.ts)
 //   npm run bench -- --rewrite   bench/RESULTS.md again from bench/results.json
@@ -32,7 +34,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cacheProblem, INITRD, KERNEL, QEMU, qemuArgs, SCENARIOS } from '../test/linux/guest.ts';
 import { exploreBench } from './explore.ts';
-import { type BenchGuest, guestElf, loopGuest, sysregGuest, tickGuest } from './guests.ts';
+import { type BenchGuest, guestElf, loopGuest, startupGuest, sysregGuest, tickGuest } from './guests.ts';
 import { type Command, timePair } from './pairs.ts';
 import { type BenchResult, environment, keepOthers, type Results, writeResults } from './results.ts';
 
@@ -87,6 +89,7 @@ const guests: BenchGuest[] = [
   loopGuest(quick ? 30e6 : 1e9),
   tickGuest(quick ? 20_000 : 200_000),
   sysregGuest(quick ? 100_000 : 1_000_000),
+  startupGuest(),
 ];
 
 const results: BenchResult[] = [];
@@ -108,7 +111,8 @@ try {
       ? { argv: [QEMU, ...BOARD, '-icount', 'shift=0,sleep=off', '-kernel', elf], timeoutMs: TIMEOUT_MS }
       : undefined;
     const when = stamp();
-    const t = timePair(a, b, runs, progress);
+    // start-up is short and noisy: more runs
+    const t = timePair(a, b, g.id === 'startup' ? Math.max(runs, 7) : runs, progress);
     results.push({
       ...when,
       id: g.id,
