@@ -236,13 +236,18 @@ export class Mmu {
     if ((crm !== 3 && crm !== 7) || op2 === 4 || op2 === 6) return false;
     const asid = (xhi >>> 16) & 0xff;
     const vaPage = (((xhi << 20) >> 20) * TWO32 + (xlo >>> 0)) * 4096;
-    for (const m of crm === 3 ? this.domain() : [this]) {
+    // (no allocation: Linux issues a TLBI per page it unmaps)
+    if (crm === 7) {
+      tlbiOne(this.itlb, op2, asid, vaPage);
+      tlbiOne(this.dtlb, op2, asid, vaPage);
+      return true;
+    }
+    const d = this.domain();
+    for (let k = 0; k < d.length; k++) {
+      const m = d[k];
       if (m === undefined) continue;
-      for (const t of [m.itlb, m.dtlb]) {
-        if (op2 === 0) t.flushAll();
-        else if (op2 === 2) t.flushAsid(asid);
-        else t.flushVa(vaPage, op2 === 1 || op2 === 5 ? asid : -1);
-      }
+      tlbiOne(m.itlb, op2, asid, vaPage);
+      tlbiOne(m.dtlb, op2, asid, vaPage);
     }
     return true;
   }
@@ -281,4 +286,11 @@ export function permissions(ap: number, uxn: number, pxn: number, wxn: boolean, 
   if (userX) p |= PERM_X << PERM_EL0_SHIFT;
   if (device) p |= PERM_DEVICE;
   return p;
+}
+
+/** One TLB's part of a TLBI (Mmu.tlbi). */
+function tlbiOne(t: Tlb, op2: number, asid: number, vaPage: number): void {
+  if (op2 === 0) t.flushAll();
+  else if (op2 === 2) t.flushAsid(asid);
+  else t.flushVa(vaPage, op2 === 1 || op2 === 5 ? asid : -1);
 }

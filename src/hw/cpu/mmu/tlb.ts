@@ -37,6 +37,15 @@ export class Tlb {
    */
   private blockLo = Number.POSITIVE_INFINITY;
   private blockHi = Number.NEGATIVE_INFINITY;
+  /**
+   * The slots that received a block-derived entry since the last full flush
+   * (each once: `listed`), so that a TLBI by VA inside the span scans these
+   * rather than the whole TLB (Linux's linear map and kernel image are
+   * blocks: every TLBI of a vmalloc page falls inside the span).
+   */
+  private readonly blockSlots: Int32Array;
+  private readonly listed: Uint8Array;
+  private nBlockSlots = 0;
 
   constructor(bits: number) {
     const n = 1 << bits;
@@ -46,6 +55,8 @@ export class Tlb {
     this.asid = new Int16Array(n);
     this.perm = new Uint8Array(n);
     this.shift = new Uint8Array(n);
+    this.blockSlots = new Int32Array(n);
+    this.listed = new Uint8Array(n);
   }
 
   /** Slot of the page holding `va`. */
@@ -61,6 +72,10 @@ export class Tlb {
     this.perm[i] = perm;
     this.shift[i] = shift;
     if (shift > 12) {
+      if (this.listed[i] === 0) {
+        this.listed[i] = 1;
+        this.blockSlots[this.nBlockSlots++] = i;
+      }
       this.blocks = true;
       const size = 2 ** shift;
       const start = Math.floor(vaPage / size) * size;
@@ -72,6 +87,8 @@ export class Tlb {
   /** TLBI VMALLE1(IS). */
   flushAll(): void {
     this.tag.fill(Number.NaN);
+    for (let j = 0; j < this.nBlockSlots; j++) this.listed[this.blockSlots[j]] = 0;
+    this.nBlockSlots = 0;
     this.blocks = false;
     this.blockLo = Number.POSITIVE_INFINITY;
     this.blockHi = Number.NEGATIVE_INFINITY;
@@ -95,22 +112,32 @@ export class Tlb {
       if (t[i] === vaPage && (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid)) t[i] = Number.NaN;
       return;
     }
-    // Scan every slot; recompute the span of the block entries still present
-    // (others were overwritten since), so later TLBIs can skip the scan.
+    // Scan the slots that held block entries; recompute the span of those
+    // still present (others were overwritten or flushed since) and drop the
+    // rest from the list, so later TLBIs can skip the scan.
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i <= this.mask; i++) {
+    const slots = this.blockSlots;
+    let kept = 0;
+    for (let j = 0; j < this.nBlockSlots; j++) {
+      const i = slots[j];
       const sh = this.shift[i];
-      if (sh <= 12 || Number.isNaN(t[i])) continue; // a page entry, or empty
+      if (sh <= 12 || Number.isNaN(t[i])) {
+        this.listed[i] = 0; // a page entry now, or empty
+        continue;
+      }
       const s = 2 ** sh;
       const start = Math.floor(t[i] / s) * s;
       if (start === Math.floor(vaPage / s) * s && (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid)) {
         t[i] = Number.NaN;
+        this.listed[i] = 0;
         continue;
       }
+      slots[kept++] = i;
       if (start < lo) lo = start;
       if (start + s > hi) hi = start + s;
     }
+    this.nBlockSlots = kept;
     // The page's own slot may hold a 4 KiB entry for it.
     const own = (vaPage >>> 12) & this.mask;
     if (t[own] === vaPage && (asid < 0 || this.asid[own] < 0 || this.asid[own] === asid)) t[own] = Number.NaN;
