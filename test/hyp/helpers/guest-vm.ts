@@ -24,11 +24,16 @@ export interface Built {
   readonly symbols: ReadonlyMap<string, number>;
 }
 
+/** The vgic device a VMM creates for the host GIC of `config` (arm-vgic-v3 on a GICv3). */
+export function vgicDeviceOf(config: KvmVmConfig): 'arm-vgic-v2' | 'arm-vgic-v3' {
+  return config.gic === 'v3' ? 'arm-vgic-v3' : 'arm-vgic-v2';
+}
+
 /** createVm, every vcpu, the vgic device; `init` (default true) sends CTRL_INIT; loads `src`. */
 export function buildGuestVm(src: string, config: KvmVmConfig, init = true): Built {
   const kvm = createVm(config);
   for (let i = 0; i < (config.vcpus ?? 1); i++) unwrap(kvm.createVcpu(i));
-  const dev = unwrap(kvm.createDevice('arm-vgic-v2'));
+  const dev = unwrap(kvm.createDevice(vgicDeviceOf(config)));
   if (init) unwrap(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT));
   const img = assemble(src, { base: CODE_BASE, predefined: BOARD_ASM_SYMBOL_MAP });
   unwrap(kvm.loadImage(img.bytes, img.entry, CODE_BASE));

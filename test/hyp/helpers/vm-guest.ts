@@ -25,7 +25,7 @@ import {
 } from '../../../src/hyp/api/index.ts';
 import { KVM_ARM_IRQ_TYPE_PPI, KVM_ARM_IRQ_TYPE_SPI, kvmIrq } from '../../../src/hyp/api/uapi.ts';
 import type { ExitReason } from '../../../src/hyp/vcpu/exits.ts';
-import { type Built, buildGuestVm, sym, unwrap } from './guest-vm.ts';
+import { type Built, buildGuestVm, sym, unwrap, vgicDeviceOf } from './guest-vm.ts';
 
 /** What the host does at a tick or a label. */
 export type HostAction =
@@ -61,6 +61,11 @@ export class VmGuest {
 
   vcpus(n: number): this {
     return this.configure({ vcpus: n });
+  }
+
+  /** A GICv3 host and the arm-vgic-v3 device: the guest drives ICC_* and the redistributors (linux-7.0). */
+  gicV3(): this {
+    return this.configure({ gic: 'v3' });
   }
 
   /** Any other createVm option (spis, nLR, preemptCycles, seed, ...). */
@@ -134,7 +139,7 @@ export class VmGuest {
     const snap = unwrap(old.kvm.save());
     const kvm = createVm(this.config);
     for (let i = 0; i < (this.config.vcpus ?? 1); i++) unwrap(kvm.createVcpu(i));
-    unwrap(kvm.createDevice('arm-vgic-v2'));
+    unwrap(kvm.createDevice(vgicDeviceOf(this.config)));
     this.built = { kvm, symbols: old.symbols };
     for (const fn of this.arms) fn(this.built);
     unwrap(kvm.restore(structuredClone(snap)));
