@@ -1,5 +1,6 @@
 // A migration done the way a VMM does it (QEMU's hw/intc/arm_gic_kvm.c and
-// target/arm/kvm.c, in outline), as opposed to the whole-VM snapshot of
+// target/arm/kvm.c, in outline; a GICv3 VM's vgic as arm_gicv3_kvm.c moves
+// it, through the arm-vgic-v3 groups: vmm-migrate-v3.ts), as opposed to the whole-VM snapshot of
 // Vm.save/restore: every vcpu is brought out of KVM_RUN (a signal:
 // KVM_EXIT_INTR), the vgic is read through the device's register groups
 // (KVM_DEV_ARM_VGIC_GRP_DIST_REGS, _CPU_REGS), the timers through
@@ -48,6 +49,7 @@ import {
 import type { UaccessResult, VgicRegGroup } from '../vgic/facade.ts';
 import type { Vm } from '../vm.ts';
 import { KvmVcpu, type VcpuHost } from './kvm-vcpu.ts';
+import { restoreGicV3, saveGicV3, type VmmGicV3State } from './vmm-migrate-v3.ts';
 import {
   KVM_REG_ARM_PTIMER_CTL,
   KVM_REG_ARM_PTIMER_CVAL,
@@ -114,6 +116,8 @@ export interface VmmSnapshot {
   readonly iidr: number;
   readonly dist: Map<number, RegWord[]>;
   readonly cpu: RegWord[];
+  /** a GICv3 VM's vgic, through the arm-vgic-v3 groups (then `dist` and `cpu` are empty) */
+  readonly gicV3?: VmmGicV3State;
   readonly timers: { readonly vcpu: number; readonly id: bigint; readonly value: bigint }[];
 }
 
@@ -157,6 +161,8 @@ function oneRegHost(vm: Vm): VcpuHost {
 export function vmmSave(vm: Vm): VmmSnapshot {
   vm.userspace.stopNow('migration: stop every vcpu', allVcpus(vm));
   vm.initVgic();
+  if (vm.vgic.guestV3 !== undefined && vm.vgic.guestV3 !== null)
+    return { iidr: 0, dist: new Map(), cpu: [], gicV3: saveGicV3(vm), timers: saveTimers(vm) };
   const dist = new Map<number, RegWord[]>();
   const read = (c: DistClass) =>
     dist.set(
@@ -175,6 +181,11 @@ export function vmmSave(vm: Vm): VmmSnapshot {
   const cpu: RegWord[] = [];
   for (let v = 0; v < vm.vcpus.length; v++)
     for (const offset of CPU_REGS) cpu.push({ vcpu: v, offset, value: uread(vm, 'cpu', v, offset) });
+  return { iidr: uread(vm, 'dist', 0, GICD_IIDR), dist, cpu, timers: saveTimers(vm) };
+}
+
+/** The timer registers of every vcpu through KVM_GET_ONE_REG. */
+function saveTimers(vm: Vm): VmmSnapshot['timers'] {
   const timers: VmmSnapshot['timers'] = [];
   for (let v = 0; v < vm.vcpus.length; v++) {
     const k = new KvmVcpu(oneRegHost(vm), v);
@@ -184,7 +195,7 @@ export function vmmSave(vm: Vm): VmmSnapshot {
       timers.push({ vcpu: v, id, value: r.value });
     }
   }
-  return { iidr: uread(vm, 'dist', 0, GICD_IIDR), dist, cpu, timers };
+  return timers;
 }
 
 /** Clear a whole class first (QEMU writes the clear register with all ones), then set what was saved. */
@@ -208,6 +219,19 @@ export function vmmRestore(dst: Vm, s: VmmSnapshot, lines: readonly UserLine[]):
   if (dst.vcpus.some((v) => v.mode !== 'outside' || v.blocked))
     throw new VmmMigrationError('restore into a VM that has run');
   dst.initVgic();
+  if (s.gicV3 !== undefined) restoreGicV3(dst, s.gicV3);
+  else restoreGicV2(dst, s);
+  for (const t of s.timers) {
+    const r = new KvmVcpu(oneRegHost(dst), t.vcpu).setOneReg(t.id, t.value);
+    if (!r.ok) throw new VmmMigrationError(`KVM_SET_ONE_REG 0x${t.id.toString(16)}: ${r.message}`);
+  }
+  for (const l of lines) dst.irqLine(l.intid, true, l.vcpu);
+  // the VMM calls KVM_RUN: the vcpus its ONE_REG writes held in userspace enter
+  dst.userspace.reenter();
+}
+
+/** The arm-vgic-v2 device's registers in QEMU's order (arm_gic_kvm.c). */
+function restoreGicV2(dst: Vm, s: VmmSnapshot): void {
   const ctlr = s.dist.get(GICD_CTLR)?.[0]?.value ?? 0;
   uwrite(dst, 'dist', 0, GICD_CTLR, ctlr);
   const iidr = dst.vgic.uaccess('dist', 0, GICD_IIDR, true, s.iidr);
@@ -224,13 +248,6 @@ export function vmmRestore(dst: Vm, s: VmmSnapshot, lines: readonly UserLine[]):
     uwrite(dst, 'dist', w.vcpu, w.offset, w.value);
   }
   for (const w of s.cpu) uwrite(dst, 'cpu', w.vcpu, w.offset, w.value);
-  for (const t of s.timers) {
-    const r = new KvmVcpu(oneRegHost(dst), t.vcpu).setOneReg(t.id, t.value);
-    if (!r.ok) throw new VmmMigrationError(`KVM_SET_ONE_REG 0x${t.id.toString(16)}: ${r.message}`);
-  }
-  for (const l of lines) dst.irqLine(l.intid, true, l.vcpu);
-  // the VMM calls KVM_RUN: the vcpus its ONE_REG writes held in userspace enter
-  dst.userspace.reenter();
 }
 
 /**
