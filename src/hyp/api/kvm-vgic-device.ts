@@ -78,6 +78,9 @@ export interface VgicDeviceHost {
  * kvm-vgic-v3-regs.ts; GRP_CPU_REGS is v2's only (-ENXIO on v3).
  */
 export class KvmVgicDevice {
+  /** KVM_DEV_ARM_VGIC_GRP_NR_IRQS was set (KVM: dist->nr_spis != 0): a second set is -EBUSY */
+  private nrIrqsSet = false;
+
   constructor(private readonly kvm: VgicDeviceHost) {}
 
   /** the arm-vgic-v3 device (a GICv3 board) */
@@ -130,13 +133,17 @@ export class KvmVgicDevice {
         if (attr !== KVM_DEV_ARM_VGIC_CTRL_INIT) return fail('ENXIO', `no control attribute ${attr}`);
         return this.kvm.initVgic();
       case KVM_DEV_ARM_VGIC_GRP_NR_IRQS: {
+        // vgic_set_common_attr: the range first (at most VGIC_MAX_RESERVED = 1023),
+        // then -EBUSY once nr_spis is set (by an earlier NR_IRQS or by vgic_init)
+        const n = Number(value & 0xffff_ffffn);
+        if (n < 64 || n > 1023 || n % 32 !== 0)
+          return fail('EINVAL', `nr_irqs ${n}: 64..992, a multiple of 32`);
         if (vm.vgic.initialized) return fail('EBUSY', 'the vgic is initialized');
-        const n = Number(value);
-        if (n < 64 || n > 1024 || n % 32 !== 0)
-          return fail('EINVAL', `nr_irqs ${n}: 64..1024, multiple of 32`);
+        if (this.nrIrqsSet) return fail('EBUSY', 'nr_irqs was set already');
         // The board (and its physical GIC) was sized at createVm.
         if (n !== PRIVATE_COUNT + vm.board.config.spis)
           return fail('EINVAL', `nr_irqs ${n}: this board has ${PRIVATE_COUNT + vm.board.config.spis}`);
+        this.nrIrqsSet = true;
         return ok(undefined);
       }
       case KVM_DEV_ARM_VGIC_GRP_ADDR: {

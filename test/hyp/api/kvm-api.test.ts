@@ -95,9 +95,11 @@ describe('creation order', () => {
   it('device attributes: NR_IRQS and ADDR take the board’s values; NR_IRQS before init only, ADDR after it too (QEMU’s order)', () => {
     const { kvm, dev } = vmWith(1, false);
     assert.equal(unwrap(dev.getAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n)), 96n);
+    assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n, 128n)), 'EINVAL');
+    assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n, 1024n)), 'EINVAL'); // > VGIC_MAX_RESERVED
     assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n, 96n)), 'ok');
     assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n, 100n)), 'EINVAL');
-    assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n, 128n)), 'EINVAL');
+    assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n, 96n)), 'EBUSY'); // nr_spis is set
     assert.equal(
       errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, 0x0800_0000n)),
       'ok',

@@ -16,6 +16,7 @@ import {
   KVM_DEV_ARM_VGIC_GRP_CTRL,
   KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
   KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO,
+  KVM_DEV_ARM_VGIC_GRP_NR_IRQS,
   KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
   KVM_DEV_ARM_VGIC_SAVE_PENDING_TABLES,
   vgicLevelInfoAttr,
@@ -92,6 +93,20 @@ describe('arm-vgic-v3 register groups: encodings and errnos', () => {
     assert.equal(errno(dev.getAttr(LEVEL, vgicLevelInfoAttr(0, 32))), 'EBUSY');
     assert.equal(errno(dev.getAttr(REDIST, vgicV3RegAttr(2, GICR_CTLR))), 'EINVAL');
     assert.equal(kvm.vm.vgic.initialized, false);
+  });
+
+  it('GRP_NR_IRQS: 64..992 in steps of 32 (EINVAL), once (EBUSY), before CTRL_INIT (EBUSY); CTRL_INIT twice is fine', () => {
+    const { dev } = v3Device(1, false);
+    const NR = KVM_DEV_ARM_VGIC_GRP_NR_IRQS;
+    assert.equal(errno(dev.setAttr(NR, 0n, 1024n)), 'EINVAL');
+    assert.equal(errno(dev.setAttr(NR, 0n, 48n)), 'EINVAL');
+    assert.equal(errno(dev.setAttr(NR, 0n, 256n)), 'ok');
+    assert.equal(errno(dev.setAttr(NR, 0n, 256n)), 'EBUSY');
+    assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT)), 'ok');
+    assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT)), 'ok');
+    assert.equal(unwrap(dev.getAttr(NR, 0n)), 256n);
+    const { dev: fresh } = v3Device(1);
+    assert.equal(errno(fresh.setAttr(NR, 0n, 256n)), 'EBUSY');
   });
 
   it('the vcpu is named by affinity (Aff3.Aff2.Aff1.Aff0 in attr[63:32]); DIST_REGS ignores it', () => {
