@@ -5,7 +5,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generationByName } from '../hyp/generation/index.ts';
-import { loadScenarioFile, parseScenario } from '../scenario/index.ts';
+import { loadScenarioFile, parseScenario, ScenarioError } from '../scenario/index.ts';
+import { machineRejection } from '../scenario/machine-support.ts';
 import { runScenario } from '../scenario/run.ts';
 import type { Scenario } from '../scenario/types.ts';
 import { MemorySink } from '../sim/trace/sink.ts';
@@ -135,7 +136,7 @@ export function jobsProgressLine(p: JobsProgress, secs: number): string {
 }
 
 export function exploreCommand(file: string, o: ExploreCliOptions): number {
-  const gens = generations(o.policies);
+  const named = generations(o.policies);
   const bound = count('--bound', o.bound, 0)!;
   const jobs = count('--jobs', o.jobs, 1)!;
   const maxStates = count('--max-states', o.maxStates, 1);
@@ -148,6 +149,13 @@ export function exploreCommand(file: string, o: ExploreCliOptions): number {
   }
   if (shard !== undefined && jobs > 1) throw new UsageError('--shard and --jobs cannot be combined');
   const s = loadScenarioFile(file);
+  // a gic: v3 machine is explored under the generations with vgic-v3 only (located error if none)
+  const gens = named.filter((g) => machineRejection(s, g) === undefined);
+  if (gens.length === 0) throw new ScenarioError([machineRejection(s, named[0])!]);
+  if (gens.length < named.length && !o.json && !o.quiet)
+    process.stdout.write(
+      `not explored: ${named.filter((g) => !gens.includes(g)).join(', ')} (machine.gic: v3 needs a generation with vgic-v3)\n`,
+    );
   const progress = new Progress(!o.json && !o.quiet, o.progress === true);
   let results: ExploreResult[];
   if (jobs > 1) {
