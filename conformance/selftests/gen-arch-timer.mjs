@@ -3,9 +3,12 @@
 // stage; userspace migrates the whole VM (save, restore into a fresh one)
 // after each of vcpu0's iterations, wherever the other vcpus are.
 
-import { emit, POWEROFF, prelude, RESTORE, SAVE, TIMERS, VECTORS, WAIT_TICKS } from './lib.mjs';
+import { V2 } from './gic-flavor.mjs';
+import { emit, POWEROFF, RESTORE, SAVE, TIMERS, VECTORS, WAIT_TICKS } from './lib.mjs';
 
 const DIR = 'arch_timer';
+// The GIC the checks being written drive (gic-flavor.mjs): set by archTimerChecks().
+let F = V2;
 const PERIOD = 500; // ticks (8 us at 62.5 MHz)
 const MARGIN = 200; // the selftest waits period + 100 us
 const ITERATIONS = 5;
@@ -64,10 +67,9 @@ ${tag}_done:
 }
 
 /** The handler: the INTID must be this stage's PPI; read CTL, mask, read counter and CVAL; ISTATUS, ENABLE, counter >= CVAL. */
-const HANDLER = `
+const HANDLER = () => `
 irq:${SAVE}
-    ldr     w2, [x18, #0xc]         // GICC_IAR
-    and     w3, w2, #0x3ff
+${F.iar()}
     cmp     w3, #1023
     b.eq    irq_spurious
     add     x22, x22, #1
@@ -93,14 +95,14 @@ irq:${SAVE}
 irq_bad:
     add     x23, x23, #1
 irq_eoi:
-    str     w2, [x18, #0x10]        // GICC_EOIR${RESTORE}
+${F.eoir('2')}${RESTORE}
 irq_spurious:
     add     x24, x24, #1${RESTORE}`;
 
 function guest(stages, VCPUS) {
-  return `${prelude()}
+  return `${F.prelude()}
     ldr     w0, =0x48000000
-    str     w0, [x19, #0x100]       // GICD_ISENABLER0: PPIs 27 and 30 (this vcpu's bank)
+${F.gic === 'v3' ? '    str     w0, [x18, #0x100]       // GICR_ISENABLER0: PPIs 27 and 30' : "    str     w0, [x19, #0x100]       // GICD_ISENABLER0: PPIs 27 and 30 (this vcpu's bank)"}
     mov     x26, #0                 // programmings so far
     msr     daifclr, #2
 ${stages.map(stageCode).join('\n')}
@@ -128,7 +130,7 @@ park:
     wfi
     b       park
 ${WAIT_TICKS}
-${HANDLER}
+${HANDLER()}
 ${VECTORS}`;
 }
 
@@ -145,7 +147,7 @@ function archTimer(file, stages, { migrate, vcpus: VCPUS = DEFAULT_VCPUS }) {
   memory['0x40100100'] = VCPUS;
   const names = stages.map((k) => STAGES[k].name).join(', ');
   return emit({
-    dir: DIR,
+    dir: F.timerFolder(DIR),
     file: pending ? `${file}.pending` : file,
     header: `${pending ? `${PENDING}\n\n` : ''}${VCPUS} vcpu${VCPUS > 1 ? 's (start: all)' : ''} run the stage(s) ${stages.join(', ')}: per iteration
 the guest programs the timer ${PERIOD} ticks ahead (CVAL = counter + period, or
@@ -170,7 +172,11 @@ ${VCPUS} have finished.`,
       check: `${names}${migrate ? ' with migration' : ''}, ${VCPUS} vcpu${VCPUS > 1 ? 's' : ''}`,
       mirrors: `arch_timer guest_run_stage (${names}): each programming of the timer gives exactly one IRQ (irq_iter == iteration + 1), and the handler sees its timer PPI, ISTATUS set and counter >= CVAL${migrate ? '; with the VM migrated between iterations' : ''}`,
     },
-    machine: { ...(VCPUS > 1 ? { vcpus: VCPUS, start: 'all' } : {}), limits: { ticks: 2000000, instructions: 20000000 } },
+    machine: {
+      ...(F.gic === 'v3' ? { gic: 'v3' } : {}),
+      ...(VCPUS > 1 ? { vcpus: VCPUS, start: 'all' } : {}),
+      limits: { ticks: 2000000, instructions: 20000000 },
+    },
     guest: { vcpu0: guest(stages, VCPUS), ...Object.fromEntries(vcpuKeys.slice(1).map((k) => [k, { same: 'vcpu0' }])) },
     host: migrate
       ? stages.map((k) => ({ after: { vcpu: 0, label: `${k.replace('-', '_')}_done` }, saveRestore: true }))
@@ -185,7 +191,8 @@ ${VCPUS} have finished.`,
   });
 }
 
-export function archTimerChecks() {
+export function archTimerChecks(flavor = V2) {
+  F = flavor;
   const files = [];
   for (const k of Object.keys(STAGES)) files.push(archTimer(k, [k], { migrate: true }));
   files.push(archTimer('all-stages', Object.keys(STAGES), { migrate: false }));

@@ -2,19 +2,12 @@
 // architecture per check (Arm ARM D11 "The Generic Timer": CVAL compares
 // unsigned over 64 bits, TVAL is a signed 32-bit view of CVAL - counter).
 
-import {
-  emit,
-  enablePpi,
-  POWEROFF,
-  prelude,
-  TIMERS,
-  timerHandler,
-  VECTORS,
-  WAIT_TICKS,
-  WFI_UNTIL,
-} from './lib.mjs';
+import { V2 } from './gic-flavor.mjs';
+import { emit, POWEROFF, TIMERS, VECTORS, WAIT_TICKS, WFI_UNTIL } from './lib.mjs';
 
 const DIR = 'arch_timer_edge_cases';
+// The GIC the checks being written drive (gic-flavor.mjs): set by edgeCases().
+let F = V2;
 const HANDLER_NOTE = `
 The handler (both timers): acknowledge, read CTL, mask the timer (CTL =
 IMASK), read the counter and CVAL; it counts an error (x23) unless the
@@ -23,12 +16,12 @@ INTID is the timer's PPI, CTL had ENABLE and ISTATUS, and counter >= CVAL
 interrupts, x21 keeps the counter at the last one.`;
 
 function guest(t, body) {
-  return `${prelude()}${enablePpi(t)}
+  return `${F.prelude()}${F.enablePpi(t)}
 ${body}
 ${POWEROFF}
 ${WAIT_TICKS}
 ${WFI_UNTIL}
-${timerHandler(t)}
+${F.timerHandler(t)}
 ${VECTORS}`;
 }
 
@@ -40,12 +33,16 @@ function check(c) {
     const x = c.build(t, key);
     out.push(
       emit({
-        dir: DIR,
+        dir: F.timerFolder(DIR),
         file: `${key}-${c.file}`,
         header: `${x.header}\n${HANDLER_NOTE}`,
         description: x.description,
         conformance: { check: `${c.check} (${t.name} timer)`, mirrors: x.mirrors, note: x.note },
-        machine: { limits: x.limits ?? { ticks: 200000, instructions: 2000000 }, ...(x.machine ?? {}) },
+        machine: {
+          ...(F.gic === 'v3' ? { gic: 'v3' } : {}),
+          limits: x.limits ?? { ticks: 200000, instructions: 2000000 },
+          ...(x.machine ?? {}),
+        },
         guest: guest(t, x.body),
         host: x.host,
         expect: {
@@ -94,7 +91,8 @@ ${program(t)}
   });
 }
 
-export function edgeCases() {
+export function edgeCases(flavor = V2) {
+  F = flavor;
   const files = [];
 
   files.push(

@@ -4,26 +4,20 @@
 // handling state machine", 4.3.7-4.3.10 I[SC]PENDR/I[SC]ACTIVER, 4.4.14
 // GICC_APR0, 3.2.4 priority drop and deactivation with EOImode).
 
-import {
-  emit,
-  GICD_BIT,
-  POWEROFF,
-  prelude,
-  RESTORE,
-  SAVE,
-  VECTORS,
-  WAIT_TICKS,
-  WFI_UNTIL,
-} from './lib.mjs';
+import { V2 } from './gic-flavor.mjs';
+import { emit, POWEROFF, RESTORE, SAVE, VECTORS, WAIT_TICKS, WFI_UNTIL } from './lib.mjs';
 
-const DIR = 'vgic_irq';
+// The CPU interface the checks being written drive (gic-flavor.mjs): set by
+// vgicIrqChecks(), so every check is written once for GICv2 and GICv3.
+let G = V2;
 const ACK_LOG = 0x40100100;
 const DONE_LOG = 0x40100200;
 
 const hex = (n) => `0x${n.toString(16)}`;
 
-/** Enable every SPI (32..95), configure it edge or level, priority 0xa0; then the given priorities. */
+/** Enable every SPI (32..95), configure it edge or level, the default priority; then the given priorities. */
 function setup({ level, prios = {} }) {
+  const p4 = hex(G.defaultPrio * 0x01010101);
   const lines = [
     `
     ldr     w0, =0xffffffff
@@ -34,39 +28,62 @@ function setup({ level, prios = {} }) {
     str     w0, [x19, #0xc0c]
     str     w0, [x19, #0xc10]
     str     w0, [x19, #0xc14]
-    ldr     w0, =0xa0a0a0a0
-    mov     x1, #0x420              // GICD_IPRIORITYR8..23: SPIs 32..95 at 0xa0
+    ldr     w0, =${p4}
+    mov     x1, #0x420              // GICD_IPRIORITYR8..23: SPIs 32..95 at ${hex(G.defaultPrio)}
 1:  str     w0, [x19, x1]
     add     x1, x1, #4
     cmp     x1, #0x460
     b.lo    1b`,
   ];
+  if (G.privateSetup) lines.push(G.privateSetup());
   for (const [intid, p] of Object.entries(prios))
-    lines.push(`    mov     w0, #${hex(p)}
-    strb    w0, [x19, #${hex(0x400 + Number(intid))}]       // GICD_IPRIORITYR: INTID ${intid} at ${hex(p)}`);
+    lines.push(
+      Number(intid) < 32
+        ? `    mov     w0, #${hex(p)}
+    strb    w0, [x18, #${hex(0x400 + Number(intid))}]       // GICR_IPRIORITYR: INTID ${intid} at ${hex(p)}`
+        : `    mov     w0, #${hex(p)}
+    strb    w0, [x19, #${hex(0x400 + Number(intid))}]       // GICD_IPRIORITYR: INTID ${intid} at ${hex(p)}`,
+    );
   lines.push(`    ldr     x21, =${hex(ACK_LOG)}         // log of acknowledged INTIDs
     ldr     x20, =${hex(DONE_LOG)}         // log of completed (EOI'd) INTIDs
     msr     daifset, #2`);
   return lines.join('\n');
 }
 
-/** How a batch of INTIDs is made pending: guest code and host events after the label. */
-function inject(label, intids, { by, level }) {
+/**
+ * How a batch of INTIDs is made pending: guest code and host events after
+ * the label. SGIs and PPIs (GICv3 only): GICR_ISPENDR0 of this vcpu's
+ * redistributor, ICC_SGI1R_EL1 to itself (by 'sgi1r'), KVM_IRQ_LINE to vcpu 0.
+ */
+export function inject(label, intids, { by, level }) {
+  if (by === 'sgi1r')
+    return {
+      code: `${label}:
+${intids
+        .map(
+          (i) => `    ldr     x0, =${hex(i * 2 ** 24 + 1)}
+    msr     icc_sgi1r_el1, x0       // ICC_SGI1R_EL1: SGI ${i} to Aff 0.0.0 TargetList 1 (this vcpu)`,
+        )
+        .join('\n')}
+    isb`,
+      host: [],
+    };
   if (by === 'ispendr') {
     const words = {};
     for (const i of intids) words[i >> 5] = (words[i >> 5] ?? 0) | (1 << (i & 31));
     const code = Object.entries(words)
       .map(
         ([w, bits]) => `    ldr     w0, =${hex(bits >>> 0)}
-    str     w0, [x19, #${hex(0x200 + 4 * Number(w))}]       // GICD_ISPENDR${w}: INTID(s) ${intids.filter((i) => i >> 5 === Number(w)).join(', ')}`,
+    str     w0, [${w === '0' ? 'x18, #0x200]       // GICR_ISPENDR0' : `x19, #${hex(0x200 + 4 * Number(w))}]       // GICD_ISPENDR${w}`}: INTID(s) ${intids.filter((i) => i >> 5 === Number(w)).join(', ')}`,
       )
       .join('\n');
     return { code: `${label}:\n${code}`, host: [] };
   }
   const host = [];
   for (const i of intids) {
-    host.push({ after: { vcpu: 0, label }, irqLine: { intid: i, level: 1 } });
-    if (!level) host.push({ after: { vcpu: 0, label }, irqLine: { intid: i, level: 0 } });
+    const ppi = i < 32 ? { vcpu: 0 } : {};
+    host.push({ after: { vcpu: 0, label }, irqLine: { intid: i, level: 1, ...ppi } });
+    if (!level) host.push({ after: { vcpu: 0, label }, irqLine: { intid: i, level: 0, ...ppi } });
   }
   return {
     code: `${label}:
@@ -88,7 +105,10 @@ lower_${i}:
     .join('\n');
 }
 const lowerHost = (intids) =>
-  intids.map((i) => ({ after: { vcpu: 0, label: `lower_${i}` }, irqLine: { intid: i, level: 0 } }));
+  intids.map((i) => ({
+    after: { vcpu: 0, label: `lower_${i}` },
+    irqLine: { intid: i, level: 0, ...(i < 32 ? { vcpu: 0 } : {}) },
+  }));
 
 /**
  * The IRQ handler: acknowledge, log; the INTID must be active, GICC_APR0
@@ -99,8 +119,7 @@ const lowerHost = (intids) =>
 function handler({ eoiMode, lowerAt = [], nested = null, heldHigh = null }) {
   return `
 irq:${SAVE}
-    ldr     w2, [x18, #0xc]         // GICC_IAR
-    and     w3, w2, #0x3ff
+${G.iar()}
     cmp     w3, #1023
     b.eq    irq_spurious
     add     x22, x22, #1
@@ -109,7 +128,7 @@ irq:${SAVE}
     bl      gicd_bit                // GICD_ISACTIVER
     cbnz    w7, 1f
     add     x23, x23, #1            // error: not active after IAR
-1:  ldr     w0, [x18, #0xd0]        // GICC_APR0
+${G.readApr('0', '1:')}
     cbnz    w0, 1f
     add     x23, x23, #1            // error: no active priority after IAR
 1:
@@ -140,14 +159,14 @@ ${nested.code}
 3:`
     : ''
 }
-    str     w2, [x18, #0x10]        // GICC_EOIR${eoiMode ? ': priority drop only' : ''}
+${G.eoir('2', eoiMode ? ': priority drop only' : '')}
 ${
   eoiMode
     ? `    mov     x4, #0x300
     bl      gicd_bit
     cbnz    w7, 1f
     add     x23, x23, #1            // error: EOIR deactivated it with EOImode 1
-1:  str     w2, [x18, #0x1000]      // GICC_DIR: deactivate`
+${G.dir('2', '1:', ': deactivate')}`
     : ''
 }
     str     w3, [x20], #4           // log the completion
@@ -160,7 +179,7 @@ ${heldHigh ? '    add     x26, x26, x7            // pending again after EOI: th
 ${
   nested
     ? ''
-    : `    ldr     w0, [x18, #0xd0]
+    : `${G.readApr('0').replace(/ +\/\/.*/, '')}
     cbz     w0, 1f
     add     x23, x23, #1            // error: a priority still active after EOI
 1:`
@@ -170,14 +189,14 @@ irq_spurious:
 }
 
 function guest({ eoiMode, level, prios, main, h }) {
-  return `${prelude({ eoiMode })}
+  return `${G.prelude({ eoiMode })}
 ${setup({ level, prios })}
 ${main}
-    ldr     w27, [x18, #0xc]        // GICC_IAR with nothing left: 1023
+${G.finalIar}
 ${POWEROFF}
 ${WAIT_TICKS}
 ${WFI_UNTIL}
-${GICD_BIT}
+${G.bitHelper}
 ${h}
 ${VECTORS}`;
 }
@@ -186,10 +205,16 @@ const memLog = (base, list) =>
   Object.fromEntries(list.map((v, i) => [hex(base + 4 * i), v]));
 
 const modeText = (eoiMode) => (eoiMode ? 'EOImode 1 (EOIR drops the priority, DIR deactivates)' : 'EOImode 0');
-const byText = (by) => (by === 'irqline' ? 'userspace KVM_IRQ_LINE' : 'the guest writing GICD_ISPENDR');
+const byText = (by, priv = false) =>
+  by === 'irqline'
+    ? 'userspace KVM_IRQ_LINE'
+    : by === 'sgi1r'
+      ? 'the guest writing ICC_SGI1R_EL1'
+      : `the guest writing ${priv ? 'GICR_ISPENDR0' : 'GICD_ISPENDR'}`;
+const byName = (by) => ({ irqline: 'KVM_IRQ_LINE', sgi1r: 'ICC_SGI1R_EL1', ispendr: 'ISPENDR' })[by];
 
 const HANDLER_NOTE = (eoiMode, lowers) => `The handler checks, for each acknowledged INTID: active (GICD_ISACTIVER)
-and an active priority (GICC_APR0) after IAR; ${lowers ? 'the host lowers the line\n(a KVM_IRQ_LINE host event at a label), then ' : ''}not pending after IAR;
+and an active priority (${G.aprName}) after IAR; ${lowers ? 'the host lowers the line\n(a KVM_IRQ_LINE host event at a label), then ' : ''}not pending after IAR;
 ${eoiMode ? 'still active after EOIR (priority drop only), inactive after DIR;' : 'inactive after EOIR;'} neither pending nor active and no
 active priority afterwards. Every failed check adds 1 to x23 (must be 0).
 x22 counts handled interrupts; acknowledged INTIDs are logged at
@@ -197,12 +222,18 @@ ${hex(ACK_LOG)}, completed ones at ${hex(DONE_LOG)}; x27 = IAR at the end (1023)
 
 function base({ file, check, mirrors, header, description, machine = {}, g, host, acks, regs, memory, verdicts }) {
   return emit({
-    dir: DIR,
+    dir: G.folder,
     file,
     header,
     description,
     conformance: { check, mirrors },
-    machine: { spis: 64, nLR: 4, limits: { ticks: 400000, instructions: 4000000 }, ...machine },
+    machine: {
+      ...(G.gic === 'v3' ? { gic: 'v3' } : {}),
+      spis: 64,
+      nLR: 4,
+      limits: { ticks: 400000, instructions: 4000000 },
+      ...machine,
+    },
     guest: g,
     host,
     expect: {
@@ -228,7 +259,7 @@ function injection(trigger, eoiMode, by) {
   const acks = [32, 95, 43, 42, 41, 40];
   return base({
     file: `injection-${trigger}-eoimode${eoiMode}-${by}`,
-    check: `test_injection: ${trigger}, ${eoiMode ? 'eoi_split' : 'EOImode 0'}, ${by === 'irqline' ? 'KVM_IRQ_LINE' : 'ISPENDR'}`,
+    check: `test_injection: ${trigger}, ${eoiMode ? 'eoi_split' : 'EOImode 0'}, ${byName(by)}`,
     mirrors: `vgic_irq test_injection (${trigger}, ${eoiMode ? 'split EOI/DIR' : 'EOImode 0'}, ${by === 'irqline' ? (level ? 'KVM_SET_IRQ_LINE' : 'KVM_INJECT_EDGE_IRQ_LINE') : 'ISPENDR write'}): the first SPI, the last SPI, then several SPIs at once are each handled exactly once; active after ack, not pending after ack, neither pending nor active after EOI${eoiMode ? ' and DIR' : ''}; IAR empty afterwards`,
     header: `${trigger === 'edge' ? 'Edge-triggered' : 'Level-sensitive'} SPIs, ${modeText(eoiMode)}, made pending by
 ${byText(by)}${lowers ? ' (the handler has the host lower the line\nbefore EOI)' : ''}. With IRQs masked the guest injects INTID 32, waits
@@ -270,7 +301,7 @@ function manyPending(trigger, eoiMode, by) {
   const lowers = level && by === 'irqline';
   return base({
     file: `many-pending-${trigger}-eoimode${eoiMode}-${by}`,
-    check: `test_injection: ${intids.length} SPIs at once, ${trigger}, ${by === 'irqline' ? 'KVM_IRQ_LINE' : 'ISPENDR'}, nLR 4`,
+    check: `test_injection: ${intids.length} SPIs at once, ${trigger}, ${byName(by)}, nLR 4`,
     mirrors: `vgic_irq test_injection with num > 1 (all at once): ${intids.length} SPIs pending together, more than the 4 list registers, are each handled exactly once, highest priority first`,
     header: `${intids.length} ${trigger} SPIs (40..45, priorities ${intids.map((i) => hex(prios[i])).join(', ')}) made pending at
 once by ${byText(by)} while IRQs are masked; the vcpu has 4 list
@@ -348,7 +379,7 @@ function nestedPreemption(trigger, eoiMode, by) {
   }
   return base({
     file: `nested-preemption-${trigger}-eoimode${eoiMode}-${by}`,
-    check: `nested preemption: ${trigger}, ${eoiMode ? 'eoi_split' : 'EOImode 0'}, ${by === 'irqline' ? 'KVM_IRQ_LINE' : 'ISPENDR'}`,
+    check: `nested preemption: ${trigger}, ${eoiMode ? 'eoi_split' : 'EOImode 0'}, ${byName(by)}`,
     mirrors:
       'vgic_irq test_preemption (the preemption rule it relies on, taken as real nested exceptions): an interrupt of higher priority than the running one preempts the handler, one of lower priority waits for the EOI',
     header: `INTID 40 (priority 0xa0) is injected; its handler, right after IAR, makes
@@ -368,7 +399,7 @@ nested EOI: the outer priority is still active then.)`,
       main: `${first.code}
     mov     x0, #3
     bl      wfi_until
-    ldr     w26, [x18, #0xd0]       // GICC_APR0: nothing active any more`,
+${G.readApr('26', '', ': nothing active any more')}`,
       h: handler({ eoiMode, nested: { outer: 40, code } }),
     }),
     host: [...first.host, ...host],
@@ -378,18 +409,18 @@ nested EOI: the outer priority is still active then.)`,
   });
 }
 
-const MORE_ACTIVE_THAN_LRS = `More interrupts in flight than the 4 list registers, the newest pending
+const MORE_ACTIVE_THAN_LRS = () => `More interrupts in flight than the 4 list registers, the newest pending
 one of HIGHER priority than every active one: the vgic must give it an LR
 even though that leaves a lower-priority active interrupt outside the LRs
-(LR overflow as the 2025 KVM rework handles it: GICH_HCR.LRENPIE and the
-EOICount walk for EOImode 0, GICV_DIR trapped for EOImode 1). Classic KVM
+(LR overflow as the 2025 KVM rework handles it: ${G.overflowText}). Classic KVM
 (4.7-6.17) kept the active ones in the LRs and never showed it.`;
 
 /** test_preemption as the selftest does it: IRQs masked, poll IAR, nest N active interrupts, EOI from the top. */
-function polledPreemption(trigger, eoiMode, by, n) {
+function polledPreemption(trigger, eoiMode, by, n, { first = 40, kind = '' } = {}) {
   const level = trigger === 'level';
-  const intids = Array.from({ length: n }, (_, i) => 40 + i);
-  const prios = Object.fromEntries(intids.map((id, i) => [id, 0xc0 - 0x10 * i]));
+  const intids = Array.from({ length: n }, (_, i) => first + i);
+  // rising priority; more than 12 need the finest step KVM's 5 bits allow
+  const prios = Object.fromEntries(intids.map((id, i) => [id, n > 12 ? 0xf0 - 8 * i : 0xc0 - 0x10 * i]));
   const lowers = level && by === 'irqline';
   const host = [];
   const steps = intids.map((id, i) => {
@@ -397,8 +428,7 @@ function polledPreemption(trigger, eoiMode, by, n) {
     host.push(...inj.host);
     if (lowers) host.push(...lowerHost([id]));
     return `${inj.code}
-1:  ldr     w2, [x18, #0xc]         // GICC_IAR (IRQs masked: polled)
-    and     w3, w2, #0x3ff
+1:${G.iar(' (IRQs masked: polled)').slice(2)}
     cmp     w3, #1023
     b.ne    2f
     wfi
@@ -413,7 +443,7 @@ function polledPreemption(trigger, eoiMode, by, n) {
   const eois = down
     .map(
       (id) => `    mov     w0, #${id}
-    str     w0, [x18, #0x10]        // GICC_EOIR ${id}
+${G.eoir('0', ` ${id}`)}
     str     w0, [x20], #4`,
     )
     .join('\n');
@@ -421,22 +451,22 @@ function polledPreemption(trigger, eoiMode, by, n) {
     ? intids
         .map(
           (id) => `    mov     w0, #${id}
-    str     w0, [x18, #0x1000]      // GICC_DIR ${id}`,
+${G.dir('0', '', ` ${id}`)}`,
         )
         .join('\n')
     : '';
   const overflow = n > 4;
   return base({
-    file: `preemption-polled-${n}-${trigger}-eoimode${eoiMode}-${by}`,
-    check: `test_preemption: ${n} nested, ${trigger}, ${eoiMode ? 'eoi_split' : 'EOImode 0'}, ${by === 'irqline' ? 'KVM_IRQ_LINE' : 'ISPENDR'}`,
+    file: `preemption-polled-${n}${kind ? `-${kind}` : ''}-${trigger}-eoimode${eoiMode}-${by}`,
+    check: `test_preemption: ${n} nested${kind ? ` ${kind}s` : ''}, ${trigger}, ${eoiMode ? 'eoi_split' : 'EOImode 0'}, ${byName(by)}`,
     mirrors: `vgic_irq test_preemption: with CPU IRQs masked, inject one IRQ at a time in rising priority and poll IAR until it is acknowledged (it must be the one injected), leaving ${n} nested active IRQs${n > 4 ? ' (more than the 4 list registers, as the latest selftest does)' : ''}; EOI all from the highest priority down${eoiMode ? ', then DIR each in ascending order' : ''}; then none active, APR 0, IAR empty`,
-    header: `${overflow ? `${MORE_ACTIVE_THAN_LRS}\n\n` : ''}IRQs stay masked (no exception is taken). For INTIDs ${intids.join(', ')}, priorities
+    header: `${overflow ? `${MORE_ACTIVE_THAN_LRS()}\n\n` : ''}IRQs stay masked (no exception is taken). For INTIDs ${intids.join(', ')}, priorities
 ${intids.map((i) => hex(prios[i])).join(', ')} (each higher than the one before), the guest injects one
-(${byText(by)}${lowers ? '; the host lowers the line after the ack' : ''}) and polls GICC_IAR (WFI while it reads
+(${byText(by, first < 32)}${lowers ? '; the host lowers the line after the ack' : ''}) and polls ${G.iarName} (WFI while it reads
 1023) until it returns it: each preempts the ones already active, so
 ${n} interrupts end up nested active${n > 4 ? ', more than the 4 list registers' : ''}. Then EOIR all, highest
 priority first${eoiMode ? ', then DIR each in ascending order (EOImode 1)' : ' (EOImode 0)'}. Afterwards none
-active (x25 = GICD_ISACTIVER1 = 0), no active priority (x26 = GICC_APR0 =
+active (x25 = ${first < 32 ? 'GICR_ISACTIVER0' : 'GICD_ISACTIVER1'} = 0), no active priority (x26 = ${G.aprName} =
 0), IAR empty (x27 = 1023). x23 counts IAR results that were not the INTID
 just injected.`,
     description: `${n} interrupts nested active by polling IAR with IRQs masked, EOI from the top`,
@@ -447,8 +477,8 @@ just injected.`,
       main: `${steps.join('\n')}
 ${eois}
 ${dirs}
-    ldr     w25, [x19, #0x304]      // GICD_ISACTIVER1
-    ldr     w26, [x18, #0xd0]       // GICC_APR0`,
+${first < 32 ? '    ldr     w25, [x18, #0x300]      // GICR_ISACTIVER0' : '    ldr     w25, [x19, #0x304]      // GICD_ISACTIVER1'}
+${G.readApr('26')}`,
       h: `irq:
     add     x23, x23, #100          // IRQs are masked: never taken
     eret`,
@@ -531,7 +561,15 @@ ${inj.code}
   });
 }
 
-export function vgicIrqChecks() {
+/** The checks written after this use `flavor`'s CPU interface (gen-vgic-irq-v3.mjs). */
+export function useFlavor(flavor) {
+  G = flavor;
+}
+
+export { ACK_LOG, base, byText, DONE_LOG, guest, HANDLER_NOTE, handler, lowerHost, memLog, modeText, polledPreemption };
+
+export function vgicIrqChecks(flavor = V2) {
+  G = flavor;
   const files = [];
   for (const trigger of ['edge', 'level'])
     for (const eoiMode of [0, 1]) for (const by of ['irqline', 'ispendr']) files.push(injection(trigger, eoiMode, by));

@@ -36,7 +36,7 @@ function yamlValue(v) {
  * { vcpu0: asm, ...}), host [events as plain objects], expect {...}.
  */
 export function emit(c) {
-  const extra = generationOverlay(`${c.dir}/${c.file}`);
+  const extra = generationOverlay(`${c.dir}/${c.file}`, c.machine.gic);
   if (extra) {
     c = {
       ...c,
@@ -202,6 +202,11 @@ export const TIMERS = {
   },
 };
 
+/** GICv2's acknowledge (x2 = GICC_IAR, w3 = its INTID) and end of interrupt; gic-flavor.mjs has both forms. */
+export const GICC_IAR_LINES = `    ldr     w2, [x18, #0xc]         // GICC_IAR
+    and     w3, w2, #0x3ff`;
+export const GICC_EOIR_LINE = '    str     w2, [x18, #0x10]        // GICC_EOIR';
+
 /** GICD_ISENABLER0 for the timer's PPI (banked per cpu). */
 export function enablePpi(t) {
   return `
@@ -215,12 +220,11 @@ export function enablePpi(t) {
  * INTID is this timer's PPI, CTL had ENABLE and ISTATUS, counter >= CVAL;
  * remember the counter at the interrupt in x21; EOI.
  */
-export function timerHandler(t, { after = 'mask' } = {}) {
+export function timerHandler(t, { after = 'mask', iar = GICC_IAR_LINES, eoir = GICC_EOIR_LINE } = {}) {
   const ctlAfter = after === 'mask' ? 'mov     x0, #2                  // CTL = IMASK (ENABLE 0): the line goes low' : '';
   return `
 irq:${SAVE}
-    ldr     w2, [x18, #0xc]         // GICC_IAR
-    and     w3, w2, #0x3ff
+${iar}
     cmp     w3, #1023
     b.eq    irq_spurious
     add     x22, x22, #1
@@ -240,7 +244,7 @@ irq:${SAVE}
 irq_bad:
     add     x23, x23, #1
 irq_eoi:
-    str     w2, [x18, #0x10]        // GICC_EOIR${RESTORE}
+${eoir}${RESTORE}
 irq_spurious:
     add     x24, x24, #1${RESTORE}`;
 }

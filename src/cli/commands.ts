@@ -227,7 +227,7 @@ export function runCommand(files: readonly string[], o: CommonOptions): number {
     outcomes.push(out);
     if (o.json) continue;
     if (out.rejected !== undefined) {
-      process.stdout.write(`${printable(s.name)}: rejected, as expected: ${out.rejected}\n`);
+      if (!o.quiet) process.stdout.write(`${printable(s.name)}: rejected, as expected: ${out.rejected}\n`);
       continue;
     }
     if (out.error !== undefined) {

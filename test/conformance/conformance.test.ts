@@ -37,6 +37,7 @@ describe('conformance suite (kvm-unit-tests and KVM selftests checks)', () => {
       // a generation without vgic-v3 refusing a gic: v3 machine is not a failure (machine-support.ts)
       if (r.result === 'rejected') {
         assert.notEqual(r.policy, 'linux-7.0', `${r.file} rejected by linux-7.0`);
+        assert.match(r.reason ?? '', /^machine\.gic: \S+ has no vgic-v3/, r.file);
         continue;
       }
       if (r.policy === 'linux-7.0')

@@ -119,10 +119,16 @@ export class CpuInterfaceV3 implements CpuOutputSource, Saveable<CpuInterfaceV3S
 
   // ---- prioritization ----
 
-  /** Group priority (IHI 0069 4.8): Group 1 uses ICC_BPR0_EL1 when CBPR = 1. */
+  /**
+   * Group priority (IHI 0069 4.8.3, ICC_BPR1_EL1): Group 0, and Group 1 when
+   * CBPR = 1, split at ICC_BPR0_EL1 (subpriority [BPR0:0]); Group 1 otherwise
+   * at ICC_BPR1_EL1 one bit lower (subpriority [BPR1-1:0]: at its minimum, 3,
+   * all 5 priority bits preempt), as ICH_VMCR_EL2.VBPR1 does for ICV_*.
+   */
   groupPriorityOf(priority: number, group: number): number {
-    const bpr = group === 0 || testBit(this.ctlr, ICC_CTLR_CBPR.lsb) ? this.bpr0 : this.bpr1;
-    return groupPriority(priority, bpr, false);
+    if (group === 0 || testBit(this.ctlr, ICC_CTLR_CBPR.lsb))
+      return groupPriority(priority, this.bpr0, false);
+    return groupPriority(priority, this.bpr1, true);
   }
 
   runningPriority(): number {

@@ -112,11 +112,28 @@ describe('GICv3 ICC acknowledge, priority drop and deactivation', () => {
     assert.equal(f.mrs(0, ICC_IAR1_EL1), 1023, 'priority 0x80 is not higher than PMR 0x80');
     f.msr(0, IccReg.ICC_PMR_EL1, 0xf8);
     assert.equal(f.mrs(0, ICC_IAR1_EL1), 21);
-    pend(f, 0, 22, 0x88); // same group priority with BPR1 = 3 ([7:4])
+    pend(f, 0, 22, 0x88); // lower than the running 0x80
     assert.equal(f.mrs(0, ICC_IAR1_EL1), 1023);
     pend(f, 0, 23, 0x70);
     assert.equal(f.mrs(0, ICC_IAR1_EL1), 23);
     assert.equal(f.mrs(0, IccReg.ICC_RPR_EL1), 0x70);
+  });
+
+  it('Group 1 splits at ICC_BPR1_EL1 one bit lower than BPR0 would (4.8.3): at BPR1 = 3 all 5 bits preempt', () => {
+    const preempts = (bpr1: number, cbpr = 0) => {
+      const f = makeGicV3(1);
+      f.wakeAll();
+      f.msr(0, IccReg.ICC_PMR_EL1, 0xf8);
+      f.msr(0, IccReg.ICC_BPR1_EL1, bpr1);
+      f.msr(0, IccReg.ICC_CTLR_EL1, cbpr);
+      pend(f, 0, 21, 0x88);
+      assert.equal(f.mrs(0, ICC_IAR1_EL1), 21);
+      pend(f, 0, 22, 0x80); // 0x88 and 0x80 differ in bit 3 only
+      return f.mrs(0, ICC_IAR1_EL1) === 22;
+    };
+    assert.equal(preempts(3), true, 'BPR1 3: group priority [7:3]');
+    assert.equal(preempts(4), false, 'BPR1 4: group priority [7:4]');
+    assert.equal(preempts(4, 1), true, 'CBPR: BPR0 2, group priority [7:3]');
   });
 
   it('EOImode = 1: EOIR1 only drops priority, DIR deactivates; DIR with EOImode = 0 is ignored', () => {
