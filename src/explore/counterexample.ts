@@ -7,11 +7,12 @@
 // fires them in list order). Its other host events are kept; `vgicsim run`
 // on the file replays the run.
 // A forced preemption at an exit that came right at an interesting
-// instruction becomes `after` + `preempt: { vcpu, migrateTo, cycles }`
-// (machine.preemptCycles set to 0: `run` preempts only there). Decisions
-// a scenario cannot express (the order of vcpus in a slice, a yield, a
-// preemption at an exit no instruction caused, a migration on wake-up) are
-// named in the header; such a file may not reproduce.
+// instruction becomes `after` + `preempt: { vcpu, migrateTo, cycles }`.
+// The host's other decisions (the order of vcpus in a slice, a yield, a
+// preemption at an exit no instruction caused, a migration on wake-up)
+// become `at: <tick>` + `choose: { kind, option, nth }`, and
+// machine.choices: default makes `run` take option 0 at every decision no
+// event directs, as the explorer's run did (not its seeded draw).
 
 import { readFileSync } from 'node:fs';
 import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
@@ -56,7 +57,12 @@ export function counterexampleScenario(
       });
     } else if (st.kind === 'migrate' && n > 0 && migrateOf(n - 1) === st && cx.steps[n - 1].vcpu >= 0) {
       // written with its preemption
-    } else if (st.kind === 'exit')
+    } else if (st.nth !== undefined)
+      events.push({
+        at: st.t,
+        choose: { kind: st.kind, option: st.chosen, ...(st.nth > 1 ? { nth: st.nth } : {}) },
+      });
+    else if (st.kind === 'exit')
       events.push({
         after: { vcpu: st.vcpu, address: `0x${st.pc.toString(16)}`, hit: st.hit },
         exit: 'host',
@@ -74,7 +80,8 @@ export function counterexampleScenario(
   if (isSeq(host))
     host.items.forEach((item, i) => {
       const ev = s.host[i];
-      if (ev === undefined || ev.action.kind === 'exit' || !isMap(item)) return;
+      if (ev === undefined || ev.action.kind === 'exit' || ev.action.kind === 'choose' || !isMap(item))
+        return;
       const node = item as YAMLMap;
       if (ev.trigger.kind === 'at' && ev.trigger.to !== undefined)
         node.set('at', ev.trigger.ticks + (windows.get(i) ?? 0));
@@ -94,8 +101,8 @@ export function counterexampleScenario(
   let next = 0;
   const ordered = all.map((n) => (time(n) >= 0 ? timed[next++] : n));
   doc.set('host', doc.createNode(ordered));
-  // `run` would preempt by its seeded chooser where the explorer's run did not: only the written preemptions
-  if (preemptCycles > 0) doc.setIn(['machine', 'preemptCycles'], 0);
+  // `run` would decide by its seeded chooser where the explorer's run took the default: only the written choices
+  doc.setIn(['machine', 'choices'], 'default');
   if (GENERATION_OR_ALIAS.includes(generation as (typeof GENERATION_OR_ALIAS)[number])) {
     doc.setIn(['machine', 'policy'], generation);
     doc.deleteIn(['expect', 'verdicts']);

@@ -40,9 +40,9 @@ class RunSink implements TraceSink {
   }
 }
 
-/** The scenario as the explorer runs it: its forced exits removed. */
+/** The scenario as the explorer runs it: its forced exits and directed choices removed (it varies both). */
 function withoutForcedExits(s: Scenario): Scenario {
-  return { ...s, host: s.host.filter((e) => e.action.kind !== 'exit') };
+  return { ...s, host: s.host.filter((e) => e.action.kind !== 'exit' && e.action.kind !== 'choose') };
 }
 
 /**
@@ -172,8 +172,9 @@ export class ExploreMachine {
    * it. `migrate` also notes the free physical cpus (its options).
    */
   private locate(kind: string): void {
-    if (kind !== 'preempt' && kind !== 'migrate' && kind !== 'yield') return;
     const h = this.chooser.here;
+    if (kind === 'slice-order') h.t = this.vm.board.kernel.now;
+    if (kind !== 'preempt' && kind !== 'migrate' && kind !== 'yield') return;
     h.t = this.vm.board.kernel.now;
     if (kind === 'migrate') {
       const on = this.vm.placement.vcpuOn;

@@ -25,6 +25,7 @@ import {
 import { describeAddress } from './choice-points.ts';
 import { ExploreMachine, type MidRunSnapshot } from './explore-machine.ts';
 import { type Property, RunChecks } from './run-checks.ts';
+import { CHOICE_KINDS } from '../scenario/host-event-schema.ts';
 import type { Scenario } from '../scenario/types.ts';
 
 export interface ExploreOptions {
@@ -75,7 +76,12 @@ export interface Step {
   readonly at: string;
   /** `migrate`: the physical cpus that were free (option n: the n-th) */
   readonly freeCpus?: number[];
+  /** the host's own decisions (slice-order, yield, preempt, migrate): the n-th of its kind at tick t (a `choose` event names it so) */
+  readonly nth?: number;
 }
+
+/** Decisions the machine asks itself (a counterexample writes them as `choose` host events). */
+const HOST_KINDS: readonly string[] = CHOICE_KINDS;
 
 export interface Counterexample {
   readonly script: number[];
@@ -168,6 +174,31 @@ export function betterCounterexample(a: Counterexample, b: Counterexample): bool
   return compareScripts(a.script, b.script) < 0;
 }
 
+/** Decision `pos` of the machine's last run, where it was taken (a counterexample's step). */
+export function stepAt(m: ExploreMachine, pos: number): Step {
+  const ch = m.chooser;
+  const vcpu = ch.whereVcpu[pos];
+  const pc = ch.wherePc[pos];
+  const img = vcpu >= 0 ? (m.images[vcpu] ?? m.images.find((i) => i !== undefined)) : undefined;
+  const kind = ch.kinds[pos];
+  let nth = 1;
+  if (HOST_KINDS.includes(kind))
+    for (let i = 0; i < pos; i++) if (ch.kinds[i] === kind && ch.whereT[i] === ch.whereT[pos]) nth++;
+  return {
+    pos,
+    kind,
+    chosen: ch.chosen[pos],
+    options: ch.options[pos],
+    vcpu,
+    pc,
+    hit: ch.whereHit[pos],
+    t: ch.whereT[pos],
+    at: vcpu >= 0 ? describeAddress(img, pc) : '',
+    ...(kind === 'migrate' ? { freeCpus: maskBits(ch.whereAux[pos]) } : {}),
+    ...(HOST_KINDS.includes(kind) ? { nth } : {}),
+  };
+}
+
 export function explore(
   scenario: Scenario,
   generation: string,
@@ -207,23 +238,7 @@ export function explore(
     fresh.push({ pos, hash: h });
   };
 
-  const stepOf = (pos: number): Step => {
-    const vcpu = ch.whereVcpu[pos];
-    const pc = ch.wherePc[pos];
-    const img = vcpu >= 0 ? (m.images[vcpu] ?? m.images.find((i) => i !== undefined)) : undefined;
-    return {
-      pos,
-      kind: ch.kinds[pos],
-      chosen: ch.chosen[pos],
-      options: ch.options[pos],
-      vcpu,
-      pc,
-      hit: ch.whereHit[pos],
-      t: ch.whereT[pos],
-      at: vcpu >= 0 ? describeAddress(img, pc) : '',
-      ...(ch.kinds[pos] === 'migrate' ? { freeCpus: maskBits(ch.whereAux[pos]) } : {}),
-    };
-  };
+  const stepOf = (pos: number): Step => stepAt(m, pos);
 
   const resume = o.resume !== false;
   /** Run one script; returns its children (one more forced choice) in script order. */

@@ -37,7 +37,28 @@ export const ACTION_KEYS = [
   'counterOffset',
   'preempt',
   'vmmMigrate',
+  'choose',
 ] as const;
+
+/** The host's own decisions a `choose` event directs (the kinds the machine asks its chooser). */
+export const CHOICE_KINDS = ['slice-order', 'yield', 'preempt', 'migrate'] as const;
+
+export const chooseSchema = strict({
+  kind: z
+    .enum(CHOICE_KINDS)
+    .describe(
+      'which decision: slice-order (which cpu runs first in an SMP slice: option n = cpu n), yield (at preempt_enable() with another thread waiting for the physical cpu: 0 gives it way, 1 runs on), preempt (at preempt_enable(), machine.preemptCycles > 0: 1 preempts), migrate (a preempted or woken thread: 0 stays, n the n-th free physical cpu)',
+    ),
+  option: smallInt(0, 63, 'the option taken (what the explorer chose)', 'an option 0..63'),
+  nth: smallInt(
+    1,
+    Number.MAX_SAFE_INTEGER,
+    'the n-th decision of this kind asked at that tick (1 = the first); default 1',
+    'a count >= 1',
+  ).optional(),
+}).describe(
+  "vgicsim extension: the n-th decision of `kind` the host makes at tick `at` takes `option` (what `vgicsim explore` writes for a counterexample's forced choices; with machine.choices: default every other decision takes option 0, as in the explorer's default run)",
+);
 
 export const preemptSchema = strict({
   vcpu: vcpuIndex('the vcpu whose thread the host preempts'),
@@ -86,6 +107,7 @@ export const hostEventSchema = withJson(
     saveRestore: z.literal(true).describe('save the whole VM, restore into a fresh one, go on').optional(),
     counterOffset: u64('userspace sets CNTVOFF to this value').optional(),
     preempt: preemptSchema.optional(),
+    choose: chooseSchema.optional(),
     vmmMigrate: union(
       [
         z.literal(true),

@@ -15,7 +15,8 @@ export type FireHost = (ev: HostEvent, index: number) => void;
 /** Host events triggered by time become named kernel events `host.<i>` (a window fires at `from`). */
 export function armTimedEvents(m: Vm | ReferenceMachine, events: readonly HostEvent[], fire: FireHost): void {
   events.forEach((ev, i) => {
-    if (ev.trigger.kind !== 'at') return;
+    // (`choose` directs the chooser, buildVm: no event)
+    if (ev.trigger.kind !== 'at' || ev.action.kind === 'choose') return;
     const handler: EventHandler = { onEvent: () => fire(ev, i) };
     const id = m.board.kernel.createEvent(`host.${i}`, handler);
     if (ev.trigger.ticks >= m.board.kernel.now) m.board.kernel.schedule(id, ev.trigger.ticks);

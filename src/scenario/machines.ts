@@ -3,7 +3,13 @@
 // scenario, and applying the same host events to each.
 
 import type { TraceSink } from '../sim/trace/sink.ts';
-import { type Chooser, SeededChooser } from '../sim/choice.ts';
+import {
+  type Chooser,
+  type ChoiceDirective,
+  DirectedChooser,
+  ScriptedChooser,
+  SeededChooser,
+} from '../sim/choice.ts';
 import type { BoardConfig } from '../hw/board/board.ts';
 import { ReferenceMachine } from '../reference/machine.ts';
 import { Vm } from '../hyp/vm.ts';
@@ -46,11 +52,35 @@ export function buildVm(s: Scenario, images: readonly (VcpuImage | undefined)[],
     entryCycles: s.machine.entryCycles,
     preemptCycles: s.machine.preemptCycles,
     trace: o.trace,
-    chooser: o.chooser ?? new SeededChooser(o.seed),
+    chooser: o.chooser ?? hostChooser(s, o.seed),
   });
+  if (vm.board.chooser instanceof DirectedChooser) {
+    const k = vm.board.kernel;
+    vm.board.chooser.now = () => k.now;
+  }
   vm.initVgic();
   place(vm, images);
   return vm;
+}
+
+/**
+ * The host's chooser under `run`: seeded, or option 0 everywhere
+ * (machine.choices: default), either directed by the `choose` host events.
+ */
+function hostChooser(s: Scenario, seed: number): Chooser {
+  const base = s.machine.choices === 'default' ? new ScriptedChooser() : new SeededChooser(seed);
+  const directives: ChoiceDirective[] = [];
+  for (const ev of s.host)
+    if (ev.action.kind === 'choose' && ev.trigger.kind === 'at')
+      directives.push({
+        kind: ev.action.choice,
+        at: ev.trigger.ticks,
+        nth: ev.action.nth,
+        option: ev.action.option,
+      });
+  return directives.length === 0 && s.machine.choices !== 'default'
+    ? base
+    : new DirectedChooser(base, directives);
 }
 
 export function buildReference(
@@ -107,6 +137,9 @@ export function applyToVm(vm: Vm, ev: HostEvent, action: HostAction = ev.action)
     case 'saveRestore':
     case 'vmmMigrate':
       // Handled by the runner (it replaces the machine).
+      break;
+    case 'choose':
+      // Directs the chooser (buildVm), not an event.
       break;
   }
 }

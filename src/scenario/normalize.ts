@@ -45,6 +45,7 @@ function machineOf(m: Parsed['machine']): MachineConfig {
     exitCycles: m?.exitCycles ?? d.exitCycles,
     entryCycles: m?.entryCycles ?? d.entryCycles,
     preemptCycles: m?.preemptCycles ?? d.preemptCycles,
+    choices: m?.choices ?? d.choices,
     ...(m?.pcpus === undefined ? {} : { pcpus: m.pcpus }),
     limits: {
       ticks: m?.limits?.ticks ?? d.limits.ticks,
@@ -146,6 +147,11 @@ function hostEventOf(ev: NonNullable<Parsed['host']>[number], where: Location): 
     case 'preempt': {
       const { vcpu, migrateTo, cycles } = ev.preempt!;
       action = { kind, vcpu, cycles: cycles ?? 0, ...(migrateTo === undefined ? {} : { migrateTo }) };
+      break;
+    }
+    case 'choose': {
+      const c = ev.choose!;
+      action = { kind, choice: c.kind, option: c.option, nth: c.nth ?? 1 };
       break;
     }
     case 'vmmMigrate': {

@@ -57,6 +57,7 @@ export const DEFAULT_MACHINE = {
   exitCycles: 0,
   entryCycles: 0,
   preemptCycles: 0,
+  choices: 'seeded',
   limits: { ticks: 10_000_000, instructions: 10_000_000 },
   start: 'boot',
   memory: '128M',

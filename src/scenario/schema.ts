@@ -105,6 +105,12 @@ export const machineSchema = strict({
   entryCycles: cycles(
     'vgicsim extension: cpu cycles each entry (world switch in) costs; 0 = instantaneous',
   ).optional(),
+  choices: z
+    .enum(['seeded', 'default'])
+    .describe(
+      "vgicsim extension: the host's own decisions (slice order, yield, preemption, migration): seeded draws them from `run --seed` (the default); default takes option 0 at each, as `vgicsim explore`'s default run does, except where a `choose` host event directs one (what a counterexample file sets)",
+    )
+    .optional(),
   preemptCycles: cycles(
     "vgicsim extension: cpu cycles a vcpu thread stays scheduled out when the host preempts it after preempt_enable() on the exit path; 0 = the host never preempts by itself (the default); non-zero: every exit asks the chooser ('preempt'), so `run --seed` and `explore` vary it",
   ).optional(),

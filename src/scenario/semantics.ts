@@ -126,6 +126,7 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
   checkPlainAssembly(tree, top, emit);
   checkHost(top, emit, checkVcpu, spis);
   checkPreempt(top, emit, checkVcpu, pcpus);
+  checkChoose(top, emit);
   checkExpect(top, checkVcpu);
   return out;
 }
@@ -281,6 +282,20 @@ function checkPreempt(top: Dict, emit: Emit, checkVcpu: CheckVcpu, pcpus: number
       emit(
         [...at, 'migrateTo'],
         `${formatPath([...at, 'migrateTo'])}: the host has ${pcpus} physical cpu(s) (machine.pcpus), so physical cpu ${to} does not exist`,
+      );
+  });
+}
+
+/** `choose`: the decision is named by its tick, so `at: <ticks>` (not a window, not `after`). */
+function checkChoose(top: Dict, emit: Emit): void {
+  if (!Array.isArray(top.host)) return;
+  top.host.forEach((raw, i) => {
+    const ev = dict(raw);
+    if (ev?.choose === undefined) return;
+    if (ev.after !== undefined || dict(ev.at) !== undefined)
+      emit(
+        ['host', i, ev.after !== undefined ? 'after' : 'at'],
+        `host[${i}]: a choose event names its decision by a tick: expected at: <ticks>, not a window or after`,
       );
   });
 }

@@ -51,6 +51,8 @@ export interface MachineConfig {
   entryCycles: number;
   /** vgicsim extension: cycles a preempted vcpu thread stays out; 0 = no preemption by choice */
   preemptCycles: number;
+  /** vgicsim extension: the host's own decisions drawn from the seed, or option 0 unless a `choose` event directs one */
+  choices: 'seeded' | 'default';
   /** vgicsim extension: physical cpus of the host (>= vcpus); absent = vcpus */
   pcpus?: number;
   limits: { ticks: number; instructions: number };
@@ -101,7 +103,9 @@ export type HostAction =
   /** vgicsim extension: preempt the vcpu's thread at its next preemption point, resume on `migrateTo` */
   | { kind: 'preempt'; vcpu: number; migrateTo?: number; cycles: number }
   /** vgicsim extension: a VMM-style migration through the vgic's register groups and ONE_REG (src/hyp/api/vmm-migrate.ts) */
-  | { kind: 'vmmMigrate'; reassertLines: boolean };
+  | { kind: 'vmmMigrate'; reassertLines: boolean }
+  /** vgicsim extension: the `nth` decision of `choice` at the event's tick takes `option` (the machine's chooser, not an event) */
+  | { kind: 'choose'; choice: string; option: number; nth: number };
 
 export interface HostEvent {
   trigger: HostTrigger;

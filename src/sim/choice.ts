@@ -134,3 +134,57 @@ export class ScriptedChooser implements Chooser {
     this.restore(this.defaultState());
   }
 }
+
+/** `choose` host events as the chooser sees them: the `nth` decision of `kind` asked at tick `at` takes `option`. */
+export interface ChoiceDirective {
+  readonly kind: ChoiceKind;
+  readonly at: number;
+  readonly nth: number;
+  readonly option: number;
+}
+
+/**
+ * Takes the directed option at the decisions a scenario names by kind,
+ * tick and rank among that tick's decisions of the kind (what the
+ * explorer's counterexample writes), and asks `base` at every other. The
+ * per-tick ranks are not saved: a machine restored between two decisions
+ * of one tick and one kind counts that tick's from the restore.
+ */
+export class DirectedChooser implements Chooser {
+  /** the instant a decision is asked at (the machine's kernel clock, set once it is built) */
+  now: () => number = () => 0;
+  private readonly lastT = new Map<ChoiceKind, number>();
+  private readonly rank = new Map<ChoiceKind, number>();
+
+  constructor(
+    private readonly base: Chooser,
+    private readonly directives: readonly ChoiceDirective[],
+  ) {}
+
+  choose(kind: ChoiceKind, options: number): number {
+    checkOptions(options);
+    const t = this.now();
+    const n = this.lastT.get(kind) === t ? (this.rank.get(kind) ?? 0) + 1 : 1;
+    this.lastT.set(kind, t);
+    this.rank.set(kind, n);
+    for (const d of this.directives)
+      if (d.kind === kind && d.at === t && d.nth === n) return Math.min(d.option, options - 1);
+    return this.base.choose(kind, options);
+  }
+
+  save(): ChooserState {
+    return this.base.save();
+  }
+
+  restore(st: ChooserState): void {
+    this.base.restore(st);
+  }
+
+  defaultState(): ChooserState {
+    return this.base.defaultState();
+  }
+
+  reset(): void {
+    this.base.reset();
+  }
+}

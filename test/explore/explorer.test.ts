@@ -215,7 +215,7 @@ test('a forced preemption (and migration) at an exit is written as a preempt hos
   const written = counterexampleScenario(s, 'linux-4.2', 'expectations', cx);
   assert.equal(written.complete, true);
   assert.match(written.yaml, /preempt:\s+vcpu: 0\s+migrateTo: 1\s+cycles: 10000/);
-  assert.match(written.yaml, /preemptCycles: 0/);
+  assert.match(written.yaml, /choices: default/);
   const replay = runScenario(parseScenario(written.yaml, 'preempt-choice-cx.yaml'));
   assert.deepEqual(
     { preemptions: replay.costs.hyp.preemptions, migrations: replay.costs.hyp.migrations },

@@ -31,7 +31,7 @@ guest: { vcpu0: nop }
 `;
   assert.deepEqual(errorsOf(text), [
     '3:10: machine.vcpus: expected an integer 1..8, found 12',
-    "4:3: unknown key 'polcy' in machine (expected one of: gic, vcpus, pcpus, spis, counterHz, cpuHz, policy, nLR, hostTickHz, exitCycles, entryCycles, preemptCycles, limits, start, memory, rtc)",
+    "4:3: unknown key 'polcy' in machine (expected one of: gic, vcpus, pcpus, spis, counterHz, cpuHz, policy, nLR, hostTickHz, exitCycles, entryCycles, choices, preemptCycles, limits, start, memory, rtc)",
     "6:9: machine.spis: expected a multiple of 32 in 0..960 (the vgic's limit, as KVM's), found 40",
     '7:8: machine.nLR: expected an integer 2..64 (with fewer list registers KVM livelocks on underflow maintenance), found 0x41',
     "8:11: machine.policy: expected one of: 'linux-4.2', 'linux-4.3', 'linux-7.0', 'trap-timer', 'level', 'legacy-edge', found 'edge'",
@@ -135,7 +135,7 @@ host:
     '13:37: host[3].irqLine.vcpu: not allowed for an SPI (32..): the guest routes SPIs',
     '14:5: host[4]: expected a time: at: <ticks> or after: { vcpu, label }',
     '14:23: host[4].irqLine.intid: the machine has SPIs 32..63 (machine.spis: 32), found 64',
-    '15:5: host[5]: expected one action: irqLine, exit, saveRestore, counterOffset, preempt, vmmMigrate',
+    '15:5: host[5]: expected one action: irqLine, exit, saveRestore, counterOffset, preempt, vmmMigrate, choose',
     '17:5: host[6]: give either at or after, not both',
     '19:9: host[7]: events with `at` must be in time order (1 after 9800)',
     "20:11: host[7].exit: expected 'host', found 'crash'",

@@ -25,6 +25,7 @@ test('minimal scenario: defaults of SCENARIOS.md applied', () => {
     exitCycles: 0,
     entryCycles: 0,
     preemptCycles: 0,
+    choices: 'seeded',
     limits: { ticks: 10_000_000, instructions: 10_000_000 },
     start: 'boot',
     memory: 128 * 1024 * 1024,

@@ -20,7 +20,7 @@ import { PmuRegisterFile } from '../../src/hw/pmu/pmu-register-file.ts';
 import { PmuReg } from '../../src/hw/pmu/pmu-regs.ts';
 import type { Vm } from '../../src/hyp/vm.ts';
 import { ReferenceMachine } from '../../src/reference/machine.ts';
-import { ScriptedChooser, SeededChooser } from '../../src/sim/choice.ts';
+import { DirectedChooser, ScriptedChooser, SeededChooser } from '../../src/sim/choice.ts';
 import { ExploreChooser } from '../../src/explore/choice-tree.ts';
 import type { Saveable } from '../../src/sim/saveable.ts';
 import { IccReg, IchReg } from '../../src/hw/gic/v3/sysreg-encodings.ts';
@@ -41,6 +41,8 @@ export interface Rig {
   readonly board: Board;
   readonly seeded: SeededChooser;
   readonly scripted: ScriptedChooser;
+  /** `choose` host events over a seeded chooser (src/scenario/machines.ts) */
+  readonly directed: DirectedChooser;
   /** the explorer's chooser (src/explore/choice-tree.ts) */
   readonly explore: ExploreChooser;
   /** a GICv3 (src/hw/gic/v3), driven through its registers */
@@ -63,6 +65,7 @@ export const SAVEABLE_CASES: readonly SaveableCase[] = [
   { cls: 'Kernel', pick: (r) => [r.board.kernel] },
   { cls: 'SeededChooser', pick: (r) => [r.seeded] },
   { cls: 'ScriptedChooser', pick: (r) => [r.scripted] },
+  { cls: 'DirectedChooser', pick: (r) => [r.directed] },
   { cls: 'ExploreChooser', pick: (r) => [r.explore] },
   // src/hw
   { cls: 'GuestRam', pick: (r) => [r.board.ram] },
@@ -269,6 +272,10 @@ function driven(policy: string): KvmVm {
   return kvm;
 }
 
+function directedChooser(): DirectedChooser {
+  return new DirectedChooser(new SeededChooser(SEED), [{ kind: 'test', at: 0, nth: 2, option: 1 }]);
+}
+
 export function drivenRig(policy: string): Rig {
   const ref = buildRef();
   ref.run({ ticks: 2237, instructions: 1_000_000 });
@@ -277,9 +284,11 @@ export function drivenRig(policy: string): Rig {
   const seeded = new SeededChooser(SEED);
   const scripted = new ScriptedChooser(SCRIPT);
   const explore = exploreChooser();
+  const directed = directedChooser();
   for (let i = 0; i < 5; i++) {
     seeded.choose('test', 3);
     scripted.choose('test', 3);
+    directed.choose('test', 3);
     explore.choose('test', 3);
   }
   return {
@@ -289,6 +298,7 @@ export function drivenRig(policy: string): Rig {
     board: kvm.vm.board,
     seeded,
     scripted,
+    directed,
     explore,
     gicV3: drivenGicV3(),
     refV3: drivenRefV3(),
@@ -378,6 +388,7 @@ export function targetRig(policy: string): Rig {
     board: kvm.vm.board,
     seeded: new SeededChooser(SEED),
     scripted: new ScriptedChooser(SCRIPT),
+    directed: directedChooser(),
     explore: exploreChooser(),
     gicV3: newGicV3(),
     refV3: buildRefV3(),
@@ -418,6 +429,7 @@ export function constructedRig(policy: string): Rig {
     board,
     seeded: new SeededChooser(SEED),
     scripted: new ScriptedChooser(SCRIPT),
+    directed: directedChooser(),
     explore: exploreChooser(),
     gicV3: newGicV3(),
     refV3: new ReferenceMachine({ board: { ...DEFAULT_BOARD, gic: 'v3' } }),
