@@ -10,6 +10,7 @@
 //   (GICR_WAKER) and every SGI/PPI put in Group 1 (GICR_IGROUPR0), which
 //   KVM does for a GICv3 guest and the bare GICv3 of the reference machine
 //   does not.
+// - pmu-gicv3/: pmu/pmu-overflow-interrupt with the same GIC translation.
 // - gicv3/: kvm-unit-tests' arm/gic checks in their GICv3 form (gic.ts
 //   builders in gen-gicv3-gic.mjs): ipi, active, mmio.
 // Every file expects `rejected` under linux-4.2 and linux-4.3 (no vgic-v3).
@@ -103,6 +104,51 @@ export function translateTimer(text, file) {
   return s;
 }
 
+/** pmu/pmu-overflow-interrupt.yaml on a GICv3: the GIC lines replaced, everything else kept. */
+export function translatePmu(text) {
+  const swap = [
+    [
+      '        ldr     x1, =GICD_BASE\n        mov     w2, #1\n        str     w2, [x1, #GICD_CTLR]\n        ldr     w2, =0x00800000\n        str     w2, [x1, #GICD_ISENABLER]    // PPI 23\n        ldr     x9, =GICC_BASE\n        mov     w2, #0xf0\n        str     w2, [x9, #GICC_PMR]\n        mov     w2, #1\n        str     w2, [x9, #GICC_CTLR]\n',
+      [
+        '        ldr     x1, =0x08000000        // GICD',
+        '        mov     w2, #0x13',
+        '        str     w2, [x1]               // GICD_CTLR: ARE_NS | EnableGrp1A | EnableGrp1',
+        "        ldr     x9, =0x080a0000        // cpu 0's RD_base",
+        '        str     wzr, [x9, #0x14]       // GICR_WAKER.ProcessorSleep = 0',
+        '    90: ldr     w2, [x9, #0x14]',
+        '        tbnz    w2, #2, 90b            // until ChildrenAsleep = 0',
+        "        ldr     x9, =0x080b0000        // cpu 0's SGI_base",
+        '        mov     w2, #-1',
+        '        str     w2, [x9, #0x80]        // GICR_IGROUPR0: Group 1',
+        '        ldr     w2, =0x00800000',
+        '        str     w2, [x9, #0x100]       // GICR_ISENABLER0: PPI 23',
+        '        mov     x2, #0xf0',
+        '        msr     icc_pmr_el1, x2',
+        '        mov     x2, #1',
+        '        msr     icc_igrpen1_el1, x2',
+        '        isb',
+        '',
+      ].join('\n'),
+    ],
+    ['        ldr     w2, [x9, #GICC_IAR]', '        mrs     x2, icc_iar1_el1'],
+    ['    3:  str     w2, [x9, #GICC_EOIR]', '    3:  msr     icc_eoir1_el1, x2'],
+    ['# kvm-unit-tests arm/pmu, pmu-overflow-interrupt.', '# kvm-unit-tests arm/pmu on a GICv3 (gic-version=3), pmu-overflow-interrupt.\n#\n# The GICv3 form of ../pmu/pmu-overflow-interrupt.yaml, written by\n# gen-gicv3.mjs: PPI 23 enabled in cpu 0\'s redistributor, ICC_* system\n# registers for the CPU interface; the same guest and expectations otherwise.'],
+    ['handler\'s PMOVSCLR: the same. linux-4.2/4.3: RAZ/WI (expected to fail).', "handler's PMOVSCLR: the same. linux-4.2/4.3: no vgic-v3 (rejected)."],
+    ['name: kvm-unit-tests-pmu-overflow-interrupt', 'name: kvm-unit-tests-pmu-gicv3-overflow-interrupt'],
+    ['description: "kvm-unit-tests pmu: pmu-overflow-interrupt"', 'description: "kvm-unit-tests pmu (GICv3): pmu-overflow-interrupt"'],
+    ['machine:\n', 'machine:\n  gic: v3\n'],
+    ['  verdicts: { linux-4.2: fail, linux-4.3: fail }', `  verdicts: ${REJECTED}`],
+    ['  suite: kvm-unit-tests/pmu\n', '  suite: kvm-unit-tests/pmu-gicv3\n'],
+  ];
+  let out = text;
+  for (const [from, to] of swap) {
+    if (!out.includes(from)) throw new Error(`pmu-overflow-interrupt.yaml changed: no ${JSON.stringify(from.slice(0, 60))}`);
+    out = out.replace(from, to);
+  }
+  if (/GICC|GICD_BASE/.test(out.replace(/^#.*$/gm, ''))) throw new Error('pmu: an untranslated GICv2 access');
+  return out;
+}
+
 function write(dir, name, text) {
   mkdirSync(join(here, dir), { recursive: true });
   writeFileSync(join(here, dir, name), text);
@@ -112,6 +158,9 @@ function write(dir, name, text) {
 const written = [];
 for (const f of readdirSync(join(here, 'timer')).filter((f) => f.endsWith('.yaml')).sort())
   written.push(write('timer-gicv3', f, translateTimer(readFileSync(join(here, 'timer', f), 'utf8'), f)));
+written.push(
+  write('pmu-gicv3', 'pmu-overflow-interrupt.yaml', translatePmu(readFileSync(join(here, 'pmu/pmu-overflow-interrupt.yaml'), 'utf8'))),
+);
 for (const [name, text] of gicChecks((f) => readFileSync(join(here, 'gic', f), 'utf8'))) written.push(write('gicv3', name, text));
 for (const w of written) console.log(w);
 console.error(`${written.length} checks written`);
