@@ -8,7 +8,8 @@
 //   1    a bad command line or image (QEMU's "could not load kernel"), or a
 //        guest the hypervisor cannot run
 //   2    a command line QEMU would run but vgicsim cannot honour (a GICv3
-//        machine under a --policy generation without vgic-v3)
+//        machine under a --policy generation without vgic-v3, or with more
+//        than 8 cpus)
 //   124  the virtual-time limit (--timeout, default 90s of guest time, as
 //        kvm-unit-tests' default timeout) or every vcpu waiting for ever:
 //        what timeout(1) reports for a QEMU that would run on, so a runner
@@ -24,7 +25,13 @@ import { runScenario } from '../scenario/run.ts';
 import { MemorySink } from '../sim/trace/sink.ts';
 import { UsageError } from './errors.ts';
 import { parseVirtualTime, writeTraceFiles } from './outputs.ts';
-import { parseQemuArgs, QEMU_EXIT_ERROR, QemuArgError, type QemuConfig } from './qemu-args.ts';
+import {
+  MAX_VGICSIM_CPUS,
+  parseQemuArgs,
+  QEMU_EXIT_ERROR,
+  QemuArgError,
+  type QemuConfig,
+} from './qemu-args.ts';
 
 /** QEMU's version whose virt board and direct kernel boot vgicsim follows (checked against it). */
 export const QEMU_VERSION = '7.2.0';
@@ -55,7 +62,8 @@ export class QemuUnhonouredError extends Error {
  * (finalize_gic_version), the modelled KVM release standing for the host's
  * KVM (its vgic-v3 is what kvm_arm_vgic_probe would find):
  * - not selected, `2`: a GICv2 (TCG's default; KVM's too for <= 8 vcpus
- *   on a host that emulates GICv2, as vgicsim's does);
+ *   on a host that emulates GICv2, as vgicsim's does; KVM picks a GICv3
+ *   for more);
  * - `3`: a GICv3; a generation without vgic-v3 cannot run one (QEMU on
  *   such a host: "host does not support in-kernel GICv3 emulation");
  * - `max`: GICv3 where the generation has vgic-v3, else GICv2 (QEMU's KVM
@@ -64,10 +72,27 @@ export class QemuUnhonouredError extends Error {
  * - `host`: as `max` with `-accel kvm`; with TCG QEMU refuses it ("gic-version=host requires KVM").
  */
 export function resolveGic(c: QemuConfig, policy: string = DEFAULT_MACHINE.policy): 'v2' | 'v3' {
+  const gic = chooseGic(c, policy);
+  if (c.smp > MAX_VGICSIM_CPUS) {
+    // QEMU's own limit for a GICv2; a GICv3 would take up to 512 in QEMU, vgicsim's model 8
+    if (gic === 'v2')
+      throw new QemuArgError(
+        `-smp ${c.smp}: number of SMP CPUs requested (${c.smp}) exceeds max CPUs supported by machine 'mach-virt' with a GICv2 (${MAX_VGICSIM_CPUS})`,
+      );
+    throw new QemuUnhonouredError(
+      `-smp ${c.smp}: vgicsim's GICv3 serves at most ${MAX_VGICSIM_CPUS} cpus (QEMU's virt would take ${c.smp})`,
+    );
+  }
+  return gic;
+}
+
+function chooseGic(c: QemuConfig, policy: string): 'v2' | 'v3' {
   const gen = generationByName(policy);
   const hasV3 = gen.vgicV3 === true;
   switch (c.gicVersion) {
     case undefined:
+      // QEMU's KVM default: GICv2 for up to 8 vcpus, else GICv3 (TCG: GICv2)
+      return c.accel === 'kvm' && c.smp > MAX_VGICSIM_CPUS && hasV3 ? 'v3' : 'v2';
     case '2':
       return 'v2';
     case '3':

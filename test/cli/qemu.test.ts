@@ -204,6 +204,12 @@ describe('vgicsim qemu -machine virt,gic-version=3|max|host', () => {
     }
   });
 
+  it("-smp 9 with gic-version=3: QEMU would run it, vgicsim's GICv3 serves 8 cpus: exit 2 saying so", () => {
+    const r = runCli(['qemu', '-M', 'virt,gic-version=3', '-smp', '9', '-kernel', kernel()]);
+    assert.deepEqual([r.code, r.out], [2, '']);
+    assert.match(r.err, /-smp 9: vgicsim's GICv3 serves at most 8 cpus/);
+  });
+
   it('the kvm-unit-tests-style .flat boots on gic-version=3 -smp 2 and prints what qemu-system-aarch64 -M virt,gic-version=3 prints', () => {
     const kernel = buildKutLike({ kind: 'raw' });
     const f = files(kernel);
@@ -253,7 +259,8 @@ describe('vgicsim qemu: endings and refusals', () => {
     [['-machine', 'sbsa-ref'], /-machine sbsa-ref: not supported/],
     [['-device', 'virtio-serial-device'], /-device virtio-serial-device: not supported/],
     [['-chardev', 'testdev,id=ctd'], /-chardev testdev,id=ctd: not supported \(stdio only; no chr-testdev/],
-    [['-smp', '9'], /at most 8 cpus/],
+    [['-smp', '9'], /exceeds max CPUs supported by machine 'mach-virt' with a GICv2 \(8\)/],
+    [['-smp', '513', '-M', 'virt,gic-version=3'], /max CPUs supported by machine 'virt-7.2' is 512/],
     [['-m', '4G'], /-m 4G: .*at most 2G/],
     [['-bios', 'x'], /-bios: not supported/],
     [['-serial', 'pty'], /-serial pty: not supported/],
