@@ -34,18 +34,26 @@ function readCache(path) {
   }
 }
 
-/** This user's cache directory for Node 20 (0700, and only if it is ours). */
-function userCacheDir() {
+/** This user's cache directory for Node 20 (0700, and only if it is ours); `create`: make it. */
+function userCacheDir(create) {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
   const dir = join(tmpdir(), `vgicsim-code-cache-${uid}`);
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = statSync(dir);
     if (typeof process.getuid === 'function' && st.uid !== process.getuid()) return undefined;
     return dir;
   } catch {
     return undefined;
   }
+}
+
+/** The user cache's file name for this Node and this bundle. */
+function userCacheName(file) {
+  // V8 checks a cache against the source (its hash), its own version and its flags.
+  const st = statSync(file);
+  const key = `${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}`;
+  return `${key.replace(/[^\w.-]/g, '_')}.bin`;
 }
 
 /**
@@ -64,34 +72,32 @@ export function runBundle(url) {
   }
   const source = readFileSync(file, 'latin1'); // the bundle is ASCII (esbuild's charset)
   const wrapped = `(function (${WRAPPER.join(', ')}) {${source}\n})`;
-  let cachedData;
-  let userCache;
+  // A script whose cache V8 rejected is compiled all the same: it runs, and
+  // its cache is written at exit, so a rejection costs no second compile.
+  let script;
+  let write = out;
   if (!off && out === undefined) {
-    cachedData = readCache(`${file}.cache`);
-    if (cachedData !== undefined) {
-      const script = new vm.Script(wrapped, { filename: file, cachedData });
+    const shipped = readCache(`${file}.cache`);
+    if (shipped !== undefined) {
+      script = new vm.Script(wrapped, { filename: file, cachedData: shipped });
       if (!script.cachedDataRejected) return start(script, file);
     }
-    const dir = userCacheDir();
-    if (dir !== undefined) {
-      // V8 checks the cache against the source (its hash) and its own version and flags.
-      const st = statSync(file);
-      const key = `${process.version}-${process.arch}-${st.size}-${Math.trunc(st.mtimeMs)}`;
-      userCache = join(dir, `${key.replace(/[^\w.-]/g, '_')}.bin`);
-      cachedData = readCache(userCache);
+    const dir = userCacheDir(false);
+    const name = userCacheName(file);
+    const mine = dir === undefined ? undefined : readCache(join(dir, name));
+    if (mine !== undefined) {
+      script = new vm.Script(wrapped, { filename: file, cachedData: mine });
+      if (!script.cachedDataRejected) return start(script, file);
     }
+    write = writeTarget(name);
   }
-  const script = new vm.Script(wrapped, { filename: file, cachedData });
-  const write =
-    out ??
-    (userCache !== undefined && (cachedData === undefined || script.cachedDataRejected)
-      ? userCache
-      : undefined);
+  script ??= new vm.Script(wrapped, { filename: file });
   if (write !== undefined && !off) {
+    const s = script;
     process.on('exit', () => {
       try {
         const tmp = `${write}.${process.pid}`;
-        writeFileSync(tmp, script.createCachedData());
+        writeFileSync(tmp, s.createCachedData());
         renameSync(tmp, write);
       } catch {
         // a cache is only an optimisation
@@ -99,6 +105,12 @@ export function runBundle(url) {
     });
   }
   start(script, file);
+}
+
+/** Where a run without a usable cache writes one: this user's directory, made now. */
+function writeTarget(name) {
+  const dir = userCacheDir(true);
+  return dir === undefined ? undefined : join(dir, name);
 }
 
 function start(script, file) {
