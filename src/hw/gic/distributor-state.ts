@@ -4,18 +4,12 @@
 
 import { PRIVATE_COUNT, SGI_COUNT } from './intid.ts';
 import type { StateDigest } from '../../sim/state-digest.ts';
+import { IrqAttributes, type IrqAttributesState } from './irq-attributes.ts';
 
-export interface DistributorState {
+/** The attribute arrays are per slot (private: cpu*32 + intid; SPI: cpus*32 + intid - 32). */
+export interface DistributorState extends IrqAttributesState {
   readonly version: 1;
   readonly ctlr: number;
-  /** per slot (private: cpu*32 + intid; SPI: cpus*32 + intid - 32) */
-  readonly enabled: number[];
-  readonly group: number[];
-  readonly priority: number[];
-  readonly edge: number[];
-  readonly line: number[];
-  readonly latch: number[];
-  readonly active: number[];
   /** SPI targets, indexed by intid - 32 */
   readonly targets: number[];
   /** pending sources per (cpu*16 + sgi) */
@@ -23,14 +17,7 @@ export interface DistributorState {
 }
 
 /** Per-INTID attribute arrays, indexed by slot(cpu, intid). */
-export class DistributorBanks {
-  readonly enabled: Uint8Array;
-  readonly group: Uint8Array;
-  readonly priority: Uint8Array;
-  readonly edge: Uint8Array;
-  readonly line: Uint8Array;
-  readonly latch: Uint8Array;
-  readonly active: Uint8Array;
+export class DistributorBanks extends IrqAttributes {
   /** GICD_ITARGETSR bytes of the SPIs */
   readonly targets: Uint8Array;
   /** pending SGI sources per (cpu*16 + sgi) */
@@ -40,14 +27,7 @@ export class DistributorBanks {
     readonly cpus: number,
     readonly numIrqs: number,
   ) {
-    const slots = cpus * PRIVATE_COUNT + (numIrqs - PRIVATE_COUNT);
-    this.enabled = new Uint8Array(slots);
-    this.group = new Uint8Array(slots);
-    this.priority = new Uint8Array(slots);
-    this.edge = new Uint8Array(slots);
-    this.line = new Uint8Array(slots);
-    this.latch = new Uint8Array(slots);
-    this.active = new Uint8Array(slots);
+    super(cpus * PRIVATE_COUNT + (numIrqs - PRIVATE_COUNT));
     this.targets = new Uint8Array(numIrqs - PRIVATE_COUNT);
     this.sgiSources = new Uint8Array(cpus * SGI_COUNT);
   }
@@ -88,13 +68,7 @@ export class DistributorBanks {
     return {
       version: 1,
       ctlr,
-      enabled: Array.from(this.enabled),
-      group: Array.from(this.group),
-      priority: Array.from(this.priority),
-      edge: Array.from(this.edge),
-      line: Array.from(this.line),
-      latch: Array.from(this.latch),
-      active: Array.from(this.active),
+      ...this.saveAttributes(),
       targets: Array.from(this.targets),
       sgiSources: Array.from(this.sgiSources),
     };
@@ -103,13 +77,7 @@ export class DistributorBanks {
   /** What save() holds, into a running hash (the explorer's, src/sim/state-digest.ts). */
   digest(h: StateDigest, ctlr: number): void {
     h.int(ctlr);
-    h.bytes(this.enabled);
-    h.bytes(this.group);
-    h.bytes(this.priority);
-    h.bytes(this.edge);
-    h.bytes(this.line);
-    h.bytes(this.latch);
-    h.bytes(this.active);
+    this.digestAttributes(h);
     h.bytes(this.targets);
     h.bytes(this.sgiSources);
   }
@@ -119,13 +87,7 @@ export class DistributorBanks {
     if (s.version !== 1) throw new Error(`distributor snapshot version ${s.version} is not supported`);
     if (s.enabled.length !== this.enabled.length || s.targets.length !== this.targets.length)
       throw new Error('distributor snapshot is for a different configuration');
-    this.enabled.set(s.enabled);
-    this.group.set(s.group);
-    this.priority.set(s.priority);
-    this.edge.set(s.edge);
-    this.line.set(s.line);
-    this.latch.set(s.latch);
-    this.active.set(s.active);
+    this.restoreAttributes(s);
     this.targets.set(s.targets);
     this.sgiSources.set(s.sgiSources);
   }

@@ -15,17 +15,10 @@
 
 import type { TraceSink } from '../../../sim/trace/sink.ts';
 import type { Clock } from '../../mmio.ts';
+import { IrqAttributes, type IrqAttributesState } from '../irq-attributes.ts';
 import { PRIORITY_MASK } from '../priority.ts';
 
-export interface IrqBankState {
-  readonly enabled: number[];
-  readonly group: number[];
-  readonly priority: number[];
-  readonly edge: number[];
-  readonly line: number[];
-  readonly latch: number[];
-  readonly active: number[];
-}
+export type IrqBankState = IrqAttributesState;
 
 export interface IrqBankOptions {
   /** number of interrupts */
@@ -39,35 +32,22 @@ export interface IrqBankOptions {
   readonly changed: () => void;
 }
 
-export class IrqBank {
+export class IrqBank extends IrqAttributes {
   readonly count: number;
   readonly first: number;
-  readonly enabled: Uint8Array;
-  readonly group: Uint8Array;
-  readonly priority: Uint8Array;
-  readonly edge: Uint8Array;
-  readonly line: Uint8Array;
-  readonly latch: Uint8Array;
-  readonly active: Uint8Array;
   private readonly owner: number;
   private readonly clock: Clock;
   private readonly trace: TraceSink;
   private readonly changed: () => void;
 
   constructor(o: IrqBankOptions) {
+    super(o.count);
     this.count = o.count;
     this.first = o.first;
     this.owner = o.owner;
     this.clock = o.clock;
     this.trace = o.trace;
     this.changed = o.changed;
-    this.enabled = new Uint8Array(o.count);
-    this.group = new Uint8Array(o.count);
-    this.priority = new Uint8Array(o.count);
-    this.edge = new Uint8Array(o.count);
-    this.line = new Uint8Array(o.count);
-    this.latch = new Uint8Array(o.count);
-    this.active = new Uint8Array(o.count);
   }
 
   // ---- queries (i = INTID - first) ----
@@ -159,15 +139,7 @@ export class IrqBank {
   // ---- state is data ----
 
   save(): IrqBankState {
-    return {
-      enabled: Array.from(this.enabled),
-      group: Array.from(this.group),
-      priority: Array.from(this.priority),
-      edge: Array.from(this.edge),
-      line: Array.from(this.line),
-      latch: Array.from(this.latch),
-      active: Array.from(this.active),
-    };
+    return this.saveAttributes();
   }
 
   /** `edge` / `group` / `enabled`: per-interrupt reset values (IMPLEMENTATION DEFINED, chosen by the owner). */
@@ -188,12 +160,6 @@ export class IrqBank {
   /** Restore without notifying (the owner's clients restore their own outputs). */
   restore(s: IrqBankState): void {
     if (s.enabled.length !== this.count) throw new Error('interrupt bank snapshot is for a different size');
-    this.enabled.set(s.enabled);
-    this.group.set(s.group);
-    this.priority.set(s.priority);
-    this.edge.set(s.edge);
-    this.line.set(s.line);
-    this.latch.set(s.latch);
-    this.active.set(s.active);
+    this.restoreAttributes(s);
   }
 }
