@@ -32,7 +32,8 @@ import type { GichFrames } from './ports.ts';
 import type { VgicCore } from './vgic.ts';
 import { sortApList, type VgicIrq } from './vgic-irq.ts';
 import { deactivateOutsideLr, foldLr, type LrSink, populateLr, showPending } from './vgic-v2-lr.ts';
-import { lrsNeeded, nextActiveOutside } from './vgic-v2-overflow.ts';
+import { lrsNeeded } from './vgic-v2-overflow.ts';
+import { NOT_LOADED, VgicLrBackend, VgicLrCpu } from './vgic-lr-backend.ts';
 import {
   GICH_APR,
   GICH_EISR0,
@@ -67,39 +68,25 @@ const HCR_NPIE_MASK = fieldMask(GICH_HCR_NPIE);
 
 const WORD = 4;
 const LR_STATE_MASK = fieldMask(GICH_LR_State);
-/** pcpu of a vcpu that is not loaded */
-export const NOT_LOADED = -1;
+export { NOT_LOADED } from './vgic-lr-backend.ts';
 
-/** Per-vcpu backend state (KVM's vgic_v2_cpu_if plus the LR shadow). */
-export class VgicV2Cpu {
+/** Per-vcpu backend state (KVM's vgic_v2_cpu_if plus the LR shadow; activeOutside: LRENPIE set, GICV_DIR trapped). */
+export class VgicV2Cpu extends VgicLrCpu {
   gich: MmioDevice | null = null;
-  /** pcpu whose GICH frame is in use, NOT_LOADED if none */
-  loadedOn = NOT_LOADED;
-  /** GICH_VTR.ListRegs + 1 of that frame */
-  nrLr = 0;
-  /** LRs written by the last flush */
-  usedLrs = 0;
-  /** flushed and not yet synced: the LRs are live */
-  inGuest = false;
-  /** synced by a halt (GICD_I[SC]ACTIVER from another vcpu), to be re-flushed */
-  halted = false;
-  /** the last flush left an active interrupt outside the LRs (LRENPIE set, GICV_DIR trapped) */
-  activeOutside = false;
   /** LR values as written at flush */
   readonly lrVal = new Uint32Array(GICH_MAX_LRS);
-  /** LR values as read back at sync */
-  readonly lrRead = new Uint32Array(GICH_MAX_LRS);
-  /** the interrupt each used LR holds */
-  readonly lrIrq: (VgicIrq | null)[] = new Array<VgicIrq | null>(GICH_MAX_LRS).fill(null);
+
+  constructor() {
+    super(GICH_MAX_LRS);
+  }
 }
 
-export class VgicV2 implements LrSink {
-  readonly cpus: VgicV2Cpu[] = [];
-
+export class VgicV2 extends VgicLrBackend<VgicV2Cpu> implements LrSink {
   constructor(
-    readonly core: VgicCore,
+    core: VgicCore,
     readonly frames: GichFrames,
   ) {
+    super(core);
     for (let v = 0; v < core.nrVcpus; v++) this.cpus.push(new VgicV2Cpu());
   }
 
@@ -218,13 +205,7 @@ export class VgicV2 implements LrSink {
     core.counters.syncs++;
     const used = b.inGuest ? b.usedLrs : 0;
     const misr = gich.read(GICH_MISR, WORD, pcpu);
-    const eisr = gich.read(GICH_EISR0, WORD, pcpu);
-    if (misr !== 0) core.counters.maintenance++;
-    const tr = core.opts.trace;
-    if (tr.enabled) {
-      if (misr !== 0) tr.emit({ kind: 'vgic-maint', t: core.opts.clock.now, cpu: vcpu, misr });
-      tr.emit({ kind: 'vgic-sync', t: core.opts.clock.now, cpu: vcpu, usedLrs: used, misr, eisr });
-    }
+    this.traceSync(vcpu, used, misr, gich.read(GICH_EISR0, WORD, pcpu));
     const elrsr0 = gich.read(GICH_ELRSR0, WORD, pcpu);
     const elrsr1 = used > GICH_LRS_PER_STATUS_WORD ? gich.read(GICH_ELRSR1, WORD, pcpu) : 0;
     if (used > GICH_LRS_PER_STATUS_WORD) gich.read(GICH_EISR1, WORD, pcpu);
@@ -237,24 +218,14 @@ export class VgicV2 implements LrSink {
     // an interrupt's active state is what its LRs say (an SGI may hold several)
     for (let n = 0; n < used; n++) b.lrIrq[n]!.active = false;
     for (let n = 0; n < used; n++) foldLr(core, b.lrIrq[n]!, b.lrRead[n], b.lrVal[n]);
-    if (b.inGuest && b.activeOutside) {
-      // EOImode 0 EOIs of interrupts in no LR, in the order the guest drops
-      // priorities (their DIRs, with EOImode 1, trapped: deactivateTrapped)
-      const list = core.cpus[vcpu].apList;
-      for (let k = getField(gich.read(GICH_HCR, WORD, pcpu), GICH_HCR_EOICount); k > 0; k--) {
-        const irq = nextActiveOutside(list, vcpu);
-        if (irq === null) break;
-        deactivateOutsideLr(core, irq);
-        core.counters.eoiCountDeactivations++;
-      }
-    }
-    for (let n = 0; n < used; n++) {
-      b.lrIrq[n]!.onLr = false;
-      b.lrIrq[n] = null;
-    }
-    b.usedLrs = 0;
-    b.inGuest = false;
-    b.activeOutside = false;
+    // EOImode 0 EOIs of interrupts in no LR (their DIRs, with EOImode 1, trapped: deactivateTrapped)
+    if (b.inGuest && b.activeOutside)
+      this.eoiCountWalk(
+        vcpu,
+        getField(gich.read(GICH_HCR, WORD, pcpu), GICH_HCR_EOICount),
+        deactivateOutsideLr,
+      );
+    b.releaseLrs(used);
     gich.write(GICH_HCR, WORD, HCR_En_MASK, pcpu);
     core.cpus[vcpu].vmcr = gich.read(GICH_VMCR, WORD, pcpu);
     core.pruneApList(vcpu);
@@ -286,35 +257,6 @@ export class VgicV2 implements LrSink {
     core.pruneApList(vcpu);
   }
 
-  /**
-   * kvm_arm_halt_guest for a guest GICD_I[SC]ACTIVER access: every vcpu in
-   * the guest exits and syncs, so its LRs cannot race with the change and a
-   * read sees them (the requester trapped, so it has synced already). The
-   * state moves at once (zero virtual time); the exit itself, KVM's IPI
-   * for KVM_REQ_SLEEP, is still taken: each halted vcpu is kicked, so its
-   * cost shows as a 'kick' exit and its re-entry.
-   */
-  haltGuest(): void {
-    for (let v = 0; v < this.cpus.length; v++) {
-      const b = this.cpus[v];
-      if (!b.inGuest) continue;
-      this.sync(v);
-      b.halted = true;
-      this.core.counters.halts++;
-    }
-  }
-
-  /** kvm_arm_resume_guest: the halted vcpus re-enter, flushing the changed state. */
-  resumeGuest(): void {
-    for (let v = 0; v < this.cpus.length; v++) {
-      const b = this.cpus[v];
-      if (!b.halted) continue;
-      b.halted = false;
-      this.flush(v);
-      this.core.opts.kicker.kick(v);
-    }
-  }
-
   // ---- LRs ---------------------------------------------------------------
 
   /** LrSink: write GICH_LRn, the shadow, count and trace. */
@@ -322,19 +264,7 @@ export class VgicV2 implements LrSink {
     const b = this.cpus[vcpu];
     b.gich!.write(gichLrOffset(n), WORD, val, b.loadedOn);
     b.lrVal[n] = val;
-    b.lrIrq[n] = irq;
-    irq.onLr = true;
-    const core = this.core;
-    core.counters.lrWrites++;
-    if (core.opts.trace.enabled)
-      core.opts.trace.emit({
-        kind: 'vgic-lr',
-        t: core.opts.clock.now,
-        cpu: vcpu,
-        lr: n,
-        intid: irq.intid,
-        value: val,
-      });
+    this.recordLrWrite(vcpu, n, irq, val);
   }
 
   /** Some LR written by this flush shows a pending interrupt. */

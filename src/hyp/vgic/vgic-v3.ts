@@ -42,7 +42,7 @@ import type { IchFrames, IchRegisters } from './ports.ts';
 import type { VgicCore } from './vgic.ts';
 import type { VgicBackendCpuState, VgicBackendSaver, VgicCpuState } from './vgic-save.ts';
 import { sortApList, type VgicIrq } from './vgic-irq.ts';
-import { nextActiveOutside } from './vgic-v2-overflow.ts';
+import { NOT_LOADED, VgicLrBackend, VgicLrCpu } from './vgic-lr-backend.ts';
 import { deactivateOutsideLrV3, foldLrV3, type LrSinkV3, populateLrV3 } from './vgic-v3-lr.ts';
 import { hostIccCounts } from './vgic-v3-sysreg-uaccess.ts';
 
@@ -52,45 +52,33 @@ const HCR_LRENPIE = fieldMask(ICH_HCR_LRENPIE);
 const HCR_NPIE = fieldMask(ICH_HCR_NPIE);
 const HCR_TDIR = fieldMask(ICH_HCR_TDIR);
 const LR_STATE = fieldMask(ICH_LR_State);
-const NOT_LOADED = -1;
 /** preemption bits whose active priorities fit ICH_AP0R0/AP1R0_EL2 alone (32 levels) */
 const AP_REG_PREBITS = 5;
 /** ICV_DIR_EL1 / ICV_EOIR INTID field as the guest writes it: bits [23:0] */
 const INTID_MASK = 0xff_ffff;
 
-/** Per-vcpu backend state (KVM's vgic_v3_cpu_if plus the LR shadow). */
-export class VgicV3Cpu {
+/** Per-vcpu backend state (KVM's vgic_v3_cpu_if plus the LR shadow; activeOutside: LRENPIE, TDIR set). */
+export class VgicV3Cpu extends VgicLrCpu {
   ich: IchRegisters | null = null;
-  /** pcpu whose interface is in use, NOT_LOADED if none */
-  loadedOn = NOT_LOADED;
-  /** ICH_VTR_EL2.ListRegs + 1 of that interface */
-  nrLr = 0;
-  usedLrs = 0;
-  /** flushed and not yet synced: the LRs are live */
-  inGuest = false;
-  /** synced by a halt (GICD_I[SC]ACTIVER from another vcpu), to be re-flushed */
-  halted = false;
-  /** the last flush left an active interrupt outside the LRs (LRENPIE, TDIR set) */
-  activeOutside = false;
   /** ICH_AP0R0_EL2 as last saved (ICH_AP1R0_EL2 is VgicCpu.apr) */
   ap0r = 0;
   /** vgic_v3_cpu->num_pri_bits / num_id_bits: ICH_VTR_EL2's, lowered by userspace's ICC_CTLR_EL1 (vgic-v3-sysreg-uaccess.ts) */
   numPriBits = 0;
   numIdBits = 0;
-  /** LR [63:32] as written at flush ([31:0] is the interrupt's INTID) */
+  /** LR [63:32] as written at flush ([31:0] is the interrupt's INTID); lrRead holds [63:32] as read back at sync */
   readonly lrHi = new Uint32Array(ICH_LR_MAX);
-  /** LR [63:32] as read back at sync */
-  readonly lrRead = new Uint32Array(ICH_LR_MAX);
-  readonly lrIrq: (VgicIrq | null)[] = new Array<VgicIrq | null>(ICH_LR_MAX).fill(null);
+
+  constructor() {
+    super(ICH_LR_MAX);
+  }
 }
 
-export class VgicV3 implements LrSinkV3, VgicBackendSaver {
-  readonly cpus: VgicV3Cpu[] = [];
-
+export class VgicV3 extends VgicLrBackend<VgicV3Cpu> implements LrSinkV3, VgicBackendSaver {
   constructor(
-    readonly core: VgicCore,
+    core: VgicCore,
     readonly frames: IchFrames,
   ) {
+    super(core);
     const counts = hostIccCounts(frames.ich(0).readIch(IchReg.ICH_VTR_EL2));
     for (let v = 0; v < core.nrVcpus; v++) this.cpus.push(Object.assign(new VgicV3Cpu(), counts));
   }
@@ -201,13 +189,7 @@ export class VgicV3 implements LrSinkV3, VgicBackendSaver {
     core.counters.syncs++;
     const used = b.inGuest ? b.usedLrs : 0;
     const misr = ich.readIch(IchReg.ICH_MISR_EL2);
-    const eisr = ich.readIch(IchReg.ICH_EISR_EL2);
-    if (misr !== 0) core.counters.maintenance++;
-    const tr = core.opts.trace;
-    if (tr.enabled) {
-      if (misr !== 0) tr.emit({ kind: 'vgic-maint', t: core.opts.clock.now, cpu: vcpu, misr });
-      tr.emit({ kind: 'vgic-sync', t: core.opts.clock.now, cpu: vcpu, usedLrs: used, misr, eisr });
-    }
+    this.traceSync(vcpu, used, misr, ich.readIch(IchReg.ICH_EISR_EL2));
     const elrsr = ich.readIch(IchReg.ICH_ELRSR_EL2);
     for (let n = 0; n < used; n++) {
       b.lrRead[n] = testBit(elrsr, n) ? (b.lrHi[n] & ~LR_STATE) >>> 0 : ich.readLrHi(n);
@@ -215,22 +197,13 @@ export class VgicV3 implements LrSinkV3, VgicBackendSaver {
     }
     for (let n = 0; n < used; n++) b.lrIrq[n]!.active = false;
     for (let n = 0; n < used; n++) foldLrV3(core, b.lrIrq[n]!, b.lrRead[n], b.lrHi[n]);
-    if (b.inGuest && b.activeOutside) {
-      const list = core.cpus[vcpu].apList;
-      for (let k = getField(ich.readIch(IchReg.ICH_HCR_EL2), ICH_HCR_EOIcount); k > 0; k--) {
-        const irq = nextActiveOutside(list, vcpu);
-        if (irq === null) break;
-        deactivateOutsideLrV3(core, irq);
-        core.counters.eoiCountDeactivations++;
-      }
-    }
-    for (let n = 0; n < used; n++) {
-      b.lrIrq[n]!.onLr = false;
-      b.lrIrq[n] = null;
-    }
-    b.usedLrs = 0;
-    b.inGuest = false;
-    b.activeOutside = false;
+    if (b.inGuest && b.activeOutside)
+      this.eoiCountWalk(
+        vcpu,
+        getField(ich.readIch(IchReg.ICH_HCR_EL2), ICH_HCR_EOIcount),
+        deactivateOutsideLrV3,
+      );
+    b.releaseLrs(used);
     ich.writeIch(IchReg.ICH_HCR_EL2, HCR_En);
     core.cpus[vcpu].vmcr = ich.readIch(IchReg.ICH_VMCR_EL2);
     core.pruneApList(vcpu);
@@ -258,28 +231,6 @@ export class VgicV3 implements LrSinkV3, VgicBackendSaver {
     if (irq === null || !irq.active || irq.vcpu !== vcpu) return;
     deactivateOutsideLrV3(core, irq);
     core.pruneApList(vcpu);
-  }
-
-  /** kvm_arm_halt_guest for a guest GICD_I[SC]ACTIVER access (vgic-v2.ts haltGuest). */
-  haltGuest(): void {
-    for (let v = 0; v < this.cpus.length; v++) {
-      const b = this.cpus[v];
-      if (!b.inGuest) continue;
-      this.sync(v);
-      b.halted = true;
-      this.core.counters.halts++;
-    }
-  }
-
-  /** kvm_arm_resume_guest: the halted vcpus re-enter, flushing the changed state. */
-  resumeGuest(): void {
-    for (let v = 0; v < this.cpus.length; v++) {
-      const b = this.cpus[v];
-      if (!b.halted) continue;
-      b.halted = false;
-      this.flush(v);
-      this.core.opts.kicker.kick(v);
-    }
   }
 
   /** This vcpu's backend state for a snapshot (the ICH registers themselves are hardware, saved by hw/gic). */
@@ -330,19 +281,7 @@ export class VgicV3 implements LrSinkV3, VgicBackendSaver {
     const b = this.cpus[vcpu];
     b.ich!.writeLr(n, lo, hi);
     b.lrHi[n] = hi;
-    b.lrIrq[n] = irq;
-    irq.onLr = true;
-    const core = this.core;
-    core.counters.lrWrites++;
-    if (core.opts.trace.enabled)
-      core.opts.trace.emit({
-        kind: 'vgic-lr',
-        t: core.opts.clock.now,
-        cpu: vcpu,
-        lr: n,
-        intid: lo,
-        value: hi,
-      });
+    this.recordLrWrite(vcpu, n, irq, hi);
   }
 
   private anyPendingLr(b: VgicV3Cpu): boolean {
