@@ -17,7 +17,8 @@ import type { VgicCore } from './vgic.ts';
 import { NO_VCPU, VGIC_CONFIG_EDGE, VGIC_CONFIG_LEVEL, type VgicIrq } from './vgic-irq.ts';
 import { BITS_PER_WORD, uread, WORD_BYTES } from '../../hw/mmio/region.ts';
 import type { VgicDistMmio } from './vgic-mmio-v2.ts';
-import { NOT_LOADED, type VgicV2 } from './vgic-v2.ts';
+import { NOT_LOADED } from './vgic-lr-backend.ts';
+import type { VgicV2 } from './vgic-v2.ts';
 import { GICH_LR_VirtualID, GICH_VTR, GICH_VTR_ListRegs } from '../../hw/gic/virt-regs.ts';
 
 export const VGIC_STATE_VERSION = 1;

@@ -68,7 +68,6 @@ const HCR_NPIE_MASK = fieldMask(GICH_HCR_NPIE);
 
 const WORD = 4;
 const LR_STATE_MASK = fieldMask(GICH_LR_State);
-export { NOT_LOADED } from './vgic-lr-backend.ts';
 
 /** Per-vcpu backend state (KVM's vgic_v2_cpu_if plus the LR shadow; activeOutside: LRENPIE set, GICV_DIR trapped). */
 export class VgicV2Cpu extends VgicLrCpu {
