@@ -16,38 +16,27 @@
 //   GICR_IGRPMODR0, GICR_NSACR RAZ/WI.
 // Not modelled: PROPBASER/PENDBASER/INVLPIR/INVALLR/SYNCR (LPIs): RAZ/WI.
 
-import { PRIVATE_COUNT } from '../../hw/gic/intid.ts';
-import { GICD_ICFGR_BITS_PER_IRQ } from '../../hw/gic/registers.ts';
 import {
   GICR_CTLR,
   GICR_ICACTIVER0,
   GICR_ICENABLER0,
-  GICR_ICFGR0,
   GICR_ICPENDR0,
   GICR_ID_BASE,
   GICR_IGROUPR0,
   GICR_IIDR,
-  GICR_IPRIORITYR0,
+  GICR_PIDR2,
   GICR_ISACTIVER0,
   GICR_ISENABLER0,
   GICR_ISPENDR0,
-  GICR_SGI_BASE,
+  GICR_STATUSR,
   GICR_STRIDE,
   GICR_TYPER,
-  GICR_TYPER_Last,
-  GICR_TYPER_Processor_Number,
   GICR_WAKER,
 } from '../../hw/gic/v3/gicr-regs.ts';
+import { gicrSgiBaseRow, gicrTyperLow } from '../../hw/gic/v3/gicr-frame.ts';
 import type { AccessSize, MmioDevice } from '../../hw/mmio.ts';
 import { perIrq, register } from '../../hw/mmio/builders.ts';
-import {
-  ACCESS_8,
-  ACCESS_32,
-  BITS_PER_BYTE,
-  type MmioRegion,
-  MmioTable,
-  WORD_BYTES,
-} from '../../hw/mmio/region.ts';
+import { type MmioRegion, MmioTable, WORD_BYTES } from '../../hw/mmio/region.ts';
 import { bit, setField } from '../../sim/bits.ts';
 import type { VgicCore } from './vgic.ts';
 import { VgicMmioHandlers } from './vgic-mmio.ts';
@@ -63,9 +52,7 @@ import {
 export const GICR_CTLR_CES = bit(1);
 export const GICR_CTLR_IR = bit(2);
 const GICR_CTLR_VALUE = setField(setField(0, GICR_CTLR_CES, 1), GICR_CTLR_IR, 1);
-const PIDR2 = 0xffe8;
 const ID_BLOCK_LEN = 0x30;
-const GICR_STATUSR = 0x0010;
 
 /**
  * vgic_access_active_prepare: with a GICv3 guest every active-state access
@@ -91,23 +78,11 @@ function halting(r: MmioRegion, halter: GuestHalter): MmioRegion {
   };
 }
 
-/** GICR_TYPER[31:0] of vcpu `v` of `nrVcpus` (vgic_mmio_read_v3r_typer). */
-export function vgicGicrTyperLow(v: number, nrVcpus: number): number {
-  return setField(setField(0, GICR_TYPER_Processor_Number, v), GICR_TYPER_Last, v === nrVcpus - 1 ? 1 : 0);
-}
-
 /** One redistributor's table (offsets from its RD_base); `cpu` of an access = its vcpu. */
 export function vgicV3RdistTable(core: VgicCore, halter: GuestHalter): MmioRegion[] {
   const h = new VgicMmioHandlers(core);
   const p = v3PendingHandlers(core, h);
-  const sgi = GICR_SGI_BASE;
-  const word = (name: string, offset: number) => ({
-    name,
-    offset: sgi + offset,
-    len: WORD_BYTES,
-    bitsPerIrq: 1,
-    banked: true,
-  });
+  const word = (name: string, offset: number) => ({ ...gicrSgiBaseRow.word(name, offset), banked: true });
   return [
     // IR and CES from implementation revision 3 (vgic_mmio_read_v3r_ctlr)
     register({
@@ -120,7 +95,8 @@ export function vgicV3RdistTable(core: VgicCore, halter: GuestHalter): MmioRegio
       name: 'GICR_TYPER',
       offset: GICR_TYPER,
       len: 8,
-      read: (v, off) => (off === GICR_TYPER ? vgicGicrTyperLow(v, core.nrVcpus) : vcpuAffinity(v)),
+      // vgic_mmio_read_v3r_typer: one region holding every vcpu, so Last on the last vcpu
+      read: (v, off) => (off === GICR_TYPER ? gicrTyperLow(v, v === core.nrVcpus - 1) : vcpuAffinity(v)),
     }),
     register({ name: 'GICR_STATUSR', offset: GICR_STATUSR }),
     register({ name: 'GICR_WAKER', offset: GICR_WAKER }),
@@ -128,7 +104,7 @@ export function vgicV3RdistTable(core: VgicCore, halter: GuestHalter): MmioRegio
       name: 'GICR_IDREGS',
       offset: GICR_ID_BASE,
       len: ID_BLOCK_LEN,
-      read: (_v, off) => (off === PIDR2 ? VGIC_V3_PIDR2_VALUE : 0),
+      read: (_v, off) => (off === GICR_PIDR2 ? VGIC_V3_PIDR2_VALUE : 0),
     }),
     perIrq({
       ...word('GICR_IGROUPR0', GICR_IGROUPR0),
@@ -159,21 +135,14 @@ export function vgicV3RdistTable(core: VgicCore, halter: GuestHalter): MmioRegio
       halter,
     ),
     perIrq({
-      name: 'GICR_IPRIORITYR',
-      offset: sgi + GICR_IPRIORITYR0,
-      len: PRIVATE_COUNT,
-      bitsPerIrq: BITS_PER_BYTE,
-      widths: ACCESS_8 | ACCESS_32,
+      ...gicrSgiBaseRow.priority,
       banked: true,
       read: h.readPriority,
       write: h.writePriority,
       uwrite: h.writePriority,
     }),
     perIrq({
-      name: 'GICR_ICFGR',
-      offset: sgi + GICR_ICFGR0,
-      len: (PRIVATE_COUNT * GICD_ICFGR_BITS_PER_IRQ) / BITS_PER_BYTE,
-      bitsPerIrq: GICD_ICFGR_BITS_PER_IRQ,
+      ...gicrSgiBaseRow.config,
       banked: true,
       read: h.readConfig,
       write: h.writeConfig,

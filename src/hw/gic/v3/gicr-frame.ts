@@ -69,9 +69,43 @@ const ID_VALUES = [
   0xb1,
 ];
 
-export function gicrTyperLow(r: Redistributor): number {
-  return setField(setField(0, GICR_TYPER_Processor_Number, r.cpu), GICR_TYPER_Last, r.last ? 1 : 0);
+/**
+ * GICR_TYPER[31:0] of redistributor `processor` (Last on the last one of its
+ * region); PLPIS, VLPIS, DirectLPI, DPGS 0. KVM's emulated GICR_TYPER
+ * (vgic_mmio_read_v3r_typer) has the same low word.
+ */
+export function gicrTyperLow(processor: number, last: boolean): number {
+  return setField(setField(0, GICR_TYPER_Processor_Number, processor), GICR_TYPER_Last, last ? 1 : 0);
 }
+
+/**
+ * Where the SGI_base registers are and how they are accessed (IHI 0069H
+ * 12.10): one 32-bit word of one bit per INTID (IGROUPR0, I[SC]ENABLER0,
+ * I[SC]PENDR0, I[SC]ACTIVER0), the 32 priority bytes (8- and 32-bit), the two
+ * ICFGR words. The hardware's table (below) and KVM's (hyp/vgic
+ * vgic-mmio-v3-rdist.ts) add their own handlers.
+ */
+export const gicrSgiBaseRow = {
+  word: (name: string, offset: number) => ({
+    name,
+    offset: GICR_SGI_BASE + offset,
+    len: WORD_BYTES,
+    bitsPerIrq: 1,
+  }),
+  priority: {
+    name: 'GICR_IPRIORITYR',
+    offset: GICR_SGI_BASE + GICR_IPRIORITYR0,
+    len: PRIVATE_COUNT,
+    bitsPerIrq: BITS_PER_BYTE,
+    widths: ACCESS_8 | ACCESS_32,
+  },
+  config: {
+    name: 'GICR_ICFGR',
+    offset: GICR_SGI_BASE + GICR_ICFGR0,
+    len: (PRIVATE_COUNT * GICD_ICFGR_BITS_PER_IRQ) / BITS_PER_BYTE,
+    bitsPerIrq: GICD_ICFGR_BITS_PER_IRQ,
+  },
+} as const;
 
 export function gicrWaker(r: Redistributor): number {
   const s = r.processorSleep ? 1 : 0;
@@ -82,7 +116,6 @@ export function gicrWaker(r: Redistributor): number {
 export function gicrTable(r: Redistributor): MmioRegion[] {
   const b = r.irqs;
   const flag = (x: boolean): number => (x ? 1 : 0);
-  const sgi = GICR_SGI_BASE;
   const word = (
     name: string,
     offset: number,
@@ -90,10 +123,7 @@ export function gicrTable(r: Redistributor): MmioRegion[] {
     write: (i: number, v: number) => void,
   ) =>
     perIrq({
-      name,
-      offset: sgi + offset,
-      len: WORD_BYTES,
-      bitsPerIrq: 1,
+      ...gicrSgiBaseRow.word(name, offset),
       read: (_c, i) => read(i),
       write: (_c, i, v) => write(i, v),
     });
@@ -104,7 +134,7 @@ export function gicrTable(r: Redistributor): MmioRegion[] {
       name: 'GICR_TYPER',
       offset: GICR_TYPER,
       len: 8,
-      read: (_c, off) => (off === GICR_TYPER ? gicrTyperLow(r) : r.affinity),
+      read: (_c, off) => (off === GICR_TYPER ? gicrTyperLow(r.cpu, r.last) : r.affinity),
     }),
     register({
       name: 'GICR_WAKER',
@@ -126,21 +156,11 @@ export function gicrTable(r: Redistributor): MmioRegion[] {
     word('GICR_ISACTIVER0', GICR_ISACTIVER0, (i) => b.active[i], bankWrite.active(b, true)),
     word('GICR_ICACTIVER0', GICR_ICACTIVER0, (i) => b.active[i], bankWrite.active(b, false)),
     perIrq({
-      name: 'GICR_IPRIORITYR',
-      offset: sgi + GICR_IPRIORITYR0,
-      len: PRIVATE_COUNT,
-      bitsPerIrq: BITS_PER_BYTE,
-      widths: ACCESS_8 | ACCESS_32,
+      ...gicrSgiBaseRow.priority,
       read: (_c, i) => b.priority[i],
       write: (_c, i, v) => b.setPriority(i, v),
     }),
-    perIrq({
-      name: 'GICR_ICFGR',
-      offset: sgi + GICR_ICFGR0,
-      len: (PRIVATE_COUNT * GICD_ICFGR_BITS_PER_IRQ) / BITS_PER_BYTE,
-      bitsPerIrq: GICD_ICFGR_BITS_PER_IRQ,
-      read: (_c, i) => (b.edge[i] === 1 ? GICD_ICFGR_EDGE : 0),
-    }),
+    perIrq({ ...gicrSgiBaseRow.config, read: (_c, i) => (b.edge[i] === 1 ? GICD_ICFGR_EDGE : 0) }),
   ];
 }
 
