@@ -217,6 +217,237 @@ x23 counts errors, x27 = ICC_IAR1_EL1 at the end (1023).`,
   });
 }
 
+const JOIN = 0x40100400;
+
+/** Both vcpus count themselves in at JOIN; vcpu 0 powers off once both have, vcpu 1 parks. */
+const JOIN_CODE = `
+    ldr     x3, =${hex(JOIN)}         // vcpus finished
+1:  ldxr    w2, [x3]
+    add     w2, w2, #1
+    stxr    w4, w2, [x3]
+    cbnz    w4, 1b
+    mrs     x0, mpidr_el1
+    ands    x0, x0, #0xff
+    b.ne    park
+2:  ldr     w2, [x3]
+    cmp     w2, #2
+    b.lo    2b                      // vcpu 0 waits for both
+${POWEROFF}
+park:
+    wfi
+    b       park`;
+
+/**
+ * guest_code_group_en (the latest selftest, 2 vcpus, each on its own
+ * SGIs): SGI 0 is Group 0 with Group 0 disabled at the CPU interface; all
+ * 16 SGIs pending, priorities (i + 1) * 8; the 15 Group 1 ones are
+ * acknowledged and ended; SGI 0 stays pending and inactive, IAR1 and IAR0
+ * read 1023; ICC_IGRPEN0_EL1 = 1 then lets IAR0 return SGI 0.
+ */
+function groupEnable() {
+  const g = `${preludeV3({ eoiMode: 0, grp0: true })}
+    msr     daifset, #3             // IRQ and FIQ masked (Group 0 would be an FIQ): polled
+    ldr     w0, =0xfffffffe
+    str     w0, [x18, #0x80]        // GICR_IGROUPR0: SGI 0 Group 0, the rest Group 1
+${SGIS.map((i) => `    mov     w0, #${hex((i + 1) * 8)}
+    strb    w0, [x18, #${hex(0x400 + i)}]       // GICR_IPRIORITYR: SGI ${i} at ${hex((i + 1) * 8)}`).join('\n')}
+    ldr     w0, =0xffff
+    str     w0, [x18, #0x100]       // GICR_ISENABLER0: SGIs 0..15
+    str     w0, [x18, #0x200]       // GICR_ISPENDR0: SGIs 0..15 pending
+    mov     x20, #0
+1:  mrs     x2, icc_iar1_el1        // ICC_IAR1_EL1 (polled)
+    and     w3, w2, #0xffffff
+    cmp     w3, #1023
+    b.ne    2f
+    wfi
+    b       1b
+2:  cmp     w3, #16
+    b.lo    3f
+    add     x23, x23, #1            // error: not an SGI
+3:  cbnz    w3, 4f
+    add     x23, x23, #1            // error: SGI 0 is Group 0, disabled
+4:  add     x22, x22, #1
+    msr     icc_eoir1_el1, x2       // ICC_EOIR1_EL1
+    isb
+    add     x20, x20, #1
+    cmp     x20, #15
+    b.lo    1b
+    mov     x3, #0
+    mov     x4, #0x200
+    bl      gicd_bit                // GICR_ISPENDR0: SGI 0
+    mov     x25, x7                 // SGI 0 still pending: 1
+    mov     x4, #0x300
+    bl      gicd_bit                // GICR_ISACTIVER0
+    add     x23, x23, x7            // error: SGI 0 active
+    mrs     x27, icc_iar1_el1       // ICC_IAR1_EL1: 1023
+    mrs     x26, s3_0_c12_c8_0      // ICC_IAR0_EL1: 1023 (Group 0 disabled)
+    mov     x0, #1
+    msr     icc_igrpen0_el1, x0     // ICC_IGRPEN0_EL1: Group 0 on
+    isb
+5:  mrs     x2, s3_0_c12_c8_0       // ICC_IAR0_EL1 (polled)
+    and     w21, w2, #0xffffff
+    cmp     w21, #1023
+    b.ne    6f
+    wfi
+    b       5b
+6:  msr     s3_0_c12_c8_1, x2       // ICC_EOIR0_EL1
+    isb
+${JOIN_CODE}
+${GIC_BIT_V3}
+irq:
+    add     x23, x23, #100          // IRQs are masked: never taken
+    eret
+${VECTORS}`;
+  const acks = [...SGIS.slice(1), 0];
+  const regs = { x21: 0, x22: 15, x23: 0, x25: 1, x26: 1023, x27: 1023 };
+  return emit({
+    dir: V3.folder,
+    file: 'group-enable-2vcpu',
+    header: `Two vcpus, each on its own SGIs (the latest selftest's guest_code_group_en).
+SGI 0 is Group 0 (GICR_IGROUPR0 bit 0 clear) while ICC_IGRPEN0_EL1 is 0;
+all 16 SGIs are made pending (GICR_ISPENDR0) with priorities (i + 1) * 8,
+IRQ and FIQ masked. The guest acknowledges (ICC_IAR1_EL1, polled) and ends
+(ICC_EOIR1_EL1) the 15 Group 1 SGIs (x22 = 15; SGI 0 or a non-SGI counts
+an error in x23); then SGI 0 is still pending (x25 = 1) and inactive, and
+ICC_IAR1_EL1 and ICC_IAR0_EL1 both read 1023 (x27, x26). Once
+ICC_IGRPEN0_EL1 = 1, ICC_IAR0_EL1 returns SGI 0 (x21 = 0), ended by
+ICC_EOIR0_EL1. Enabling a group must make its pending interrupt visible
+(KVM's VGrp0EIE/VGrp0DIE maintenance, or the LR already in place).`,
+    description: 'Group 0 SGI held back while Group 0 is disabled, acknowledged through IAR0 once ICC_IGRPEN0_EL1 is set',
+    conformance: {
+      check: 'guest_code_group_en: Group 0 SGI after ICC_IGRPEN0_EL1, 2 vcpus',
+      mirrors:
+        'vgic_irq (latest) group_en test: with SGI 0 in the disabled Group 0 and SGIs 1..15 in Group 1 all pending, only the Group 1 ones are acknowledged; SGI 0 stays pending and inactive, IAR1 and IAR0 read spurious; after ICC_IGRPEN0_EL1 = 1, IAR0 returns SGI 0',
+    },
+    machine: { gic: 'v3', vcpus: 2, start: 'all', spis: 64, nLR: 4, limits: { ticks: 400000, instructions: 4000000 } },
+    guest: { vcpu0: g, vcpu1: { same: 'vcpu0' } },
+    host: [],
+    expect: {
+      acknowledged: { vcpu0: acks, vcpu1: acks },
+      registers: { vcpu0: regs, vcpu1: regs },
+      memory: { [hex(JOIN)]: 2 },
+      exit: 'poweroff',
+      divergence: 'none',
+    },
+  });
+}
+
+/**
+ * guest_code_timer_spi (the latest selftest, 2 vcpus, EOImode 1): an SPI
+ * made pending (disabled) so that KVM traps ICV_DIR_EL1; the virtual timer
+ * (PPI 27, higher priority) expired and pending; both enabled: the timer is
+ * acknowledged first; the guest masks it (CTL = 0) and it is no longer
+ * pending; EOIR then DIR deactivate it (the HW-mapped interrupt's physical
+ * deactivation through a trapped DIR); then the SPI is acknowledged and ended.
+ */
+function timerSpi() {
+  const g = `${preludeV3({ eoiMode: 1 })}
+    msr     daifset, #2             // polled
+    mrs     x9, mpidr_el1
+    and     x9, x9, #0xff
+    add     x9, x9, #32             // this vcpu's SPI: 32 + vcpu
+    lsl     x10, x9, #3
+    add     x10, x10, x19
+    mrs     x11, mpidr_el1
+    and     x11, x11, #0xff
+    str     x11, [x10, #0x6000]     // GICD_IROUTER<32 + vcpu>: this vcpu (Aff0)
+    add     x10, x19, x9
+    mov     w0, #0xf0
+    strb    w0, [x10, #0x400]       // GICD_IPRIORITYR: the SPI at 0xf0
+    mov     w0, #1
+    lsl     w0, w0, w9              // its bit in GICD_I[S]xR1 (INTID mod 32)
+    str     w0, [x19, #0x204]       // GICD_ISPENDR1: the SPI pending (not yet enabled)
+    mov     w0, #0xe8
+    strb    w0, [x18, #0x41b]       // GICR_IPRIORITYR: PPI 27 at 0xe8 (higher)
+    isb
+    mrs     x0, cntvct_el0
+    msr     cntv_cval_el0, x0       // CVAL = now: expired
+    mov     x0, #1
+    msr     cntv_ctl_el0, x0        // CTL = ENABLE
+    isb
+    mov     x3, #27
+    mov     x4, #0x200
+1:  bl      gicd_bit                // GICR_ISPENDR0: PPI 27 pending (the line reaches the vgic)
+    cbz     w7, 1b
+    mov     w0, #1
+    lsl     w0, w0, w9
+    str     w0, [x19, #0x104]       // GICD_ISENABLER1: the SPI
+    mov     w0, #0x8000000
+    str     w0, [x18, #0x100]       // GICR_ISENABLER0: PPI 27
+2:  mrs     x2, icc_iar1_el1        // ICC_IAR1_EL1 (polled)
+    and     w3, w2, #0xffffff
+    cmp     w3, #1023
+    b.ne    3f
+    wfi
+    b       2b
+3:  mov     x25, x3                 // the first acknowledged: 27
+    msr     cntv_ctl_el0, xzr       // CTL = 0: the timer's line goes low
+    isb
+    mov     x3, #27
+    mov     x4, #0x200
+    bl      gicd_bit
+    add     x23, x23, x7            // error: PPI 27 still pending
+    msr     icc_eoir1_el1, x2       // ICC_EOIR1_EL1: priority drop
+    msr     icc_dir_el1, x2         // ICC_DIR_EL1: deactivate (virtual and physical)
+    isb
+    mov     x4, #0x300
+    bl      gicd_bit
+    add     x23, x23, x7            // error: PPI 27 still active
+4:  mrs     x2, icc_iar1_el1        // the SPI next
+    and     w3, w2, #0xffffff
+    cmp     w3, #1023
+    b.ne    5f
+    wfi
+    b       4b
+5:  mov     x26, x3                 // the second acknowledged: 32 + vcpu
+    sub     x26, x26, x9            // 0 when it is this vcpu's SPI
+    msr     icc_eoir1_el1, x2
+    msr     icc_dir_el1, x2
+    isb
+    mov     x4, #0x300
+    bl      gicd_bit
+    add     x23, x23, x7            // error: the SPI still active
+    mrs     x27, icc_iar1_el1       // nothing left: 1023
+${JOIN_CODE}
+${GIC_BIT_V3}
+irq:
+    add     x23, x23, #100          // IRQs are masked: never taken
+    eret
+${VECTORS}`;
+  const regs = { x23: 0, x25: 27, x26: 0, x27: 1023 };
+  return emit({
+    dir: V3.folder,
+    file: 'timer-spi-2vcpu-eoimode1',
+    header: `Two vcpus, EOImode 1 (the latest selftest's guest_code_timer_spi). Each
+vcpu routes SPI 32 + vcpu to itself (GICD_IROUTER) and makes it pending
+while disabled (so that KVM traps ICV_DIR_EL1 while SPIs are active or
+outside the LRs); programs the virtual timer already expired (CVAL = now)
+with PPI 27 at priority 0xe8, above the SPI's 0xf0, and waits until
+GICR_ISPENDR0 shows PPI 27 pending; then enables both. With IRQs masked it
+polls ICC_IAR1_EL1: the timer first (x25 = 27); it masks the timer (CTL =
+0: no longer pending), ends it with ICC_EOIR1_EL1 and ICC_DIR_EL1 (for the
+HW-mapped interrupt the physical one is deactivated too) and finds it
+inactive; then the SPI (x26 = INTID - (32 + vcpu) = 0), EOIR and DIR,
+inactive; ICC_IAR1_EL1 then reads 1023 (x27). x23 counts errors.`,
+    description: 'the virtual timer (HW-mapped PPI 27) ended by EOIR + DIR with an SPI pending, on both vcpus',
+    conformance: {
+      check: 'guest_code_timer_spi: timer PPI deactivated by DIR beside a pending SPI, 2 vcpus',
+      mirrors:
+        'vgic_irq (latest) timer_spi test: with an SPI pending so that DIR traps, the expired virtual timer (higher priority) is acknowledged first, stops being pending once masked, and EOIR + DIR deactivate it; then the SPI is acknowledged',
+    },
+    machine: { gic: 'v3', vcpus: 2, start: 'all', spis: 64, nLR: 4, limits: { ticks: 400000, instructions: 4000000 } },
+    guest: { vcpu0: g, vcpu1: { same: 'vcpu0' } },
+    host: [],
+    expect: {
+      acknowledged: { vcpu0: [27, 32], vcpu1: [27, 33] },
+      registers: { vcpu0: regs, vcpu1: regs },
+      memory: { [hex(JOIN)]: 2 },
+      exit: 'poweroff',
+      divergence: 'none',
+    },
+  });
+}
+
 export function vgicIrqV3Checks() {
   const files = vgicIrqChecks(V3);
   useFlavor(V3);
@@ -227,5 +458,6 @@ export function vgicIrqV3Checks() {
   files.push(polledPreemption('level', 1, 'irqline', 9, { first: 16, kind: 'ppi' }));
   files.push(polledPreemption('level', 0, 'ispendr', 9, { first: 16, kind: 'ppi' }));
   files.push(asymDir());
+  files.push(groupEnable(), timerSpi());
   return files;
 }

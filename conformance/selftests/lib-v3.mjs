@@ -16,7 +16,7 @@ export const GICR_STRIDE = 0x20000;
  * this vcpu's redistributor awake, every interrupt Group 1 (KVM resets them
  * so; the bare-metal GIC resets them Group 0), ICC_* on.
  */
-export function preludeV3({ eoiMode = 0 } = {}) {
+export function preludeV3({ eoiMode = 0, grp0 = false } = {}) {
   return `
 _start:
     ldr     x0, =vectors
@@ -34,8 +34,8 @@ _start:
     mov     x0, #1
     msr     icc_sre_el1, x0         // ICC_SRE_EL1.SRE: the system register interface
     isb
-    mov     w0, #0x12
-    str     w0, [x19]               // GICD_CTLR: ARE_NS, EnableGrp1NS
+    mov     w0, #${grp0 ? '0x13' : '0x12'}
+    str     w0, [x19]               // GICD_CTLR: ARE_NS, EnableGrp1NS${grp0 ? ', EnableGrp0' : ''}
     ldr     w0, [x17, #0x14]
     and     w0, w0, #0xfffffffd
     str     w0, [x17, #0x14]        // GICR_WAKER.ProcessorSleep = 0
