@@ -10,7 +10,9 @@
 // - system register moves (MRS/MSR) of the generic timer (op0=3, op1=3,
 //   CRn=14: CNTP_*, CNTV_*; the counter reads CNTVCT/CNTPCT only when time
 //   spent in exits shifts what they read), CNTKCTL_EL1, DAIF, the GICv3
-//   ICC_* registers (CRn=12, CRm >= 8, and ICC_PMR_EL1);
+//   ICC_* registers (CRn=12, CRm >= 8, and ICC_PMR_EL1), the PMU's (CRn=9,
+//   CRm >= 12: PMCR_EL0 .. PMINTENCLR_EL1; PMEVCNTR/PMEVTYPER are CRn=14,
+//   op1=3 above): PMUIRQ's level, like the timer's, is sampled at exits;
 // - MSR (immediate): DAIFSet/DAIFClr (PSTATE.I);
 // - WFI, WFE, HVC, SMC, ERET (PSTATE changes with the return);
 // - loads and stores other than PC-relative literal loads (GIC MMIO, and
@@ -41,6 +43,7 @@ export function isInteresting(w: number, o: ChoicePointOptions): boolean {
     if (crn === 4 && op1 === 3 && crm === 2 && op2 === 1) return true; // DAIF
     if (crn === 12 && op1 === 0 && crm >= 8) return true; // ICC_* (GICv3 cpu interface), not VBAR_EL1 (C12_C0)
     if (crn === 4 && op1 === 0 && crm === 6 && op2 === 0) return true; // ICC_PMR_EL1
+    if (crn === 9 && (op1 === 3 || op1 === 0) && crm >= 12) return true; // PMU: PMCR_EL0 .. PMINTENSET/CLR_EL1
     return false;
   }
   // MSR (immediate), PSTATE fields: DAIFSet/DAIFClr and the rest

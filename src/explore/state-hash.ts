@@ -14,7 +14,11 @@
 // behind a running cpu until something syncs it, the same instant reached
 // with or without an exit), the vcpus' last exit reason outside a
 // preemption (read only while preempted) and the choice log (a record, not
-// state). Two states equal in everything else behave the same.
+// state). Two states equal in everything else behave the same. The PMUs
+// (the board's and each vcpu's vPMU) are hashed as they stand since their
+// last update (values, marks), not brought up to date (that may signal an
+// overflow): equal counters reached through different updates hash apart,
+// which costs merging, never soundness.
 
 import type { Cpu } from '../hw/cpu/cpu.ts';
 import { SYSREGS } from '../hw/cpu/sysregs.ts';
@@ -75,6 +79,7 @@ export function hashVm(h: Hash64, vm: Vm, extra: ArrayLike<number>): string {
   for (const t of board.timers) t.digest(h);
   board.uart.digest(h);
   board.rtc.digest(h);
+  for (const p of board.pmus) p.digest(h);
   for (const c of board.cpus) hashCpu(h, c);
   // RAM: every touched page's words (index and content); all-zero pages hash like untouched ones
   const ram = board.ram;
@@ -105,6 +110,7 @@ export function hashVm(h: Hash64, vm: Vm, extra: ArrayLike<number>): string {
     h.int(v.pcpu);
     h.int((v.kicked ? 1 : 0) | (v.forcedExit ? 2 : 0) | (v.signalPending ? 4 : 0) | (v.inUserspace ? 8 : 0));
     if (v.mode === 'preempted') h.str(v.lastExit ?? '');
+    if (v.pmu !== null) v.pmu.digest(h);
   }
   vm.placement.digest(h);
   h.value(vm.power.save());

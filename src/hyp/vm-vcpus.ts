@@ -52,6 +52,7 @@ export function buildVcpus(c: VcpusConfig): Vcpu[] {
         kicker: owner,
         trace,
         counters: c.pmuCounters,
+        noOverflowKick: generation.mutations?.has('pmu-no-kick') === true,
       });
     vcpus.push(vcpu);
   }

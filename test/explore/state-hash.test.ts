@@ -81,3 +81,11 @@ for (const generation of ['linux-4.2', 'linux-7.0']) {
       assert.ok(checkBlock('vgic', m.vm.vgic as unknown as Block<unknown>) > 50);
   });
 }
+
+test("linux-7.0's vPMU: its digest changes where its snapshot does (pmu-overflow, after the default run)", () => {
+  const m = new ExploreMachine(loadScenarioFile('scenarios/pmu-overflow.yaml'), 'linux-7.0');
+  m.run([]);
+  const pmu = m.vm.vcpus[0].pmu;
+  assert.ok(pmu !== null);
+  assert.ok(checkBlock('vpmu', pmu as unknown as Block<unknown>) > 10);
+});

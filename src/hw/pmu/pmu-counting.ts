@@ -21,6 +21,7 @@
 
 import { NEVER, type Ticks } from '../../sim/time.ts';
 import { CYCLE_IDX, PmuEvent } from './pmu-regs.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 /** What the PMU counts: the cpu's exact counts (CpuCore implements it). */
 export interface PmuSource {
@@ -81,6 +82,23 @@ export class PmuCounters {
     private readonly n: number,
     private readonly source: PmuSource,
   ) {}
+
+  /**
+   * The counters into a running hash without bringing them up to date (an
+   * update may signal an overflow): the values and marks at the last update
+   * with what each counts; with the source's counts (hashed with the cpu)
+   * they determine every counter.
+   */
+  digest(h: StateDigest): void {
+    for (let i = 0; i < 32; i++) {
+      if (i >= this.n && i !== CYCLE_IDX) continue;
+      h.big(this.value[i]);
+      h.num(this.mark[i]);
+      h.int(this.src[i] | (this.at[i] << 8));
+    }
+    h.int(this.prescale);
+    h.int(this.chain);
+  }
 
   /**
    * Recompute what each counter counts (after PMCR.E, PMCNTEN, PMEVTYPER or

@@ -9,6 +9,7 @@
 
 import type { Saveable } from '../../sim/saveable.ts';
 import { CYCLE_IDX, PMCEID0_VALUE, PmuReg } from './pmu-regs.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 /** The registers as data (part of PmuState). */
 export interface PmuRegisterState {
@@ -184,6 +185,17 @@ export class PmuRegisterFile implements Saveable<PmuRegisterState> {
       evtyper: Array.from(this.evtyper),
       ccfiltr: this.ccfiltr >>> 0,
     };
+  }
+
+  digest(h: StateDigest): void {
+    h.int(this.pmcr);
+    h.int(this.cnten);
+    h.int(this.ovs);
+    h.int(this.inten);
+    h.int(this.selr);
+    h.int(this.userenr);
+    h.words(this.evtyper);
+    h.int(this.ccfiltr);
   }
 
   restore(s: PmuRegisterState): void {

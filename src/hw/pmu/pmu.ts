@@ -27,6 +27,7 @@ import { NULL_SINK } from '../../sim/trace/sink.ts';
 import { MASK32, type PmuClock, PmuCounters, type PmuEventFilter, type PmuSource } from './pmu-counting.ts';
 import { PmuRegisterFile, type PmuRegisterState } from './pmu-register-file.ts';
 import { CYCLE_IDX, hasAccessor, PmuReg, pmuRegName } from './pmu-regs.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 export type { PmuClock, PmuEventFilter, PmuSource } from './pmu-counting.ts';
 
@@ -316,6 +317,13 @@ export class Pmu implements EventHandler, Saveable<PmuState> {
     for (let i = 0; i < this.n; i++) counters.push(this.bank.value[i]);
     counters.push(this.bank.value[CYCLE_IDX]);
     return { version: 1, ...this.r.save(), counters, prescale: this.bank.prescale, level: this.output.level };
+  }
+
+  /** The PMU into a running hash (the explorer's), without the update save() makes (it may signal an overflow). */
+  digest(h: StateDigest): void {
+    this.r.digest(h);
+    this.bank.digest(h);
+    h.int(this.output.level ? 1 : 0);
   }
 
   /**

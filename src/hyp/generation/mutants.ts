@@ -23,6 +23,7 @@
 //   sgi-ispendr-writable          vgic faults
 //   no-level-reeval-on-enable     vgic faults
 //   lost-kick                     vgic faults
+//   pmu-no-kick                   the vPMU (KvmPmuOptions.noOverflowKick)
 
 import { PPI } from '../../hw/gic/intid.ts';
 import type { IntId } from '../../hw/gic/intid.ts';
@@ -42,6 +43,8 @@ export const MUTANT_SUMMARY: Readonly<Record<MutantId, string>> = {
   'no-level-reeval-on-enable': 'GICD_ISENABLER does not queue a level interrupt whose line is already high',
   'lost-kick':
     'a kick of a vcpu between its vgic flush and its sync is lost: no exit to pick up the interrupt',
+  'pmu-no-kick':
+    "a PMU counter overflow does not kick the vcpu (kvm_pmu_perf_overflow's kick): PPI 23 reaches the vgic only at the next exit",
 };
 
 /** `base` (linux-7.0) with the bug `id`. */

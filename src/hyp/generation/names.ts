@@ -24,6 +24,7 @@ export const MUTANT_IDS = [
   'sgi-ispendr-writable',
   'no-level-reeval-on-enable',
   'lost-kick',
+  'pmu-no-kick',
 ] as const;
 export type MutantId = (typeof MUTANT_IDS)[number];
 

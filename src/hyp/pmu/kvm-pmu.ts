@@ -40,6 +40,7 @@ import { CYCLE_IDX, El0Access, el0Access, PmuReg, pmuRegOf } from '../../hw/pmu/
 import type { PmuEmulation } from '../generation/generation.ts';
 import type { VgicFacade } from '../vgic/facade.ts';
 import type { VcpuKicker } from '../vgic/ports.ts';
+import type { StateDigest } from '../../sim/state-digest.ts';
 
 /** The registers Linux 4.2/4.3's sys_regs.c emulated as RAZ/WI. */
 const RAZ_WI_REGS: ReadonlySet<number> = new Set<number>([
@@ -98,6 +99,8 @@ export interface KvmPmuOptions {
   readonly kicker: VcpuKicker;
   readonly trace: TraceSink;
   readonly counters: PmuCounters;
+  /** mutant pmu-no-kick: an overflow does not kick the vcpu */
+  readonly noOverflowKick?: boolean;
 }
 
 export interface KvmPmuState {
@@ -263,7 +266,7 @@ export class KvmPmu implements PmuOverflowListener, Saveable<KvmPmuState> {
 
   /** kvm_pmu_perf_overflow: request an update and kick the vcpu (it exits, the sync signals the vgic). */
   pmuOverflow(): void {
-    if (!this.overflowStatus()) return;
+    if (!this.overflowStatus() || this.opts.noOverflowKick === true) return;
     this.opts.counters.overflowKicks++;
     this.opts.kicker.kick(this.opts.vcpu);
   }
@@ -284,6 +287,11 @@ export class KvmPmu implements PmuOverflowListener, Saveable<KvmPmuState> {
 
   save(): KvmPmuState {
     return { version: 1, regs: this.regs.save(), level: this.level };
+  }
+
+  digest(h: StateDigest): void {
+    this.regs.digest(h);
+    h.int(this.level ? 1 : 0);
   }
 
   restore(s: KvmPmuState): void {

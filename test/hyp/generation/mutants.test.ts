@@ -40,6 +40,7 @@ const SEEN: Record<(typeof MUTANT_IDS)[number], { good: number[]; bad: number[] 
   'sgi-ispendr-writable': { good: [], bad: [1] },
   'no-level-reeval-on-enable': { good: [40], bad: [] },
   'lost-kick': { good: [40], bad: [] },
+  'pmu-no-kick': { good: [23], bad: [] },
 };
 
 describe('mutant registry', () => {
