@@ -87,7 +87,8 @@ export function checkGicv3Boot(file: string, vcpus: number): void {
           `arch_timer did not count up on every cpu across sleep 1: ${before.counts} -> ${after.counts}\n${where}`,
         );
 
-        if (vcpus > 1)
+        if (vcpus > 1) {
+          let received = 0;
           for (const [ipi, what] of [
             ['IPI0', 'Rescheduling interrupts'],
             ['IPI1', 'Function call interrupts'],
@@ -98,7 +99,17 @@ export function checkGicv3Boot(file: string, vcpus: number): void {
               row.counts.every((n) => n > 0),
               `${what} do not count on every cpu: ${row.counts.join(' ')}\n${where}`,
             );
+            received += row.counts.reduce((a, b) => a + b, 0);
           }
+          // Each IPI is an ICC_SGI1R_EL1 write trapped to the hypervisor (a sysreg
+          // exit), reaching at most every cpu of its target list.
+          const trapped = r.costs.hyp.exits.sysreg;
+          t.diagnostic(`IPIs received ${received}, sysreg exits ${trapped}`);
+          assert.ok(
+            trapped * vcpus >= received,
+            `${received} IPIs but only ${trapped} trapped sysreg writes`,
+          );
+        }
       },
     );
 
