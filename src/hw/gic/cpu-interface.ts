@@ -36,9 +36,9 @@ import {
 import { SGI_COUNT, SPURIOUS, FIRST_SPECIAL_INTID, SPURIOUS_GROUP1 } from './intid.ts';
 import {
   aprDropHighest,
-  aprRunningPriority,
   aprSet,
-  groupPriority,
+  groupPriorityOfGroup,
+  runningPriorityOf,
   highestActiveGroup,
   MIN_ABPR,
   MIN_BPR,
@@ -109,14 +109,12 @@ export class CpuInterface
 
   /** Group priority of `priority` for an interrupt of `group` (GICv2 3.3.3). */
   groupPriorityOf(priority: number, group: number): number {
-    if (group === 0 || testBit(this.ctlr, GICC_CTLR_CBPR.lsb))
-      return groupPriority(priority, this.bpr, false);
-    return groupPriority(priority, this.abpr, true);
+    return groupPriorityOfGroup(priority, group, testBit(this.ctlr, GICC_CTLR_CBPR.lsb), this.bpr, this.abpr);
   }
 
   /** Running priority: the highest active group priority, or IDLE_PRIORITY (GICv2 3.3.5). */
   runningPriority(): number {
-    return Math.min(aprRunningPriority(this.apr), aprRunningPriority(this.nsapr));
+    return runningPriorityOf(this.apr, this.nsapr);
   }
 
   /** The distributor's HPPI for this cpu if it beats PMR and the running priority, else HPPI_NONE. */

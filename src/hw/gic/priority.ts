@@ -36,6 +36,27 @@ export function groupPriority(priority: number, bpr: number, isAliased: boolean)
   return (priority & ~lowMask(subBits) & 0xff) >>> 0;
 }
 
+/**
+ * Group priority of an interrupt of `group` at a physical CPU interface
+ * (GICv2 3.3.3, Table 3-2; IHI 0069H 4.8.3): Group 0, and Group 1 when CBPR
+ * = 1, split at the Group 0 binary point `bpr0` (GICC_BPR, ICC_BPR0_EL1);
+ * Group 1 otherwise at its own `bpr1` (GICC_ABPR, ICC_BPR1_EL1), one bit lower.
+ */
+export function groupPriorityOfGroup(
+  priority: number,
+  group: number,
+  cbpr: boolean,
+  bpr0: number,
+  bpr1: number,
+): number {
+  return group === 0 || cbpr ? groupPriority(priority, bpr0, false) : groupPriority(priority, bpr1, true);
+}
+
+/** Running priority from the active priorities of Group 0 and Group 1 (GICC_APR0/NSAPR0, ICC_AP0R0/AP1R0_EL1; GICv2 3.3.5). */
+export function runningPriorityOf(ap0: number, ap1: number): number {
+  return Math.min(aprRunningPriority(ap0), aprRunningPriority(ap1));
+}
+
 // ---- the virtual CPU interface (GICH_VTR.PRIbits/PREbits + 1) ----
 export const VIRT_PRIORITY_BITS = 5;
 export const VIRT_PREEMPTION_BITS = 5;

@@ -34,9 +34,9 @@ import { HPPI_GROUP, HPPI_INTID, HPPI_NONE, HPPI_PRIORITY } from '../distributor
 import { SPURIOUS } from '../intid.ts';
 import {
   aprDropHighest,
-  aprRunningPriority,
   aprSet,
-  groupPriority,
+  groupPriorityOfGroup,
+  runningPriorityOf,
   highestActiveGroup,
   IDLE_PRIORITY,
   MIN_BPR,
@@ -126,13 +126,11 @@ export class CpuInterfaceV3 implements CpuOutputSource, Saveable<CpuInterfaceV3S
    * all 5 priority bits preempt), as ICH_VMCR_EL2.VBPR1 does for ICV_*.
    */
   groupPriorityOf(priority: number, group: number): number {
-    if (group === 0 || testBit(this.ctlr, ICC_CTLR_CBPR.lsb))
-      return groupPriority(priority, this.bpr0, false);
-    return groupPriority(priority, this.bpr1, true);
+    return groupPriorityOfGroup(priority, group, testBit(this.ctlr, ICC_CTLR_CBPR.lsb), this.bpr0, this.bpr1);
   }
 
   runningPriority(): number {
-    return Math.min(aprRunningPriority(this.ap0r0), aprRunningPriority(this.ap1r0));
+    return runningPriorityOf(this.ap0r0, this.ap1r0);
   }
 
   /** The HPPI if it may be signalled (enabled group, beats PMR and the running priority), else HPPI_NONE. */
