@@ -103,17 +103,6 @@ ${b.code}
   });
 }
 
-const ASYM_PENDING = `PENDING (simulator bug in the linux-7.0 vgic-v3; the VM fails x25: 2): the
-latest KVM sets ICH_HCR_EL2.TDIR while any SPI is active in the VM
-(vgic_v3_configure_hcr: irqs_active_outside_lrs() or dist->active_spis), so
-that a vcpu can deactivate an SPI active on another one; vgicsim's vgic-v3
-(src/hyp/vgic/vgic-v3.ts flush) sets TDIR only for an active interrupt
-outside the LRs. vcpu 1's ICV_DIR_EL1 write then finds no LR of its own and
-is lost, and SPI 32 stays active in vcpu 0's LR. The bare-metal reference
-passes. Fixing it needs the active-SPI count, TDIR from it, and a trapped
-DIR that deactivates an SPI in another vcpu's LR (halt or kick it): drop
-.pending from the name (gen-vgic-irq-v3.mjs, asymDir) when it is done.`;
-
 const FLAG_EOID = 0x40100300;
 const FLAG_DIRD = 0x40100304;
 
@@ -186,15 +175,15 @@ irq:
 ${VECTORS}`;
   return emit({
     dir: V3.folder,
-    file: 'asym-dir-2vcpu-eoimode1.pending',
-    header: `${ASYM_PENDING}
-
-Two vcpus, EOImode 1 (the latest selftest's guest_code_asym_dir). vcpu 0
+    file: 'asym-dir-2vcpu-eoimode1',
+    header: `Two vcpus, EOImode 1 (the latest selftest's guest_code_asym_dir). vcpu 0
 makes SPI 32 pending (GICD_ISPENDR1), polls ICC_IAR1_EL1 with IRQs masked
 until it gets 32, checks it active, drops its priority (ICC_EOIR1_EL1:
 ICC_AP1R0_EL1 reads 0, x26; still active) and hands over through memory;
 vcpu 1 writes ICC_DIR_EL1 with 32: a deactivation of an interrupt that is
-active on another vcpu (KVM traps ICV_DIR_EL1 for it, ICH_HCR_EL2.TDIR).
+active on another vcpu. KVM (6.19) sets ICH_HCR_EL2.TDIR while any SPI is
+active, so the write traps; vgic_v3_deactivate then ends the SPI as a
+GICD_ICACTIVER write would (every vcpu in the guest exits and syncs).
 vcpu 0 then finds SPI 32 inactive: x25 counts the times it read active
 after the drop (1: right after EOIR; 2 would be after vcpu 1's DIR).
 x23 counts errors, x27 = ICC_IAR1_EL1 at the end (1023).`,

@@ -171,9 +171,13 @@ export class VgicV3 extends VgicLrBackend<VgicV3Cpu> implements LrSinkV3, VgicBa
     if (activeOutside || pendingOutside) {
       core.counters.underflows++;
       hcr |= HCR_UIE;
-      if (activeOutside) hcr |= HCR_LRENPIE | HCR_TDIR;
+      if (activeOutside) hcr |= HCR_LRENPIE;
       if (pendingOutside && this.anyPendingLr(b)) hcr |= HCR_NPIE;
     }
+    // vgic_v3_configure_hcr (6.19): TDIR for an active interrupt outside the
+    // LRs, and while any SPI is active in the VM (dist->active_spis): another
+    // vcpu may deactivate it, and only a trap can reach the owner's LR
+    if (activeOutside || this.anySpiActive()) hcr |= HCR_TDIR;
     ich.writeIch(IchReg.ICH_HCR_EL2, hcr >>> 0);
   }
 
@@ -212,14 +216,26 @@ export class VgicV3 extends VgicLrBackend<VgicV3Cpu> implements LrSinkV3, VgicBa
   /** Does the last flush of `vcpu` trap the guest's ICV_DIR_EL1 writes (ICH_HCR_EL2.TDIR)? */
   trapsDir(vcpu: number): boolean {
     const b = this.cpus[vcpu];
-    return b.inGuest && b.activeOutside;
+    return b.inGuest && b.ich !== null && (b.ich.readIch(IchReg.ICH_HCR_EL2) & HCR_TDIR) !== 0;
+  }
+
+  /** KVM's dist->active_spis != 0: an SPI is active (an active interrupt stays on its vcpu's ap_list). */
+  private anySpiActive(): boolean {
+    const cpus = this.core.cpus;
+    for (let v = 0; v < cpus.length; v++) {
+      const list = cpus[v].apList;
+      for (let i = 0; i < list.length; i++) if (list[i].active && list[i].intid >= 32) return true;
+    }
+    return false;
   }
 
   /**
    * The guest's ICV_DIR_EL1 write trapped by TDIR (its exit synced the
    * vcpu): deactivate the interrupt as the hardware would have in an LR.
    * Ignored where the virtual interface ignores it: VEOIM = 0, a special
-   * INTID, an interrupt not active on this vcpu's ap_list.
+   * INTID, an interrupt not active. An SPI active on another vcpu
+   * (vgic_v3_deactivate, 6.19) is ended as a GICD_ICACTIVER write would:
+   * every vcpu in the guest exits and syncs, then it is deactivated.
    */
   deactivateTrapped(vcpu: number, value: number): void {
     const core = this.core;
@@ -228,9 +244,18 @@ export class VgicV3 extends VgicLrBackend<VgicV3Cpu> implements LrSinkV3, VgicBa
     if (!testBit(core.cpus[vcpu].vmcr, ICH_VMCR_VEOIM.lsb)) return;
     const id = value & INTID_MASK;
     const irq = id < core.nrIrqs ? core.getIrq(vcpu, id) : null;
-    if (irq === null || !irq.active || irq.vcpu !== vcpu) return;
+    if (irq === null || !irq.active) return;
+    const owner = irq.vcpu;
+    if (owner === vcpu) {
+      deactivateOutsideLrV3(core, irq);
+      core.pruneApList(vcpu);
+      return;
+    }
+    if (id < 32 || owner < 0) return; // a private interrupt of another vcpu is not this one's
+    this.haltGuest();
     deactivateOutsideLrV3(core, irq);
-    core.pruneApList(vcpu);
+    core.pruneApList(owner);
+    this.resumeGuest();
   }
 
   /** This vcpu's backend state for a snapshot (the ICH registers themselves are hardware, saved by hw/gic). */
