@@ -59,6 +59,8 @@ export function buildVm(s: Scenario, images: readonly (VcpuImage | undefined)[],
     vm.board.chooser.now = () => k.now;
   }
   vm.initVgic();
+  // a passed-through device's SPIs: virtual n forwarded to physical n (the vcpu argument is ignored for an SPI)
+  for (const intid of s.machine.mappedSpis) vm.vgic.mapPhysIrq(0, intid, intid);
   place(vm, images);
   return vm;
 }

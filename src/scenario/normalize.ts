@@ -46,6 +46,7 @@ function machineOf(m: Parsed['machine']): MachineConfig {
     entryCycles: m?.entryCycles ?? d.entryCycles,
     preemptCycles: m?.preemptCycles ?? d.preemptCycles,
     choices: m?.choices ?? d.choices,
+    mappedSpis: m?.mappedSpis ?? d.mappedSpis,
     ...(m?.pcpus === undefined ? {} : { pcpus: m.pcpus }),
     limits: {
       ticks: m?.limits?.ticks ?? d.limits.ticks,

@@ -58,6 +58,7 @@ export const DEFAULT_MACHINE = {
   entryCycles: 0,
   preemptCycles: 0,
   choices: 'seeded',
+  mappedSpis: [],
   limits: { ticks: 10_000_000, instructions: 10_000_000 },
   start: 'boot',
   memory: '128M',

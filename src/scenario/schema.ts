@@ -105,6 +105,18 @@ export const machineSchema = strict({
   entryCycles: cycles(
     'vgicsim extension: cpu cycles each entry (world switch in) costs; 0 = instantaneous',
   ).optional(),
+  mappedSpis: z
+    .array(
+      intSchema(
+        { min: 32n, max: BigInt(MAX_INTID), expected: `an SPI 32..${MAX_INTID}` },
+        'an SPI INTID',
+        Number,
+      ),
+    )
+    .describe(
+      "vgicsim extension: SPIs the host maps to the same physical SPI (kvm_vgic_map_phys_irq: LR HW=1, the physical interrupt held active while the guest handles the virtual one), as a passed-through device's; `irqLine` events inject them (KVM_IRQ_LINE); the guest chooses level or edge (GICD_ICFGR)",
+    )
+    .optional(),
   choices: z
     .enum(['seeded', 'default'])
     .describe(

@@ -53,6 +53,8 @@ export interface MachineConfig {
   preemptCycles: number;
   /** vgicsim extension: the host's own decisions drawn from the seed, or option 0 unless a `choose` event directs one */
   choices: 'seeded' | 'default';
+  /** vgicsim extension: SPIs mapped to the same physical SPI (LR HW=1) */
+  mappedSpis: readonly number[];
   /** vgicsim extension: physical cpus of the host (>= vcpus); absent = vcpus */
   pcpus?: number;
   limits: { ticks: number; instructions: number };

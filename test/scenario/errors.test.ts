@@ -31,7 +31,7 @@ guest: { vcpu0: nop }
 `;
   assert.deepEqual(errorsOf(text), [
     '3:10: machine.vcpus: expected an integer 1..8, found 12',
-    "4:3: unknown key 'polcy' in machine (expected one of: gic, vcpus, pcpus, spis, counterHz, cpuHz, policy, nLR, hostTickHz, exitCycles, entryCycles, choices, preemptCycles, limits, start, memory, rtc)",
+    "4:3: unknown key 'polcy' in machine (expected one of: gic, vcpus, pcpus, spis, counterHz, cpuHz, policy, nLR, hostTickHz, exitCycles, entryCycles, mappedSpis, choices, preemptCycles, limits, start, memory, rtc)",
     "6:9: machine.spis: expected a multiple of 32 in 0..960 (the vgic's limit, as KVM's), found 40",
     '7:8: machine.nLR: expected an integer 2..64 (with fewer list registers KVM livelocks on underflow maintenance), found 0x41',
     "8:11: machine.policy: expected one of: 'linux-4.2', 'linux-4.3', 'linux-7.0', 'trap-timer', 'level', 'legacy-edge', found 'edge'",

@@ -26,6 +26,7 @@ test('minimal scenario: defaults of SCENARIOS.md applied', () => {
     entryCycles: 0,
     preemptCycles: 0,
     choices: 'seeded',
+    mappedSpis: [],
     limits: { ticks: 10_000_000, instructions: 10_000_000 },
     start: 'boot',
     memory: 128 * 1024 * 1024,
