@@ -77,15 +77,20 @@ export function counterexampleScenario(
   const kept: unknown[] = [];
   /** a kept event's position in the order host events due at one instant fired (host-order choices) */
   const rank = new Map<unknown, number>();
+  // The explorer numbers host events without the forced exits and directed choices it removed
+  // (withoutForcedExits): `explored` is this event's index in that list, which windows and
+  // hostOrder name.
+  let explored = -1;
   if (isSeq(host))
     host.items.forEach((item, i) => {
       const ev = s.host[i];
-      if (ev === undefined || ev.action.kind === 'exit' || ev.action.kind === 'choose' || !isMap(item))
-        return;
+      if (ev === undefined || ev.action.kind === 'exit' || ev.action.kind === 'choose') return;
+      explored++;
+      if (!isMap(item)) return;
       const node = item as YAMLMap;
       if (ev.trigger.kind === 'at' && ev.trigger.to !== undefined)
-        node.set('at', ev.trigger.ticks + (windows.get(i) ?? 0));
-      const r = cx.hostOrder?.indexOf(i) ?? -1;
+        node.set('at', ev.trigger.ticks + (windows.get(explored) ?? 0));
+      const r = cx.hostOrder?.indexOf(explored) ?? -1;
       if (r >= 0) rank.set(node, r);
       kept.push(node);
     });
