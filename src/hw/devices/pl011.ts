@@ -39,7 +39,7 @@
 //   other offsets are ignored. Size 8 never reaches a device (mmio.ts) and is
 //   treated as 4. Reserved and test-register offsets are RAZ/WI.
 
-import { bit, field, getField, lowMask, testBit } from '../../sim/bits.ts';
+import { getField, lowMask, testBit } from '../../sim/bits.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import { Signal } from '../../sim/signal.ts';
 import { primecellRead, primecellWrite } from './primecell.ts';
@@ -47,74 +47,55 @@ import type { AccessSize, MmioDevice } from '../mmio.ts';
 import { register } from '../mmio/builders.ts';
 import { type MmioRegion, MmioTable, WORD_BYTES } from '../mmio/region.ts';
 import type { StateDigest } from '../../sim/state-digest.ts';
+import {
+  PL011_FRAME_SIZE,
+  UARTDR,
+  UARTRSR,
+  UARTFR,
+  UARTILPR,
+  UARTIBRD,
+  UARTFBRD,
+  UARTLCR_H,
+  UARTCR,
+  UARTIFLS,
+  UARTIMSC,
+  UARTRIS,
+  UARTMIS,
+  UARTICR,
+  UARTDMACR,
+  UARTPeriphID0,
+  PL011_ID_BYTES,
+  DR_DATA,
+  DR_OE,
+  DR_ERROR_SHIFT,
+  RSR_MASK,
+  RSR_OE,
+  FR_RXFE,
+  FR_RXFF,
+  FR_TXFE,
+  LCR_H_FEN,
+  CR_LBE,
+  CR_RESET,
+  CR_WRITABLE,
+  IFLS_RX,
+  IFLS_RESET,
+  IFLS_WRITABLE,
+  INT_RX,
+  INT_TX,
+  INT_RT,
+  INT_OE,
+  INT_MASK,
+  ILPR_WIDTH,
+  IBRD_WIDTH,
+  FBRD_WIDTH,
+  LCR_H_WIDTH,
+  DMACR_WIDTH,
+  FIFO_DEPTH,
+  RX_TRIGGER_EIGHTHS,
+  HALF_EIGHTHS,
+} from './pl011-regs.ts';
 
-export const PL011_FRAME_SIZE = 0x1000;
-
-// Register offsets (TRM, "Summary of registers")
-export const UARTDR = 0x000;
-export const UARTRSR = 0x004; // read; the same offset written is UARTECR
-export const UARTECR = 0x004;
-export const UARTFR = 0x018;
-export const UARTILPR = 0x020;
-export const UARTIBRD = 0x024;
-export const UARTFBRD = 0x028;
-export const UARTLCR_H = 0x02c;
-export const UARTCR = 0x030;
-export const UARTIFLS = 0x034;
-export const UARTIMSC = 0x038;
-export const UARTRIS = 0x03c;
-export const UARTMIS = 0x040;
-export const UARTICR = 0x044;
-export const UARTDMACR = 0x048;
-export const UARTPeriphID0 = 0xfe0;
-export const UARTPCellID0 = 0xff0;
-
-/** UARTPeriphID0-3 then UARTPCellID0-3 (TRM, "Peripheral/PrimeCell Identification Registers"): part 0x011, designer 0x41 (Arm), revision 1. */
-export const PL011_ID_BYTES = [0x11, 0x10, 0x14, 0x00, 0x0d, 0xf0, 0x05, 0xb1] as const;
-
-// UARTDR (TRM "Data Register"): data [7:0], FE 8, PE 9, BE 10, OE 11
-const DR_DATA = field(0, 8);
-export const DR_OE = 1 << 11;
-/** FE|PE|BE|OE in DR line up with RSR bits 0..3 after shifting right by 8 */
-const DR_ERROR_SHIFT = 8;
-const RSR_MASK = 0xf;
-export const RSR_OE = 1 << 3;
-
-// UARTFR (TRM "Flag Register")
-export const FR_BUSY = 1 << 3;
-export const FR_RXFE = 1 << 4;
-export const FR_TXFF = 1 << 5;
-export const FR_RXFF = 1 << 6;
-export const FR_TXFE = 1 << 7;
-
-// UARTLCR_H (TRM "Line Control Register")
-const LCR_H_FEN = bit(4);
-// UARTCR (TRM "Control Register"): bits [6:3] reserved
-const CR_LBE = bit(7);
-export const CR_RESET = 0x0300; // TXE | RXE
-const CR_WRITABLE = 0xff87;
-// UARTIFLS (TRM "Interrupt FIFO Level Select Register")
-const IFLS_RX = field(3, 3);
-export const IFLS_RESET = 0x12; // both trigger levels at 1/2
-const IFLS_WRITABLE = 0x3f;
-
-// Interrupt bits, shared by IMSC/RIS/MIS/ICR (TRM "Interrupt Mask Set/Clear Register")
-export const INT_RX = 1 << 4;
-export const INT_TX = 1 << 5;
-export const INT_RT = 1 << 6;
-export const INT_OE = 1 << 10;
-const INT_MASK = lowMask(11);
-
-const ILPR_WIDTH = 8;
-const IBRD_WIDTH = 16;
-const FBRD_WIDTH = 6;
-const LCR_H_WIDTH = 8;
-const DMACR_WIDTH = 3;
-
-export const FIFO_DEPTH = 16;
-/** RX trigger level in eighths of the FIFO for RXIFLSEL 0..4; reserved encodings act as 1/2. */
-const RX_TRIGGER_EIGHTHS = [1, 2, 4, 6, 7];
-const HALF_EIGHTHS = 4;
+export * from './pl011-regs.ts';
 
 export interface Pl011State {
   /** receive FIFO, oldest first; entries are UARTDR read values (data + error bits) */
