@@ -32,6 +32,12 @@ export const MEMMAP = {
   RAM: { base: 0x4000_0000, size: 128 * 1024 * 1024 },
 } as const satisfies Record<string, Region>;
 
+/**
+ * The redistributor regions, in KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION index
+ * order: QEMU virt's VIRT_GIC_REDIST (123 redistributors of 128 KiB).
+ */
+export const REDIST_REGIONS: readonly Region[] = [MEMMAP.GICR];
+
 /** Where inline assembly is placed and starts (SCENARIOS.md). */
 export const DEFAULT_ENTRY = 0x4008_0000;
 

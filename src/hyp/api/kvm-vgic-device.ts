@@ -5,9 +5,9 @@
 // v3: DIST_REGS, REDIST_REGS, CPU_SYSREGS, LEVEL_INFO in
 // kvm-vgic-v3-regs.ts, arm-vgic-v3.rst).
 
-import { MEMMAP } from '../../hw/board/memory-map.ts';
 import { PRIVATE_COUNT } from '../../hw/gic/intid.ts';
 import type { Vm } from '../vm.ts';
+import { VgicAddrs } from './kvm-vgic-addr.ts';
 import { isV3RegGroup, v3HasRegAttr, v3RegsAccess } from './kvm-vgic-v3-regs.ts';
 import {
   fail,
@@ -24,43 +24,6 @@ import {
   type KvmResult,
   ok,
 } from './uapi.ts';
-
-/** KVM_VGIC_V2_ADDR_TYPE_DIST / _CPU */
-export const KVM_VGIC_V2_ADDR_TYPE_DIST = 0n;
-export const KVM_VGIC_V2_ADDR_TYPE_CPU = 1n;
-/** KVM_VGIC_V3_ADDR_TYPE_DIST / _REDIST / _REDIST_REGION (arm-vgic-v3) */
-export const KVM_VGIC_V3_ADDR_TYPE_DIST = 2n;
-export const KVM_VGIC_V3_ADDR_TYPE_REDIST = 3n;
-export const KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION = 5n;
-
-/**
- * Where the board's frame of address type `attr` is (the board fixes its
- * memory map: a VMM can only confirm it), or undefined for a type of the
- * other model (kvm_vgic_addr's vgic_check_type: -ENODEV, reported as
- * -ENXIO by vgic_set_common_attr). REDIST_REGION's base is in [51:16].
- */
-function addrOf(v3: boolean, attr: bigint): number | undefined {
-  if (!v3)
-    return attr === KVM_VGIC_V2_ADDR_TYPE_DIST
-      ? MEMMAP.GICD.base
-      : attr === KVM_VGIC_V2_ADDR_TYPE_CPU
-        ? MEMMAP.GICC.base
-        : undefined;
-  if (attr === KVM_VGIC_V3_ADDR_TYPE_DIST) return MEMMAP.GICD.base;
-  return attr === KVM_VGIC_V3_ADDR_TYPE_REDIST || attr === KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION
-    ? MEMMAP.GICR.base
-    : undefined;
-}
-
-/** KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION's value: index [11:0], flags [15:12], base [51:16] (64 KiB units), count [63:52]. */
-function redistRegion(value: bigint): { index: number; flags: number; base: number; count: number } {
-  return {
-    index: Number(value & 0xfffn),
-    flags: Number((value >> 12n) & 0xfn),
-    base: Number(value & 0x000f_ffff_ffff_0000n),
-    count: Number(value >> 52n),
-  };
-}
 
 /** What the device needs of its VM file descriptor (KvmVm). */
 export interface VgicDeviceHost {
@@ -80,8 +43,12 @@ export interface VgicDeviceHost {
 export class KvmVgicDevice {
   /** KVM_DEV_ARM_VGIC_GRP_NR_IRQS was set (KVM: dist->nr_spis != 0): a second set is -EBUSY */
   private nrIrqsSet = false;
+  /** GRP_ADDR: the frames and redistributor regions userspace set */
+  readonly addrs: VgicAddrs;
 
-  constructor(private readonly kvm: VgicDeviceHost) {}
+  constructor(private readonly kvm: VgicDeviceHost) {
+    this.addrs = new VgicAddrs(this.v3, () => kvm.vm.vcpus.length);
+  }
 
   /** the arm-vgic-v3 device (a GICv3 board) */
   private get v3(): boolean {
@@ -98,7 +65,7 @@ export class KvmVgicDevice {
       case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
         return ok(true);
       case KVM_DEV_ARM_VGIC_GRP_ADDR:
-        return ok(addrOf(this.v3, attr) !== undefined);
+        return ok(this.addrs.has(attr));
       case KVM_DEV_ARM_VGIC_GRP_DIST_REGS:
       case KVM_DEV_ARM_VGIC_GRP_CPU_REGS:
         if (this.v3) return ok(false);
@@ -146,39 +113,18 @@ export class KvmVgicDevice {
         this.nrIrqsSet = true;
         return ok(undefined);
       }
-      case KVM_DEV_ARM_VGIC_GRP_ADDR: {
+      case KVM_DEV_ARM_VGIC_GRP_ADDR:
         // No init check: kvm_vgic_addr takes addresses after CTRL_INIT (they are
         // needed at the first KVM_RUN), the order QEMU's kvm_arm_gic(v3)_realize
         // uses: NR_IRQS, CTRL_INIT, then the addresses at machine_init_done.
-        const want = addrOf(this.v3, attr);
-        if (want === undefined) return fail('ENXIO', `no address type ${attr} for this vgic model`);
-        if (attr === KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION) {
-          // vgic_v3_set_redist_base: index 0 first, no flags, count >= 1, 64 KiB aligned
-          const r = redistRegion(value);
-          if (r.flags !== 0 || r.count === 0 || r.index !== 0)
-            return fail(
-              'EINVAL',
-              `redistributor region index ${r.index}, flags ${r.flags}, count ${r.count}: one region (index 0) with count >= 1`,
-            );
-          if (r.count < vm.vcpus.length)
-            return fail(
-              'EINVAL',
-              `a region of ${r.count} redistributors for ${vm.vcpus.length} vcpus (vgicsim: one region holds every vcpu)`,
-            );
-          if (r.base !== want)
-            return fail('EINVAL', `the board's redistributor region is at 0x${want.toString(16)}`);
-          return ok(undefined);
-        }
-        if (value % 0x1_0000n !== 0n) return fail('EINVAL', `0x${value.toString(16)}: not 64 KiB aligned`);
-        if (value !== BigInt(want)) return fail('EINVAL', `the board's frame is at 0x${want.toString(16)}`);
-        return ok(undefined);
-      }
+        return this.addrs.set(attr, value);
       default:
         return fail('ENXIO', `attribute group ${group} is not supported`);
     }
   }
 
-  getAttr(group: number, attr: bigint): KvmResult<bigint> {
+  /** `value`: what KVM reads from the user pointer first (REDIST_REGION: the index) */
+  getAttr(group: number, attr: bigint, value = 0n): KvmResult<bigint> {
     const vm = this.kvm.vm;
     if (this.v3 && isV3RegGroup(group)) return v3RegsAccess(this.kvm, group, attr, false, 0n);
     switch (group) {
@@ -187,14 +133,8 @@ export class KvmVgicDevice {
         return this.regsAccess(group, attr, false, 0);
       case KVM_DEV_ARM_VGIC_GRP_NR_IRQS:
         return ok(BigInt(PRIVATE_COUNT + vm.board.config.spis));
-      case KVM_DEV_ARM_VGIC_GRP_ADDR: {
-        const a = addrOf(this.v3, attr);
-        if (a === undefined) return fail('ENXIO', `no address type ${attr} for this vgic model`);
-        // REDIST_REGION reads back index 0 with the base and the count (one region holding every vcpu)
-        if (attr === KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION)
-          return ok(BigInt(a) | (BigInt(vm.vcpus.length) << 52n));
-        return ok(BigInt(a));
-      }
+      case KVM_DEV_ARM_VGIC_GRP_ADDR:
+        return this.addrs.get(attr, value);
       default:
         return fail('ENXIO', `attribute group ${group} cannot be read`);
     }

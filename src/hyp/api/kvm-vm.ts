@@ -36,7 +36,8 @@ import {
   ok,
 } from './uapi.ts';
 
-export { KVM_VGIC_V2_ADDR_TYPE_CPU, KVM_VGIC_V2_ADDR_TYPE_DIST, KvmVgicDevice } from './kvm-vgic-device.ts';
+export { KVM_VGIC_V2_ADDR_TYPE_CPU, KVM_VGIC_V2_ADDR_TYPE_DIST } from './kvm-vgic-addr.ts';
+export { KvmVgicDevice } from './kvm-vgic-device.ts';
 
 export interface KvmVmConfig {
   /** generation (src/hyp/generation) or alias: 'linux-4.2', 'linux-4.3', 'linux-7.0', 'level', 'legacy-edge' */
@@ -278,6 +279,11 @@ export class KvmVm {
     if (missing >= 0) return fail('EINVAL', `vcpu ${missing} not created`);
     const init = this.initVgic();
     if (!init.ok) return init;
+    // vgic_v3_map_resources at the first KVM_RUN: a vcpu without a redistributor
+    // in the regions userspace set is -ENXIO (none set: the board's, a model default)
+    const rds = this.device?.addrs.redistributors();
+    if (!this.ran && rds !== undefined && rds < this.created.length)
+      return fail('ENXIO', `vcpu ${rds} has no redistributor: the regions hold ${rds}`);
     if (!this.ran)
       for (let i = 0; i < this.created.length; i++) {
         const enabled = pmuEnable(this, i); // kvm_vcpu_first_run_init

@@ -11,6 +11,7 @@ import { type Field, field, getField, setField } from '../../sim/bits.ts';
 export const Errno = {
   ENOENT: 2,
   ENXIO: 6,
+  E2BIG: 7,
   EEXIST: 17,
   EBUSY: 16,
   ENODEV: 19,

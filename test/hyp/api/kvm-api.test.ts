@@ -21,6 +21,7 @@ import {
   KVM_REG_ARM_TIMER_CNT,
   KVM_REG_ARM_TIMER_CTL,
   KVM_REG_ARM_TIMER_CVAL,
+  KVM_VGIC_V2_ADDR_TYPE_CPU,
   KVM_VGIC_V2_ADDR_TYPE_DIST,
   type KvmResult,
   kvmIrq,
@@ -101,13 +102,13 @@ describe('creation order', () => {
     assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n, 100n)), 'EINVAL');
     assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_NR_IRQS, 0n, 96n)), 'EBUSY'); // nr_spis is set
     assert.equal(
-      errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, 0x0800_0000n)),
-      'ok',
-    );
-    assert.equal(
       errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, 0x0900_0000n)),
       'EINVAL',
     );
+    assert.equal(
+      errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, 0x0800_0800n)),
+      'EINVAL',
+    ); // 4 KiB alignment
     assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, 7n)), 'ENXIO');
     assert.equal(unwrap(dev.hasAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT)), true);
     unwrap(kvm.initVgic());
@@ -116,6 +117,22 @@ describe('creation order', () => {
       errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, 0x0800_0000n)),
       'ok',
     );
+    // vgic_check_iorange: the frame is defined now, whatever the new value
+    for (const a of [0x0800_0000n, 0x0900_0000n, 0x0800_0800n])
+      assert.equal(errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_DIST, a)), 'EEXIST');
+    assert.equal(
+      unwrap(dev.getAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_CPU)),
+      0xffff_ffff_ffff_ffffn,
+    );
+    assert.equal(
+      errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_CPU, 0x0801_0000n)),
+      'ok',
+    );
+    assert.equal(
+      errno(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_CPU, 0x0801_0000n)),
+      'EEXIST',
+    );
+    assert.equal(unwrap(dev.getAttr(KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V2_ADDR_TYPE_CPU)), 0x0801_0000n);
   });
 });
 
