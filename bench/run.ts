@@ -9,7 +9,7 @@
 //           `npm run fetch-linux` filled .cache/linux)
 //   explore the explorer's states/s (in process; QEMU has no counterpart)
 // The bare-metal guests (guests.ts) are ELFs built by vgicsim's assembler:
-//   vgicsim: node bin/vgicsim.mjs qemu -M virt,gic-version=2 -cpu max -nographic -kernel x.elf
+//   vgicsim: node bin/vgicsim.cjs qemu -M virt,gic-version=2 -cpu max -nographic -kernel x.elf
 //   QEMU:    qemu-system-aarch64 -M virt,gic-version=2 -cpu max -icount shift=0,sleep=off -nographic -kernel x.elf
 // (vgicsim's time is virtual: -icount shift=0,sleep=off is QEMU's closest
 // mode, one instruction per ns and idle time skipped.) The Linux boot is
@@ -26,7 +26,7 @@
 //   npm run bench -- --rewrite   bench/RESULTS.md again from bench/results.json
 //
 // --dist runs the built command (dist/, `npm run build`) instead of the
-// sources through tsx, which is what a checkout's bin/vgicsim.mjs does.
+// sources through tsx, which is what a checkout's bin/vgicsim.cjs does.
 
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -80,7 +80,7 @@ if (useDist && !existsSync(join(ROOT, 'dist/cli/vgicsim.cjs'))) {
   process.exit(0);
 }
 
-const VGICSIM = [process.execPath, join(ROOT, 'bin/vgicsim.mjs')];
+const VGICSIM = [process.execPath, join(ROOT, 'bin/vgicsim.cjs')];
 const VGICSIM_ENV = useDist ? { VGICSIM_DIST: '1' } : undefined;
 const BOARD = ['-M', 'virt,gic-version=2', '-cpu', 'max', '-nographic'];
 const TIMEOUT_MS = 20 * 60_000;

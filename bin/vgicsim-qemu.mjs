@@ -1,5 +1,3 @@
 #!/usr/bin/env node
-// `vgicsim-qemu ARGS` is `vgicsim qemu ARGS`: a drop-in for qemu-system-aarch64
-// in scripts that take the QEMU binary's name (e.g. QEMU=vgicsim-qemu).
-process.argv.splice(2, 0, 'qemu');
-await import('./vgicsim.mjs');
+// bin/vgicsim-qemu.cjs (package.json's `bin`) under an ES-module name.
+import './vgicsim-qemu.cjs';

@@ -4,7 +4,7 @@
 //      (dist/index.js is the library API; imports of `./x.ts` are rewritten
 //      to `./x.js` by rewriteRelativeImportExtensions).
 //   2. esbuild: the command in one file, dist/cli/vgicsim.cjs, with its
-//      dependencies inside, which bin/vgicsim.mjs runs (bin/run-bundle.mjs).
+//      dependencies inside, which bin/vgicsim.cjs runs (bin/run-bundle.cjs).
 //      Node 20 spends most of a short run's start-up resolving and compiling
 //      ~350 ES modules; one file starts in half the time. It stays in dist/cli/
 //      so that `new URL('../../package.json', import.meta.url)` still finds
@@ -42,7 +42,7 @@ await build(bundleOptions(root, 'src/explore/shard-job.ts', 'dist/cli/explore-sh
 
 const warm = spawnSync(
   process.execPath,
-  ['bin/vgicsim.mjs', 'run', '-q', 'scenarios/seed-masked-enable-disable.yaml'],
+  ['bin/vgicsim.cjs', 'run', '-q', 'scenarios/seed-masked-enable-disable.yaml'],
   {
     cwd: root,
     stdio: ['ignore', 'ignore', 'inherit'],

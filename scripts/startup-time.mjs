@@ -2,14 +2,16 @@
 // Start-up time of `vgicsim run scenarios/seed-masked-enable-disable.yaml`:
 // milliseconds from process start (performance.timeOrigin) to the first guest
 // instruction (the first Cpu.run call), and to process exit, medians of N runs:
-//   bundle   bin/vgicsim.mjs -> dist/cli/vgicsim.mjs (what the package runs)
+//   bundle   bin/vgicsim.cjs -> dist/cli/vgicsim.cjs (what the package runs)
 //   tsx      the TypeScript sources through tsx (a checkout without dist/)
 // and an empty `node -e 0` for the machine's own start-up cost. The probe for
 // the bundle is a second bundle, built with the same options, whose entry
 // patches Cpu.prototype.run before it imports the command.
 // Usage: node scripts/startup-time.mjs [runs=7]   (after `npm run build`)
 import { spawnSync } from 'node:child_process';
-import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleOptions } from './bundle-options.mjs';
 
@@ -36,6 +38,12 @@ process.on('exit', () => process.stderr.write('FIRST ' + first.toFixed(1) + ' ' 
 ${EXIT_NOTE}
 `;
 const dataUrl = (js) => `data:text/javascript,${encodeURIComponent(js)}`;
+// The exit note is preloaded as CommonJS (-r): an --import would start Node's ES loader in every
+// process and so hide what a CommonJS entry point saves.
+const notes = mkdtempSync(join(tmpdir(), 'vgicsim-startup-'));
+const exitNote = join(notes, 'exit-note.cjs');
+writeFileSync(exitNote, `${EXIT_NOTE}\n`);
+process.on('exit', () => rmSync(notes, { recursive: true, force: true }));
 
 function measure(label, args, env = {}) {
   const first = [];
@@ -72,15 +80,15 @@ function measure(label, args, env = {}) {
 console.log(
   `ms since process start (wall) and CPU ms used (user+system, all threads), median (min..max) of ${runs} runs`,
 );
-measure('node -e 0', ['--import', dataUrl(EXIT_NOTE), '-e', '0']);
+measure('node -e 0', ['-r', exitNote, '-e', '0']);
 
 const bundled = new URL('../dist/cli/vgicsim.cjs', import.meta.url);
 if (existsSync(bundled)) {
   // The probe: the same bundle with Cpu.run patched first (a module imported before the command),
-  // run by bin/run-bundle.mjs as the command is; one run first writes its code cache.
+  // run by bin/run-bundle.cjs as the command is; one run first writes its code cache.
   const patchFile = new URL('../dist/cli/startup-probe-patch.mjs', import.meta.url);
   const probeEntry = new URL('../dist/cli/startup-probe-entry.mjs', import.meta.url);
-  const probeMain = new URL('../dist/cli/startup-probe-main.mjs', import.meta.url);
+  const probeMain = new URL('../dist/cli/startup-probe-main.cjs', import.meta.url);
   const probe = 'dist/cli/startup-probe.cjs';
   writeFileSync(patchFile, patch(new URL('../src/hw/cpu/cpu.ts', import.meta.url).pathname));
   writeFileSync(
@@ -89,7 +97,7 @@ if (existsSync(bundled)) {
   );
   writeFileSync(
     probeMain,
-    `import { runBundle } from '../../bin/run-bundle.mjs';\nrunBundle(new URL('./startup-probe.cjs', import.meta.url));\n`,
+    "require('../../bin/run-bundle.cjs').runBundle(require('node:path').join(__dirname, 'startup-probe.cjs'));\n",
   );
   const { build } = await import('esbuild');
   await build(bundleOptions(root, fileURLToPath(probeEntry), probe, { script: true }));
@@ -99,16 +107,14 @@ if (existsSync(bundled)) {
     env: { ...process.env, VGICSIM_CODE_CACHE_OUT: probeCache },
   });
   try {
-    measure(
-      'bundle (bin -> dist/cli/vgicsim.cjs)',
-      ['--import', dataUrl(EXIT_NOTE), 'bin/vgicsim.mjs', ...ARGS],
-      { VGICSIM_DIST: '1' },
-    );
+    measure('bundle (bin -> dist/cli/vgicsim.cjs)', ['-r', exitNote, 'bin/vgicsim.cjs', ...ARGS], {
+      VGICSIM_DIST: '1',
+    });
     measure('bundle, first-instruction probe', [fileURLToPath(probeMain), ...ARGS]);
     measure('bundle without code cache, probe', [fileURLToPath(probeMain), ...ARGS], {
       VGICSIM_CODE_CACHE: '0',
     });
-    measure('bundle --version', ['--import', dataUrl(EXIT_NOTE), 'bin/vgicsim.mjs', '--version'], {
+    measure('bundle --version', ['-r', exitNote, 'bin/vgicsim.cjs', '--version'], {
       VGICSIM_DIST: '1',
     });
   } finally {

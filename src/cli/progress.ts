@@ -15,7 +15,8 @@ export class Progress {
 
   start(label: string): void {
     this.label = label;
-    this.t0 = performance.now();
+    // (only when shown: the first use of `performance` loads perf_hooks, ~10 modules, into every run)
+    if (this.active) this.t0 = performance.now();
   }
 
   update(ticks: number, instructions: number, counterHz: number): void {

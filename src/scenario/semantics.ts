@@ -35,7 +35,7 @@ function dict(v: unknown): Dict | undefined {
 }
 
 function tryParse<T>(schema: z.ZodType<T>, v: unknown): T | undefined {
-  const r = schema.safeParse(v);
+  const r = schema.safeParse(v, { jitless: true });
   return r.success ? r.data : undefined;
 }
 

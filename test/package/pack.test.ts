@@ -130,8 +130,10 @@ describe('npm package', { timeout: 600_000 }, () => {
   it('ships the compiled command and library, the schema and the scenario library, not the sources', () => {
     const files = new Set(packed.files.map((f) => f.path));
     for (const f of [
+      'bin/vgicsim.cjs',
       'bin/vgicsim.mjs',
-      'bin/run-bundle.mjs',
+      'bin/vgicsim-qemu.cjs',
+      'bin/run-bundle.cjs',
       'dist/cli/vgicsim.cjs',
       'dist/cli/vgicsim.cjs.cache',
       'dist/cli/explore-shard.mjs',
@@ -167,7 +169,7 @@ describe('npm package', { timeout: 600_000 }, () => {
   });
 
   it('the command runs with its code cache, and without a usable one writes its own (Node 20)', () => {
-    const bin = join(project, 'node_modules/vgicsim/bin/vgicsim.mjs');
+    const bin = join(project, 'node_modules/vgicsim/bin/vgicsim.cjs');
     const shipped = join(project, 'node_modules/vgicsim/dist/cli/vgicsim.cjs.cache');
     assert.ok(readFileSync(shipped).length > 100_000, 'the shipped code cache is missing or tiny');
     // A cache this V8 rejects (another Node's): the command still runs, and leaves a cache of its own.

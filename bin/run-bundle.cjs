@@ -10,17 +10,16 @@
 //     Node version), a cache of this user's in the temporary directory,
 //     written at exit after a run without one.
 // The bundle is a CommonJS module either way (import.meta.url is defined as
-// the file URL of the bundle by its banner). Node's built-in modules are
-// require()d: importing one into an ES module builds its ES facade, which
-// reads every export (fs.ReadStream loads the streams, ~10 ms).
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
-const module = require('node:module');
+// the file URL of the bundle by its banner). This file is CommonJS too, as is
+// bin/vgicsim.cjs: an ES entry point costs Node 20 its ES loader (~15
+// modules, fs/promises and readline among them, ~8 ms), and importing a
+// built-in into an ES module builds its ES facade, which reads every export
+// (fs.ReadStream loads the streams).
+'use strict';
+const nodeModule = require('node:module');
+const { createRequire } = nodeModule;
 const { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } = require('node:fs');
-const { tmpdir } = require('node:os');
 const { dirname, join } = require('node:path');
-const { fileURLToPath } = require('node:url');
 const vm = require('node:vm');
 
 /** The CommonJS wrapper's parameters (Node's own, in its order). */
@@ -37,7 +36,7 @@ function readCache(path) {
 /** This user's cache directory for Node 20 (0700, and only if it is ours); `create`: make it. */
 function userCacheDir(create) {
   const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
-  const dir = join(tmpdir(), `vgicsim-code-cache-${uid}`);
+  const dir = join(require('node:os').tmpdir(), `vgicsim-code-cache-${uid}`);
   try {
     if (create) mkdirSync(dir, { recursive: true, mode: 0o700 });
     const st = statSync(dir);
@@ -57,16 +56,15 @@ function userCacheName(file) {
 }
 
 /**
- * Run the bundle at `url` (a file URL). VGICSIM_CODE_CACHE_OUT=<file>: write
+ * Run the bundle at `file` (a path). VGICSIM_CODE_CACHE_OUT=<file>: write
  * the code cache to that file at exit (scripts/build.mjs makes the shipped
  * one so); VGICSIM_CODE_CACHE=0: no cache at all (to measure without one).
  */
-export function runBundle(url) {
-  const file = fileURLToPath(url);
+function runBundle(file) {
   const out = process.env.VGICSIM_CODE_CACHE_OUT;
   const off = process.env.VGICSIM_CODE_CACHE === '0';
-  if (!off && out === undefined && typeof module.enableCompileCache === 'function') {
-    module.enableCompileCache();
+  if (!off && out === undefined && typeof nodeModule.enableCompileCache === 'function') {
+    nodeModule.enableCompileCache();
     createRequire(file)(file);
     return;
   }
@@ -119,6 +117,7 @@ function start(script, file) {
   fn(mod.exports, createRequire(file), mod, file, dirname(file));
 }
 
-export const BUNDLE = new URL('../dist/cli/vgicsim.cjs', import.meta.url);
-/** Whether a file (URL) exists (bin/vgicsim.mjs; without an ES import of node:fs). */
-export const exists = (url) => existsSync(url);
+/** The command's bundle (scripts/build.mjs). */
+const BUNDLE = join(__dirname, '../dist/cli/vgicsim.cjs');
+
+module.exports = { BUNDLE, exists: existsSync, runBundle };
