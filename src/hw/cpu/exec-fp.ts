@@ -4,7 +4,7 @@
 // a reserved field combination makes the instruction UNDEFINED ('fp-simd').
 
 import type { CpuCore } from './cpu-state.ts';
-import * as D from './decode-fp.ts';
+import * as D from './ops.ts';
 import { takeSync, takeUndefined } from './exceptions.ts';
 import { fpLdrLit, fpLdStImm9, fpLdStMulti, fpLdStPair, fpLdStReg, fpLdStUimm } from './exec-fp-mem.ts';
 import {

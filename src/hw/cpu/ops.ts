@@ -66,8 +66,35 @@ export const OP_MSR = 38;
 export const OP_EXC = 39;
 export const OP_ERET = 40;
 export const OP_SYS = 41;
-/** FP/SIMD: handler in F_A, raw word in F_IMM (decode-fp.ts, exec-fp.ts). */
+/** FP/SIMD: handler (FPH_*) in F_A, raw word in F_IMM (isa/encodings-fp*.ts, exec-fp.ts). */
 export const OP_FP = 42;
+
+// F_A of OP_FP: the FP/SIMD handler (exec-fp.ts).
+export const FPH_LDST_UIMM = 1;
+export const FPH_LDST_IMM9 = 2;
+export const FPH_LDST_REG = 3;
+export const FPH_LDR_LIT = 4;
+export const FPH_LDSTP = 5;
+export const FPH_LDST_MULTI = 6;
+export const FPH_SYSREG = 7;
+export const FPH_SIMD_3SAME = 10;
+export const FPH_SIMD_2MISC = 11;
+export const FPH_SIMD_ACROSS = 12;
+export const FPH_SIMD_COPY = 13;
+export const FPH_SIMD_PERMUTE = 14;
+export const FPH_SIMD_EXT = 15;
+export const FPH_SIMD_TBL = 16;
+export const FPH_SIMD_MODIMM = 17;
+export const FPH_SIMD_SHIFTIMM = 18;
+export const FPH_FP_ARITH2 = 20;
+export const FPH_FP_ARITH1 = 21;
+export const FPH_FP_CMP = 22;
+export const FPH_FP_CCMP = 23;
+export const FPH_FP_CSEL = 24;
+export const FPH_FP_MOVIMM = 25;
+export const FPH_FP_CONV = 26;
+/** AdvSIMD scalar two-register miscellaneous (the FP <-> integer conversions). */
+export const FPH_SIMD_SCALAR_2MISC = 27;
 
 // Flag bits of F_A for add/sub and friends.
 export const AS_SUB = 1;

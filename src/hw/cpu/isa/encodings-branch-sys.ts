@@ -1,0 +1,228 @@
+// Branches, exception generation and system instructions (Arm ARM C4.1.85).
+// Rows in priority order (FP's MRS/MSR FPCR/FPSR come first, encodings-fp.ts).
+
+import {
+  EXC_BRK,
+  EXC_HVC,
+  EXC_SMC,
+  EXC_SVC,
+  F_A,
+  F_B,
+  F_IMM,
+  F_RD,
+  F_RN,
+  OP_B,
+  OP_BCOND,
+  OP_BL,
+  OP_BR,
+  OP_CBZ,
+  OP_CLREX,
+  OP_ERET,
+  OP_EXC,
+  OP_HINT,
+  OP_MRS,
+  OP_MSR,
+  OP_MSR_IMM,
+  OP_NOP,
+  OP_SYS,
+  OP_TBZ,
+  PSF_DAIFCLR,
+  PSF_DAIFSET,
+  PSF_SPSEL,
+  SYS_AT,
+  SYS_DC_ZVA,
+  SYS_NOP,
+  SYS_TLBI,
+} from '../ops.ts';
+import { lookupSysreg } from '../sysregs.ts';
+import { rX, sext, wX } from './fill-util.ts';
+import { type Encoding, reject, row, undefRow } from './pattern.ts';
+
+/** MSR (immediate) PSTATE fields by op1:op2 (C5.2, "MSR (immediate)"); -1: not implemented. */
+function pstateField(op1: number, op2: number): number {
+  if (op1 === 0 && op2 === 5) return PSF_SPSEL;
+  if (op1 === 3 && op2 === 6) return PSF_DAIFSET;
+  if (op1 === 3 && op2 === 7) return PSF_DAIFCLR;
+  return -1;
+}
+
+export const BRANCH_SYS: Encoding[] = [
+  row({
+    name: 'B, BL',
+    pattern: 'op:1 00101 imm26:26',
+    fill(v, f, k) {
+      f[k + F_IMM] = sext(v.imm26, 26) * 4;
+      return v.op ? OP_BL : OP_B;
+    },
+  }),
+  row({
+    name: 'CBZ, CBNZ',
+    pattern: 'sf:1 011010 op:1 imm19:19 Rt:5',
+    fill(v, f, k) {
+      f[k + F_RN] = rX(v.Rt);
+      f[k + F_IMM] = sext(v.imm19, 19) * 4;
+      f[k + F_A] = v.op | (v.sf << 1);
+      return OP_CBZ;
+    },
+  }),
+  row({
+    name: 'TBZ, TBNZ',
+    pattern: 'b5:1 011011 op:1 b40:5 imm14:14 Rt:5',
+    fill(v, f, k) {
+      f[k + F_RN] = rX(v.Rt);
+      f[k + F_IMM] = sext(v.imm14, 14) * 4;
+      f[k + F_A] = v.op;
+      f[k + F_B] = (v.b5 << 5) | v.b40;
+      return OP_TBZ;
+    },
+  }),
+  undefRow('BC.cond (FEAT_HBC)', '01010100 xxxxxxxxxxxxxxxxxxx 1 xxxx', 'other-extension'),
+  row({
+    name: 'B.cond',
+    pattern: '01010100 imm19:19 o0=0 cond:4',
+    fill(v, f, k) {
+      f[k + F_IMM] = sext(v.imm19, 19) * 4;
+      f[k + F_A] = v.cond;
+      return OP_BCOND;
+    },
+  }),
+  row({
+    name: 'SVC, HVC, SMC',
+    pattern: '11010100 000 imm16:16 000 LL:2',
+    fill(v, f, k) {
+      if (v.LL === 0) return reject(f, k, 'unallocated');
+      f[k + F_A] = v.LL === 1 ? EXC_SVC : v.LL === 2 ? EXC_HVC : EXC_SMC;
+      f[k + F_IMM] = v.imm16;
+      return OP_EXC;
+    },
+  }),
+  row({
+    name: 'BRK',
+    pattern: '11010100 001 imm16:16 000 00',
+    fill(v, f, k) {
+      f[k + F_A] = EXC_BRK;
+      f[k + F_IMM] = v.imm16;
+      return OP_EXC;
+    },
+  }),
+  // Halting debug is not enabled (EDSCR.HDE = 0), so HLT is UNDEFINED (Arm ARM C6.2 HLT).
+  undefRow('HLT', '11010100 010 xxxxxxxxxxxxxxxx 000 00', 'hlt'),
+  undefRow('Exception generation, other', '11010100 xxxxxxxxxxxxxxxxxxxxxxxx', 'unallocated'),
+  row({
+    name: 'MSR (register)',
+    pattern: '1101010100 L=0 1 o0:1 op1:3 CRn:4 CRm:4 op2:3 Rt:5',
+    fill(v, f, k, w) {
+      const enc = (w >>> 5) & 0xffff;
+      f[k + F_RD] = rX(v.Rt);
+      f[k + F_IMM] = enc;
+      f[k + F_A] = lookupSysreg(enc);
+      return OP_MSR;
+    },
+  }),
+  row({
+    name: 'MRS',
+    pattern: '1101010100 L=1 1 o0:1 op1:3 CRn:4 CRm:4 op2:3 Rt:5',
+    fill(v, f, k, w) {
+      const enc = (w >>> 5) & 0xffff;
+      f[k + F_RD] = wX(v.Rt);
+      f[k + F_IMM] = enc;
+      f[k + F_A] = lookupSysreg(enc);
+      return OP_MRS;
+    },
+  }),
+  undefRow('SYSL', '1101010100 1 01 xxxxxxxxxxxxxxxxxxx', 'unallocated'),
+  row({
+    name: 'DC ZVA',
+    pattern: '1101010100 0 01 op1=011 CRn=0111 CRm=0100 op2=001 Rt:5',
+    fill(v, f, k, w) {
+      f[k + F_RD] = rX(v.Rt);
+      f[k + F_IMM] = (w >>> 5) & 0x3fff;
+      f[k + F_A] = SYS_DC_ZVA;
+      return OP_SYS;
+    },
+  }),
+  row({
+    name: 'AT',
+    pattern: '1101010100 0 01 op1:3 CRn=0111 CRm=1000 op2:3 Rt:5',
+    fill(v, f, k, w) {
+      f[k + F_RD] = rX(v.Rt);
+      f[k + F_IMM] = (w >>> 5) & 0x3fff;
+      f[k + F_A] = SYS_AT;
+      return OP_SYS;
+    },
+  }),
+  row({
+    // IC and other DC maintenance: the decode cache is coherent by construction (CTR_EL0.DIC/IDC).
+    name: 'DC, IC',
+    pattern: '1101010100 0 01 op1:3 CRn=0111 CRm:4 op2:3 Rt:5',
+    fill(v, f, k, w) {
+      f[k + F_RD] = rX(v.Rt);
+      f[k + F_IMM] = (w >>> 5) & 0x3fff;
+      f[k + F_A] = SYS_NOP;
+      return OP_SYS;
+    },
+  }),
+  row({
+    name: 'TLBI',
+    pattern: '1101010100 0 01 op1:3 CRn=1000 CRm:4 op2:3 Rt:5',
+    fill(v, f, k, w) {
+      f[k + F_RD] = rX(v.Rt);
+      f[k + F_IMM] = (w >>> 5) & 0x3fff;
+      f[k + F_A] = SYS_TLBI;
+      return OP_SYS;
+    },
+  }),
+  undefRow('SYS, other', '1101010100 0 01 xxxxxxxxxxxxxxxxxxx', 'unallocated'),
+  undefRow('System, op0 00 with L = 1', '1101010100 1 00 xxxxxxxxxxxxxxxxxxx', 'unallocated'),
+  row({
+    name: 'MSR (immediate)',
+    pattern: '1101010100 0 00 op1:3 0100 CRm:4 op2:3 Rt:5',
+    fill(v, f, k) {
+      if (v.Rt !== 31) return reject(f, k, 'unallocated');
+      const field = pstateField(v.op1, v.op2);
+      if (field < 0) return reject(f, k, 'other-extension');
+      f[k + F_A] = field;
+      f[k + F_IMM] = v.CRm;
+      return OP_MSR_IMM;
+    },
+  }),
+  row({
+    // Unallocated hints execute as NOP (Arm ARM C6.2 HINT), which covers PACIASP/BTI.
+    name: 'HINT (NOP, YIELD, WFE, WFI, SEV, SEVL, ...)',
+    pattern: '1101010100 0 00 op1:3 0010 CRm:4 op2:3 Rt:5',
+    fill(v, f, k) {
+      const n = (v.CRm << 3) | v.op2;
+      if (n < 2 || n > 5) return OP_NOP;
+      f[k + F_A] = n;
+      return OP_HINT;
+    },
+  }),
+  row({
+    // DSB, DMB, ISB: accesses are in order already.
+    name: 'CLREX, DSB, DMB, ISB',
+    pattern: '1101010100 0 00 op1:3 0011 CRm:4 op2:3 11111',
+    fill(v, f, k) {
+      if (v.op2 === 2) return OP_CLREX;
+      if (v.op2 >= 4 && v.op2 <= 6) return OP_NOP;
+      return reject(f, k, 'other-extension');
+    },
+  }),
+  undefRow('System, other', '1101010100 xxxxxxxxxxxxxxxxxxxxxx', 'unallocated'),
+  row({
+    name: 'BR, BLR, RET',
+    pattern: '1101011 00 opc:2 11111 000000 Rn:5 00000',
+    fill(v, f, k) {
+      if (v.opc === 3) return reject(f, k, 'unallocated');
+      f[k + F_RN] = rX(v.Rn);
+      f[k + F_A] = v.opc;
+      return OP_BR;
+    },
+  }),
+  row({ name: 'ERET', pattern: '1101011 0100 11111 000000 11111 00000', fill: () => OP_ERET }),
+  row({
+    // The authenticated branches and returns (FEAT_PAuth) have op3 or op4 != 0.
+    name: 'Unconditional branch (register), other',
+    pattern: '1101011 opc:4 op2=11111 op3:6 Rn:5 op4:5',
+    fill: (v, f, k) => reject(f, k, v.op3 || v.op4 ? 'pointer-auth' : 'unallocated'),
+  }),
+];
