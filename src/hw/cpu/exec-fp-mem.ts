@@ -1,6 +1,6 @@
 // FP/SIMD loads and stores (Arm ARM C3.2.x, C7.2 LDR/STR (SIMD&FP), LDP/STP
 // (SIMD&FP), LD1-LD4/ST1-ST4 (multiple structures)). Handlers take the raw
-// instruction word (decode-fp.ts checked the encoding class). As for the
+// instruction word (isa/encodings-fp.ts checked the encoding class). As for the
 // integer forms: every memory access first, then base writeback, then the
 // registers, so a fault or an MMIO exit changes no register. Accesses are
 // split into pieces of at most 8 bytes, low address first (a 16-byte MMIO

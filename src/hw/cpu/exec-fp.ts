@@ -1,7 +1,8 @@
 // Entry point of every FP/SIMD instruction (OP_FP): the CPACR_EL1.FPEN
 // trap (Arm ARM D19.2.30: 0b00/0b10 trap EL0 and EL1, 0b01 traps EL0, 0b11
-// none; EC 0x07), then the handler decode-fp.ts chose. A handler that finds
-// a reserved field combination makes the instruction UNDEFINED ('fp-simd').
+// none; EC 0x07), then the handler the decode table (isa/encodings-fp.ts)
+// chose. A handler that finds a reserved field combination makes the
+// instruction UNDEFINED ('fp-simd').
 
 import type { CpuCore } from './cpu-state.ts';
 import * as D from './ops.ts';
