@@ -1,10 +1,11 @@
 // Guest RAM: one little-endian byte array at a physical base address (QEMU
-// virt: 128 MiB at 0x4000_0000). The cpu reads and writes the typed-array
-// views directly on its hot path; every store first tests one byte of
-// `pageFlags` and takes the slow path (`noteStore`) only when the page is
-// not plainly "touched": the first store to a page, a page holding decoded
-// code (the decode cache must drop it) or a page holding an exclusive
-// reservation (the global monitor must clear it).
+// virt: 128 MiB at 0x4000_0000) in a SharedArrayBuffer (the constructor says
+// why). The cpu reads and writes the typed-array views directly on its hot
+// path; every store first tests one byte of `pageFlags` and takes the slow
+// path (`noteStore`) only when the page is not plainly "touched": the first
+// store to a page, a page holding decoded code (the decode cache must drop
+// it) or a page holding an exclusive reservation (the global monitor must
+// clear it).
 //
 // Invariant: a page without PAGE_TOUCHED is all zero. save() therefore only
 // looks at touched pages, and restore() only re-zeroes touched pages.
@@ -77,7 +78,12 @@ export class GuestRam implements Saveable<GuestRamState> {
       throw new GuestRamError(`RAM base must be a page-aligned address, got ${base}`);
     if (!Number.isSafeInteger(size) || size <= 0 || size % PAGE_SIZE !== 0)
       throw new GuestRamError(`RAM size must be a positive multiple of 4 KiB, got ${size}`);
-    const buf = new ArrayBuffer(size);
+    // A SharedArrayBuffer, though no other thread sees it: V8 counts an ArrayBuffer's 128 MiB
+    // as external memory of this isolate, and that pressure made every run start with extra
+    // scavenges and mark-compacts (~15-20 ms of a short run: two RAMs, the VM's and the
+    // reference machine's); a shared one is not counted so. Its pages are zero and committed
+    // on first touch either way (calloc / mmap), and plain element accesses compile the same.
+    const buf = new SharedArrayBuffer(size);
     this.u8 = new Uint8Array(buf);
     this.u16 = new Uint16Array(buf);
     this.i32 = new Int32Array(buf);
