@@ -73,9 +73,23 @@ function parseVcpu(host: V3RegsHost, g: VgicGuestV3, group: number, attr: bigint
   return ok(v);
 }
 
+/**
+ * A release whose arm-vgic-v3 device has no register groups (Linux < 4.11,
+ * `VgicGuestV3.regGroups` false): vgic_v3_set_attr / get_attr / has_attr
+ * answered -ENXIO for them before looking at the vcpu or the vgic's state.
+ */
+function groupsMissing(host: V3RegsHost, g: VgicGuestV3, group: number): KvmResult<never> | null {
+  if (g.regGroups !== false) return null;
+  return fail(
+    'ENXIO',
+    `attribute group ${group} of the arm-vgic-v3 device does not exist in Linux ${host.vm.generation.release} (added in 4.11)`,
+  );
+}
+
 /** vgic_v3_has_attr for the register groups (true: 0, false: -ENXIO); a bad vcpu is -EINVAL. */
 export function v3HasRegAttr(host: V3RegsHost, group: number, attr: bigint): KvmResult<boolean> {
   const g = guestV3(host);
+  if (g.regGroups === false) return ok(false);
   if (group === KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO)
     return ok(
       (attr & KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_MASK) >> KVM_DEV_ARM_VGIC_LINE_LEVEL_INFO_SHIFT ===
@@ -99,6 +113,8 @@ export function v3RegsAccess(
 ): KvmResult<bigint> {
   const vm = host.vm;
   const g = guestV3(host);
+  const missing = groupsMissing(host, g, group);
+  if (missing !== null) return missing;
   const v = parseVcpu(host, g, group, attr);
   if (!v.ok) return v;
   vm.userspace.stopNow(

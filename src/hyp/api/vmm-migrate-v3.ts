@@ -139,6 +139,10 @@ function spiWords(vm: Vm, base: number, bitsPerIrq: number): number[] {
 /** kvm_arm_gicv3_get: every vcpu out of the guest. */
 export function saveGicV3(vm: Vm): VmmGicV3State {
   const g = guest(vm);
+  if (g.regGroups === false)
+    throw new VmmGicV3Error(
+      `Linux ${vm.generation.release} cannot migrate a GICv3 VM: its arm-vgic-v3 device has no register groups (DIST_REGS, REDIST_REGS, CPU_SYSREGS: -ENXIO before Linux 4.11)`,
+    );
   const dist = (off: number) => must(g.uaccess('dist', 0, off, false, 0), `GICD 0x${off.toString(16)}`);
   const redist: GroupWord[] = [];
   const levels: GroupWord[] = [];

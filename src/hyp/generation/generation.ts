@@ -28,6 +28,12 @@ export interface UserApi {
   readonly oneRegUpdatesTimer: boolean;
   /** KVM_ARM_SET_COUNTER_OFFSET exists (6.4+). */
   readonly counterOffsetIoctl: boolean;
+  /**
+   * The arm-vgic-v3 device has the register groups DIST_REGS, REDIST_REGS,
+   * CPU_SYSREGS, LEVEL_INFO (4.11+): without them a VMM cannot save a GICv3
+   * VM's interrupt state (no migration).
+   */
+  readonly vgicV3Regs: boolean;
 }
 
 /**
@@ -46,7 +52,7 @@ export interface Generation {
   /** One line for `--help` and reports. */
   readonly summary: string;
   readonly vgic: VgicDesign;
-  /** The VM runs `machine.gic: v3` guests (vgic-v3, issue 18): absent = GICv2 guests only (every generation so far). */
+  /** The VM runs `machine.gic: v3` guests (vgic-v3, issue 18; KVM has had it since 3.19): absent = GICv2 guests only. */
   readonly vgicV3?: true;
   readonly timer: TimerPolicy;
   readonly order: RunLoopOrder;

@@ -45,7 +45,7 @@ const linux42: Generation = {
   // The seed's arm.c hunks move only the timer *sync*; its base tree
   // already flushed the timer first (see docs/generations.md).
   order: { timerFlush: 'before-vgic', timerSync: 'after-preempt-enable' },
-  api: { oneRegUpdatesTimer: false, counterOffsetIoctl: false },
+  api: { oneRegUpdatesTimer: false, counterOffsetIoctl: false, vgicV3Regs: false },
   pmu: 'raz-wi',
 };
 
@@ -57,7 +57,7 @@ const linux43: Generation = {
   vgic: { kind: 'legacy', seed: true },
   timer: level43Policy,
   order: { timerFlush: 'before-vgic', timerSync: 'before-vgic' },
-  api: { oneRegUpdatesTimer: true, counterOffsetIoctl: false },
+  api: { oneRegUpdatesTimer: true, counterOffsetIoctl: false, vgicV3Regs: false },
   pmu: 'raz-wi',
 };
 
@@ -69,7 +69,7 @@ const linux70: Generation = {
   vgic: { kind: 'new' },
   timer: levelPolicy,
   order: { timerFlush: 'before-vgic', timerSync: 'before-vgic' },
-  api: { oneRegUpdatesTimer: true, counterOffsetIoctl: true },
+  api: { oneRegUpdatesTimer: true, counterOffsetIoctl: true, vgicV3Regs: true },
   pmu: 'vpmu',
   vgicV3: true,
 };

@@ -109,6 +109,11 @@ function emulateIcc(vgic: VgicFacade, v: Vcpu, r: IccReg): void {
       break;
     case IccReg.ICC_SGI0R_EL1:
     case IccReg.ICC_ASGI1R_EL1:
+      // before Linux 4.18 sys_regs.c had no handler for them: kvm_inject_undefined
+      if (g3.sgi0r === false) {
+        cpu.injectUndefined();
+        return;
+      }
       g3.dispatchSgi(v.index, lo, hi, false);
       break;
     case IccReg.ICC_DIR_EL1:

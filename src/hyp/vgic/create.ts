@@ -6,7 +6,5 @@ import { LegacyVgic } from './legacy/legacy-vgic.ts';
 
 export function createVgic(design: VgicDesign, opts: VgicOptions): VgicFacade {
   if (design.kind === 'new') return new Vgic(opts);
-  if (opts.ichFrames !== undefined)
-    throw new RangeError('the legacy vgic (Linux 4.2/4.3) has no GICv3 backend');
   return new LegacyVgic({ ...opts, seed: design.seed });
 }

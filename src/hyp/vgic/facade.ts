@@ -61,6 +61,18 @@ export interface VgicGuestV3 {
     read64(offset: number, vcpu: number): bigint;
     write64(offset: number, lo: number, hi: number, vcpu: number): void;
   };
+  /**
+   * false: the release has no handler for ICC_SGI0R_EL1 / ICC_ASGI1R_EL1
+   * (before Linux 4.18): their trapped writes are UNDEFINED for the guest.
+   * Absent: handled (dispatchSgi with allowGroup1 false).
+   */
+  readonly sgi0r?: boolean;
+  /**
+   * false: the release's arm-vgic-v3 device has none of the register
+   * groups (DIST_REGS, REDIST_REGS, CPU_SYSREGS, LEVEL_INFO: before Linux
+   * 4.11), every access -ENXIO whatever the vcpu or state. Absent: it has them.
+   */
+  readonly regGroups?: boolean;
   /** vgic_v3_dispatch_sgi: a trapped ICC_SGI1R_EL1 (allowGroup1) / SGI0R / ASGI1R write of `vcpu` */
   dispatchSgi(vcpu: number, lo: number, hi: number, allowGroup1: boolean): void;
   /** a trapped ICV_DIR_EL1 write (ICH_HCR_EL2.TDIR, LR overflow) */

@@ -32,7 +32,15 @@ export interface LegacyVgicOptions {
    * resamples through process_level_irq, no map->active. false = 4.2.
    */
   readonly seed: boolean;
+  /**
+   * The guest's GIC is a GICv3 (KVM_DEV_TYPE_ARM_VGIC_V3, vgic-v3-emul.c):
+   * SGIs have no source, SPIs are routed by GICD_IROUTER (irq_spi_mpidr).
+   */
+  readonly v3Model?: boolean;
 }
+
+/** irq_spi_cpu of an SPI routed to an affinity no vcpu has (VCPU_NOT_ALLOCATED) */
+export const SPI_NO_VCPU = 0xff;
 
 /** A physical mapping (struct irq_phys_map); `active` is 4.2's map->active. */
 export interface PhysMap {
@@ -60,8 +68,12 @@ export class LegacyDist {
   /** GICD_IPRIORITYR bytes: private per vcpu, then SPIs (all 8 bits kept) */
   readonly priority: Uint8Array[] = [];
   readonly spiPriority: Uint8Array;
-  /** irq_spi_cpu: the vcpu an SPI goes to */
+  /** irq_spi_cpu: the vcpu an SPI goes to (SPI_NO_VCPU: none, GICv3 model) */
   readonly spiTarget: Uint8Array;
+  /** irq_spi_mpidr (GICv3 model): GICD_IROUTER<n> as compress_mpidr keeps it (Aff3..Aff0 in [31:24]..[7:0]) */
+  readonly spiMpidr: Uint32Array;
+  /** the GICv3 model (vgic-v3-emul.c) */
+  readonly v3: boolean;
   /** irq_sgi_sources[vcpu][sgi]: source cpus with a pending instance */
   readonly sgiSources: Uint8Array[] = [];
 
@@ -86,6 +98,7 @@ export class LegacyDist {
       throw new RangeError(`nrSpis must be a multiple of 32 with 32 + nrSpis <= 1020, got ${nrSpis}`);
     this.nrVcpus = nrVcpus;
     this.nrSpis = nrSpis;
+    this.v3 = opts.v3Model === true;
     this.nrIrqs = PRIVATE_COUNT + nrSpis;
     const bm = () => new IrqBitmap(nrVcpus, nrSpis);
     this.irqEnabled = bm();
@@ -103,6 +116,8 @@ export class LegacyDist {
     }
     this.spiPriority = new Uint8Array(nrSpis);
     this.spiTarget = new Uint8Array(nrSpis);
+    // vgic_v3_init_model: every SPI routed to vcpu 0's affinity (0.0.0.0)
+    this.spiMpidr = new Uint32Array(nrSpis);
     this.pendingOnCpu = new Uint8Array(nrVcpus);
     this.activeOnCpu = new Uint8Array(nrVcpus);
   }
@@ -167,7 +182,10 @@ export class LegacyDist {
     if (isPrivate(intid) && vcpu === null) return 'invalid';
     if (!this.exists(vcpu ?? 0, intid)) return 'invalid';
     if (!this.initialized) this.init();
-    const v = this.targetOf(vcpu ?? 0, intid);
+    let v = this.targetOf(vcpu ?? 0, intid);
+    // vgic_update_irq_pending: an SPI routed to no vcpu "pretends we use CPU0, and prevents injection"
+    const routed = v !== SPI_NO_VCPU;
+    if (!routed) v = 0;
     const edge = this.isEdge(v, intid);
     let accepted = (this.owners.get(this.mapKey(v, intid)) ?? null) === owner;
     if (accepted)
@@ -196,7 +214,7 @@ export class LegacyDist {
       }
       return 'ok';
     }
-    if (!this.irqEnabled.get(v, intid) || !this.canSample(v, intid)) return 'ok';
+    if (!routed || !this.irqEnabled.get(v, intid) || !this.canSample(v, intid)) return 'ok';
     this.cpuPending.set(v, intid, true);
     this.pendingOnCpu[v] = 1;
     this.kick(v);

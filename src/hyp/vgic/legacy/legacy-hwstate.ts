@@ -51,7 +51,7 @@ export class LegacyHwstate {
         cpu: v,
         lr: n,
         intid: lrIrq(val),
-        value: val >>> 0,
+        value: c.traceValue(val),
       });
   }
 
@@ -83,9 +83,19 @@ export class LegacyHwstate {
     c.restoreToHw();
   }
 
-  /** vgic_queue_sgi: one LR per pending source; the pending bit cleared once every source is queued. */
+  /**
+   * vgic_queue_sgi (GICv2 model): one LR per pending source; the pending
+   * bit cleared once every source is queued. vgic_v3_queue_sgi (GICv3
+   * model): one LR with source 0, whoever sent it.
+   */
   private queueSgi(v: number, sgi: number): boolean {
     const d = this.d;
+    if (d.v3) {
+      if (!this.queueIrq(v, 0, sgi)) return false;
+      d.irqPending.set(v, sgi, false);
+      d.cpuPending.set(v, sgi, false);
+      return true;
+    }
     let sources = d.sgiSources[v][sgi];
     for (let s = 0; s < d.nrVcpus; s++)
       if ((sources & (1 << s)) !== 0 && this.queueIrq(v, s, sgi)) sources &= ~(1 << s);

@@ -102,7 +102,10 @@ export class LegacyCpuIf {
   /** vgic_hcr: En, UIE when out of LRs */
   hcr = HCR_EN_BIT;
   vmcr = 0;
+  /** GICH_APR (GICv3: ICH_AP1R0_EL2) */
   apr = 0;
+  /** GICv3: ICH_AP0R0_EL2 (GICv2: unused, 0) */
+  ap0r = 0;
   /** flushed and not yet synced */
   inGuest = false;
   /** vgic_irq_lr_map: INTID -> LR */
@@ -132,6 +135,15 @@ export class LegacyCpuIf {
     g.write(GICH_HCR, WORD, 0, this.loadedOn);
     this.gich = null;
     this.loadedOn = -1;
+  }
+
+  /** The value the trace shows for an LR write (GICv2: the GICH_LR value itself). */
+  traceValue(vlr: number): number {
+    return vlr >>> 0;
+  }
+
+  isLoaded(): boolean {
+    return this.gich !== null;
   }
 
   frame(): MmioDevice {

@@ -59,11 +59,13 @@ const ANY_WIDTH = ACCESS_8 | ACCESS_16 | ACCESS_32;
 export const LEGACY_GICD_IIDR = 0x4b00043b;
 
 export class LegacyDistMmio extends MmioTable {
+  /** `table`: vgic-v2-emul.c's GICD by default; the GICv3 model's GICD or redistributor (legacy-v3-*.ts) */
   constructor(
     private readonly d: LegacyDist,
     retire: (vcpu: number) => void,
+    table: MmioRegion[] = legacyTable(d, retire),
   ) {
-    super(legacyTable(d, retire), { nrIrqs: () => d.nrIrqs, cpus: d.nrVcpus });
+    super(table, { nrIrqs: () => d.nrIrqs, cpus: d.nrVcpus });
   }
 
   /**
@@ -113,7 +115,8 @@ function withAfter(r: MmioRegion, after: (vcpu: number) => void): MmioRegion {
   };
 }
 
-function legacyTable(d: LegacyDist, retire: (vcpu: number) => void): MmioRegion[] {
+/** The GICD regions of vgic-v2-emul.c (also the per-INTID handlers the GICv3 model reuses: legacy-v3-dist.ts). */
+export function legacyTable(d: LegacyDist, retire: (vcpu: number) => void): MmioRegion[] {
   const changed = () => {
     d.updateState();
     d.kickVcpus();

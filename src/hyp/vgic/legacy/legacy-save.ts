@@ -21,6 +21,8 @@ export interface LegacyVgicState {
   readonly priority: number[][];
   readonly spiPriority: number[];
   readonly spiTarget: number[];
+  /** GICv3 model: irq_spi_mpidr (absent in snapshots of GICv2 guests taken before it existed) */
+  readonly spiMpidr?: number[];
   readonly sgiSources: number[][];
   readonly pendingOnCpu: number[];
   readonly activeOnCpu: number[];
@@ -34,6 +36,7 @@ export interface LegacyVgicState {
     hcr: number;
     vmcr: number;
     apr: number;
+    ap0r?: number;
   }[];
   readonly counters: VgicCounters;
 }
@@ -68,6 +71,7 @@ function legacyData(d: LegacyDist, cpus: readonly LegacyCpuIf[]): LegacyVgicStat
     priority: d.priority.map((p) => [...p]),
     spiPriority: [...d.spiPriority],
     spiTarget: [...d.spiTarget],
+    spiMpidr: [...d.spiMpidr],
     sgiSources: d.sgiSources.map((s) => [...s]),
     pendingOnCpu: [...d.pendingOnCpu],
     activeOnCpu: [...d.activeOnCpu],
@@ -81,6 +85,7 @@ function legacyData(d: LegacyDist, cpus: readonly LegacyCpuIf[]): LegacyVgicStat
       hcr: c.hcr,
       vmcr: c.vmcr,
       apr: c.apr,
+      ap0r: c.ap0r,
     })),
     counters: { ...d.counters },
   };
@@ -101,6 +106,7 @@ export function legacyDigest(h: StateDigest, d: LegacyDist, cpus: readonly Legac
   for (const p of d.priority) h.bytes(p);
   h.bytes(d.spiPriority);
   h.bytes(d.spiTarget);
+  h.words(d.spiMpidr);
   for (const x of d.sgiSources) h.bytes(x);
   h.bytes(d.pendingOnCpu);
   h.bytes(d.activeOnCpu);
@@ -123,6 +129,7 @@ export function legacyDigest(h: StateDigest, d: LegacyDist, cpus: readonly Legac
     h.num(c.hcr);
     h.num(c.vmcr);
     h.num(c.apr);
+    h.num(c.ap0r);
   }
   // the counters, as legacyData holds them (they decide nothing; kept so that the states merged stay those of the snapshot hash)
   h.value(d.counters);
@@ -140,6 +147,8 @@ export function restoreLegacy(d: LegacyDist, cpus: readonly LegacyCpuIf[], s: Le
   });
   d.spiPriority.set(s.spiPriority);
   d.spiTarget.set(s.spiTarget);
+  d.spiMpidr.fill(0);
+  if (s.spiMpidr !== undefined) d.spiMpidr.set(s.spiMpidr);
   s.sgiSources.forEach((x, v) => {
     d.sgiSources[v].set(x);
   });
@@ -158,6 +167,7 @@ export function restoreLegacy(d: LegacyDist, cpus: readonly LegacyCpuIf[], s: Le
     c.hcr = x.hcr;
     c.vmcr = x.vmcr;
     c.apr = x.apr;
+    c.ap0r = x.ap0r ?? 0;
   });
   Object.assign(d.counters, s.counters);
 }

@@ -9,7 +9,8 @@ import type { MmioDevice } from '../../../hw/mmio.ts';
 import type { Saveable } from '../../../sim/saveable.ts';
 import { PRIVATE_COUNT, SGI_COUNT } from '../../../hw/gic/intid.ts';
 import type { IrqView, Trigger, VgicFacade, VgicSnapshot } from '../facade.ts';
-import type { GichFrames } from '../ports.ts';
+import type { VgicGuestV3 } from '../facade.ts';
+import type { GichFrames, IchFrames } from '../ports.ts';
 import type { InjectResult } from '../facade.ts';
 import { LegacyDist, type LegacyVgicOptions } from './legacy-dist.ts';
 import { LegacyHwstate } from './legacy-hwstate.ts';
@@ -17,11 +18,19 @@ import { LR_ACTIVE_BIT, LR_EMPTY, LR_PENDING_BIT, LegacyCpuIf, lrCleared, lrIrq 
 import { LegacyDistMmio } from './legacy-mmio.ts';
 import { type LegacyVgicState, legacyDigest, restoreLegacy, saveLegacy } from './legacy-save.ts';
 import { legacyHasUaccess, legacyUaccess } from './legacy-uaccess.ts';
+import { LegacyCpuIfV3 } from './legacy-v3-lr.ts';
+import { legacyGuestV3 } from './legacy-v3-guest.ts';
 import type { UaccessResult, VgicRegGroup } from '../vgic-uaccess.ts';
 import type { StateDigest } from '../../../sim/state-digest.ts';
 
 export interface LegacyVgicFullOptions extends LegacyVgicOptions {
   readonly frames: GichFrames;
+  /**
+   * The physical cpus' GICv3 virtual interfaces: the GICv3 backend of that
+   * era (vgic-v3.c, vgic-v3-switch.S) under a GICv3 guest (vgic-v3-emul.c,
+   * with `v3Model`).
+   */
+  readonly ichFrames?: IchFrames;
 }
 
 export class LegacyVgic implements VgicFacade, Saveable<LegacyVgicState> {
@@ -32,12 +41,26 @@ export class LegacyVgic implements VgicFacade, Saveable<LegacyVgicState> {
   readonly gicd: LegacyDistMmio;
   /** the legacy vgic never traps the GICV frame */
   readonly gicvTrap: MmioDevice = { read: () => 0, write: () => {} };
+  /** a GICv3 guest's GICD, redistributors and SGIs (legacy-v3-*.ts); null for a GICv2 guest */
+  readonly guestV3: VgicGuestV3 | null;
 
   constructor(readonly opts: LegacyVgicFullOptions) {
+    const v3 = opts.ichFrames !== undefined;
+    if (v3 !== (opts.v3Model === true))
+      throw new RangeError(
+        'the legacy vgic runs a GICv3 guest on GICv3 hardware only (ichFrames with v3Model)',
+      );
     this.d = new LegacyDist(opts);
-    for (let v = 0; v < opts.nrVcpus; v++) this.cpus.push(new LegacyCpuIf(this.d.nrIrqs));
+    for (let v = 0; v < opts.nrVcpus; v++) this.cpus.push(this.newCpu(this.d.nrIrqs));
     this.hw = new LegacyHwstate(this.d, this.cpus);
-    this.gicd = new LegacyDistMmio(this.d, (v) => this.retireDisabledIrqs(v));
+    const retire = (v: number) => this.retireDisabledIrqs(v);
+    this.gicd = new LegacyDistMmio(this.d, retire);
+    this.guestV3 = v3 ? legacyGuestV3(this.d, retire) : null;
+  }
+
+  private newCpu(nrIrqs: number): LegacyCpuIf {
+    const ich = this.opts.ichFrames;
+    return ich === undefined ? new LegacyCpuIf(nrIrqs) : new LegacyCpuIfV3(nrIrqs, ich);
   }
 
   gicdRead64(offset: number, vcpu: number): bigint {
@@ -201,7 +224,7 @@ export class LegacyVgic implements VgicFacade, Saveable<LegacyVgicState> {
   /** As KVM_CREATE_DEVICE leaves it: not initialized, nothing configured, queued or loaded. */
   defaultState(): LegacyVgicState {
     const d = new LegacyDist(this.opts);
-    const cpus = this.cpus.map(() => new LegacyCpuIf(d.nrIrqs));
+    const cpus = this.cpus.map(() => this.newCpu(d.nrIrqs));
     return saveLegacy(d, cpus);
   }
 
