@@ -107,7 +107,12 @@ export class RunLoop {
   /** One KVM_RUN loop iteration (or its remainder); returns the hypervisor cycles it cost. */
   private iterate(v: Vcpu, budget: number): number {
     let cost = 0;
-    if (v.mode === 'preempted') this.finishExit(v);
+    if (v.mode === 'preempted') {
+      this.finishExit(v);
+      // handle_exit may have blocked the thread (WFI: kvm_vcpu_block), powered the
+      // vcpu off or ended KVM_RUN: it does not go round the loop to the entry
+      if (!this.o.handler.canContinue(v)) return cost;
+    }
     // A pending signal ends KVM_RUN before the next entry (-EINTR, KVM_EXIT_INTR).
     if (v.signalPending && v.mode === 'outside') {
       this.o.handler.returnToUserspace(v);

@@ -22,13 +22,26 @@ const files = readdirSync(DIR)
   .filter((f) => f.endsWith('.yaml') && !f.endsWith('.pending.yaml'))
   .sort();
 
-/** After every handle_exit, the vcpu moves to the lowest free physical cpu (at its next preemption point). */
+/**
+ * After every handle_exit, the vcpu moves to the lowest free physical cpu
+ * (at its next preemption point); one that blocked (WFI) moves when it is
+ * woken, to the lowest cpu free then (another vcpu may have taken the one
+ * free at its exit: timeshare-wfi-ipi's two vcpus block and wake in turn).
+ */
 function migrateAtEveryExit(vm: Vm): void {
+  const toFree = (v: number) => {
+    const free = vm.placement.vcpuOn.indexOf(FREE);
+    if (free >= 0) vm.placement.force(v, free, 0);
+  };
   const handleExit = vm.handleExit.bind(vm);
   vm.handleExit = (v, reason) => {
     handleExit(v, reason);
-    const free = vm.placement.vcpuOn.indexOf(FREE);
-    if (free >= 0) vm.placement.force(v.index, free, 0);
+    if (!v.blocked) toFree(v.index);
+  };
+  const atWake = vm.placement.atWake.bind(vm.placement);
+  vm.placement.atWake = (v) => {
+    toFree(v.index);
+    atWake(v);
   };
 }
 

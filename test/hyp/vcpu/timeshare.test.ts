@@ -97,6 +97,33 @@ describe('vcpu threads time-sharing physical cpus', () => {
       }
   });
 
+  it('a thread that yields at preempt_enable() of its WFI exit blocks when it runs again, never entering the guest blocked', () => {
+    // timeshare-wfi-ipi: vcpu1's WFI exits find vcpu0 waiting and give way
+    // before handle_exit. Back on the cpu, handle_exit blocks vcpu1; the run
+    // loop once went on to the entry anyway: vcpu1 "ran" on the cpu vcpu0
+    // held (an overlap), stopped at the next kernel event blocked and in the
+    // guest, was never stepped again, and the next SGI's kick (a vcpu in the
+    // guest is made to exit, not woken) left it asleep: twenty round trips
+    // became one to thirteen, with every seed tried.
+    const s = load('timeshare-wfi-ipi.yaml');
+    for (const policy of GENERATION_KEYS)
+      for (const seed of [0, 1, 2, 3]) {
+        const sink = new MemorySink();
+        const r = runScenario(s, { policy, seed, trace: sink });
+        assert.ok(r.passed, `${policy} seed ${seed}: ${r.end}, ${r.acks.length} acks`);
+        assert.deepEqual(overlaps(sink.records), [], `${policy} seed ${seed}`);
+        assert.ok(r.costs.hyp.preemptions > 0, 'the threads yielded to each other');
+        const moves = sink.records.filter((x) => x.kind === 'vcpu');
+        const last = new Map<number, string>();
+        const blockedEntries: number[] = [];
+        for (const x of moves) {
+          if (x.state === 'guest' && last.get(x.cpu) === 'blocked') blockedEntries.push(x.t);
+          last.set(x.cpu, x.state);
+        }
+        assert.deepEqual(blockedEntries, [], `${policy} seed ${seed}: an entry right after a block`);
+      }
+  });
+
   it('a yield is a choice: never yielding, a spinning holder keeps the cpu and the other vcpu never runs', () => {
     const s = load('timeshare-timers.yaml');
     const never = runScenario(s, {
