@@ -108,7 +108,7 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
       trace: this.trace,
       phys,
       kicker: this,
-      frames: { gich: (p) => board.gic.gich(p) },
+      frames: { gich: (p) => board.gic.gich(p), gichRegs: (p) => board.gic.virtInterface(p) },
       ichFrames: gicV3 === undefined ? undefined : { ich: (p) => gicV3.virtInterface(p) },
       v3Model: gicV3 !== undefined,
       faults: vgicFaultsOf(this.generation.mutations),

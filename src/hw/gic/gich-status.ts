@@ -37,7 +37,7 @@ export function isEoiMaintenance(v: number): boolean {
   );
 }
 
-// masks of the fields computeMISR reads (it runs at every GICH write: no getField per LR)
+// masks of the LR and HCR fields the status registers read (at every exit: no getField per LR)
 const LR_STATE = fieldMask(GICH_LR_State);
 const LR_PENDING = LrState.Pending << GICH_LR_State.lsb;
 const LR_HW = fieldMask(GICH_LR_HW);
@@ -85,7 +85,8 @@ export function computeMISR(lr: Uint32Array, hcr: number, vmcr: number): number 
 export function computeEISR(lr: Uint32Array, bank: 0 | 1): number {
   let r = 0;
   const end = Math.min(lr.length, 32 * bank + 32);
-  for (let n = 32 * bank; n < end; n++) if (isEoiMaintenance(lr[n])) r |= 1 << (n - 32 * bank);
+  for (let n = 32 * bank; n < end; n++)
+    if ((lr[n] & (LR_STATE | LR_HW | LR_EOI)) === LR_EOI) r |= 1 << (n - 32 * bank); // isEoiMaintenance
   return r >>> 0;
 }
 
@@ -99,7 +100,8 @@ export function computeELRSR(lr: Uint32Array, bank: 0 | 1): number {
   const end = Math.min(lr.length, 32 * bank + 32);
   for (let n = 32 * bank; n < end; n++) {
     const v = lr[n];
-    if (getField(v, GICH_LR_State) === LrState.Invalid && !isEoiMaintenance(v)) r |= 1 << (n - 32 * bank);
+    // State=invalid, and not isEoiMaintenance (HW=0, EOI=1)
+    if ((v & LR_STATE) === 0 && (v & (LR_HW | LR_EOI)) !== LR_EOI) r |= 1 << (n - 32 * bank);
   }
   return r >>> 0;
 }

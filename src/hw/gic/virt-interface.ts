@@ -125,8 +125,14 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
     return this.hcr;
   }
 
+  // A write that leaves the register as it was changes no output: the
+  // hypervisor's load/flush/sync rewrite HCR, VMCR and APR at every exit,
+  // mostly with the value already there (update() is a function of the state).
+
   writeHCR(v: number): void {
-    this.hcr = (v & GICH_HCR_WRITABLE) >>> 0;
+    const w = (v & GICH_HCR_WRITABLE) >>> 0;
+    if (w === this.hcr) return;
+    this.hcr = w;
     this.update();
   }
 
@@ -144,7 +150,9 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
     let m = v & GICH_VMCR_CTLR_MASK; // the GICV_CTLR alias bits; [8:5], [17:10], [26:24] are RES0
     m = setField(m, GICH_VMCR_VMABP, Math.max(getField(v, GICH_VMCR_VMABP), MIN_VABPR));
     m = setField(m, GICH_VMCR_VMBP, Math.max(getField(v, GICH_VMCR_VMBP), MIN_VBPR));
-    this.vmcr = setField(m, GICH_VMCR_VMPriMask, getField(v, GICH_VMCR_VMPriMask));
+    m = setField(m, GICH_VMCR_VMPriMask, getField(v, GICH_VMCR_VMPriMask));
+    if (m === this.vmcr) return;
+    this.vmcr = m;
     this.update();
   }
 
@@ -166,6 +174,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
 
   /** GICH_APR and GICV_APR0 are one register: all 32 preemption levels are implemented. */
   writeAPR(v: number): void {
+    if (v >>> 0 === this.apr) return;
     this.apr = v >>> 0;
     this.update();
   }
@@ -181,6 +190,7 @@ export class VirtInterface implements VirtInterfaceOps, Saveable<VirtInterfaceSt
     let w = (v & (hw ? GICH_LR_WRITABLE_HW : GICH_LR_WRITABLE_SW)) >>> 0;
     if (hw && getField(w, GICH_LR_State) === LrState.PendingActive)
       w = setField(w, GICH_LR_State, LrState.Active);
+    if (w === this.lr[n]) return;
     this.setLr(n, w);
     this.update();
   }

@@ -20,6 +20,15 @@ export interface RunLoopOrder {
    * non-preemptible section (4.3+), or after preempt_enable() (4.2).
    */
   readonly timerSync: 'before-vgic' | 'after-preempt-enable';
+  /**
+   * Where the vgic is loaded onto the physical cpu's virtual interface and
+   * put back (VMCR, APR, GICH_HCR.En / ICH_HCR_EL2.En): absent = around
+   * every entry (the world switch of 4.2/4.3's vgic-v2 save/restore);
+   * 'vcpu-load' = at vcpu_load/vcpu_put (kvm_vgic_load/kvm_vgic_put since
+   * 4.15: once per KVM_RUN, and whenever the thread is scheduled out or
+   * blocks), so an exit handled in the kernel goes back in without them.
+   */
+  readonly vgicLoad?: 'vcpu-load';
 }
 
 /** Userspace API differences that change what the guest sees. */

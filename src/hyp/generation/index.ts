@@ -68,7 +68,7 @@ const linux70: Generation = {
     "today's KVM: new vgic (ap_list, LRs rebuilt at every entry, 2025 LR-overflow rework) with the seed's level timer",
   vgic: { kind: 'new' },
   timer: levelPolicy,
-  order: { timerFlush: 'before-vgic', timerSync: 'before-vgic' },
+  order: { timerFlush: 'before-vgic', timerSync: 'before-vgic', vgicLoad: 'vcpu-load' },
   api: { oneRegUpdatesTimer: true, counterOffsetIoctl: true, vgicV3Regs: true },
   pmu: 'vpmu',
   vgicV3: true,

@@ -29,6 +29,19 @@
 // interrupts do nothing (their work is the sync), and after the world
 // switch both lines are low anyway.
 //
+// Where the generation loads the vgic at vcpu_load (RunLoopOrder.vgicLoad,
+// KVM since 4.15: kvm_arch_vcpu_load -> kvm_vgic_load, kvm_arch_vcpu_put ->
+// kvm_vgic_put), the load and put above leave the per-exit path: the vgic
+// is put when the thread leaves its physical cpu (scheduled out at
+// preempt_enable(), blocked in WFI or powered off -- kvm_vcpu_wfi puts it
+// explicitly, any schedule() does through the preempt notifier --, a
+// signal ending KVM_RUN, the run stopped; not when userspace takes the vcpu
+// out for a save: see leaveGuest) and loaded before the next entry, on the cpu
+// the thread runs on then (kvm_sched_in; here at the entry itself, which
+// nothing between the two can tell apart: the interface's LRs are empty
+// after the sync and its outputs low). An exit handled in the kernel that
+// goes straight back into the guest touches neither VMCR, APR nor HCR.En.
+//
 // A step that ends because the instruction budget ran out leaves the vcpu in
 // the guest: exits happen only for architectural reasons, never because the
 // simulator paused.
@@ -84,8 +97,12 @@ export class LivelockError extends Error {
 export class RunLoop {
   /** set when a step must return to the scheduler so a due event can fire */
   private yieldToKernel = false;
+  /** the vgic stays loaded across exits (RunLoopOrder.vgicLoad, with a vgic that says where it is loaded) */
+  private readonly loadAtVcpuLoad: boolean;
 
-  constructor(private readonly o: RunLoopOptions) {}
+  constructor(private readonly o: RunLoopOptions) {
+    this.loadAtVcpuLoad = o.order.vgicLoad === 'vcpu-load' && o.vgic.loadedOn !== undefined;
+  }
 
   /** Run `v` for at most `budget` cycles; returns the cycles consumed. */
   step(v: Vcpu, budget: number): number {
@@ -115,6 +132,7 @@ export class RunLoop {
     }
     // A pending signal ends KVM_RUN before the next entry (-EINTR, KVM_EXIT_INTR).
     if (v.signalPending && v.mode === 'outside') {
+      this.vgicPut(v);
       this.o.handler.returnToUserspace(v);
       return cost;
     }
@@ -155,7 +173,8 @@ export class RunLoop {
   private enter(v: Vcpu): boolean {
     const { vgic, policy } = this.o;
     this.o.handler.syncTime(v.index);
-    vgic.vcpuLoad(v.index, v.pcpu);
+    if (this.loadAtVcpuLoad) this.vgicLoad(v);
+    else vgic.vcpuLoad(v.index, v.pcpu);
     const timerFirst = this.o.order.timerFlush === 'before-vgic';
     if (timerFirst) policy.flush(v.timer);
     v.pmu?.updateState(); // kvm_pmu_flush_hwstate, before the vgic's flush
@@ -171,7 +190,7 @@ export class RunLoop {
       if (syncFirst) policy.sync(v.timer);
       v.pmu?.updateState(); // kvm_pmu_sync_hwstate
       vgic.syncHwstate(v.index);
-      vgic.vcpuPut(v.index);
+      if (!this.loadAtVcpuLoad) vgic.vcpuPut(v.index);
       if (!syncFirst) policy.sync(v.timer);
       return false;
     }
@@ -239,7 +258,7 @@ export class RunLoop {
     if (this.o.order.timerSync === 'before-vgic') policy.sync(v.timer);
     v.pmu?.updateState(); // kvm_pmu_sync_hwstate, before the vgic's sync
     vgic.syncHwstate(v.index);
-    vgic.vcpuPut(v.index);
+    if (!this.loadAtVcpuLoad) vgic.vcpuPut(v.index);
     this.o.handler.hostIrqs(v.pcpu);
     const out = this.o.placement.atPreemptEnable(v);
     if (out >= 0) {
@@ -247,6 +266,7 @@ export class RunLoop {
       // physical cpu: the rest of the exit (4.2's timer sync, handle_exit)
       // runs when the vcpu is back.
       v.mode = 'preempted';
+      this.vgicPut(v); // kvm_sched_out
       return out;
     }
     this.finishExit(v);
@@ -260,6 +280,12 @@ export class RunLoop {
       this.exit(v, reason);
     }
     if (v.mode === 'preempted') this.finishExit(v);
+    // Where the vgic stays loaded across exits, a vcpu brought out here keeps
+    // it loaded (KVM's vcpu_put on the way to userspace is not modelled): a
+    // save of a vcpu outside the guest changes nothing (the explorer resumes
+    // from such snapshots and must see what a run without them sees). The
+    // snapshot holds where it is loaded; the next vcpu loaded on that cpu,
+    // or a userspace vgic access, puts it (Vgic.vcpuLoad, assertOutOfGuest).
   }
 
   private finishExit(v: Vcpu): void {
@@ -267,5 +293,21 @@ export class RunLoop {
     v.mode = 'outside';
     if (this.o.order.timerSync === 'after-preempt-enable') this.o.policy.sync(v.timer);
     this.o.handler.handleExit(v, v.lastExit!);
+    // blocked in WFI, powered off, in userspace, its cpu given away, the run stopped
+    if (!this.o.handler.canContinue(v)) this.vgicPut(v);
+  }
+
+  /** kvm_vgic_load where the vgic stays loaded across exits: on the cpu the thread runs on now. */
+  private vgicLoad(v: Vcpu): void {
+    const on = this.o.vgic.loadedOn!(v.index);
+    if (on === v.pcpu) return;
+    // moved while outside the guest (a host `preempt` between two iterations): vcpu_put on the old cpu
+    if (on >= 0) this.o.vgic.vcpuPut(v.index);
+    this.o.vgic.vcpuLoad(v.index, v.pcpu);
+  }
+
+  /** kvm_vgic_put where the vgic stays loaded across exits (nothing when it is put already). */
+  private vgicPut(v: Vcpu): void {
+    if (this.loadAtVcpuLoad && this.o.vgic.loadedOn!(v.index) >= 0) this.o.vgic.vcpuPut(v.index);
   }
 }

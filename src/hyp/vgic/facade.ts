@@ -138,6 +138,12 @@ export interface VgicFacade extends Saveable<VgicSnapshot> {
   setTrigger(vcpu: number, intid: number, trigger: Trigger): void;
   vcpuLoad(vcpu: number, pcpu: number): void;
   vcpuPut(vcpu: number): void;
+  /**
+   * The physical cpu `vcpu`'s vgic is loaded on, -1 when put: the run loop
+   * asks it where the vgic stays loaded across exits (RunLoopOrder.vgicLoad);
+   * a design loaded around each entry only need not have it.
+   */
+  loadedOn?(vcpu: number): number;
   /** kvm_vgic_flush_hwstate */
   flushHwstate(vcpu: number): void;
   /** kvm_vgic_sync_hwstate */

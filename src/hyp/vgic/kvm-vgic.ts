@@ -6,7 +6,7 @@
 import type { Saveable } from '../../sim/saveable.ts';
 import type { AccessSize, MmioDevice } from '../../hw/mmio.ts';
 import type { IrqView, Trigger, VgicFacade, VgicGuestV3, VgicSnapshot } from './facade.ts';
-import type { GichFrames, IchFrames } from './ports.ts';
+import type { GichFrames, GichRegFrames, IchFrames } from './ports.ts';
 import { type InjectResult, VgicCore, type VgicCoreOptions } from './vgic.ts';
 import { irqIsPending, VGIC_CONFIG_EDGE, VGIC_CONFIG_LEVEL } from './vgic-irq.ts';
 import { VgicDistMmio } from './vgic-mmio-v2.ts';
@@ -32,7 +32,8 @@ import { GICV_DIR, GICV_FRAME_SIZE } from '../../hw/gic/virt-regs.ts';
 import type { StateDigest } from '../../sim/state-digest.ts';
 
 export interface VgicOptions extends VgicCoreOptions {
-  readonly frames: GichFrames;
+  /** the physical cpus' GICv2 virtual interfaces: GICH frames (the old vgic), typed registers (this one) */
+  readonly frames: GichFrames & GichRegFrames;
   /**
    * The physical cpus' GICv3 virtual CPU interfaces: when given, the GICv3
    * LR backend (VgicV3) runs the vcpus instead of the GICv2 one, as KVM
@@ -199,10 +200,23 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
     dispatchSgiV3(this.core, vcpu, lo, hi, allowGroup1);
   }
 
-  /** kvm_vgic_load */
+  /**
+   * kvm_vgic_load. Where the vgic stays loaded across exits (the run loop's
+   * RunLoopOrder.vgicLoad), a vcpu moved off `pcpu` while outside the guest
+   * may still be loaded there: it is put first (the vcpu_put its thread did
+   * on leaving; the interface still holds its state).
+   */
   vcpuLoad(vcpu: number, pcpu: number): void {
+    const backend = this.v3 ?? this.v2;
+    for (let u = 0; u < backend.cpus.length; u++)
+      if (u !== vcpu && backend.cpus[u].loadedOn === pcpu) this.vcpuPut(u);
     if (this.v3 !== null) this.v3.load(vcpu, pcpu);
     else this.v2.load(vcpu, pcpu);
+  }
+
+  /** The physical cpu the vcpu's vgic is loaded on (NOT_LOADED, -1, when put). */
+  loadedOn(vcpu: number): number {
+    return (this.v3 ?? this.v2).cpus[vcpu].loadedOn;
   }
 
   /** kvm_vgic_put */
@@ -269,9 +283,16 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
     this.dist.write(offset, 8, lo, vcpu);
   }
 
+  /**
+   * Userspace's device accesses lock every vcpu (lock_all_vcpus): none is
+   * in the guest, and none has its vgic loaded (a vcpu whose vgic stays
+   * loaded across exits is put here, so the accessors see and set the
+   * saved VMCR and APRs).
+   */
   private assertOutOfGuest(): void {
-    if ((this.v3 ?? this.v2).cpus.some((b) => b.inGuest))
-      throw new RangeError('vgic uaccess while a vcpu is in the guest');
+    const cpus = (this.v3 ?? this.v2).cpus;
+    if (cpus.some((b) => b.inGuest)) throw new RangeError('vgic uaccess while a vcpu is in the guest');
+    for (let v = 0; v < cpus.length; v++) if (cpus[v].loadedOn >= 0) this.vcpuPut(v);
   }
 
   /** CPU_SYSREGS of a GICv3 guest's vcpu (vgic-v3-sysreg-uaccess.ts) over VMCR, APRs and its bit counts. */

@@ -27,9 +27,36 @@ export interface AckNotifier {
   notifyAcked(intid: IntId): void;
 }
 
-/** The physical cpus' GICH frames; a vcpu loaded on pcpu p uses frames[p]. */
+/**
+ * One physical cpu's GICv2 virtual interface control registers as the
+ * hypervisor programs them (IHI 0048B 5.3): typed word accesses, no region
+ * lookup or width check per access. src/hw/gic's VirtInterface is one; its
+ * GICH frame (an MmioDevice) decodes guest/test memory accesses onto the
+ * same methods.
+ */
+export interface GichRegisters {
+  readHCR(): number;
+  writeHCR(v: number): void;
+  readVTR(): number;
+  readVMCR(): number;
+  writeVMCR(v: number): void;
+  readMISR(): number;
+  readEISR(bank: 0 | 1): number;
+  readELRSR(bank: 0 | 1): number;
+  readAPR(): number;
+  writeAPR(v: number): void;
+  readLR(n: number): number;
+  writeLR(n: number, v: number): void;
+}
+
+/** The physical cpus' GICH frames as memory (the old vgic's accesses); a vcpu loaded on pcpu p uses frames[p]. */
 export interface GichFrames {
   gich(pcpu: number): MmioDevice;
+}
+
+/** The same interfaces as typed registers (the new vgic's GICv2 backend): gichRegs(p) for pcpu p. */
+export interface GichRegFrames {
+  gichRegs(pcpu: number): GichRegisters;
 }
 
 /**

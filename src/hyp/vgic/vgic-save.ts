@@ -19,7 +19,7 @@ import { BITS_PER_WORD, uread, WORD_BYTES } from '../../hw/mmio/region.ts';
 import type { VgicDistMmio } from './vgic-mmio-v2.ts';
 import { NOT_LOADED } from './vgic-lr-backend.ts';
 import type { VgicV2 } from './vgic-v2.ts';
-import { GICH_LR_VirtualID, GICH_VTR, GICH_VTR_ListRegs } from '../../hw/gic/virt-regs.ts';
+import { GICH_LR_VirtualID, GICH_VTR_ListRegs } from '../../hw/gic/virt-regs.ts';
 
 export const VGIC_STATE_VERSION = 1;
 
@@ -258,9 +258,8 @@ export function restoreVgic(
     }
     const b = v2.cpus[v];
     b.loadedOn = cs.loadedOn;
-    b.gich = cs.loadedOn === NOT_LOADED ? null : v2.frames.gich(cs.loadedOn);
-    b.nrLr =
-      b.gich === null ? 0 : getField(b.gich.read(GICH_VTR, WORD_BYTES, cs.loadedOn), GICH_VTR_ListRegs) + 1;
+    b.gich = cs.loadedOn === NOT_LOADED ? null : v2.frames.gichRegs(cs.loadedOn);
+    b.nrLr = b.gich === null ? 0 : getField(b.gich.readVTR(), GICH_VTR_ListRegs) + 1;
     b.inGuest = cs.inGuest;
     b.usedLrs = cs.lrs.length;
     b.halted = false;

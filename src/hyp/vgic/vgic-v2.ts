@@ -3,8 +3,9 @@
 // entry (sort the ap_list, populate the LRs, underflow), sync after exit
 // (save the LRs, fold their state back, mapped-interrupt rules of the seed,
 // prune; LR overflow: vgic-v2-overflow.ts). LR values are built and
-// folded by vgic-v2-lr.ts. All GICH accesses go through the GICH frame of
-// the physical cpu the vcpu is loaded on. flush/sync allocate nothing.
+// folded by vgic-v2-lr.ts. All GICH accesses go to the virtual interface of
+// the physical cpu the vcpu is loaded on, through its typed registers
+// (GichRegisters: no MMIO decoding per access). flush/sync allocate nothing.
 //
 // Mapped (HW) interrupts, seed item 5: when a flush signals one to the guest
 // its physical interrupt is set active in the physical distributor. At sync
@@ -26,21 +27,14 @@
 // active state is still set at flush and cleared at sync, by the hypervisor.
 
 import { isSgi } from '../../hw/gic/intid.ts';
-import type { MmioDevice } from '../../hw/mmio.ts';
 import { fieldMask, getField, testBit } from '../../sim/bits.ts';
-import type { GichFrames } from './ports.ts';
+import type { GichRegFrames, GichRegisters } from './ports.ts';
 import type { VgicCore } from './vgic.ts';
 import { sortApList, type VgicIrq } from './vgic-irq.ts';
 import { deactivateOutsideLr, foldLr, type LrSink, populateLr, showPending } from './vgic-v2-lr.ts';
 import { lrsNeeded } from './vgic-v2-overflow.ts';
 import { NOT_LOADED, VgicLrBackend, VgicLrCpu } from './vgic-lr-backend.ts';
 import {
-  GICH_APR,
-  GICH_EISR0,
-  GICH_EISR1,
-  GICH_ELRSR0,
-  GICH_ELRSR1,
-  GICH_HCR,
   GICH_HCR_EOICount,
   GICH_HCR_En,
   GICH_HCR_LRENPIE,
@@ -51,13 +45,9 @@ import {
   GICH_LR_State,
   GICH_LR_VirtualID,
   GICH_MAX_LRS,
-  GICH_MISR,
-  GICH_VMCR,
   GICH_VMCR_VEM,
-  GICH_VTR,
   GICH_VTR_ListRegs,
   LrState,
-  gichLrOffset,
 } from '../../hw/gic/virt-regs.ts';
 import { virtRunningPriority } from '../../hw/gic/priority.ts';
 
@@ -66,12 +56,11 @@ const HCR_UIE_MASK = fieldMask(GICH_HCR_UIE);
 const HCR_LRENPIE_MASK = fieldMask(GICH_HCR_LRENPIE);
 const HCR_NPIE_MASK = fieldMask(GICH_HCR_NPIE);
 
-const WORD = 4;
 const LR_STATE_MASK = fieldMask(GICH_LR_State);
 
 /** Per-vcpu backend state (KVM's vgic_v2_cpu_if plus the LR shadow; activeOutside: LRENPIE set, GICV_DIR trapped). */
 export class VgicV2Cpu extends VgicLrCpu {
-  gich: MmioDevice | null = null;
+  gich: GichRegisters | null = null;
   /** LR values as written at flush */
   readonly lrVal = new Uint32Array(GICH_MAX_LRS);
 
@@ -83,7 +72,7 @@ export class VgicV2Cpu extends VgicLrCpu {
 export class VgicV2 extends VgicLrBackend<VgicV2Cpu> implements LrSink {
   constructor(
     core: VgicCore,
-    readonly frames: GichFrames,
+    readonly frames: GichRegFrames,
   ) {
     super(core);
     for (let v = 0; v < core.nrVcpus; v++) this.cpus.push(new VgicV2Cpu());
@@ -94,14 +83,14 @@ export class VgicV2 extends VgicLrBackend<VgicV2Cpu> implements LrSink {
     const b = this.cpus[vcpu];
     if (b.gich !== null) throw new RangeError(`vcpu ${vcpu} is already loaded on pcpu ${b.loadedOn}`);
     const c = this.core.cpus[vcpu];
-    const gich = this.frames.gich(pcpu);
+    const gich = this.frames.gichRegs(pcpu);
     b.gich = gich;
     b.loadedOn = pcpu;
     c.pcpu = pcpu;
-    b.nrLr = getField(gich.read(GICH_VTR, WORD, pcpu), GICH_VTR_ListRegs) + 1;
-    gich.write(GICH_VMCR, WORD, c.vmcr, pcpu);
-    gich.write(GICH_APR, WORD, c.apr, pcpu);
-    gich.write(GICH_HCR, WORD, HCR_En_MASK, pcpu);
+    b.nrLr = getField(gich.readVTR(), GICH_VTR_ListRegs) + 1;
+    gich.writeVMCR(c.vmcr);
+    gich.writeAPR(c.apr);
+    gich.writeHCR(HCR_En_MASK);
   }
 
   /** vgic_v2_put: save VMCR and APR, disable the virtual interface. */
@@ -110,9 +99,9 @@ export class VgicV2 extends VgicLrBackend<VgicV2Cpu> implements LrSink {
     const gich = this.loaded(vcpu);
     if (b.inGuest) throw new RangeError(`vcpu ${vcpu}: put between flush and sync`);
     const c = this.core.cpus[vcpu];
-    c.vmcr = gich.read(GICH_VMCR, WORD, b.loadedOn);
-    c.apr = gich.read(GICH_APR, WORD, b.loadedOn);
-    gich.write(GICH_HCR, WORD, 0, b.loadedOn);
+    c.vmcr = gich.readVMCR();
+    c.apr = gich.readAPR();
+    gich.writeHCR(0);
     b.gich = null;
     b.loadedOn = NOT_LOADED;
   }
@@ -120,7 +109,7 @@ export class VgicV2 extends VgicLrBackend<VgicV2Cpu> implements LrSink {
   /** The live VMCR (kvm_vgic_vmcr_sync), refreshing the core's shadow. */
   vmcrSync(vcpu: number): void {
     const b = this.cpus[vcpu];
-    if (b.gich !== null) this.core.cpus[vcpu].vmcr = b.gich.read(GICH_VMCR, WORD, b.loadedOn);
+    if (b.gich !== null) this.core.cpus[vcpu].vmcr = b.gich.readVMCR();
   }
 
   /**
@@ -152,7 +141,7 @@ export class VgicV2 extends VgicLrBackend<VgicV2Cpu> implements LrSink {
       if (irq.active) active = true;
     }
     if (needed > b.nrLr && active) {
-      sortApList(list, virtRunningPriority(gich.read(GICH_APR, WORD, b.loadedOn)));
+      sortApList(list, virtRunningPriority(gich.readAPR()));
       core.counters.overflowSorts++;
     }
     let count = 0;
@@ -186,7 +175,7 @@ export class VgicV2 extends VgicLrBackend<VgicV2Cpu> implements LrSink {
       // only while some LR is pending: with none, NP would hold at once
       if (pendingOutside && this.anyPendingLr(b)) hcr |= HCR_NPIE_MASK;
     }
-    gich.write(GICH_HCR, WORD, hcr, b.loadedOn);
+    gich.writeHCR(hcr);
   }
 
   /**
@@ -200,33 +189,28 @@ export class VgicV2 extends VgicLrBackend<VgicV2Cpu> implements LrSink {
     const core = this.core;
     const b = this.cpus[vcpu];
     const gich = this.loaded(vcpu);
-    const pcpu = b.loadedOn;
     core.counters.syncs++;
     const used = b.inGuest ? b.usedLrs : 0;
-    const misr = gich.read(GICH_MISR, WORD, pcpu);
-    this.traceSync(vcpu, used, misr, gich.read(GICH_EISR0, WORD, pcpu));
-    const elrsr0 = gich.read(GICH_ELRSR0, WORD, pcpu);
-    const elrsr1 = used > GICH_LRS_PER_STATUS_WORD ? gich.read(GICH_ELRSR1, WORD, pcpu) : 0;
-    if (used > GICH_LRS_PER_STATUS_WORD) gich.read(GICH_EISR1, WORD, pcpu);
+    const misr = gich.readMISR();
+    this.traceSync(vcpu, used, misr, gich.readEISR(0));
+    const elrsr0 = gich.readELRSR(0);
+    const elrsr1 = used > GICH_LRS_PER_STATUS_WORD ? gich.readELRSR(1) : 0;
+    if (used > GICH_LRS_PER_STATUS_WORD) gich.readEISR(1);
     for (let n = 0; n < used; n++) {
       const empty =
         n < GICH_LRS_PER_STATUS_WORD ? testBit(elrsr0, n) : testBit(elrsr1, n - GICH_LRS_PER_STATUS_WORD);
-      b.lrRead[n] = empty ? (b.lrVal[n] & ~LR_STATE_MASK) >>> 0 : gich.read(gichLrOffset(n), WORD, pcpu);
-      gich.write(gichLrOffset(n), WORD, 0, pcpu);
+      b.lrRead[n] = empty ? (b.lrVal[n] & ~LR_STATE_MASK) >>> 0 : gich.readLR(n);
+      gich.writeLR(n, 0);
     }
     // an interrupt's active state is what its LRs say (an SGI may hold several)
     for (let n = 0; n < used; n++) b.lrIrq[n]!.active = false;
     for (let n = 0; n < used; n++) foldLr(core, b.lrIrq[n]!, b.lrRead[n], b.lrVal[n]);
     // EOImode 0 EOIs of interrupts in no LR (their DIRs, with EOImode 1, trapped: deactivateTrapped)
     if (b.inGuest && b.activeOutside)
-      this.eoiCountWalk(
-        vcpu,
-        getField(gich.read(GICH_HCR, WORD, pcpu), GICH_HCR_EOICount),
-        deactivateOutsideLr,
-      );
+      this.eoiCountWalk(vcpu, getField(gich.readHCR(), GICH_HCR_EOICount), deactivateOutsideLr);
     b.releaseLrs(used);
-    gich.write(GICH_HCR, WORD, HCR_En_MASK, pcpu);
-    core.cpus[vcpu].vmcr = gich.read(GICH_VMCR, WORD, pcpu);
+    gich.writeHCR(HCR_En_MASK);
+    core.cpus[vcpu].vmcr = gich.readVMCR();
     core.pruneApList(vcpu);
   }
 
@@ -261,7 +245,7 @@ export class VgicV2 extends VgicLrBackend<VgicV2Cpu> implements LrSink {
   /** LrSink: write GICH_LRn, the shadow, count and trace. */
   writeLr(vcpu: number, n: number, irq: VgicIrq, val: number): void {
     const b = this.cpus[vcpu];
-    b.gich!.write(gichLrOffset(n), WORD, val, b.loadedOn);
+    b.gich!.writeLR(n, val);
     b.lrVal[n] = val;
     this.recordLrWrite(vcpu, n, irq, val);
   }
@@ -273,7 +257,7 @@ export class VgicV2 extends VgicLrBackend<VgicV2Cpu> implements LrSink {
     return false;
   }
 
-  private loaded(vcpu: number): MmioDevice {
+  private loaded(vcpu: number): GichRegisters {
     const g = this.cpus[vcpu].gich;
     if (g === null) throw new RangeError(`vcpu ${vcpu} is not loaded`);
     return g;

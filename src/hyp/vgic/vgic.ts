@@ -233,7 +233,7 @@ export class VgicCore {
         this.kick(target);
       }
     }
-    list.length = w;
+    if (w !== list.length) list.length = w; // (setting an array's length costs, even unchanged)
   }
 
   /**

@@ -52,6 +52,9 @@ export class MachineV3 {
         gich: () => {
           throw new Error('the GICv3 backend uses no GICH frame');
         },
+        gichRegs: () => {
+          throw new Error('the GICv3 backend uses no GICH frame');
+        },
       },
       ichFrames: { ich: (p) => this.vcifs[p] },
       inputLevel: { getInputLevel: (v, id) => levels.get(`${v}:${id}`) ?? false },

@@ -61,7 +61,7 @@ export class Machine {
       trace: this.sink,
       phys: dist,
       kicker: { kick: (v) => this.kicks.push(v) },
-      frames: { gich: (p) => this.vifs[p].gich },
+      frames: { gich: (p) => this.vifs[p].gich, gichRegs: (p) => this.vifs[p] },
       inputLevel: { getInputLevel: (v, id) => levels.get(`${v}:${id}`) ?? false },
       ackNotifier: { notifyAcked: (id) => this.acked.push(id) },
     });
