@@ -280,23 +280,40 @@ export class Distributor implements SignalListener, Saveable<DistributorState> {
   highestPending(cpu: number, cpuGroupEnables: number): number {
     const groups = this.ctlr & cpuGroupEnables;
     if (groups === 0) return HPPI_NONE;
+    // Runs at every change of any interrupt's state (a timer line, an
+    // active state the hypervisor sets and clears at each exit): two plain
+    // loops over the banked and the shared slots (slot(cpu, id) inline),
+    // in INTID order as before, the first of equal priorities winning.
     const b = this.banks;
+    const { enabled, active, priority, group, latch, edge, line } = b;
     let best = HPPI_NONE;
     let bestPrio = 0x100;
-    for (let id = 0; id < this.numIrqs; id++) {
-      const s = b.slot(cpu, id);
-      if (b.enabled[s] === 0 || b.active[s] === 1 || b.priority[s] >= bestPrio) continue;
-      if (!testBit(groups, b.group[s])) continue;
-      if (id >= PRIVATE_COUNT && this.cpus > 1 && !testBit(b.targets[id - PRIVATE_COUNT], cpu)) continue;
+    const nPrivate = Math.min(PRIVATE_COUNT, this.numIrqs);
+    const bank = cpu * PRIVATE_COUNT;
+    for (let id = 0; id < nPrivate; id++) {
+      const s = bank + id;
+      if (enabled[s] === 0 || active[s] === 1 || priority[s] >= bestPrio) continue;
+      if (((groups >>> group[s]) & 1) === 0) continue;
       let source = 0;
       if (id < SGI_COUNT) {
         const src = b.sgiSources[cpu * SGI_COUNT + id];
         if (src === 0) continue;
         source = 31 - Math.clz32(src & -src);
-      } else if (b.latch[s] === 0 && (b.edge[s] === 1 || b.line[s] === 0)) continue;
-      bestPrio = b.priority[s];
+      } else if (latch[s] === 0 && (edge[s] === 1 || line[s] === 0)) continue;
+      bestPrio = priority[s];
       best =
-        id | (source << HPPI_SOURCE.lsb) | (bestPrio << HPPI_PRIORITY.lsb) | (b.group[s] << HPPI_GROUP.lsb);
+        id | (source << HPPI_SOURCE.lsb) | (bestPrio << HPPI_PRIORITY.lsb) | (group[s] << HPPI_GROUP.lsb);
+    }
+    const shared = b.cpus * PRIVATE_COUNT - PRIVATE_COUNT; // slot of SPI id = shared + id
+    const targeted = this.cpus > 1;
+    for (let id = PRIVATE_COUNT; id < this.numIrqs; id++) {
+      const s = shared + id;
+      if (enabled[s] === 0 || active[s] === 1 || priority[s] >= bestPrio) continue;
+      if (((groups >>> group[s]) & 1) === 0) continue;
+      if (targeted && ((b.targets[id - PRIVATE_COUNT] >>> cpu) & 1) === 0) continue;
+      if (latch[s] === 0 && (edge[s] === 1 || line[s] === 0)) continue;
+      bestPrio = priority[s];
+      best = id | (bestPrio << HPPI_PRIORITY.lsb) | (group[s] << HPPI_GROUP.lsb);
     }
     return best;
   }
