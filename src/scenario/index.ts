@@ -14,7 +14,7 @@ export {
   MAX_VCPUS,
   POLICIES,
   SCENARIO_VERSION,
-  scenarioSchema,
+  scenarioSchemas,
 } from './schema.ts';
 export type * from './types.ts';
 /** machine.memory's syntax (QEMU -m), for the command line's -m. */

@@ -6,7 +6,7 @@
 // function's output (scripts/gen-schema.ts; a test keeps it in step).
 
 import * as z from 'zod';
-import { DEFAULT_MACHINE, scenarioSchema } from './schema.ts';
+import { DEFAULT_MACHINE, scenarioSchemas } from './schema.ts';
 import { jsonOverrideOf } from './values.ts';
 
 type Json = Record<string, unknown>;
@@ -29,7 +29,7 @@ function closeObjects(node: unknown): void {
 }
 
 export function scenarioJsonSchema(): Json {
-  const generated = z.toJSONSchema(scenarioSchema, {
+  const generated = z.toJSONSchema(scenarioSchemas().scenarioSchema, {
     target: 'draft-2020-12',
     io: 'input',
     unrepresentable: 'any',

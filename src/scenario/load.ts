@@ -10,7 +10,7 @@ import { type ScenarioDiagnostic, ScenarioError, sortDiagnostics } from './diagn
 import { FileProblem, readRegularFile } from './files.ts';
 import { expectedMessage, issuesToDiagnostics } from './issues.ts';
 import { normalize } from './normalize.ts';
-import { scenarioSchema } from './schema.ts';
+import { scenarioSchemas } from './schema.ts';
 import { checkSemantics } from './semantics.ts';
 import type { Scenario } from './types.ts';
 import { parseYamlTree } from './yaml-tree.ts';
@@ -46,7 +46,7 @@ export function parseScenario(text: string, file: string, options: LoadOptions =
   }
   // jitless: zod would compile a parser per object schema (new Function) on its first parse, which
   // costs more than the one parse a run makes (~10 ms of start-up); the issues are the same either way.
-  const result = scenarioSchema.safeParse(tree.data, {
+  const result = scenarioSchemas().scenarioSchema.safeParse(tree.data, {
     reportInput: true,
     error: expectedMessage,
     jitless: true,

@@ -18,9 +18,7 @@ import { locate } from './issues.ts';
 import {
   ACTION_KEYS,
   DEFAULT_MACHINE,
-  irqLineSchema,
-  machineSchema,
-  preemptSchema,
+  scenarioSchemas,
   TRIGGER_KEYS,
   VCPU_KEYS,
   vcpuIndex,
@@ -74,18 +72,26 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
   if (top === undefined) return out;
 
   const machine = dict(top.machine) ?? {};
-  const vcpus = field(machineSchema.shape.vcpus.unwrap(), machine.vcpus, DEFAULT_MACHINE.vcpus);
-  const spis = field(machineSchema.shape.spis.unwrap(), machine.spis, DEFAULT_MACHINE.spis);
+  const vcpus = field(
+    scenarioSchemas().machineSchema.shape.vcpus.unwrap(),
+    machine.vcpus,
+    DEFAULT_MACHINE.vcpus,
+  );
+  const spis = field(scenarioSchemas().machineSchema.shape.spis.unwrap(), machine.spis, DEFAULT_MACHINE.spis);
   const ram = machine.memory === undefined ? undefined : parseRamSize(machine.memory as string | number);
   const ramSize = typeof ram === 'number' ? ram : undefined;
   const counterHz = field(
-    machineSchema.shape.counterHz.unwrap(),
+    scenarioSchemas().machineSchema.shape.counterHz.unwrap(),
     machine.counterHz,
     DEFAULT_MACHINE.counterHz,
   );
-  const pcpus = field(machineSchema.shape.pcpus.unwrap(), machine.pcpus, vcpus);
+  const pcpus = field(scenarioSchemas().machineSchema.shape.pcpus.unwrap(), machine.pcpus, vcpus);
   if (machine.gic === 'v3') {
-    const policy = field(machineSchema.shape.policy.unwrap(), machine.policy, DEFAULT_MACHINE.policy);
+    const policy = field(
+      scenarioSchemas().machineSchema.shape.policy.unwrap(),
+      machine.policy,
+      DEFAULT_MACHINE.policy,
+    );
     const gen = policy === undefined ? undefined : generationByName(policy);
     // an unknown policy is reported at machine.policy
     if (gen !== undefined && gen.vgicV3 !== true)
@@ -94,7 +100,7 @@ export function checkSemantics(tree: YamlTree, options: SemanticOptions): Scenar
         `machine.gic: ${gen.name} (machine.policy) has no vgic-v3: its VM runs GICv2 guests only (gic: v2); GICv3 guests need a generation with vgic-v3 (linux-7.0)`,
       );
   }
-  const hostTickHz = tryParse(machineSchema.shape.hostTickHz.unwrap(), machine.hostTickHz);
+  const hostTickHz = tryParse(scenarioSchemas().machineSchema.shape.hostTickHz.unwrap(), machine.hostTickHz);
   if (hostTickHz !== undefined && counterHz !== undefined && hostTickHz > counterHz)
     emit(
       ['machine', 'hostTickHz'],
@@ -235,7 +241,7 @@ function checkHost(top: Dict, emit: Emit, checkVcpu: CheckVcpu, spis: number | u
       );
 
     const irq = dict(ev.irqLine);
-    const intid = tryParse(irqLineSchema.shape.intid, irq?.intid);
+    const intid = tryParse(scenarioSchemas().irqLineSchema.shape.intid, irq?.intid);
     if (irq !== undefined && intid !== undefined) {
       const at = [...here, 'irqLine'];
       const vcpu = tryParse(anyVcpu, irq.vcpu);
@@ -277,7 +283,7 @@ function checkPreempt(top: Dict, emit: Emit, checkVcpu: CheckVcpu, pcpus: number
     if (p === undefined) return;
     const at = ['host', i, 'preempt'];
     checkVcpu(tryParse(anyVcpu, p.vcpu), [...at, 'vcpu']);
-    const to = tryParse(preemptSchema.shape.migrateTo.unwrap(), p.migrateTo);
+    const to = tryParse(scenarioSchemas().preemptSchema.shape.migrateTo.unwrap(), p.migrateTo);
     if (to !== undefined && pcpus !== undefined && to >= pcpus)
       emit(
         [...at, 'migrateTo'],
