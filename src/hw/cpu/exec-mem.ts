@@ -9,8 +9,19 @@ import { extend64, R } from './alu.ts';
 import type { CpuCore } from './cpu-state.ts';
 import { PERM_EL0_SHIFT, PERM_R, PERM_W } from './mmu/tlb.ts';
 import { EC_SP_ALIGN, FSC_ALIGNMENT, takeDataAbort, takeSync } from './exceptions.ts';
-import { MEM_EXIT, MEM_FAULT, MEM_PORT, memRead, memWrite, translateData } from './mem-access.ts';
 import {
+  loadRam,
+  MEM_EXIT,
+  MEM_FAULT,
+  MEM_PORT,
+  memRead,
+  memWrite,
+  ramOffset,
+  storeRam,
+  translateData,
+} from './mem-access.ts';
+import {
+  AM_OFFSET,
   AM_POST,
   AM_PRE,
   AM_UNPRIV,
@@ -114,6 +125,18 @@ export function execLdSt(c: CpuCore, f: Int32Array, k: number): number {
   const imm = f[k + F_IMM];
   const base = x[rn + 1] * TWO32 + (x[rn] >>> 0);
   const va = mode === AM_POST ? base : base + imm;
+  if (mode !== AM_UNPRIV && (va & (size - 1)) === 0) {
+    // Fast path: aligned, in RAM, VA = PA or a data-TLB hit (decided before anything changes).
+    const off = ramOffset(c, va, size, kind === LK_STORE ? c.permW : c.permR);
+    if (off >= 0) {
+      const rt = f[k + F_RD];
+      if (kind === LK_STORE) storeRam(c.ram, off, size, x[rt], x[rt + 1]);
+      else loadRam(c.ram, off, size);
+      if (mode !== AM_OFFSET) writeback(x, rn, imm);
+      if (kind !== LK_STORE) writeLoaded(x, rt, size, kind, R[0], R[1]);
+      return ST_RETIRE;
+    }
+  }
   // LDTR/STTR at EL1: the access is checked as if made at EL0 (the permission
   // masks the TLB lookup uses are EL0's for this one access).
   const unpriv = mode === AM_UNPRIV && c.el === 1;
@@ -145,6 +168,18 @@ export function execLdStReg(c: CpuCore, f: Int32Array, k: number): number {
   const lo = (x[rn] >>> 0) + (R[0] >>> 0);
   const hi = (x[rn + 1] + R[1] + (lo > 0xffff_ffff ? 1 : 0)) | 0;
   const va = hi * TWO32 + (lo >>> 0);
+  if ((va & (size - 1)) === 0) {
+    const off = ramOffset(c, va, size, kind === LK_STORE ? c.permW : c.permR);
+    if (off >= 0) {
+      const rt = f[k + F_RD];
+      if (kind === LK_STORE) storeRam(c.ram, off, size, x[rt], x[rt + 1]);
+      else {
+        loadRam(c.ram, off, size);
+        writeLoaded(x, rt, size, kind, R[0], R[1]);
+      }
+      return ST_RETIRE;
+    }
+  }
   return finish(c, access(c, f, k, va, size, kind), f[k + F_RD], size, kind, -1, 0);
 }
 
@@ -171,6 +206,11 @@ export function execLdStPair(c: CpuCore, f: Int32Array, k: number): number {
   const va = mode === AM_POST ? base : base + imm;
   const rt = f[k + F_RD];
   const rt2 = f[k + F_R3];
+  if ((va & (size - 1)) === 0 && (va & 4095) <= 4096 - 2 * size) {
+    // Fast path: both halves aligned in one page, in RAM, VA = PA or a data-TLB hit.
+    const off = ramOffset(c, va, 2 * size, kind === LK_STORE ? c.permW : c.permR);
+    if (off >= 0) return pairFast(c, off, size, kind, mode, rn, imm, rt, rt2);
+  }
   let port = false;
   let lo1 = 0;
   let hi1 = 0;
@@ -205,6 +245,40 @@ export function execLdStPair(c: CpuCore, f: Int32Array, k: number): number {
     writeLoaded(x, rt2, size, kind, lo2, hi2);
   }
   return port ? portDone(c) : ST_RETIRE;
+}
+
+/** LDP/STP's RAM fast path at RAM offset `off` (translated and checked): the same order as the full path. */
+function pairFast(
+  c: CpuCore,
+  off: number,
+  size: number,
+  kind: number,
+  mode: number,
+  rn: number,
+  imm: number,
+  rt: number,
+  rt2: number,
+): number {
+  const x = c.x;
+  const ram = c.ram;
+  if (kind === LK_STORE) {
+    const lo2 = x[rt2];
+    const hi2 = x[rt2 + 1];
+    storeRam(ram, off, size, x[rt], x[rt + 1]);
+    storeRam(ram, off + size, size, lo2, hi2);
+    if (mode === AM_PRE || mode === AM_POST) writeback(x, rn, imm);
+    return ST_RETIRE;
+  }
+  loadRam(ram, off, size);
+  const lo1 = R[0];
+  const hi1 = R[1];
+  loadRam(ram, off + size, size);
+  if (mode === AM_PRE || mode === AM_POST) writeback(x, rn, imm);
+  const lo2 = R[0];
+  const hi2 = R[1];
+  writeLoaded(x, rt, size, kind, lo1, hi1);
+  writeLoaded(x, rt2, size, kind, lo2, hi2);
+  return ST_RETIRE;
 }
 
 /**

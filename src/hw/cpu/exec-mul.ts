@@ -2,7 +2,7 @@
 // accumulates, SMULH/UMULH, SDIV/UDIV. All retire;
 // none can fault (division by zero yields 0). Split from exec-alu.ts.
 
-import { addc64, mul64, mull32, R, sdiv32, sdiv64, smulh64, udiv32, udiv64, umulh64 } from './alu.ts';
+import { addc64, mulhu32, mull32, R, sdiv32, sdiv64, smulh64, udiv32, udiv64, umulh64 } from './alu.ts';
 import type { CpuCore } from './cpu-state.ts';
 import { F_A, F_R3, F_RD, F_RM, F_RN } from './ops.ts';
 
@@ -23,8 +23,20 @@ export function execMadd(c: CpuCore, f: Int32Array, k: number): void {
   const ra = f[k + F_R3];
   const d = f[k + F_RD];
   if (a & 2) {
-    mul64(x[n], x[n + 1], x[m], x[m + 1]);
-    accumulate(x, d, ra, (a & 1) !== 0);
+    // The low 64 bits of the product, then Xa +/- it (no flags: the carry only).
+    const nlo = x[n];
+    const mlo = x[m];
+    const plo = Math.imul(nlo, mlo);
+    const phi = mulhu32(nlo >>> 0, mlo >>> 0) + Math.imul(nlo, x[m + 1]) + Math.imul(x[n + 1], mlo);
+    if (a & 1) {
+      const lo = (x[ra] >>> 0) - (plo >>> 0);
+      x[d + 1] = (x[ra + 1] - phi - (lo < 0 ? 1 : 0)) | 0;
+      x[d] = lo | 0;
+    } else {
+      const lo = (x[ra] >>> 0) + (plo >>> 0);
+      x[d + 1] = (x[ra + 1] + phi + (lo > 0xffff_ffff ? 1 : 0)) | 0;
+      x[d] = lo | 0;
+    }
   } else {
     const p = Math.imul(x[n], x[m]);
     x[d] = a & 1 ? (x[ra] - p) | 0 : (x[ra] + p) | 0;

@@ -20,7 +20,7 @@ export const MEM_EXIT = 2;
 export const MEM_PORT = 3;
 
 /** An aligned load of `size` bytes at RAM offset `off` into R (both translation paths share it). */
-function loadRam(ram: CpuCore['ram'], off: number, size: number): number {
+export function loadRam(ram: CpuCore['ram'], off: number, size: number): number {
   switch (size) {
     case 8:
       R[0] = ram.i32[off >> 2];
@@ -40,7 +40,7 @@ function loadRam(ram: CpuCore['ram'], off: number, size: number): number {
 }
 
 /** An aligned store of `size` bytes at RAM offset `off` (the page's slow-path flags checked first). */
-function storeRam(ram: CpuCore['ram'], off: number, size: number, lo: number, hi: number): number {
+export function storeRam(ram: CpuCore['ram'], off: number, size: number, lo: number, hi: number): number {
   if (ram.pageFlags[off >>> 12] !== PAGE_TOUCHED) ram.noteStore(off, size);
   switch (size) {
     case 8:
@@ -57,6 +57,33 @@ function storeRam(ram: CpuCore['ram'], off: number, size: number, lo: number, hi
       ram.u8[off] = lo;
       return MEM_OK;
   }
+}
+
+/**
+ * The RAM offset of a naturally aligned access of `size` bytes at `va`
+ * needing TLB permission `need` (cpu.permR / permW), or -1 for the slow
+ * path: VA = PA with SCTLR_EL1.M = 0, else a data-TLB hit with that
+ * permission (Mmu.translate's hit path, lastPerm included); RAM only. It
+ * changes nothing else, so a caller that gets -1 runs the full access on
+ * the unchanged state. The executors' and translated blocks' fast path.
+ */
+export function ramOffset(c: CpuCore, va: number, size: number, need: number): number {
+  let pa = va;
+  if (!c.identityMap) {
+    const m = c.mmu;
+    const t = m.dtlb;
+    const low = va & 4095;
+    const i = (va >>> 12) & t.mask;
+    if (t.tag[i] !== va - low) return -1;
+    const as = t.asid[i];
+    const p = t.perm[i];
+    if ((as >= 0 && as !== m.asid) || (p & need) === 0) return -1;
+    m.lastPerm = p;
+    pa = t.pa[i] + low;
+  }
+  const ram = c.ram;
+  const off = pa - ram.base;
+  return off >= 0 && off <= ram.size - size ? off : -1;
 }
 
 export function memRead(c: CpuCore, va: number, size: number, iss: number): number {

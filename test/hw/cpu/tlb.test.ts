@@ -106,4 +106,21 @@ describe('software TLB', () => {
     tlb.flushVa(base + 10 * 4096, -1);
     assert.ok(Number.isNaN(tlb.tag[3]), 'the block entry survived a TLBI of a page it maps');
   });
+
+  it('a TLBI by VA between blocks keeps them; past the tracked blocks (64) it still finds its block', () => {
+    const tlb = new Tlb(BITS);
+    const base = 0xffff_8000_0000_0000;
+    // 2 MiB blocks 0 and 2 in the span, block 1 between them holds no block entry
+    tlb.insert(base + 4096, 0x4000_0000, -1, 7, 21);
+    tlb.insert(base + 0x40_0000 + 2 * 4096, 0x4040_0000, -1, 7, 21);
+    tlb.flushVa(base + 0x20_0000 + 4096, -1);
+    assert.equal(tlb.tag[1], base + 4096);
+    assert.equal(tlb.tag[2], base + 0x40_0000 + 2 * 4096);
+    // 100 distinct blocks (one entry each, slots 0..63 reused): more than the region list holds
+    for (let b = 0; b < 100; b++) tlb.insert(base + b * 0x20_0000 + (b % 64) * 4096, 0x4000_0000, -1, 7, 21);
+    const slot = 99 % 64;
+    assert.equal(tlb.tag[slot], base + 99 * 0x20_0000 + slot * 4096);
+    tlb.flushVa(base + 99 * 0x20_0000 + 7 * 4096, -1);
+    assert.ok(Number.isNaN(tlb.tag[slot]), 'the block entry survived a TLBI past the region list');
+  });
 });

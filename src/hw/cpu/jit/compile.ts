@@ -30,6 +30,7 @@ import {
 import { execFp } from '../exec-fp.ts';
 import { execLdSt, execLdStPair, execLdStReg, execLdrLit, execLdx } from '../exec-mem.ts';
 import { execDiv, execMadd, execMulh, execMull } from '../exec-mul.ts';
+import { ramOffset } from '../mem-access.ts';
 import type { GuestRam } from '../../mem/guest-ram.ts';
 import type { DecodeCache } from '../decode-cache.ts';
 import * as O from '../ops.ts';
@@ -47,7 +48,7 @@ import {
   FL_ALL,
   setPairCode,
 } from './emit-alu.ts';
-import { emitLdSt, ramOff } from './emit-mem.ts';
+import { emitLdSt } from './emit-mem.ts';
 
 /** Most instructions in one block (a block runs only when the budget covers all of them). */
 export const MAX_BLOCK = 64;
@@ -125,8 +126,8 @@ function setsFlags(op: number, f: Int32Array, k: number): boolean {
   return false;
 }
 
-/** Helpers the generated code calls: H.e<op> the executor of op, H.pcAlign. */
-const HELPERS: Record<string, unknown> = { pcAlign: takePcAlignment, ramOff };
+/** Helpers the generated code calls: H.e<op> the executor of op, H.pcAlign, H.ramOffset. */
+const HELPERS: Record<string, unknown> = { pcAlign: takePcAlignment, ramOffset };
 for (const [op, fn] of Object.entries(EXEC)) HELPERS[`e${op}`] = fn;
 
 /** Translate the block starting at slot `i` of `page` (RAM offset `pageOff`), or null if its first op is the interpreter's. */

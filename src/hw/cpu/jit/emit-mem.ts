@@ -1,12 +1,11 @@
 // JavaScript source for LDR/STR (immediate) in a translated block: the
-// RAM fast path of mem-access.ts inline (VA = PA with SCTLR_EL1.M = 0, or a
+// RAM fast path of mem-access.ts (ramOffset: VA = PA with SCTLR_EL1.M = 0, or a
 // data-TLB hit with the permission the access needs), naturally aligned
 // accesses only. Anything else (unaligned, a TLB miss, MMIO, SP alignment
 // checking, LDTR/STTR) runs the interpreter's executor, execLdSt, on the
 // unchanged state: the fast path decides before it changes anything.
 
 import { PAGE_TOUCHED } from '../../mem/guest-ram.ts';
-import type { CpuCore } from '../cpu-state.ts';
 import {
   AM_POST,
   AM_PRE,
@@ -42,8 +41,8 @@ export function emitLdSt(f: Int32Array, k: number, slow: string, smcExit: string
   const va = mode === AM_POST || imm === 0 ? base : `${base} + ${imm}`;
   const spOk = rn === SP2 ? ' && !(c.spAlignCheck && (x[66] & 15) !== 0)' : '';
   const aligned = size === 1 ? 'true' : `(va & ${size - 1}) === 0`;
-  let s = `{ const va = ${va}; const off = ${aligned}${spOk} ? H.ramOff(c, va, ${store ? 'c.permW' : 'c.permR'}) : -1;`;
-  s += ` if (off >= 0 && off <= RS - ${size}) {`;
+  let s = `{ const va = ${va}; const off = ${aligned}${spOk} ? H.ramOffset(c, va, ${size}, ${store ? 'c.permW' : 'c.permR'}) : -1;`;
+  s += ' if (off >= 0) {';
   const wb =
     mode === AM_PRE || mode === AM_POST
       ? ` { const wl = (x[${rn}] >>> 0) + ${imm}; x[${rn}] = wl | 0; x[${rn + 1}] = (x[${rn + 1}] + Math.floor(wl / 4294967296)) | 0; }`
@@ -74,25 +73,4 @@ export function emitLdSt(f: Int32Array, k: number, slow: string, smcExit: string
   }
   s += ` } else { ${slow} } }`;
   return s;
-}
-
-/**
- * The RAM offset of an aligned data access at `va` needing TLB permission
- * `need`, or -1 for the slow path: VA = PA with SCTLR_EL1.M = 0, else a
- * data-TLB hit (Mmu.translate's hit path, lastPerm included). Out of RAM is
- * the caller's check.
- */
-export function ramOff(c: CpuCore, va: number, need: number): number {
-  const base = c.ram.base;
-  if (c.identityMap) return va - base;
-  const m = c.mmu;
-  const t = m.dtlb;
-  const low = va & 4095;
-  const i = (va >>> 12) & t.mask;
-  if (t.tag[i] !== va - low) return -1;
-  const as = t.asid[i];
-  const p = t.perm[i];
-  if ((as >= 0 && as !== m.asid) || (p & need) === 0) return -1;
-  m.lastPerm = p;
-  return t.pa[i] + low - base;
 }

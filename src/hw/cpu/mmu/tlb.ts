@@ -17,6 +17,11 @@ export const PERM_EL0_SHIFT = 3;
 /** The memory is Device (MAIR attribute 0b0000xxxx): unaligned accesses fault. */
 export const PERM_DEVICE = 64;
 
+/** Most distinct blocks a TLB tracks for TLBI by VA (beyond: it scans). */
+const MAX_REGIONS = 64;
+/** 2^n for the block shifts (12..39). */
+const POW2_SHIFT = Float64Array.from({ length: 64 }, (_, n) => 2 ** n);
+
 export class Tlb {
   readonly mask: number;
   /** VA of the page (signed 64-bit value as a Number), NaN when empty. */
@@ -46,6 +51,16 @@ export class Tlb {
   private readonly blockSlots: Int32Array;
   private readonly listed: Uint8Array;
   private nBlockSlots = 0;
+  /**
+   * The distinct blocks (start, log2 size) those entries came from, a
+   * superset of the live ones (up to MAX_REGIONS, else `regionsFull`): a
+   * TLBI by VA inside the span but in none of them (the fixmap, vmalloc
+   * between the kernel's block mappings) needs only the page's own slot.
+   */
+  private readonly regionStart = new Float64Array(MAX_REGIONS);
+  private readonly regionShift = new Uint8Array(MAX_REGIONS);
+  private nRegions = 0;
+  private regionsFull = false;
 
   constructor(bits: number) {
     const n = 1 << bits;
@@ -81,7 +96,31 @@ export class Tlb {
       const start = Math.floor(vaPage / size) * size;
       if (start < this.blockLo) this.blockLo = start;
       if (start + size > this.blockHi) this.blockHi = start + size;
+      this.addRegion(start, shift);
     }
+  }
+
+  /** Record block (start, shift) in the region list unless there already. */
+  private addRegion(start: number, shift: number): void {
+    const n = this.nRegions;
+    for (let r = 0; r < n; r++) if (this.regionStart[r] === start && this.regionShift[r] === shift) return;
+    if (n === MAX_REGIONS) {
+      this.regionsFull = true;
+      return;
+    }
+    this.regionStart[n] = start;
+    this.regionShift[n] = shift;
+    this.nRegions = n + 1;
+  }
+
+  /** May a block-derived entry cover `vaPage`? (false: certainly not) */
+  private inRegion(vaPage: number): boolean {
+    if (this.regionsFull) return true;
+    for (let r = 0; r < this.nRegions; r++) {
+      const start = this.regionStart[r];
+      if (vaPage >= start && vaPage < start + POW2_SHIFT[this.regionShift[r]]) return true;
+    }
+    return false;
   }
 
   /** TLBI VMALLE1(IS). */
@@ -89,6 +128,8 @@ export class Tlb {
     this.tag.fill(Number.NaN);
     for (let j = 0; j < this.nBlockSlots; j++) this.listed[this.blockSlots[j]] = 0;
     this.nBlockSlots = 0;
+    this.nRegions = 0;
+    this.regionsFull = false;
     this.blocks = false;
     this.blockLo = Number.POSITIVE_INFINITY;
     this.blockHi = Number.NEGATIVE_INFINITY;
@@ -107,7 +148,7 @@ export class Tlb {
    */
   flushVa(vaPage: number, asid: number): void {
     const t = this.tag;
-    if (!this.blocks || vaPage < this.blockLo || vaPage >= this.blockHi) {
+    if (!this.blocks || vaPage < this.blockLo || vaPage >= this.blockHi || !this.inRegion(vaPage)) {
       const i = (vaPage >>> 12) & this.mask;
       if (t[i] === vaPage && (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid)) t[i] = Number.NaN;
       return;
@@ -119,6 +160,8 @@ export class Tlb {
     let hi = Number.NEGATIVE_INFINITY;
     const slots = this.blockSlots;
     let kept = 0;
+    this.nRegions = 0;
+    this.regionsFull = false;
     for (let j = 0; j < this.nBlockSlots; j++) {
       const i = slots[j];
       const sh = this.shift[i];
@@ -136,6 +179,7 @@ export class Tlb {
       slots[kept++] = i;
       if (start < lo) lo = start;
       if (start + s > hi) hi = start + s;
+      this.addRegion(start, sh);
     }
     this.nBlockSlots = kept;
     // The page's own slot may hold a 4 KiB entry for it.
