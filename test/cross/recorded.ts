@@ -37,6 +37,7 @@ export const DEBIAN_PACKAGE: Readonly<Record<string, string>> = {
   'aarch64-linux-gnu-as': 'binutils-aarch64-linux-gnu',
   'aarch64-linux-gnu-ld': 'binutils-aarch64-linux-gnu',
   'aarch64-linux-gnu-objcopy': 'binutils-aarch64-linux-gnu',
+  'aarch64-linux-gnu-objdump': 'binutils-aarch64-linux-gnu',
   'aarch64-linux-gnu-gcc': 'gcc-aarch64-linux-gnu',
   'qemu-aarch64': 'qemu-user',
   'qemu-system-aarch64': 'qemu-system-arm',

@@ -36,6 +36,8 @@ import {
 } from '../ops.ts';
 import { lookupSysreg } from '../sysregs.ts';
 import { rX, sext, wX } from './fill-util.ts';
+import { barrierOption, hintName, pstateName, sysregGeneric, sysregText, sysText } from './dis-sys.ts';
+import { COND, dec, hex, ins, target, xr } from './dis-util.ts';
 import { type Encoding, reject, row, undefRow } from './pattern.ts';
 
 /** MSR (immediate) PSTATE fields by op1:op2 (C5.2, "MSR (immediate)"); -1: not implemented. */
@@ -46,6 +48,11 @@ function pstateField(op1: number, op2: number): number {
   return -1;
 }
 
+/** `msr s0_..., Xt`: how objdump reads the op0 = 00 encodings it has no name for. */
+function msrGeneric(w: number): string {
+  return ins('msr', sysregGeneric(w), xr(w & 31, 1));
+}
+
 export const BRANCH_SYS: Encoding[] = [
   row({
     name: 'B, BL',
@@ -54,6 +61,7 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_IMM] = sext(v.imm26, 26) * 4;
       return v.op ? OP_BL : OP_B;
     },
+    dis: (v, pc) => ins(v.op ? 'bl' : 'b', target(pc, sext(v.imm26, 26) * 4)),
   }),
   row({
     name: 'CBZ, CBNZ',
@@ -64,6 +72,7 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_A] = v.op | (v.sf << 1);
       return OP_CBZ;
     },
+    dis: (v, pc) => ins(v.op ? 'cbnz' : 'cbz', xr(v.Rt, v.sf), target(pc, sext(v.imm19, 19) * 4)),
   }),
   row({
     name: 'TBZ, TBNZ',
@@ -75,6 +84,8 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_B] = (v.b5 << 5) | v.b40;
       return OP_TBZ;
     },
+    dis: (v, pc) =>
+      ins(v.op ? 'tbnz' : 'tbz', xr(v.Rt, v.b5), dec((v.b5 << 5) | v.b40), target(pc, sext(v.imm14, 14) * 4)),
   }),
   undefRow('BC.cond (FEAT_HBC)', '01010100 xxxxxxxxxxxxxxxxxxx 1 xxxx', 'other-extension'),
   row({
@@ -85,6 +96,7 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_A] = v.cond;
       return OP_BCOND;
     },
+    dis: (v, pc) => ins(`b.${COND[v.cond]}`, target(pc, sext(v.imm19, 19) * 4)),
   }),
   row({
     name: 'SVC, HVC, SMC',
@@ -95,6 +107,7 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_IMM] = v.imm16;
       return OP_EXC;
     },
+    dis: (v) => (v.LL ? ins(['', 'svc', 'hvc', 'smc'][v.LL], hex(v.imm16)) : null),
   }),
   row({
     name: 'BRK',
@@ -104,9 +117,24 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_IMM] = v.imm16;
       return OP_EXC;
     },
+    dis: (v) => ins('brk', hex(v.imm16)),
   }),
   // Halting debug is not enabled (EDSCR.HDE = 0), so HLT is UNDEFINED (Arm ARM C6.2 HLT).
-  undefRow('HLT', '11010100 010 xxxxxxxxxxxxxxxx 000 00', 'hlt'),
+  row({
+    name: 'HLT',
+    pattern: '11010100 010 imm16:16 000 00',
+    feature: 'undef',
+    fill: (_v, f, k) => reject(f, k, 'hlt'),
+    dis: (v) => ins('hlt', hex(v.imm16)),
+  }),
+  row({
+    // UDF (C6.2): permanently UNDEFINED, op0 0000 with bits 31:16 zero; objdump prints the immediate in decimal.
+    name: 'UDF',
+    pattern: '0000000000000000 imm16:16',
+    feature: 'undef',
+    fill: (_v, f, k) => reject(f, k, 'unallocated'),
+    dis: (v) => ins('udf', dec(v.imm16)),
+  }),
   undefRow('Exception generation, other', '11010100 xxxxxxxxxxxxxxxxxxxxxxxx', 'unallocated'),
   row({
     name: 'MSR (register)',
@@ -118,6 +146,7 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_A] = lookupSysreg(enc);
       return OP_MSR;
     },
+    dis: (_v, _pc, w) => ins('msr', sysregText((w >>> 5) & 0xffff), xr(w & 31, 1)),
   }),
   row({
     name: 'MRS',
@@ -129,6 +158,7 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_A] = lookupSysreg(enc);
       return OP_MRS;
     },
+    dis: (_v, _pc, w) => ins('mrs', xr(w & 31, 1), sysregText((w >>> 5) & 0xffff)),
   }),
   undefRow('SYSL', '1101010100 1 01 xxxxxxxxxxxxxxxxxxx', 'unallocated'),
   row({
@@ -140,6 +170,7 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_A] = SYS_DC_ZVA;
       return OP_SYS;
     },
+    dis: (v) => sysText(v.op1, v.CRn, v.CRm, v.op2, v.Rt),
   }),
   row({
     name: 'AT',
@@ -150,6 +181,7 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_A] = SYS_AT;
       return OP_SYS;
     },
+    dis: (v) => sysText(v.op1, v.CRn, v.CRm, v.op2, v.Rt),
   }),
   row({
     // IC and other DC maintenance: the decode cache is coherent by construction (CTR_EL0.DIC/IDC).
@@ -161,6 +193,7 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_A] = SYS_NOP;
       return OP_SYS;
     },
+    dis: (v) => sysText(v.op1, v.CRn, v.CRm, v.op2, v.Rt),
   }),
   row({
     name: 'TLBI',
@@ -171,6 +204,7 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_A] = SYS_TLBI;
       return OP_SYS;
     },
+    dis: (v) => sysText(v.op1, v.CRn, v.CRm, v.op2, v.Rt),
   }),
   undefRow('SYS, other', '1101010100 0 01 xxxxxxxxxxxxxxxxxxx', 'unallocated'),
   undefRow('System, op0 00 with L = 1', '1101010100 1 00 xxxxxxxxxxxxxxxxxxx', 'unallocated'),
@@ -185,6 +219,10 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_IMM] = v.CRm;
       return OP_MSR_IMM;
     },
+    dis(v, _pc, w) {
+      const name = pstateName(v.op1, v.op2);
+      return v.Rt === 31 && name !== null ? ins('msr', name, hex(v.CRm)) : msrGeneric(w);
+    },
   }),
   row({
     // Unallocated hints execute as NOP (Arm ARM C6.2 HINT), which covers PACIASP/BTI.
@@ -196,6 +234,8 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_A] = n;
       return OP_HINT;
     },
+    // vgicsim executes op1 != 011 or Rt != 31 as NOP too; objdump reads those as MSR of a generic register.
+    dis: (v, _pc, w) => (v.op1 === 3 && v.Rt === 31 ? hintName((v.CRm << 3) | v.op2) : msrGeneric(w)),
   }),
   row({
     // DSB, DMB, ISB: accesses are in order already.
@@ -205,6 +245,15 @@ export const BRANCH_SYS: Encoding[] = [
       if (v.op2 === 2) return OP_CLREX;
       if (v.op2 >= 4 && v.op2 <= 6) return OP_NOP;
       return reject(f, k, 'other-extension');
+    },
+    dis(v, _pc, w) {
+      if (v.op1 !== 3) return msrGeneric(w);
+      const opt = v.CRm === 15 ? [] : [hex(v.CRm)];
+      if (v.op2 === 2) return ins('clrex', ...opt);
+      if (v.op2 === 4 && (v.CRm === 0 || v.CRm === 4)) return v.CRm ? 'pssbb' : 'ssbb';
+      if (v.op2 === 4 || v.op2 === 5) return ins(v.op2 === 4 ? 'dsb' : 'dmb', barrierOption(v.CRm));
+      if (v.op2 === 6) return ins('isb', ...opt);
+      return null;
     },
   }),
   undefRow('System, other', '1101010100 xxxxxxxxxxxxxxxxxxxxxx', 'unallocated'),
@@ -217,8 +266,18 @@ export const BRANCH_SYS: Encoding[] = [
       f[k + F_A] = v.opc;
       return OP_BR;
     },
+    dis(v) {
+      if (v.opc === 3) return null;
+      if (v.opc === 2) return v.Rn === 30 ? 'ret' : ins('ret', xr(v.Rn, 1));
+      return ins(v.opc ? 'blr' : 'br', xr(v.Rn, 1));
+    },
   }),
-  row({ name: 'ERET', pattern: '1101011 0100 11111 000000 11111 00000', fill: () => OP_ERET }),
+  row({
+    name: 'ERET',
+    pattern: '1101011 0100 11111 000000 11111 00000',
+    fill: () => OP_ERET,
+    dis: () => 'eret',
+  }),
   row({
     // The authenticated branches and returns (FEAT_PAuth) have op3 or op4 != 0.
     name: 'Unconditional branch (register), other',

@@ -24,6 +24,8 @@ import {
   OP_SHIFT_IMM,
 } from '../ops.ts';
 import { decodeBitMasks, hi32, lo32, rSP, rX, sext, wX } from './fill-util.ts';
+import { dec, hex, hex64, ins, target, xr, xs } from './dis-util.ts';
+import { disBitfield, moveWidePreferred } from './dis-bitfield.ts';
 import { type Encoding, reject, row, undefRow } from './pattern.ts';
 
 /** The logical immediate of (sf, N, immr, imms), or null where reserved. */
@@ -31,6 +33,17 @@ export function logicalImm(sf: number, n: number, immr: number, imms: number): b
   if (!sf && n) return null;
   const m = decodeBitMasks(n, imms, immr, true, sf ? 64 : 32);
   return m === null ? null : m[0];
+}
+
+/** The value of MOVZ (opc 10) / MOVN (opc 00) as two 32-bit halves (a 32-bit MOVN has a zero upper half). */
+function moveWide(sf: number, opc: number, hw: number, imm16: number): [number, number] {
+  let lo = hw === 0 ? imm16 : hw === 1 ? imm16 << 16 : 0;
+  let hi = hw === 2 ? imm16 : hw === 3 ? imm16 << 16 : 0;
+  if (opc === 0) {
+    lo = ~lo;
+    hi = sf ? ~hi : 0;
+  }
+  return [lo | 0, hi | 0];
 }
 
 function fillLogicImm(f: Int32Array, k: number, imm: bigint): void {
@@ -48,6 +61,11 @@ export const DP_IMM: Encoding[] = [
       f[k + F_A] = v.op;
       return OP_ADR;
     },
+    dis(v, pc) {
+      const imm = sext((v.immhi << 2) | v.immlo, 21);
+      if (!v.op) return ins('adr', xr(v.Rd, 1), target(pc, imm));
+      return ins('adrp', xr(v.Rd, 1), target(Math.floor(pc / 4096) * 4096, imm * 4096));
+    },
   }),
   row({
     name: 'ADD/ADDS/SUB/SUBS (immediate)',
@@ -58,6 +76,15 @@ export const DP_IMM: Encoding[] = [
       f[k + F_IMM] = v.imm12 << (v.sh * 12);
       f[k + F_A] = (v.op ? AS_SUB : 0) | (v.S ? AS_S : 0) | (v.sf ? AS_SF : 0);
       return OP_ADDSUB_IMM;
+    },
+    dis(v) {
+      const imm = [hex(v.imm12), ...(v.sh ? ['lsl #12'] : [])];
+      const rn = xs(v.Rn, v.sf);
+      if (!v.op && !v.S && !v.sh && !v.imm12 && (v.Rd === 31 || v.Rn === 31))
+        return ins('mov', xs(v.Rd, v.sf), rn);
+      if (v.S && v.Rd === 31) return ins(v.op ? 'cmp' : 'cmn', rn, ...imm);
+      const m = (v.op ? 'sub' : 'add') + (v.S ? 's' : '');
+      return ins(m, v.S ? xr(v.Rd, v.sf) : xs(v.Rd, v.sf), rn, ...imm);
     },
   }),
   undefRow('Add/subtract (immediate, with tags)', 'xxx 100011 xxxxxxxxxxxxxxxxxxxxxxx', 'mte'),
@@ -72,6 +99,14 @@ export const DP_IMM: Encoding[] = [
       fillLogicImm(f, k, imm);
       return OP_MOVI;
     },
+    dis(v) {
+      const imm = logicalImm(v.sf, v.N, v.immr, v.imms);
+      if (imm === null) return null;
+      // MOVZ/MOVN cannot write SP: MOV is the alias there whatever the value.
+      const m = v.Rd !== 31 && moveWidePreferred(v.sf, v.N, v.imms, v.immr) ? 'orr' : 'mov';
+      const ops = m === 'orr' ? [xs(v.Rd, v.sf), xr(31, v.sf)] : [xs(v.Rd, v.sf)];
+      return ins(m, ...ops, hex64(lo32(imm), hi32(imm)));
+    },
   }),
   row({
     name: 'AND/ORR/EOR/ANDS (immediate)',
@@ -84,6 +119,14 @@ export const DP_IMM: Encoding[] = [
       f[k + F_A] = v.opc | (v.sf << 2);
       fillLogicImm(f, k, imm);
       return OP_LOGIC_IMM;
+    },
+    dis(v) {
+      const imm = logicalImm(v.sf, v.N, v.immr, v.imms);
+      if (imm === null) return null;
+      const h = hex64(lo32(imm), hi32(imm));
+      if (v.opc === 3 && v.Rd === 31) return ins('tst', xr(v.Rn, v.sf), h);
+      const rd = v.opc === 3 ? xr(v.Rd, v.sf) : xs(v.Rd, v.sf);
+      return ins(['and', 'orr', 'eor', 'ands'][v.opc], rd, xr(v.Rn, v.sf), h);
     },
   }),
   undefRow('Move wide (immediate), opc 01', 'x 01 100101 xxxxxxxxxxxxxxxxxxxxxxx', 'unallocated'),
@@ -98,6 +141,10 @@ export const DP_IMM: Encoding[] = [
       f[k + F_B] = v.sf;
       return OP_MOVK;
     },
+    dis(v) {
+      if (!v.sf && v.hw >= 2) return null;
+      return ins('movk', xr(v.Rd, v.sf), hex(v.imm16), ...(v.hw ? [`lsl #${v.hw * 16}`] : []));
+    },
   }),
   row({
     name: 'MOVN, MOVZ',
@@ -105,16 +152,20 @@ export const DP_IMM: Encoding[] = [
     fill(v, f, k) {
       if (!v.sf && v.hw >= 2) return reject(f, k, 'unallocated');
       f[k + F_RD] = wX(v.Rd);
-      // imm16 << hw*16 as two halves; MOVN inverts, and a 32-bit MOVN has a zero upper half.
-      let lo = v.hw === 0 ? v.imm16 : v.hw === 1 ? v.imm16 << 16 : 0;
-      let hi = v.hw === 2 ? v.imm16 : v.hw === 3 ? v.imm16 << 16 : 0;
-      if (v.opc === 0) {
-        lo = ~lo;
-        hi = v.sf ? ~hi : 0;
-      }
-      f[k + F_IMM] = lo | 0;
-      f[k + F_IMMHI] = hi | 0;
+      const [lo, hi] = moveWide(v.sf, v.opc, v.hw, v.imm16);
+      f[k + F_IMM] = lo;
+      f[k + F_IMMHI] = hi;
       return OP_MOVI;
+    },
+    dis(v) {
+      if (!v.sf && v.hw >= 2) return null;
+      const rd = xr(v.Rd, v.sf);
+      // MOV (wide immediate) / MOV (inverted wide immediate) unless the move is of zero in a shifted halfword.
+      const plain = (v.imm16 === 0 && v.hw !== 0) || (v.opc === 0 && !v.sf && v.imm16 === 0xffff);
+      if (plain)
+        return ins(v.opc ? 'movz' : 'movn', rd, hex(v.imm16), ...(v.hw ? [`lsl #${v.hw * 16}`] : []));
+      const [lo, hi] = moveWide(v.sf, v.opc, v.hw, v.imm16);
+      return ins('mov', rd, hex64(lo, hi));
     },
   }),
   undefRow('Bitfield, opc 11', 'x 11 100110 xxxxxxxxxxxxxxxxxxxxxxx', 'unallocated'),
@@ -150,6 +201,7 @@ export const DP_IMM: Encoding[] = [
       f[k + F_B] = hi32(m[1]);
       return OP_BITFIELD;
     },
+    dis: (v) => disBitfield(v.sf, v.opc, v.N, v.immr, v.imms, v.Rn, v.Rd),
   }),
   row({
     name: 'EXTR',
@@ -162,6 +214,11 @@ export const DP_IMM: Encoding[] = [
       f[k + F_A] = v.imms;
       f[k + F_B] = v.sf;
       return OP_EXTR;
+    },
+    dis(v) {
+      if (v.op21 || v.o0 || v.N !== v.sf || (!v.sf && v.imms >= 32)) return null;
+      if (v.Rn === v.Rm) return ins('ror', xr(v.Rd, v.sf), xr(v.Rn, v.sf), dec(v.imms));
+      return ins('extr', xr(v.Rd, v.sf), xr(v.Rn, v.sf), xr(v.Rm, v.sf), dec(v.imms));
     },
   }),
 ];

@@ -27,7 +27,10 @@ import {
   OP_SHIFTV,
 } from '../ops.ts';
 import { rSP, rX, wX } from './fill-util.ts';
+import { COND, EXTEND, hex, ins, SHIFT, shiftSuffix, xr, xs } from './dis-util.ts';
 import { type Encoding, reject, row, undefRow } from './pattern.ts';
+
+const LOGIC = ['and', 'bic', 'orr', 'orn', 'eor', 'eon', 'ands', 'bics'];
 
 function asFlags(sf: number, op: number, s: number): number {
   return (op ? AS_SUB : 0) | (s ? AS_S : 0) | (sf ? AS_SF : 0);
@@ -51,6 +54,15 @@ export const DP_REG: Encoding[] = [
       f[k + F_B] = v.shift | (v.imm6 << 2);
       return OP_LOGIC_SHIFT;
     },
+    dis(v) {
+      if (!v.sf && v.imm6 >= 32) return null;
+      const [d, n, m] = [xr(v.Rd, v.sf), xr(v.Rn, v.sf), xr(v.Rm, v.sf)];
+      const sh = shiftSuffix(v.shift, v.imm6);
+      if (v.opc === 1 && !v.N && v.Rn === 31 && sh === '') return ins('mov', d, m);
+      if (v.opc === 1 && v.N && v.Rn === 31) return ins('mvn', d, m) + sh;
+      if (v.opc === 3 && !v.N && v.Rd === 31) return ins('tst', n, m) + sh;
+      return ins(LOGIC[v.opc * 2 + v.N], d, n, m) + sh;
+    },
   }),
   row({
     name: 'ADD/ADDS/SUB/SUBS (shifted register)',
@@ -61,6 +73,14 @@ export const DP_REG: Encoding[] = [
       f[k + F_A] = asFlags(v.sf, v.op, v.S);
       f[k + F_B] = v.shift | (v.imm6 << 2);
       return OP_ADDSUB_SHIFT;
+    },
+    dis(v) {
+      if (v.shift === 3 || (!v.sf && v.imm6 >= 32)) return null;
+      const [d, n, m] = [xr(v.Rd, v.sf), xr(v.Rn, v.sf), xr(v.Rm, v.sf)];
+      const sh = shiftSuffix(v.shift, v.imm6);
+      if (v.S && v.Rd === 31) return ins(v.op ? 'cmp' : 'cmn', n, m) + sh;
+      if (v.op && v.Rn === 31) return ins(v.S ? 'negs' : 'neg', d, m) + sh;
+      return ins((v.op ? 'sub' : 'add') + (v.S ? 's' : ''), d, n, m) + sh;
     },
   }),
   row({
@@ -75,6 +95,20 @@ export const DP_REG: Encoding[] = [
       f[k + F_B] = v.option | (v.imm3 << 3);
       return OP_ADDSUB_EXT;
     },
+    dis(v) {
+      if (v.opt !== 0 || v.imm3 > 4) return null;
+      const d = v.S ? xr(v.Rd, v.sf) : xs(v.Rd, v.sf);
+      const n = xs(v.Rn, v.sf);
+      const m = xr(v.Rm, v.sf && (v.option & 3) === 3 ? 1 : 0);
+      // LSL is preferred for UXTW (32-bit) / UXTX (64-bit) when Rd or Rn is the stack pointer.
+      const sp = v.Rn === 31 || (!v.S && v.Rd === 31);
+      let ext: string;
+      if (sp && v.option === (v.sf ? 3 : 2)) ext = v.imm3 ? `lsl #${v.imm3}` : '';
+      else ext = EXTEND[v.option] + (v.imm3 ? ` #${v.imm3}` : '');
+      const tail = ext ? [ext] : [];
+      if (v.S && v.Rd === 31) return ins(v.op ? 'cmp' : 'cmn', n, m, ...tail);
+      return ins((v.op ? 'sub' : 'add') + (v.S ? 's' : ''), d, n, m, ...tail);
+    },
   }),
   row({
     name: 'ADC/ADCS/SBC/SBCS',
@@ -85,6 +119,12 @@ export const DP_REG: Encoding[] = [
       regs3(f, k, v.Rd, v.Rn, v.Rm);
       f[k + F_A] = asFlags(v.sf, v.op, v.S);
       return OP_ADC;
+    },
+    dis(v) {
+      if (v.op3) return null;
+      const [d, n, m] = [xr(v.Rd, v.sf), xr(v.Rn, v.sf), xr(v.Rm, v.sf)];
+      if (v.op && v.Rn === 31) return ins(v.S ? 'ngcs' : 'ngc', d, m);
+      return ins((v.op ? 'sbc' : 'adc') + (v.S ? 's' : ''), d, n, m);
     },
   }),
   row({
@@ -98,6 +138,11 @@ export const DP_REG: Encoding[] = [
       f[k + F_B] = v.nzcv | (v.op << 4) | (v.sf << 5) | (v.imm << 6);
       return OP_CCMP;
     },
+    dis(v) {
+      if (!v.S || v.o2 || v.o3) return null;
+      const b = v.imm ? hex(v.Rm) : xr(v.Rm, v.sf);
+      return ins(v.op ? 'ccmp' : 'ccmn', xr(v.Rn, v.sf), b, hex(v.nzcv), COND[v.cond]);
+    },
   }),
   row({
     name: 'CSEL/CSINC/CSINV/CSNEG',
@@ -108,6 +153,17 @@ export const DP_REG: Encoding[] = [
       f[k + F_A] = v.cond;
       f[k + F_B] = (v.op << 1) | v.o2 | (v.sf << 2);
       return OP_CSEL;
+    },
+    dis(v) {
+      if (v.S || v.o2 >= 2) return null;
+      const [d, n, m] = [xr(v.Rd, v.sf), xr(v.Rn, v.sf), xr(v.Rm, v.sf)];
+      const kind = (v.op << 1) | v.o2; // 0 CSEL, 1 CSINC, 2 CSINV, 3 CSNEG
+      const inv = COND[v.cond ^ 1];
+      if (kind !== 0 && v.cond < 14 && v.Rn === v.Rm) {
+        if (v.Rn === 31 && kind !== 3) return ins(kind === 1 ? 'cset' : 'csetm', d, inv);
+        if (v.Rn !== 31 || kind === 3) return ins(['', 'cinc', 'cinv', 'cneg'][kind], d, n, inv);
+      }
+      return ins(['csel', 'csinc', 'csinv', 'csneg'][kind], d, n, m, COND[v.cond]);
     },
   }),
   row({
@@ -122,6 +178,11 @@ export const DP_REG: Encoding[] = [
       f[k + F_B] = v.sf;
       return OP_ONE_SRC;
     },
+    dis(v) {
+      if (v.S || v.opcode2 !== 0 || v.opcode > 5 || (v.opcode === 3 && !v.sf)) return null;
+      const m = ['rbit', 'rev16', v.sf ? 'rev32' : 'rev', 'rev', 'clz', 'cls'][v.opcode];
+      return ins(m, xr(v.Rd, v.sf), xr(v.Rn, v.sf));
+    },
   }),
   undefRow('Data-processing (2 source), S = 1', 'x 0 1 11010110 xxxxx xxxxxx xxxxx xxxxx', 'unallocated'),
   row({
@@ -132,6 +193,7 @@ export const DP_REG: Encoding[] = [
       f[k + F_A] = v.o1 | (v.sf << 1);
       return OP_DIV;
     },
+    dis: (v) => ins(v.o1 ? 'sdiv' : 'udiv', xr(v.Rd, v.sf), xr(v.Rn, v.sf), xr(v.Rm, v.sf)),
   }),
   row({
     name: 'LSLV/LSRV/ASRV/RORV',
@@ -141,6 +203,7 @@ export const DP_REG: Encoding[] = [
       f[k + F_A] = v.op2 | (v.sf << 2);
       return OP_SHIFTV;
     },
+    dis: (v) => ins(SHIFT[v.op2], xr(v.Rd, v.sf), xr(v.Rn, v.sf), xr(v.Rm, v.sf)),
   }),
   undefRow('CRC32', 'x 0 0 11010110 xxxxx 010xxx xxxxx xxxxx', 'crc32'),
   undefRow('Data-processing (2 source), other', 'x 0 0 11010110 xxxxx xxxxxx xxxxx xxxxx', 'unallocated'),
@@ -153,6 +216,11 @@ export const DP_REG: Encoding[] = [
       f[k + F_A] = v.o0 | (v.sf << 1);
       return OP_MADD;
     },
+    dis(v) {
+      const [d, n, m] = [xr(v.Rd, v.sf), xr(v.Rn, v.sf), xr(v.Rm, v.sf)];
+      if (v.Ra === 31) return ins(v.o0 ? 'mneg' : 'mul', d, n, m);
+      return ins(v.o0 ? 'msub' : 'madd', d, n, m, xr(v.Ra, v.sf));
+    },
   }),
   row({
     name: 'SMADDL/SMSUBL/UMADDL/UMSUBL',
@@ -162,6 +230,12 @@ export const DP_REG: Encoding[] = [
       f[k + F_R3] = rX(v.Ra);
       f[k + F_A] = v.o0 | (v.U ? 0 : 2);
       return OP_MULL;
+    },
+    dis(v) {
+      const u = v.U ? 'u' : 's';
+      const [d, n, m] = [xr(v.Rd, 1), xr(v.Rn, 0), xr(v.Rm, 0)];
+      if (v.Ra === 31) return ins(u + (v.o0 ? 'mnegl' : 'mull'), d, n, m);
+      return ins(u + (v.o0 ? 'msubl' : 'maddl'), d, n, m, xr(v.Ra, 1));
     },
   }),
   row({
@@ -173,6 +247,7 @@ export const DP_REG: Encoding[] = [
       f[k + F_A] = v.U ? 0 : 1;
       return OP_MULH;
     },
+    dis: (v) => ins(v.U ? 'umulh' : 'smulh', xr(v.Rd, 1), xr(v.Rn, 1), xr(v.Rm, 1)),
   }),
   undefRow('Data-processing (register), unallocated', 'x x x 1 101 xxxxxxxxxxxxxxxxxxxxxxxxx', 'unallocated'),
 ];
