@@ -33,7 +33,10 @@ describe('Linux, 2 vcpus time-sharing one physical cpu (pcpus: 1, hostTickHz: 25
       assert.ok(out !== undefined, where);
       assert.equal(out.cpus, 2, where);
       const resched = out.table.get('IPI0');
-      assert.ok(resched?.counts.every((n) => n > 0), where);
+      assert.ok(
+        resched?.counts.every((n) => n > 0),
+        where,
+      );
       assert.ok(r.costs.hyp.preemptions > 0, 'the vcpu threads shared the cpu');
     });
 });
