@@ -252,20 +252,24 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
   // when the design sets CNTHCTL_EL2.EL1TVT (trap-timer). An exit saved the
   // hardware timer first, so both live in this copy at handle_exit.
 
-  /** MRS of a trapped CNTP/CNTV register (CTL reads ISTATUS computed, as KVM's kvm_arm_timer_read). */
-  readTrapped(reg: TimerReg): bigint {
+  /**
+   * MRS of a trapped CNTP/CNTV register (CTL reads ISTATUS computed, as KVM's
+   * kvm_arm_timer_read). CTL and TVAL are 32-bit: returned as numbers (no
+   * BigInt on the exit path; Cpu.completeSysregRead takes either), CVAL as a bigint.
+   */
+  readTrapped(reg: TimerReg): bigint | number {
     const t = this.trappedTimerOf(reg);
     const ctl = t === TimerId.Phys ? this.cntpCtl : this.cntvCtl;
     const cval = t === TimerId.Phys ? this.cntpCval : this.cntvCval;
     switch (reg) {
       case TimerReg.CNTP_CTL_EL0:
       case TimerReg.CNTV_CTL_EL0:
-        return BigInt((ctl | ((ctl & ENABLE) !== 0 && cval <= this.countOf(t) ? ISTATUS : 0)) >>> 0);
+        return (ctl | ((ctl & ENABLE) !== 0 && cval <= this.countOf(t) ? ISTATUS : 0)) >>> 0;
       case TimerReg.CNTP_CVAL_EL0:
       case TimerReg.CNTV_CVAL_EL0:
         return cval;
       default: // TVAL: the signed 32-bit distance to CVAL
-        return BigInt(toS32(sub64(cval, this.countOf(t))) >>> 0);
+        return toS32(sub64(cval, this.countOf(t))) >>> 0;
     }
   }
 
