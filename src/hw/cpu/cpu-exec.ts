@@ -58,6 +58,14 @@ export abstract class CpuExec extends CpuCore {
     const hot = Math.min(cache.jitHot, NEVER_HOT - 1);
     let pageVa = Number.NaN;
     let pageOff = 0;
+    // pageVa's 64-bit halves (pageLo unsigned): BL's link register without a division.
+    let pageLo = 0;
+    let pageHi = 0;
+    // A block may start here: after a branch, a block, an exception (VGICSIM_JIT_BLOCKS=all: anywhere).
+    // Loops-only translation needs entry counts only where a branch lands: its loops start there.
+    const jitOn = jit && !this.replay; // (a replay is exec(1): no block runs in it)
+    const jitAnywhere = !cache.jitLoopsOnly;
+    let entry = true;
     let check = checkFirst;
     if ((this.pc & 3) !== 0) takePcAlignment(this);
     for (;;) {
@@ -109,10 +117,13 @@ export abstract class CpuExec extends CpuCore {
         f = dp.f;
         pageOff = roff - (roff & 4095);
         pageVa = pc - (roff & 4095);
+        pageHi = Math.floor(pageVa / TWO32);
+        pageLo = pageVa - pageHi * TWO32;
         off = pc - pageVa;
       }
       const i = off >>> 2;
-      if (jit && !this.replay && page !== null) {
+      if (entry && jitOn && page !== null) {
+        entry = jitAnywhere;
         // A translated block (jit/): it stops where this loop would, with the same status.
         const hits = page.hits ?? pageHits(page);
         const h = hits[i];
@@ -120,6 +131,7 @@ export abstract class CpuExec extends CpuCore {
         else if (h !== NEVER_HOT) {
           const st = enterBlock(this, page, pageOff, i, pc, end - this.instret - this.excCycles, bps);
           if (st !== NO_BLOCK) {
+            entry = true;
             if (st === O.ST_RETIRE) continue;
             if (!(st & O.ST_RETIRE)) pageVa = Number.NaN;
             if (st & O.ST_STOP) return this.stopReason;
@@ -241,15 +253,22 @@ export abstract class CpuExec extends CpuCore {
         case O.OP_B:
           this.pc = pc + f[k + 4];
           this.instret++;
+          entry = true;
           continue;
-        case O.OP_BL:
-          setPairNum(x, 60, pc + 4);
+        case O.OP_BL: {
+          // X30 = pc + 4 = pageVa + off + 4 (pageLo is 4 KiB aligned: at most one carry)
+          const l = pageLo + off + 4;
+          x[60] = l | 0;
+          x[61] = (l > 0xffff_ffff ? pageHi + 1 : pageHi) | 0;
           this.pc = pc + f[k + 4];
           this.instret++;
+          entry = true;
           continue;
+        }
         case O.OP_BCOND:
           this.pc = conditionHolds(this, f[k + 6]) ? pc + f[k + 4] : pc + 4;
           this.instret++;
+          entry = true;
           continue;
         case O.OP_CBZ: {
           const n = f[k + 1];
@@ -257,6 +276,7 @@ export abstract class CpuExec extends CpuCore {
           const zero = a & 2 ? (x[n] | x[n + 1]) === 0 : x[n] === 0;
           this.pc = zero !== ((a & 1) === 1) ? pc + f[k + 4] : pc + 4;
           this.instret++;
+          entry = true;
           continue;
         }
         case O.OP_TBZ: {
@@ -265,6 +285,7 @@ export abstract class CpuExec extends CpuCore {
           const v = bit < 32 ? (x[n] >>> bit) & 1 : (x[n + 1] >>> (bit - 32)) & 1;
           this.pc = v === f[k + 6] ? pc + f[k + 4] : pc + 4;
           this.instret++;
+          entry = true;
           continue;
         }
         case O.OP_BR: {
@@ -273,6 +294,7 @@ export abstract class CpuExec extends CpuCore {
           if (f[k + 6] === 1) setPairNum(x, 60, pc + 4);
           this.pc = target;
           this.instret++;
+          entry = true;
           if ((target & 3) !== 0) {
             takePcAlignment(this);
             this.excCycles--; // the branch's cycle covers the entry
@@ -371,6 +393,7 @@ export abstract class CpuExec extends CpuCore {
         this.instret++;
         continue;
       }
+      entry = true;
       if (st & O.ST_RETIRE) {
         if (!(st & O.ST_PC_SET)) this.pc = pc + 4;
         this.instret++;
