@@ -194,7 +194,7 @@ function expectedVerdict(s: Scenario, policy: string): ExpectedVerdict {
 }
 
 /**
- * Scenarios whose machine the generation refuses (gic: v3 without vgic-v3):
+ * Scenarios whose machine the generation refuses (machineRejection: gic: v3 without vgic-v3, a GICv3 vmmMigrate before 4.11):
  * with --check-verdicts and `rejected` expected, the located reason by
  * index; any other is an input error, reported (all at once) before anything runs.
  */
@@ -269,7 +269,7 @@ export function runCommand(files: readonly string[], o: CommonOptions): number {
 export function compareCommand(file: string, policies: readonly string[], o: CommonOptions): number {
   const [s] = loadAll([file]);
   const progress = new Progress(!o.quiet && !o.json);
-  // a generation that refuses the machine (gic: v3 without vgic-v3) is a row of its own, located
+  // a generation that refuses the machine (machineRejection) is a row of its own, located
   const outcomes = policies.map((p): Outcome => {
     const d = machineRejection(s, p);
     return d ? { rejected: formatDiagnostic(d), files: [] } : runOne(s, p, o, p, progress, [file]);

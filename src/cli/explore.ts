@@ -149,13 +149,12 @@ export function exploreCommand(file: string, o: ExploreCliOptions): number {
   }
   if (shard !== undefined && jobs > 1) throw new UsageError('--shard and --jobs cannot be combined');
   const s = loadScenarioFile(file);
-  // a gic: v3 machine is explored under the generations with vgic-v3 only (located error if none)
+  // explored under the generations that run the machine only (machineRejection; located error if none)
   const gens = named.filter((g) => machineRejection(s, g) === undefined);
   if (gens.length === 0) throw new ScenarioError([machineRejection(s, named[0])!]);
-  if (gens.length < named.length && !o.json && !o.quiet)
-    process.stdout.write(
-      `not explored: ${named.filter((g) => !gens.includes(g)).join(', ')} (machine.gic: v3 needs a generation with vgic-v3)\n`,
-    );
+  const left = named.filter((g) => !gens.includes(g));
+  if (left.length > 0 && !o.json && !o.quiet)
+    process.stdout.write(`not explored: ${left.join(', ')} (${machineRejection(s, left[0])!.message})\n`);
   const progress = new Progress(!o.json && !o.quiet, o.progress === true);
   let results: ExploreResult[];
   if (jobs > 1) {

@@ -174,15 +174,23 @@ export function conformanceMarkdown(
   lines.push(
     '  - *old-vgic-targets*: the old GICD_ITARGETSR keeps one target per SPI (the lowest bit written);',
   );
-  lines.push('  - *old-vgic-id*: the old GICD has no ID registers (ICPIDR2 reads 0).');
+  lines.push('  - *old-vgic-id*: the old GICD has no ID registers (ICPIDR2 reads 0);');
+  lines.push(
+    '  - *old-vgic-group1*: the old vgic-v3 emulation (vgic-v3-emul.c) has Group 1 only: IGROUPR reads ones,',
+  );
+  lines.push('    every LR is Group 1, so ICC_IGRPEN0_EL1 holds nothing back;');
+  lines.push(
+    "  - *old-vgic-dir*: the old vgic sets no ICH_HCR_EL2.TDIR: a vcpu's ICC_DIR_EL1 of an SPI active on",
+  );
+  lines.push('    another vcpu does not reach the vgic, the SPI stays active.');
   lines.push(
     "  - *no-vpmu*: the release predates KVM's vPMU (4.6): the PMU registers are RAZ/WI or UNDEFINED, nothing counts.",
   );
   lines.push(
-    '  - *rejected* (a result, not a note): the check needs a GICv3 (machine.gic: v3) and the generation has no',
+    '  - *rejected* (a result, not a note): the generation refuses the machine (a GICv3 without vgic-v3, or a',
   );
   lines.push(
-    '    vgic-v3: the machine is refused with a located error and nothing runs, as its expect.verdicts says.',
+    '    VMM-style migration of a GICv3 VM before 4.11): a located error, nothing runs, as expect.verdicts says.',
   );
   lines.push('');
   lines.push(`| suite | check | ${policies.join(' | ')} | note | mirrors |`);

@@ -49,6 +49,8 @@ export const CONFORMANCE_NOTES = [
   'old-vgic-bitmaps',
   'old-vgic-targets',
   'old-vgic-id',
+  'old-vgic-group1',
+  'old-vgic-dir',
   'no-vpmu',
 ] as const;
 
@@ -74,7 +76,7 @@ function buildSchemas() {
   const gic = z
     .enum(GIC_VERSIONS)
     .describe(
-      'GIC version: v2, or v3 where the generation has vgic-v3 (none yet: only the reference machine has a GICv3)',
+      'GIC version: v2, or v3 where the generation has vgic-v3 (every generation: linux-4.2/4.3 on the old vgic.c, linux-7.0)',
     );
 
   const spisExpected = `a multiple of ${SPI_GROUP} in 0..${MAX_SPIS} (the vgic's limit, as KVM's)`;
@@ -299,7 +301,7 @@ function buildSchemas() {
     note: z
       .enum(CONFORMANCE_NOTES)
       .describe(
-        'why it fails under some generation: residual-window (DESIGN.md: the line is only sampled at exits), seed-fix (what the seed change fixed), old-vgic-priority (the old vgic ignores priorities), old-vgic-bitmaps (the old GICD registers act on bitmaps, not on the LRs), old-vgic-targets (one ITARGETSR target kept), old-vgic-id (no GICD ID registers), no-vpmu (the release predates the vPMU of KVM: PMU registers RAZ/WI)',
+        'why it fails under some generation: residual-window (DESIGN.md: the line is only sampled at exits), seed-fix (what the seed change fixed), old-vgic-priority (the old vgic ignores priorities), old-vgic-bitmaps (the old GICD registers act on bitmaps, not on the LRs), old-vgic-targets (one ITARGETSR target kept), old-vgic-id (no GICD ID registers), old-vgic-group1 (the old vgic-v3 emulation has Group 1 only), old-vgic-dir (the old vgic never traps the DIR of a GICv3 guest), no-vpmu (the release predates the vPMU of KVM: PMU registers RAZ/WI)',
       )
       .optional(),
   });

@@ -1,6 +1,10 @@
-// A generation without vgic-v3 refuses a gic: v3 machine chosen after load
-// (--policy, compare, the conformance suite): located at machine.gic, exit
-// 2, never an internal error; a file expecting it says `rejected`.
+// A generation that cannot run a gic: v3 scenario chosen after load
+// (--policy, compare, the conformance suite) refuses it: located, exit 2,
+// never an internal error; a file expecting it says `rejected`. Every
+// generation has vgic-v3 now (refused at machine.gic otherwise:
+// machineRejection), so the refusal exercised here is the other one: a
+// VMM-style migration (`vmmMigrate`) of a GICv3 VM under linux-4.2/4.3,
+// whose arm-vgic-v3 device had no register groups (Linux < 4.11).
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +23,9 @@ const GUEST = `guest:
         ldr w20, [x1]                   // GICD_PIDR2 (ArchRev 3)
         ldr x0, =0x84000008             // PSCI SYSTEM_OFF
         hvc #0
+host:
+  - at: 10
+    vmmMigrate: true
 `;
 const text = (verdicts: string) =>
   `version: 1\nmachine:\n  gic: v3\n  limits: { ticks: 100000, instructions: 100000 }\n${GUEST}expect:\n  registers: { vcpu0: { x20: 0x3b } }\n  exit: poweroff\n${verdicts}`;
@@ -30,14 +37,22 @@ writeFileSync(
   expecting,
   text('  verdicts: { linux-4.2: rejected, legacy-edge: rejected, linux-4.3: rejected }\n'),
 );
-const AT = /plain\.yaml:3:8: machine\.gic: linux-4\.3 has no vgic-v3: .*\(linux-7\.0\)/;
+const AT = /plain\.yaml:13:5: vmmMigrate: linux-4\.3 cannot migrate a GICv3 VM: .*-ENXIO before Linux 4\.11/;
 
-describe('gic: v3 under a generation without vgic-v3, chosen after load', () => {
-  it('machineRejection: located at machine.gic for linux-4.2/4.3, nothing for linux-7.0 or a GICv2 machine', () => {
+describe('gic: v3 with vmmMigrate under a generation without the v3 register groups, chosen after load', () => {
+  it('machineRejection: located at the event for linux-4.2/4.3, nothing for linux-7.0 or a GICv2 machine', () => {
     const s = parseScenario(text(''), 'x.yaml');
     const d = machineRejection(s, 'legacy-edge');
-    assert.deepEqual([d?.line, d?.column], [3, 8]);
-    assert.match(d!.message, /^machine\.gic: linux-4\.2 has no vgic-v3/);
+    assert.deepEqual([d?.line, d?.column], [13, 5]);
+    assert.match(d!.message, /^vmmMigrate: linux-4\.2 cannot migrate a GICv3 VM/);
+    // without the migration the old generations run the GICv3 machine
+    assert.equal(
+      machineRejection(
+        parseScenario(text('').replace('host:\n  - at: 10\n    vmmMigrate: true\n', ''), 'z.yaml'),
+        'linux-4.2',
+      ),
+      undefined,
+    );
     assert.equal(machineRejection(s, 'linux-7.0'), undefined);
     assert.equal(
       machineRejection(parseScenario(text('').replace('gic: v3', 'gic: v2'), 'y.yaml'), 'linux-4.2'),
@@ -49,7 +64,7 @@ describe('gic: v3 under a generation without vgic-v3, chosen after load', () => 
     const s = parseScenario(text(''), 'x.yaml');
     assert.throws(
       () => runScenario(s, { policy: 'linux-4.3' }),
-      (e) => e instanceof ScenarioError && /^x\.yaml:3:8: /.test(e.message),
+      (e) => e instanceof ScenarioError && /^x\.yaml:13:5: /.test(e.message),
     );
     assert.equal(runScenario(s, { policy: 'linux-7.0' }).passed, true);
   });
@@ -64,7 +79,7 @@ describe('gic: v3 under a generation without vgic-v3, chosen after load', () => 
     assert.equal(r.code, 0, r.err);
     assert.match(
       r.out,
-      /rejected, as expected: .*expecting\.yaml:3:8: machine\.gic: linux-4\.3 has no vgic-v3/,
+      /rejected, as expected: .*expecting\.yaml:13:5: vmmMigrate: linux-4\.3 cannot migrate/,
     );
     // expecting rejection where the generation runs it: a mismatch
     assert.equal(runCli(['run', expecting, '--policy', 'linux-7.0', '--check-verdicts']).code, 0);
@@ -78,7 +93,7 @@ describe('gic: v3 under a generation without vgic-v3, chosen after load', () => 
     assert.equal(r.code, 2);
     assert.match(
       r.out,
-      /rejected under linux-4\.2: .*plain\.yaml:3:8: .*\n {2}expected verdict under linux-4\.2: pass \(MISMATCH\)/,
+      /rejected under linux-4\.2: .*plain\.yaml:13:5: .*\n {2}expected verdict under linux-4\.2: pass \(MISMATCH\)/,
     );
     r = runCli(['compare', expecting, '--check-verdicts']);
     assert.equal(r.code, 0, r.out);
@@ -99,6 +114,6 @@ describe('gic: v3 under a generation without vgic-v3, chosen after load', () => 
         ['linux-7.0', 'pass', 'pass'],
       ],
     );
-    assert.match(rows[0].reason!, /^machine\.gic: linux-4\.2 has no vgic-v3/);
+    assert.match(rows[0].reason!, /^vmmMigrate: linux-4\.2 cannot migrate a GICv3 VM/);
   });
 });

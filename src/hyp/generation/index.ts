@@ -47,6 +47,8 @@ const linux42: Generation = {
   order: { timerFlush: 'before-vgic', timerSync: 'after-preempt-enable' },
   api: { oneRegUpdatesTimer: false, counterOffsetIoctl: false, vgicV3Regs: false },
   pmu: 'raz-wi',
+  // vgic-v3.c + vgic-v3-emul.c on the old vgic.c core (src/hyp/vgic/legacy/legacy-v3-*.ts)
+  vgicV3: true,
 };
 
 const linux43: Generation = {
@@ -59,6 +61,7 @@ const linux43: Generation = {
   order: { timerFlush: 'before-vgic', timerSync: 'before-vgic' },
   api: { oneRegUpdatesTimer: true, counterOffsetIoctl: false, vgicV3Regs: false },
   pmu: 'raz-wi',
+  vgicV3: true,
 };
 
 const linux70: Generation = {

@@ -73,8 +73,8 @@ const icc = (r: keyof typeof ICC, mpidr = 0) => {
   return vgicV3SysregAttr(mpidr, op0, op1, crn, crm, op2);
 };
 
-function v3Device(vcpus = 2, init = true) {
-  const kvm = createVm({ policy: 'linux-7.0', gic: 'v3', vcpus, spis: 224 });
+function v3Device(vcpus = 2, init = true, policy = 'linux-7.0') {
+  const kvm = createVm({ policy, gic: 'v3', vcpus, spis: 224 });
   for (let i = 0; i < vcpus; i++) unwrap(kvm.createVcpu(i));
   const dev = unwrap(kvm.createDevice('arm-vgic-v3'));
   if (init) unwrap(dev.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT));
@@ -94,6 +94,25 @@ describe('arm-vgic-v3 register groups: encodings and errnos', () => {
     assert.equal(errno(dev.getAttr(REDIST, vgicV3RegAttr(2, GICR_CTLR))), 'EINVAL');
     assert.equal(kvm.vm.vgic.initialized, false);
   });
+
+  for (const policy of ['linux-4.2', 'linux-4.3'])
+    it(`${policy}: no register group exists (added in 4.11): ENXIO before the vcpu or init checks; ADDR, NR_IRQS, CTRL work`, () => {
+      for (const init of [false, true]) {
+        const { kvm, dev } = v3Device(2, init, policy);
+        for (const [group, attr] of [
+          [DIST, 0n],
+          [REDIST, vgicV3RegAttr(1, GICR_CTLR)],
+          [REDIST, vgicV3RegAttr(7, GICR_CTLR)],
+          [SYSREGS, icc('PMR')],
+          [LEVEL, vgicLevelInfoAttr(0, 32)],
+        ] as const) {
+          assert.equal(errno(dev.getAttr(group, attr)), 'ENXIO', `get ${group} init=${init}`);
+          assert.equal(errno(dev.setAttr(group, attr, 0n)), 'ENXIO', `set ${group} init=${init}`);
+          assert.equal(unwrap(dev.hasAttr(group, attr)), false, `has ${group}`);
+        }
+        assert.equal(kvm.vm.vgic.initialized, init);
+      }
+    });
 
   it('GRP_NR_IRQS: 64..992 in steps of 32 (EINVAL), once (EBUSY), before CTRL_INIT (EBUSY); CTRL_INIT twice is fine', () => {
     const { dev } = v3Device(1, false);

@@ -254,6 +254,18 @@ describe('legacy vgic-v3 SGIs (vgic_v3_dispatch_sgi, no source)', () => {
     assert.equal(m.iar(0), SPURIOUS, 'the second send was the same interrupt');
   });
 
+  it('GICR_ISPENDR0 pends an SGI too (vgic_handle_set_pending_reg keeps only the soft pend off SGIs); ICPENDR0 leaves it', () => {
+    const m = new LegacyMachineV3(true).boot();
+    m.gicr(0, GICR_SGI + 0x280, 1 << 3); // GICR_ICPENDR0 of nothing pending
+    m.gicr(0, GICR_SGI + 0x200, 1 << 3);
+    assert.equal(m.gicr(0, GICR_SGI + 0x200) & (1 << 3), 1 << 3);
+    assert.equal(m.vgic.irqState(0, 3)!.latch, true);
+    m.vgic.flushHwstate(0);
+    assert.equal(m.iar(0), 3);
+    m.eoi(3);
+    assert.equal(m.iar(0), SPURIOUS);
+  });
+
   it('IRM = 1 pends every vcpu but the writer; an Aff1 no vcpu has pends nothing', () => {
     const m = new LegacyMachineV3(false, 3).boot();
     m.g3.dispatchSgi(0, 3 << 24, 1 << 8, true);
