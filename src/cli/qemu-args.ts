@@ -12,8 +12,14 @@ import { parseRamSize } from '../scenario/index.ts';
 
 /** QEMU 7.2 virt's max_cpus (with a GICv3; a GICv2 serves 8). */
 const MAX_VIRT_CPUS = 512;
-/** The cpus vgicsim's boards serve, GICv2 (its architectural limit) and GICv3 (the model's) alike. */
-export const MAX_VGICSIM_CPUS = 8;
+/** The cpus a GICv2 serves (GIC_TARGETLIST_BITS; QEMU virt's limit with one). */
+export const MAX_GICV2_CPUS = 8;
+/**
+ * The cpus vgicsim's GICv3 serves: QEMU virt's first redistributor region
+ * (123 redistributors; QEMU adds VIRT_HIGH_GIC_REDIST2 above 4 GiB for
+ * more, which vgicsim does not model).
+ */
+export const MAX_VGICSIM_V3_CPUS = 123;
 
 /** QEMU exits 1 on a bad command line. */
 export const QEMU_EXIT_ERROR = 1;

@@ -9,7 +9,7 @@
 //        guest the hypervisor cannot run
 //   2    a command line QEMU would run but vgicsim cannot honour (a GICv3
 //        machine under a --policy generation without vgic-v3, or with more
-//        than 8 cpus)
+//        than its 123 cpus)
 //   124  the virtual-time limit (--timeout, default 90s of guest time, as
 //        kvm-unit-tests' default timeout) or every vcpu waiting for ever:
 //        what timeout(1) reports for a QEMU that would run on, so a runner
@@ -26,7 +26,8 @@ import { MemorySink } from '../sim/trace/sink.ts';
 import { UsageError } from './errors.ts';
 import { parseVirtualTime, writeTraceFiles } from './outputs.ts';
 import {
-  MAX_VGICSIM_CPUS,
+  MAX_GICV2_CPUS,
+  MAX_VGICSIM_V3_CPUS,
   parseQemuArgs,
   QEMU_EXIT_ERROR,
   QemuArgError,
@@ -73,16 +74,16 @@ export class QemuUnhonouredError extends Error {
  */
 export function resolveGic(c: QemuConfig, policy: string = DEFAULT_MACHINE.policy): 'v2' | 'v3' {
   const gic = chooseGic(c, policy);
-  if (c.smp > MAX_VGICSIM_CPUS) {
-    // QEMU's own limit for a GICv2; a GICv3 would take up to 512 in QEMU, vgicsim's model 8
-    if (gic === 'v2')
-      throw new QemuArgError(
-        `-smp ${c.smp}: number of SMP CPUs requested (${c.smp}) exceeds max CPUs supported by machine 'mach-virt' with a GICv2 (${MAX_VGICSIM_CPUS})`,
-      );
-    throw new QemuUnhonouredError(
-      `-smp ${c.smp}: vgicsim's GICv3 serves at most ${MAX_VGICSIM_CPUS} cpus (QEMU's virt would take ${c.smp})`,
+  // QEMU's own limit for a GICv2
+  if (gic === 'v2' && c.smp > MAX_GICV2_CPUS)
+    throw new QemuArgError(
+      `-smp ${c.smp}: number of SMP CPUs requested (${c.smp}) exceeds max CPUs supported by machine 'mach-virt' with a GICv2 (${MAX_GICV2_CPUS})`,
     );
-  }
+  // a GICv3 takes up to 512 in QEMU, 123 of them in its first redistributor region
+  if (gic === 'v3' && c.smp > MAX_VGICSIM_V3_CPUS)
+    throw new QemuUnhonouredError(
+      `-smp ${c.smp}: vgicsim's GICv3 serves at most ${MAX_VGICSIM_V3_CPUS} cpus, the redistributors of QEMU virt's first region (QEMU would add its second, above 4 GiB, for ${c.smp})`,
+    );
   return gic;
 }
 
@@ -92,7 +93,7 @@ function chooseGic(c: QemuConfig, policy: string): 'v2' | 'v3' {
   switch (c.gicVersion) {
     case undefined:
       // QEMU's KVM default: GICv2 for up to 8 vcpus, else GICv3 (TCG: GICv2)
-      return c.accel === 'kvm' && c.smp > MAX_VGICSIM_CPUS && hasV3 ? 'v3' : 'v2';
+      return c.accel === 'kvm' && c.smp > MAX_GICV2_CPUS && hasV3 ? 'v3' : 'v2';
     case '2':
       return 'v2';
     case '3':

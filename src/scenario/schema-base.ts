@@ -3,6 +3,7 @@
 
 import * as z from 'zod';
 import { PRIVATE_COUNT } from '../hw/gic/intid.ts';
+import { MAX_GICV3_CPUS } from '../hw/gic/v3/gic-v3.ts';
 import { GENERATION_OR_ALIAS } from '../hyp/generation/names.ts';
 import { intSchema, smallInt } from './values.ts';
 
@@ -25,8 +26,17 @@ export const POLICIES = GENERATION_OR_ALIAS;
  */
 export const VERDICTS = ['pass', 'fail', 'rejected'] as const;
 export const START_MODES = ['boot', 'all'] as const;
-/** A GICv2 distributor serves at most 8 CPU interfaces (GICv2 1.4.2). */
+/**
+ * A GICv2 distributor serves at most 8 CPU interfaces (GICv2 1.4.2); the
+ * per-vcpu keys (guest.vcpuN, expect.*.vcpuN, host events) name vcpus 0..7.
+ */
 export const MAX_VCPUS = 8;
+/**
+ * machine.vcpus and machine.pcpus with a GICv3: the redistributors of QEMU
+ * virt's first redistributor region (MAX_GICV3_CPUS, src/hw/gic/v3/gic-v3.ts);
+ * semantics.ts holds a GICv2 machine to MAX_VCPUS.
+ */
+export const MAX_MACHINE_VCPUS = MAX_GICV3_CPUS;
 /** GICH_VTR.ListRegs is 6 bits: 1..64 list registers. */
 export const MAX_LIST_REGISTERS = 64;
 /** SPIs come in groups of 32 (GICD_TYPER.ITLinesNumber). */

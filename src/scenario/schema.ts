@@ -19,6 +19,7 @@ import {
   GIC_VERSIONS,
   GPR_NAMES,
   MAX_LIST_REGISTERS,
+  MAX_MACHINE_VCPUS,
   MAX_SPIS,
   MAX_VCPUS,
   perVcpu,
@@ -103,11 +104,15 @@ function buildSchemas() {
 
   const machineSchema = strict({
     gic: gic.optional(),
-    vcpus: smallInt(1, MAX_VCPUS, 'number of vcpus: 1..8 for v2').optional(),
+    vcpus: smallInt(
+      1,
+      MAX_MACHINE_VCPUS,
+      `number of vcpus: 1..8 for v2, 1..${MAX_MACHINE_VCPUS} for v3`,
+    ).optional(),
     pcpus: smallInt(
       1,
-      MAX_VCPUS,
-      'vgicsim extension: physical cpus of the host, 1..8; default machine.vcpus, each vcpu pinned to its own; with more, a preempted or woken vcpu thread may migrate to a free one; with fewer, vcpu threads time-share them (a holder gives its cpu to a waiting thread when it blocks, and at preempt_enable() by choice; give spinning guests a host tick, machine.hostTickHz)',
+      MAX_MACHINE_VCPUS,
+      `vgicsim extension: physical cpus of the host, 1..8 for v2, 1..${MAX_MACHINE_VCPUS} for v3; default machine.vcpus, each vcpu pinned to its own; with more, a preempted or woken vcpu thread may migrate to a free one; with fewer, vcpu threads time-share them (a holder gives its cpu to a waiting thread when it blocks, and at preempt_enable() by choice; give spinning guests a host tick, machine.hostTickHz)`,
     ).optional(),
     spis: spis.optional(),
     counterHz: hertz('system counter frequency (CNTFRQ_EL0, 32 bits), Hz', 1, MAX_COUNTER_HZ).optional(),
@@ -174,6 +179,19 @@ function buildSchemas() {
       0xffff_ffff,
       'PL031 RTC at power-on: seconds since the Unix epoch (default 1704067200 = 2024-01-01T00:00:00Z, fixed so runs are deterministic); it then counts virtual time',
     ).optional(),
+  }).superRefine((m, ctx) => {
+    // a GICv2 serves 8 CPU interfaces (GICv2 1.4.2): machine.vcpus and pcpus above 8 need gic: v3
+    if (m.gic === 'v3') return;
+    for (const k of ['vcpus', 'pcpus'] as const) {
+      const n = m[k];
+      if (n !== undefined && n > MAX_VCPUS)
+        ctx.addIssue({
+          code: 'custom',
+          path: [k],
+          input: n,
+          message: `expected an integer 1..${MAX_VCPUS} (a GICv2 serves ${MAX_VCPUS} cpus; gic: v3 takes up to ${MAX_MACHINE_VCPUS}), found ${n}`,
+        });
+    }
   });
 
   // ---- guest ----------------------------------------------------------------

@@ -54,6 +54,9 @@ const CASES: readonly (readonly [string, number, number])[] = [
   ['ipi', 2, 4],
   ['ipi', 3, 4],
   ['ipi', 8, 4],
+  // more cpus than a GICv2 serves: Aff1 clusters 0 and 1 (cpus 16-19 are 0.0.1.0-3), one ICC_SGI1R_EL1 write per cluster
+  ['ipi', 20, 4],
+  ['irouter', 20, 1],
   ['active', 1, 2],
   ['active', 4, 2],
   ['eoimode', 1, 5],

@@ -204,10 +204,13 @@ describe('vgicsim qemu -machine virt,gic-version=3|max|host', () => {
     }
   });
 
-  it("-smp 9 with gic-version=3: QEMU would run it, vgicsim's GICv3 serves 8 cpus: exit 2 saying so", () => {
-    const r = runCli(['qemu', '-M', 'virt,gic-version=3', '-smp', '9', '-kernel', kernel()]);
+  it("-smp 124 with gic-version=3: QEMU would run it (its second redistributor region), vgicsim's GICv3 serves 123 cpus: exit 2 saying so; -smp 9 with a GICv2 is QEMU's error (exit 1)", () => {
+    const r = runCli(['qemu', '-M', 'virt,gic-version=3', '-smp', '124', '-kernel', kernel()]);
     assert.deepEqual([r.code, r.out], [2, '']);
-    assert.match(r.err, /-smp 9: vgicsim's GICv3 serves at most 8 cpus/);
+    assert.match(r.err, /-smp 124: vgicsim's GICv3 serves at most 123 cpus/);
+    const v2 = runCli(['qemu', '-M', 'virt,gic-version=2', '-smp', '9', '-kernel', kernel()]);
+    assert.equal(v2.code, 1);
+    assert.match(v2.err, /exceeds max CPUs supported by machine 'mach-virt' with a GICv2 \(8\)/);
   });
 
   it('the kvm-unit-tests-style .flat boots on gic-version=3 -smp 2 and prints what qemu-system-aarch64 -M virt,gic-version=3 prints', () => {

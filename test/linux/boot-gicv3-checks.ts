@@ -15,6 +15,7 @@
 // A missing kernel cache or QEMU fails (never skips), as test/linux does for v2.
 
 import assert from 'node:assert/strict';
+import { mpidrAffinity } from '../../src/hw/cpu/mpidr.ts';
 import { describe, it } from 'node:test';
 import { INIT_MARKER } from '../../src/scenario/initramfs.ts';
 import { loadScenarioFile } from '../../src/scenario/index.ts';
@@ -35,13 +36,18 @@ function tail(text: string, n = 25): string {
   return text.replace(/\r/g, '').split('\n').slice(-n).join('\n');
 }
 
-/** Linux's line for cpu `c` finding its redistributor (gic_populate_rdist). */
+/** Linux's line for cpu `c` finding its redistributor (gic_populate_rdist: the MPIDR affinity in hex). */
 export function redistributorLine(c: number): string {
   const at = (GICR_BASE + c * GICR_STRIDE).toString(16).padStart(16, '0');
-  return `GICv3: CPU${c}: found redistributor ${c} region 0:0x${at}`;
+  return `GICv3: CPU${c}: found redistributor ${mpidrAffinity(c).toString(16)} region 0:0x${at}`;
 }
 
-export function checkGicv3Boot(file: string, vcpus: number): void {
+/**
+ * `compareQemu` (default true): also boot QEMU with the same cpus and
+ * compare the consoles. With more than 2 vcpus the idle ones may take no
+ * timer tick during `sleep 1` (NO_HZ): arch_timer must count up in total.
+ */
+export function checkGicv3Boot(file: string, vcpus: number, compareQemu = true): void {
   const name = file.replace(/^.*\/scenarios\//, 'scenarios/');
   describe(`${name} (GICv3, ${vcpus} vcpu${vcpus > 1 ? 's' : ''}, ${POLICY})`, () => {
     let run: ScenarioRun | undefined;
@@ -82,9 +88,12 @@ export function checkGicv3Boot(file: string, vcpus: number): void {
         );
         const after = out.timerAfter;
         assert.ok(after !== undefined, `no arch_timer line after sleep 1\n${where}`);
+        const sum = (c: readonly number[]) => c.reduce((a, b) => a + b, 0);
         assert.ok(
-          after.counts.every((n, i) => n > before.counts[i]),
-          `arch_timer did not count up on every cpu across sleep 1: ${before.counts} -> ${after.counts}\n${where}`,
+          vcpus > 2
+            ? sum(after.counts) > sum(before.counts) && after.counts.every((n, i) => n >= before.counts[i])
+            : after.counts.every((n, i) => n > before.counts[i]),
+          `arch_timer did not count up${vcpus > 2 ? '' : ' on every cpu'} across sleep 1: ${before.counts} -> ${after.counts}\n${where}`,
         );
 
         if (vcpus > 1) {
@@ -113,32 +122,33 @@ export function checkGicv3Boot(file: string, vcpus: number): void {
       },
     );
 
-    it(`matches QEMU -M virt,gic-version=3 -smp ${vcpus} line by line after masking, except the expected differences`, (t) => {
-      assert.ok(run !== undefined, 'the boot above failed; nothing to compare');
-      assert.ok(
-        hasQemu(),
-        `${QEMU} is not installed (Debian: apt-get install qemu-system-arm; .ci/run installs it)`,
-      );
-      const opts = { cpus: vcpus, gic: 3 } as const;
-      const q = bootQemu({ ...opts, timeoutMs: QEMU_TIMEOUT_MS });
-      const qemuTail = tail(q.console, 20);
-      assert.ok(
-        !q.timedOut,
-        `QEMU did not power off within ${QEMU_TIMEOUT_MS / 1000} s: ${QEMU} ${qemuArgs(opts).join(' ')}\n${qemuTail}`,
-      );
-      assert.ok(
-        q.console.includes(INIT_MARKER) && /reboot: Power down/.test(q.console),
-        `QEMU's boot did not reach userspace and power off (exit ${q.status}):\n${qemuTail}\n${q.stderr}`,
-      );
-      t.diagnostic(`QEMU boot: ${q.seconds.toFixed(2)} s wall`);
+    if (compareQemu)
+      it(`matches QEMU -M virt,gic-version=3 -smp ${vcpus} line by line after masking, except the expected differences`, (t) => {
+        assert.ok(run !== undefined, 'the boot above failed; nothing to compare');
+        assert.ok(
+          hasQemu(),
+          `${QEMU} is not installed (Debian: apt-get install qemu-system-arm; .ci/run installs it)`,
+        );
+        const opts = { cpus: vcpus, gic: 3 } as const;
+        const q = bootQemu({ ...opts, timeoutMs: QEMU_TIMEOUT_MS });
+        const qemuTail = tail(q.console, 20);
+        assert.ok(
+          !q.timedOut,
+          `QEMU did not power off within ${QEMU_TIMEOUT_MS / 1000} s: ${QEMU} ${qemuArgs(opts).join(' ')}\n${qemuTail}`,
+        );
+        assert.ok(
+          q.console.includes(INIT_MARKER) && /reboot: Power down/.test(q.console),
+          `QEMU's boot did not reach userspace and power off (exit ${q.status}):\n${qemuTail}\n${q.stderr}`,
+        );
+        t.diagnostic(`QEMU boot: ${q.seconds.toFixed(2)} s wall`);
 
-      const c = compareConsoles(
-        { name: 'vgicsim', text: run.uart },
-        { name: 'qemu', text: q.console },
-        qemuExpected(3),
-      );
-      t.diagnostic(summary(c));
-      assert.equal(c.unexplained, 0, `unexplained console differences: ${summary(c)}\n${formatDiff(c)}`);
-    });
+        const c = compareConsoles(
+          { name: 'vgicsim', text: run.uart },
+          { name: 'qemu', text: q.console },
+          qemuExpected(3),
+        );
+        t.diagnostic(summary(c));
+        assert.equal(c.unexplained, 0, `unexplained console differences: ${summary(c)}\n${formatDiff(c)}`);
+      });
   });
 }

@@ -19,6 +19,7 @@ export const SCENARIOS = {
   smp2: join(ROOT, 'scenarios', 'linux', 'linux-busybox-smp2.yaml'),
   gicv3: join(ROOT, 'scenarios', 'linux', 'linux-busybox-gicv3.yaml'),
   gicv3smp2: join(ROOT, 'scenarios', 'linux', 'linux-busybox-gicv3-smp2.yaml'),
+  gicv3smp18: join(ROOT, 'scenarios', 'linux', 'linux-busybox-gicv3-smp18.yaml'),
 } as const;
 
 /** Why the cache cannot be used, or undefined when Image and initrd.gz are there. */

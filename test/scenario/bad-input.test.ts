@@ -91,7 +91,12 @@ test('numbers that overflow machine fields name the field and the range', () => 
   assert.deepEqual(machine('nLR: 65'), [
     '2:17: machine.nLR: expected an integer 2..64 (with fewer list registers KVM livelocks on underflow maintenance), found 65',
   ]);
-  assert.deepEqual(machine('vcpus: 9'), ['2:19: machine.vcpus: expected an integer 1..8, found 9']);
+  assert.deepEqual(machine('vcpus: 9'), [
+    '2:19: machine.vcpus: expected an integer 1..8 (a GICv2 serves 8 cpus; gic: v3 takes up to 123), found 9',
+  ]);
+  assert.deepEqual(machine('pcpus: 9'), [
+    '2:19: machine.pcpus: expected an integer 1..8 (a GICv2 serves 8 cpus; gic: v3 takes up to 123), found 9',
+  ]);
   assert.deepEqual(machine('exitCycles: 4294967296'), [
     '2:24: machine.exitCycles: expected a number of cycles 0..4294967295, found 4294967296',
   ]);

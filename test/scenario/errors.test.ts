@@ -20,7 +20,7 @@ test('empty file', () => {
 test('machine: wrong values at the value, unknown keys at the key (gic: v3 with an unknown policy: only the policy)', () => {
   const text = `version: 1
 machine:
-  vcpus: 12
+  vcpus: 124
   polcy: level
   gic: v3
   spis: 40
@@ -30,7 +30,7 @@ machine:
 guest: { vcpu0: nop }
 `;
   assert.deepEqual(errorsOf(text), [
-    '3:10: machine.vcpus: expected an integer 1..8, found 12',
+    '3:10: machine.vcpus: expected an integer 1..123, found 124',
     "4:3: unknown key 'polcy' in machine (expected one of: gic, vcpus, pcpus, spis, counterHz, cpuHz, policy, nLR, hostTickHz, exitCycles, entryCycles, mappedSpis, choices, preemptCycles, limits, start, memory, rtc)",
     "6:9: machine.spis: expected a multiple of 32 in 0..960 (the vgic's limit, as KVM's), found 40",
     '7:8: machine.nLR: expected an integer 2..64 (with fewer list registers KVM livelocks on underflow maintenance), found 0x41',
@@ -175,7 +175,7 @@ host:
 expect: { exit: maybe }
 `);
   assert.deepEqual(errors, [
-    '2:19: machine.vcpus: expected an integer 1..8, found 0',
+    '2:19: machine.vcpus: expected an integer 1..123, found 0',
     '3:17: guest.vcpu0: expected assembly text, { binary: path, entry? } or { same: vcpuM }, found 12',
     '7:9: host[1]: events with `at` must be in time order (10 after 20)',
     "9:17: expect.exit: expected one of: 'poweroff', 'reset', 'limit', 'idle', found 'maybe'",

@@ -24,7 +24,9 @@
 //   #redistributor-regions = 1, and the maintenance interrupt (PPI 9 =
 //   INTID 25) that QEMU writes when the machine has EL2 (virtualization=on).
 
+import { mpidrAffinity } from '../cpu/mpidr.ts';
 import { PPI } from '../gic/intid.ts';
+import { MAX_GICV3_CPUS } from '../gic/v3/gic-v3.ts';
 import { cells, cells64, EMPTY, encodeFdt, type FdtNode, node, strings } from './fdt.ts';
 import { GICC_FRAME_SIZE } from '../gic/registers.ts';
 import { MEMMAP, RTC_INTID, UART_INTID } from './memory-map.ts';
@@ -99,9 +101,10 @@ const unit = (addr: number): string => addr.toString(16);
 
 /** The tree as nodes (tests and tools may inspect it before encoding). */
 export function machineTree(c: DtbConfig): FdtNode {
-  if (!Number.isInteger(c.cpus) || c.cpus < 1 || c.cpus > 8)
-    throw new RangeError(`a vgicsim board has 1..8 cpus, found ${c.cpus}`);
   const gic = c.gic ?? 'v2';
+  const max = gic === 'v2' ? 8 : MAX_GICV3_CPUS;
+  if (!Number.isInteger(c.cpus) || c.cpus < 1 || c.cpus > max)
+    throw new RangeError(`a vgicsim board with a GIC${gic} has 1..${max} cpus, found ${c.cpus}`);
   const cpuMask = gic === 'v2' ? ((1 << c.cpus) - 1) << PPI_CPU_MASK_SHIFT : 0;
   const ppi = (intid: number) => [GIC_PPI, intid - 16, IRQ_TYPE_LEVEL_HIGH | cpuMask];
   const spi = (intid: number) => [GIC_SPI, intid - 32, IRQ_TYPE_LEVEL_HIGH];
@@ -114,11 +117,12 @@ export function machineTree(c: DtbConfig): FdtNode {
     chosen['linux,initrd-end'] = initrdCells(c.initrd.end);
   }
 
+  // QEMU's fdt_add_cpu_nodes: cpu@<index> (decimal), reg = the MPIDR affinity (hw/cpu/mpidr.ts)
   const cpuNodes = Array.from({ length: c.cpus }, (_, i) =>
-    node(`cpu@${unit(i)}`, {
+    node(`cpu@${i}`, {
       device_type: strings('cpu'),
       compatible: strings('arm,cortex-a57'),
-      reg: cells(i),
+      reg: cells(mpidrAffinity(i)),
       'enable-method': strings('psci'),
     }),
   );

@@ -5,11 +5,12 @@
 
 import type { Saveable } from '../../sim/saveable.ts';
 import type { GuestCpu } from '../cpu/guest-port.ts';
+import { cpuOfAffinity } from '../cpu/mpidr.ts';
 import { PsciReturn, type PsciReturnCode, type PowerController, psciCall } from '../firmware/psci.ts';
 import type { Board } from './board.ts';
 
-/** MPIDR affinity bits other than Aff0 (all our cpus are in cluster 0). */
-const UPPER_AFFINITY = 0xff_00ff_ff00n;
+/** MPIDR affinity bits above Aff1 (Aff3 [39:32], Aff2 [23:16]): 0 on every board cpu (hw/cpu/mpidr.ts). */
+const UPPER_AFFINITY = 0xff_00ff_0000n;
 
 export type PowerEvent = 'system-off' | 'system-reset';
 
@@ -60,8 +61,7 @@ export class BoardPower implements PowerController, Saveable<PowerState> {
 
   private indexOf(mpidr: bigint): number {
     if ((mpidr & UPPER_AFFINITY) !== 0n) return -1;
-    const i = Number(mpidr & 0xffn);
-    return i < this.board.cpus.length ? i : -1;
+    return cpuOfAffinity(Number(mpidr & 0xffffn), this.board.cpus.length);
   }
 
   cpuOn(targetMpidr: bigint, entry: bigint, contextId: bigint): PsciReturnCode {

@@ -3,6 +3,7 @@
 
 import type { CpuCore } from './cpu-state.ts';
 import type { MmioAccess, SysregAccess } from './guest-port.ts';
+import { mpidrAffinity } from './mpidr.ts';
 import { IDX_MPIDR, SYSREGS } from './sysregs.ts';
 
 export interface CpuState {
@@ -83,14 +84,14 @@ const RESET_PSTATE = (0xf << 6) | (1 << 2) | 1;
 /**
  * A core as power-on reset leaves it (Arm ARM D1.9): EL1h with every
  * exception masked, general and vector registers zero, system registers at
- * their reset values (MPIDR_EL1.Aff0 = the core's index), PC 0, no exclusive
+ * their reset values (MPIDR_EL1: the core index's affinity, mpidr.ts), PC 0, no exclusive
  * reservation, nothing outstanding, input lines low.
  */
 export function defaultCpuState(index: number): CpuState {
   const sysregs: Record<string, bigint> = {};
   SYSREGS.forEach((r, i) => {
     if (r.kind === 'rw' || r.kind === 'ro')
-      sysregs[r.name] = i === IDX_MPIDR ? r.reset | BigInt(index) : r.reset;
+      sysregs[r.name] = i === IDX_MPIDR ? r.reset | BigInt(mpidrAffinity(index)) : r.reset;
   });
   return {
     version: 1,

@@ -13,6 +13,7 @@ import type { GuestCpu, GuestPort, MmioAccess, StopReason, SysregAccess } from '
 import { Mmu } from './mmu/mmu.ts';
 import { PERM_EL0_SHIFT, PERM_R, PERM_W, PERM_X } from './mmu/tlb.ts';
 import { SLOT_SP, SLOTS, UNDEF_NAMES } from './ops.ts';
+import { mpidrAffinity } from './mpidr.ts';
 import { IDX_MPIDR, IDX_SCTLR, SYSREGS } from './sysregs.ts';
 
 const TWO32 = 4294967296;
@@ -178,7 +179,7 @@ export class CpuCore implements GuestCpu {
     SYSREGS.forEach((r, i) => {
       this.setSysBig(i, r.reset);
     });
-    this.setSysBig(IDX_MPIDR, SYSREGS[IDX_MPIDR].reset | BigInt(this.index));
+    this.setSysBig(IDX_MPIDR, SYSREGS[IDX_MPIDR].reset | BigInt(mpidrAffinity(this.index)));
     this.pendingExit = 0;
     this.replay = false;
     this.ram.excl[this.index] = -1;

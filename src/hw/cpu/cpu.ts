@@ -22,8 +22,8 @@ export class CpuError extends Error {
 
 export class Cpu extends CpuExec implements SignalListener, Saveable<CpuState> {
   /**
-   * `index`: MPIDR_EL1.Aff0 and the cpu's slot in the RAM's exclusive
-   * monitor (0..7). `cache`: the machine's decode cache (default: the one
+   * `index`: the cpu's number (its MPIDR_EL1 affinity, mpidr.ts) and slot
+   * in the RAM's exclusive monitor (0..MAX_CPUS-1). `cache`: the machine's decode cache (default: the one
    * shared by every cpu on `ram`). The cpu starts at PC 0 in EL1h.
    */
   constructor(index: number, ram: GuestRam, port: GuestPort, cache: DecodeCache = sharedDecodeCache(ram)) {

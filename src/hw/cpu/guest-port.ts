@@ -27,7 +27,7 @@ export const SYSREG_READ_IN_PLACE = 'in-place';
 
 /** What a port sees of the cpu calling it (implemented by Cpu). */
 export interface GuestCpu {
-  /** Cpu index (MPIDR_EL1.Aff0). */
+  /** Cpu index (its MPIDR_EL1 affinity: mpidr.ts). */
   readonly index: number;
   /** Retired instructions; exact during a port call. */
   readonly instret: number;

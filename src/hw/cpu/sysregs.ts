@@ -34,7 +34,7 @@ export interface SysregDef {
   readonly kind: SysregKind;
   /** Accessible from EL0 (otherwise UNDEFINED at EL0). */
   readonly el0: boolean;
-  /** Reset value; MPIDR_EL1 adds the cpu index (Aff0). */
+  /** Reset value; MPIDR_EL1 adds the cpu's affinity (mpidr.ts). */
   readonly reset: bigint;
 }
 

@@ -26,8 +26,8 @@ const TOUCHED4 = PAGE_TOUCHED * 0x01010101;
 
 /** Exclusive reservation granule (bytes): CTR_EL0.ERG = 4 (16 words). */
 export const EXCL_GRANULE = 64;
-/** Most cpus a RAM keeps exclusive reservations for. */
-export const MAX_CPUS = 8;
+/** Most cpus a RAM keeps exclusive reservations for (a GICv3 board's 123). */
+export const MAX_CPUS = 128;
 
 export const DEFAULT_RAM_BASE = 0x4000_0000;
 export const DEFAULT_RAM_SIZE = 128 * 1024 * 1024;
@@ -68,6 +68,8 @@ export class GuestRam implements Saveable<GuestRamState> {
    * LDXR + WFE spin loop sleep until the lock word changes).
    */
   readonly eventRegs = new Uint8Array(MAX_CPUS);
+  /** 1 + the highest cpu that ever reserved: the stores' monitor scans stop there */
+  private reservers = 0;
   private listener: CodeWriteListener | null = null;
 
   constructor(
@@ -148,7 +150,7 @@ export class GuestRam implements Saveable<GuestRamState> {
   clearReservations(off: number, len: number): void {
     const lo = off - (off % EXCL_GRANULE);
     const hi = off + len;
-    for (let c = 0; c < MAX_CPUS; c++) {
+    for (let c = 0; c < this.reservers; c++) {
       const r = this.excl[c];
       if (r >= lo && r < hi) {
         this.excl[c] = -1;
@@ -161,7 +163,7 @@ export class GuestRam implements Saveable<GuestRamState> {
     const last = (off + len - 1) >>> PAGE_SHIFT;
     for (let p = off >>> PAGE_SHIFT; p <= last; p++) {
       let held = false;
-      for (let c = 0; c < MAX_CPUS && !held; c++)
+      for (let c = 0; c < this.reservers && !held; c++)
         held = this.excl[c] >= 0 && this.excl[c] >>> PAGE_SHIFT === p;
       if (!held) this.pageFlags[p] &= ~PAGE_EXCL;
     }
@@ -169,6 +171,7 @@ export class GuestRam implements Saveable<GuestRamState> {
 
   /** Set cpu `cpu`'s reservation on the granule holding offset `off`. */
   reserve(cpu: number, off: number): void {
+    if (cpu >= this.reservers) this.reservers = cpu + 1;
     this.excl[cpu] = off - (off % EXCL_GRANULE);
     this.pageFlags[off >>> PAGE_SHIFT] |= PAGE_EXCL;
   }

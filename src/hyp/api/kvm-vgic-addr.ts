@@ -24,7 +24,7 @@ const REDIST_SIZE = 0x2_0000;
 const IPA_SIZE = 1n << 40n;
 
 /** KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION's value: index [11:0], flags [15:12], base [51:16] (64 KiB units), count [63:52]. */
-export function redistRegionAttr(value: bigint): {
+function redistRegionAttr(value: bigint): {
   index: number;
   flags: number;
   base: number;

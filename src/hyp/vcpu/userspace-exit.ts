@@ -54,9 +54,11 @@ interface PendingIoctl {
 export class UserspaceExits {
   private readonly queue: PendingIoctl[] = [];
   /** vcpus userspace keeps out of KVM_RUN until it calls KVM_RUN again (the KVM API between runs) */
-  private held = 0;
+  private readonly held: Uint8Array;
 
-  constructor(private readonly o: UserspacePort) {}
+  constructor(private readonly o: UserspacePort) {
+    this.held = new Uint8Array(o.vcpus.length);
+  }
 
   /** Ioctls waiting for their vcpus to leave KVM_RUN. */
   get pending(): number {
@@ -95,14 +97,14 @@ export class UserspaceExits {
     // already out (held, or inside the ioctl that brought them out): nothing to do
     const need = vcpus.filter((i) => !this.o.vcpus[i].inUserspace);
     if (need.length === 0) return;
-    for (const i of need) this.held |= 1 << i;
+    for (const i of need) this.held[i] = 1;
     this.ioctl(name, need, () => {});
     this.settle();
   }
 
   /** Userspace calls KVM_RUN again for every vcpu it held (the KVM API's run). */
   reenter(): void {
-    this.held = 0;
+    this.held.fill(0);
     this.drain();
   }
 
@@ -119,7 +121,7 @@ export class UserspaceExits {
   /** Forget queued ioctls (the VM is being restored from a snapshot, taken settled). */
   clear(): void {
     this.queue.length = 0;
-    this.held = 0;
+    this.held.fill(0);
   }
 
   private signal(v: Vcpu): void {
@@ -153,7 +155,7 @@ export class UserspaceExits {
       io.apply();
     }
     for (const v of this.o.vcpus) {
-      if (!v.inUserspace || (this.held & (1 << v.index)) !== 0) continue;
+      if (!v.inUserspace || this.held[v.index] !== 0) continue;
       if (this.queue.some((io) => io.vcpus.includes(v.index))) continue;
       v.inUserspace = false;
       this.o.resume(v.index);

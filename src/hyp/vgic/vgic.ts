@@ -18,6 +18,8 @@ import { VIRT_PRIORITY_SHIFT } from '../../hw/gic/priority.ts';
 
 /** GICv2: CPUTargetList is 8 bits. */
 export const VGIC_V2_MAX_CPUS = 8;
+/** VGIC_V3_MAX_CPUS: a GICv3 guest's vcpus (KVM sets kvm->max_vcpus to it at kvm_vgic_create) */
+const VGIC_V3_MAX_CPUS = 512;
 /** GICv2 implements at most 1020 INTIDs (ITLinesNumber = 31). */
 export const VGIC_MAX_IRQS = FIRST_SPECIAL_INTID;
 
@@ -85,8 +87,11 @@ export class VgicCore {
   constructor(readonly opts: VgicCoreOptions) {
     const { nrVcpus, nrSpis } = opts;
     this.faults = opts.faults ?? NO_VGIC_FAULTS;
-    if (!Number.isInteger(nrVcpus) || nrVcpus < 1 || nrVcpus > VGIC_V2_MAX_CPUS)
-      throw new RangeError(`vgic-v2 supports 1..${VGIC_V2_MAX_CPUS} vcpus, got ${nrVcpus}`);
+    const max = opts.v3Model === true ? VGIC_V3_MAX_CPUS : VGIC_V2_MAX_CPUS;
+    if (!Number.isInteger(nrVcpus) || nrVcpus < 1 || nrVcpus > max)
+      throw new RangeError(
+        `vgic-${opts.v3Model === true ? 'v3' : 'v2'} supports 1..${max} vcpus, got ${nrVcpus}`,
+      );
     // KVM accepts 32 + nrSpis up to 1024; vgicsim stays below the special INTIDs 1020-1023
     if (
       !Number.isInteger(nrSpis) ||

@@ -10,6 +10,7 @@
 // interrupt (deactivatePhysical).
 
 import { getField, testBit } from '../../../sim/bits.ts';
+import { cpuOfAffinity, MPIDR_CLUSTER } from '../../cpu/mpidr.ts';
 import type { Saveable } from '../../../sim/saveable.ts';
 import type { SignalListener } from '../../../sim/signal.ts';
 import type { TraceSink } from '../../../sim/trace/sink.ts';
@@ -35,7 +36,7 @@ import { VirtCpuInterfaceV3 } from './virt-cpu-interface-v3.ts';
 import type { PhysicalDeactivatePort, VirtCpuInterfaceV3State } from './virt-v3-state.ts';
 
 export interface GicV3Options {
-  /** number of cpus (redistributors and CPU interfaces), 1..8 */
+  /** number of cpus (redistributors and CPU interfaces), 1..MAX_GICV3_CPUS; cpu k has the affinity of hw/cpu/mpidr.ts */
   readonly cpus: number;
   /** number of SPIs: a multiple of 32 up to 960, or 988 (INTIDs 32..1019) */
   readonly spis: number;
@@ -53,7 +54,15 @@ export interface GicV3State {
   readonly virt: VirtCpuInterfaceV3State[];
 }
 
-/** Line-input argument decoding: lineArg(cpu, intid) of ../distributor.ts (cpu [12:10], INTID [9:0]). */
+/**
+ * The cpus the model serves: the redistributors QEMU virt's first
+ * redistributor region holds (VIRT_GIC_REDIST, 0xf60000 bytes of 128 KiB
+ * frames: 123). QEMU's second region (VIRT_HIGH_GIC_REDIST2, above 4 GiB)
+ * is not modelled.
+ */
+export const MAX_GICV3_CPUS = 123;
+
+/** Line-input argument decoding: lineArg(cpu, intid) of ../distributor.ts (cpu from bit 10 up, INTID [9:0]). */
 const LINE_INTID_MASK = 0x3ff;
 const LINE_CPU_SHIFT = 10;
 
@@ -71,8 +80,8 @@ export class GicV3
   private readonly virtIfs: VirtCpuInterfaceV3[] = [];
 
   constructor(opts: GicV3Options) {
-    if (!Number.isInteger(opts.cpus) || opts.cpus < 1 || opts.cpus > 8)
-      throw new RangeError(`the GICv3 model supports 1..8 cpus, not ${opts.cpus}`);
+    if (!Number.isInteger(opts.cpus) || opts.cpus < 1 || opts.cpus > MAX_GICV3_CPUS)
+      throw new RangeError(`the GICv3 model supports 1..${MAX_GICV3_CPUS} cpus, not ${opts.cpus}`);
     if (
       !Number.isInteger(opts.spis) ||
       opts.spis < 0 ||
@@ -189,9 +198,9 @@ export class GicV3
     return this.redists[cpu].awake && testBit(this.cpuIfs[cpu]?.igrpen ?? 0, group);
   }
 
-  /** Cpu k has MPIDR affinity 0.0.0.k. */
+  /** Cpu k has MPIDR affinity 0.0.(k / 16).(k mod 16) (hw/cpu/mpidr.ts). */
   cpuOfAffinity(aff3: number, aff210: number): number {
-    return aff3 === 0 && aff210 < this.cpus ? aff210 : -1;
+    return aff3 === 0 ? cpuOfAffinity(aff210, this.cpus) : -1;
   }
 
   // ---- IccPort ----
@@ -248,12 +257,14 @@ export class GicV3
   generateSgi(cpu: number, lo: number, hi: number, group1: boolean): void {
     const sgi = getField(lo, ICC_SGIR_INTID);
     const all = testBit(hi, ICC_SGIR_HI_IRM.lsb);
-    const aff321 =
-      getField(hi, ICC_SGIR_HI_Aff3) | getField(hi, ICC_SGIR_HI_Aff2) | getField(lo, ICC_SGIR_Aff1);
+    const aff32 = getField(hi, ICC_SGIR_HI_Aff3) | getField(hi, ICC_SGIR_HI_Aff2);
+    const aff1 = getField(lo, ICC_SGIR_Aff1);
     const list = getField(lo, ICC_SGIR_TargetList);
     for (let c = 0; c < this.cpus; c++) {
-      // cpu c's affinity is 0.0.0.c
-      const hit = all ? c !== cpu : aff321 === 0 && c < 16 && testBit(list, c);
+      // cpu c's affinity is 0.0.(c / 16).(c mod 16): TargetList bit c mod 16 of cluster Aff1 = c / 16
+      const hit = all
+        ? c !== cpu
+        : aff32 === 0 && aff1 === Math.floor(c / MPIDR_CLUSTER) && testBit(list, c % MPIDR_CLUSTER);
       if (!hit) continue;
       const b = this.redists[c].irqs;
       if (group1 || b.group[sgi] === 0) b.setPending(sgi, true);

@@ -9,6 +9,7 @@
 // GICR_WAKER and "Power management": it is the PE's notice that it is
 // asleep); interrupts stay pending.
 
+import { mpidrAffinity } from '../../cpu/mpidr.ts';
 import type { Saveable } from '../../../sim/saveable.ts';
 import type { TraceSink } from '../../../sim/trace/sink.ts';
 import type { Clock } from '../../mmio.ts';
@@ -59,11 +60,11 @@ export class Redistributor implements Saveable<RedistributorState> {
 
   /**
    * MPIDR_EL1 affinity of the cpu, Aff3:Aff2:Aff1:Aff0 (GICR_TYPER
-   * Affinity_Value): the board's cpus have Aff0 = index and Aff1..3 = 0
-   * (QEMU virt puts 16 cpus in a cluster with a GICv3; vgicsim has 8 at most).
+   * Affinity_Value): the board's, clusters of 16 as QEMU virt's with a GICv3
+   * (hw/cpu/mpidr.ts).
    */
   get affinity(): number {
-    return this.cpu;
+    return mpidrAffinity(this.cpu);
   }
 
   /** Forwarding to the CPU interface is on (GICR_WAKER.ProcessorSleep = 0). */
