@@ -67,6 +67,7 @@ export function writePerfetto(records: readonly TraceRecord[], o: PerfettoOption
         if (r.state !== 'off') {
           const args: Record<string, unknown> | undefined = r.reason || r.pcpu !== undefined ? {} : undefined;
           if (r.reason) args!.reason = r.reason;
+          if (r.insn !== undefined) args!.insn = r.insn;
           if (r.pcpu !== undefined) args!.pcpu = r.pcpu;
           open.set(tid, { name, t: r.t, args });
         }

@@ -22,10 +22,11 @@ export function formatRecord(r: TraceRecord): string {
     case 'note':
       return `${head} ${r.text}`;
     default: {
-      // Record kinds added by lower layers print their fields generically.
+      // Record kinds added by lower layers print their fields generically (a disassembled
+      // instruction quoted: insn="mrs x0, cntp_ctl_el0").
       const { t: _t, cpu: _c, kind: _k, ...rest } = r as TraceRecord & Record<string, unknown>;
       return `${head} ${Object.entries(rest)
-        .map(([k, v]) => `${k}=${String(v)}`)
+        .map(([k, v]) => (k === 'insn' ? `${k}=${JSON.stringify(v)}` : `${k}=${String(v)}`))
         .join(' ')}`;
     }
   }

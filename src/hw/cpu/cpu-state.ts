@@ -10,6 +10,7 @@ import type { GuestRam } from '../mem/guest-ram.ts';
 import type { DecodeCache } from './decode-cache.ts';
 import { FpRegs } from './fp-state.ts';
 import type { GuestCpu, GuestPort, MmioAccess, StopReason, SysregAccess } from './guest-port.ts';
+import { disassemble } from './isa/disasm.ts';
 import { Mmu } from './mmu/mmu.ts';
 import { PERM_EL0_SHIFT, PERM_R, PERM_W, PERM_X } from './mmu/tlb.ts';
 import { SLOT_SP, SLOTS, UNDEF_NAMES } from './ops.ts';
@@ -146,16 +147,25 @@ export class CpuCore implements GuestCpu {
   /** Record the instruction at PC as UNDEFINED (not on a hot path: only when one is taken). */
   noteUndefined(): void {
     if (this.undefSeen.length >= UNDEF_SEEN_MAX) return;
-    let insn = -1;
-    // A side-effect-free walk (no TLB fill, no fault taken); -1 when it faults.
-    const pa = this.identityMap
-      ? this.pc
-      : this.mmu.walk(this.pc) < 0
-        ? this.mmu.wPa + (this.pc & 0xfff)
-        : -1;
-    if (pa >= 0 && this.ram.contains(pa, 4)) insn = this.ram.read32(pa) >>> 0;
+    const insn = this.insnWordAt(this.pc);
     if (this.undefSeen.some((u) => u.insn === insn)) return;
     this.undefSeen.push({ pc: this.pc, insn, el: this.el });
+  }
+
+  /**
+   * The instruction word at virtual address `va` (unsigned), or -1 where it
+   * is not readable: a side-effect-free walk (no TLB fill, no fault taken).
+   * For reports and traces, never the execution path.
+   */
+  insnWordAt(va: number): number {
+    const pa = this.identityMap ? va : this.mmu.walk(va) < 0 ? this.mmu.wPa + (va & 0xfff) : -1;
+    return pa >= 0 && this.ram.contains(pa, 4) ? this.ram.read32(pa) >>> 0 : -1;
+  }
+
+  /** The disassembly of the instruction at `va` (`disassemble`, isa/disasm.ts), or `?` where it is not readable. */
+  insnTextAt(va: number): string {
+    const w = this.insnWordAt(va);
+    return w < 0 ? '?' : disassemble(w, va);
   }
 
   /**

@@ -10,6 +10,7 @@ import { R } from './alu.ts';
 import type { CpuCore } from './cpu-state.ts';
 import { EC_SP_ALIGN, takeSync } from './exceptions.ts';
 import { MEM_EXIT, MEM_FAULT, MEM_PORT, memRead, memWrite } from './mem-access.ts';
+import { MULTI } from './isa/fp-multi.ts';
 import { SLOT_SP, ST_FAULT, ST_RETIRE, ST_STOP } from './ops.ts';
 
 const TWO32 = 4294967296;
@@ -191,24 +192,6 @@ export function fpLdStPair(c: CpuCore, w: number): number {
     toReg(c, rt2, size, size);
   }
   return done(c);
-}
-
-/** Registers and structure size of LD1-LD4/ST1-ST4 (multiple structures) by opcode, or null. */
-const MULTI: Record<number, [regs: number, selem: number]> = {
-  0: [4, 4],
-  2: [4, 1],
-  4: [3, 3],
-  6: [3, 1],
-  7: [1, 1],
-  8: [2, 2],
-  10: [2, 1],
-};
-
-export function multiValid(w: number): boolean {
-  const m = MULTI[(w >>> 12) & 15];
-  if (m === undefined) return false;
-  // size 11 with Q 0 is reserved for LD2-LD4.
-  return !(m[1] > 1 && ((w >>> 10) & 3) === 3 && ((w >>> 30) & 1) === 0);
 }
 
 /** LD1-LD4 / ST1-ST4 (multiple structures), no offset or post-index (immediate = bytes moved, or Rm). */

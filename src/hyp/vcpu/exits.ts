@@ -51,6 +51,18 @@ export function mmioExitReason(pa: number): MmioExitReason {
   return w === GuestWindow.GICD ? 'mmio-gicd' : w === GuestWindow.GICC ? 'mmio-gicv' : 'mmio-user';
 }
 
+/**
+ * Where the guest instruction that made an exit is, from the PC at the exit
+ * (for the trace's disassembly): 0 where it did not retire (MMIO, system
+ * register: completion replays it), -4 where it did (HVC, SMC, WFI, WFE),
+ * null for the exits no instruction made (interrupts, kicks, host).
+ */
+export function exitInsnOffset(reason: ExitReason): number | null {
+  if (reason === 'sysreg' || reason.startsWith('mmio-')) return 0;
+  if (reason === 'hvc' || reason === 'smc' || reason === 'wfi' || reason === 'wfe') return -4;
+  return null;
+}
+
 export interface HypCounters {
   entries: number;
   exits: Record<ExitReason, number>;

@@ -51,7 +51,7 @@ import type { StopReason } from '../../hw/cpu/guest-port.ts';
 import type { RunLoopOrder } from '../generation/generation.ts';
 import type { TimerPolicy } from '../policy/policy.ts';
 import type { VgicFacade } from '../vgic/facade.ts';
-import { type ExitReason, type HypCounters, mmioExitReason } from './exits.ts';
+import { type ExitReason, exitInsnOffset, type HypCounters, mmioExitReason } from './exits.ts';
 import type { Vcpu } from './vcpu.ts';
 import type { VcpuPlacement } from './vcpu-placement.ts';
 
@@ -252,8 +252,12 @@ export class RunLoop {
     v.forcedExit = false;
     v.lastExit = reason;
     counters.exits[reason]++;
-    if (this.o.trace.enabled)
-      this.o.trace.emit({ kind: 'vcpu', t: this.o.clock.now, cpu: v.index, state: 'hyp', reason });
+    if (this.o.trace.enabled) {
+      // The exiting instruction's disassembly: computed only when tracing.
+      const off = exitInsnOffset(reason);
+      const at = { kind: 'vcpu', t: this.o.clock.now, cpu: v.index, state: 'hyp', reason } as const;
+      this.o.trace.emit(off === null ? at : { ...at, insn: v.cpu.insnTextAt(v.cpu.pc + off) });
+    }
     v.timer.saveHw();
     if (this.o.order.timerSync === 'before-vgic') policy.sync(v.timer);
     v.pmu?.updateState(); // kvm_pmu_sync_hwstate, before the vgic's sync

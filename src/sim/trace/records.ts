@@ -98,6 +98,8 @@ export interface VcpuStateRecord extends Base {
   readonly kind: 'vcpu';
   readonly state: 'guest' | 'hyp' | 'blocked' | 'off';
   readonly reason?: string;
+  /** the disassembly of the guest instruction that made the exit (MMIO, system register, HVC, SMC, WFI, WFE) */
+  readonly insn?: string;
   /** the physical cpu the vcpu thread runs on (entries into the guest, migrations) */
   readonly pcpu?: number;
 }

@@ -7,7 +7,7 @@
 // arithmetic, the FMADD family, half precision, crypto, single-structure
 // loads/stores. Rows in priority order.
 
-import { multiValid } from '../exec-fp-mem.ts';
+import { multiValid } from './fp-multi.ts';
 import * as O from '../ops.ts';
 import { type Encoding, reject, row, undefRow } from './pattern.ts';
 
