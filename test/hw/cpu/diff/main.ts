@@ -14,31 +14,60 @@ import { type BatchReport, formatMismatch, fpSequences, intSequences, runBatch }
 // The full-size run always uses the tools, never the fixtures (test/cross/recorded.ts).
 process.env.VGICSIM_CROSS = 'live';
 
-const { values } = parseArgs({
-  options: {
-    count: { type: 'string', default: '100000' },
-    seed: { type: 'string', default: '1' },
-    batch: { type: 'string', default: '1000' },
-    jobs: { type: 'string', default: '4' },
-    'max-len': { type: 'string', default: '16' },
-    fp: { type: 'boolean', default: false },
-    jit: { type: 'string', default: 'all' },
-  },
-});
+const USAGE =
+  'usage: npm run diff-test -- [--count N] [--seed S] [--batch B] [--jobs J] [--max-len L] [--fp] [--jit all|default|off]';
+
+function usageError(message: string): never {
+  console.error(`diff-test: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        count: { type: 'string', default: '100000' },
+        seed: { type: 'string', default: '1' },
+        batch: { type: 'string', default: '1000' },
+        jobs: { type: 'string', default: '4' },
+        'max-len': { type: 'string', default: '16' },
+        fp: { type: 'boolean', default: false },
+        jit: { type: 'string', default: 'all' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }).values;
+  } catch (e) {
+    // parseArgs throws on an unknown option or a missing value: a usage error, not a crash.
+    return usageError((e as Error).message);
+  }
+}
+
+const values = parseOptions();
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+/** A positive integer option (count, batch, jobs, max-len) or a non-negative seed. */
+function intOption(name: 'count' | 'seed' | 'batch' | 'jobs' | 'max-len', min: number): number {
+  const text = values[name];
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n) || n < min)
+    usageError(`--${name}: expected an integer >= ${min}, got ${JSON.stringify(text)}`);
+  return n;
+}
 // Set before the first Cpu is made: its decode cache reads these.
 if (values.jit === 'all')
   Object.assign(process.env, { VGICSIM_JIT: '1', VGICSIM_JIT_HOT: '0', VGICSIM_JIT_BLOCKS: 'all' });
 else if (values.jit === 'off') process.env.VGICSIM_JIT = '0';
 else if (values.jit !== 'default') {
-  console.error(`--jit: expected all, default or off, got ${values.jit}`);
-  process.exit(2);
+  usageError(`--jit: expected all, default or off, got ${JSON.stringify(values.jit)}`);
 }
-const count = Number(values.count);
-const seed = Number(values.seed);
-const batch = Number(values.batch);
-const jobs = Number(values.jobs);
+const count = intOption('count', 1);
+const seed = intOption('seed', 0);
+const batch = intOption('batch', 1);
+const jobs = intOption('jobs', 1);
 const fp = values.fp === true;
-const gen = (fp ? fpSequences : intSequences)(4, Number(values['max-len']));
+const gen = (fp ? fpSequences : intSequences)(4, intOption('max-len', 1));
 
 const t0 = performance.now();
 const batches = Math.ceil(count / batch);
