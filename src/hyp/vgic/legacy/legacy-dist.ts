@@ -92,13 +92,18 @@ export class LegacyDist {
 
   constructor(readonly opts: LegacyVgicOptions) {
     const { nrVcpus, nrSpis } = opts;
-    if (!Number.isInteger(nrVcpus) || nrVcpus < 1 || nrVcpus > 8)
-      throw new RangeError(`vgic-v2 supports 1..8 vcpus, got ${nrVcpus}`);
+    const v3 = opts.v3Model === true;
+    // GICv2: 8 cpu interfaces; GICv3: irq_spi_cpu is a u8 with VCPU_NOT_ALLOCATED = 0xff ("this limits the number of VCPUs to 255")
+    const maxVcpus = v3 ? SPI_NO_VCPU : 8;
+    if (!Number.isInteger(nrVcpus) || nrVcpus < 1 || nrVcpus > maxVcpus)
+      throw new RangeError(
+        `${v3 ? 'the old vgic-v3' : 'vgic-v2'} supports 1..${maxVcpus} vcpus, got ${nrVcpus}`,
+      );
     if (!Number.isInteger(nrSpis) || nrSpis < 0 || nrSpis % 32 !== 0 || PRIVATE_COUNT + nrSpis > 1020)
       throw new RangeError(`nrSpis must be a multiple of 32 with 32 + nrSpis <= 1020, got ${nrSpis}`);
     this.nrVcpus = nrVcpus;
     this.nrSpis = nrSpis;
-    this.v3 = opts.v3Model === true;
+    this.v3 = v3;
     this.nrIrqs = PRIVATE_COUNT + nrSpis;
     const bm = () => new IrqBitmap(nrVcpus, nrSpis);
     this.irqEnabled = bm();

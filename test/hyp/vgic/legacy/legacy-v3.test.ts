@@ -280,6 +280,40 @@ describe('legacy vgic-v3 SGIs (vgic_v3_dispatch_sgi, no source)', () => {
     );
   });
 
+  it('more than 8 vcpus (up to 255, irq_spi_cpu is a u8): SGIs by Aff1, IROUTER to vcpu 17', () => {
+    const fake = {
+      ich: () => {
+        throw new Error('not loaded in this test');
+      },
+    };
+    const mk = (nrVcpus: number) =>
+      new LegacyVgic({
+        nrVcpus,
+        nrSpis: 32,
+        clock: { now: 0 },
+        trace: new MemorySink(),
+        phys: { isActive: () => false, setActive: () => {} },
+        kicker: { kick: () => {} },
+        frames: { gich: fake.ich },
+        ichFrames: fake as never,
+        v3Model: true,
+        seed: true,
+      });
+    assert.throws(() => mk(256), /the old vgic-v3 supports 1\.\.255 vcpus/);
+    const g = mk(20);
+    g.init();
+    const g3 = g.guestV3!;
+    g3.dispatchSgi(0, (2 << 24) | (1 << 16) | 0b10, 0, true); // Aff1 = 1, Aff0 = 1: vcpu 17
+    assert.deepEqual(
+      [0, 1, 16, 17, 18].map((v) => g.irqState(v, 2)!.pending),
+      [false, false, false, true, false],
+    );
+    g3.gicd.write(0x6000 + 40 * 8, 4, 0x0101, 0);
+    assert.equal(g3.vcpuOfAffinity(0x0101), 17);
+    assert.equal(g.d.spiTarget[40 - 32], 17);
+    assert.equal(g3.gicr.read64(19 * 0x20000 + 8, 0) & 0x10n, 0x10n, 'Last on vcpu 19');
+  });
+
   it('has no handler for ICC_SGI0R_EL1 / ICC_ASGI1R_EL1 (Linux < 4.18) and no register groups (< 4.11)', () => {
     const m = new LegacyMachineV3(false).boot();
     assert.equal(m.g3.sgi0r, false);
