@@ -12,23 +12,11 @@ import { GENERATIONS, generationByName } from '../hyp/generation/index.ts';
 import type { ScenarioDiagnostic } from './diagnostics.ts';
 import type { Scenario } from './types.ts';
 
-/** vcpus src/hyp/vgic/legacy models */
-const LEGACY_MAX_VCPUS = 8;
-
 /** The located reason generation `policy` refuses the scenario's machine, or undefined when it runs it. */
 export function machineRejection(s: Scenario, policy: string): ScenarioDiagnostic | undefined {
   if (s.machine.gic !== 'v3') return undefined;
   const gen = generationByName(policy);
-  if (gen.vgicV3 === true) {
-    // vgicsim's old-era vgic (src/hyp/vgic/legacy, its bitmaps) holds 8 vcpus;
-    // KVM 4.2/4.3 took VGIC_V3_MAX_CPUS (255) with a GICv3: a model limit
-    if (gen.vgic.kind === 'legacy' && s.machine.vcpus > LEGACY_MAX_VCPUS)
-      return {
-        ...(s.machine.vcpusWhere ?? s.machine.gicWhere ?? { file: s.file, line: 1, column: 1 }),
-        message: `machine.vcpus: ${gen.name}'s vgic (the old vgic.c) is modelled for at most ${LEGACY_MAX_VCPUS} vcpus, found ${s.machine.vcpus}; more need a generation with the new vgic (linux-7.0)`,
-      };
-    return migrationRejection(s, gen.name, gen.api.vgicV3Regs, gen.release);
-  }
+  if (gen.vgicV3 === true) return migrationRejection(s, gen.name, gen.api.vgicV3Regs, gen.release);
   const withV3 = Object.values(GENERATIONS)
     .filter((g) => g.vgicV3 === true)
     .map((g) => g.name);

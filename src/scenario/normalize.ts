@@ -67,7 +67,6 @@ export function normalize(parsed: Parsed, tree: YamlTree): Scenario {
   });
   const machine = machineOf(parsed.machine);
   if (parsed.machine?.gic !== undefined) machine.gicWhere = where(['machine', 'gic']);
-  if (parsed.machine?.vcpus !== undefined) machine.vcpusWhere = where(['machine', 'vcpus']);
   return {
     version: 1,
     name: parsed.name ?? basename(tree.file, extname(tree.file)),

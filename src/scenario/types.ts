@@ -40,8 +40,6 @@ export interface MachineConfig {
   /** where `machine.gic` is written (absent when defaulted): a generation without vgic-v3 is refused there */
   gicWhere?: Location;
   vcpus: number;
-  /** where `machine.vcpus` is written (absent when defaulted): an old-era generation refuses more than 8 there */
-  vcpusWhere?: Location;
   spis: number;
   counterHz: number;
   cpuHz: number;
