@@ -277,13 +277,21 @@ export class KvmVm {
   run(limits: KvmRunLimits = {}): KvmResult<KvmExit> {
     const missing = this.created.indexOf(undefined);
     if (missing >= 0) return fail('EINVAL', `vcpu ${missing} not created`);
-    const init = this.initVgic();
-    if (!init.ok) return init;
+    // vgic_v3_map_resources (every release since 3.19): a GICv3 vgic is never
+    // initialized on demand; vgic_v2_map_resources initializes GICv2's lazily
+    const v3 = this.device !== null && this.vm.board.gicV3 !== undefined;
+    if (!v3) {
+      const init = this.initVgic();
+      if (!init.ok) return init;
+    }
     // vgic_v3_map_resources at the first KVM_RUN: a vcpu without a redistributor
     // in the regions userspace set is -ENXIO (none set: the board's, a model default)
     const rds = this.device?.addrs.redistributors();
     if (!this.ran && rds !== undefined && rds < this.created.length)
       return fail('ENXIO', `vcpu ${rds} has no redistributor: the regions hold ${rds}`);
+    // then -EBUSY until userspace has sent KVM_DEV_ARM_VGIC_CTRL_INIT
+    if (v3 && !this.vm.vgic.initialized)
+      return fail('EBUSY', 'the arm-vgic-v3 device is not initialized: KVM_DEV_ARM_VGIC_CTRL_INIT first');
     if (!this.ran)
       for (let i = 0; i < this.created.length; i++) {
         const enabled = pmuEnable(this, i); // kvm_vcpu_first_run_init

@@ -114,6 +114,9 @@ describe('arm-vgic-v3: an address set twice (vgic_check_iorange, vgic_v3_alloc_r
     assert.equal(errno(kvm.run({ instructions: 10 })), 'ENXIO');
     const full = v3Device(3);
     assert.equal(errno(full.dev.setAttr(A, KVM_VGIC_V3_ADDR_TYPE_REDIST_REGION, region(3n))), 'ok');
+    // a GICv3 vgic is not initialized on demand (vgic_v3_map_resources): -EBUSY until CTRL_INIT
+    assert.equal(errno(full.kvm.run({ instructions: 10 })), 'EBUSY');
+    assert.equal(errno(full.dev.setAttr(KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT)), 'ok');
     assert.equal(errno(full.kvm.run({ instructions: 10 })), 'ok');
   });
 });
