@@ -18,7 +18,15 @@ import {
   VEC_FIQ,
   VEC_IRQ,
 } from './exceptions.ts';
-import { addSubR, conditionHolds, execAdc, execAddSubExt, execBitfield, execCcmp } from './exec-alu.ts';
+import {
+  addSubR,
+  conditionHolds,
+  execAdc,
+  execAddSubExt,
+  execBitfield,
+  execCcmp,
+  execCsel,
+} from './exec-alu.ts';
 import { execExtr, execLogicShift, execOneSrc, execShiftV } from './exec-alu.ts';
 import { logic } from './exec-alu.ts';
 import { execFp } from './exec-fp.ts';
@@ -221,35 +229,9 @@ export abstract class CpuExec extends CpuCore {
           x[d + 1] = R[1];
           break;
         }
-        case O.OP_CSEL: {
-          const b = f[k + 7];
-          const d = f[k];
-          let lo: number;
-          let hi: number;
-          if (conditionHolds(this, f[k + 6])) {
-            const n = f[k + 1];
-            lo = x[n];
-            hi = x[n + 1];
-          } else {
-            const m = f[k + 2];
-            lo = x[m];
-            hi = x[m + 1];
-            const kind = b & 3;
-            if (kind === 1) {
-              lo = (lo + 1) | 0;
-              if (lo === 0) hi = (hi + 1) | 0;
-            } else if (kind === 2) {
-              lo = ~lo;
-              hi = ~hi;
-            } else if (kind === 3) {
-              lo = -lo | 0;
-              hi = lo === 0 ? -hi | 0 : ~hi;
-            }
-          }
-          x[d] = lo;
-          x[d + 1] = b & 4 ? hi : 0;
+        case O.OP_CSEL:
+          execCsel(this, f, k);
           break;
-        }
         case O.OP_B:
           this.pc = pc + f[k + 4];
           this.instret++;

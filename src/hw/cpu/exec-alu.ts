@@ -315,3 +315,34 @@ export function logic(
     c.vf = 0;
   }
 }
+
+/** CSEL, CSINC, CSINV, CSNEG (Arm ARM C6.2: Rd = cond ? Rn : f(Rm)); F_B: [1:0] the kind, [2] sf. */
+export function execCsel(cpu: CpuCore, f: Int32Array, k: number): void {
+  const x = cpu.x;
+  const b = f[k + F_B];
+  const d = f[k + F_RD];
+  let lo: number;
+  let hi: number;
+  if (conditionHolds(cpu, f[k + F_A])) {
+    const n = f[k + F_RN];
+    lo = x[n];
+    hi = x[n + 1];
+  } else {
+    const m = f[k + F_RM];
+    lo = x[m];
+    hi = x[m + 1];
+    const kind = b & 3;
+    if (kind === 1) {
+      lo = (lo + 1) | 0;
+      if (lo === 0) hi = (hi + 1) | 0;
+    } else if (kind === 2) {
+      lo = ~lo;
+      hi = ~hi;
+    } else if (kind === 3) {
+      lo = -lo | 0;
+      hi = lo === 0 ? -hi | 0 : ~hi;
+    }
+  }
+  x[d] = lo;
+  x[d + 1] = b & 4 ? hi : 0;
+}

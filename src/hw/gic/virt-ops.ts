@@ -11,7 +11,12 @@ export const AckView = {
 } as const;
 export type AckView = (typeof AckView)[keyof typeof AckView];
 
-export interface VirtInterfaceOps {
+/**
+ * The GICH control registers as typed word accesses (IHI 0048B 5.3): what the
+ * GICH frame decodes guest/test accesses onto, and what the hypervisor's
+ * vgic programs directly (src/hyp/vgic/ports.ts, no region lookup).
+ */
+export interface GichRegisters {
   readHCR(): number;
   writeHCR(v: number): void;
   readVTR(): number;
@@ -24,6 +29,9 @@ export interface VirtInterfaceOps {
   writeAPR(v: number): void;
   readLR(n: number): number;
   writeLR(n: number, v: number): void;
+}
+
+export interface VirtInterfaceOps extends GichRegisters {
   /** GICV_IAR / GICV_AIAR */
   acknowledge(view: AckView): number;
   /** GICV_HPPIR / GICV_AHPPIR */

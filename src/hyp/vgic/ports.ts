@@ -4,6 +4,7 @@
 
 import type { MmioDevice } from '../../hw/mmio.ts';
 import type { IntId } from '../../hw/gic/intid.ts';
+import type { GichRegisters } from '../../hw/gic/virt-ops.ts';
 import type { IchReg } from '../../hw/gic/v3/sysreg-encodings.ts';
 
 /** The physical distributor's active state (KVM: irq_get/set_irqchip_state(IRQCHIP_STATE_ACTIVE)). */
@@ -29,25 +30,10 @@ export interface AckNotifier {
 
 /**
  * One physical cpu's GICv2 virtual interface control registers as the
- * hypervisor programs them (IHI 0048B 5.3): typed word accesses, no region
- * lookup or width check per access. src/hw/gic's VirtInterface is one; its
- * GICH frame (an MmioDevice) decodes guest/test memory accesses onto the
- * same methods.
+ * hypervisor programs them: src/hw/gic's VirtInterface is one; its GICH frame
+ * (an MmioDevice) decodes guest/test memory accesses onto the same methods.
  */
-export interface GichRegisters {
-  readHCR(): number;
-  writeHCR(v: number): void;
-  readVTR(): number;
-  readVMCR(): number;
-  writeVMCR(v: number): void;
-  readMISR(): number;
-  readEISR(bank: 0 | 1): number;
-  readELRSR(bank: 0 | 1): number;
-  readAPR(): number;
-  writeAPR(v: number): void;
-  readLR(n: number): number;
-  writeLR(n: number, v: number): void;
-}
+export type { GichRegisters };
 
 /** The physical cpus' GICH frames as memory (the old vgic's accesses); a vcpu loaded on pcpu p uses frames[p]. */
 export interface GichFrames {
