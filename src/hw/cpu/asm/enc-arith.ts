@@ -159,12 +159,22 @@ function shiftedForm(
 
 /** Rd, Rn, <imm | Rm>, [shift | extend] once Rd has been decided. */
 function addSub(k: AddSub, rdOp: Operand, ops: Operand[], ctx: EncodeContext, m: string): number {
-  const rd = reg(rdOp, k.setFlags ? 'zr' : 'sp');
+  // Register 31 as Rd of ADD/SUB is XZR only in the shifted-register form, SP in the others
+  // (Arm ARM C6.2 ADD (shifted register), ADD (extended register), ADD (immediate)).
+  const rdZr = !k.setFlags && rdOp.kind === 'reg' && rdOp.num === 31 && !rdOp.sp;
+  const rd = reg(rdOp, k.setFlags || rdZr ? 'zr' : 'sp');
   const rnOp = ops[0];
   const third = ops[1];
   const mod = ops[2] === undefined ? null : shiftOf(ops[2]);
   if (ops[2] !== undefined && mod === null)
     fail(`expected a shift or extend, found '${ops[2].text}'`, ops[2].col);
+  if (rdZr) {
+    const form = `${m.toUpperCase()} with ${rd.text} as destination is the shifted-register form`;
+    if (third?.kind !== 'reg') fail(`${form}: expected a register, found '${third?.text ?? ''}'`, third?.col);
+    if (mod !== null && !(mod.op in SHIFT_CODES))
+      fail(`${form}: expected lsl, lsr or asr, found '${mod.text}'`, mod.col);
+    return shiftedForm(k, rd, reg(rnOp, 'zr', rd.sf), third, mod, ctx);
+  }
   if (third?.kind === 'reg') {
     // Rn may be the zero register (shifted form) or SP (extended form).
     const rnZr = rnOp.kind === 'reg' && rnOp.num === 31 && !rnOp.sp;

@@ -100,6 +100,8 @@ _start:
   cmp wzr, w19, lsr #0
   sub x26, xzr, x17, lsl #23
   adds w1, wzr, w2
+  add xzr, x14, x27, asr #36
+  sub wzr, w1, w2, lsl #3
   neg x0, x1
   neg w0, w1, lsl #2
   negs x0, x1

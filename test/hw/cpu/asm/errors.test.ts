@@ -46,6 +46,12 @@ describe('assembler errors', () => {
     ['cset x0, nv', 10, "condition 'nv' cannot be inverted"],
     ['ldr x0, [x1, w2]', 14, "a 32-bit index register needs uxtw or sxtw, found 'w2'"],
     ['add x0, x1, x2, ror #1', 17, "expected lsl, lsr or asr, found 'ror #1'"],
+    ['add xzr, x1, #1', 14, 'ADD with xzr as destination is the shifted-register form: expected a register'],
+    [
+      'sub wzr, w1, w2, uxtw',
+      18,
+      'SUB with wzr as destination is the shifted-register form: expected lsl, lsr or asr',
+    ],
     ['.org 4\n.org 0', 6, '.org 0x0 moves backwards'],
   ];
   for (const [src, column, message] of cases) {

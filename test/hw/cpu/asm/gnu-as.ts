@@ -45,6 +45,34 @@ export function gnuAssemble(
   return fromBase64(b64);
 }
 
+/** The 1-based lines of `source` GNU as rejects (one run: as reports every bad line). */
+export function gnuRejectedLines(source: string, name = 'a test program'): number[] {
+  // Recorded as one string: biome reflows a JSON array of numbers, and the fixture is written unformatted.
+  const text = recorded<string>(
+    {
+      store: 'gnu-as',
+      what: `${name} (as: the lines it rejects)`,
+      tools: [TOOLS[0]],
+      inputs: { recipe: 'as; lines of Error: messages', source },
+    },
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), 'vgicsim-asm-'));
+      try {
+        writeFileSync(join(dir, 'in.s'), source);
+        const r = spawnSync(TOOLS[0], ['-o', 'in.o', 'in.s'], { cwd: dir, encoding: 'utf8' });
+        if (r.error !== undefined && (r.error as NodeJS.ErrnoException).code === 'ENOENT')
+          throw missingTool(TOOLS[0]);
+        const lines = new Set<number>();
+        for (const m of r.stderr.matchAll(/^in\.s:(\d+): Error: /gm)) lines.add(Number(m[1]));
+        return [...lines].sort((a, b) => a - b).join(' ');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+  return text === '' ? [] : text.split(' ').map(Number);
+}
+
 function gnuAssembleLive(source: string, textBase: number, dataBase: number): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), 'vgicsim-asm-'));
   try {
