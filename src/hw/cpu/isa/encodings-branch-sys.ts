@@ -225,29 +225,29 @@ export const BRANCH_SYS: Encoding[] = [
     },
   }),
   row({
-    // Unallocated hints execute as NOP (Arm ARM C6.2 HINT), which covers PACIASP/BTI.
+    // Hints are op1 = 011, Rt = 11111 only (Arm ARM C4.1 "System instructions": other op1 or Rt in
+    // CRn = 0010 are unallocated, "System, other"). Unallocated hints execute as NOP (C6.2 HINT),
+    // which covers PACIASP/BTI.
     name: 'HINT (NOP, YIELD, WFE, WFI, SEV, SEVL, ...)',
-    pattern: '1101010100 0 00 op1:3 0010 CRm:4 op2:3 Rt:5',
+    pattern: '1101010100 0 00 op1=011 0010 CRm:4 op2:3 Rt=11111',
     fill(v, f, k) {
       const n = (v.CRm << 3) | v.op2;
       if (n < 2 || n > 5) return OP_NOP;
       f[k + F_A] = n;
       return OP_HINT;
     },
-    // vgicsim executes op1 != 011 or Rt != 31 as NOP too; objdump reads those as MSR of a generic register.
-    dis: (v, _pc, w) => (v.op1 === 3 && v.Rt === 31 ? hintName((v.CRm << 3) | v.op2) : msrGeneric(w)),
+    dis: (v) => hintName((v.CRm << 3) | v.op2),
   }),
   row({
-    // DSB, DMB, ISB: accesses are in order already.
+    // DSB, DMB, ISB: accesses are in order already. Barriers are op1 = 011 only (as hints).
     name: 'CLREX, DSB, DMB, ISB',
-    pattern: '1101010100 0 00 op1:3 0011 CRm:4 op2:3 11111',
+    pattern: '1101010100 0 00 op1=011 0011 CRm:4 op2:3 11111',
     fill(v, f, k) {
       if (v.op2 === 2) return OP_CLREX;
       if (v.op2 >= 4 && v.op2 <= 6) return OP_NOP;
       return reject(f, k, 'other-extension');
     },
-    dis(v, _pc, w) {
-      if (v.op1 !== 3) return msrGeneric(w);
+    dis(v) {
       const opt = v.CRm === 15 ? [] : [hex(v.CRm)];
       if (v.op2 === 2) return ins('clrex', ...opt);
       if (v.op2 === 4 && (v.CRm === 0 || v.CRm === 4)) return v.CRm ? 'pssbb' : 'ssbb';

@@ -5,6 +5,8 @@
 // hand-written decoder's decode of 2^20 of those words, so a change of what
 // any such word decodes to fails here. Changes since, each a fix with its reason:
 // - LDNP with opc 01 (Arm ARM C4.1.87: unallocated) is UNDEFINED, not an LDPSW.
+// - Words of the hint (CRn 0010) and barrier (CRn 0011) spaces with op1 != 011, or hints with Rt != 11111
+//   (C4.1 System instructions: unallocated) are UNDEFINED, not NOPs (9 of the 2^20 words).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -71,7 +73,7 @@ describe('decode table', () => {
   });
 
   it('decodes 2^20 seeded random words as recorded', () => {
-    assert.equal(digest(seededWords(1 << 20)).toString(16), 'bb6f0716');
+    assert.equal(digest(seededWords(1 << 20)).toString(16), '1947743a');
   });
 
   it('decodes every instruction of the assembler corpus and the guests to an implemented op', () => {
