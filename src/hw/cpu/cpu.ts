@@ -14,6 +14,7 @@ import { CpuExec } from './cpu-exec.ts';
 import { type DecodeCache, sharedDecodeCache } from './decode-cache.ts';
 import { FSC_SYNC_EXTERNAL, takeDataAbort, takeUndefined } from './exceptions.ts';
 import type { GuestPort, StopReason } from './guest-port.ts';
+import { retireTrappedSysreg } from './exec-sysreg.ts';
 import { defaultCpuState, restoreCpu, saveCpu, type CpuState } from './cpu-save.ts';
 
 export class CpuError extends Error {
@@ -90,15 +91,24 @@ export class Cpu extends CpuExec implements SignalListener, Saveable<CpuState> {
     if (this.pendingExit !== 1 || !this.mmio.write) throw new CpuError('no MMIO write outstanding');
     return this.replayWith(0);
   }
+  /** Finish a stopped MRS: Rt gets `value`, PC advances (retired in place, not replayed). */
   completeSysregRead(value: bigint | number): StopReason {
     if (this.pendingExit !== 2 || this.sysregAccess.write)
       throw new CpuError('no system register read outstanding');
-    return this.replayWith(value);
+    this.pendingExit = 0;
+    this.bpHit = -1; // reported when it stopped (see replayWith)
+    if (typeof value === 'number' && value >= 0 && value <= 0xffff_ffff && Number.isInteger(value))
+      return retireTrappedSysreg(this, value | 0, 0);
+    const v = BigInt.asUintN(64, BigInt(value));
+    return retireTrappedSysreg(this, Number(v & 0xffff_ffffn) | 0, Number(v >> 32n) | 0);
   }
+  /** Finish a stopped MSR (the machine has performed it). */
   completeSysregWrite(): StopReason {
     if (this.pendingExit !== 2 || !this.sysregAccess.write)
       throw new CpuError('no system register write outstanding');
-    return this.replayWith(0);
+    this.pendingExit = 0;
+    this.bpHit = -1;
+    return retireTrappedSysreg(this, 0, 0);
   }
   /** Refuse an outstanding MMIO exit: synchronous external abort at the instruction. */
   abortPendingMmio(): void {

@@ -5,7 +5,7 @@
 
 import type { CpuCore } from './cpu-state.ts';
 import { EC_SYSREG, takeSync, takeUndefined } from './exceptions.ts';
-import { SYSREG_EXIT, SYSREG_READ_IN_PLACE, SYSREG_UNDEFINED } from './guest-port.ts';
+import { SYSREG_EXIT, SYSREG_READ_IN_PLACE, SYSREG_UNDEFINED, type StopReason } from './guest-port.ts';
 import { El0Access, el0Access, type PmuReg, pmuRegOf } from '../pmu/pmu-regs.ts';
 import { isMmuControl } from './mmu/mmu.ts';
 import {
@@ -124,13 +124,6 @@ export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
       const chk = el0PortCheck(c, f[k + F_IMM], rt, true);
       if (chk >= 0) return chk;
     }
-    if (c.replay) {
-      // completing a trapped read: the value the machine gave, in halves
-      c.replay = false;
-      x[rt] = c.replayLo;
-      x[rt + 1] = c.replayHi;
-      return portDone(c);
-    }
     const v = c.port.sysregRead(c, f[k + F_IMM]);
     if (v === SYSREG_READ_IN_PLACE) {
       // a counter read: no BigInt, and the block goes on (no deadline moved)
@@ -201,6 +194,24 @@ export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
   return ST_RETIRE;
 }
 
+/**
+ * Complete a trapped MRS/MSR the machine has emulated (Cpu.completeSysregRead
+ * and completeSysregWrite): a read's Rt gets `lo`/`hi` (XZR: discarded) and
+ * the instruction retires, as re-executing it with the value would, without
+ * fetching and executing it again. Returns the stop status of a port call.
+ */
+export function retireTrappedSysreg(c: CpuCore, lo: number, hi: number): StopReason {
+  const s = c.sysregAccess;
+  if (!s.write && s.rt !== 31) {
+    c.x[2 * s.rt] = lo;
+    c.x[2 * s.rt + 1] = hi;
+  }
+  c.pc += 4;
+  c.instret++;
+  c.stopReason = c.stopRequested ? 'stopped' : 'port';
+  return c.stopReason;
+}
+
 function sysregExit(c: CpuCore, encoding: number, write: boolean, rt: number, value: bigint): number {
   const s = c.sysregAccess;
   s.encoding = encoding;
@@ -222,10 +233,6 @@ export function execMsr(c: CpuCore, f: Int32Array, k: number): number {
     if (c.el === 0) {
       const chk = el0PortCheck(c, f[k + F_IMM], rt, false);
       if (chk >= 0) return chk;
-    }
-    if (c.replay) {
-      c.replay = false;
-      return portDone(c);
     }
     const v = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
     const r = c.port.sysregWrite(c, f[k + F_IMM], v);
