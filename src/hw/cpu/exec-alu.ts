@@ -17,7 +17,8 @@ import {
   shift64,
 } from './alu.ts';
 import type { CpuCore } from './cpu-state.ts';
-import { AS_S, AS_SF, AS_SUB, F_A, F_B, F_IMM, F_IMMHI, F_RD, F_RM, F_RN } from './ops.ts';
+import { AS_S, AS_SF, AS_SUB, F_RD, F_RM, F_RN } from './ops.ts';
+import * as S from './slots.ts';
 
 function setFlags(c: CpuCore): void {
   c.nf = R[2];
@@ -77,14 +78,14 @@ export function addSubR(c: CpuCore, d: number, n: number, a: number): void {
 export function execAddSubExt(c: CpuCore, f: Int32Array, k: number): void {
   const x = c.x;
   const m = f[k + F_RM];
-  const b = f[k + F_B];
-  extend64(x[m], x[m + 1], b & 7, b >>> 3);
-  addSubR(c, f[k + F_RD], f[k + F_RN], f[k + F_A]);
+  const b = f[k + S.F_AS_EXTEND];
+  extend64(x[m], x[m + 1], b & S.EXTEND_OPTION_MASK, b >>> S.EXTEND_AMOUNT_LSB);
+  addSubR(c, f[k + F_RD], f[k + F_RN], f[k + S.F_AS_FLAGS]);
 }
 
 export function execAdc(c: CpuCore, f: Int32Array, k: number): void {
   const x = c.x;
-  const a = f[k + F_A];
+  const a = f[k + S.F_AS_FLAGS];
   const n = f[k + F_RN];
   const m = f[k + F_RM];
   let blo = x[m];
@@ -104,11 +105,11 @@ export function execAdc(c: CpuCore, f: Int32Array, k: number): void {
 /** LSLV/LSRV/ASRV/RORV: the amount is Rm modulo the register width (Arm ARM C6.2 LSLV). */
 export function execShiftV(c: CpuCore, f: Int32Array, k: number): void {
   const x = c.x;
-  const a = f[k + F_A];
+  const a = f[k + S.F_SHIFTOP];
   const n = f[k + F_RN];
   const amt = x[f[k + F_RM]];
-  if (a & 4) shift64(x[n], x[n + 1], a & 3, amt & 63);
-  else shift32(x[n], a & 3, amt & 31);
+  if (a & S.SHIFTOP_SF) shift64(x[n], x[n + 1], a & S.SHIFTOP_TYPE_MASK, amt & 63);
+  else shift32(x[n], a & S.SHIFTOP_TYPE_MASK, amt & 31);
   const d = f[k + F_RD];
   x[d] = R[0];
   x[d + 1] = R[1];
@@ -117,17 +118,17 @@ export function execShiftV(c: CpuCore, f: Int32Array, k: number): void {
 /** SBFM/BFM/UBFM with the decode-time (wmask, tmask) (Arm ARM C6.2 BFM pseudocode). */
 export function execBitfield(c: CpuCore, f: Int32Array, k: number): void {
   const x = c.x;
-  const p = f[k + F_RM];
-  const immr = p & 63;
-  const imms = (p >>> 8) & 63;
-  const opc = (p >>> 16) & 3;
-  const sf = (p >>> 20) & 1;
+  const p = f[k + S.F_BFM_PARAMS];
+  const immr = p & S.BFM_IMMR_MASK;
+  const imms = (p >>> S.BFM_IMMS_LSB) & S.BFM_IMMS_MASK;
+  const opc = (p >>> S.BFM_OPC_LSB) & S.BFM_OPC_MASK;
+  const sf = (p >>> S.BFM_SF_LSB) & 1;
   const n = f[k + F_RN];
   const d = f[k + F_RD];
-  const wlo = f[k + F_IMM];
-  const whi = f[k + F_IMMHI];
-  const tlo = f[k + F_A];
-  const thi = f[k + F_B];
+  const wlo = f[k + S.F_BFM_WMASK_LO];
+  const whi = f[k + S.F_BFM_WMASK_HI];
+  const tlo = f[k + S.F_BFM_TMASK_LO];
+  const thi = f[k + S.F_BFM_TMASK_HI];
   let rlo: number;
   let rhi: number;
   if (sf) {
@@ -141,18 +142,18 @@ export function execBitfield(c: CpuCore, f: Int32Array, k: number): void {
   }
   let blo = rlo & wlo;
   let bhi = rhi & whi;
-  if (opc === 1) {
+  if (opc === S.BFM_BFM) {
     blo |= x[d] & ~wlo;
     bhi |= x[d + 1] & ~whi;
   }
   let lo: number;
   let hi: number;
-  if (opc === 0) {
+  if (opc === S.BFM_SBFM) {
     // SBFM: bits above the field are copies of source bit <imms>.
     const top = imms < 32 ? (x[n] << (31 - imms)) >> 31 : (x[n + 1] << (63 - imms)) >> 31;
     lo = (top & ~tlo) | (blo & tlo);
     hi = (top & ~thi) | (bhi & thi);
-  } else if (opc === 1) {
+  } else if (opc === S.BFM_BFM) {
     lo = (x[d] & ~tlo) | (blo & tlo);
     hi = (x[d + 1] & ~thi) | (bhi & thi);
   } else {
@@ -168,9 +169,9 @@ export function execExtr(c: CpuCore, f: Int32Array, k: number): void {
   const x = c.x;
   const n = f[k + F_RN];
   const m = f[k + F_RM];
-  const lsb = f[k + F_A];
+  const lsb = f[k + S.F_EXTR_LSB];
   const d = f[k + F_RD];
-  if (f[k + F_B]) {
+  if (f[k + S.F_EXTR_SF]) {
     // 128-bit (n:m) >> lsb, low 64 bits.
     if (lsb === 0) {
       x[d] = x[m];
@@ -197,32 +198,33 @@ export function execOneSrc(c: CpuCore, f: Int32Array, k: number): void {
   const x = c.x;
   const n = f[k + F_RN];
   const d = f[k + F_RD];
-  const sf = f[k + F_B];
+  const sf = f[k + S.F_ONE_SRC_SF];
   const lo = x[n];
   const hi = sf ? x[n + 1] : 0;
   let rlo: number;
   let rhi = 0;
-  switch (f[k + F_A]) {
-    case 0:
+  switch (f[k + S.F_ONE_SRC_OP]) {
+    case S.ONE_SRC_RBIT:
       rlo = sf ? rbit32(hi) : rbit32(lo);
       rhi = sf ? rbit32(lo) : 0;
       break;
-    case 1:
+    case S.ONE_SRC_REV16:
       rlo = rev16x2(lo);
       rhi = rev16x2(hi);
       break;
-    case 2:
+    case S.ONE_SRC_REV32:
       rlo = rev32(lo);
       rhi = rev32(hi);
       break;
-    case 3:
+    case S.ONE_SRC_REV:
       rlo = sf ? rev32(hi) : rev32(lo);
       rhi = sf ? rev32(lo) : 0;
       break;
-    case 4:
+    case S.ONE_SRC_CLZ:
       rlo = sf ? clz64(lo, hi) : Math.clz32(lo);
       break;
     default:
+      // ONE_SRC_CLS
       rlo = sf ? cls64(lo, hi) : Math.clz32(lo ^ (lo >> 31)) - 1;
   }
   x[d] = rlo;
@@ -231,11 +233,11 @@ export function execOneSrc(c: CpuCore, f: Int32Array, k: number): void {
 
 /** CCMP/CCMN: compare if the condition holds, else NZCV = #nzcv. */
 export function execCcmp(c: CpuCore, f: Int32Array, k: number): void {
-  const b = f[k + F_B];
-  if (!conditionHolds(c, f[k + F_A])) {
-    c.nf = (b >>> 3) & 1;
-    c.zf = (b >>> 2) & 1;
-    c.cf = (b >>> 1) & 1;
+  const b = f[k + S.F_CCMP_BITS];
+  if (!conditionHolds(c, f[k + S.F_CCMP_COND])) {
+    c.nf = (b >>> S.CCMP_N_LSB) & 1;
+    c.zf = (b >>> S.CCMP_Z_LSB) & 1;
+    c.cf = (b >>> S.CCMP_C_LSB) & 1;
     c.vf = b & 1;
     return;
   }
@@ -243,20 +245,20 @@ export function execCcmp(c: CpuCore, f: Int32Array, k: number): void {
   const n = f[k + F_RN];
   let blo: number;
   let bhi: number;
-  if ((b >>> 6) & 1) {
-    blo = f[k + F_IMM];
+  if (b & S.CCMP_IMM) {
+    blo = f[k + S.F_CCMP_IMM5];
     bhi = 0;
   } else {
     const m = f[k + F_RM];
     blo = x[m];
     bhi = x[m + 1];
   }
-  const sub = (b >>> 4) & 1;
+  const sub = (b >>> S.CCMP_SUB_LSB) & 1;
   if (sub) {
     blo = ~blo;
     bhi = ~bhi;
   }
-  if ((b >>> 5) & 1) addc64(x[n], x[n + 1], blo, bhi, sub);
+  if (b & S.CCMP_SF) addc64(x[n], x[n + 1], blo, bhi, sub);
   else addc32(x[n], blo, sub);
   setFlags(c);
 }
@@ -264,22 +266,22 @@ export function execCcmp(c: CpuCore, f: Int32Array, k: number): void {
 /** Logical (shifted register): AND BIC ORR ORN EOR EON ANDS BICS. */
 export function execLogicShift(c: CpuCore, f: Int32Array, k: number): void {
   const x = c.x;
-  const a = f[k + F_A];
-  const b = f[k + F_B];
+  const a = f[k + S.F_LOGIC_OP];
+  const b = f[k + S.F_LOGIC_SHIFT];
   const m = f[k + F_RM];
-  const sf = (a >>> 3) & 1;
-  if (sf) shift64(x[m], x[m + 1], b & 3, b >>> 2);
-  else shift32(x[m], b & 3, b >>> 2);
+  const sf = a & S.LOGIC_SHIFT_SF;
+  if (sf) shift64(x[m], x[m + 1], b & S.SHIFT_TYPE_MASK, b >>> S.SHIFT_AMOUNT_LSB);
+  else shift32(x[m], b & S.SHIFT_TYPE_MASK, b >>> S.SHIFT_AMOUNT_LSB);
   let blo = R[0];
   let bhi = R[1];
-  if (a & 4) {
+  if (a & S.LOGIC_NOT) {
     blo = ~blo;
     bhi = sf ? ~bhi : 0;
   }
-  logic(c, f[k + F_RD], f[k + F_RN], a & 3, sf, blo, bhi);
+  logic(c, f[k + F_RD], f[k + F_RN], a & S.LOGIC_OPC_MASK, sf, blo, bhi);
 }
 
-/** Rd = Rn op (blo, bhi) for opc 0 AND, 1 ORR, 2 EOR, 3 ANDS (flags: N, Z, C = V = 0). */
+/** Rd = Rn op (blo, bhi) for opc LOGIC_AND, _ORR, _EOR, _ANDS (flags: N, Z, C = V = 0); sf: non-zero for 64 bits. */
 export function logic(
   c: CpuCore,
   d: number,
@@ -293,11 +295,11 @@ export function logic(
   let lo: number;
   let hi: number;
   switch (opc) {
-    case 1:
+    case S.LOGIC_ORR:
       lo = x[n] | blo;
       hi = x[n + 1] | bhi;
       break;
-    case 2:
+    case S.LOGIC_EOR:
       lo = x[n] ^ blo;
       hi = x[n + 1] ^ bhi;
       break;
@@ -308,7 +310,7 @@ export function logic(
   if (!sf) hi = 0;
   x[d] = lo;
   x[d + 1] = hi;
-  if (opc === 3) {
+  if (opc === S.LOGIC_ANDS) {
     c.nf = sf ? hi >>> 31 : lo >>> 31;
     c.zf = (lo | hi) === 0 ? 1 : 0;
     c.cf = 0;
@@ -316,14 +318,14 @@ export function logic(
   }
 }
 
-/** CSEL, CSINC, CSINV, CSNEG (Arm ARM C6.2: Rd = cond ? Rn : f(Rm)); F_B: [1:0] the kind, [2] sf. */
+/** CSEL, CSINC, CSINV, CSNEG (Arm ARM C6.2: Rd = cond ? Rn : f(Rm)). */
 export function execCsel(cpu: CpuCore, f: Int32Array, k: number): void {
   const x = cpu.x;
-  const b = f[k + F_B];
+  const b = f[k + S.F_CSEL_BITS];
   const d = f[k + F_RD];
   let lo: number;
   let hi: number;
-  if (conditionHolds(cpu, f[k + F_A])) {
+  if (conditionHolds(cpu, f[k + S.F_CSEL_COND])) {
     const n = f[k + F_RN];
     lo = x[n];
     hi = x[n + 1];
@@ -331,18 +333,18 @@ export function execCsel(cpu: CpuCore, f: Int32Array, k: number): void {
     const m = f[k + F_RM];
     lo = x[m];
     hi = x[m + 1];
-    const kind = b & 3;
-    if (kind === 1) {
+    const kind = b & S.CSEL_KIND_MASK;
+    if (kind === S.CSEL_KIND_INC) {
       lo = (lo + 1) | 0;
       if (lo === 0) hi = (hi + 1) | 0;
-    } else if (kind === 2) {
+    } else if (kind === S.CSEL_KIND_INV) {
       lo = ~lo;
       hi = ~hi;
-    } else if (kind === 3) {
+    } else if (kind === S.CSEL_KIND_NEG) {
       lo = -lo | 0;
       hi = lo === 0 ? -hi | 0 : ~hi;
     }
   }
   x[d] = lo;
-  x[d + 1] = b & 4 ? hi : 0;
+  x[d + 1] = b & S.CSEL_SF ? hi : 0;
 }

@@ -6,10 +6,6 @@ import {
   AS_S,
   AS_SF,
   AS_SUB,
-  F_A,
-  F_B,
-  F_IMM,
-  F_IMMHI,
   F_R3,
   F_RD,
   F_RM,
@@ -23,6 +19,37 @@ import {
   OP_MOVK,
   OP_SHIFT_IMM,
 } from '../ops.ts';
+import {
+  BFM_IMMS_LSB,
+  BFM_OPC_LSB,
+  BFM_SF_LSB,
+  F_ADR_OFFSET,
+  F_ADR_PAGE,
+  F_AS_FLAGS,
+  F_AS_IMM,
+  F_BFM_PARAMS,
+  F_BFM_TMASK_HI,
+  F_BFM_TMASK_LO,
+  F_BFM_WMASK_HI,
+  F_BFM_WMASK_LO,
+  F_EXTR_LSB,
+  F_EXTR_SF,
+  F_LOGIC_IMM_HI,
+  F_LOGIC_IMM_LO,
+  F_LOGIC_OP,
+  F_MOVI_HI,
+  F_MOVI_LO,
+  F_MOVK_IMM16,
+  F_MOVK_POS,
+  F_MOVK_SF,
+  F_SHIFTOP,
+  F_SHIFTOP_AMOUNT,
+  LOGIC_IMM_SF_LSB,
+  SHIFT_ASR,
+  SHIFT_LSL,
+  SHIFT_LSR,
+  SHIFTOP_SF,
+} from '../slots.ts';
 import { decodeBitMasks, hi32, lo32, rSP, rX, sext, wX } from './fill-util.ts';
 import { dec, hex, hex64, ins, target, xr, xs } from './dis-util.ts';
 import { disBitfield, moveWidePreferred } from './dis-bitfield.ts';
@@ -46,9 +73,10 @@ function moveWide(sf: number, opc: number, hw: number, imm16: number): [number, 
   return [lo | 0, hi | 0];
 }
 
-function fillLogicImm(f: Int32Array, k: number, imm: bigint): void {
-  f[k + F_IMM] = lo32(imm);
-  f[k + F_IMMHI] = hi32(imm);
+/** A 64-bit immediate into the fields at f[lo] and f[hi]. */
+function fillImm64(f: Int32Array, lo: number, hi: number, imm: bigint): void {
+  f[lo] = lo32(imm);
+  f[hi] = hi32(imm);
 }
 
 export const DP_IMM: Encoding[] = [
@@ -57,8 +85,8 @@ export const DP_IMM: Encoding[] = [
     pattern: 'op:1 immlo:2 10000 immhi:19 Rd:5',
     fill(v, f, k) {
       f[k + F_RD] = wX(v.Rd);
-      f[k + F_IMM] = sext((v.immhi << 2) | v.immlo, 21);
-      f[k + F_A] = v.op;
+      f[k + F_ADR_OFFSET] = sext((v.immhi << 2) | v.immlo, 21);
+      f[k + F_ADR_PAGE] = v.op;
       return OP_ADR;
     },
     dis(v, pc) {
@@ -73,8 +101,8 @@ export const DP_IMM: Encoding[] = [
     fill(v, f, k) {
       f[k + F_RD] = v.S ? wX(v.Rd) : rSP(v.Rd);
       f[k + F_RN] = rSP(v.Rn);
-      f[k + F_IMM] = v.imm12 << (v.sh * 12);
-      f[k + F_A] = (v.op ? AS_SUB : 0) | (v.S ? AS_S : 0) | (v.sf ? AS_SF : 0);
+      f[k + F_AS_IMM] = v.imm12 << (v.sh * 12);
+      f[k + F_AS_FLAGS] = (v.op ? AS_SUB : 0) | (v.S ? AS_S : 0) | (v.sf ? AS_SF : 0);
       return OP_ADDSUB_IMM;
     },
     dis(v) {
@@ -96,7 +124,7 @@ export const DP_IMM: Encoding[] = [
       const imm = logicalImm(v.sf, v.N, v.immr, v.imms);
       if (imm === null) return reject(f, k, 'unallocated');
       f[k + F_RD] = rSP(v.Rd);
-      fillLogicImm(f, k, imm);
+      fillImm64(f, k + F_MOVI_LO, k + F_MOVI_HI, imm);
       return OP_MOVI;
     },
     dis(v) {
@@ -116,8 +144,8 @@ export const DP_IMM: Encoding[] = [
       if (imm === null) return reject(f, k, 'unallocated');
       f[k + F_RD] = v.opc === 3 ? wX(v.Rd) : rSP(v.Rd);
       f[k + F_RN] = rX(v.Rn);
-      f[k + F_A] = v.opc | (v.sf << 2);
-      fillLogicImm(f, k, imm);
+      f[k + F_LOGIC_OP] = v.opc | (v.sf << LOGIC_IMM_SF_LSB);
+      fillImm64(f, k + F_LOGIC_IMM_LO, k + F_LOGIC_IMM_HI, imm);
       return OP_LOGIC_IMM;
     },
     dis(v) {
@@ -136,9 +164,9 @@ export const DP_IMM: Encoding[] = [
     fill(v, f, k) {
       if (!v.sf && v.hw >= 2) return reject(f, k, 'unallocated');
       f[k + F_RD] = wX(v.Rd);
-      f[k + F_IMM] = v.imm16;
-      f[k + F_A] = v.hw * 16;
-      f[k + F_B] = v.sf;
+      f[k + F_MOVK_IMM16] = v.imm16;
+      f[k + F_MOVK_POS] = v.hw * 16;
+      f[k + F_MOVK_SF] = v.sf;
       return OP_MOVK;
     },
     dis(v) {
@@ -153,8 +181,8 @@ export const DP_IMM: Encoding[] = [
       if (!v.sf && v.hw >= 2) return reject(f, k, 'unallocated');
       f[k + F_RD] = wX(v.Rd);
       const [lo, hi] = moveWide(v.sf, v.opc, v.hw, v.imm16);
-      f[k + F_IMM] = lo;
-      f[k + F_IMMHI] = hi;
+      f[k + F_MOVI_LO] = lo;
+      f[k + F_MOVI_HI] = hi;
       return OP_MOVI;
     },
     dis(v) {
@@ -181,24 +209,24 @@ export const DP_IMM: Encoding[] = [
       f[k + F_RN] = rX(v.Rn);
       if (opc !== 1 && imms === top) {
         // LSR / ASR (immediate)
-        f[k + F_A] = (opc === 2 ? 1 : 2) | (sf << 2);
-        f[k + F_B] = immr;
+        f[k + F_SHIFTOP] = (opc === 2 ? SHIFT_LSR : SHIFT_ASR) | (sf ? SHIFTOP_SF : 0);
+        f[k + F_SHIFTOP_AMOUNT] = immr;
         return OP_SHIFT_IMM;
       }
       if (opc === 2 && imms + 1 === immr) {
         // LSL (immediate)
-        f[k + F_A] = sf << 2;
-        f[k + F_B] = top - imms;
+        f[k + F_SHIFTOP] = SHIFT_LSL | (sf ? SHIFTOP_SF : 0);
+        f[k + F_SHIFTOP_AMOUNT] = top - imms;
         return OP_SHIFT_IMM;
       }
       const m = decodeBitMasks(n, imms, immr, false, sf ? 64 : 32);
       if (m === null) return reject(f, k, 'unallocated');
-      f[k + F_RM] = immr | (imms << 8) | (opc << 16) | (sf << 20);
+      f[k + F_BFM_PARAMS] = immr | (imms << BFM_IMMS_LSB) | (opc << BFM_OPC_LSB) | (sf << BFM_SF_LSB);
       f[k + F_R3] = 0;
-      f[k + F_IMM] = lo32(m[0]);
-      f[k + F_IMMHI] = hi32(m[0]);
-      f[k + F_A] = lo32(m[1]);
-      f[k + F_B] = hi32(m[1]);
+      f[k + F_BFM_WMASK_LO] = lo32(m[0]);
+      f[k + F_BFM_WMASK_HI] = hi32(m[0]);
+      f[k + F_BFM_TMASK_LO] = lo32(m[1]);
+      f[k + F_BFM_TMASK_HI] = hi32(m[1]);
       return OP_BITFIELD;
     },
     dis: (v) => disBitfield(v.sf, v.opc, v.N, v.immr, v.imms, v.Rn, v.Rd),
@@ -211,8 +239,8 @@ export const DP_IMM: Encoding[] = [
       f[k + F_RD] = wX(v.Rd);
       f[k + F_RN] = rX(v.Rn);
       f[k + F_RM] = rX(v.Rm);
-      f[k + F_A] = v.imms;
-      f[k + F_B] = v.sf;
+      f[k + F_EXTR_LSB] = v.imms;
+      f[k + F_EXTR_SF] = v.sf;
       return OP_EXTR;
     },
     dis(v) {

@@ -6,10 +6,6 @@ import {
   AS_S,
   AS_SF,
   AS_SUB,
-  F_A,
-  F_B,
-  F_IMM,
-  F_R3,
   F_RD,
   F_RM,
   F_RN,
@@ -26,6 +22,39 @@ import {
   OP_ONE_SRC,
   OP_SHIFTV,
 } from '../ops.ts';
+import {
+  CCMP_IMM,
+  CCMP_SF,
+  CCMP_SUB_LSB,
+  CSEL_SF,
+  DIV_SF,
+  DIV_SIGNED,
+  EXTEND_AMOUNT_LSB,
+  F_AS_EXTEND,
+  F_AS_FLAGS,
+  F_AS_SHIFT,
+  F_CCMP_BITS,
+  F_CCMP_COND,
+  F_CCMP_IMM5,
+  F_CSEL_BITS,
+  F_CSEL_COND,
+  F_LOGIC_OP,
+  F_LOGIC_SHIFT,
+  F_MUL_BITS,
+  F_MUL_RA,
+  F_ONE_SRC_OP,
+  F_ONE_SRC_SF,
+  F_SHIFTOP,
+  LOGIC_NOT,
+  LOGIC_SHIFT_SF,
+  MADD_SF,
+  MUL_SUB,
+  MULH_SIGNED,
+  MULL_SIGNED,
+  ONE_SRC_REV,
+  SHIFT_AMOUNT_LSB,
+  SHIFTOP_SF,
+} from '../slots.ts';
 import { rSP, rX, wX } from './fill-util.ts';
 import { COND, EXTEND, hex, ins, SHIFT, shiftSuffix, xr, xs } from './dis-util.ts';
 import { type Encoding, reject, row, undefRow } from './pattern.ts';
@@ -50,8 +79,8 @@ export const DP_REG: Encoding[] = [
     fill(v, f, k) {
       if (!v.sf && v.imm6 >= 32) return reject(f, k, 'unallocated');
       regs3(f, k, v.Rd, v.Rn, v.Rm);
-      f[k + F_A] = v.opc | (v.N << 2) | (v.sf << 3);
-      f[k + F_B] = v.shift | (v.imm6 << 2);
+      f[k + F_LOGIC_OP] = v.opc | (v.N ? LOGIC_NOT : 0) | (v.sf ? LOGIC_SHIFT_SF : 0);
+      f[k + F_LOGIC_SHIFT] = v.shift | (v.imm6 << SHIFT_AMOUNT_LSB);
       return OP_LOGIC_SHIFT;
     },
     dis(v) {
@@ -70,8 +99,8 @@ export const DP_REG: Encoding[] = [
     fill(v, f, k) {
       if (v.shift === 3 || (!v.sf && v.imm6 >= 32)) return reject(f, k, 'unallocated');
       regs3(f, k, v.Rd, v.Rn, v.Rm);
-      f[k + F_A] = asFlags(v.sf, v.op, v.S);
-      f[k + F_B] = v.shift | (v.imm6 << 2);
+      f[k + F_AS_FLAGS] = asFlags(v.sf, v.op, v.S);
+      f[k + F_AS_SHIFT] = v.shift | (v.imm6 << SHIFT_AMOUNT_LSB);
       return OP_ADDSUB_SHIFT;
     },
     dis(v) {
@@ -91,8 +120,8 @@ export const DP_REG: Encoding[] = [
       f[k + F_RD] = v.S ? wX(v.Rd) : rSP(v.Rd);
       f[k + F_RN] = rSP(v.Rn);
       f[k + F_RM] = rX(v.Rm);
-      f[k + F_A] = asFlags(v.sf, v.op, v.S);
-      f[k + F_B] = v.option | (v.imm3 << 3);
+      f[k + F_AS_FLAGS] = asFlags(v.sf, v.op, v.S);
+      f[k + F_AS_EXTEND] = v.option | (v.imm3 << EXTEND_AMOUNT_LSB);
       return OP_ADDSUB_EXT;
     },
     dis(v) {
@@ -117,7 +146,7 @@ export const DP_REG: Encoding[] = [
       // op3 != 0: RMIF, SETF8/16 (FEAT_FlagM).
       if (v.op3) return reject(f, k, 'flagm');
       regs3(f, k, v.Rd, v.Rn, v.Rm);
-      f[k + F_A] = asFlags(v.sf, v.op, v.S);
+      f[k + F_AS_FLAGS] = asFlags(v.sf, v.op, v.S);
       return OP_ADC;
     },
     dis(v) {
@@ -133,9 +162,9 @@ export const DP_REG: Encoding[] = [
     fill(v, f, k) {
       if (!v.S || v.o2 || v.o3) return reject(f, k, 'unallocated');
       regs3(f, k, v.nzcv, v.Rn, v.Rm);
-      f[k + F_IMM] = v.Rm;
-      f[k + F_A] = v.cond;
-      f[k + F_B] = v.nzcv | (v.op << 4) | (v.sf << 5) | (v.imm << 6);
+      f[k + F_CCMP_IMM5] = v.Rm;
+      f[k + F_CCMP_COND] = v.cond;
+      f[k + F_CCMP_BITS] = v.nzcv | (v.op << CCMP_SUB_LSB) | (v.sf ? CCMP_SF : 0) | (v.imm ? CCMP_IMM : 0);
       return OP_CCMP;
     },
     dis(v) {
@@ -150,8 +179,9 @@ export const DP_REG: Encoding[] = [
     fill(v, f, k) {
       if (v.S || v.o2 >= 2) return reject(f, k, 'unallocated');
       regs3(f, k, v.Rd, v.Rn, v.Rm);
-      f[k + F_A] = v.cond;
-      f[k + F_B] = (v.op << 1) | v.o2 | (v.sf << 2);
+      f[k + F_CSEL_COND] = v.cond;
+      // The kind (CSEL_KIND_*) is op:o2.
+      f[k + F_CSEL_BITS] = (v.op << 1) | v.o2 | (v.sf ? CSEL_SF : 0);
       return OP_CSEL;
     },
     dis(v) {
@@ -174,8 +204,8 @@ export const DP_REG: Encoding[] = [
         return reject(f, k, v.opcode2 === 1 ? 'pointer-auth' : 'unallocated');
       regs3(f, k, v.Rd, v.Rn, v.opcode2);
       // REV (32-bit) shares opcode 2 with REV32; make it "reverse the whole register".
-      f[k + F_A] = !v.sf && v.opcode === 2 ? 3 : v.opcode;
-      f[k + F_B] = v.sf;
+      f[k + F_ONE_SRC_OP] = !v.sf && v.opcode === 2 ? ONE_SRC_REV : v.opcode;
+      f[k + F_ONE_SRC_SF] = v.sf;
       return OP_ONE_SRC;
     },
     dis(v) {
@@ -190,7 +220,7 @@ export const DP_REG: Encoding[] = [
     pattern: 'sf:1 0 0 11010110 Rm:5 00001 o1:1 Rn:5 Rd:5',
     fill(v, f, k) {
       regs3(f, k, v.Rd, v.Rn, v.Rm);
-      f[k + F_A] = v.o1 | (v.sf << 1);
+      f[k + F_MUL_BITS] = (v.o1 ? DIV_SIGNED : 0) | (v.sf ? DIV_SF : 0);
       return OP_DIV;
     },
     dis: (v) => ins(v.o1 ? 'sdiv' : 'udiv', xr(v.Rd, v.sf), xr(v.Rn, v.sf), xr(v.Rm, v.sf)),
@@ -200,7 +230,7 @@ export const DP_REG: Encoding[] = [
     pattern: 'sf:1 0 0 11010110 Rm:5 0010 op2:2 Rn:5 Rd:5',
     fill(v, f, k) {
       regs3(f, k, v.Rd, v.Rn, v.Rm);
-      f[k + F_A] = v.op2 | (v.sf << 2);
+      f[k + F_SHIFTOP] = v.op2 | (v.sf ? SHIFTOP_SF : 0);
       return OP_SHIFTV;
     },
     dis: (v) => ins(SHIFT[v.op2], xr(v.Rd, v.sf), xr(v.Rn, v.sf), xr(v.Rm, v.sf)),
@@ -212,8 +242,8 @@ export const DP_REG: Encoding[] = [
     pattern: 'sf:1 00 11011 000 Rm:5 o0:1 Ra:5 Rn:5 Rd:5',
     fill(v, f, k) {
       regs3(f, k, v.Rd, v.Rn, v.Rm);
-      f[k + F_R3] = rX(v.Ra);
-      f[k + F_A] = v.o0 | (v.sf << 1);
+      f[k + F_MUL_RA] = rX(v.Ra);
+      f[k + F_MUL_BITS] = (v.o0 ? MUL_SUB : 0) | (v.sf ? MADD_SF : 0);
       return OP_MADD;
     },
     dis(v) {
@@ -227,8 +257,8 @@ export const DP_REG: Encoding[] = [
     pattern: '1 00 11011 U:1 01 Rm:5 o0:1 Ra:5 Rn:5 Rd:5',
     fill(v, f, k) {
       regs3(f, k, v.Rd, v.Rn, v.Rm);
-      f[k + F_R3] = rX(v.Ra);
-      f[k + F_A] = v.o0 | (v.U ? 0 : 2);
+      f[k + F_MUL_RA] = rX(v.Ra);
+      f[k + F_MUL_BITS] = (v.o0 ? MUL_SUB : 0) | (v.U ? 0 : MULL_SIGNED);
       return OP_MULL;
     },
     dis(v) {
@@ -243,8 +273,8 @@ export const DP_REG: Encoding[] = [
     pattern: '1 00 11011 U:1 10 Rm:5 0 Ra:5 Rn:5 Rd:5',
     fill(v, f, k) {
       regs3(f, k, v.Rd, v.Rn, v.Rm);
-      f[k + F_R3] = rX(v.Ra);
-      f[k + F_A] = v.U ? 0 : 1;
+      f[k + F_MUL_RA] = rX(v.Ra);
+      f[k + F_MUL_BITS] = v.U ? 0 : MULH_SIGNED;
       return OP_MULH;
     },
     dis: (v) => ins(v.U ? 'umulh' : 'smulh', xr(v.Rd, 1), xr(v.Rn, 1), xr(v.Rm, 1)),

@@ -34,6 +34,7 @@ import { ramOffset } from '../mem-access.ts';
 import type { GuestRam } from '../../mem/guest-ram.ts';
 import type { DecodeCache } from '../decode-cache.ts';
 import * as O from '../ops.ts';
+import * as S from '../slots.ts';
 import {
   condExpr,
   emitAddSubImm,
@@ -120,9 +121,9 @@ function kindOf(op: number): number {
 
 /** Does this inline op set all of NZCV (and read none)? */
 function setsFlags(op: number, f: Int32Array, k: number): boolean {
-  if (op === O.OP_ADDSUB_IMM || op === O.OP_ADDSUB_SHIFT) return (f[k + O.F_A] & O.AS_S) !== 0;
-  if (op === O.OP_LOGIC_IMM) return (f[k + O.F_A] & 3) === 3;
-  if (op === O.OP_LOGIC_SHIFT) return (f[k + O.F_A] & 3) === 3;
+  if (op === O.OP_ADDSUB_IMM || op === O.OP_ADDSUB_SHIFT) return (f[k + S.F_AS_FLAGS] & O.AS_S) !== 0;
+  if (op === O.OP_LOGIC_IMM || op === O.OP_LOGIC_SHIFT)
+    return (f[k + S.F_LOGIC_OP] & S.LOGIC_OPC_MASK) === S.LOGIC_ANDS;
   return false;
 }
 
@@ -157,7 +158,7 @@ export function compileBlock(
   const selfLoop =
     kindOf(lastOp) === K_BRANCH &&
     lastOp !== O.OP_BR &&
-    4 * (len - 1) + f[lastSlot * O.STRIDE + O.F_IMM] === 0;
+    4 * (len - 1) + f[lastSlot * O.STRIDE + S.F_BRANCH_OFFSET] === 0;
   if (loopsOnly && !selfLoop) return null;
 
   // Flag liveness, backwards: which of NZCV a flag-setting inline op must compute.
@@ -189,7 +190,7 @@ export function compileBlock(
       return (
         kind === K_INLINE ||
         kind === K_BRANCH ||
-        (ops[s] === O.OP_LDST && f[s * O.STRIDE + O.F_B] !== O.AM_UNPRIV)
+        (ops[s] === O.OP_LDST && f[s * O.STRIDE + S.F_LS_MODE] !== O.AM_UNPRIV)
       );
     });
 
@@ -205,7 +206,7 @@ export function compileBlock(
         `${SPILL} c.pc = ${pc}; c.instret = ic + ${j}; ${flush} st = H.e${op}(c, F, ${k}); ${op === O.OP_FP ? reload : ''}` +
         ` if (st !== 1) { if ((st & 1) !== 0) { if ((st & 8) === 0) c.pc = ${pc} + 4; c.instret++; } return st; }` +
         ` ${FILL} if (cache.invalidations !== inv) { ${exit(`${pc} + 4`, j + 1)} }`;
-      if (op === O.OP_LDST && f[k + O.F_B] !== O.AM_UNPRIV)
+      if (op === O.OP_LDST && f[k + S.F_LS_MODE] !== O.AM_UNPRIV)
         body.push(emitLdSt(f, k, call, exit(`${pc} + 4`, j + 1)));
       else body.push(call);
       continue;
@@ -299,7 +300,7 @@ function branch(
   const pc = j === 0 ? 'pc0' : `pc0 + ${4 * j}`;
   const fallThrough = exit(`${pc} + 4`, n);
   const taken = (): string => {
-    const t = 4 * j + f[k + O.F_IMM];
+    const t = 4 * j + f[k + S.F_BRANCH_OFFSET];
     if (t === 0) return `if (left >= ${2 * n}) { left -= ${n}; ic += ${n}; continue; } ${exit('pc0', n)}`;
     return exit(`pc0 + ${t}`, n);
   };
@@ -309,23 +310,23 @@ function branch(
     case O.OP_BL:
       return `${setPairCode(60, `${pc} + 4`)} ${taken()}`;
     case O.OP_BCOND:
-      return `if (${condExpr(f[k + O.F_A])}) { ${taken()} } ${fallThrough}`;
+      return `if (${condExpr(f[k + S.F_BCOND_COND])}) { ${taken()} } ${fallThrough}`;
     case O.OP_CBZ: {
       const r = f[k + O.F_RN];
-      const a = f[k + O.F_A];
-      const zero = a & 2 ? `(x[${r}] | x[${r + 1}]) === 0` : `x[${r}] === 0`;
-      return `if (${a & 1 ? '!' : ''}(${zero})) { ${taken()} } ${fallThrough}`;
+      const a = f[k + S.F_CBZ_BITS];
+      const zero = a & S.CBZ_SF ? `(x[${r}] | x[${r + 1}]) === 0` : `x[${r}] === 0`;
+      return `if (${a & S.CBZ_NZ ? '!' : ''}(${zero})) { ${taken()} } ${fallThrough}`;
     }
     case O.OP_TBZ: {
       const r = f[k + O.F_RN];
-      const bit = f[k + O.F_B];
+      const bit = f[k + S.F_TBZ_BIT];
       const v = bit < 32 ? `(x[${r}] >>> ${bit}) & 1` : `(x[${r + 1}] >>> ${bit - 32}) & 1`;
-      return `if ((${v}) === ${f[k + O.F_A]}) { ${taken()} } ${fallThrough}`;
+      return `if ((${v}) === ${f[k + S.F_TBZ_IF]}) { ${taken()} } ${fallThrough}`;
     }
     default: {
       // BR / BLR / RET: a misaligned target takes the PC alignment fault, its entry inside the branch's cycle.
       const r = f[k + O.F_RN];
-      const link = f[k + O.F_A] === 1 ? setPairCode(60, `${pc} + 4`) : '';
+      const link = f[k + S.F_BR_KIND] === S.BR_BLR ? setPairCode(60, `${pc} + 4`) : '';
       return (
         `{ const t = x[${r + 1}] * 4294967296 + (x[${r}] >>> 0); ${link} c.pc = t; c.instret = ic + ${n}; ${flush} ${SPILL}` +
         ` if ((t & 3) !== 0) { H.pcAlign(c); c.excCycles--; } return 1; }`

@@ -4,7 +4,8 @@
 // Int32Array); NZCV live in the block's locals nf zf cf vf. Every emitter
 // reads its operands into temporaries before writing Rd (Rd may be Rn).
 
-import { AS_S, AS_SF, AS_SUB, F_A, F_B, F_IMM, F_IMMHI, F_RD, F_RM, F_RN } from '../ops.ts';
+import { AS_S, AS_SF, AS_SUB, F_RD, F_RM, F_RN } from '../ops.ts';
+import * as S from '../slots.ts';
 
 /** Flag bits of a liveness mask. */
 const FL_N = 8;
@@ -75,8 +76,8 @@ function addWithCarry(d: number, sf: boolean, cin: string, live: number, setFlag
 export function emitAddSubImm(f: Int32Array, k: number, live: number): string {
   const d = f[k + F_RD];
   const n = f[k + F_RN];
-  const a = f[k + F_A];
-  const imm = f[k + F_IMM];
+  const a = f[k + S.F_AS_FLAGS];
+  const imm = f[k + S.F_AS_IMM];
   // The interpreter's fast forms (no flags): the same values.
   if (a === AS_SF)
     return `{ const lo = (x[${n}] >>> 0) + ${imm}; const hi = (x[${n + 1}] + (lo > 0xffffffff ? 1 : 0)) | 0; x[${d}] = lo | 0; x[${d + 1}] = hi; }`;
@@ -91,15 +92,15 @@ export function emitAddSubImm(f: Int32Array, k: number, live: number): string {
   return `{ const al = x[${n}]; const ah = x[${n + 1}]; const bl = ${bl}; const bh = ${bh}; ${addWithCarry(d, sf, sub ? '1' : '0', live, (a & AS_S) !== 0)} }`;
 }
 
-/** The shifted second operand (Rm shifted by a constant) into temporaries bl, bh. */
+/** The shifted second operand (Rm shifted by a constant, type S.SHIFT_*) into temporaries bl, bh. */
 function shiftedOperand(m: number, type: number, s: number, sf: boolean): string {
   if (!sf) {
     const v = `x[${m}]`;
     let e: string;
     if (s === 0) e = `${v}`;
-    else if (type === 0) e = `${v} << ${s}`;
-    else if (type === 1) e = `${v} >>> ${s}`;
-    else if (type === 2) e = `${v} >> ${s}`;
+    else if (type === S.SHIFT_LSL) e = `${v} << ${s}`;
+    else if (type === S.SHIFT_LSR) e = `${v} >>> ${s}`;
+    else if (type === S.SHIFT_ASR) e = `${v} >> ${s}`;
     else e = `(${v} >>> ${s}) | (${v} << ${32 - s})`;
     return `let bl = (${e}) | 0; let bh = 0;`;
   }
@@ -107,15 +108,15 @@ function shiftedOperand(m: number, type: number, s: number, sf: boolean): string
   const hi = `x[${m + 1}]`;
   if (s === 0) return `let bl = ${lo}; let bh = ${hi};`;
   switch (type) {
-    case 0:
+    case S.SHIFT_LSL:
       return s < 32
         ? `let bh = (${hi} << ${s}) | (${lo} >>> ${32 - s}); let bl = ${lo} << ${s};`
         : `let bh = ${lo} << ${s - 32}; let bl = 0;`;
-    case 1:
+    case S.SHIFT_LSR:
       return s < 32
         ? `let bl = (${lo} >>> ${s}) | (${hi} << ${32 - s}); let bh = ${hi} >>> ${s};`
         : `let bl = ${hi} >>> ${s - 32}; let bh = 0;`;
-    case 2:
+    case S.SHIFT_ASR:
       return s < 32
         ? `let bl = (${lo} >>> ${s}) | (${hi} << ${32 - s}); let bh = ${hi} >> ${s};`
         : `let bl = ${hi} >> ${s - 32}; let bh = ${hi} >> 31;`;
@@ -131,21 +132,22 @@ function shiftedOperand(m: number, type: number, s: number, sf: boolean): string
 
 /** ADD/SUB(S) (shifted register). */
 export function emitAddSubShift(f: Int32Array, k: number, live: number): string {
-  const b = f[k + F_B];
-  const a = f[k + F_A];
+  const b = f[k + S.F_AS_SHIFT];
+  const a = f[k + S.F_AS_FLAGS];
   const sf = (a & AS_SF) !== 0;
   const sub = (a & AS_SUB) !== 0;
   const n = f[k + F_RN];
-  let s = `{ const al = x[${n}]; const ah = x[${n + 1}]; ${shiftedOperand(f[k + F_RM], b & 3, b >>> 2, sf)}`;
+  const m = f[k + F_RM];
+  let s = `{ const al = x[${n}]; const ah = x[${n + 1}]; ${shiftedOperand(m, b & S.SHIFT_TYPE_MASK, b >>> S.SHIFT_AMOUNT_LSB, sf)}`;
   if (sub) s += ' bl = ~bl; bh = ~bh;';
   return `${s} ${addWithCarry(f[k + F_RD], sf, sub ? '1' : '0', live, (a & AS_S) !== 0)} }`;
 }
 
-/** Rd = Rn op (bl, bh): opc 0 AND, 1 ORR, 2 EOR, 3 ANDS (N, Z; C = V = 0). */
+/** Rd = Rn op (bl, bh): opc S.LOGIC_AND, _ORR, _EOR, _ANDS (N, Z; C = V = 0). */
 function logicOp(d: number, n: number, opc: number, sf: boolean, live: number): string {
-  const op = opc === 1 ? '|' : opc === 2 ? '^' : '&';
+  const op = opc === S.LOGIC_ORR ? '|' : opc === S.LOGIC_EOR ? '^' : '&';
   let s = `const lo = x[${n}] ${op} bl; const hi = ${sf ? `x[${n + 1}] ${op} bh` : '0'}; x[${d}] = lo; x[${d + 1}] = hi;`;
-  if (opc === 3) {
+  if (opc === S.LOGIC_ANDS) {
     if (live & FL_N) s += sf ? ' nf = hi >>> 31;' : ' nf = lo >>> 31;';
     if (live & FL_Z) s += ' zf = (lo | hi) === 0 ? 1 : 0;';
     if (live & FL_C) s += ' cf = 0;';
@@ -156,58 +158,60 @@ function logicOp(d: number, n: number, opc: number, sf: boolean, live: number): 
 
 /** AND/ORR/EOR/ANDS (immediate). */
 export function emitLogicImm(f: Int32Array, k: number, live: number): string {
-  const a = f[k + F_A];
-  const body = logicOp(f[k + F_RD], f[k + F_RN], a & 3, a >>> 2 !== 0, live);
-  return `{ const bl = ${f[k + F_IMM]}; const bh = ${f[k + F_IMMHI]}; ${body} }`;
+  const a = f[k + S.F_LOGIC_OP];
+  const body = logicOp(f[k + F_RD], f[k + F_RN], a & S.LOGIC_OPC_MASK, (a & S.LOGIC_IMM_SF) !== 0, live);
+  return `{ const bl = ${f[k + S.F_LOGIC_IMM_LO]}; const bh = ${f[k + S.F_LOGIC_IMM_HI]}; ${body} }`;
 }
 
 /** AND BIC ORR ORN EOR EON ANDS BICS (shifted register). */
 export function emitLogicShift(f: Int32Array, k: number, live: number): string {
-  const a = f[k + F_A];
-  const b = f[k + F_B];
-  const sf = ((a >>> 3) & 1) === 1;
-  let s = `{ ${shiftedOperand(f[k + F_RM], b & 3, b >>> 2, sf)}`;
-  if (a & 4) s += sf ? ' bl = ~bl; bh = ~bh;' : ' bl = ~bl; bh = 0;';
-  return `${s} ${logicOp(f[k + F_RD], f[k + F_RN], a & 3, sf, live)} }`;
+  const a = f[k + S.F_LOGIC_OP];
+  const b = f[k + S.F_LOGIC_SHIFT];
+  const sf = (a & S.LOGIC_SHIFT_SF) !== 0;
+  let s = `{ ${shiftedOperand(f[k + F_RM], b & S.SHIFT_TYPE_MASK, b >>> S.SHIFT_AMOUNT_LSB, sf)}`;
+  if (a & S.LOGIC_NOT) s += sf ? ' bl = ~bl; bh = ~bh;' : ' bl = ~bl; bh = 0;';
+  return `${s} ${logicOp(f[k + F_RD], f[k + F_RN], a & S.LOGIC_OPC_MASK, sf, live)} }`;
 }
 
 /** LSL/LSR/ASR (immediate). */
 export function emitShiftImm(f: Int32Array, k: number): string {
-  const a = f[k + F_A];
+  const a = f[k + S.F_SHIFTOP];
   const n = f[k + F_RN];
   const d = f[k + F_RD];
-  return `{ ${shiftedOperand(n, a & 3, f[k + F_B], (a & 4) !== 0)} x[${d}] = bl; x[${d + 1}] = bh; }`;
+  const amount = f[k + S.F_SHIFTOP_AMOUNT];
+  return `{ ${shiftedOperand(n, a & S.SHIFTOP_TYPE_MASK, amount, (a & S.SHIFTOP_SF) !== 0)} x[${d}] = bl; x[${d + 1}] = bh; }`;
 }
 
 export function emitMovi(f: Int32Array, k: number): string {
   const d = f[k + F_RD];
-  return `x[${d}] = ${f[k + F_IMM]}; x[${d + 1}] = ${f[k + F_IMMHI]};`;
+  return `x[${d}] = ${f[k + S.F_MOVI_LO]}; x[${d + 1}] = ${f[k + S.F_MOVI_HI]};`;
 }
 
 export function emitMovk(f: Int32Array, k: number): string {
   const d = f[k + F_RD];
-  const pos = f[k + F_A];
-  const imm = f[k + F_IMM];
+  const pos = f[k + S.F_MOVK_POS];
+  const imm = f[k + S.F_MOVK_IMM16];
   let s =
     pos < 32
       ? `x[${d}] = (x[${d}] & ${~(0xffff << pos)}) | ${imm << pos};`
       : `x[${d + 1}] = (x[${d + 1}] & ${~(0xffff << (pos - 32))}) | ${imm << (pos - 32)};`;
-  if (!f[k + F_B]) s += ` x[${d + 1}] = 0;`;
+  if (!f[k + S.F_MOVK_SF]) s += ` x[${d + 1}] = 0;`;
   return s;
 }
 
 /** CSEL CSINC CSINV CSNEG. */
 export function emitCsel(f: Int32Array, k: number): string {
-  const b = f[k + F_B];
+  const b = f[k + S.F_CSEL_BITS];
   const d = f[k + F_RD];
   const n = f[k + F_RN];
   const m = f[k + F_RM];
-  const kind = b & 3;
+  const kind = b & S.CSEL_KIND_MASK;
   let other = `lo = x[${m}]; hi = x[${m + 1}];`;
-  if (kind === 1) other += ' lo = (lo + 1) | 0; if (lo === 0) hi = (hi + 1) | 0;';
-  else if (kind === 2) other += ' lo = ~lo; hi = ~hi;';
-  else if (kind === 3) other += ' lo = -lo | 0; hi = lo === 0 ? -hi | 0 : ~hi;';
-  return `{ let lo; let hi; if (${condExpr(f[k + F_A])}) { lo = x[${n}]; hi = x[${n + 1}]; } else { ${other} } x[${d}] = lo; x[${d + 1}] = ${b & 4 ? 'hi' : '0'}; }`;
+  if (kind === S.CSEL_KIND_INC) other += ' lo = (lo + 1) | 0; if (lo === 0) hi = (hi + 1) | 0;';
+  else if (kind === S.CSEL_KIND_INV) other += ' lo = ~lo; hi = ~hi;';
+  else if (kind === S.CSEL_KIND_NEG) other += ' lo = -lo | 0; hi = lo === 0 ? -hi | 0 : ~hi;';
+  const cond = condExpr(f[k + S.F_CSEL_COND]);
+  return `{ let lo; let hi; if (${cond}) { lo = x[${n}]; hi = x[${n + 1}]; } else { ${other} } x[${d}] = lo; x[${d + 1}] = ${b & S.CSEL_SF ? 'hi' : '0'}; }`;
 }
 
 /** Write the signed-64-bit Number expression `v` into register slot d (setPairNum). */
@@ -217,7 +221,7 @@ export function setPairCode(d: number, v: string): string {
 
 /** ADR / ADRP at `pc` (an expression). */
 export function emitAdr(f: Int32Array, k: number, pc: string): string {
-  const imm = f[k + F_IMM];
-  const v = f[k + F_A] ? `Math.floor((${pc}) / 4096) * 4096 + ${imm * 4096}` : `${pc} + ${imm}`;
+  const imm = f[k + S.F_ADR_OFFSET];
+  const v = f[k + S.F_ADR_PAGE] ? `Math.floor((${pc}) / 4096) * 4096 + ${imm * 4096}` : `${pc} + ${imm}`;
   return setPairCode(f[k + F_RD], v);
 }
