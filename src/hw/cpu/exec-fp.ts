@@ -22,7 +22,8 @@ import { simd2Misc, simd3Same, simdAcross } from './exec-fp-simd.ts';
 import { simdModImm, simdShiftImm } from './exec-fp-simd-imm.ts';
 import { simdCopy, simdExt, simdPermute, simdTbl } from './exec-fp-simd-move.ts';
 import { FPCR_MASK, FPSR_MASK } from './fp-state.ts';
-import { F_A, F_IMM, ST_FAULT, ST_RETIRE, undefId } from './ops.ts';
+import { ST_FAULT, ST_RETIRE, undefId } from './ops.ts';
+import { F_FP_HANDLER, F_FP_WORD } from './slots.ts';
 import { IDX_CPACR } from './sysregs.ts';
 
 /** EC for an access to SIMD/FP functionality trapped by CPACR_EL1.FPEN. */
@@ -41,10 +42,10 @@ export function execFp(c: CpuCore, f: Int32Array, k: number): number {
     takeSync(c, EC_FP_ACCESS, FP_ACCESS_ISS);
     return ST_FAULT;
   }
-  const w = f[k + F_IMM] >>> 0;
+  const w = f[k + F_FP_WORD] >>> 0;
   const v = c.fp;
   let r: number;
-  switch (f[k + F_A]) {
+  switch (f[k + F_FP_HANDLER]) {
     case D.FPH_LDST_UIMM:
       return fpLdStUimm(c, w);
     case D.FPH_LDST_IMM9:

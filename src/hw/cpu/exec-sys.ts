@@ -36,9 +36,6 @@ import {
   EXC_HVC,
   EXC_SMC,
   EXC_SVC,
-  F_A,
-  F_IMM,
-  F_RD,
   HINT_SEV,
   HINT_SEVL,
   HINT_WFE,
@@ -53,14 +50,27 @@ import {
   SYS_TLBI,
   undefId,
 } from './ops.ts';
+import {
+  F_EXC_IMM16,
+  F_EXC_KIND,
+  F_HINT,
+  F_SYS_KIND,
+  F_SYS_OPS,
+  F_SYS_RT,
+  SYS_CRM_LSB,
+  SYS_CRM_MASK,
+  SYS_OP1_LSB,
+  SYS_OP2_MASK,
+} from './slots.ts';
 import { IDX_ELR, IDX_PAR, IDX_SPSR } from './sysregs.ts';
 
 const TWO32 = 4294967296;
 const UNALLOCATED_ID = undefId('unallocated');
 
 export function execException(c: CpuCore, f: Int32Array, k: number): number {
-  const imm = f[k + F_IMM];
-  switch (f[k + F_A]) {
+  const imm = f[k + F_EXC_IMM16];
+  const kind = f[k + F_EXC_KIND];
+  switch (kind) {
     case EXC_SVC:
       // An SVC from EL0 executes (and retires, with its one cycle) at EL0: the EL0 counts take it.
       if (c.el === 0) {
@@ -75,7 +85,7 @@ export function execException(c: CpuCore, f: Int32Array, k: number): number {
       // UNDEFINED at EL0 (Arm ARM C6.2 HVC, SMC). At EL1 the machine decides (PSCI, or inject UNDEFINED).
       if (c.el === 0) return undefined_(c, EL0_UNDEF_ID);
       c.hvcImm = imm;
-      c.stopReason = f[k + F_A] === EXC_HVC ? 'hvc' : 'smc';
+      c.stopReason = kind === EXC_HVC ? 'hvc' : 'smc';
       return ST_RETIRE | ST_STOP;
     case EXC_BRK:
       takeSync(c, EC_BRK64, imm);
@@ -124,7 +134,7 @@ export function execEret(c: CpuCore): number {
 
 export function execHint(c: CpuCore, f: Int32Array, k: number): number {
   const ev = c.ram.eventRegs;
-  const hint = f[k + F_A];
+  const hint = f[k + F_HINT];
   // WFI/WFE at EL0 trap to EL1 (EC 0x01, CV = 1, COND = 0xE, TI = WFE) unless SCTLR_EL1.nTWI/nTWE,
   // when they would wait: WFI with no interrupt input raised, WFE with the Event Register clear.
   if (c.el === 0 && (hint === HINT_WFI || hint === HINT_WFE)) {
@@ -165,12 +175,12 @@ export function execHint(c: CpuCore, f: Int32Array, k: number): number {
  * is UNDEFINED.
  */
 export function execSys(c: CpuCore, f: Int32Array, k: number): number {
-  const op = f[k + F_A];
-  const rt = f[k + F_RD];
-  const imm = f[k + F_IMM]; // op1:CRn:CRm:op2
-  const op1 = imm >>> 11;
-  const crm = (imm >>> 3) & 15;
-  const op2 = imm & 7;
+  const op = f[k + F_SYS_KIND];
+  const rt = f[k + F_SYS_RT];
+  const imm = f[k + F_SYS_OPS]; // op1:CRn:CRm:op2
+  const op1 = imm >>> SYS_OP1_LSB;
+  const crm = (imm >>> SYS_CRM_LSB) & SYS_CRM_MASK;
+  const op2 = imm & SYS_OP2_MASK;
   if (c.el === 0) {
     if (op1 !== 3 || op === SYS_TLBI || op === SYS_AT) return undefined_(c, EL0_UNDEF_ID);
     const enc = (1 << 14) | imm;

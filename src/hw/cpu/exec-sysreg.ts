@@ -8,18 +8,8 @@ import { EC_SYSREG, takeSync, takeUndefined } from './exceptions.ts';
 import { SYSREG_EXIT, SYSREG_READ_IN_PLACE, SYSREG_UNDEFINED, type StopReason } from './guest-port.ts';
 import { El0Access, el0Access, type PmuReg, pmuRegOf } from '../pmu/pmu-regs.ts';
 import { isMmuControl } from './mmu/mmu.ts';
-import {
-  F_A,
-  F_IMM,
-  F_RD,
-  PSF_DAIFCLR,
-  PSF_DAIFSET,
-  ST_FAULT,
-  ST_RECHECK,
-  ST_RETIRE,
-  ST_STOP,
-  undefId,
-} from './ops.ts';
+import { PSF_DAIFCLR, PSF_DAIFSET, ST_FAULT, ST_RECHECK, ST_RETIRE, ST_STOP, undefId } from './ops.ts';
+import { F_PSTATE_FIELD, F_PSTATE_IMM, F_SYSREG_ENC, F_SYSREG_INDEX, F_SYSREG_RT } from './slots.ts';
 import { SYSREG_INDEX, IDX_SCTLR, IDX_TPIDRRO, IDX_VBAR, PORT_INDEX, RAZ_INDEX, SYSREGS } from './sysregs.ts';
 
 export const SYSREG_UNDEF_ID = undefId('sysreg-access');
@@ -115,16 +105,16 @@ function portDone(c: CpuCore): number {
 
 export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
   const x = c.x;
-  const rt = f[k + F_RD];
-  const idx = f[k + F_A];
+  const rt = f[k + F_SYSREG_RT];
+  const idx = f[k + F_SYSREG_INDEX];
   let lo = 0;
   let hi = 0;
   if (idx === PORT_INDEX) {
     if (c.el === 0) {
-      const chk = el0PortCheck(c, f[k + F_IMM], rt, true);
+      const chk = el0PortCheck(c, f[k + F_SYSREG_ENC], rt, true);
       if (chk >= 0) return chk;
     }
-    const v = c.port.sysregRead(c, f[k + F_IMM]);
+    const v = c.port.sysregRead(c, f[k + F_SYSREG_ENC]);
     if (v === SYSREG_READ_IN_PLACE) {
       // a counter read: no BigInt, and the block goes on (no deadline moved)
       x[rt] = c.readLo;
@@ -132,7 +122,7 @@ export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
       return ST_RETIRE;
     }
     if (v === SYSREG_UNDEFINED) return undefined_(c, SYSREG_UNDEF_ID);
-    if (v === SYSREG_EXIT) return sysregExit(c, f[k + F_IMM], false, rt, 0n);
+    if (v === SYSREG_EXIT) return sysregExit(c, f[k + F_SYSREG_ENC], false, rt, 0n);
     x[rt] = Number(v & 0xffff_ffffn) | 0;
     x[rt + 1] = Number((v >> 32n) & 0xffff_ffffn) | 0;
     return portDone(c);
@@ -149,7 +139,7 @@ export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
         hi = c.sys[2 * idx + 1];
         if (c.el === 0) {
           // CTR_EL0 at EL0 traps unless SCTLR_EL1.UCT; DCZID_EL0.DZP says DC ZVA is prohibited (DZE = 0).
-          if (idx === IDX_CTR && !sctlrBit(c, SCTLR_UCT)) return trapSys(c, f[k + F_IMM], rt, true);
+          if (idx === IDX_CTR && !sctlrBit(c, SCTLR_UCT)) return trapSys(c, f[k + F_SYSREG_ENC], rt, true);
           if (idx === IDX_DCZID && !sctlrBit(c, SCTLR_DZE)) lo |= 16;
         }
         break;
@@ -158,7 +148,7 @@ export function execMrs(c: CpuCore, f: Int32Array, k: number): number {
         break;
       case 'daif':
         // EL0 access needs SCTLR_EL1.UMA; without it the access traps to EL1 (EC 0x18).
-        if (c.el === 0 && !sctlrBit(c, SCTLR_UMA)) return trapSys(c, f[k + F_IMM], rt, true);
+        if (c.el === 0 && !sctlrBit(c, SCTLR_UMA)) return trapSys(c, f[k + F_SYSREG_ENC], rt, true);
         lo = c.daif << 6;
         break;
       case 'currentel':
@@ -225,19 +215,19 @@ function sysregExit(c: CpuCore, encoding: number, write: boolean, rt: number, va
 
 export function execMsr(c: CpuCore, f: Int32Array, k: number): number {
   const x = c.x;
-  const rt = f[k + F_RD];
-  const idx = f[k + F_A];
+  const rt = f[k + F_SYSREG_RT];
+  const idx = f[k + F_SYSREG_INDEX];
   const lo = x[rt];
   const hi = x[rt + 1];
   if (idx === PORT_INDEX) {
     if (c.el === 0) {
-      const chk = el0PortCheck(c, f[k + F_IMM], rt, false);
+      const chk = el0PortCheck(c, f[k + F_SYSREG_ENC], rt, false);
       if (chk >= 0) return chk;
     }
     const v = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
-    const r = c.port.sysregWrite(c, f[k + F_IMM], v);
+    const r = c.port.sysregWrite(c, f[k + F_SYSREG_ENC], v);
     if (r === SYSREG_UNDEFINED) return undefined_(c, SYSREG_UNDEF_ID);
-    if (r === SYSREG_EXIT) return sysregExit(c, f[k + F_IMM], true, rt, v);
+    if (r === SYSREG_EXIT) return sysregExit(c, f[k + F_SYSREG_ENC], true, rt, v);
     return portDone(c);
   }
   if (idx === RAZ_INDEX) return undefined_(c, SYSREG_UNDEF_ID);
@@ -261,7 +251,7 @@ export function execMsr(c: CpuCore, f: Int32Array, k: number): number {
       c.setNzcv(lo);
       return ST_RETIRE;
     case 'daif':
-      if (c.el === 0 && !sctlrBit(c, SCTLR_UMA)) return trapSys(c, f[k + F_IMM], rt, false);
+      if (c.el === 0 && !sctlrBit(c, SCTLR_UMA)) return trapSys(c, f[k + F_SYSREG_ENC], rt, false);
       {
         const wasI = c.daif & 2;
         c.daif = (lo >>> 6) & 15;
@@ -281,8 +271,8 @@ export function execMsr(c: CpuCore, f: Int32Array, k: number): number {
 }
 
 export function execMsrImm(c: CpuCore, f: Int32Array, k: number): number {
-  const field = f[k + F_A];
-  const imm = f[k + F_IMM];
+  const field = f[k + F_PSTATE_FIELD];
+  const imm = f[k + F_PSTATE_IMM];
   if (c.el === 0) {
     if (field !== PSF_DAIFSET && field !== PSF_DAIFCLR) return undefined_(c, EL0_UNDEF_ID);
     // MSR DAIFSet/DAIFClr at EL0 without SCTLR_EL1.UMA: EC 0x18 with op0 = 0, op1 = 3, CRn = 4, Rt = 31.

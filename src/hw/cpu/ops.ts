@@ -2,6 +2,7 @@
 // Each instruction decodes once into an op number (DecodedPage.ops) and
 // STRIDE int32 fields (DecodedPage.f); register fields hold the index of the
 // register's low half in Cpu.x (2 * slot), so the executor never shifts.
+// What each op keeps in which field, by name, is slots.ts.
 
 /** Fields per decoded instruction. */
 export const STRIDE = 8;
@@ -66,10 +67,10 @@ export const OP_MSR = 38;
 export const OP_EXC = 39;
 export const OP_ERET = 40;
 export const OP_SYS = 41;
-/** FP/SIMD: handler (FPH_*) in F_A, raw word in F_IMM (isa/encodings-fp*.ts, exec-fp.ts). */
+/** FP/SIMD: handler (FPH_*) in F_FP_HANDLER, raw word in F_FP_WORD (slots.ts; isa/encodings-fp*.ts, exec-fp.ts). */
 export const OP_FP = 42;
 
-// F_A of OP_FP: the FP/SIMD handler (exec-fp.ts).
+// F_FP_HANDLER (slots.ts) of OP_FP: the FP/SIMD handler (exec-fp.ts).
 export const FPH_LDST_UIMM = 1;
 export const FPH_LDST_IMM9 = 2;
 export const FPH_LDST_REG = 3;
@@ -96,12 +97,12 @@ export const FPH_FP_CONV = 26;
 /** AdvSIMD scalar two-register miscellaneous (the FP <-> integer conversions). */
 export const FPH_SIMD_SCALAR_2MISC = 27;
 
-// Flag bits of F_A for add/sub and friends.
+// Flag bits of F_AS_FLAGS (slots.ts) for add/sub and friends.
 export const AS_SUB = 1;
 export const AS_S = 2;
 export const AS_SF = 4;
 
-// F_A of OP_LDST/OP_LDST_REG/OP_LDR_LIT/OP_LDSTP: size log2 in bits 0-1, kind in bits 2-3.
+// The kind in F_LS_ACCESS (slots.ts) of OP_LDST/OP_LDST_REG/OP_LDR_LIT/OP_LDSTP (size log2 below it).
 export const LK_STORE = 0;
 /** Load, zero-extend. */
 export const LK_LOAD = 1;
@@ -110,43 +111,43 @@ export const LK_LOADS64 = 2;
 /** Load, sign-extend to 32 bits (upper half zeroed). */
 export const LK_LOADS32 = 3;
 
-// F_B of OP_LDST/OP_LDSTP: addressing mode.
+// F_LS_MODE (slots.ts) of OP_LDST/OP_LDSTP: addressing mode.
 export const AM_OFFSET = 0;
 export const AM_PRE = 1;
 export const AM_POST = 2;
 /** LDTR/STTR: base + imm9, checked with EL0's permissions when executed at EL1 (Arm ARM C6.2 LDTR). */
 export const AM_UNPRIV = 3;
 
-// F_A of OP_LDX: size log2 | flags.
+// F_LS_ACCESS (slots.ts) of OP_LDX: size log2 | flags.
 export const LX_LOAD = 4;
 export const LX_PAIR = 8;
 export const LX_EXCL = 16;
 export const LX_ORDERED = 32;
 
-// F_A of OP_HINT.
+// F_HINT (slots.ts) of OP_HINT.
 export const HINT_WFE = 2;
 export const HINT_WFI = 3;
 export const HINT_SEV = 4;
 export const HINT_SEVL = 5;
 
-// F_A of OP_EXC.
+// F_EXC_KIND (slots.ts) of OP_EXC.
 export const EXC_SVC = 1;
 export const EXC_HVC = 2;
 export const EXC_SMC = 3;
 export const EXC_BRK = 4;
 
-// F_A of OP_MSR_IMM.
+// F_PSTATE_FIELD (slots.ts) of OP_MSR_IMM.
 export const PSF_SPSEL = 0;
 export const PSF_DAIFSET = 1;
 export const PSF_DAIFCLR = 2;
 
-// F_A of OP_SYS.
+// F_SYS_KIND (slots.ts) of OP_SYS.
 export const SYS_NOP = 0;
 export const SYS_DC_ZVA = 1;
 export const SYS_TLBI = 2;
 export const SYS_AT = 3;
 
-/** Names of the reasons an encoding is UNDEFINED here, counted per cpu (F_A of OP_UNDEF). */
+/** Names of the reasons an encoding is UNDEFINED here, counted per cpu (F_UNDEF_REASON of OP_UNDEF, slots.ts). */
 export const UNDEF_NAMES = [
   'unallocated',
   'fp-simd',

@@ -6,10 +6,6 @@ import {
   EXC_HVC,
   EXC_SMC,
   EXC_SVC,
-  F_A,
-  F_B,
-  F_IMM,
-  F_RD,
   F_RN,
   OP_B,
   OP_BCOND,
@@ -34,6 +30,27 @@ import {
   SYS_NOP,
   SYS_TLBI,
 } from '../ops.ts';
+import {
+  CBZ_NZ,
+  CBZ_SF,
+  F_BCOND_COND,
+  F_BR_KIND,
+  F_BRANCH_OFFSET,
+  F_CBZ_BITS,
+  F_EXC_IMM16,
+  F_EXC_KIND,
+  F_HINT,
+  F_PSTATE_FIELD,
+  F_PSTATE_IMM,
+  F_SYS_KIND,
+  F_SYS_OPS,
+  F_SYS_RT,
+  F_SYSREG_ENC,
+  F_SYSREG_INDEX,
+  F_SYSREG_RT,
+  F_TBZ_BIT,
+  F_TBZ_IF,
+} from '../slots.ts';
 import { lookupSysreg } from '../sysregs.ts';
 import { rX, sext, wX } from './fill-util.ts';
 import { barrierOption, hintName, pstateName, sysregGeneric, sysregText, sysText } from './dis-sys.ts';
@@ -58,7 +75,7 @@ export const BRANCH_SYS: Encoding[] = [
     name: 'B, BL',
     pattern: 'op:1 00101 imm26:26',
     fill(v, f, k) {
-      f[k + F_IMM] = sext(v.imm26, 26) * 4;
+      f[k + F_BRANCH_OFFSET] = sext(v.imm26, 26) * 4;
       return v.op ? OP_BL : OP_B;
     },
     dis: (v, pc) => ins(v.op ? 'bl' : 'b', target(pc, sext(v.imm26, 26) * 4)),
@@ -68,8 +85,8 @@ export const BRANCH_SYS: Encoding[] = [
     pattern: 'sf:1 011010 op:1 imm19:19 Rt:5',
     fill(v, f, k) {
       f[k + F_RN] = rX(v.Rt);
-      f[k + F_IMM] = sext(v.imm19, 19) * 4;
-      f[k + F_A] = v.op | (v.sf << 1);
+      f[k + F_BRANCH_OFFSET] = sext(v.imm19, 19) * 4;
+      f[k + F_CBZ_BITS] = (v.op ? CBZ_NZ : 0) | (v.sf ? CBZ_SF : 0);
       return OP_CBZ;
     },
     dis: (v, pc) => ins(v.op ? 'cbnz' : 'cbz', xr(v.Rt, v.sf), target(pc, sext(v.imm19, 19) * 4)),
@@ -79,9 +96,9 @@ export const BRANCH_SYS: Encoding[] = [
     pattern: 'b5:1 011011 op:1 b40:5 imm14:14 Rt:5',
     fill(v, f, k) {
       f[k + F_RN] = rX(v.Rt);
-      f[k + F_IMM] = sext(v.imm14, 14) * 4;
-      f[k + F_A] = v.op;
-      f[k + F_B] = (v.b5 << 5) | v.b40;
+      f[k + F_BRANCH_OFFSET] = sext(v.imm14, 14) * 4;
+      f[k + F_TBZ_IF] = v.op;
+      f[k + F_TBZ_BIT] = (v.b5 << 5) | v.b40;
       return OP_TBZ;
     },
     dis: (v, pc) =>
@@ -92,8 +109,8 @@ export const BRANCH_SYS: Encoding[] = [
     name: 'B.cond',
     pattern: '01010100 imm19:19 o0=0 cond:4',
     fill(v, f, k) {
-      f[k + F_IMM] = sext(v.imm19, 19) * 4;
-      f[k + F_A] = v.cond;
+      f[k + F_BRANCH_OFFSET] = sext(v.imm19, 19) * 4;
+      f[k + F_BCOND_COND] = v.cond;
       return OP_BCOND;
     },
     dis: (v, pc) => ins(`b.${COND[v.cond]}`, target(pc, sext(v.imm19, 19) * 4)),
@@ -103,8 +120,8 @@ export const BRANCH_SYS: Encoding[] = [
     pattern: '11010100 000 imm16:16 000 LL:2',
     fill(v, f, k) {
       if (v.LL === 0) return reject(f, k, 'unallocated');
-      f[k + F_A] = v.LL === 1 ? EXC_SVC : v.LL === 2 ? EXC_HVC : EXC_SMC;
-      f[k + F_IMM] = v.imm16;
+      f[k + F_EXC_KIND] = v.LL === 1 ? EXC_SVC : v.LL === 2 ? EXC_HVC : EXC_SMC;
+      f[k + F_EXC_IMM16] = v.imm16;
       return OP_EXC;
     },
     dis: (v) => (v.LL ? ins(['', 'svc', 'hvc', 'smc'][v.LL], hex(v.imm16)) : null),
@@ -113,8 +130,8 @@ export const BRANCH_SYS: Encoding[] = [
     name: 'BRK',
     pattern: '11010100 001 imm16:16 000 00',
     fill(v, f, k) {
-      f[k + F_A] = EXC_BRK;
-      f[k + F_IMM] = v.imm16;
+      f[k + F_EXC_KIND] = EXC_BRK;
+      f[k + F_EXC_IMM16] = v.imm16;
       return OP_EXC;
     },
     dis: (v) => ins('brk', hex(v.imm16)),
@@ -141,9 +158,9 @@ export const BRANCH_SYS: Encoding[] = [
     pattern: '1101010100 L=0 1 o0:1 op1:3 CRn:4 CRm:4 op2:3 Rt:5',
     fill(v, f, k, w) {
       const enc = (w >>> 5) & 0xffff;
-      f[k + F_RD] = rX(v.Rt);
-      f[k + F_IMM] = enc;
-      f[k + F_A] = lookupSysreg(enc);
+      f[k + F_SYSREG_RT] = rX(v.Rt);
+      f[k + F_SYSREG_ENC] = enc;
+      f[k + F_SYSREG_INDEX] = lookupSysreg(enc);
       return OP_MSR;
     },
     dis: (_v, _pc, w) => ins('msr', sysregText((w >>> 5) & 0xffff), xr(w & 31, 1)),
@@ -153,9 +170,9 @@ export const BRANCH_SYS: Encoding[] = [
     pattern: '1101010100 L=1 1 o0:1 op1:3 CRn:4 CRm:4 op2:3 Rt:5',
     fill(v, f, k, w) {
       const enc = (w >>> 5) & 0xffff;
-      f[k + F_RD] = wX(v.Rt);
-      f[k + F_IMM] = enc;
-      f[k + F_A] = lookupSysreg(enc);
+      f[k + F_SYSREG_RT] = wX(v.Rt);
+      f[k + F_SYSREG_ENC] = enc;
+      f[k + F_SYSREG_INDEX] = lookupSysreg(enc);
       return OP_MRS;
     },
     dis: (_v, _pc, w) => ins('mrs', xr(w & 31, 1), sysregText((w >>> 5) & 0xffff)),
@@ -165,9 +182,9 @@ export const BRANCH_SYS: Encoding[] = [
     name: 'DC ZVA',
     pattern: '1101010100 0 01 op1=011 CRn=0111 CRm=0100 op2=001 Rt:5',
     fill(v, f, k, w) {
-      f[k + F_RD] = rX(v.Rt);
-      f[k + F_IMM] = (w >>> 5) & 0x3fff;
-      f[k + F_A] = SYS_DC_ZVA;
+      f[k + F_SYS_RT] = rX(v.Rt);
+      f[k + F_SYS_OPS] = (w >>> 5) & 0x3fff;
+      f[k + F_SYS_KIND] = SYS_DC_ZVA;
       return OP_SYS;
     },
     dis: (v) => sysText(v.op1, v.CRn, v.CRm, v.op2, v.Rt),
@@ -176,9 +193,9 @@ export const BRANCH_SYS: Encoding[] = [
     name: 'AT',
     pattern: '1101010100 0 01 op1:3 CRn=0111 CRm=1000 op2:3 Rt:5',
     fill(v, f, k, w) {
-      f[k + F_RD] = rX(v.Rt);
-      f[k + F_IMM] = (w >>> 5) & 0x3fff;
-      f[k + F_A] = SYS_AT;
+      f[k + F_SYS_RT] = rX(v.Rt);
+      f[k + F_SYS_OPS] = (w >>> 5) & 0x3fff;
+      f[k + F_SYS_KIND] = SYS_AT;
       return OP_SYS;
     },
     dis: (v) => sysText(v.op1, v.CRn, v.CRm, v.op2, v.Rt),
@@ -188,9 +205,9 @@ export const BRANCH_SYS: Encoding[] = [
     name: 'DC, IC',
     pattern: '1101010100 0 01 op1:3 CRn=0111 CRm:4 op2:3 Rt:5',
     fill(v, f, k, w) {
-      f[k + F_RD] = rX(v.Rt);
-      f[k + F_IMM] = (w >>> 5) & 0x3fff;
-      f[k + F_A] = SYS_NOP;
+      f[k + F_SYS_RT] = rX(v.Rt);
+      f[k + F_SYS_OPS] = (w >>> 5) & 0x3fff;
+      f[k + F_SYS_KIND] = SYS_NOP;
       return OP_SYS;
     },
     dis: (v) => sysText(v.op1, v.CRn, v.CRm, v.op2, v.Rt),
@@ -199,9 +216,9 @@ export const BRANCH_SYS: Encoding[] = [
     name: 'TLBI',
     pattern: '1101010100 0 01 op1:3 CRn=1000 CRm:4 op2:3 Rt:5',
     fill(v, f, k, w) {
-      f[k + F_RD] = rX(v.Rt);
-      f[k + F_IMM] = (w >>> 5) & 0x3fff;
-      f[k + F_A] = SYS_TLBI;
+      f[k + F_SYS_RT] = rX(v.Rt);
+      f[k + F_SYS_OPS] = (w >>> 5) & 0x3fff;
+      f[k + F_SYS_KIND] = SYS_TLBI;
       return OP_SYS;
     },
     dis: (v) => sysText(v.op1, v.CRn, v.CRm, v.op2, v.Rt),
@@ -215,8 +232,8 @@ export const BRANCH_SYS: Encoding[] = [
       if (v.Rt !== 31) return reject(f, k, 'unallocated');
       const field = pstateField(v.op1, v.op2);
       if (field < 0) return reject(f, k, 'other-extension');
-      f[k + F_A] = field;
-      f[k + F_IMM] = v.CRm;
+      f[k + F_PSTATE_FIELD] = field;
+      f[k + F_PSTATE_IMM] = v.CRm;
       return OP_MSR_IMM;
     },
     dis(v, _pc, w) {
@@ -233,7 +250,7 @@ export const BRANCH_SYS: Encoding[] = [
     fill(v, f, k) {
       const n = (v.CRm << 3) | v.op2;
       if (n < 2 || n > 5) return OP_NOP;
-      f[k + F_A] = n;
+      f[k + F_HINT] = n;
       return OP_HINT;
     },
     dis: (v) => hintName((v.CRm << 3) | v.op2),
@@ -263,7 +280,7 @@ export const BRANCH_SYS: Encoding[] = [
     fill(v, f, k) {
       if (v.opc === 3) return reject(f, k, 'unallocated');
       f[k + F_RN] = rX(v.Rn);
-      f[k + F_A] = v.opc;
+      f[k + F_BR_KIND] = v.opc; // BR_BR, BR_BLR, BR_RET
       return OP_BR;
     },
     dis(v) {

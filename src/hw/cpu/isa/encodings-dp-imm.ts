@@ -6,7 +6,6 @@ import {
   AS_S,
   AS_SF,
   AS_SUB,
-  F_R3,
   F_RD,
   F_RM,
   F_RN,
@@ -222,7 +221,6 @@ export const DP_IMM: Encoding[] = [
       const m = decodeBitMasks(n, imms, immr, false, sf ? 64 : 32);
       if (m === null) return reject(f, k, 'unallocated');
       f[k + F_BFM_PARAMS] = immr | (imms << BFM_IMMS_LSB) | (opc << BFM_OPC_LSB) | (sf << BFM_SF_LSB);
-      f[k + F_R3] = 0;
       f[k + F_BFM_WMASK_LO] = lo32(m[0]);
       f[k + F_BFM_WMASK_HI] = hi32(m[0]);
       f[k + F_BFM_TMASK_LO] = lo32(m[1]);

@@ -1,7 +1,7 @@
 // FP/SIMD encodings (Arm ARM C4.1): MRS/MSR of FPCR/FPSR, loads and stores
 // with V = 1, and "Data Processing -- Scalar Floating-Point and Advanced
 // SIMD". Every implemented class becomes OP_FP with its handler (FPH_*) in
-// F_A and the raw word in F_IMM: the handlers (exec-fp*.ts) read their own
+// F_FP_HANDLER and the raw word in F_FP_WORD (slots.ts): the handlers (exec-fp*.ts) read their own
 // fields, FP code is not the integer hot path. Everything else is UNDEFINED
 // ('fp-simd'): scalar AdvSIMD but the conversions, three-different, FP vector
 // arithmetic, the FMADD family, half precision, crypto, single-structure
@@ -9,6 +9,7 @@
 
 import { multiValid } from './fp-multi.ts';
 import * as O from '../ops.ts';
+import { F_FP_HANDLER, F_FP_WORD } from '../slots.ts';
 import { type Encoding, reject, row, undefRow } from './pattern.ts';
 
 /** A row of handler `h`: the fill keeps the raw word. */
@@ -17,8 +18,8 @@ function fp<const P extends string>(name: string, pattern: P, h: number): Encodi
 }
 
 function setFp(f: Int32Array, k: number, w: number, h: number): number {
-  f[k + O.F_A] = h;
-  f[k + O.F_IMM] = w | 0;
+  f[k + F_FP_HANDLER] = h;
+  f[k + F_FP_WORD] = w | 0;
   return O.OP_FP;
 }
 

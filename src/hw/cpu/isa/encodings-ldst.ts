@@ -7,13 +7,6 @@ import {
   AM_POST,
   AM_PRE,
   AM_UNPRIV,
-  F_A,
-  F_B,
-  F_IMM,
-  F_R3,
-  F_RD,
-  F_RM,
-  F_RN,
   LK_LOAD,
   LK_LOADS32,
   LK_LOADS64,
@@ -29,6 +22,20 @@ import {
   OP_LDX,
   OP_NOP,
 } from '../ops.ts';
+import {
+  F_LDX_RS,
+  F_LS_ACCESS,
+  F_LS_BASE,
+  F_LS_INDEX,
+  F_LS_INDEX_EXTEND,
+  F_LS_ISS,
+  F_LS_MODE,
+  F_LS_OFFSET,
+  F_LS_RT,
+  F_LS_RT2,
+  LS_INDEX_AMOUNT_LSB,
+  LS_KIND_LSB,
+} from '../slots.ts';
 import { rSP, rX, sext, wX } from './fill-util.ts';
 import { addr, addrReg, ldstName, ldstReg, prfop } from './dis-ldst.ts';
 import { ins, target, xr, xs } from './dis-util.ts';
@@ -44,7 +51,7 @@ export function issFor(size: number, kind: number, rt: number, ar: boolean): num
   return (1 << 24) | (size << 22) | (sse << 21) | (rt << 16) | (sf << 15) | (ar ? 1 << 14 : 0);
 }
 
-/** Load/store exclusive and ordered: F_A = size | LX_* flags. */
+/** Load/store exclusive and ordered: F_LS_ACCESS = size | LX_* flags. */
 function fillLdx(
   v: Record<'size' | 'L' | 'Rs' | 'o0' | 'Rt2' | 'Rn' | 'Rt', number>,
   f: Int32Array,
@@ -53,11 +60,11 @@ function fillLdx(
 ): number {
   if (v.o0) a |= LX_ORDERED;
   if (v.L) a |= LX_LOAD;
-  f[k + F_RD] = v.L ? wX(v.Rt) : rX(v.Rt);
-  f[k + F_RN] = rSP(v.Rn);
-  f[k + F_RM] = wX(v.Rs);
-  f[k + F_R3] = v.L ? wX(v.Rt2) : rX(v.Rt2);
-  f[k + F_A] = a;
+  f[k + F_LS_RT] = v.L ? wX(v.Rt) : rX(v.Rt);
+  f[k + F_LS_BASE] = rSP(v.Rn);
+  f[k + F_LDX_RS] = wX(v.Rs);
+  f[k + F_LS_RT2] = v.L ? wX(v.Rt2) : rX(v.Rt2);
+  f[k + F_LS_ACCESS] = a;
   return OP_LDX;
 }
 
@@ -77,12 +84,12 @@ function disLdx(
 /** The access kind of a single-register load/store, by opc (size 1x with opc 11 is rejected before). */
 const KIND_BY_OPC = [LK_STORE, LK_LOAD, LK_LOADS64, LK_LOADS32];
 
-/** Rt, Rn, F_A of a single-register access. */
+/** Rt, Rn, F_LS_ACCESS of a single-register access. */
 function fillSingle(f: Int32Array, k: number, size: number, opc: number, rt: number, rn: number): number {
   const kind = KIND_BY_OPC[opc];
-  f[k + F_RD] = kind === LK_STORE ? rX(rt) : wX(rt);
-  f[k + F_RN] = rSP(rn);
-  f[k + F_A] = size | (kind << 2);
+  f[k + F_LS_RT] = kind === LK_STORE ? rX(rt) : wX(rt);
+  f[k + F_LS_BASE] = rSP(rn);
+  f[k + F_LS_ACCESS] = size | (kind << LS_KIND_LSB);
   return kind;
 }
 
@@ -124,12 +131,12 @@ export const LDST: Encoding[] = [
     name: 'LDR/LDRSW (literal)',
     pattern: 'opc:2 011000 imm19:19 Rt:5',
     fill(v, f, k) {
-      f[k + F_RD] = wX(v.Rt);
-      f[k + F_IMM] = sext(v.imm19, 19) * 4;
+      f[k + F_LS_RT] = wX(v.Rt);
+      f[k + F_LS_OFFSET] = sext(v.imm19, 19) * 4;
       const sz = v.opc === 1 ? 3 : 2;
       const kind = v.opc === 2 ? LK_LOADS64 : LK_LOAD;
-      f[k + F_A] = sz | (kind << 2);
-      f[k + F_R3] = issFor(sz, kind, v.Rt, false);
+      f[k + F_LS_ACCESS] = sz | (kind << LS_KIND_LSB);
+      f[k + F_LS_ISS] = issFor(sz, kind, v.Rt, false);
       return OP_LDR_LIT;
     },
     dis(v, pc) {
@@ -147,12 +154,12 @@ export const LDST: Encoding[] = [
       if (v.opc === 1 && v.mode === 0) return reject(f, k, 'unallocated');
       const sz = v.opc === 2 ? 3 : 2;
       const kind = v.opc === 1 ? LK_LOADS64 : v.L ? LK_LOAD : LK_STORE;
-      f[k + F_RD] = v.L ? wX(v.Rt) : rX(v.Rt);
-      f[k + F_R3] = v.L ? wX(v.Rt2) : rX(v.Rt2);
-      f[k + F_RN] = rSP(v.Rn);
-      f[k + F_IMM] = sext(v.imm7, 7) << sz;
-      f[k + F_A] = sz | (kind << 2);
-      f[k + F_B] = v.mode === 1 ? AM_POST : v.mode === 3 ? AM_PRE : AM_OFFSET;
+      f[k + F_LS_RT] = v.L ? wX(v.Rt) : rX(v.Rt);
+      f[k + F_LS_RT2] = v.L ? wX(v.Rt2) : rX(v.Rt2);
+      f[k + F_LS_BASE] = rSP(v.Rn);
+      f[k + F_LS_OFFSET] = sext(v.imm7, 7) << sz;
+      f[k + F_LS_ACCESS] = sz | (kind << LS_KIND_LSB);
+      f[k + F_LS_MODE] = v.mode === 1 ? AM_POST : v.mode === 3 ? AM_PRE : AM_OFFSET;
       return OP_LDSTP;
     },
     dis(v) {
@@ -177,9 +184,9 @@ export const LDST: Encoding[] = [
     pattern: 'size:2 111001 opc:2 imm12:12 Rn:5 Rt:5',
     fill(v, f, k) {
       const kind = fillSingle(f, k, v.size, v.opc, v.Rt, v.Rn);
-      f[k + F_IMM] = v.imm12 << v.size;
-      f[k + F_B] = AM_OFFSET;
-      f[k + F_R3] = issFor(v.size, kind, v.Rt, false);
+      f[k + F_LS_OFFSET] = v.imm12 << v.size;
+      f[k + F_LS_MODE] = AM_OFFSET;
+      f[k + F_LS_ISS] = issFor(v.size, kind, v.Rt, false);
       return OP_LDST;
     },
     dis(v) {
@@ -200,10 +207,11 @@ export const LDST: Encoding[] = [
     pattern: 'size:2 111000 opc:2 0 imm9:9 mode:2 Rn:5 Rt:5',
     fill(v, f, k) {
       const kind = fillSingle(f, k, v.size, v.opc, v.Rt, v.Rn);
-      f[k + F_IMM] = sext(v.imm9, 9);
-      f[k + F_B] = v.mode === 1 ? AM_POST : v.mode === 3 ? AM_PRE : v.mode === 2 ? AM_UNPRIV : AM_OFFSET;
+      f[k + F_LS_OFFSET] = sext(v.imm9, 9);
+      f[k + F_LS_MODE] =
+        v.mode === 1 ? AM_POST : v.mode === 3 ? AM_PRE : v.mode === 2 ? AM_UNPRIV : AM_OFFSET;
       // Writeback forms have ISV = 0: a hypervisor cannot emulate them from the syndrome.
-      f[k + F_R3] = v.mode === 1 || v.mode === 3 ? 0 : issFor(v.size, kind, v.Rt, false);
+      f[k + F_LS_ISS] = v.mode === 1 || v.mode === 3 ? 0 : issFor(v.size, kind, v.Rt, false);
       return OP_LDST;
     },
     dis(v) {
@@ -230,9 +238,9 @@ export const LDST: Encoding[] = [
     fill(v, f, k) {
       if (!(v.option & 2)) return reject(f, k, 'unallocated');
       const kind = fillSingle(f, k, v.size, v.opc, v.Rt, v.Rn);
-      f[k + F_RM] = rX(v.Rm);
-      f[k + F_B] = v.option | ((v.S ? v.size : 0) << 3);
-      f[k + F_R3] = issFor(v.size, kind, v.Rt, false);
+      f[k + F_LS_INDEX] = rX(v.Rm);
+      f[k + F_LS_INDEX_EXTEND] = v.option | ((v.S ? v.size : 0) << LS_INDEX_AMOUNT_LSB);
+      f[k + F_LS_ISS] = issFor(v.size, kind, v.Rt, false);
       return OP_LDST_REG;
     },
     dis(v) {

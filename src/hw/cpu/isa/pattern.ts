@@ -7,7 +7,8 @@
 // the type system (`FieldsOf`), so a fill function cannot read a field its
 // pattern does not have.
 
-import { F_A, OP_UNDEF, type UndefName, undefId } from '../ops.ts';
+import { OP_UNDEF, type UndefName, undefId } from '../ops.ts';
+import { F_UNDEF_REASON } from '../slots.ts';
 
 type Token<T extends string> = T extends `${infer N}:${string}`
   ? N
@@ -36,7 +37,7 @@ export interface Encoding {
   readonly v: Record<string, number>;
   /** Extract the fields of `w` into `v`. */
   fields(w: number): Record<string, number>;
-  /** Fill slot k.. of `f` (zeroed) and return the op (OP_UNDEF with the reason in F_A). */
+  /** Fill slot k.. of `f` (zeroed) and return the op (OP_UNDEF with the reason in F_UNDEF_REASON). */
   fill(v: Record<string, number>, f: Int32Array, k: number, w: number): number;
   /** GNU objdump's text for the word at `pc`, or null where this row has no syntax. */
   dis(v: Record<string, number>, pc: number, w: number): string | null;
@@ -117,7 +118,7 @@ export function row<const P extends string>(r: Row<P>): Encoding {
 
 /** Set the UNDEFINED reason of slot k and return OP_UNDEF (a fill's "this encoding is not allocated here"). */
 export function reject(f: Int32Array, k: number, why: UndefName): number {
-  f[k + F_A] = undefId(why);
+  f[k + F_UNDEF_REASON] = undefId(why);
   return OP_UNDEF;
 }
 
