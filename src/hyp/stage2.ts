@@ -49,12 +49,10 @@ import { TimerReg } from '../hw/timer/sysregs.ts';
 import type { PmuEmulation } from './generation/generation.ts';
 import { hwUserEnable } from './pmu/kvm-pmu.ts';
 
-/** The guest's emulated physical timer registers: their accesses trap. */
-export const TRAPPED_TIMER_REGS: ReadonlySet<string> = new Set<string>([
-  TimerReg.CNTP_CTL_EL0,
-  TimerReg.CNTP_CVAL_EL0,
-  TimerReg.CNTP_TVAL_EL0,
-]);
+/** The guest's emulated physical timer registers (CNTP_*): their accesses trap (CNTHCTL_EL2.EL1PCEN = 0). */
+function trappedTimerReg(reg: TimerReg): boolean {
+  return reg === TimerReg.CNTP_CTL_EL0 || reg === TimerReg.CNTP_CVAL_EL0 || reg === TimerReg.CNTP_TVAL_EL0;
+}
 
 /** ICC_SRE_EL1 as a vgic-v3 guest reads it: SRE, DFB, DIB (KVM's vgic_v3_enable). */
 const ICC_SRE_VALUE = 0x7n;
@@ -116,12 +114,12 @@ export class Stage2Port implements GuestPort {
       counterToCpu(cpu, encoding === CNTPCT_ENCODING, t, timer.cntvoffLo, timer.cntvoffHi);
       return SYSREG_READ_IN_PLACE;
     }
-    if (pmuRegOf(encoding) >= 0) return this.pmuTrap();
+    // (timer, PMU and ICC encodings are disjoint: the order of the tests is free)
     const reg = timerRegOf(encoding);
-    if (reg === undefined) return this.iccRead(cpu, encoding);
+    if (reg === undefined) return pmuRegOf(encoding) >= 0 ? this.pmuTrap() : this.iccRead(cpu, encoding);
+    if (trappedTimerReg(reg)) return SYSREG_EXIT;
     const denied = el1Access(reg, false);
     if (denied !== undefined) return denied;
-    if (TRAPPED_TIMER_REGS.has(reg)) return SYSREG_EXIT;
     const { scheduler, board } = this.vm;
     scheduler.syncTo(cpu.index);
     const timer = board.timers[this.vm.pcpuOf(cpu.index)];
@@ -130,12 +128,12 @@ export class Stage2Port implements GuestPort {
   }
 
   sysregWrite(cpu: GuestCpu, encoding: number, value: bigint): SysregTrap | undefined {
-    if (pmuRegOf(encoding) >= 0) return this.pmuTrap();
     const reg = timerRegOf(encoding);
-    if (reg === undefined) return this.iccWrite(cpu, encoding, value);
+    if (reg === undefined)
+      return pmuRegOf(encoding) >= 0 ? this.pmuTrap() : this.iccWrite(cpu, encoding, value);
+    if (trappedTimerReg(reg)) return SYSREG_EXIT;
     const denied = el1Access(reg, true);
     if (denied !== undefined) return denied;
-    if (TRAPPED_TIMER_REGS.has(reg)) return SYSREG_EXIT;
     this.vm.scheduler.syncTo(cpu.index);
     const timer = this.vm.board.timers[this.vm.pcpuOf(cpu.index)];
     if (el2Traps(reg, timer.cnthctl)) return SYSREG_EXIT; // trap-timer's CNTHCTL_EL2.EL1TVT

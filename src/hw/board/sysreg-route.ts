@@ -5,18 +5,13 @@
 import type { GuestCpu, SysregTrap } from '../cpu/guest-port.ts';
 import { SYSREG_UNDEFINED, sysregEncoding } from '../cpu/guest-port.ts';
 import { fieldMask } from '../../sim/bits.ts';
-import { CNTHCTL, TimerReg, timerRegByEncoding } from '../timer/sysregs.ts';
+import { CNTHCTL, TimerReg, timerRegOfPacked } from '../timer/sysregs.ts';
 
 const EL1TVT = fieldMask(CNTHCTL.EL1TVT);
 
 /** Unpack the guest port's op0:op1:CRn:CRm:op2 encoding (bits [15:0] of MRS/MSR's [20:5]). */
 export function timerRegOf(encoding: number): TimerReg | undefined {
-  const op0 = (encoding >>> 14) & 0x3;
-  const op1 = (encoding >>> 11) & 0x7;
-  const crn = (encoding >>> 7) & 0xf;
-  const crm = (encoding >>> 3) & 0xf;
-  const op2 = encoding & 0x7;
-  return timerRegByEncoding(op0, op1, crn, crm, op2);
+  return timerRegOfPacked(encoding);
 }
 
 /**

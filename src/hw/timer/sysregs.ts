@@ -69,6 +69,21 @@ const BY_ENCODING = new Map<number, TimerReg>(
   }),
 );
 
+/** Registers by their packed encoding (op0:op1:CRn:CRm:op2, 16 bits): one array index per lookup. */
+const BY_PACKED: readonly (TimerReg | undefined)[] = (() => {
+  const t = new Array<TimerReg | undefined>(1 << 16).fill(undefined);
+  for (const [e, r] of BY_ENCODING) t[e] = r;
+  return t;
+})();
+
+/**
+ * The timer register with this packed encoding (bits [20:5] of MRS/MSR:
+ * op0:op1:CRn:CRm:op2, as the cpu's port receives it), or undefined.
+ */
+export function timerRegOfPacked(encoding: number): TimerReg | undefined {
+  return BY_PACKED[encoding & 0xffff];
+}
+
 /** The timer register with this MRS/MSR encoding, or undefined if it is not a timer register. */
 export function timerRegByEncoding(
   op0: number,

@@ -116,8 +116,11 @@ export class TimerChannel implements EventHandler {
 
   writeCval(value: bigint): void {
     if (this.opts.trace.enabled) this.traceWrite(this.regCval, hex64(u64(value)));
-    this.cval = u64(value);
-    this.computeWindow();
+    // (a world switch writes back the value it read: no BigInt work then)
+    if (value !== this.cval) {
+      this.cval = u64(value);
+      this.computeWindow();
+    }
     this.update();
   }
 
@@ -153,8 +156,10 @@ export class TimerChannel implements EventHandler {
    * GenericTimer; the line may rise or fall at once.
    */
   setOffset(offset: bigint): void {
-    this.offset = u64(offset);
-    this.computeWindow();
+    if (offset !== this.offset) {
+      this.offset = u64(offset);
+      this.computeWindow();
+    }
     this.update();
   }
 

@@ -114,7 +114,7 @@ export class GenericTimer implements Saveable<GenericTimerState> {
 
   /** CNTVOFF_EL2 write (hypervisor or userspace): the virtual line may rise or fall at once. */
   setCntvoff(value: bigint): void {
-    const v = u64(value);
+    const v = value === this.cntvoffValue ? value : u64(value);
     const tr = this.opts.trace;
     if (tr.enabled)
       tr.emit({

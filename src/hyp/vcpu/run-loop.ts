@@ -99,6 +99,14 @@ export class RunLoop {
   private yieldToKernel = false;
   /** the vgic stays loaded across exits (RunLoopOrder.vgicLoad, with a vgic that says where it is loaded) */
   private readonly loadAtVcpuLoad: boolean;
+  /**
+   * The vcpu whose time the shared clock was last brought up to in this
+   * step, and the guest cycles it had then (-1: none). Within a step a
+   * vcpu's local time moves only with its guest cycles, and once the clock
+   * is there a second syncTime fires nothing: it is skipped.
+   */
+  private syncedVcpu = -1;
+  private syncedCycles = 0;
 
   constructor(private readonly o: RunLoopOptions) {
     this.loadAtVcpuLoad = o.order.vgicLoad === 'vcpu-load' && o.vgic.loadedOn !== undefined;
@@ -113,6 +121,7 @@ export class RunLoop {
     // round again: a step returning 0 tells the scheduler the cpu cannot
     // progress, and it would move the clock on without it.
     this.yieldToKernel = false;
+    this.syncedVcpu = -1;
     do cost += this.iterate(v, budget);
     while (cost === 0 && v.cpu.cycles === before && !this.yieldToKernel && this.o.handler.canContinue(v));
     this.o.counters.hypCycles += cost;
@@ -172,7 +181,7 @@ export class RunLoop {
   /** The entry half of an iteration. Returns false when the early-exit path ran instead. */
   private enter(v: Vcpu): boolean {
     const { vgic, policy } = this.o;
-    this.o.handler.syncTime(v.index);
+    this.syncTime(v);
     if (this.loadAtVcpuLoad) this.vgicLoad(v);
     else vgic.vcpuLoad(v.index, v.pcpu);
     const timerFirst = this.o.order.timerFlush === 'before-vgic';
@@ -246,7 +255,7 @@ export class RunLoop {
   /** The exit half: world switch out, syncs in the seed's order, host interrupts, handle_exit. */
   private exit(v: Vcpu, reason: ExitReason): number {
     const { vgic, policy, counters } = this.o;
-    this.o.handler.syncTime(v.index);
+    this.syncTime(v);
     v.mode = 'exiting';
     v.kicked = false;
     v.forcedExit = false;
@@ -279,6 +288,7 @@ export class RunLoop {
 
   /** Userspace needs the vcpu (save, migration): leave the guest now and finish the exit path. */
   leaveGuest(v: Vcpu, reason: 'host' | 'intr' = 'host'): void {
+    this.syncedVcpu = -1; // outside a step: the vcpu's time is the scheduler's
     if (v.mode === 'in-guest') {
       v.forcedExit = true;
       this.exit(v, reason);
@@ -293,12 +303,21 @@ export class RunLoop {
   }
 
   private finishExit(v: Vcpu): void {
-    this.o.handler.syncTime(v.index);
+    this.syncTime(v);
     v.mode = 'outside';
     if (this.o.order.timerSync === 'after-preempt-enable') this.o.policy.sync(v.timer);
     this.o.handler.handleExit(v, v.lastExit!);
     // blocked in WFI, powered off, in userspace, its cpu given away, the run stopped
     if (!this.o.handler.canContinue(v)) this.vgicPut(v);
+  }
+
+  /** Bring the clock up to `v`'s time (ExitHandler.syncTime), unless it is there already in this step. */
+  private syncTime(v: Vcpu): void {
+    const cycles = v.cpu.cycles;
+    if (this.syncedVcpu === v.index && this.syncedCycles === cycles) return;
+    this.o.handler.syncTime(v.index);
+    this.syncedVcpu = v.index;
+    this.syncedCycles = cycles;
   }
 
   /** kvm_vgic_load where the vgic stays loaded across exits: on the cpu the thread runs on now. */

@@ -9,6 +9,7 @@ import type { Board } from '../../hw/board/board.ts';
 import { GuestWindow, guestWindowOf, inRegion, MEMMAP, windowBase } from '../../hw/board/memory-map.ts';
 import { IccReg, iccRegOf } from '../../hw/gic/v3/sysreg-encodings.ts';
 import { timerRegOf } from '../../hw/board/sysreg-route.ts';
+import type { TimerReg } from '../../hw/timer/sysregs.ts';
 import { pmuRegOf } from '../../hw/pmu/pmu-regs.ts';
 import type { TimerPolicy } from '../policy/policy.ts';
 import { TimerId } from '../timer/arch-timer.ts';
@@ -129,17 +130,28 @@ function emulateIcc(vgic: VgicFacade, v: Vcpu, r: IccReg): void {
 export function emulateSysreg(policy: TimerPolicy, v: Vcpu, vgic?: VgicFacade): void {
   const cpu = v.cpu;
   const a = cpu.sysregAccess;
+  // the emulated CNTP_* (CNTV_* under CNTHCTL_EL2.EL1TVT); timer, ICC and PMU encodings are disjoint
+  const reg = timerRegOf(a.encoding);
+  if (reg !== undefined) {
+    emulateTimer(policy, v, reg);
+    return;
+  }
   const icc = vgic === undefined ? undefined : iccRegOf(a.encoding);
   if (icc !== undefined && vgic !== undefined) {
     emulateIcc(vgic, v, icc);
     return;
   }
-  // MDCR_EL2.TPM: the PMU's registers (src/hyp/pmu); otherwise the emulated CNTP_*
+  // MDCR_EL2.TPM: the PMU's registers (src/hyp/pmu)
   if (pmuRegOf(a.encoding) >= 0 && v.pmu !== null) {
     v.pmu.handleAccess();
     return;
   }
-  const reg = timerRegOf(a.encoding)!;
+  throw new RangeError(`vcpu ${v.index}: trapped encoding 0x${a.encoding.toString(16)}: nothing emulates it`);
+}
+
+function emulateTimer(policy: TimerPolicy, v: Vcpu, reg: TimerReg): void {
+  const cpu = v.cpu;
+  const a = cpu.sysregAccess;
   if (a.write) {
     // CNTP_* (emulated), or CNTV_* trapped by CNTHCTL_EL2.EL1TVT (trap-timer)
     if (v.timer.writeTrapped(reg, a.value) === TimerId.Phys) policy.ptimerChanged(v.timer);
