@@ -220,6 +220,10 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
     );
   }
 
+  stepMayGoOn(): boolean {
+    return this.scheduler.stepMayGoOn();
+  }
+
   returnToUserspace(v: Vcpu): void {
     this.userspace.arrive(v);
   }

@@ -66,6 +66,8 @@ export class Scheduler implements Saveable<SchedulerState> {
   private current = -1;
   /** wake-ups of another cpu made from inside a step (woken()), to tell a step that handed its cpu on */
   private wakesInStep = 0;
+  /** wakesInStep when the current step began */
+  private wakesAtStep = 0;
   private retiredTotal = 0;
   private exceptionsTotal = 0;
   private guestCyclesTotal = 0;
@@ -141,6 +143,20 @@ export class Scheduler implements Saveable<SchedulerState> {
       this.current >= 0 ? this.localCycles(this.current) : this.ratio.ticksToCycles(this.kernel.now);
     if (this.cycles[i] < now) this.cycles[i] = now;
     if (this.current >= 0 && this.current !== i) this.wakesInStep++;
+  }
+
+  /**
+   * May the cpu inside step() go on with more of its budget in the same
+   * step, where the scheduler would only have called step() again with the
+   * rest? Yes unless something between two steps could decide otherwise: an
+   * observer between steps (onStep: the explorer's choice points), the run
+   * stopping, another cpu woken during this step (the slice may shrink to
+   * the quantum). The caller keeps to the rest of its budget and to the
+   * next event (which may have come sooner), and has charged no cycles of
+   * its own (local time counts guest cycles only within a step).
+   */
+  stepMayGoOn(): boolean {
+    return this.onStep === null && !this.stopRequested && this.wakesInStep === this.wakesAtStep;
   }
 
   /** End the run at the next opportunity (PSCI SYSTEM_OFF). */
@@ -237,6 +253,7 @@ export class Scheduler implements Saveable<SchedulerState> {
           this.inStep[i] = 1;
           this.current = i;
           const wakes = this.wakesInStep;
+          this.wakesAtStep = wakes;
           const used = cpu.step(budget);
           this.current = -1;
           this.inStep[i] = 0;

@@ -70,6 +70,8 @@ export interface ExitHandler {
   canContinue(v: Vcpu): boolean;
   /** A signal made `v`'s KVM_RUN return to userspace (KVM_EXIT_INTR): src/hyp/vcpu/userspace-exit.ts. */
   returnToUserspace(v: Vcpu): void;
+  /** May a step that made progress go round the loop again with the rest of its budget (Scheduler.stepMayGoOn)? */
+  stepMayGoOn(): boolean;
 }
 
 export interface RunLoopOptions {
@@ -122,8 +124,17 @@ export class RunLoop {
     // progress, and it would move the clock on without it.
     this.yieldToKernel = false;
     this.syncedVcpu = -1;
-    do cost += this.iterate(v, budget);
-    while (cost === 0 && v.cpu.cycles === before && !this.yieldToKernel && this.o.handler.canContinue(v));
+    // Once the guest has progressed, the loop goes round again within this
+    // step only where the scheduler would just call step() again with the
+    // rest of the budget: nothing charged (local time within a step counts
+    // guest cycles only), no decision of the scheduler pending, budget left.
+    // The deadline is iterate's (cyclesToDeadline), as it is for a new step.
+    for (;;) {
+      cost += this.iterate(v, budget - (v.cpu.cycles - before) - cost);
+      if (this.yieldToKernel || !this.o.handler.canContinue(v)) break;
+      if (cost === 0 && v.cpu.cycles === before) continue;
+      if (cost !== 0 || v.cpu.cycles - before >= budget || !this.o.handler.stepMayGoOn()) break;
+    }
     this.o.counters.hypCycles += cost;
     // Completing an emulated access retires the trapped instruction too; an
     // exception the hypervisor injects (UNDEFINED, an external abort) costs its entry.
