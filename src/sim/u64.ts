@@ -6,7 +6,8 @@ export const U64_MASK = (1n << 64n) - 1n;
 export const TWO_POW_64 = 1n << 64n;
 
 export function u64(v: bigint): bigint {
-  return v & U64_MASK;
+  // a value already in range (the common case) is returned as is: compares allocate nothing
+  return v >= 0n && v <= U64_MASK ? v : v & U64_MASK;
 }
 
 /** (a - b) mod 2^64 */

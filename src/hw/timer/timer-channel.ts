@@ -117,10 +117,7 @@ export class TimerChannel implements EventHandler {
   writeCval(value: bigint): void {
     if (this.opts.trace.enabled) this.traceWrite(this.regCval, hex64(u64(value)));
     // (a world switch writes back the value it read: no BigInt work then)
-    if (value !== this.cval) {
-      this.cval = u64(value);
-      this.computeWindow();
-    }
+    this.cval = u64(value);
     this.update();
   }
 
@@ -134,7 +131,6 @@ export class TimerChannel implements EventHandler {
     const v = toU64(value);
     if (this.opts.trace.enabled) this.traceWrite(this.regTval, hex64(v));
     this.cval = add64(this.count(), signExtend32(v));
-    this.computeWindow();
     this.update();
   }
 
@@ -156,10 +152,7 @@ export class TimerChannel implements EventHandler {
    * GenericTimer; the line may rise or fall at once.
    */
   setOffset(offset: bigint): void {
-    if (offset !== this.offset) {
-      this.offset = u64(offset);
-      this.computeWindow();
-    }
+    this.offset = u64(offset);
     this.update();
   }
 
@@ -171,6 +164,7 @@ export class TimerChannel implements EventHandler {
 
   /** Timer condition (CVAL <= counter) at physical tick t >= now. */
   private conditionAt(t: Ticks): boolean {
+    this.computeWindow();
     return (t >= this.condA && t < this.condW) || t >= this.condB;
   }
 
@@ -181,6 +175,7 @@ export class TimerChannel implements EventHandler {
   /** The first tick after `now` at which the output changes, or NEVER. */
   private nextChange(now: Ticks): Ticks {
     if ((this.ctl & (ENABLE_MASK | IMASK_MASK)) !== ENABLE_MASK) return NEVER;
+    this.computeWindow();
     if (this.condA > now) return this.condA; // rises (A < W: the window is not empty)
     if (this.condW > now && this.condW < this.condB) return this.condW; // falls: counter wraps to 0
     // rises; B = W only when CVAL = 0, where the two windows join and nothing changes
@@ -188,6 +183,12 @@ export class TimerChannel implements EventHandler {
     return NEVER;
   }
 
+  /**
+   * The window for the current offset and CVAL, computed when first needed
+   * after a change (conditionAt, nextChange): a disabled timer whose offset
+   * and CVAL a world switch rewrites (CNTVOFF 0 while the host runs, the
+   * guest's on entry) never computes it.
+   */
   private computeWindow(): void {
     if (this.offset === this.windowOffset && this.cval === this.windowCval) return;
     this.windowOffset = this.offset;

@@ -192,8 +192,9 @@ export class VgicV2 extends VgicLrBackend<VgicV2Cpu> implements LrSink {
     core.counters.syncs++;
     const used = b.inGuest ? b.usedLrs : 0;
     const misr = gich.readMISR();
-    this.traceSync(vcpu, used, misr, gich.readEISR(0));
-    const elrsr0 = gich.readELRSR(0);
+    // GICH_EISR0 is only traced; GICH_ELRSR0 only needed with LRs to read back
+    this.traceSync(vcpu, used, misr, core.opts.trace.enabled ? gich.readEISR(0) : 0);
+    const elrsr0 = used > 0 ? gich.readELRSR(0) : 0;
     const elrsr1 = used > GICH_LRS_PER_STATUS_WORD ? gich.readELRSR(1) : 0;
     if (used > GICH_LRS_PER_STATUS_WORD) gich.readEISR(1);
     for (let n = 0; n < used; n++) {
