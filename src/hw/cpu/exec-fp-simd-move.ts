@@ -56,8 +56,8 @@ export function simdCopy(v: FpRegs, w: number, x: Int32Array): number {
     case 0b0101:
     case 0b0111: {
       const signed = imm4 === 0b0101;
-      if (rd === 31) return 0;
       if (signed ? es >= (q ? 64 : 32) : q !== (es === 64 ? 1 : 0)) return -1;
+      if (rd === 31) return 0;
       if (es === 64) {
         x[rd * 2] = v.u32[rn * 4 + 2 * idx];
         x[rd * 2 + 1] = v.u32[rn * 4 + 2 * idx + 1];

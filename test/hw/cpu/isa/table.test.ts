@@ -7,6 +7,8 @@
 // - LDNP with opc 01 (Arm ARM C4.1.87: unallocated) is UNDEFINED, not an LDPSW.
 // - Words of the hint (CRn 0010) and barrier (CRn 0011) spaces with op1 != 011, or hints with Rt != 11111
 //   (C4.1 System instructions: unallocated) are UNDEFINED, not NOPs (9 of the 2^20 words).
+// - Floating-point data-processing and conversion words with S (bit 29) = 1 (C4.1: unallocated) are
+//   UNDEFINED, not executed as if S were 0 (890 of the 2^20 words).
 
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -73,7 +75,7 @@ describe('decode table', () => {
   });
 
   it('decodes 2^20 seeded random words as recorded', () => {
-    assert.equal(digest(seededWords(1 << 20)).toString(16), '1947743a');
+    assert.equal(digest(seededWords(1 << 20)).toString(16), '21dea8ae');
   });
 
   it('decodes every instruction of the assembler corpus and the guests to an implemented op', () => {
