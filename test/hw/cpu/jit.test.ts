@@ -209,6 +209,58 @@ describe('translated blocks against the interpreter', () => {
     assert.ok(hits[0].length >= 3);
   });
 
+  it('a multi-precision loop (MUL, MADD, MSUB, UMULH, extends, bitfields, ADC/SBCS, EXTR) from random registers', () => {
+    // The shape of Linux's mpihelp_addmul_1 and friends, all inline in a block that loops on itself.
+    const src = `
+  mov x9, #37
+mp:
+  sxtw x5, w2
+  and x6, x3, #0xffffffff
+  lsr x3, x3, #32
+  mul x4, x6, x10
+  madd x8, x12, x6, x9
+  msub x7, x4, x11, x8
+  mul w13, w4, w7
+  madd w14, w13, w6, w8
+  umulh x15, x4, x8
+  add x6, x0, w4, uxtw
+  adds x16, x16, w5, sxtw #2
+  sub x17, x17, w6, uxtb #1
+  cmp x4, x8
+  csel x3, x7, x3, cc
+  adcs x0, x4, x3
+  sbcs w1, w1, w6
+  adc x11, x11, x13
+  sbfiz x18, x2, #3, #32
+  ubfx x19, x15, #7, #40
+  bfi x20, x6, #13, #17
+  bfxil w21, w7, #3, #9
+  extr x22, x7, x8, #19
+  extr w23, w6, w7, #5
+  ror x24, x24, #1
+  adds w2, w2, #1
+  subs x9, x9, #1
+  b.ne mp
+  b .
+`;
+    fc.assert(
+      fc.property(
+        fc.array(fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }), { minLength: 25, maxLength: 25 }),
+        fc.array(fc.integer({ min: 1, max: 90 }), { minLength: 1, maxLength: 12 }),
+        (regs, budgets) => {
+          const [a, b] = twin(src, (g) => {
+            regs.forEach((v, i) => {
+              if (i !== 9) g.setX(i, v);
+            });
+          });
+          lockstep(a, b, [...budgets, 2000]);
+          return translated(b) > 0;
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('an interrupt raised between runs is taken at the same boundary', () => {
     const [a, b] = twin(LOOP, (g) => {
       g.cpu.daif = 0;

@@ -18,18 +18,10 @@
 import { decode } from '../decode.ts';
 import { type DecodedPage, PAGE_INSNS, type TranslatedBlock } from '../decode-cache.ts';
 import { takePcAlignment } from '../exceptions.ts';
-import {
-  execAdc,
-  execAddSubExt,
-  execBitfield,
-  execCcmp,
-  execExtr,
-  execOneSrc,
-  execShiftV,
-} from '../exec-alu.ts';
+import { execCcmp, execOneSrc, execShiftV } from '../exec-alu.ts';
 import { execFp } from '../exec-fp.ts';
 import { execLdSt, execLdStPair, execLdStReg, execLdrLit, execLdx } from '../exec-mem.ts';
-import { execDiv, execMadd, execMulh, execMull } from '../exec-mul.ts';
+import { execDiv, execMulh, execMull } from '../exec-mul.ts';
 import { ramOffset } from '../mem-access.ts';
 import type { GuestRam } from '../../mem/guest-ram.ts';
 import type { DecodeCache } from '../decode-cache.ts';
@@ -49,6 +41,7 @@ import {
   FL_ALL,
   setPairCode,
 } from './emit-alu.ts';
+import { emitAdc, emitAddSubExt, emitBitfield, emitExtr, emitMadd } from './emit-dp.ts';
 import { emitLdSt } from './emit-mem.ts';
 
 /** Most instructions in one block (a block runs only when the budget covers all of them). */
@@ -65,12 +58,7 @@ const K_BRANCH = 4;
 
 /** The executors blocks call, by op. */
 const EXEC: Partial<Record<number, (c: never, f: Int32Array, k: number) => unknown>> = {
-  [O.OP_ADDSUB_EXT]: execAddSubExt,
-  [O.OP_ADC]: execAdc,
   [O.OP_SHIFTV]: execShiftV,
-  [O.OP_BITFIELD]: execBitfield,
-  [O.OP_EXTR]: execExtr,
-  [O.OP_MADD]: execMadd,
   [O.OP_MULL]: execMull,
   [O.OP_MULH]: execMulh,
   [O.OP_DIV]: execDiv,
@@ -84,7 +72,7 @@ const EXEC: Partial<Record<number, (c: never, f: Int32Array, k: number) => unkno
   [O.OP_FP]: execFp,
 };
 /** Executor calls that read or write NZCV (the block's flag locals are written back before, reloaded after). */
-const FLAG_CALLS = new Set([O.OP_ADDSUB_EXT, O.OP_ADC, O.OP_CCMP, O.OP_FP]);
+const FLAG_CALLS = new Set([O.OP_CCMP, O.OP_FP]);
 
 function kindOf(op: number): number {
   switch (op) {
@@ -97,6 +85,11 @@ function kindOf(op: number): number {
     case O.OP_SHIFT_IMM:
     case O.OP_CSEL:
     case O.OP_ADR:
+    case O.OP_ADDSUB_EXT:
+    case O.OP_ADC:
+    case O.OP_MADD:
+    case O.OP_BITFIELD:
+    case O.OP_EXTR:
     case O.OP_NOP:
       return K_INLINE;
     case O.OP_B:
@@ -121,7 +114,8 @@ function kindOf(op: number): number {
 
 /** Does this inline op set all of NZCV (and read none)? */
 function setsFlags(op: number, f: Int32Array, k: number): boolean {
-  if (op === O.OP_ADDSUB_IMM || op === O.OP_ADDSUB_SHIFT) return (f[k + S.F_AS_FLAGS] & O.AS_S) !== 0;
+  if (op === O.OP_ADDSUB_IMM || op === O.OP_ADDSUB_SHIFT || op === O.OP_ADDSUB_EXT)
+    return (f[k + S.F_AS_FLAGS] & O.AS_S) !== 0;
   if (op === O.OP_LOGIC_IMM || op === O.OP_LOGIC_SHIFT)
     return (f[k + S.F_LOGIC_OP] & S.LOGIC_OPC_MASK) === S.LOGIC_ANDS;
   return false;
@@ -174,8 +168,8 @@ export function compileBlock(
     if (kind === K_INLINE && setsFlags(op, f, k)) {
       live = 0;
       inlineFlags = true;
-    } else if (kind !== K_INLINE || op === O.OP_CSEL) live = FL_ALL;
-    if (op === O.OP_CSEL || op === O.OP_BCOND) inlineFlags = true;
+    } else if (kind !== K_INLINE || op === O.OP_CSEL || op === O.OP_ADC) live = FL_ALL;
+    if (op === O.OP_CSEL || op === O.OP_BCOND || op === O.OP_ADC) inlineFlags = true;
   }
   const flush = inlineFlags ? 'c.nf = nf; c.zf = zf; c.cf = cf; c.vf = vf;' : '';
   const reload = inlineFlags ? 'nf = c.nf; zf = c.zf; cf = c.cf; vf = c.vf;' : '';
@@ -282,6 +276,16 @@ function inline(op: number, f: Int32Array, k: number, live: number, pc: string):
       return emitCsel(f, k);
     case O.OP_ADR:
       return emitAdr(f, k, pc);
+    case O.OP_ADDSUB_EXT:
+      return emitAddSubExt(f, k, live);
+    case O.OP_ADC:
+      return emitAdc(f, k, live);
+    case O.OP_MADD:
+      return emitMadd(f, k);
+    case O.OP_BITFIELD:
+      return emitBitfield(f, k);
+    case O.OP_EXTR:
+      return emitExtr(f, k);
     default:
       return '';
   }

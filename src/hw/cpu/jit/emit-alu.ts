@@ -49,7 +49,7 @@ export function condExpr(cond: number): string {
  * AddWithCarry into Rd from operands already in temporaries (al, ah, bl, bh,
  * the carry in as a constant or `cf`), setting the live flags in `live`.
  */
-function addWithCarry(d: number, sf: boolean, cin: string, live: number, setFlags: boolean): string {
+export function addWithCarry(d: number, sf: boolean, cin: string, live: number, setFlags: boolean): string {
   if (sf) {
     let s =
       `const l = (al >>> 0) + (bl >>> 0) + ${cin}; const h = (ah >>> 0) + (bh >>> 0) + (l > 0xffffffff ? 1 : 0);` +
