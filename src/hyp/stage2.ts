@@ -107,10 +107,8 @@ export class Stage2Port implements GuestPort {
     if (encoding === CNTVCT_ENCODING || encoding === CNTPCT_ENCODING) {
       // The counters are the hardware's while the guest runs (not trapped:
       // CNTHCTL_EL2.EL1PCTEN = 1, EL1TVCT = 0), read where the cpu is.
-      const { scheduler, board } = this.vm;
-      scheduler.syncTo(cpu.index);
-      const timer = board.timers[this.vm.pcpuOf(cpu.index)];
-      const t = scheduler.localTicks(cpu.index);
+      const t = this.vm.scheduler.syncToLocal(cpu.index);
+      const timer = this.vm.board.timers[this.vm.pcpuOf(cpu.index)];
       counterToCpu(cpu, encoding === CNTPCT_ENCODING, t, timer.cntvoffLo, timer.cntvoffHi);
       return SYSREG_READ_IN_PLACE;
     }

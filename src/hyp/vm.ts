@@ -84,6 +84,8 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
   readonly userspace: UserspaceExits;
   readonly trace: TraceSink;
   private end: RunEnd | null = null;
+  /** each physical cpu's IRQ output of the GIC (physIrq is asked at every entry and exit) */
+  private readonly physIrqLines: readonly { readonly level: boolean }[];
 
   constructor(readonly config: VmConfig) {
     const lrProblem = listRegisterProblem(config.board.nLR);
@@ -99,6 +101,7 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
     if (gicV3 !== undefined && this.generation.vgicV3 !== true)
       throw new RangeError(`machine.gic: ${this.generation.name} has no vgic-v3 (GICv2 guests only)`);
     const gic = gicV3 ?? board.gic;
+    this.physIrqLines = board.timers.map((_, p) => gic.cpuInterface(p).irq);
     // the physical distributor as the timer and the vgic reach it (a mutant may wrap it)
     const phys = physChipOf(this.generation.mutations, gic);
     this.vgic = createVgic(this.generation.vgic, {
@@ -205,9 +208,17 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
     this.scheduler.syncTo(v);
   }
 
+  /** the last deadline converted to cycles (the next event moves rarely: one division less per entry) */
+  private deadlineTicks = Number.NaN;
+  private deadlineCycles = 0;
+
   cyclesToDeadline(v: number): number {
     const next = this.board.kernel.nextEventTime();
-    return this.board.ratio.ticksToCycles(next) - this.scheduler.localCycles(v);
+    if (next !== this.deadlineTicks) {
+      this.deadlineTicks = next;
+      this.deadlineCycles = this.board.ratio.ticksToCycles(next);
+    }
+    return this.deadlineCycles - this.scheduler.localCycles(v);
   }
 
   canContinue(v: Vcpu): boolean {
@@ -234,7 +245,7 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
   }
 
   physIrq(pcpu: number): boolean {
-    return (this.board.gicV3 ?? this.board.gic).cpuInterface(pcpu).irq.level;
+    return this.physIrqLines[pcpu].level;
   }
 
   hostIrqs(pcpu: number): void {

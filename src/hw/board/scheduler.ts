@@ -133,6 +133,13 @@ export class Scheduler implements Saveable<SchedulerState> {
     return this.kernel.now;
   }
 
+  /** syncTo(i), returning cpu `i`'s local time (its counter reads: the clock may be ahead of it). */
+  syncToLocal(i: number): Ticks {
+    const t = this.localTicks(i);
+    if (t > this.kernel.now) this.kernel.runUntil(t);
+    return t;
+  }
+
   /**
    * Cpu `i` became runnable (woken from WFI by an interrupt, powered on by
    * CPU_ON) because of what happens now: it resumes at this exact instant,

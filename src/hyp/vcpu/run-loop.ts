@@ -171,11 +171,12 @@ export class RunLoop {
     // deadline sooner than the one the scheduler sized this step for (the
     // hardware timer restored by the world switch): never run past it.
     const guestBudget = Math.min(budget, this.o.handler.cyclesToDeadline(v.index));
-    if (guestBudget <= 0 && !this.exitPending(v)) {
+    const pending = this.exitPending(v);
+    if (guestBudget <= 0 && !pending) {
       this.yieldToKernel = true;
       return cost;
     }
-    const stop: StopReason = this.exitPending(v) ? 'stopped' : v.cpu.run(guestBudget);
+    const stop: StopReason = pending ? 'stopped' : v.cpu.run(guestBudget);
     const reason = this.exitReason(v, stop);
     if (reason !== null) {
       const ranInGuest = v.cpu.cycles - before;
