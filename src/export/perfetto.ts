@@ -2,7 +2,8 @@
 // (the "JSON trace format": traceEvents with ph X / i / C / M). One process
 // for the VM, one thread (track) per vcpu with slices for running in the
 // guest, handling an exit in the hypervisor and being blocked in WFI;
-// instant events for injections, IAR/EOIR/DIR and maintenance; counter
+// instant events for injections, IAR/EOIR/DIR, maintenance and the guest's
+// exception entries (with the instruction that took a synchronous one); counter
 // tracks per vcpu for the number of list registers in use and PSTATE.I.
 
 import type { TraceRecord } from '../sim/trace/records.ts';
@@ -113,6 +114,20 @@ export function writePerfetto(records: readonly TraceRecord[], o: PerfettoOption
             args: { masked: r.level ? 1 : 0 },
           });
         break;
+      case 'exception': {
+        // An instant on the vcpu's track: `exception sync: EC 0x15 SVC`, `exception irq`.
+        const args: Record<string, unknown> = {
+          from: `EL${r.from}`,
+          to: `EL${r.to}`,
+          vector: r.vector,
+          elr: r.elr,
+        };
+        if (r.esr !== undefined) args.esr = r.esr;
+        if (r.far !== undefined) args.far = r.far;
+        if (r.insn !== undefined) args.insn = r.insn;
+        instant(`exception ${r.type}${r.ec === undefined ? '' : `: ${r.ec}`}`, r.t, tid, 'guest', args);
+        break;
+      }
       case 'vgic-sync':
         lrsUsed.set(tid, new Set());
         events.push({ name: `LRs vcpu${tid}`, ph: 'C', ts: us(r.t), pid: PID, tid, args: { used: 0 } });

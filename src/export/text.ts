@@ -21,6 +21,14 @@ export function formatRecord(r: TraceRecord): string {
       return `${head} ${r.gic} intid=${r.intid}`;
     case 'note':
       return `${head} ${r.text}`;
+    case 'exception': {
+      // `sync EL0->EL1 vector=0x... elr=0x... esr=0x56000000 ec="EC 0x15 SVC" insn="svc #0x0"`
+      let s = `${head} ${r.type} EL${r.from}->EL${r.to} vector=${r.vector} elr=${r.elr}`;
+      if (r.esr !== undefined) s += ` esr=${r.esr} ec=${JSON.stringify(r.ec)}`;
+      if (r.far !== undefined) s += ` far=${r.far}`;
+      if (r.insn !== undefined) s += ` insn=${JSON.stringify(r.insn)}`;
+      return s;
+    }
     default: {
       // Record kinds added by lower layers print their fields generically (a disassembled
       // instruction quoted: insn="mrs x0, cntp_ctl_el0").

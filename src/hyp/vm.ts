@@ -28,6 +28,7 @@ import { newPmuCounters, type PmuCounters } from './pmu/kvm-pmu.ts';
 import type { TimerPolicy } from './policy/policy.ts';
 import { newTimerCounters, type TimerCounters, type VcpuWaker } from './timer/arch-timer.ts';
 import { type ExitReason, type HypCounters, newHypCounters } from './vcpu/exits.ts';
+import { traceExceptions } from './vcpu/exception-trace.ts';
 import { traceMaskI } from './vcpu/pstate-trace.ts';
 import { type ExitHandler, RunLoop } from './vcpu/run-loop.ts';
 import { emulateMmio, emulateSysreg } from './vcpu/trap-emulation.ts';
@@ -187,8 +188,10 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
       resume: (i) => this.scheduler.woken(i),
     });
     board.attachPmuClocks(this.scheduler);
-    if (this.trace !== NULL_SINK)
+    if (this.trace !== NULL_SINK) {
       traceMaskI(this.vcpus, this.trace, board.kernel.now, (i) => this.scheduler.localTicks(i));
+      traceExceptions(this.vcpus, this.trace, (i) => this.scheduler.localTicks(i));
+    }
     for (const v of this.vcpus)
       if (v.pmu !== null)
         v.pmu.regs.clock = new SchedulerPmuClock(this.scheduler, board.ratio, v.cpu, v.index);

@@ -54,6 +54,12 @@ export class CpuCore implements GuestCpu {
    * Null, the default, costs one test where PSTATE.I changes, none per instruction.
    */
   onMaskI: ((c: CpuCore) => void) | null = null;
+  /**
+   * Told after each exception entry (exceptions.ts takeException) with the
+   * vector offset (VEC_*) and the EL it was taken from: the trace's hook
+   * (exception-record.ts), set only when a VM traces; null costs one test per entry.
+   */
+  onException: ((c: CpuCore, vec: number, fromEl: number) => void) | null = null;
   el = 1;
   /** PSTATE.SP: 1 selects SP_ELx at EL1 (always 0 at EL0). */
   spsel = 1;

@@ -64,7 +64,7 @@ function fscName(fsc: number): string {
 }
 
 /** Exception classes whose FAR_EL1 holds the faulting address. */
-function farValid(ec: number): boolean {
+export function farValid(ec: number): boolean {
   return (
     ec === EC_IABT_LOWER ||
     ec === EC_IABT_CURRENT ||
@@ -74,7 +74,8 @@ function farValid(ec: number): boolean {
   );
 }
 
-function hex(v: number): string {
+/** A 64-bit address (a signed Number) in hex, as the registers hold it. */
+export function hex(v: number): string {
   return `0x${BigInt.asUintN(64, BigInt(v)).toString(16)}`;
 }
 

@@ -65,7 +65,8 @@ export function takeException(c: CpuCore, vec: number, esrValue: number | null, 
     c.sys[2 * IDX_ESR] = esrValue | 0;
     c.sys[2 * IDX_ESR + 1] = 0;
   }
-  const off = (c.el === 0 ? 0x400 : c.spsel ? 0x200 : 0) + vec;
+  const fromEl = c.el;
+  const off = (fromEl === 0 ? 0x400 : c.spsel ? 0x200 : 0) + vec;
   const wasI = c.daif & 2;
   c.daif = 0xf;
   if (wasI === 0 && c.onMaskI !== null) c.onMaskI(c);
@@ -85,6 +86,7 @@ export function takeException(c: CpuCore, vec: number, esrValue: number | null, 
     loop.esr = key;
   }
   loop.instret = c.instret;
+  if (c.onException !== null) c.onException(c, vec, fromEl);
 }
 
 /** Synchronous exception for the instruction at c.pc (preferred return = that instruction). */

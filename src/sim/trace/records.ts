@@ -104,6 +104,28 @@ export interface VcpuStateRecord extends Base {
   readonly pcpu?: number;
 }
 
+/**
+ * hw/cpu: the guest took an exception (Arm ARM D1.10 "Exception entry"):
+ * synchronous, IRQ or FIQ, from EL `from` to EL `to`, at the vector
+ * VBAR_ELx + offset. Synchronous ones carry ESR_ELx (its exception class
+ * named in `ec`), FAR_ELx where the class sets it, and the disassembly of
+ * the instruction that took it (at ELR; an SVC's is at ELR - 4, its
+ * preferred return being the next instruction; none for an instruction
+ * abort or a PC alignment fault, which have no instruction to show).
+ */
+export interface ExceptionRecord extends Base {
+  readonly kind: 'exception';
+  readonly type: 'sync' | 'irq' | 'fiq' | 'serror';
+  readonly from: number;
+  readonly to: number;
+  readonly vector: string;
+  readonly elr: string;
+  readonly esr?: string;
+  readonly ec?: string;
+  readonly far?: string;
+  readonly insn?: string;
+}
+
 export type TraceRecord =
   | LineRecord
   | RegRecord
@@ -111,5 +133,6 @@ export type TraceRecord =
   | AckRecord
   | NoteRecord
   | VgicRecord
-  | VcpuStateRecord;
+  | VcpuStateRecord
+  | ExceptionRecord;
 export type TraceKind = TraceRecord['kind'];
