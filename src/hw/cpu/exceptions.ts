@@ -69,10 +69,13 @@ export function takeException(c: CpuCore, vec: number, esrValue: number | null, 
   const off = (fromEl === 0 ? 0x400 : c.spsel ? 0x200 : 0) + vec;
   const wasI = c.daif & 2;
   c.daif = 0xf;
-  if (wasI === 0 && c.onMaskI !== null) c.onMaskI(c);
   c.setElSp(1, 1);
   const target = c.getSysNum(IDX_VBAR) + off;
   c.pc = target;
+  // The trace's hooks (null unless a VM traces), before the entry's cycle is counted, so that
+  // both records carry the time the entry starts: the exception, then the PSTATE.I it set.
+  if (c.onException !== null) c.onException(c, vec, fromEl);
+  if (wasI === 0 && c.onMaskI !== null) c.onMaskI(c);
   c.exceptions++;
   c.excCycles++;
   const key = esrValue === null ? -1 : esrValue;
@@ -86,7 +89,6 @@ export function takeException(c: CpuCore, vec: number, esrValue: number | null, 
     loop.esr = key;
   }
   loop.instret = c.instret;
-  if (c.onException !== null) c.onException(c, vec, fromEl);
 }
 
 /** Synchronous exception for the instruction at c.pc (preferred return = that instruction). */
