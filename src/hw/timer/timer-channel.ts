@@ -103,11 +103,17 @@ export class TimerChannel implements EventHandler {
     return setField(this.ctl, CTL.ISTATUS, this.istatus() ? 1 : 0);
   }
 
+  /** CTL's stored bits (ENABLE, IMASK): readCtl() without ISTATUS, for a world switch's save. */
+  get ctlBits(): number {
+    return this.ctl;
+  }
+
   /** CTL write: ENABLE and IMASK are stored; ISTATUS (read-only) and RES0 bits are ignored. */
   writeCtl(value: number): void {
     if (this.opts.trace.enabled) this.traceWrite(this.regCtl, hex(value >>> 0));
+    const wasQuiet = this.quiet();
     this.ctl = (value & CTL_WRITABLE) >>> 0;
-    this.update();
+    if (!(wasQuiet && this.quiet())) this.update();
   }
 
   readCval(): bigint {
@@ -118,7 +124,7 @@ export class TimerChannel implements EventHandler {
     if (this.opts.trace.enabled) this.traceWrite(this.regCval, hex64(u64(value)));
     // (a world switch writes back the value it read: no BigInt work then)
     this.cval = u64(value);
-    this.update();
+    if (!this.quiet()) this.update();
   }
 
   /** TVAL as the signed 32-bit TimerValue: (CVAL - counter)[31:0]. */
@@ -131,7 +137,7 @@ export class TimerChannel implements EventHandler {
     const v = toU64(value);
     if (this.opts.trace.enabled) this.traceWrite(this.regTval, hex64(v));
     this.cval = add64(this.count(), signExtend32(v));
-    this.update();
+    if (!this.quiet()) this.update();
   }
 
   get enabled(): boolean {
@@ -153,13 +159,26 @@ export class TimerChannel implements EventHandler {
    */
   setOffset(offset: bigint): void {
     this.offset = u64(offset);
-    this.update();
+    if (!this.quiet()) this.update();
   }
 
   // ---- output line --------------------------------------------------------
 
   onEvent(_id: EventId, _arg: number, _now: Ticks): void {
     this.update();
+  }
+
+  /**
+   * The timer cannot fire (ENABLE clear or IMASK set) and its line is low.
+   * Then no expiry event is queued (every change runs update(), which
+   * cancels it when the timer cannot fire; restore() queues one only to
+   * correct a stale high level), and a change of CVAL or offset, or of CTL
+   * that leaves the timer unable to fire, moves nothing: update() is
+   * skipped (a world switch writes CNTVOFF, CVAL and CTL of a CNTV that
+   * is off: none of them computes anything).
+   */
+  private quiet(): boolean {
+    return (this.ctl & (ENABLE_MASK | IMASK_MASK)) !== ENABLE_MASK && !this.output.level;
   }
 
   /** Timer condition (CVAL <= counter) at physical tick t >= now. */

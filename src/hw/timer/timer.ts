@@ -61,6 +61,10 @@ export class GenericTimer implements Saveable<GenericTimerState> {
   /** CNTVOFF_EL2's unsigned 32-bit halves: counter reads (CNTVCT_EL0) subtract them without BigInt */
   private cntvoffLoValue = 0;
   private cntvoffHiValue = 0;
+  /** the value CNTVOFF_EL2 had before the last change, with its halves */
+  private prevCntvoff = 0n;
+  private prevCntvoffLo = 0;
+  private prevCntvoffHi = 0;
   private cntkctlValue = 0;
   private cntfrqValue: number;
   /** CNTHCTL_EL2, as EL2 wrote it */
@@ -141,9 +145,19 @@ export class GenericTimer implements Saveable<GenericTimerState> {
 
   private setCntvoffValue(v: bigint): void {
     if (v === this.cntvoffValue) return;
+    const { cntvoffValue, cntvoffLoValue, cntvoffHiValue } = this;
+    if (v === this.prevCntvoff) {
+      // back to the value before (a world switch: the guest's, 0 for the host): its halves are known
+      this.cntvoffLoValue = this.prevCntvoffLo;
+      this.cntvoffHiValue = this.prevCntvoffHi;
+    } else {
+      this.cntvoffLoValue = Number(v & 0xffff_ffffn);
+      this.cntvoffHiValue = Number(v >> 32n);
+    }
     this.cntvoffValue = v;
-    this.cntvoffLoValue = Number(v & 0xffff_ffffn);
-    this.cntvoffHiValue = Number(v >> 32n);
+    this.prevCntvoff = cntvoffValue;
+    this.prevCntvoffLo = cntvoffLoValue;
+    this.prevCntvoffHi = cntvoffHiValue;
   }
 
   get cntkctl(): number {

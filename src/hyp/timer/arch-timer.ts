@@ -24,6 +24,7 @@ const IMASK = fieldMask(CTL.IMASK);
 const ISTATUS = fieldMask(CTL.ISTATUS);
 const EL1TVT = fieldMask(CNTHCTL.EL1TVT);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const CTL_WRITABLE_BIG = BigInt(CTL_WRITABLE);
 
 /** Which of the guest's two EL1 timers. */
 export const TimerId = {
@@ -126,7 +127,7 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
 
   private ctlOf(t: TimerId): number {
     if (t === TimerId.Phys) return this.cntpCtl;
-    return this.loaded ? this.hw.cntv.readCtl() & CTL_WRITABLE : this.cntvCtl;
+    return this.loaded ? this.hw.cntv.ctlBits : this.cntvCtl;
   }
 
   private cvalOf(t: TimerId): bigint {
@@ -228,7 +229,7 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
   /** timer_save_state: read CTL/CVAL back, stop the hardware timer, CNTVOFF back to 0. */
   saveHw(): void {
     const hw = this.hw;
-    this.cntvCtl = hw.cntv.readCtl() & CTL_WRITABLE;
+    this.cntvCtl = hw.cntv.ctlBits; // ENABLE, IMASK (CTL without ISTATUS)
     this.cntvCval = hw.cntv.readCval();
     this.loaded = false;
     hw.cntv.writeCtl(0);
@@ -278,10 +279,10 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
     const t = this.trappedTimerOf(reg);
     switch (reg) {
       case TimerReg.CNTP_CTL_EL0:
-        this.cntpCtl = Number(value & BigInt(CTL_WRITABLE));
+        this.cntpCtl = Number(value & CTL_WRITABLE_BIG);
         break;
       case TimerReg.CNTV_CTL_EL0:
-        this.cntvCtl = Number(value & BigInt(CTL_WRITABLE));
+        this.cntvCtl = Number(value & CTL_WRITABLE_BIG);
         break;
       case TimerReg.CNTP_CVAL_EL0:
         this.cntpCval = u64(value);
