@@ -13,6 +13,7 @@ import { disassemble } from '../../../../src/hw/cpu/isa/disasm.ts';
 import { ENCODINGS, lookup } from '../../../../src/hw/cpu/isa/table.ts';
 import { CODE_BASE, type Guest, guest, RAM_BASE } from '../helpers/guest.ts';
 import { objdump } from './objdump.ts';
+import { xorshift } from './words.ts';
 
 const PER_ROW = 160;
 const UNDEFINED = ' ; undefined';
@@ -20,16 +21,6 @@ const UNDEFINED = ' ; undefined';
 const FPEN_ALL = 3n << 20n;
 /** Where every X register points while a word runs (RAM, away from the code). */
 const DATA = RAM_BASE + 0x10_0000;
-
-function xorshift(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s;
-  };
-}
 
 /** PER_ROW random fillings of the free bits of every row vgicsim decodes as FP/SIMD. */
 function fpWords(): number[] {

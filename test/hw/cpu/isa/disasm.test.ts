@@ -11,23 +11,13 @@ import { describe, it } from 'node:test';
 import { disassemble } from '../../../../src/hw/cpu/isa/disasm.ts';
 import { ENCODINGS, lookup } from '../../../../src/hw/cpu/isa/table.ts';
 import { objdump } from './objdump.ts';
-import { corpusAndGuestWords } from './words.ts';
+import { corpusAndGuestWords, xorshift } from './words.ts';
 
 const BASE = 0x4008_0000;
 
 /** A difference that is deliberate: vgicsim prints the generic name where its tables have none. */
 function deliberate(mine: string): boolean {
   return /^(mrs|msr) .*\bs[0-3]_[0-7]_c\d+_c\d+_[0-7]\b/.test(mine) || /^sys #/.test(mine);
-}
-
-function xorshift(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s;
-  };
 }
 
 describe('disassembler vs objdump', () => {

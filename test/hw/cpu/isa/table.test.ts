@@ -16,18 +16,7 @@ import { decode } from '../../../../src/hw/cpu/decode.ts';
 import { compilePattern } from '../../../../src/hw/cpu/isa/pattern.ts';
 import { ENCODINGS, lookup } from '../../../../src/hw/cpu/isa/table.ts';
 import { F_A, OP_NOP, OP_UNDEF, STRIDE, UNDEF_NAMES } from '../../../../src/hw/cpu/ops.ts';
-import { corpusAndGuestWords } from './words.ts';
-
-/** xorshift32: the test's words are the same on every run. */
-function rng(seed: number): () => number {
-  let s = seed | 0;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return s;
-  };
-}
+import { corpusAndGuestWords, xorshift as rng } from './words.ts';
 
 const ops = new Uint16Array(1);
 const f = new Int32Array(STRIDE);

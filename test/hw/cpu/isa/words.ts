@@ -41,3 +41,14 @@ export function corpusAndGuestWords(): SourceWord[] {
     words.push(...instructionWords(readFileSync(new URL(name, dir), 'utf8'), name));
   return words;
 }
+
+/** xorshift32 (Marsaglia): the tests' random words are the same on every run. */
+export function xorshift(seed: number): () => number {
+  let s = seed | 0;
+  return () => {
+    s ^= s << 13;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    return s;
+  };
+}
