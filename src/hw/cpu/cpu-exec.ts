@@ -137,7 +137,9 @@ export abstract class CpuExec extends CpuCore {
         const h = hits[i];
         if (h < hot) hits[i] = h + 1;
         else if (h !== NEVER_HOT) {
-          const st = enterBlock(this, page, pageOff, i, pc, end - this.instret - this.excCycles, bps);
+          // this.pc, not the local pc (the same value): passing the local made V8 box it into a new
+          // HeapNumber at every instruction of the loop, not only here (16 B per interpreted instruction).
+          const st = enterBlock(this, page, pageOff, i, this.pc, end - this.instret - this.excCycles, bps);
           if (st !== NO_BLOCK) {
             entry = true;
             if (st === O.ST_RETIRE) continue;
