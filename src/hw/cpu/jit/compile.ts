@@ -42,7 +42,7 @@ import {
   setPairCode,
 } from './emit-alu.ts';
 import { emitAdc, emitAddSubExt, emitBitfield, emitExtr, emitMadd } from './emit-dp.ts';
-import { emitLdSt } from './emit-mem.ts';
+import { emitLdSt, emitLdStPair, emitLdStReg } from './emit-mem.ts';
 
 /** Most instructions in one block (a block runs only when the budget covers all of them). */
 export const MAX_BLOCK = 64;
@@ -184,7 +184,9 @@ export function compileBlock(
       return (
         kind === K_INLINE ||
         kind === K_BRANCH ||
-        (ops[s] === O.OP_LDST && f[s * O.STRIDE + S.F_LS_MODE] !== O.AM_UNPRIV)
+        (ops[s] === O.OP_LDST && f[s * O.STRIDE + S.F_LS_MODE] !== O.AM_UNPRIV) ||
+        ops[s] === O.OP_LDST_REG ||
+        ops[s] === O.OP_LDSTP
       );
     });
 
@@ -202,6 +204,8 @@ export function compileBlock(
         ` ${FILL} if (cache.invalidations !== inv) { ${exit(`${pc} + 4`, j + 1)} }`;
       if (op === O.OP_LDST && f[k + S.F_LS_MODE] !== O.AM_UNPRIV)
         body.push(emitLdSt(f, k, call, exit(`${pc} + 4`, j + 1)));
+      else if (op === O.OP_LDST_REG) body.push(emitLdStReg(f, k, call, exit(`${pc} + 4`, j + 1)));
+      else if (op === O.OP_LDSTP) body.push(emitLdStPair(f, k, call, exit(`${pc} + 4`, j + 1)));
       else body.push(call);
       continue;
     }
