@@ -35,16 +35,21 @@ function opOf(w: number): number {
   return ops[0];
 }
 
+/** The word, after a nop, takes the UNDEFINED exception: interpreted, and translated from the first run. */
 function assertUndefined(w: number, what: string): void {
-  const g = guest(`.inst 0x${w.toString(16)}\nnop`)
-    .vectors()
-    .run(1);
-  g.assertPc(VECTORS + SYNC_CURRENT_EL_SPX)
-    .assertSysreg('ESR_EL1', ESR_UNKNOWN)
-    .assertSysreg('ELR_EL1', CODE_BASE)
-    .assertInstret(0);
-  assert.equal(g.cpu.el, 1, what);
-  assert.equal(g.cpu.undefCounts[UNDEF_NAMES.indexOf('unallocated')], 1, `${what}: counted as unallocated`);
+  for (const jit of [false, true]) {
+    const g = guest(`nop\n.inst 0x${w.toString(16)}\nnop`).vectors();
+    g.cpu.cache.jit = jit;
+    g.cpu.cache.jitHot = 0;
+    g.cpu.cache.jitLoopsOnly = false;
+    g.run(2)
+      .assertPc(VECTORS + SYNC_CURRENT_EL_SPX)
+      .assertSysreg('ESR_EL1', ESR_UNKNOWN)
+      .assertSysreg('ELR_EL1', CODE_BASE + 4)
+      .assertInstret(1);
+    assert.equal(g.cpu.el, 1, what);
+    assert.equal(g.cpu.undefCounts[UNDEF_NAMES.indexOf('unallocated')], 1, `${what}: counted as unallocated`);
+  }
 }
 
 describe('hint and barrier spaces', () => {
