@@ -109,6 +109,12 @@ export class RunLoop {
    */
   private syncedVcpu = -1;
   private syncedCycles = 0;
+  /**
+   * canContinue(continuesFor) as the last finishExit found it: when that was
+   * the iteration's last act, the step need not ask again (null: not known).
+   */
+  private continues = false;
+  private continuesFor: Vcpu | null = null;
 
   constructor(private readonly o: RunLoopOptions) {
     this.loadAtVcpuLoad = o.order.vgicLoad === 'vcpu-load' && o.vgic.loadedOn !== undefined;
@@ -131,7 +137,8 @@ export class RunLoop {
     // The deadline is iterate's (cyclesToDeadline), as it is for a new step.
     for (;;) {
       cost += this.iterate(v, budget - (v.cpu.cycles - before) - cost);
-      if (this.yieldToKernel || !this.o.handler.canContinue(v)) break;
+      const continues = this.continuesFor === v ? this.continues : this.o.handler.canContinue(v);
+      if (this.yieldToKernel || !continues) break;
       if (cost === 0 && v.cpu.cycles === before) continue;
       if (cost !== 0 || v.cpu.cycles - before >= budget || !this.o.handler.stepMayGoOn()) break;
     }
@@ -144,11 +151,13 @@ export class RunLoop {
   /** One KVM_RUN loop iteration (or its remainder); returns the hypervisor cycles it cost. */
   private iterate(v: Vcpu, budget: number): number {
     let cost = 0;
+    this.continuesFor = null;
     if (v.mode === 'preempted') {
       this.finishExit(v);
       // handle_exit may have blocked the thread (WFI: kvm_vcpu_block), powered the
       // vcpu off or ended KVM_RUN: it does not go round the loop to the entry
-      if (!this.o.handler.canContinue(v)) return cost;
+      this.continuesFor = null;
+      if (!this.continues) return cost;
     }
     // A pending signal ends KVM_RUN before the next entry (-EINTR, KVM_EXIT_INTR).
     if (v.signalPending && v.mode === 'outside') {
@@ -306,6 +315,7 @@ export class RunLoop {
       this.exit(v, reason);
     }
     if (v.mode === 'preempted') this.finishExit(v);
+    this.continuesFor = null;
     // Where the vgic stays loaded across exits, a vcpu brought out here keeps
     // it loaded (KVM's vcpu_put on the way to userspace is not modelled): a
     // save of a vcpu outside the guest changes nothing (the explorer resumes
@@ -320,7 +330,10 @@ export class RunLoop {
     if (this.o.order.timerSync === 'after-preempt-enable') this.o.policy.sync(v.timer);
     this.o.handler.handleExit(v, v.lastExit!);
     // blocked in WFI, powered off, in userspace, its cpu given away, the run stopped
-    if (!this.o.handler.canContinue(v)) this.vgicPut(v);
+    const continues = this.o.handler.canContinue(v);
+    if (!continues) this.vgicPut(v);
+    this.continues = continues;
+    this.continuesFor = v;
   }
 
   /** Bring the clock up to `v`'s time (ExitHandler.syncTime), unless it is there already in this step. */
