@@ -11,21 +11,19 @@
 //   ENABLE = 0; this model returns the same formula). TVAL writes set
 //   CVAL = counter + SignExtend(value[31:0]) mod 2^64.
 //
-// Exact output timing. Over physical time t the compared counter is
-// (t - off) mod 2^64 (off = CNTVOFF for CNTV, 0 otherwise). It wraps to 0 at
-// t = off, so the condition holds exactly on [A, W) U [B, inf) with
-//   W = off, A = off + CVAL - 2^64, B = off + CVAL   (A < W <= B).
-// These three bounds are computed with BigInt whenever a register or the
-// offset changes and kept as tick Numbers (clamped to [0, NEVER]; beyond
-// MAX_SAFE_INTEGER is NEVER). The expiry event then only compares Numbers:
-// firing and rescheduling allocate nothing.
+// Exact output timing: where the condition holds over physical time is a
+// ConditionWindow (condition-window.ts; the compared counter is
+// (t - off) mod 2^64, off = CNTVOFF for CNTV, 0 otherwise), tick Numbers
+// computed with BigInt when the offset or CVAL changed. The expiry event
+// then only compares Numbers: firing and rescheduling allocate nothing.
 
 import { fieldMask, getField, hex, setField } from '../../sim/bits.ts';
 import type { EventHandler, EventId, Kernel } from '../../sim/kernel.ts';
 import { Signal } from '../../sim/signal.ts';
 import { NEVER, type Ticks } from '../../sim/time.ts';
 import type { TraceSink } from '../../sim/trace/sink.ts';
-import { add64, hex64, signExtend32, sub64, toS32, toU64, TWO_POW_64, u64 } from '../../sim/u64.ts';
+import { add64, hex64, signExtend32, sub64, toS32, toU64, u64 } from '../../sim/u64.ts';
+import { ConditionWindow } from './condition-window.ts';
 import type { IntId } from '../gic/intid.ts';
 import { CTL, CTL_WRITABLE } from './sysregs.ts';
 import type { StateDigest } from '../../sim/state-digest.ts';
@@ -53,14 +51,6 @@ export interface TimerChannelState {
 
 const ENABLE_MASK = fieldMask(CTL.ENABLE);
 const IMASK_MASK = fieldMask(CTL.IMASK);
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-/** A BigInt tick bound as a Number: below 0 -> 0, beyond MAX_SAFE_INTEGER -> NEVER. */
-function clampTicks(t: bigint): Ticks {
-  if (t <= 0n) return 0;
-  if (t > MAX_SAFE) return NEVER;
-  return Number(t);
-}
 
 export class TimerChannel implements EventHandler {
   readonly output: Signal;
@@ -73,13 +63,8 @@ export class TimerChannel implements EventHandler {
   private ctl = 0;
   private cval = 0n;
   private offset = 0n;
-  // condition window in physical ticks: [condA, condW) U [condB, inf)
-  private condA: Ticks = 0;
-  private condW: Ticks = 0;
-  private condB: Ticks = 0;
-  /** the offset and CVAL the window was computed for (a world switch writes the same ones again) */
-  private windowOffset = -1n;
-  private windowCval = -1n;
+  /** where CVAL <= counter holds, in physical ticks (condition-window.ts) */
+  private readonly window = new ConditionWindow();
 
   constructor(private readonly opts: TimerChannelOptions) {
     this.output = new Signal(`cpu${opts.cpu}.${opts.name}`);
@@ -88,7 +73,6 @@ export class TimerChannel implements EventHandler {
     this.regCtl = `${opts.regPrefix}_CTL_${opts.regSuffix}`;
     this.regCval = `${opts.regPrefix}_CVAL_${opts.regSuffix}`;
     this.regTval = `${opts.regPrefix}_TVAL_${opts.regSuffix}`;
-    this.computeWindow();
   }
 
   // ---- registers ----------------------------------------------------------
@@ -183,8 +167,7 @@ export class TimerChannel implements EventHandler {
 
   /** Timer condition (CVAL <= counter) at physical tick t >= now. */
   private conditionAt(t: Ticks): boolean {
-    this.computeWindow();
-    return (t >= this.condA && t < this.condW) || t >= this.condB;
+    return this.window.at(this.offset, this.cval).holds(t);
   }
 
   private outputAt(t: Ticks): boolean {
@@ -194,29 +177,7 @@ export class TimerChannel implements EventHandler {
   /** The first tick after `now` at which the output changes, or NEVER. */
   private nextChange(now: Ticks): Ticks {
     if ((this.ctl & (ENABLE_MASK | IMASK_MASK)) !== ENABLE_MASK) return NEVER;
-    this.computeWindow();
-    if (this.condA > now) return this.condA; // rises (A < W: the window is not empty)
-    if (this.condW > now && this.condW < this.condB) return this.condW; // falls: counter wraps to 0
-    // rises; B = W only when CVAL = 0, where the two windows join and nothing changes
-    if (this.condB > now && this.condB > this.condW) return this.condB;
-    return NEVER;
-  }
-
-  /**
-   * The window for the current offset and CVAL, computed when first needed
-   * after a change (conditionAt, nextChange): a disabled timer whose offset
-   * and CVAL a world switch rewrites (CNTVOFF 0 while the host runs, the
-   * guest's on entry) never computes it.
-   */
-  private computeWindow(): void {
-    if (this.offset === this.windowOffset && this.cval === this.windowCval) return;
-    this.windowOffset = this.offset;
-    this.windowCval = this.cval;
-    const w = this.offset;
-    const b = w + this.cval;
-    this.condW = clampTicks(w);
-    this.condA = clampTicks(b - TWO_POW_64);
-    this.condB = clampTicks(b);
+    return this.window.at(this.offset, this.cval).nextChange(now);
   }
 
   /**
@@ -278,7 +239,6 @@ export class TimerChannel implements EventHandler {
     this.ctl = (s.ctl & CTL_WRITABLE) >>> 0;
     this.cval = u64(s.cval);
     this.offset = u64(offset);
-    this.computeWindow();
     this.output.restoreLevel(s.level);
     const k = this.opts.kernel;
     const now = k.now;

@@ -16,6 +16,7 @@ import { signExtend32, sub64, toS32, u64 } from '../../sim/u64.ts';
 import { type IntId, PPI } from '../../hw/gic/intid.ts';
 import { CNTHCTL, CTL, CTL_WRITABLE, TimerReg } from '../../hw/timer/sysregs.ts';
 import type { GenericTimer } from '../../hw/timer/timer.ts';
+import { ConditionWindow } from '../../hw/timer/condition-window.ts';
 import type { InjectResult, VgicFacade } from '../vgic/facade.ts';
 import type { PhysIrqChip } from '../vgic/ports.ts';
 
@@ -23,7 +24,6 @@ const ENABLE = fieldMask(CTL.ENABLE);
 const IMASK = fieldMask(CTL.IMASK);
 const ISTATUS = fieldMask(CTL.ISTATUS);
 const EL1TVT = fieldMask(CNTHCTL.EL1TVT);
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 const CTL_WRITABLE_BIG = BigInt(CTL_WRITABLE);
 
 /** Which of the guest's two EL1 timers. */
@@ -98,6 +98,11 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
   private hw: GenericTimer;
 
   readonly intids: readonly [IntId, IntId] = [PPI.VIRT_TIMER, PPI.PHYS_TIMER];
+  /** per timer, where its condition holds (windowOf) */
+  private readonly windows: readonly [ConditionWindow, ConditionWindow] = [
+    new ConditionWindow(),
+    new ConditionWindow(),
+  ];
   private readonly bgTimer: EventId;
   private readonly ptimerEvent: EventId;
 
@@ -146,17 +151,25 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
 
   /** kvm_timer_should_fire: can fire and CVAL <= count (64-bit unsigned). */
   shouldFire(t: TimerId): boolean {
-    return this.canFire(t) && this.cvalOf(t) <= this.countOf(t);
+    return this.canFire(t) && this.windowOf(t).holds(this.now);
   }
 
   /** Tick at which `t` will first satisfy CVAL <= count, from now; NEVER if beyond reach or it cannot fire. */
   expiryTick(t: TimerId): Ticks {
     if (!this.canFire(t)) return NEVER;
-    const count = this.countOf(t);
-    const cval = this.cvalOf(t);
-    if (cval <= count) return this.now;
-    const delta = cval - count;
-    return delta > MAX_SAFE - BigInt(this.now) ? NEVER : this.now + Number(delta);
+    return this.windowOf(t).firstHold(this.now);
+  }
+
+  /**
+   * Where CVAL <= count holds for timer `t` over physical time (its count is
+   * CNTPCT for CNTP, CNTPCT - CNTVOFF for CNTV): tick Numbers, recomputed
+   * with BigInt only when CVAL or CNTVOFF changed, so the flush and sync
+   * of every entry and exit compare Numbers.
+   */
+  private windowOf(t: TimerId): ConditionWindow {
+    return t === TimerId.Phys
+      ? this.windows[TimerId.Phys].at(0n, this.cntpCval)
+      : this.windows[TimerId.Virt].at(this.cntvoff, this.cvalOf(TimerId.Virt));
   }
 
   /** kvm_vgic_map_is_active: the guest has the virtual timer interrupt active. */
@@ -265,7 +278,7 @@ export class ArchTimer implements EventHandler, Saveable<ArchTimerState> {
     switch (reg) {
       case TimerReg.CNTP_CTL_EL0:
       case TimerReg.CNTV_CTL_EL0:
-        return (ctl | ((ctl & ENABLE) !== 0 && cval <= this.countOf(t) ? ISTATUS : 0)) >>> 0;
+        return (ctl | ((ctl & ENABLE) !== 0 && this.windowOf(t).holds(this.now) ? ISTATUS : 0)) >>> 0;
       case TimerReg.CNTP_CVAL_EL0:
       case TimerReg.CNTV_CVAL_EL0:
         return cval;
