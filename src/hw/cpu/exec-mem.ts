@@ -5,12 +5,12 @@
 // UNPREDICTABLE, Arm ARM K1.2) the loaded value wins and a store stores the
 // register's old value.
 
-import { extend64, R } from './alu.ts';
 import type { CpuCore } from './cpu-state.ts';
 import { PERM_EL0_SHIFT, PERM_R, PERM_W } from './mmu/tlb.ts';
 import { EC_SP_ALIGN, FSC_ALIGNMENT, takeDataAbort, takeSync } from './exceptions.ts';
+import { R } from './alu.ts';
+import { loadInto, writeback, writeLoaded } from './exec-mem-regs.ts';
 import {
-  loadRam,
   MEM_EXIT,
   MEM_FAULT,
   MEM_PORT,
@@ -25,16 +25,7 @@ import {
   AM_POST,
   AM_PRE,
   AM_UNPRIV,
-  F_A,
-  F_B,
-  F_IMM,
-  F_R3,
-  F_RD,
-  F_RM,
-  F_RN,
-  LK_LOADS32,
   LK_LOAD,
-  LK_LOADS64,
   LK_STORE,
   LX_EXCL,
   LX_LOAD,
@@ -44,9 +35,28 @@ import {
   ST_RETIRE,
   ST_STOP,
 } from './ops.ts';
+import {
+  F_LDX_RS,
+  F_LS_ACCESS,
+  F_LS_BASE,
+  F_LS_INDEX,
+  F_LS_INDEX_EXTEND,
+  F_LS_ISS,
+  F_LS_MODE,
+  F_LS_OFFSET,
+  F_LS_RT,
+  F_LS_RT2,
+  LS_INDEX_AMOUNT_LSB,
+  LS_INDEX_OPTION_MASK,
+  LS_KIND_LSB,
+  LS_SIZE_MASK,
+} from './slots.ts';
 
 const TWO32 = 4294967296;
 const SP2 = SLOT_SP * 2;
+/** Register-offset extend options (Arm ARM C6.2 LDR (register)): UXTW, SXTW; LSL/SXTX take Rm whole. */
+const EXT_UXTW = 2;
+const EXT_SXTW = 6;
 
 /** Status for a retired instruction whose access went through the port. */
 function portDone(c: CpuCore): number {
@@ -62,32 +72,12 @@ function spMisaligned(c: CpuCore, rn: number): boolean {
   return false;
 }
 
-/** Write a loaded value (R[0], R[1], zero-extended from `size` bytes) to slot `rt`, extended per `kind`. */
-function writeLoaded(x: Int32Array, rt: number, size: number, kind: number, lo: number, hi: number): void {
-  if (kind === LK_LOADS64 || kind === LK_LOADS32) {
-    if (size === 1) lo = (lo << 24) >> 24;
-    else if (size === 2) lo = (lo << 16) >> 16;
-    x[rt] = lo;
-    x[rt + 1] = kind === LK_LOADS64 ? lo >> 31 : 0;
-    return;
-  }
-  x[rt] = lo;
-  x[rt + 1] = size === 8 ? hi : 0;
-}
-
-/** Base register + signed small offset, into the base register (exact 64-bit halves). */
-function writeback(x: Int32Array, rn: number, off: number): void {
-  const lo = (x[rn] >>> 0) + off;
-  x[rn] = lo | 0;
-  x[rn + 1] = (x[rn + 1] + Math.floor(lo / TWO32)) | 0;
-}
-
 /** The memory part of a single-register access: Rt stored, or loaded into R[0], R[1]. */
 function access(c: CpuCore, f: Int32Array, k: number, va: number, size: number, kind: number): number {
-  if (kind !== LK_STORE) return memRead(c, va, size, f[k + F_R3]);
+  if (kind !== LK_STORE) return memRead(c, va, size, f[k + F_LS_ISS]);
   const x = c.x;
-  const rt = f[k + F_RD];
-  return memWrite(c, va, size, x[rt], x[rt + 1], f[k + F_R3]);
+  const rt = f[k + F_LS_RT];
+  return memWrite(c, va, size, x[rt], x[rt + 1], f[k + F_LS_ISS]);
 }
 
 /**
@@ -116,24 +106,28 @@ function finish(
 /** LDR/STR (immediate: unsigned offset, unscaled, pre- and post-index). */
 export function execLdSt(c: CpuCore, f: Int32Array, k: number): number {
   const x = c.x;
-  const rn = f[k + F_RN];
+  const rn = f[k + F_LS_BASE];
   if (spMisaligned(c, rn)) return ST_FAULT;
-  const a = f[k + F_A];
-  const size = 1 << (a & 3);
-  const kind = a >>> 2;
-  const mode = f[k + F_B];
-  const imm = f[k + F_IMM];
+  const a = f[k + F_LS_ACCESS];
+  const size = 1 << (a & LS_SIZE_MASK);
+  const kind = a >>> LS_KIND_LSB;
+  const mode = f[k + F_LS_MODE];
+  const imm = f[k + F_LS_OFFSET];
   const base = x[rn + 1] * TWO32 + (x[rn] >>> 0);
   const va = mode === AM_POST ? base : base + imm;
   if (mode !== AM_UNPRIV && (va & (size - 1)) === 0) {
     // Fast path: aligned, in RAM, VA = PA or a data-TLB hit (decided before anything changes).
     const off = ramOffset(c, va, size, kind === LK_STORE ? c.permW : c.permR);
     if (off >= 0) {
-      const rt = f[k + F_RD];
-      if (kind === LK_STORE) storeRam(c.ram, off, size, x[rt], x[rt + 1]);
-      else loadRam(c.ram, off, size);
-      if (mode !== AM_OFFSET) writeback(x, rn, imm);
-      if (kind !== LK_STORE) writeLoaded(x, rt, size, kind, R[0], R[1]);
+      const rt = f[k + F_LS_RT];
+      if (kind === LK_STORE) {
+        storeRam(c.ram, off, size, x[rt], x[rt + 1]);
+        if (mode !== AM_OFFSET) writeback(x, rn, imm);
+      } else {
+        // Writeback first: the load reads memory only, and its register wins over the base (Rt == Rn).
+        if (mode !== AM_OFFSET) writeback(x, rn, imm);
+        loadInto(x, rt, c.ram, off, a);
+      }
       return ST_RETIRE;
     }
   }
@@ -151,65 +145,74 @@ export function execLdSt(c: CpuCore, f: Int32Array, k: number): number {
     c.permR = savedR;
     c.permW = savedW;
   }
-  return finish(c, r, f[k + F_RD], size, kind, mode === AM_PRE || mode === AM_POST ? rn : -1, imm);
+  return finish(c, r, f[k + F_LS_RT], size, kind, mode === AM_PRE || mode === AM_POST ? rn : -1, imm);
 }
 
 /** LDR/STR (register offset, extended and optionally scaled). */
 export function execLdStReg(c: CpuCore, f: Int32Array, k: number): number {
   const x = c.x;
-  const rn = f[k + F_RN];
+  const rn = f[k + F_LS_BASE];
   if (spMisaligned(c, rn)) return ST_FAULT;
-  const a = f[k + F_A];
-  const size = 1 << (a & 3);
-  const kind = a >>> 2;
-  const rm = f[k + F_RM];
-  const b = f[k + F_B];
-  extend64(x[rm], x[rm + 1], b & 7, b >>> 3);
-  const lo = (x[rn] >>> 0) + (R[0] >>> 0);
-  const hi = (x[rn + 1] + R[1] + (lo > 0xffff_ffff ? 1 : 0)) | 0;
+  const a = f[k + F_LS_ACCESS];
+  const size = 1 << (a & LS_SIZE_MASK);
+  const kind = a >>> LS_KIND_LSB;
+  const rm = f[k + F_LS_INDEX];
+  const b = f[k + F_LS_INDEX_EXTEND];
+  // Rm extended (the decoder keeps options UXTW, LSL, SXTW, SXTX) and shifted left by 0..3.
+  const option = b & LS_INDEX_OPTION_MASK;
+  const sh = b >>> LS_INDEX_AMOUNT_LSB;
+  const ml = x[rm];
+  const mh = option === EXT_UXTW ? 0 : option === EXT_SXTW ? ml >> 31 : x[rm + 1];
+  const lo = (x[rn] >>> 0) + ((ml << sh) >>> 0);
+  const hi = (x[rn + 1] + (sh === 0 ? mh : (mh << sh) | (ml >>> (32 - sh))) + (lo > 0xffff_ffff ? 1 : 0)) | 0;
   const va = hi * TWO32 + (lo >>> 0);
   if ((va & (size - 1)) === 0) {
     const off = ramOffset(c, va, size, kind === LK_STORE ? c.permW : c.permR);
     if (off >= 0) {
-      const rt = f[k + F_RD];
+      const rt = f[k + F_LS_RT];
       if (kind === LK_STORE) storeRam(c.ram, off, size, x[rt], x[rt + 1]);
-      else {
-        loadRam(c.ram, off, size);
-        writeLoaded(x, rt, size, kind, R[0], R[1]);
-      }
+      else loadInto(x, rt, c.ram, off, a);
       return ST_RETIRE;
     }
   }
-  return finish(c, access(c, f, k, va, size, kind), f[k + F_RD], size, kind, -1, 0);
+  return finish(c, access(c, f, k, va, size, kind), f[k + F_LS_RT], size, kind, -1, 0);
 }
 
 /** LDR (literal) / LDRSW (literal). */
 export function execLdrLit(c: CpuCore, f: Int32Array, k: number): number {
-  const a = f[k + F_A];
-  const size = 1 << (a & 3);
-  const kind = a >>> 2;
+  const a = f[k + F_LS_ACCESS];
+  const size = 1 << (a & LS_SIZE_MASK);
+  const kind = a >>> LS_KIND_LSB;
   // Literal loads are never LK_STORE: finish() always writes the register.
-  return finish(c, memRead(c, c.pc + f[k + F_IMM], size, f[k + F_R3]), f[k + F_RD], size, kind, -1, 0);
+  return finish(
+    c,
+    memRead(c, c.pc + f[k + F_LS_OFFSET], size, f[k + F_LS_ISS]),
+    f[k + F_LS_RT],
+    size,
+    kind,
+    -1,
+    0,
+  );
 }
 
 /** LDP/STP/LDPSW (offset, pre-, post-index; LDNP/STNP as offset). ISV = 0 for an exit. */
 export function execLdStPair(c: CpuCore, f: Int32Array, k: number): number {
   const x = c.x;
-  const rn = f[k + F_RN];
+  const rn = f[k + F_LS_BASE];
   if (spMisaligned(c, rn)) return ST_FAULT;
-  const a = f[k + F_A];
-  const size = 1 << (a & 3);
-  const kind = a >>> 2;
-  const mode = f[k + F_B];
-  const imm = f[k + F_IMM];
+  const a = f[k + F_LS_ACCESS];
+  const size = 1 << (a & LS_SIZE_MASK);
+  const kind = a >>> LS_KIND_LSB;
+  const mode = f[k + F_LS_MODE];
+  const imm = f[k + F_LS_OFFSET];
   const base = x[rn + 1] * TWO32 + (x[rn] >>> 0);
   const va = mode === AM_POST ? base : base + imm;
-  const rt = f[k + F_RD];
-  const rt2 = f[k + F_R3];
+  const rt = f[k + F_LS_RT];
+  const rt2 = f[k + F_LS_RT2];
   if ((va & (size - 1)) === 0 && (va & 4095) <= 4096 - 2 * size) {
     // Fast path: both halves aligned in one page, in RAM, VA = PA or a data-TLB hit.
     const off = ramOffset(c, va, 2 * size, kind === LK_STORE ? c.permW : c.permR);
-    if (off >= 0) return pairFast(c, off, size, kind, mode, rn, imm, rt, rt2);
+    if (off >= 0) return pairFast(c, off, a, mode, rn, imm, rt, rt2);
   }
   let port = false;
   let lo1 = 0;
@@ -251,8 +254,7 @@ export function execLdStPair(c: CpuCore, f: Int32Array, k: number): number {
 function pairFast(
   c: CpuCore,
   off: number,
-  size: number,
-  kind: number,
+  a: number,
   mode: number,
   rn: number,
   imm: number,
@@ -261,7 +263,8 @@ function pairFast(
 ): number {
   const x = c.x;
   const ram = c.ram;
-  if (kind === LK_STORE) {
+  const size = 1 << (a & LS_SIZE_MASK);
+  if (a >>> LS_KIND_LSB === LK_STORE) {
     const lo2 = x[rt2];
     const hi2 = x[rt2 + 1];
     storeRam(ram, off, size, x[rt], x[rt + 1]);
@@ -269,15 +272,10 @@ function pairFast(
     if (mode === AM_PRE || mode === AM_POST) writeback(x, rn, imm);
     return ST_RETIRE;
   }
-  loadRam(ram, off, size);
-  const lo1 = R[0];
-  const hi1 = R[1];
-  loadRam(ram, off + size, size);
+  // Writeback first: the loads read memory only, and the loaded registers win over the base.
   if (mode === AM_PRE || mode === AM_POST) writeback(x, rn, imm);
-  const lo2 = R[0];
-  const hi2 = R[1];
-  writeLoaded(x, rt, size, kind, lo1, hi1);
-  writeLoaded(x, rt2, size, kind, lo2, hi2);
+  loadInto(x, rt, ram, off, a);
+  loadInto(x, rt2, ram, off + size, a);
   return ST_RETIRE;
 }
 
@@ -290,10 +288,10 @@ function pairFast(
  */
 export function execLdx(c: CpuCore, f: Int32Array, k: number): number {
   const x = c.x;
-  const rn = f[k + F_RN];
+  const rn = f[k + F_LS_BASE];
   if (spMisaligned(c, rn)) return ST_FAULT;
-  const a = f[k + F_A];
-  const size = 1 << (a & 3);
+  const a = f[k + F_LS_ACCESS];
+  const size = 1 << (a & LS_SIZE_MASK);
   const pair = (a & LX_PAIR) !== 0;
   const total = pair ? 2 * size : size;
   const load = (a & LX_LOAD) !== 0;
@@ -303,8 +301,8 @@ export function execLdx(c: CpuCore, f: Int32Array, k: number): number {
     takeDataAbort(c, va, !load, FSC_ALIGNMENT);
     return ST_FAULT;
   }
-  const rt = f[k + F_RD];
-  const rt2 = f[k + F_R3];
+  const rt = f[k + F_LS_RT];
+  const rt2 = f[k + F_LS_RT2];
   const ram = c.ram;
   let pa = va;
   if (!c.identityMap) {
@@ -316,7 +314,9 @@ export function execLdx(c: CpuCore, f: Int32Array, k: number): number {
   // Acquire/release single-register accesses keep ISV = 1 with AR set; exclusives report ISV = 0.
   const srt = Math.min(rt >> 1, 31);
   const iss =
-    !excl && !pair ? (1 << 24) | ((a & 3) << 22) | (srt << 16) | (size === 8 ? 1 << 15 : 0) | (1 << 14) : 0;
+    !excl && !pair
+      ? (1 << 24) | ((a & LS_SIZE_MASK) << 22) | (srt << 16) | (size === 8 ? 1 << 15 : 0) | (1 << 14)
+      : 0;
   let port = false;
   if (load) {
     let r = memRead(c, va, size, iss);
@@ -336,7 +336,7 @@ export function execLdx(c: CpuCore, f: Int32Array, k: number): number {
     if (pair) writeLoaded(x, rt2, size, LK_LOAD, R[0], R[1]);
     return port ? portDone(c) : ST_RETIRE;
   }
-  const rs = f[k + F_RM];
+  const rs = f[k + F_LDX_RS];
   if (excl) {
     const held = inRam && ram.excl[c.index] === off - (off % 64);
     ram.excl[c.index] = -1;

@@ -63,9 +63,10 @@ export function storeRam(ram: CpuCore['ram'], off: number, size: number, lo: num
  * The RAM offset of a naturally aligned access of `size` bytes at `va`
  * needing TLB permission `need` (cpu.permR / permW), or -1 for the slow
  * path: VA = PA with SCTLR_EL1.M = 0, else a data-TLB hit with that
- * permission (Mmu.translate's hit path, lastPerm included); RAM only. It
- * changes nothing else, so a caller that gets -1 runs the full access on
- * the unchanged state. The executors' and translated blocks' fast path.
+ * permission (Mmu.translate's hit path; lastPerm is left alone: only
+ * translateData's callers read it, right after their own translate); RAM
+ * only. It changes nothing, so a caller that gets -1 runs the full access
+ * on the unchanged state. The executors' and translated blocks' fast path.
  */
 export function ramOffset(c: CpuCore, va: number, size: number, need: number): number {
   let pa = va;
@@ -78,7 +79,6 @@ export function ramOffset(c: CpuCore, va: number, size: number, need: number): n
     const as = t.asid[i];
     const p = t.perm[i];
     if ((as >= 0 && as !== m.asid) || (p & need) === 0) return -1;
-    m.lastPerm = p;
     pa = t.pa[i] + low;
   }
   const ram = c.ram;
