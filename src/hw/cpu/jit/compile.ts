@@ -43,6 +43,7 @@ import {
 } from './emit-alu.ts';
 import { emitAdc, emitAddSubExt, emitBitfield, emitExtr, emitMadd } from './emit-dp.ts';
 import { emitLdSt, emitLdStPair, emitLdStReg } from './emit-mem.ts';
+import { compileWasmBlock, wasmBackend } from './wasm/compile-wasm.ts';
 
 /** Most instructions in one block (a block runs only when the budget covers all of them). */
 export const MAX_BLOCK = 64;
@@ -154,6 +155,10 @@ export function compileBlock(
     lastOp !== O.OP_BR &&
     4 * (len - 1) + f[lastSlot * O.STRIDE + S.F_BRANCH_OFFSET] === 0;
   if (loopsOnly && !selfLoop) return null;
+  if (wasmBackend()) {
+    const w = compileWasmBlock(page, slots);
+    if (w !== null) return w;
+  }
 
   // Flag liveness, backwards: which of NZCV a flag-setting inline op must compute.
   const liveAfter = new Array<number>(len);
