@@ -23,7 +23,8 @@ import {
 import { VgicV2 } from './vgic-v2.ts';
 import { VgicV3 } from './vgic-v3.ts';
 import { dispatchSgiV3 } from './vgic-v3-sgi.ts';
-import { mpidrToVcpu, VgicDistMmioV3 } from './vgic-mmio-v3.ts';
+import { VgicDistMmioV3 } from './vgic-mmio-v3.ts';
+import { cpuOfAffinity } from '../../hw/cpu/mpidr.ts';
 import { lineLevelUaccess, v3Uaccess, v3UaccessRegion } from './vgic-v3-uaccess.ts';
 import { iccUaccess, userIccReg } from './vgic-v3-sysreg-uaccess.ts';
 import { IchReg } from '../../hw/gic/v3/sysreg-encodings.ts';
@@ -76,7 +77,7 @@ export class Vgic implements VgicFacade, Saveable<VgicState> {
             gicr: this.rdist!,
             dispatchSgi: (vcpu, lo, hi, g1) => dispatchSgiV3(this.core, vcpu, lo, hi, g1),
             deactivateTrapped: (vcpu, value) => v3.deactivateTrapped(vcpu, value),
-            vcpuOfAffinity: (aff) => mpidrToVcpu(this.core.nrVcpus, aff),
+            vcpuOfAffinity: (aff) => cpuOfAffinity(aff, this.core.nrVcpus),
             uaccess: (frame, vcpu, offset, write, value) => {
               this.assertOutOfGuest();
               const table = frame === 'dist' ? this.distV3!.table : this.rdist!.table.table;

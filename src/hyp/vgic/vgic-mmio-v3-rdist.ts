@@ -37,16 +37,11 @@ import { gicrSgiBaseRow, gicrTyperLow } from '../../hw/gic/v3/gicr-frame.ts';
 import type { AccessSize, MmioDevice } from '../../hw/mmio.ts';
 import { perIrq, register } from '../../hw/mmio/builders.ts';
 import { type MmioRegion, MmioTable, WORD_BYTES } from '../../hw/mmio/region.ts';
+import { mpidrAffinity } from '../../hw/cpu/mpidr.ts';
 import { bit, setField } from '../../sim/bits.ts';
 import type { VgicCore } from './vgic.ts';
 import { VgicMmioHandlers } from './vgic-mmio.ts';
-import {
-  type GuestHalter,
-  v3PendingHandlers,
-  vgicV3Iidr,
-  VGIC_V3_PIDR2_VALUE,
-  vcpuAffinity,
-} from './vgic-mmio-v3.ts';
+import { type GuestHalter, v3PendingHandlers, vgicV3Iidr, VGIC_V3_PIDR2_VALUE } from './vgic-mmio-v3.ts';
 
 /** GICR_CTLR.CES (bit 1) and .IR (bit 2): GICv4.1 fields KVM reports from implementation revision 3. */
 export const GICR_CTLR_CES = bit(1);
@@ -96,7 +91,7 @@ export function vgicV3RdistTable(core: VgicCore, halter: GuestHalter): MmioRegio
       offset: GICR_TYPER,
       len: 8,
       // vgic_mmio_read_v3r_typer: one region holding every vcpu, so Last on the last vcpu
-      read: (v, off) => (off === GICR_TYPER ? gicrTyperLow(v, v === core.nrVcpus - 1) : vcpuAffinity(v)),
+      read: (v, off) => (off === GICR_TYPER ? gicrTyperLow(v, v === core.nrVcpus - 1) : mpidrAffinity(v)),
     }),
     register({ name: 'GICR_STATUSR', offset: GICR_STATUSR }),
     register({ name: 'GICR_WAKER', offset: GICR_WAKER }),

@@ -10,6 +10,7 @@
 // - SPIs are routed by GICD_IROUTER<n> (vgic_mmio_read/write_irouter).
 // The redistributors' tables are vgic-mmio-v3-rdist.ts.
 
+import { AFF_Aff3, AFF_Aff210, cpuOfAffinity } from '../../hw/cpu/mpidr.ts';
 import { PRIVATE_COUNT } from '../../hw/gic/intid.ts';
 import {
   BITS_REG_SPAN,
@@ -40,6 +41,7 @@ import {
   GICD_CTLR_DS,
   GICD_IGRPMODR,
   GICD_IROUTER,
+  GICD_IROUTER_HI_Aff3,
   GICD_STATUSR,
   GICD_TYPER_IDbits,
   GICD_TYPER2,
@@ -47,7 +49,7 @@ import {
 } from '../../hw/gic/v3/gicd-regs.ts';
 import { perIrq, register } from '../../hw/mmio/builders.ts';
 import { ACCESS_8, ACCESS_32, BITS_PER_BYTE, type MmioRegion, MmioTable } from '../../hw/mmio/region.ts';
-import { setField, testBit } from '../../sim/bits.ts';
+import { getField, setField, testBit } from '../../sim/bits.ts';
 import type { VgicCore } from './vgic.ts';
 import { NO_VCPU } from './vgic-irq.ts';
 import { VgicMmioHandlers } from './vgic-mmio.ts';
@@ -80,37 +82,15 @@ const PIDR2 = 0xffe8;
 const ID_BLOCK_LEN = 0x30;
 /** GICD_IROUTER<n>: 8 bytes per INTID, 0..1023 (0..31 RAZ/WI). */
 const IROUTER_BYTES = 8;
-/** GICD_IROUTER<n>[23:0]: Aff2.Aff1.Aff0 (IRM, bit 31, is not stored: no 1 of N). */
-const IROUTER_AFF210 = 0x00ff_ffff;
-/** GICD_IROUTER<n>[39:32], Aff3: bits [7:0] of the high word. */
-const IROUTER_HI_AFF3 = 0xff;
-const AFF3_SHIFT = 24;
 
 /**
  * An affinity as the vgic keeps it (irq->mpidr, GICR_TYPER[63:32], the
- * mpidr field of a REDIST_REGS / CPU_SYSREGS attribute): Aff3 [31:24],
- * Aff2 [23:16], Aff1 [15:8], Aff0 [7:0].
+ * mpidr field of a REDIST_REGS / CPU_SYSREGS attribute): the affinity word
+ * of hw/cpu/mpidr.ts, Aff3 [31:24], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0].
+ * A vcpu's is the board's cpu's (mpidrAffinity; KVM's reset_mpidr gives the
+ * same below 4096 vcpus), and kvm_mpidr_to_vcpu is cpuOfAffinity.
  */
 export type VgicAffinity = number;
-
-/** kvm_mpidr_to_vcpu over KVM's vcpu affinity (Aff0 = vcpu[3:0], Aff1 = vcpu[11:4], Aff2 = vcpu[19:12], Aff3 = vcpu[27:20]): vcpu or NO_VCPU. */
-export function mpidrToVcpu(nrVcpus: number, aff: VgicAffinity): number {
-  const aff0 = aff & 0xff;
-  if (aff0 >= 16) return NO_VCPU;
-  const v = aff0 | (((aff >>> 8) & 0xff) << 4) | (((aff >>> 16) & 0xff) << 12) | ((aff >>> AFF3_SHIFT) << 20);
-  return v < nrVcpus ? v : NO_VCPU;
-}
-
-/** KVM's affinity of vcpu `v` (reset_mpidr; Aff3 = vcpu[27:20] when the host has ICH_VTR_EL2.A3V) as a VgicAffinity. */
-export function vcpuAffinity(v: number): VgicAffinity {
-  return (
-    ((v & 0xf) |
-      (((v >>> 4) & 0xff) << 8) |
-      (((v >>> 12) & 0xff) << 16) |
-      (((v >>> 20) & 0xff) << AFF3_SHIFT)) >>>
-    0
-  );
-}
 
 /** The v3 handlers KVM changes from GICv2's: SGI pending bits are writable (no sources with ARE = 1). */
 export function v3PendingHandlers(core: VgicCore, h: VgicMmioHandlers) {
@@ -315,7 +295,7 @@ function irouter(core: VgicCore): MmioRegion {
       const id = intid(off);
       if (id >= core.nrIrqs) return 0;
       const aff = core.getIrq(NO_VCPU, id)!.targets;
-      return off % IROUTER_BYTES === 0 ? aff & IROUTER_AFF210 : aff >>> AFF3_SHIFT;
+      return off % IROUTER_BYTES === 0 ? getField(aff, AFF_Aff210) : getField(aff, AFF_Aff3);
     },
     write: (_v, off, _s, value) => writeIrouter(core, intid(off), off % IROUTER_BYTES !== 0, value),
     uwrite: (_v, off, value) => writeIrouter(core, intid(off), off % IROUTER_BYTES !== 0, value),
@@ -325,8 +305,9 @@ function irouter(core: VgicCore): MmioRegion {
 function writeIrouter(core: VgicCore, id: number, high: boolean, value: number): void {
   if (id >= core.nrIrqs) return;
   const i = core.getIrq(NO_VCPU, id)!;
+  // the low word's Aff2.Aff1.Aff0 ([23:0], IRM and [30:24] dropped) or the high word's Aff3 ([7:0])
   i.targets = high
-    ? ((i.targets & IROUTER_AFF210) | ((value & IROUTER_HI_AFF3) << AFF3_SHIFT)) >>> 0
-    : ((i.targets & ~IROUTER_AFF210) | (value & IROUTER_AFF210)) >>> 0;
-  i.targetVcpu = mpidrToVcpu(core.nrVcpus, i.targets);
+    ? setField(i.targets, AFF_Aff3, getField(value, GICD_IROUTER_HI_Aff3))
+    : setField(i.targets, AFF_Aff210, value);
+  i.targetVcpu = cpuOfAffinity(i.targets, core.nrVcpus);
 }

@@ -2,11 +2,11 @@
 // vgic_v3_queue_sgi, arch/arm64/kvm/vgic/vgic-mmio-v3.c, Linux 6.x): with
 // HCR_EL2.IMO/FMO set, the guest's ICC_SGI1R_EL1, ICC_SGI0R_EL1 and
 // ICC_ASGI1R_EL1 writes trap to EL2 and the hypervisor pends the SGI on each
-// target vcpu (by affinity: sgi-targets.ts). ICC_SGI1R_EL1 pends an SGI of
+// target vcpu (by affinity: hw/gic/v3/sgi-targets.ts). ICC_SGI1R_EL1 pends an SGI of
 // either group, the other two only Group 0 ones (one Security state, as
 // KVM's allow_group1). GICv3 SGIs have no source cpu: pending is the latch.
 
-import { nextSgiTarget, sgiIntid } from './sgi-targets.ts';
+import { nextSgiTarget, sgiIntid } from '../../hw/gic/v3/sgi-targets.ts';
 import type { VgicCore } from './vgic.ts';
 
 /**

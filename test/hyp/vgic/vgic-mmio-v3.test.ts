@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { NO_VCPU } from '../../../src/hyp/vgic/vgic-irq.ts';
-import { mpidrToVcpu, vcpuAffinity } from '../../../src/hyp/vgic/vgic-mmio-v3.ts';
 import { MachineV3 } from './helpers/machine-v3.ts';
 
 const GICD_CTLR = 0x0;
@@ -35,8 +34,8 @@ const GICR_ISACTIVER0 = SGI + 0x300;
 const GICR_IPRIORITYR = SGI + 0x400;
 const GICR_ICFGR1 = SGI + 0xc04;
 
-function machine(vcpus = 2) {
-  const m = new MachineV3({ vcpus, spis: 64 });
+function machine(vcpus = 2, v3Model = false) {
+  const m = new MachineV3({ vcpus, spis: 64, v3Model });
   m.vgic.init();
   return { m, d: m.vgic.distV3!, r: m.vgic.rdist!, core: m.vgic.core };
 }
@@ -154,21 +153,29 @@ describe('vgic-mmio-v3: GICD (vgic_v3_dist_registers)', () => {
     assert.equal(d.read(GICD_ISPENDR + 4, 4, 0), (1 << 8) | (1 << 9));
   });
 
-  it('mpidrToVcpu inverts vcpuAffinity; other affinities name no vcpu', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 300 }), fc.integer({ min: 0, max: 0xffff_ffff }), (n, aff) => {
-        const v = mpidrToVcpu(n, aff);
-        if (v === NO_VCPU) return (aff & 0xff) >= 16 || mpidrToVcpu(2 ** 28, aff) >= n;
-        return v < n && vcpuAffinity(v) === aff;
-      }),
+  it('GICD_IROUTER<n> routes the SPI to the vcpu whose GICR_TYPER[63:32] is the affinity kept, else nowhere', () => {
+    const machines = new Map<number, ReturnType<typeof machine>>();
+    const word = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff_ffff }),
+      fc.integer({ min: 0, max: 0x3ff }), // Aff1 0-3, Aff0 0-255: mostly vcpus of these machines
     );
-  });
-
-  it('Aff3 of a vcpu is vcpu[27:20] (reset_mpidr with A3V), in [31:24] of the affinity', () => {
-    const v = (3 << 20) | (2 << 12) | (1 << 4) | 5;
-    assert.equal(vcpuAffinity(v), 0x0302_0105);
-    assert.equal(mpidrToVcpu(2 ** 28, 0x0302_0105), v);
-    assert.equal(mpidrToVcpu(v, 0x0302_0105), NO_VCPU);
+    const hiWord = fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 0xffff_ffff }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), word, hiWord, (n, lo, hi) => {
+        if (!machines.has(n)) machines.set(n, machine(n, true));
+        const { d, r, core } = machines.get(n)!;
+        const off = GICD_IROUTER + 8 * 40;
+        d.write64(off, lo, hi, 0);
+        // kept: Aff2.Aff1.Aff0 (IRM and [30:24] dropped) and Aff3 (the high word's [7:0])
+        const kept = (BigInt(hi & 0xff) << 32n) | BigInt(lo & 0x00ff_ffff);
+        assert.equal(d.read64(off, 0), kept);
+        const want = (Number(kept >> 32n) << 24) | Number(kept & 0xff_ffffn);
+        const vcpus = Array.from({ length: n }, (_, v) => v);
+        const owner = vcpus.find((v) => r.read(v * RD + GICR_TYPER + 4, 4, v) === want >>> 0);
+        assert.equal(core.getIrq(NO_VCPU, 40)!.targetVcpu, owner ?? NO_VCPU);
+      }),
+      { seed: 20261204, numRuns: 500 },
+    );
   });
 });
 

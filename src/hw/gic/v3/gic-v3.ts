@@ -9,8 +9,8 @@
 // and whose deactivation of an LR with HW = 1 deactivates the physical
 // interrupt (deactivatePhysical).
 
-import { getField, testBit } from '../../../sim/bits.ts';
-import { cpuOfAffinity, MPIDR_CLUSTER } from '../../cpu/mpidr.ts';
+import { testBit } from '../../../sim/bits.ts';
+import { cpuOfAffinity } from '../../cpu/mpidr.ts';
 import type { Saveable } from '../../../sim/saveable.ts';
 import type { SignalListener } from '../../../sim/signal.ts';
 import type { TraceSink } from '../../../sim/trace/sink.ts';
@@ -22,16 +22,9 @@ import { CpuInterfaceV3, type CpuInterfaceV3State, type IccPort } from './cpu-in
 import { DistributorV3, type DistributorV3State, type RoutingPeers } from './distributor-v3.ts';
 import { GicdV3Frame } from './gicd-v3-frame.ts';
 import { GicrRegion } from './gicr-frame.ts';
-import {
-  ICC_SGIR_Aff1,
-  ICC_SGIR_HI_Aff2,
-  ICC_SGIR_HI_Aff3,
-  ICC_SGIR_HI_IRM,
-  ICC_SGIR_INTID,
-  ICC_SGIR_TargetList,
-} from './icc-regs.ts';
 import type { IrqBank } from './irq-bank.ts';
 import { Redistributor, type RedistributorState } from './redistributor.ts';
+import { nextSgiTarget, sgiIntid } from './sgi-targets.ts';
 import { VirtCpuInterfaceV3 } from './virt-cpu-interface-v3.ts';
 import type { PhysicalDeactivatePort, VirtCpuInterfaceV3State } from './virt-v3-state.ts';
 
@@ -248,24 +241,15 @@ export class GicV3
   }
 
   /**
-   * ICC_SGI0R/SGI1R/ASGI1R_EL1 (IHI 0069 12.2): IRM = 1 targets every cpu
-   * but the writer; otherwise the cpus whose Aff3.Aff2.Aff1 match and whose
-   * Aff0 is n for a set bit n of TargetList. RS is RES0 (ICC_CTLR_EL1.RSS =
-   * 0: targeted SGIs reach Aff0 0-15 only), so its value has no effect. At
-   * each target the SGI becomes pending if `group1` or the SGI is Group 0 there.
+   * ICC_SGI0R/SGI1R/ASGI1R_EL1 (IHI 0069 12.2): the cpus sgi-targets.ts
+   * decodes (IRM = 1: every cpu but the writer; otherwise Aff3.Aff2.Aff1 and
+   * TargetList; RS is RES0 with ICC_CTLR_EL1.RSS = 0). At each target the
+   * SGI becomes pending if `group1` or the SGI is Group 0 there.
    */
   generateSgi(cpu: number, lo: number, hi: number, group1: boolean): void {
-    const sgi = getField(lo, ICC_SGIR_INTID);
-    const all = testBit(hi, ICC_SGIR_HI_IRM.lsb);
-    const aff32 = getField(hi, ICC_SGIR_HI_Aff3) | getField(hi, ICC_SGIR_HI_Aff2);
-    const aff1 = getField(lo, ICC_SGIR_Aff1);
-    const list = getField(lo, ICC_SGIR_TargetList);
-    for (let c = 0; c < this.cpus; c++) {
-      // cpu c's affinity is 0.0.(c / 16).(c mod 16): TargetList bit c mod 16 of cluster Aff1 = c / 16
-      const hit = all
-        ? c !== cpu
-        : aff32 === 0 && aff1 === Math.floor(c / MPIDR_CLUSTER) && testBit(list, c % MPIDR_CLUSTER);
-      if (!hit) continue;
+    const sgi = sgiIntid(lo);
+    const n = this.cpus;
+    for (let c = nextSgiTarget(lo, hi, cpu, n, 0); c >= 0; c = nextSgiTarget(lo, hi, cpu, n, c + 1)) {
       const b = this.redists[c].irqs;
       if (group1 || b.group[sgi] === 0) b.setPending(sgi, true);
     }

@@ -25,6 +25,7 @@
 // Accesses of 8, 16 and 32 bits everywhere (vgic_reg_access); an 8-byte
 // access is two word accesses, the upper first (LegacyDistMmio.read64).
 
+import { AFF_Aff210, cpuOfAffinity } from '../../../hw/cpu/mpidr.ts';
 import { PRIVATE_COUNT } from '../../../hw/gic/intid.ts';
 import {
   GICD_CTLR,
@@ -44,7 +45,7 @@ import {
 } from '../../../hw/gic/v3/gicd-regs.ts';
 import { register } from '../../../hw/mmio/builders.ts';
 import { ACCESS_8, ACCESS_16, ACCESS_32, intidOf, type MmioRegion } from '../../../hw/mmio/region.ts';
-import { fieldMask, lowMask, setField } from '../../../sim/bits.ts';
+import { fieldMask, getField, lowMask, setField } from '../../../sim/bits.ts';
 import { type LegacyDist, SPI_NO_VCPU } from './legacy-dist.ts';
 import { LEGACY_GICD_IIDR, legacyTable } from './legacy-mmio.ts';
 
@@ -58,24 +59,8 @@ const IROUTER_BYTES = 8;
 /** The IROUTER range of vgic_v3_dist_ranges: GICD_IROUTER + 0x100 (INTID 32) up to 0x7fe0 */
 const IROUTER_SPI_BASE = GICD_IROUTER + PRIVATE_COUNT * IROUTER_BYTES;
 const IROUTER_SPI_LEN = 0x1ee0;
-/** compress_mpidr of a 32-bit IROUTER word: Aff2.Aff1.Aff0 (Aff3 is in the upper word, RAZ/WI) */
-const AFF210 = 0x00ff_ffff;
 const ALL_ONES = 0xffff_ffff;
 const ID_BLOCK_LEN = 0x30;
-
-/**
- * The affinity of vcpu `v` as reset_mpidr of that era sets it (Aff0 =
- * v[3:0], Aff1 = v[11:4], Aff2 = v[19:12]), compressed ([23:0]).
- */
-export function legacyVcpuAffinity(v: number): number {
-  return ((v & 0xf) | (((v >>> 4) & 0xff) << 8) | (((v >>> 12) & 0xff) << 16)) >>> 0;
-}
-
-/** kvm_mpidr_to_vcpu: the vcpu whose affinity is `aff` (compressed, Aff3 in [31:24]), or -1. */
-export function legacyVcpuOfAffinity(nrVcpus: number, aff: number): number {
-  for (let v = 0; v < nrVcpus; v++) if (legacyVcpuAffinity(v) === aff >>> 0) return v;
-  return -1;
-}
 
 /**
  * A register of whole words under vgic_reg_access: a byte or halfword
@@ -133,11 +118,16 @@ function changed(d: LegacyDist): void {
   d.kickVcpus();
 }
 
-/** handle_mmio_route_reg's write of the low word: keep it compressed, route to its vcpu (or none). */
+/**
+ * handle_mmio_route_reg's write of the low word: keep it compressed
+ * (compress_mpidr: Aff2.Aff1.Aff0, [23:0]; Aff3 is in the upper word,
+ * RAZ/WI), route to the vcpu of that affinity (kvm_mpidr_to_vcpu over that
+ * era's reset_mpidr, the board's affinity: hw/cpu/mpidr.ts) or none.
+ */
 export function writeIrouter(d: LegacyDist, spi: number, value: number): void {
-  const aff = (value & AFF210) >>> 0;
+  const aff = getField(value, AFF_Aff210);
   d.spiMpidr[spi] = aff;
-  const v = legacyVcpuOfAffinity(d.nrVcpus, aff);
+  const v = cpuOfAffinity(aff, d.nrVcpus);
   d.spiTarget[spi] = v < 0 ? SPI_NO_VCPU : v;
   changed(d);
 }

@@ -10,11 +10,12 @@
 // (access_gic_sgi handled ICC_SGI1R_EL1 only): their trapped writes are
 // undefined instructions for the guest (`sgi0r: false`).
 
+import { cpuOfAffinity } from '../../../hw/cpu/mpidr.ts';
 import type { MmioDevice } from '../../../hw/mmio.ts';
 import type { VgicGuestV3 } from '../facade.ts';
 import { uaccessFail, type UaccessResult } from '../vgic-uaccess.ts';
 import type { LegacyDist } from './legacy-dist.ts';
-import { legacyVcpuOfAffinity, legacyV3DistTable } from './legacy-v3-dist.ts';
+import { legacyV3DistTable } from './legacy-v3-dist.ts';
 import { LegacyRdistRegion } from './legacy-v3-rdist.ts';
 import { legacyDispatchSgiV3 } from './legacy-v3-sgi.ts';
 import { LegacyDistMmio } from './legacy-mmio.ts';
@@ -52,7 +53,8 @@ export function legacyGuestV3(
     deactivateTrapped(): void {
       // never called: the legacy vgic sets no ICH_HCR_EL2 trap (TDIR came with the 2025 LR-overflow rework)
     },
-    vcpuOfAffinity: (aff: number) => legacyVcpuOfAffinity(d.nrVcpus, aff),
+    // kvm_mpidr_to_vcpu over that era's reset_mpidr (Aff3 = 0): the board's affinity
+    vcpuOfAffinity: (aff: number) => cpuOfAffinity(aff, d.nrVcpus),
     uaccess: (frame) =>
       noGroup(frame === 'dist' ? 'KVM_DEV_ARM_VGIC_GRP_DIST_REGS' : 'KVM_DEV_ARM_VGIC_GRP_REDIST_REGS'),
     hasUaccess: () => false,

@@ -17,6 +17,7 @@
 //   sources to track the SGI is queued (vgic_v3_queue_sgi);
 //   GICR_ISACTIVER0/ICACTIVER0, IGRPMODR0, NSACR: RAZ/WI.
 
+import { mpidrAffinity } from '../../../hw/cpu/mpidr.ts';
 import { PRIVATE_COUNT } from '../../../hw/gic/intid.ts';
 import { gicrTyperLow } from '../../../hw/gic/v3/gicr-frame.ts';
 import {
@@ -39,7 +40,7 @@ import { perIrq } from '../../../hw/mmio/builders.ts';
 import type { MmioRegion } from '../../../hw/mmio/region.ts';
 import type { LegacyDist } from './legacy-dist.ts';
 import { LEGACY_GICD_IIDR, LegacyDistMmio, legacyTable } from './legacy-mmio.ts';
-import { ANY_WIDTH, LEGACY_V3_PIDR2, legacyVcpuAffinity, legacyWords, v2Region } from './legacy-v3-dist.ts';
+import { ANY_WIDTH, LEGACY_V3_PIDR2, legacyWords, v2Region } from './legacy-v3-dist.ts';
 
 const ALL_ONES = 0xffff_ffff;
 const ID_BLOCK_LEN = 0x30;
@@ -67,7 +68,7 @@ export function legacyV3RdistTable(d: LegacyDist, retire: (vcpu: number) => void
   return [
     legacyWords('GICR_IIDR', GICR_IIDR, 4, () => LEGACY_GICD_IIDR),
     legacyWords('GICR_TYPER', GICR_TYPER, 8, (v, off) =>
-      off === GICR_TYPER ? gicrTyperLow(v, v === d.nrVcpus - 1) : legacyVcpuAffinity(v),
+      off === GICR_TYPER ? gicrTyperLow(v, v === d.nrVcpus - 1) : mpidrAffinity(v),
     ),
     legacyWords('GICR_IDREGS', GICR_ID_BASE, ID_BLOCK_LEN, (_v, off) =>
       off === GICR_PIDR2 ? LEGACY_V3_PIDR2 : 0,

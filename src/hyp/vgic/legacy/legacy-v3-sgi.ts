@@ -1,7 +1,7 @@
 // SGIs of a GICv3 guest under the legacy vgic (Linux 4.2/4.3
 // vgic_v3_dispatch_sgi, virt/kvm/arm/vgic-v3-emul.c; called from
 // access_gic_sgi in arch/arm64/kvm/sys_regs.c for a trapped ICC_SGI1R_EL1
-// write). The targets are the new vgic's (../sgi-targets.ts: IRM, or
+// write). The targets are the new vgic's (hw/gic/v3/sgi-targets.ts: IRM, or
 // Aff3.Aff2.Aff1 and TargetList as match_mpidr reads them; KVM's loop also
 // stops once every listed bit found its vcpu, which changes nothing seen).
 // The SGI is flagged pending on the target (vgic_dist_irq_set_pending)
@@ -11,7 +11,7 @@
 // Then vgic_update_state and vgic_kick_vcpus if anything was flagged.
 // No group check: every interrupt is Group 1 in this emulation.
 
-import { nextSgiTarget, sgiIntid } from '../sgi-targets.ts';
+import { nextSgiTarget, sgiIntid } from '../../../hw/gic/v3/sgi-targets.ts';
 import type { LegacyDist } from './legacy-dist.ts';
 
 /** vgic_v3_dispatch_sgi of `vcpu`'s write of `lo`/`hi` ([31:0]/[63:32]); returns how many vcpus were flagged. */

@@ -12,6 +12,8 @@ import { MemorySink, NULL_SINK, type TraceSink } from '../../../../src/sim/trace
 
 export interface MachineV3Options {
   vcpus?: number;
+  /** KVM_DEV_TYPE_ARM_VGIC_V3 (VgicCoreOptions.v3Model: up to 512 vcpus, Group 1 by default); default off */
+  v3Model?: boolean;
   /** physical cpus (each with a virtual CPU interface); default: one per vcpu */
   pcpus?: number;
   spis?: number;
@@ -44,6 +46,7 @@ export class MachineV3 {
     this.vgic = new Vgic({
       nrVcpus: vcpus,
       nrSpis: spis,
+      v3Model: o.v3Model,
       clock: this.clock,
       trace: this.sink,
       phys: this.gic,
