@@ -108,8 +108,9 @@ export class HostGic {
       this.handlePendingV3(pcpu);
       return;
     }
-    const gicc = this.board.gic.gicc(pcpu);
     const cif = this.board.gic.cpuInterface(pcpu);
+    if (!cif.irq.level) return; // (nothing pending: the common exit)
+    const gicc = this.board.gic.gicc(pcpu);
     // Each acknowledged interrupt is handled and ended; a level one that is
     // still asserted comes back, so the loop is bounded by its handlers.
     for (let guard = 0; cif.irq.level && guard < 64; guard++) {
