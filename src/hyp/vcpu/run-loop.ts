@@ -116,8 +116,14 @@ export class RunLoop {
   private continues = false;
   private continuesFor: Vcpu | null = null;
 
+  /** the generation's order (RunLoopOrder): timer flush before the vgic's, timer sync before the vgic's */
+  private readonly timerFlushFirst: boolean;
+  private readonly timerSyncFirst: boolean;
+
   constructor(private readonly o: RunLoopOptions) {
     this.loadAtVcpuLoad = o.order.vgicLoad === 'vcpu-load' && o.vgic.loadedOn !== undefined;
+    this.timerFlushFirst = o.order.timerFlush === 'before-vgic';
+    this.timerSyncFirst = o.order.timerSync === 'before-vgic';
   }
 
   /** Run `v` for at most `budget` cycles; returns the cycles consumed. */
@@ -205,7 +211,7 @@ export class RunLoop {
     this.syncTime(v);
     if (this.loadAtVcpuLoad) this.vgicLoad(v);
     else vgic.vcpuLoad(v.index, v.pcpu);
-    const timerFirst = this.o.order.timerFlush === 'before-vgic';
+    const timerFirst = this.timerFlushFirst;
     if (timerFirst) policy.flush(v.timer);
     v.pmu?.updateState(); // kvm_pmu_flush_hwstate, before the vgic's flush
     vgic.flushHwstate(v.index);
@@ -216,7 +222,7 @@ export class RunLoop {
       // (4.2: vgic sync; preempt_enable; timer sync)
       v.requestPending = false;
       this.o.counters.earlyExits++;
-      const syncFirst = this.o.order.timerSync === 'before-vgic';
+      const syncFirst = this.timerSyncFirst;
       if (syncFirst) policy.sync(v.timer);
       v.pmu?.updateState(); // kvm_pmu_sync_hwstate
       vgic.syncHwstate(v.index);
@@ -289,7 +295,7 @@ export class RunLoop {
       this.o.trace.emit(off === null ? at : { ...at, insn: v.cpu.insnTextAt(v.cpu.pc + off) });
     }
     v.timer.saveHw();
-    if (this.o.order.timerSync === 'before-vgic') policy.sync(v.timer);
+    if (this.timerSyncFirst) policy.sync(v.timer);
     v.pmu?.updateState(); // kvm_pmu_sync_hwstate, before the vgic's sync
     vgic.syncHwstate(v.index);
     if (!this.loadAtVcpuLoad) vgic.vcpuPut(v.index);
@@ -327,7 +333,7 @@ export class RunLoop {
   private finishExit(v: Vcpu): void {
     this.syncTime(v);
     v.mode = 'outside';
-    if (this.o.order.timerSync === 'after-preempt-enable') this.o.policy.sync(v.timer);
+    if (!this.timerSyncFirst) this.o.policy.sync(v.timer); // 4.2: after preempt_enable()
     this.o.handler.handleExit(v, v.lastExit!);
     // blocked in WFI, powered off, in userspace, its cpu given away, the run stopped
     const continues = this.o.handler.canContinue(v);
