@@ -14,14 +14,12 @@
 //   CPU interface has the SPI's group enabled; none: forwarded to no one.
 
 import { getField } from '../../../sim/bits.ts';
+import { AFF_Aff210 } from '../../cpu/mpidr.ts';
 import type { Saveable } from '../../../sim/saveable.ts';
 import type { TraceSink } from '../../../sim/trace/sink.ts';
 import type { Clock } from '../../mmio.ts';
 import { FIRST_SPECIAL_INTID, PRIVATE_COUNT } from '../intid.ts';
 import {
-  GICD_IROUTER_Aff0,
-  GICD_IROUTER_Aff1,
-  GICD_IROUTER_Aff2,
   GICD_IROUTER_HI_Aff3,
   GICD_IROUTER_IRM,
   GICD_IROUTER_LO_MASK,
@@ -44,7 +42,7 @@ export interface RoutingPeers {
   readonly cpus: number;
   /** cpu's redistributor is awake and its CPU interface has `group` enabled */
   participates(cpu: number, group: number): boolean;
-  /** the cpu whose MPIDR affinity is aff3.aff2.aff1.aff0 (`aff210` = Aff2 << 16 | Aff1 << 8 | Aff0), or -1 */
+  /** the cpu whose MPIDR affinity is aff3.aff2.aff1.aff0 (`aff210`: Aff2.Aff1.Aff0 as in hw/cpu/mpidr.ts's affinity word), or -1 */
   cpuOfAffinity(aff3: number, aff210: number): number;
 }
 
@@ -109,11 +107,8 @@ export class DistributorV3 implements Saveable<DistributorV3State> {
     const i = intid - PRIVATE_COUNT;
     const lo = this.irouterLo[i];
     if (getField(lo, GICD_IROUTER_IRM) === 0) {
-      const aff210 =
-        getField(lo, GICD_IROUTER_Aff0) |
-        (getField(lo, GICD_IROUTER_Aff1) << 8) |
-        (getField(lo, GICD_IROUTER_Aff2) << 16);
-      return this.peers.cpuOfAffinity(this.irouterHi[i], aff210);
+      // GICD_IROUTER<n>[23:0] is Aff2.Aff1.Aff0 in MPIDR_EL1[23:0]'s layout (gicd-regs.ts GICD_IROUTER_Aff0-2)
+      return this.peers.cpuOfAffinity(this.irouterHi[i], getField(lo, AFF_Aff210));
     }
     const group = this.spis.group[i];
     for (let c = 0; c < this.peers.cpus; c++) if (this.peers.participates(c, group)) return c;

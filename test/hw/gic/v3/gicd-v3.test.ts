@@ -1,9 +1,11 @@
 // The GICv3 GICD frame: reset values, RAZ/WI, widths, GICD_IROUTER routing.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { GICD_IIDR_VALUE } from '../../../../src/hw/gic/distributor-mmio.ts';
 import * as R from '../../../../src/hw/gic/registers.ts';
 import * as D from '../../../../src/hw/gic/v3/gicd-regs.ts';
+import { GICR_TYPER } from '../../../../src/hw/gic/v3/gicr-regs.ts';
 import { IccReg } from '../../../../src/hw/gic/v3/sysreg-encodings.ts';
 import { makeGicV3 } from './fixture-v3.ts';
 
@@ -122,6 +124,29 @@ describe('GICv3 GICD_IROUTER<n>', () => {
     f.wr(router(SPI), 1);
     f.wr(router(SPI) + 4, 1);
     assert.equal(f.gic.cpuInterface(1).irq.level, false, 'Aff3 must match too');
+  });
+
+  it('IRM = 0 forwards to the cpu whose GICR_TYPER[63:32] is the Aff3.Aff2.Aff1.Aff0 written, else no one', () => {
+    const gics = new Map<number, ReturnType<typeof makeGicV3>>();
+    // IRM = 0; mostly Aff2 0 or 1, Aff1 0-3, Aff0 0-19, with or without RES0 bits [30:24]
+    const near = fc
+      .tuple(fc.constantFrom(0, 0, 1), fc.nat(3), fc.nat(19), fc.constantFrom(0, 0x7f))
+      .map(([a2, a1, a0, res0]) => (res0 << 24) | (a2 << 16) | (a1 << 8) | a0);
+    const lo = fc.oneof(near, fc.integer({ min: 0, max: 0x7fff_ffff }));
+    const hi = fc.oneof(fc.constant(0), fc.constant(1), fc.integer({ min: 0, max: 0xffff_ffff }));
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), lo, hi, (n, l, h) => {
+        if (!gics.has(n)) gics.set(n, makeGicV3(n));
+        const f = gics.get(n)!;
+        f.wr(router(SPI), l);
+        f.wr(router(SPI) + 4, h);
+        const aff = (((h & 0xff) << 24) | (l & 0xff_ffff)) >>> 0;
+        const cpus = Array.from({ length: n }, (_, c) => c);
+        const owner = cpus.find((c) => f.rrd(c, GICR_TYPER + 4) === aff);
+        assert.equal(f.gic.dist.targetOf(SPI), owner ?? -1);
+      }),
+      { seed: 20261204, numRuns: 500 },
+    );
   });
 
   it('IRM = 1 picks the lowest cpu that is awake with the group enabled', () => {
