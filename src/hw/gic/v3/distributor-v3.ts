@@ -19,11 +19,7 @@ import type { Saveable } from '../../../sim/saveable.ts';
 import type { TraceSink } from '../../../sim/trace/sink.ts';
 import type { Clock } from '../../mmio.ts';
 import { FIRST_SPECIAL_INTID, PRIVATE_COUNT } from '../intid.ts';
-import {
-  GICD_IROUTER_HI_Aff3,
-  GICD_IROUTER_IRM,
-  GICD_IROUTER_LO_MASK,
-} from './gicd-regs.ts';
+import { GICD_IROUTER_HI_Aff3, GICD_IROUTER_IRM, GICD_IROUTER_LO_MASK } from './gicd-regs.ts';
 import { IrqBank, type IrqBankState } from './irq-bank.ts';
 
 export interface DistributorV3State {
