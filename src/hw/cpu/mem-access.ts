@@ -66,10 +66,10 @@ export function storeRam(ram: CpuCore['ram'], off: number, size: number, lo: num
  * permission (Mmu.translate's hit path; lastPerm is left alone: only
  * translateData's callers read it, right after their own translate); RAM
  * only. It changes nothing, so a caller that gets -1 runs the full access
- * on the unchanged state. The executors' and translated blocks' fast path.
+ * on the unchanged state. With the MMU on the access must lie within its
+ * 4 KiB page (aligned, a pair checked by the caller). The executors' and translated blocks' fast path.
  */
 export function ramOffset(c: CpuCore, va: number, size: number, need: number): number {
-  let pa = va;
   if (!c.identityMap) {
     const m = c.mmu;
     const t = m.dtlb;
@@ -77,12 +77,13 @@ export function ramOffset(c: CpuCore, va: number, size: number, need: number): n
     const i = (va >>> 12) & t.mask;
     if (t.tag[i] !== va - low) return -1;
     const as = t.asid[i];
-    const p = t.perm[i];
-    if ((as >= 0 && as !== m.asid) || (p & need) === 0) return -1;
-    pa = t.pa[i] + low;
+    if ((as >= 0 && as !== m.asid) || (t.perm[i] & need) === 0) return -1;
+    // The page's RAM offset (int32), or -1: the callers' accesses lie within the page.
+    const ro = t.ramOff[i];
+    return ro < 0 ? -1 : ro + low;
   }
   const ram = c.ram;
-  const off = pa - ram.base;
+  const off = va - ram.base;
   return off >= 0 && off <= ram.size - size ? off : -1;
 }
 

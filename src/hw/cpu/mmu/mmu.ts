@@ -132,7 +132,10 @@ export class Mmu {
       this.fsc = f;
       return -1;
     }
-    tlb.insert(page, this.wPa, this.wGlobal ? -1 : this.asid, this.wPerm, this.wShift);
+    // RAM's base and size are 4 KiB multiples (GuestRam): a page is wholly inside it or outside.
+    const ro = this.wPa - this.ram.base;
+    const ramOff = ro >= 0 && ro < this.ram.size ? ro : -1;
+    tlb.insert(page, this.wPa, this.wGlobal ? -1 : this.asid, this.wPerm, this.wShift, ramOff);
     if ((this.wPerm & need) === 0) {
       this.fsc = FSC_PERMISSION + this.wLevel;
       return -1;

@@ -31,6 +31,11 @@ export class Tlb {
   /** ASID of a non-global entry, -1 for a global one. */
   readonly asid: Int16Array;
   readonly perm: Uint8Array;
+  /**
+   * RAM offset of the PA page, or -1 when the page is not RAM: the data
+   * fast path's (mem-access.ts ramOffset) whole answer for a hit, in int32.
+   */
+  readonly ramOff: Int32Array;
   /** log2 of the size of the mapping the entry came from (12, 21, 30). */
   readonly shift: Uint8Array;
   /** Some entry came from a block: TLBI by VA must look beyond the page's slot. */
@@ -69,6 +74,7 @@ export class Tlb {
     this.pa = new Float64Array(n);
     this.asid = new Int16Array(n);
     this.perm = new Uint8Array(n);
+    this.ramOff = new Int32Array(n);
     this.shift = new Uint8Array(n);
     this.blockSlots = new Int32Array(n);
     this.listed = new Uint8Array(n);
@@ -79,10 +85,11 @@ export class Tlb {
     return (va >>> 12) & this.mask;
   }
 
-  insert(vaPage: number, paPage: number, asid: number, perm: number, shift: number): void {
+  insert(vaPage: number, paPage: number, asid: number, perm: number, shift: number, ramOff = -1): void {
     const i = (vaPage >>> 12) & this.mask;
     this.tag[i] = vaPage;
     this.pa[i] = paPage;
+    this.ramOff[i] = ramOff;
     this.asid[i] = asid;
     this.perm[i] = perm;
     this.shift[i] = shift;
