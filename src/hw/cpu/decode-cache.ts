@@ -16,10 +16,12 @@ export const PAGE_INSNS = PAGE_SIZE >>> 2;
 /**
  * A translated block (src/hw/cpu/jit): `run(cpu, pc, left)` executes it from
  * virtual address `pc` with `left` >= `len` cycles of budget and returns an
- * ST_* status; `len` is the most cycles one pass spends.
+ * ST_* status; `len` is the most cycles its first pass spends; `pre` (a
+ * rotated loop) the instructions it holds before its entry.
  */
 export interface TranslatedBlock {
   readonly len: number;
+  readonly pre?: number;
   readonly run: (cpu: never, pc: number, left: number) => number;
 }
 

@@ -209,6 +209,46 @@ describe('translated blocks against the interpreter', () => {
     assert.ok(hits[0].length >= 3);
   });
 
+  it('a rotated loop (entered past its first instruction) runs as one block, at any budget, with a breakpoint before its entry', () => {
+    const src = `
+  mov x1, #300
+  mov x5, #0
+  b mid
+top:
+  add x5, x5, #3
+  eor x6, x6, x5, lsl #2
+mid:
+  add x0, x0, x5
+  subs x1, x1, #1
+  b.ne top
+  b .
+`;
+    const loopsOnly = (g: Guest) => {
+      g.cpu.cache.jitLoopsOnly = true;
+    };
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 40 }), (budgets) => {
+        const [a, b] = twin(src, loopsOnly);
+        lockstep(a, b, [...budgets, 2000]);
+        const mid = b.sym('mid') - b.ram.base;
+        const block = b.cpu.cache.page(mid >>> 12).blocks?.[(mid & 4095) >>> 2];
+        assert.equal(block?.pre, 2, 'the block at mid holds the two instructions before it');
+        b.assertX(1, 0).assertX(0, (3 * 299 * 300) / 2);
+      }),
+      { numRuns: 40 },
+    );
+    const [a, b] = twin(src, loopsOnly);
+    const hits: number[][] = [[], []];
+    [a, b].forEach((g, i) => {
+      g.cpu.addBreakpoint(g.sym('top') + 4, () => {
+        hits[i].push(g.cpu.instret);
+      });
+    });
+    lockstep(a, b, [7, 100, 33, 2000]);
+    assert.deepEqual(hits[1], hits[0]);
+    assert.ok(hits[0].length >= 3);
+  });
+
   it('a multi-precision loop (MUL, MADD, MSUB, UMULH, extends, bitfields, ADC/SBCS, EXTR) from random registers', () => {
     // The shape of Linux's mpihelp_addmul_1 and friends, all inline in a block that loops on itself.
     const src = `

@@ -47,6 +47,13 @@ import { compileWasmBlock, wasmBackend } from './wasm/compile-wasm.ts';
 
 /** Most instructions in one block (a block runs only when the budget covers all of them). */
 export const MAX_BLOCK = 64;
+/**
+ * Most instructions before its entry a rotated loop may hold: a block whose
+ * branch targets a slot shortly before its entry, the slots between being
+ * straight-line code (a compiler's rotated loop: `b L2; L1: sxtw; L2: ...;
+ * b.ne L1`), becomes one loop from the target, entered in its middle.
+ */
+const MAX_PRE = 4;
 
 // How the compiler treats an op.
 const K_END = 0;
@@ -145,17 +152,21 @@ export function compileBlock(
     slots.push(j);
     if (kind === K_BRANCH) break;
   }
-  const len = slots.length;
-  if (len === 0) return null;
-  const lastSlot = slots[len - 1];
+  if (slots.length === 0) return null;
+  const lastSlot = slots[slots.length - 1];
   const lastOp = ops[lastSlot];
-  // A block whose branch targets its own entry: it loops inside its function.
-  const selfLoop =
-    kindOf(lastOp) === K_BRANCH &&
-    lastOp !== O.OP_BR &&
-    4 * (len - 1) + f[lastSlot * O.STRIDE + S.F_BRANCH_OFFSET] === 0;
+  // A block whose branch targets its own entry (or the straight-line code just before it, `pre` slots:
+  // the block then starts there and is entered `pre` slots in): it loops inside its function.
+  const back =
+    kindOf(lastOp) === K_BRANCH && lastOp !== O.OP_BR
+      ? lastSlot - i + f[lastSlot * O.STRIDE + S.F_BRANCH_OFFSET] / 4
+      : 1;
+  const pre = rotatedPrefix(ram, page, pageOff, i, back, slots.length);
+  const selfLoop = back === 0 || pre > 0;
   if (loopsOnly && !selfLoop) return null;
-  if (wasmBackend()) {
+  for (let j = i - 1; j >= i - pre; j--) slots.unshift(j);
+  const len = slots.length;
+  if (wasmBackend() && pre === 0) {
     const w = compileWasmBlock(page, slots);
     if (w !== null) return w;
   }
@@ -228,14 +239,41 @@ export function compileBlock(
   const last = ops[slots[len - 1]];
   if (kindOf(last) !== K_BRANCH) body.push(exit(pcAt(len), len));
 
+  // A rotated loop's first pass skips its `pre` slots: as if they had run, with the budget they took.
+  const first = pre === 0 ? '' : 'let first = true;';
+  if (pre > 0) body.splice(0, pre, `if (first) first = false; else {\n${body.slice(0, pre).join('\n')}\n}`);
   const { code, decl } = registers(body.join('\n'), regLocals);
+  const entry = pre === 0 ? 'pc0' : `pcE`;
+  const start = pre === 0 ? '' : ` const pc0 = pcE - ${4 * pre}; ic -= ${pre}; left += ${pre}; ${first}`;
   const src =
-    `return function block(c, pc0, left) { const x = c.x; let ic = c.instret; let st = 0; ${decl}` +
+    `return function block(c, ${entry}, left) { const x = c.x; let ic = c.instret; let st = 0; ${decl}${start}` +
     ` const inv = cache.invalidations;${inlineFlags ? ' let nf = c.nf; let zf = c.zf; let cf = c.cf; let vf = c.vf;' : ''}` +
     ` for (;;) {\n${code}\n} };`;
   const make = new Function('H', 'F', 'ram', 'cache', 'RB', 'RS', 'PF', 'I32', 'U16', 'U8', src);
   const run = make(HELPERS, f, ram, cache, ram.base, ram.size, ram.pageFlags, ram.i32, ram.u16, ram.u8);
-  return { len, run };
+  return { len: len - pre, pre, run };
+}
+
+/**
+ * How many slots before entry slot `i` a rotated loop holds: -back when the
+ * block's branch targets `back` (< 0) slots before its entry, within
+ * MAX_PRE, and those slots are straight-line code a block holds; else 0.
+ */
+function rotatedPrefix(
+  ram: GuestRam,
+  page: DecodedPage,
+  pageOff: number,
+  i: number,
+  back: number,
+  len: number,
+): number {
+  if (back >= 0 || back < -MAX_PRE || i + back < 0 || len - back > MAX_BLOCK) return 0;
+  for (let j = i + back; j < i; j++) {
+    if (page.ops[j] === O.OP_UNDECODED) decode(ram.i32[(pageOff + 4 * j) >> 2], page.ops, page.f, j);
+    const kind = kindOf(page.ops[j]);
+    if (kind === K_END || kind === K_BRANCH) return 0;
+  }
+  return -back;
 }
 
 /** Where a block writes its register locals back to `x` (exits, before an executor call), and reloads them. */

@@ -47,7 +47,8 @@ export function enterBlock(
   }
   if (b.len > left) return NO_BLOCK;
   if (bps.length !== 0) {
-    for (const a of bps) if (a >= pc && a < pc + 4 * b.len) return NO_BLOCK;
+    const lo = pc - 4 * (b.pre ?? 0);
+    for (const a of bps) if (a >= lo && a < pc + 4 * b.len) return NO_BLOCK;
   }
   return (b.run as BlockFn)(c, pc, left);
 }
