@@ -224,7 +224,8 @@ export function execMsr(c: CpuCore, f: Int32Array, k: number): number {
       const chk = el0PortCheck(c, f[k + F_SYSREG_ENC], rt, false);
       if (chk >= 0) return chk;
     }
-    const v = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
+    // (a value below 2^32, the usual CTL or early CVAL: one BigInt instead of four)
+    const v = hi === 0 ? BigInt(lo >>> 0) : (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
     const r = c.port.sysregWrite(c, f[k + F_SYSREG_ENC], v);
     if (r === SYSREG_UNDEFINED) return undefined_(c, SYSREG_UNDEF_ID);
     if (r === SYSREG_EXIT) return sysregExit(c, f[k + F_SYSREG_ENC], true, rt, v);
