@@ -45,7 +45,16 @@ export function setWasmBackend(on: boolean): void {
 
 /** Blocks made and runs of them (tests check the backend really ran). */
 const stats = { blocks: 0, runs: 0 };
+/** Blocks left to JavaScript, by the op number of their first instruction this backend does not hold. */
+const declined = new Map<number, number>();
 export const wasmStats: { readonly blocks: number; readonly runs: number } = stats;
+/** VGICSIM_JIT_WASM_STATS=1: the counters on stderr at exit (for measuring a whole run, e.g. the Linux boot). */
+if (typeof process !== 'undefined' && process.env.VGICSIM_JIT_WASM_STATS === '1')
+  process.on('exit', () =>
+    process.stderr.write(
+      `jit/wasm: ${stats.blocks} blocks, ${stats.runs} runs; left to JS by op: ${JSON.stringify([...declined])}\n`,
+    ),
+  );
 /** ST_RETIRE as a module constant (a namespace import's read is a getter under tsx). */
 const RETIRE = O.ST_RETIRE;
 
@@ -111,7 +120,11 @@ function setsFlags(op: number, f: Int32Array, k: number): boolean {
 export function compileWasmBlock(page: DecodedPage, slots: readonly number[]): TranslatedBlock | null {
   const { ops, f } = page;
   const len = slots.length;
-  if (!slots.every((s) => supported(ops[s]))) return null;
+  const bad = slots.find((s) => !supported(ops[s]));
+  if (bad !== undefined) {
+    declined.set(ops[bad], (declined.get(ops[bad]) ?? 0) + 1);
+    return null;
+  }
   // Flag liveness, backwards (as ../compile.ts): all live at every exit.
   const liveAfter: number[] = new Array(len);
   let live = FL_ALL;
