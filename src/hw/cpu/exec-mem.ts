@@ -113,11 +113,17 @@ export function execLdSt(c: CpuCore, f: Int32Array, k: number): number {
   const kind = a >>> LS_KIND_LSB;
   const mode = f[k + F_LS_MODE];
   const imm = f[k + F_LS_OFFSET];
-  const base = x[rn + 1] * TWO32 + (x[rn] >>> 0);
-  const va = mode === AM_POST ? base : base + imm;
-  if (mode !== AM_UNPRIV && (va & (size - 1)) === 0) {
+  // The VA's int32 halves (post-index: the base itself).
+  let lo = x[rn];
+  let hi = x[rn + 1];
+  if (mode !== AM_POST) {
+    const s = (lo >>> 0) + imm;
+    lo = s | 0;
+    hi = (hi + (s > 0xffff_ffff ? 1 : s < 0 ? -1 : 0)) | 0;
+  }
+  if (mode !== AM_UNPRIV && (lo & (size - 1)) === 0) {
     // Fast path: aligned, in RAM, VA = PA or a data-TLB hit (decided before anything changes).
-    const off = ramOffset(c, va, size, kind === LK_STORE ? c.permW : c.permR);
+    const off = ramOffset(c, lo, hi, size, kind === LK_STORE ? c.permW : c.permR);
     if (off >= 0) {
       const rt = f[k + F_LS_RT];
       if (kind === LK_STORE) {
@@ -131,6 +137,8 @@ export function execLdSt(c: CpuCore, f: Int32Array, k: number): number {
       return ST_RETIRE;
     }
   }
+  const base = x[rn + 1] * TWO32 + (x[rn] >>> 0);
+  const va = mode === AM_POST ? base : base + imm;
   // LDTR/STTR at EL1: the access is checked as if made at EL0 (the permission
   // masks the TLB lookup uses are EL0's for this one access).
   const unpriv = mode === AM_UNPRIV && c.el === 1;
@@ -163,11 +171,12 @@ export function execLdStReg(c: CpuCore, f: Int32Array, k: number): number {
   const sh = b >>> LS_INDEX_AMOUNT_LSB;
   const ml = x[rm];
   const mh = option === EXT_UXTW ? 0 : option === EXT_SXTW ? ml >> 31 : x[rm + 1];
-  const lo = (x[rn] >>> 0) + ((ml << sh) >>> 0);
-  const hi = (x[rn + 1] + (sh === 0 ? mh : (mh << sh) | (ml >>> (32 - sh))) + (lo > 0xffff_ffff ? 1 : 0)) | 0;
-  const va = hi * TWO32 + (lo >>> 0);
-  if ((va & (size - 1)) === 0) {
-    const off = ramOffset(c, va, size, kind === LK_STORE ? c.permW : c.permR);
+  const sum = (x[rn] >>> 0) + ((ml << sh) >>> 0);
+  const lo = sum | 0;
+  const hi =
+    (x[rn + 1] + (sh === 0 ? mh : (mh << sh) | (ml >>> (32 - sh))) + (sum > 0xffff_ffff ? 1 : 0)) | 0;
+  if ((lo & (size - 1)) === 0) {
+    const off = ramOffset(c, lo, hi, size, kind === LK_STORE ? c.permW : c.permR);
     if (off >= 0) {
       const rt = f[k + F_LS_RT];
       if (kind === LK_STORE) storeRam(c.ram, off, size, x[rt], x[rt + 1]);
@@ -175,6 +184,7 @@ export function execLdStReg(c: CpuCore, f: Int32Array, k: number): number {
       return ST_RETIRE;
     }
   }
+  const va = hi * TWO32 + (lo >>> 0);
   return finish(c, access(c, f, k, va, size, kind), f[k + F_LS_RT], size, kind, -1, 0);
 }
 
@@ -205,15 +215,23 @@ export function execLdStPair(c: CpuCore, f: Int32Array, k: number): number {
   const kind = a >>> LS_KIND_LSB;
   const mode = f[k + F_LS_MODE];
   const imm = f[k + F_LS_OFFSET];
-  const base = x[rn + 1] * TWO32 + (x[rn] >>> 0);
-  const va = mode === AM_POST ? base : base + imm;
   const rt = f[k + F_LS_RT];
   const rt2 = f[k + F_LS_RT2];
-  if ((va & (size - 1)) === 0 && (va & 4095) <= 4096 - 2 * size) {
+  // The VA's int32 halves (post-index: the base itself).
+  let lo = x[rn];
+  let hi = x[rn + 1];
+  if (mode !== AM_POST) {
+    const s = (lo >>> 0) + imm;
+    lo = s | 0;
+    hi = (hi + (s > 0xffff_ffff ? 1 : s < 0 ? -1 : 0)) | 0;
+  }
+  if ((lo & (size - 1)) === 0 && (lo & 4095) <= 4096 - 2 * size) {
     // Fast path: both halves aligned in one page, in RAM, VA = PA or a data-TLB hit.
-    const off = ramOffset(c, va, 2 * size, kind === LK_STORE ? c.permW : c.permR);
+    const off = ramOffset(c, lo, hi, 2 * size, kind === LK_STORE ? c.permW : c.permR);
     if (off >= 0) return pairFast(c, off, a, mode, rn, imm, rt, rt2);
   }
+  const base = x[rn + 1] * TWO32 + (x[rn] >>> 0);
+  const va = mode === AM_POST ? base : base + imm;
   let port = false;
   let lo1 = 0;
   let hi1 = 0;

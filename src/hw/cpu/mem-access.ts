@@ -60,30 +60,32 @@ export function storeRam(ram: CpuCore['ram'], off: number, size: number, lo: num
 }
 
 /**
- * The RAM offset of a naturally aligned access of `size` bytes at `va`
- * needing TLB permission `need` (cpu.permR / permW), or -1 for the slow
- * path: VA = PA with SCTLR_EL1.M = 0, else a data-TLB hit with that
- * permission (Mmu.translate's hit path; lastPerm is left alone: only
- * translateData's callers read it, right after their own translate); RAM
- * only. It changes nothing, so a caller that gets -1 runs the full access
- * on the unchanged state. With the MMU on the access must lie within its
- * 4 KiB page (aligned, a pair checked by the caller). The executors' and translated blocks' fast path.
+ * The RAM offset of a naturally aligned access of `size` bytes at the VA
+ * whose int32 halves are `lo` and `hi`, needing TLB permission `need`
+ * (cpu.permR / permW), or -1 for the slow path: VA = PA with SCTLR_EL1.M =
+ * 0, else a data-TLB hit with that permission (Mmu.translate's hit path,
+ * from the TLB's int32 tags: no double arithmetic; lastPerm is left alone:
+ * only translateData's callers read it, right after their own translate);
+ * RAM only. It changes nothing, so a caller that gets -1 runs the full
+ * access on the unchanged state. With the MMU on the access must lie within
+ * its 4 KiB page (aligned, a pair checked by the caller); with it off a VA
+ * with a non-zero high half takes the slow path (the boards' RAM lies below
+ * 4 GiB). The executors' and translated blocks' fast path.
  */
-export function ramOffset(c: CpuCore, va: number, size: number, need: number): number {
+export function ramOffset(c: CpuCore, lo: number, hi: number, size: number, need: number): number {
   if (!c.identityMap) {
     const m = c.mmu;
     const t = m.dtlb;
-    const low = va & 4095;
-    const i = (va >>> 12) & t.mask;
-    if (t.tag[i] !== va - low) return -1;
+    const i = (lo >>> 12) & t.mask;
+    if (t.tagLo[i] !== (lo & ~4095) || t.tagHi[i] !== hi) return -1;
     const as = t.asid[i];
     if ((as >= 0 && as !== m.asid) || (t.perm[i] & need) === 0) return -1;
-    // The page's RAM offset (int32), or -1: the callers' accesses lie within the page.
     const ro = t.ramOff[i];
-    return ro < 0 ? -1 : ro + low;
+    return ro < 0 ? -1 : ro + (lo & 4095);
   }
+  if (hi !== 0) return -1;
   const ram = c.ram;
-  const off = va - ram.base;
+  const off = (lo >>> 0) - ram.base;
   return off >= 0 && off <= ram.size - size ? off : -1;
 }
 

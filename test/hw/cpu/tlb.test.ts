@@ -84,8 +84,16 @@ describe('software TLB', () => {
           }
           for (let i = 0; i < 1 << BITS; i++) {
             const e = ref.slots[i];
-            if (e === null) assert.ok(Number.isNaN(tlb.tag[i]), `slot ${i} should be empty`);
-            else assert.equal(tlb.tag[i], e.tag, `slot ${i}`);
+            if (e === null) {
+              assert.ok(Number.isNaN(tlb.tag[i]), `slot ${i} should be empty`);
+              // the int32 tags (ramOffset's) of an empty slot match no page: low half not 4 KiB aligned
+              assert.notEqual(tlb.tagLo[i] & 4095, 0, `slot ${i}: tagLo of an empty slot`);
+            } else {
+              assert.equal(tlb.tag[i], e.tag, `slot ${i}`);
+              const v = BigInt.asUintN(64, BigInt(e.tag));
+              assert.equal(tlb.tagLo[i], Number(BigInt.asIntN(32, v)), `slot ${i}: tagLo`);
+              assert.equal(tlb.tagHi[i], Number(BigInt.asIntN(32, v >> 32n)), `slot ${i}: tagHi`);
+            }
           }
         }
       }),

@@ -1,6 +1,7 @@
 // JavaScript source for the loads and stores of a translated block: LDR/STR
 // (immediate and register offset) and LDP/STP/LDPSW with the RAM fast path
-// of mem-access.ts inline (ramOffset: VA = PA with SCTLR_EL1.M = 0, or a
+// of mem-access.ts inline (ramOffset, from the VA's int32 halves:
+// VA = PA with SCTLR_EL1.M = 0, or a
 // data-TLB hit with the permission the access needs), naturally aligned
 // accesses only (a pair: both halves in one page). Anything else (unaligned,
 // a TLB miss, MMIO, SP alignment checking, LDTR/STTR) runs the interpreter's
@@ -30,9 +31,13 @@ const SP2 = SLOT_SP * 2;
 const EXT_UXTW = 2;
 const EXT_SXTW = 6;
 
-/** `base` as a signed 64-bit Number from register slot `rn`. */
-function baseOf(rn: number): string {
-  return `x[${rn + 1}] * 4294967296 + (x[${rn}] >>> 0)`;
+/** The VA's int32 halves `vl`, `vh`: register slot `rn` plus `imm` (0: the register itself). */
+function vaHalves(rn: number, imm: number): string {
+  if (imm === 0) return `const vl = x[${rn}]; const vh = x[${rn + 1}];`;
+  return (
+    `const vs = (x[${rn}] >>> 0) + ${imm}; const vl = vs | 0;` +
+    ` const vh = (x[${rn + 1}] + (vs > 0xffffffff ? 1 : vs < 0 ? -1 : 0)) | 0;`
+  );
 }
 
 /** The SP alignment check's condition for a fast path (SCTLR_EL1.SA/SA0 with SP as base). */
@@ -87,8 +92,8 @@ function single(
   smcExit: string,
 ): string {
   const store = kind === LK_STORE;
-  const aligned = size === 1 ? 'true' : `(va & ${size - 1}) === 0`;
-  let s = ` const off = ${aligned}${extra} ? H.ramOffset(c, va, ${size}, ${store ? 'c.permW' : 'c.permR'}) : -1;`;
+  const aligned = size === 1 ? 'true' : `(vl & ${size - 1}) === 0`;
+  let s = ` const off = ${aligned}${extra} ? H.ramOffset(c, vl, vh, ${size}, ${store ? 'c.permW' : 'c.permR'}) : -1;`;
   s += ' if (off >= 0) {';
   if (store) {
     s += ` const lo = x[${rt}];${size === 8 ? ` const hi = x[${rt + 1}];` : ''} const slowPage = PF[off >>> 12] !== ${PAGE_TOUCHED};`;
@@ -115,8 +120,8 @@ export function emitLdSt(f: Int32Array, k: number, slow: string, smcExit: string
   const a = f[k + F_LS_ACCESS];
   const mode = f[k + F_LS_MODE];
   const imm = f[k + F_LS_OFFSET];
-  const va = mode === AM_POST || imm === 0 ? baseOf(rn) : `${baseOf(rn)} + ${imm}`;
-  return `{ const va = ${va};${single(1 << (a & LS_SIZE_MASK), a >>> LS_KIND_LSB, f[k + F_LS_RT], spOk(rn), writeback(rn, imm, mode), slow, smcExit)}`;
+  const va = vaHalves(rn, mode === AM_POST ? 0 : imm);
+  return `{ ${va}${single(1 << (a & LS_SIZE_MASK), a >>> LS_KIND_LSB, f[k + F_LS_RT], spOk(rn), writeback(rn, imm, mode), slow, smcExit)}`;
 }
 
 /**
@@ -138,8 +143,8 @@ export function emitLdStReg(f: Int32Array, k: number, slow: string, smcExit: str
   const ol = sh === 0 ? 'ml' : `(ml << ${sh})`;
   const oh = sh === 0 ? 'mh' : `((mh << ${sh}) | (ml >>> ${32 - sh}))`;
   const va =
-    `${ext} const al = (x[${rn}] >>> 0) + (${ol} >>> 0);` +
-    ` const va = ((x[${rn + 1}] + ${oh} + (al > 0xffffffff ? 1 : 0)) | 0) * 4294967296 + (al >>> 0);`;
+    `${ext} const al = (x[${rn}] >>> 0) + (${ol} >>> 0); const vl = al | 0;` +
+    ` const vh = (x[${rn + 1}] + ${oh} + (al > 0xffffffff ? 1 : 0)) | 0;`;
   return `{ ${va}${single(1 << (a & LS_SIZE_MASK), a >>> LS_KIND_LSB, f[k + F_LS_RT], spOk(rn), '', slow, smcExit)}`;
 }
 
@@ -157,9 +162,9 @@ export function emitLdStPair(f: Int32Array, k: number, slow: string, smcExit: st
   const mode = f[k + F_LS_MODE];
   const imm = f[k + F_LS_OFFSET];
   const store = kind === LK_STORE;
-  const va = mode === AM_POST || imm === 0 ? baseOf(rn) : `${baseOf(rn)} + ${imm}`;
-  let s = `{ const va = ${va}; const off = (va & ${size - 1}) === 0 && (va & 4095) <= ${4096 - 2 * size}${spOk(rn)}`;
-  s += ` ? H.ramOffset(c, va, ${2 * size}, ${store ? 'c.permW' : 'c.permR'}) : -1; if (off >= 0) {`;
+  const va = vaHalves(rn, mode === AM_POST ? 0 : imm);
+  let s = `{ ${va} const off = (vl & ${size - 1}) === 0 && (vl & 4095) <= ${4096 - 2 * size}${spOk(rn)}`;
+  s += ` ? H.ramOffset(c, vl, vh, ${2 * size}, ${store ? 'c.permW' : 'c.permR'}) : -1; if (off >= 0) {`;
   if (store) {
     s += ` const l1 = x[${rt}]; const h1 = x[${rt + 1}]; const l2 = x[${rt2}]; const h2 = x[${rt2 + 1}];`;
     s += ` const slowPage = PF[off >>> 12] !== ${PAGE_TOUCHED}; if (slowPage) ram.noteStore(off, ${2 * size});`;

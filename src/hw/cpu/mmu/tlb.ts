@@ -19,6 +19,9 @@ export const PERM_DEVICE = 64;
 
 /** Most distinct blocks a TLB tracks for TLBI by VA (beyond: it scans). */
 const MAX_REGIONS = 64;
+/** tagLo of an empty slot: not 4 KiB aligned, so no page's low half. */
+const TAG_LO_EMPTY = 1;
+const TWO32 = 4294967296;
 /** 2^n for the block shifts (12..39). */
 const POW2_SHIFT = Float64Array.from({ length: 64 }, (_, n) => 2 ** n);
 
@@ -26,6 +29,13 @@ export class Tlb {
   readonly mask: number;
   /** VA of the page (signed 64-bit value as a Number), NaN when empty. */
   readonly tag: Float64Array;
+  /**
+   * The same tag as int32 halves, for a lookup from a register's halves
+   * without double arithmetic (mem-access.ts ramOffset): the low half
+   * of an empty slot is TAG_LO_EMPTY, which no page address has.
+   */
+  readonly tagLo: Int32Array;
+  readonly tagHi: Int32Array;
   /** PA of the page. */
   readonly pa: Float64Array;
   /** ASID of a non-global entry, -1 for a global one. */
@@ -71,6 +81,8 @@ export class Tlb {
     const n = 1 << bits;
     this.mask = n - 1;
     this.tag = new Float64Array(n).fill(Number.NaN);
+    this.tagLo = new Int32Array(n).fill(TAG_LO_EMPTY);
+    this.tagHi = new Int32Array(n);
     this.pa = new Float64Array(n);
     this.asid = new Int16Array(n);
     this.perm = new Uint8Array(n);
@@ -88,6 +100,9 @@ export class Tlb {
   insert(vaPage: number, paPage: number, asid: number, perm: number, shift: number, ramOff = -1): void {
     const i = (vaPage >>> 12) & this.mask;
     this.tag[i] = vaPage;
+    const hi = Math.floor(vaPage / TWO32);
+    this.tagLo[i] = (vaPage - hi * TWO32) | 0;
+    this.tagHi[i] = hi | 0;
     this.pa[i] = paPage;
     this.ramOff[i] = ramOff;
     this.asid[i] = asid;
@@ -130,9 +145,16 @@ export class Tlb {
     return false;
   }
 
+  /** Empty slot `i`. */
+  private drop(i: number): void {
+    this.tag[i] = Number.NaN;
+    this.tagLo[i] = TAG_LO_EMPTY;
+  }
+
   /** TLBI VMALLE1(IS). */
   flushAll(): void {
     this.tag.fill(Number.NaN);
+    this.tagLo.fill(TAG_LO_EMPTY);
     for (let j = 0; j < this.nBlockSlots; j++) this.listed[this.blockSlots[j]] = 0;
     this.nBlockSlots = 0;
     this.nRegions = 0;
@@ -144,8 +166,7 @@ export class Tlb {
 
   /** TLBI ASIDE1(IS): the non-global entries of `asid`. */
   flushAsid(asid: number): void {
-    const t = this.tag;
-    for (let i = 0; i <= this.mask; i++) if (this.asid[i] === asid) t[i] = Number.NaN;
+    for (let i = 0; i <= this.mask; i++) if (this.asid[i] === asid) this.drop(i);
   }
 
   /**
@@ -157,7 +178,7 @@ export class Tlb {
     const t = this.tag;
     if (!this.blocks || vaPage < this.blockLo || vaPage >= this.blockHi || !this.inRegion(vaPage)) {
       const i = (vaPage >>> 12) & this.mask;
-      if (t[i] === vaPage && (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid)) t[i] = Number.NaN;
+      if (t[i] === vaPage && (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid)) this.drop(i);
       return;
     }
     // Scan the slots that held block entries; recompute the span of those
@@ -179,7 +200,7 @@ export class Tlb {
       const s = 2 ** sh;
       const start = Math.floor(t[i] / s) * s;
       if (start === Math.floor(vaPage / s) * s && (asid < 0 || this.asid[i] < 0 || this.asid[i] === asid)) {
-        t[i] = Number.NaN;
+        this.drop(i);
         this.listed[i] = 0;
         continue;
       }
@@ -191,7 +212,7 @@ export class Tlb {
     this.nBlockSlots = kept;
     // The page's own slot may hold a 4 KiB entry for it.
     const own = (vaPage >>> 12) & this.mask;
-    if (t[own] === vaPage && (asid < 0 || this.asid[own] < 0 || this.asid[own] === asid)) t[own] = Number.NaN;
+    if (t[own] === vaPage && (asid < 0 || this.asid[own] < 0 || this.asid[own] === asid)) this.drop(own);
     this.blockLo = lo;
     this.blockHi = hi;
     this.blocks = lo < hi;
