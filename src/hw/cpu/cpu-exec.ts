@@ -14,7 +14,6 @@ import {
   takeException,
   takeInstructionAbort,
   takePcAlignment,
-  takeUndefined,
   VEC_FIQ,
   VEC_IRQ,
 } from './exceptions.ts';
@@ -27,21 +26,19 @@ import {
   execCcmp,
   execCsel,
 } from './exec-alu.ts';
-import { execExtr, execLogicShift, execOneSrc, execShiftV } from './exec-alu.ts';
+import { execExtr, execLogicShift, execShiftV } from './exec-alu.ts';
 import { logic } from './exec-alu.ts';
-import { execFp } from './exec-fp.ts';
-import { execDiv, execMadd, execMulh, execMull } from './exec-mul.ts';
-import { execLdSt, execLdStPair, execLdStReg, execLdrLit, execLdx } from './exec-mem.ts';
-import { execClrex, execEret, execException, execHint, execSys } from './exec-sys.ts';
-import { execMrs, execMsr, execMsrImm } from './exec-sysreg.ts';
+import { execCold } from './exec-cold.ts';
+import { execMadd } from './exec-mul.ts';
+import { execLdSt, execLdStPair, execLdStReg } from './exec-mem.ts';
 import type { StopReason } from './guest-port.ts';
 import { enterBlock, NEVER_HOT, NO_BLOCK, pageHits } from './jit/jit.ts';
 import * as O from './ops.ts';
+import * as S from './slots.ts';
 
 const TWO32 = 4294967296;
 const EMPTY_OPS = new Uint16Array(0);
 const EMPTY_F = new Int32Array(0);
-const UNALLOCATED = O.undefId('unallocated');
 
 export abstract class CpuExec extends CpuCore {
   /** addresses with a breakpoint (empty: none, the common case) */
@@ -196,9 +193,17 @@ export abstract class CpuExec extends CpuCore {
           break;
         }
         case O.OP_ADDSUB_SHIFT: {
-          const m = f[k + 2];
-          const b = f[k + 7];
-          const a = f[k + 6];
+          const m = f[k + O.F_RM];
+          const b = f[k + S.F_AS_SHIFT];
+          const a = f[k + S.F_AS_FLAGS];
+          if (b === 0 && a === O.AS_SF) {
+            // ADD Xd, Xn, Xm (no shift, no flags), the commonest form: no call.
+            const n = f[k + O.F_RN];
+            const lo = (x[n] >>> 0) + (x[m] >>> 0);
+            x[f[k] + 1] = (x[n + 1] + x[m + 1] + (lo > 0xffff_ffff ? 1 : 0)) | 0;
+            x[f[k]] = lo | 0;
+            break;
+          }
           if (a & O.AS_SF) shift64(x[m], x[m + 1], b & 3, b >>> 2);
           else shift32(x[m], b & 3, b >>> 2);
           addSubR(this, f[k], f[k + 1], a);
@@ -209,9 +214,20 @@ export abstract class CpuExec extends CpuCore {
           logic(this, f[k], f[k + 1], a & 3, a >>> 2, f[k + 4], f[k + 5]);
           break;
         }
-        case O.OP_LOGIC_SHIFT:
-          execLogicShift(this, f, k);
+        case O.OP_LOGIC_SHIFT: {
+          const a = f[k + S.F_LOGIC_OP];
+          if (f[k + S.F_LOGIC_SHIFT] !== 0 || (a & (S.LOGIC_NOT | S.LOGIC_OPC_MASK)) !== S.LOGIC_ORR) {
+            execLogicShift(this, f, k);
+            break;
+          }
+          // ORR with an unshifted register (MOV Xd, Xm: Rn is XZR), the commonest form: no call.
+          const n = f[k + O.F_RN];
+          const m = f[k + O.F_RM];
+          const hi = a & S.LOGIC_SHIFT_SF ? x[n + 1] | x[m + 1] : 0;
+          x[f[k]] = x[n] | x[m];
+          x[f[k] + 1] = hi;
           break;
+        }
         case O.OP_MOVK: {
           const d = f[k];
           const pos = f[k + 6];
@@ -301,12 +317,6 @@ export abstract class CpuExec extends CpuCore {
         case O.OP_LDSTP:
           st = execLdStPair(this, f, k);
           break;
-        case O.OP_LDR_LIT:
-          st = execLdrLit(this, f, k);
-          break;
-        case O.OP_LDX:
-          st = execLdx(this, f, k);
-          break;
         case O.OP_ADDSUB_EXT:
           execAddSubExt(this, f, k);
           break;
@@ -325,52 +335,11 @@ export abstract class CpuExec extends CpuCore {
         case O.OP_MADD:
           execMadd(this, f, k);
           break;
-        case O.OP_MULL:
-          execMull(this, f, k);
-          break;
-        case O.OP_MULH:
-          execMulh(this, f, k);
-          break;
-        case O.OP_DIV:
-          execDiv(this, f, k);
-          break;
         case O.OP_CCMP:
           execCcmp(this, f, k);
           break;
-        case O.OP_ONE_SRC:
-          execOneSrc(this, f, k);
-          break;
-        case O.OP_MRS:
-          st = execMrs(this, f, k);
-          break;
-        case O.OP_MSR:
-          st = execMsr(this, f, k);
-          break;
-        case O.OP_MSR_IMM:
-          st = execMsrImm(this, f, k);
-          break;
-        case O.OP_HINT:
-          st = execHint(this, f, k);
-          break;
-        case O.OP_EXC:
-          st = execException(this, f, k);
-          break;
-        case O.OP_ERET:
-          st = execEret(this);
-          break;
-        case O.OP_SYS:
-          st = execSys(this, f, k);
-          break;
-        case O.OP_CLREX:
-          st = execClrex(this);
-          break;
-        case O.OP_FP:
-          st = execFp(this, f, k);
-          break;
         default:
-          this.undefCounts[op === O.OP_UNDEF ? f[k + 6] : UNALLOCATED]++;
-          takeUndefined(this);
-          st = O.ST_FAULT;
+          st = execCold(this, op, f, k);
       }
       if (st === O.ST_RETIRE) {
         this.pc = pc + 4;
