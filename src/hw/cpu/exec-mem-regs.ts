@@ -7,8 +7,6 @@ import { loadRam } from './mem-access.ts';
 import { LK_LOAD, LK_LOADS32, LK_LOADS64 } from './ops.ts';
 import { LS_KIND_LSB, LS_SIZE_MASK } from './slots.ts';
 
-const TWO32 = 4294967296;
-
 /** F_LS_ACCESS values (size log2 | kind << LS_KIND_LSB) of the loads loadInto() does itself. */
 const LD_B = 0 | (LK_LOAD << LS_KIND_LSB);
 const LD_H = 1 | (LK_LOAD << LS_KIND_LSB);
@@ -75,9 +73,9 @@ export function loadInto(x: Int32Array, rt: number, ram: CpuCore['ram'], off: nu
   }
 }
 
-/** Base register + signed small offset, into the base register (exact 64-bit halves). */
+/** Base register + signed small offset (|off| < 2^32: a carry or borrow of one), into the base register. */
 export function writeback(x: Int32Array, rn: number, off: number): void {
   const lo = (x[rn] >>> 0) + off;
   x[rn] = lo | 0;
-  x[rn + 1] = (x[rn + 1] + Math.floor(lo / TWO32)) | 0;
+  x[rn + 1] = (x[rn + 1] + (lo > 0xffff_ffff ? 1 : lo < 0 ? -1 : 0)) | 0;
 }

@@ -45,10 +45,10 @@ function spOk(rn: number): string {
   return rn === SP2 ? ` && !(c.spAlignCheck && (x[${SP2}] & 15) !== 0)` : '';
 }
 
-/** Base register writeback by the constant `imm` (exact 64-bit halves), or ''. */
+/** Base register writeback by the constant `imm` (|imm| < 2^32: a carry or borrow of one), or ''. */
 function writeback(rn: number, imm: number, mode: number): string {
   if (mode !== AM_PRE && mode !== AM_POST) return '';
-  return ` { const wl = (x[${rn}] >>> 0) + ${imm}; x[${rn}] = wl | 0; x[${rn + 1}] = (x[${rn + 1}] + Math.floor(wl / 4294967296)) | 0; }`;
+  return ` { const wl = (x[${rn}] >>> 0) + ${imm}; x[${rn}] = wl | 0; x[${rn + 1}] = (x[${rn + 1}] + (wl > 0xffffffff ? 1 : wl < 0 ? -1 : 0)) | 0; }`;
 }
 
 /** Read `size` bytes at RAM offset expression `off` into locals `${v}l` (and `${v}h` for 8). */
