@@ -170,6 +170,22 @@ loop:
     );
   });
 
+  it('a long loop (2.5 M instructions in one run): counts and state exact at the end of the budget', () => {
+    const src = `
+  movz x1, #0x12, lsl #16
+loop:
+  add x0, x0, #3
+  eor x2, x2, x0
+  subs x1, x1, #1
+  b.ne loop
+  b .
+`;
+    const runs = wasmStats.runs;
+    const [a, b] = twin(src);
+    lockstep(a, b, [2_500_001, 2_000_000]);
+    assert.ok(wasmStats.runs > runs);
+  });
+
   it('random loops of the inline integer ops from random registers and flags', () => {
     fc.assert(
       fc.property(
