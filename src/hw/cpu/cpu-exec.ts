@@ -156,16 +156,16 @@ export abstract class CpuExec extends CpuCore {
       let st = O.ST_RETIRE;
       switch (op) {
         case O.OP_MOVI: {
-          const d = f[k];
-          x[d] = f[k + 4];
-          x[d + 1] = f[k + 5];
+          const d = f[k + O.F_RD];
+          x[d] = f[k + S.F_MOVI_LO];
+          x[d + 1] = f[k + S.F_MOVI_HI];
           break;
         }
         case O.OP_ADDSUB_IMM: {
-          const d = f[k];
-          const n = f[k + 1];
-          const a = f[k + 6];
-          const imm = f[k + 4];
+          const d = f[k + O.F_RD];
+          const n = f[k + O.F_RN];
+          const a = f[k + S.F_AS_FLAGS];
+          const imm = f[k + S.F_AS_IMM];
           if (a === O.AS_SF) {
             const lo = (x[n] >>> 0) + imm;
             x[d + 1] = (x[n + 1] + (lo > 0xffff_ffff ? 1 : 0)) | 0;
@@ -200,18 +200,26 @@ export abstract class CpuExec extends CpuCore {
             // ADD Xd, Xn, Xm (no shift, no flags), the commonest form: no call.
             const n = f[k + O.F_RN];
             const lo = (x[n] >>> 0) + (x[m] >>> 0);
-            x[f[k] + 1] = (x[n + 1] + x[m + 1] + (lo > 0xffff_ffff ? 1 : 0)) | 0;
-            x[f[k]] = lo | 0;
+            x[f[k + O.F_RD] + 1] = (x[n + 1] + x[m + 1] + (lo > 0xffff_ffff ? 1 : 0)) | 0;
+            x[f[k + O.F_RD]] = lo | 0;
             break;
           }
           if (a & O.AS_SF) shift64(x[m], x[m + 1], b & 3, b >>> 2);
           else shift32(x[m], b & 3, b >>> 2);
-          addSubR(this, f[k], f[k + 1], a);
+          addSubR(this, f[k + O.F_RD], f[k + O.F_RN], a);
           break;
         }
         case O.OP_LOGIC_IMM: {
-          const a = f[k + 6];
-          logic(this, f[k], f[k + 1], a & 3, a >>> 2, f[k + 4], f[k + 5]);
+          const a = f[k + S.F_LOGIC_OP];
+          logic(
+            this,
+            f[k + O.F_RD],
+            f[k + O.F_RN],
+            a & S.LOGIC_OPC_MASK,
+            a >>> S.LOGIC_IMM_SF_LSB,
+            f[k + S.F_LOGIC_IMM_LO],
+            f[k + S.F_LOGIC_IMM_HI],
+          );
           break;
         }
         case O.OP_LOGIC_SHIFT: {
@@ -224,25 +232,25 @@ export abstract class CpuExec extends CpuCore {
           const n = f[k + O.F_RN];
           const m = f[k + O.F_RM];
           const hi = a & S.LOGIC_SHIFT_SF ? x[n + 1] | x[m + 1] : 0;
-          x[f[k]] = x[n] | x[m];
-          x[f[k] + 1] = hi;
+          x[f[k + O.F_RD]] = x[n] | x[m];
+          x[f[k + O.F_RD] + 1] = hi;
           break;
         }
         case O.OP_MOVK: {
-          const d = f[k];
-          const pos = f[k + 6];
-          const imm = f[k + 4];
+          const d = f[k + O.F_RD];
+          const pos = f[k + S.F_MOVK_POS];
+          const imm = f[k + S.F_MOVK_IMM16];
           if (pos < 32) x[d] = (x[d] & ~(0xffff << pos)) | (imm << pos);
           else x[d + 1] = (x[d + 1] & ~(0xffff << (pos - 32))) | (imm << (pos - 32));
-          if (!f[k + 7]) x[d + 1] = 0;
+          if (!f[k + S.F_MOVK_SF]) x[d + 1] = 0;
           break;
         }
         case O.OP_SHIFT_IMM: {
-          const a = f[k + 6];
-          const n = f[k + 1];
-          if (a & 4) shift64(x[n], x[n + 1], a & 3, f[k + 7]);
-          else shift32(x[n], a & 3, f[k + 7]);
-          const d = f[k];
+          const a = f[k + S.F_SHIFTOP];
+          const n = f[k + O.F_RN];
+          if (a & S.SHIFTOP_SF) shift64(x[n], x[n + 1], a & S.SHIFTOP_TYPE_MASK, f[k + S.F_SHIFTOP_AMOUNT]);
+          else shift32(x[n], a & S.SHIFTOP_TYPE_MASK, f[k + S.F_SHIFTOP_AMOUNT]);
+          const d = f[k + O.F_RD];
           x[d] = R[0];
           x[d + 1] = R[1];
           break;
@@ -251,7 +259,7 @@ export abstract class CpuExec extends CpuCore {
           execCsel(this, f, k);
           break;
         case O.OP_B:
-          this.pc = pc + f[k + 4];
+          this.pc = pc + f[k + S.F_BRANCH_OFFSET];
           this.instret++;
           entry = true;
           continue;
@@ -260,38 +268,38 @@ export abstract class CpuExec extends CpuCore {
           const l = pageLo + off + 4;
           x[60] = l | 0;
           x[61] = (l > 0xffff_ffff ? pageHi + 1 : pageHi) | 0;
-          this.pc = pc + f[k + 4];
+          this.pc = pc + f[k + S.F_BRANCH_OFFSET];
           this.instret++;
           entry = true;
           continue;
         }
         case O.OP_BCOND:
-          this.pc = conditionHolds(this, f[k + 6]) ? pc + f[k + 4] : pc + 4;
+          this.pc = conditionHolds(this, f[k + S.F_BCOND_COND]) ? pc + f[k + S.F_BRANCH_OFFSET] : pc + 4;
           this.instret++;
           entry = true;
           continue;
         case O.OP_CBZ: {
-          const n = f[k + 1];
-          const a = f[k + 6];
-          const zero = a & 2 ? (x[n] | x[n + 1]) === 0 : x[n] === 0;
-          this.pc = zero !== ((a & 1) === 1) ? pc + f[k + 4] : pc + 4;
+          const n = f[k + O.F_RN];
+          const a = f[k + S.F_CBZ_BITS];
+          const zero = a & S.CBZ_SF ? (x[n] | x[n + 1]) === 0 : x[n] === 0;
+          this.pc = zero !== ((a & S.CBZ_NZ) !== 0) ? pc + f[k + S.F_BRANCH_OFFSET] : pc + 4;
           this.instret++;
           entry = true;
           continue;
         }
         case O.OP_TBZ: {
-          const n = f[k + 1];
-          const bit = f[k + 7];
+          const n = f[k + O.F_RN];
+          const bit = f[k + S.F_TBZ_BIT];
           const v = bit < 32 ? (x[n] >>> bit) & 1 : (x[n + 1] >>> (bit - 32)) & 1;
-          this.pc = v === f[k + 6] ? pc + f[k + 4] : pc + 4;
+          this.pc = v === f[k + S.F_TBZ_IF] ? pc + f[k + S.F_BRANCH_OFFSET] : pc + 4;
           this.instret++;
           entry = true;
           continue;
         }
         case O.OP_BR: {
-          const n = f[k + 1];
+          const n = f[k + O.F_RN];
           const target = x[n + 1] * TWO32 + (x[n] >>> 0);
-          if (f[k + 6] === 1) setPairNum(x, 60, pc + 4);
+          if (f[k + S.F_BR_KIND] === S.BR_BLR) setPairNum(x, 60, pc + 4);
           this.pc = target;
           this.instret++;
           entry = true;
@@ -302,8 +310,12 @@ export abstract class CpuExec extends CpuCore {
           continue;
         }
         case O.OP_ADR: {
-          const imm = f[k + 4];
-          setPairNum(x, f[k], f[k + 6] ? Math.floor(pc / 4096) * 4096 + imm * 4096 : pc + imm);
+          const imm = f[k + S.F_ADR_OFFSET];
+          setPairNum(
+            x,
+            f[k + O.F_RD],
+            f[k + S.F_ADR_PAGE] ? Math.floor(pc / 4096) * 4096 + imm * 4096 : pc + imm,
+          );
           break;
         }
         case O.OP_NOP:
