@@ -15,7 +15,7 @@ import type { Chooser } from '../../sim/choice.ts';
 import type { Kernel } from '../../sim/kernel.ts';
 import type { Saveable } from '../../sim/saveable.ts';
 import { type ClockRatio, NEVER, type Ticks } from '../../sim/time.ts';
-import { idleSlice, type SliceState } from './slice-state.ts';
+import { beginSlice, idleSlice, type SliceState } from './slice-state.ts';
 
 export interface Steppable {
   /** Powered on and not blocked. */
@@ -215,15 +215,8 @@ export class Scheduler implements Saveable<SchedulerState> {
 
         let end = Math.min(k.nextEventTime(), limitTicks);
         if (runnable > 1) end = Math.min(end, k.now + this.quantumTicks);
-        sl.first = runnable > 1 ? this.chooser.choose('slice-order', n) : 0;
-        sl.end = end;
-        sl.runnable = runnable;
-        sl.startCycles = this.ratio.ticksToCycles(k.now);
-        sl.pass = 0;
-        sl.j = 0;
-        sl.progressed = false;
-        sl.progressedAny = false;
-        sl.active = true;
+        const first = runnable > 1 ? this.chooser.choose('slice-order', n) : 0;
+        beginSlice(sl, first, end, runnable, this.ratio.ticksToCycles(k.now));
       }
       // Passes over the cpus until none can progress: a cpu woken in this
       // slice by one that ran after it in the order still runs in this

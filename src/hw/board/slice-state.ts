@@ -37,3 +37,22 @@ export function idleSlice(): SliceState {
     progressedAny: false,
   };
 }
+
+/** Start a slice: the first pass, at the first cpu of the order, nothing progressed yet. */
+export function beginSlice(
+  sl: SliceState,
+  first: number,
+  end: number,
+  runnable: number,
+  startCycles: number,
+): void {
+  sl.first = first;
+  sl.end = end;
+  sl.runnable = runnable;
+  sl.startCycles = startCycles;
+  sl.pass = 0;
+  sl.j = 0;
+  sl.progressed = false;
+  sl.progressedAny = false;
+  sl.active = true;
+}
