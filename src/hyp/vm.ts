@@ -23,10 +23,12 @@ import { HostGic } from './host/host-gic.ts';
 import { Stage2Port } from './stage2.ts';
 import { restoreVm, saveVm, type VmState } from './vm-state.ts';
 import { buildVcpus } from './vm-vcpus.ts';
-import { type Generation, generationByName, physChipOf, vgicFaultsOf } from './generation/index.ts';
+import { createVmVgic } from './vm-vgic.ts';
+import { type Generation, generationByName } from './generation/index.ts';
 import { newPmuCounters, type PmuCounters } from './pmu/kvm-pmu.ts';
 import type { TimerPolicy } from './policy/policy.ts';
-import { newTimerCounters, type TimerCounters, type VcpuWaker } from './timer/arch-timer.ts';
+import type { VcpuWaker } from './timer/arch-timer.ts';
+import { newTimerCounters, type TimerCounters } from './timer/timer-counters.ts';
 import { type ExitReason, type HypCounters, newHypCounters } from './vcpu/exits.ts';
 import { traceExceptions } from './vcpu/exception-trace.ts';
 import { traceMaskI } from './vcpu/pstate-trace.ts';
@@ -37,7 +39,6 @@ import type { Vcpu } from './vcpu/vcpu.ts';
 import { VcpuBlocking } from './vcpu/vcpu-block.ts';
 import { PcpuSignals } from './vcpu/pcpu-signals.ts';
 import { STAY, VcpuPlacement } from './vcpu/vcpu-placement.ts';
-import { createVgic } from './vgic/create.ts';
 import { listRegisterProblem } from './vgic/list-registers.ts';
 import type { VgicFacade } from './vgic/facade.ts';
 import type { VcpuKicker } from './vgic/ports.ts';
@@ -97,26 +98,9 @@ export class Vm implements ExitHandler, VcpuKicker, VcpuWaker, PowerListener, Sa
     this.policy = this.generation.timer;
     this.board = new Board(config.board, this.trace, chooser, new Stage2Port(this));
     const { board } = this;
-    // a GICv3 board (machine.gic: v3): the vgic-v3 backend over each pcpu's ICH_* registers
-    const gicV3 = board.gicV3;
-    if (gicV3 !== undefined && this.generation.vgicV3 !== true)
-      throw new RangeError(`machine.gic: ${this.generation.name} has no vgic-v3 (GICv2 guests only)`);
-    const gic = gicV3 ?? board.gic;
+    const { gic, phys, vgic } = createVmVgic(board, this.generation, this.trace, this);
+    this.vgic = vgic;
     this.physIrqLines = board.timers.map((_, p) => gic.cpuInterface(p).irq);
-    // the physical distributor as the timer and the vgic reach it (a mutant may wrap it)
-    const phys = physChipOf(this.generation.mutations, gic);
-    this.vgic = createVgic(this.generation.vgic, {
-      nrVcpus: config.board.cpus,
-      nrSpis: config.board.spis,
-      clock: board.kernel,
-      trace: this.trace,
-      phys,
-      kicker: this,
-      frames: { gich: (p) => board.gic.gich(p), gichRegs: (p) => board.gic.virtInterface(p) },
-      ichFrames: gicV3 === undefined ? undefined : { ich: (p) => gicV3.virtInterface(p) },
-      v3Model: gicV3 !== undefined,
-      faults: vgicFaultsOf(this.generation.mutations),
-    });
     this.vcpus.push(
       ...buildVcpus({
         board,

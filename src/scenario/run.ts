@@ -8,7 +8,7 @@ import { type ExceptionLoop, exceptionLoops, type RunEnd } from '../hw/board/run
 import type { HypCounters } from '../hyp/vcpu/exits.ts';
 import type { Vm } from '../hyp/vm.ts';
 import type { VgicCounters } from '../hyp/vgic/counters.ts';
-import type { TimerCounters } from '../hyp/timer/arch-timer.ts';
+import type { TimerCounters } from '../hyp/timer/timer-counters.ts';
 import { ScenarioError } from './diagnostics.ts';
 import { type Divergence, findDivergence } from './divergence.ts';
 import { checkExpectations, type Verdict } from './expect.ts';

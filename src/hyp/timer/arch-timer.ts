@@ -19,6 +19,7 @@ import type { GenericTimer } from '../../hw/timer/timer.ts';
 import { ConditionWindow } from '../../hw/timer/condition-window.ts';
 import type { InjectResult, VgicFacade } from '../vgic/facade.ts';
 import type { PhysIrqChip } from '../vgic/ports.ts';
+import type { TimerCounters } from './timer-counters.ts';
 
 const ENABLE = fieldMask(CTL.ENABLE);
 const IMASK = fieldMask(CTL.IMASK);
@@ -34,23 +35,6 @@ export const TimerId = {
   Phys: 1,
 } as const;
 export type TimerId = (typeof TimerId)[keyof typeof TimerId];
-
-export interface TimerCounters {
-  /** calls from the timer into the vgic (kvm_vgic_inject_mapped_irq / inject_irq) */
-  vgicCalls: number;
-  /** background timer expiries that woke a blocked vcpu */
-  bgWakeups: number;
-  /** emulated physical timer expiries */
-  ptimerExpiries: number;
-  /** physical active-state writes of the timer PPI made by the timer code */
-  physActiveWrites: number;
-  /** WARN_ON()s the era's timer code would have printed (also traced as notes) */
-  warnings: number;
-}
-
-export function newTimerCounters(): TimerCounters {
-  return { vgicCalls: 0, bgWakeups: 0, ptimerExpiries: 0, physActiveWrites: 0, warnings: 0 };
-}
 
 /** Wakes a vcpu blocked in WFI (kvm_vcpu_kick from the soft timer). */
 export interface VcpuWaker {
