@@ -3,8 +3,8 @@
 // PC-relative address computations ADR/ADRP (C4.1.92 "PC-rel. addressing").
 
 import { fail } from './diagnostics.ts';
+import { CONDITIONS } from './conditions.ts';
 import {
-  CONDITIONS,
   type EncodeContext,
   type Encoder,
   enc,

@@ -2,6 +2,7 @@
 // operand checks that produce "found X, expected Y" messages, and the
 // condition-code table (Arm ARM C1.2.4).
 
+import { CONDITIONS } from './conditions.ts';
 import { fail } from './diagnostics.ts';
 import type { Expr, Value } from './expr.ts';
 import type { Operand, RegOp, ShiftOp } from './operands.ts';
@@ -107,31 +108,9 @@ export function shiftAmount(s: ShiftOp, ctx: EncodeContext, max: number): number
   return Number(v);
 }
 
-/** Condition codes, Arm ARM C1.2.4. */
-export const CONDITIONS: Record<string, number> = {
-  eq: 0,
-  ne: 1,
-  cs: 2,
-  hs: 2,
-  cc: 3,
-  lo: 3,
-  mi: 4,
-  pl: 5,
-  vs: 6,
-  vc: 7,
-  hi: 8,
-  ls: 9,
-  ge: 10,
-  lt: 11,
-  gt: 12,
-  le: 13,
-  al: 14,
-  nv: 15,
-};
-
 export function condition(op: Operand | undefined): number {
   const name = identOf(op);
-  if (name === null || !(name in CONDITIONS))
+  if (name === null || !Object.hasOwn(CONDITIONS, name))
     fail(`expected a condition (eq, ne, hs, lo, ...), found '${op?.text ?? ''}'`, op?.col);
   return CONDITIONS[name];
 }

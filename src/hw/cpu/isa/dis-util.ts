@@ -1,6 +1,8 @@
 // Helpers of the disassembler (GNU objdump's spelling): register names,
 // immediates, branch targets, conditions, shifts and extends.
 
+import { CONDITION_NAMES } from '../asm/conditions.ts';
+
 /** A general-purpose register where 31 is the zero register. */
 export function xr(n: number, sf: number): string {
   if (n === 31) return sf ? 'xzr' : 'wzr';
@@ -35,24 +37,8 @@ export function target(pc: number, off: number): string {
   return `0x${(a < 0 ? a + 2 ** 64 : a).toString(16)}`;
 }
 
-export const COND = [
-  'eq',
-  'ne',
-  'cs',
-  'cc',
-  'mi',
-  'pl',
-  'vs',
-  'vc',
-  'hi',
-  'ls',
-  'ge',
-  'lt',
-  'gt',
-  'le',
-  'al',
-  'nv',
-];
+/** Condition names by code (the assembler's definition). */
+export const COND = CONDITION_NAMES;
 export const SHIFT = ['lsl', 'lsr', 'asr', 'ror'];
 export const EXTEND = ['uxtb', 'uxth', 'uxtw', 'uxtx', 'sxtb', 'sxth', 'sxtw', 'sxtx'];
 
