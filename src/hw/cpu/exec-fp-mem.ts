@@ -8,7 +8,7 @@
 
 import { R } from './alu.ts';
 import type { CpuCore } from './cpu-state.ts';
-import { EC_SP_ALIGN, takeSync } from './exceptions.ts';
+import { spMisaligned, writeback } from './exec-mem-regs.ts';
 import { MEM_EXIT, MEM_FAULT, MEM_PORT, memRead, memWrite } from './mem-access.ts';
 import { MULTI } from './isa/fp-multi.ts';
 import { SLOT_SP, ST_FAULT, ST_RETIRE, ST_STOP } from './ops.ts';
@@ -23,14 +23,6 @@ let anyPort = false;
 function baseSlot(w: number): number {
   const rn = (w >>> 5) & 31;
   return rn === 31 ? SP2 : rn << 1;
-}
-
-function spCheck(c: CpuCore, rn: number): boolean {
-  if (rn === SP2 && c.spAlignCheck && (c.x[SP2] & 15) !== 0) {
-    takeSync(c, EC_SP_ALIGN, 0);
-    return true;
-  }
-  return false;
 }
 
 /** Read `n` bytes at va into tmp[at..], in naturally sized pieces of up to 8 bytes. */
@@ -74,12 +66,6 @@ function done(c: CpuCore): number {
   return ST_RETIRE | ST_STOP;
 }
 
-function writeback(x: Int32Array, rn: number, off: number): void {
-  const lo = (x[rn] >>> 0) + off;
-  x[rn] = lo | 0;
-  x[rn + 1] = (x[rn + 1] + Math.floor(lo / TWO32)) | 0;
-}
-
 /** Copy tmp[at..at+n) into V<rt> (zero-extending) or V<rt> into tmp. */
 function toReg(c: CpuCore, rt: number, n: number, at: number): void {
   const v = c.fp.u8;
@@ -121,7 +107,7 @@ function base(c: CpuCore, rn: number): number {
 export function fpLdStUimm(c: CpuCore, w: number): number {
   const sc = scaleOf(w);
   const rn = baseSlot(w);
-  if (spCheck(c, rn)) return ST_FAULT;
+  if (spMisaligned(c, rn)) return ST_FAULT;
   const va = base(c, rn) + ((w >>> 10) & 0xfff) * (1 << sc);
   return single(c, w, va, 1 << sc, ((w >>> 22) & 1) === 1, 0, false);
 }
@@ -135,7 +121,7 @@ export function scaleOf(w: number): number {
 export function fpLdStImm9(c: CpuCore, w: number): number {
   const sc = scaleOf(w);
   const rn = baseSlot(w);
-  if (spCheck(c, rn)) return ST_FAULT;
+  if (spMisaligned(c, rn)) return ST_FAULT;
   const imm = ((w >>> 12) << 23) >> 23;
   const type = (w >>> 10) & 3;
   const b = base(c, rn);
@@ -147,7 +133,7 @@ export function fpLdStImm9(c: CpuCore, w: number): number {
 export function fpLdStReg(c: CpuCore, w: number): number {
   const sc = scaleOf(w);
   const rn = baseSlot(w);
-  if (spCheck(c, rn)) return ST_FAULT;
+  if (spMisaligned(c, rn)) return ST_FAULT;
   const x = c.x;
   const rm = ((w >>> 16) & 31) << 1;
   const option = (w >>> 13) & 7;
@@ -170,7 +156,7 @@ export function fpLdrLit(c: CpuCore, w: number): number {
 export function fpLdStPair(c: CpuCore, w: number): number {
   const size = 4 << (w >>> 30);
   const rn = baseSlot(w);
-  if (spCheck(c, rn)) return ST_FAULT;
+  if (spMisaligned(c, rn)) return ST_FAULT;
   const mode = (w >>> 23) & 3;
   const load = ((w >>> 22) & 1) === 1;
   const imm = (((w >>> 15) << 25) >> 25) * size;
@@ -203,7 +189,7 @@ export function fpLdStMulti(c: CpuCore, w: number): number {
   const total = regs * bytes;
   const load = ((w >>> 22) & 1) === 1;
   const rn = baseSlot(w);
-  if (spCheck(c, rn)) return ST_FAULT;
+  if (spMisaligned(c, rn)) return ST_FAULT;
   const rt = w & 31;
   const va = base(c, rn);
   anyPort = false;

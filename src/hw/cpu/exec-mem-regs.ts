@@ -1,10 +1,12 @@
 // The register side of loads and stores (exec-mem.ts): a loaded value into its register, sized and extended
-// (LDRB/LDRH/LDR/LDRSB/LDRSH/LDRSW), and base register writeback.
+// (LDRB/LDRH/LDR/LDRSB/LDRSH/LDRSW), base register writeback and the SP alignment check, shared with
+// the FP/SIMD forms (exec-fp-mem.ts).
 
 import { R } from './alu.ts';
 import type { CpuCore } from './cpu-state.ts';
 import { loadRam } from './mem-access.ts';
-import { LK_LOAD, LK_LOADS32, LK_LOADS64 } from './ops.ts';
+import { EC_SP_ALIGN, takeSync } from './exceptions.ts';
+import { LK_LOAD, LK_LOADS32, LK_LOADS64, SLOT_SP } from './ops.ts';
 import { LS_KIND_LSB, LS_SIZE_MASK } from './slots.ts';
 
 /** F_LS_ACCESS values (size log2 | kind << LS_KIND_LSB) of the loads loadInto() does itself. */
@@ -78,4 +80,15 @@ export function writeback(x: Int32Array, rn: number, off: number): void {
   const lo = (x[rn] >>> 0) + off;
   x[rn] = lo | 0;
   x[rn + 1] = (x[rn + 1] + (lo > 0xffff_ffff ? 1 : lo < 0 ? -1 : 0)) | 0;
+}
+
+const SP2 = SLOT_SP * 2;
+
+/** An access based on SP with SP alignment checking on (SCTLR_ELx.SA) and SP not 16-byte aligned: the SP alignment fault taken. */
+export function spMisaligned(c: CpuCore, rn: number): boolean {
+  if (rn === SP2 && c.spAlignCheck && (c.x[SP2] & 15) !== 0) {
+    takeSync(c, EC_SP_ALIGN, 0);
+    return true;
+  }
+  return false;
 }

@@ -7,9 +7,9 @@
 
 import type { CpuCore } from './cpu-state.ts';
 import { PERM_EL0_SHIFT, PERM_R, PERM_W } from './mmu/tlb.ts';
-import { EC_SP_ALIGN, FSC_ALIGNMENT, takeDataAbort, takeSync } from './exceptions.ts';
+import { FSC_ALIGNMENT, takeDataAbort } from './exceptions.ts';
 import { R } from './alu.ts';
-import { loadInto, writeback, writeLoaded } from './exec-mem-regs.ts';
+import { loadInto, spMisaligned, writeback, writeLoaded } from './exec-mem-regs.ts';
 import {
   MEM_EXIT,
   MEM_FAULT,
@@ -30,7 +30,6 @@ import {
   LX_EXCL,
   LX_LOAD,
   LX_PAIR,
-  SLOT_SP,
   ST_FAULT,
   ST_RETIRE,
   ST_STOP,
@@ -53,7 +52,6 @@ import {
 } from './slots.ts';
 
 const TWO32 = 4294967296;
-const SP2 = SLOT_SP * 2;
 /** Register-offset extend options (Arm ARM C6.2 LDR (register)): UXTW, SXTW; LSL/SXTX take Rm whole. */
 const EXT_UXTW = 2;
 const EXT_SXTW = 6;
@@ -62,14 +60,6 @@ const EXT_SXTW = 6;
 function portDone(c: CpuCore): number {
   c.stopReason = c.stopRequested ? 'stopped' : 'port';
   return ST_RETIRE | ST_STOP;
-}
-
-function spMisaligned(c: CpuCore, rn: number): boolean {
-  if (rn === SP2 && c.spAlignCheck && (c.x[SP2] & 15) !== 0) {
-    takeSync(c, EC_SP_ALIGN, 0);
-    return true;
-  }
-  return false;
 }
 
 /** The memory part of a single-register access: Rt stored, or loaded into R[0], R[1]. */
