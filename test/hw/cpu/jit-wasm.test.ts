@@ -12,29 +12,7 @@ import { before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { encodeModuleForTest } from '../../../src/hw/cpu/jit/wasm/selftest.ts';
 import { setWasmBackend, wasmStats } from '../../../src/hw/cpu/jit/wasm/compile-wasm.ts';
-import { Guest } from './helpers/guest.ts';
-
-function twin(src: string, setup: (g: Guest) => void = () => {}): [Guest, Guest] {
-  const a = new Guest(src);
-  const b = new Guest(src);
-  a.cpu.cache.jit = false;
-  b.cpu.cache.jit = true;
-  b.cpu.cache.jitHot = 0;
-  b.cpu.cache.jitLoopsOnly = false;
-  for (const g of [a, b]) setup(g);
-  return [a, b];
-}
-
-function lockstep(a: Guest, b: Guest, budgets: readonly number[]): void {
-  budgets.forEach((n, step) => {
-    const ra = a.cpu.run(n);
-    const rb = b.cpu.run(n);
-    const where = `after run #${step} (interpreter pc 0x${a.cpu.pc.toString(16)}, instret ${a.cpu.instret})`;
-    assert.equal(rb, ra, `stop reason ${where}`);
-    assert.deepEqual(b.cpu.save(), a.cpu.save(), `cpu state ${where}`);
-    assert.equal(Buffer.compare(b.ram.u8, a.ram.u8), 0, `RAM ${where}`);
-  });
-}
+import { twin, lockstep } from './helpers/jit-twin.ts';
 
 const R = ['x0', 'x1', 'x2', 'x3', 'x4', 'x5', 'x6', 'x7'];
 const W = R.map((r) => `w${r.slice(1)}`);

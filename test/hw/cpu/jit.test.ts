@@ -9,53 +9,22 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { StopReason } from '../../../src/hw/cpu/guest-port.ts';
 import { MAX_BLOCK } from '../../../src/hw/cpu/jit/compile.ts';
-import { Guest, VECTORS } from './helpers/guest.ts';
+import { type Guest, VECTORS } from './helpers/guest.ts';
+import { twin as jitTwin, lockstep } from './helpers/jit-twin.ts';
 
 const IC_IVAU_X6 = 0xd50b7526;
 const IC_IALLU = 0xd508751f;
 const DC_CVAU_X6 = 0xd50b7b26;
 const MMIO = 0x0900_0000;
 
+/** The lockstep pair with this file's vectors and MMIO register. */
 function twin(src: string, setup: (g: Guest) => void = () => {}): [Guest, Guest] {
-  const a = new Guest(src);
-  const b = new Guest(src);
-  a.cpu.cache.jit = false;
-  b.cpu.cache.jit = true;
-  b.cpu.cache.jitHot = 0;
-  b.cpu.cache.jitLoopsOnly = false;
-  for (const g of [a, b]) {
+  return jitTwin(src, (g) => {
     g.vectors();
     g.port.regs.set(MMIO, 0x1234);
     setup(g);
-  }
-  return [a, b];
-}
-
-function same(a: Guest, b: Guest, ra: StopReason, rb: StopReason, step: number): void {
-  const where = `after run #${step} (interpreter pc 0x${a.cpu.pc.toString(16)}, instret ${a.cpu.instret})`;
-  assert.equal(rb, ra, `stop reason ${where}`);
-  assert.deepEqual(b.cpu.save(), a.cpu.save(), `cpu state ${where}`);
-  assert.deepEqual(b.port.calls, a.port.calls, `port calls ${where}`);
-  assert.equal(Buffer.compare(b.ram.u8, a.ram.u8), 0, `RAM ${where}`);
-}
-
-/** Run both with each budget in turn (MMIO exits completed alike); returns the interpreter's stop reasons. */
-function lockstep(a: Guest, b: Guest, budgets: readonly number[]): StopReason[] {
-  const stops: StopReason[] = [];
-  budgets.forEach((n, step) => {
-    const ra = a.cpu.run(n);
-    const rb = b.cpu.run(n);
-    same(a, b, ra, rb, step);
-    stops.push(ra);
-    if (ra === 'mmio-exit') {
-      const ca = a.cpu.mmio.write ? a.cpu.completeMmioWrite() : a.cpu.completeMmioRead(0x55);
-      const cb = b.cpu.mmio.write ? b.cpu.completeMmioWrite() : b.cpu.completeMmioRead(0x55);
-      same(a, b, ca, cb, step);
-    }
   });
-  return stops;
 }
 
 function translated(g: Guest): number {
